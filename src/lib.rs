@@ -1,1 +1,107 @@
+//! leaklint finds memory-leak patterns in JavaScript and TypeScript (unbounded module-level
+//! collections, listeners and timers that are never removed, …) and, in `confirm` mode, joins them
+//! to the growth seen between V8 heap snapshots.
+//!
+//! One entry point serves every front end: [`lint_source`] takes a path and its text and returns
+//! the diagnostics; the CLI ([`cli`]) and the reports ([`report`]) are built on it.
 
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod parse;
+pub mod report;
+pub mod rules;
+pub mod semantic;
+pub mod source;
+pub mod suppress;
+pub mod walk;
+
+use std::path::Path;
+
+use diagnostic::{ByteSpan, Confidence, Diagnostic, Severity};
+use rules::{Rule, RuleContext};
+use source::Dialect;
+
+/// Which rules run, at which severity, and the lowest confidence reported.
+#[derive(Clone)]
+pub struct LintOptions {
+    /// Enabled rules with their configured severity.
+    pub rules: Vec<(&'static dyn Rule, Severity)>,
+    /// Findings below this confidence are dropped (after suppressions are matched).
+    pub min_confidence: Confidence,
+}
+
+impl Default for LintOptions {
+    /// Every rule at its default severity, `medium` confidence and up (RULES.md §3.7's CI gate).
+    fn default() -> LintOptions {
+        LintOptions {
+            rules: rules::REGISTRY.iter().map(|r| (*r, r.meta().default_severity)).collect(),
+            min_confidence: Confidence::Medium,
+        }
+    }
+}
+
+impl LintOptions {
+    /// The configured severity of rule `name`, or `None` when it is off.
+    pub fn severity_of(&self, name: &str) -> Option<Severity> {
+        self.rules.iter().find(|(r, _)| r.meta().name == name).map(|(_, s)| *s)
+    }
+}
+
+/// Lints one file's text.
+///
+/// `path` decides the dialect (TypeScript for `.ts .tsx .mts .cts`, JavaScript with JSX otherwise)
+/// and is not read. Returns the diagnostics sorted by position: rule findings, a `parse-error` when
+/// the file does not parse (then no rule runs), and `invalid-suppression`/`unused-suppression` for
+/// suppression comments. Never panics on any input text.
+pub fn lint_source(path: &Path, text: &str, options: &LintOptions) -> Vec<Diagnostic> {
+    let dialect = Dialect::from_path(path).unwrap_or(Dialect::JavaScript);
+    swc_common::GLOBALS.set(&swc_common::Globals::new(), || lint_in_globals(text, dialect, options))
+}
+
+/// Lints raw file bytes: text that is not UTF-8 gives one `parse-error` naming the first bad byte.
+pub fn lint_bytes(path: &Path, bytes: &[u8], options: &LintOptions) -> (String, Vec<Diagnostic>) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_string(), lint_source(path, text, options)),
+        Err(e) => {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            let at = e.valid_up_to() as u32;
+            let d = Diagnostic::new("parse-error", ByteSpan::new(at, at), format!("Parsing error: the file is not valid UTF-8 text (invalid byte at offset {at})"));
+            (text, vec![d])
+        }
+    }
+}
+
+fn lint_in_globals(text: &str, dialect: Dialect, options: &LintOptions) -> Vec<Diagnostic> {
+    let parsed = match parse::parse(text, dialect) {
+        Ok(p) => p,
+        Err(e) => {
+            return vec![Diagnostic::new("parse-error", ByteSpan::new(e.offset, e.end), format!("Parsing error: {}", e.message))];
+        }
+    };
+    let directives = suppress::Directives::parse(&parsed.comments, text);
+    let mut out = Vec::new();
+    if let Some(e) = parsed.recovered_errors.first() {
+        out.push(Diagnostic::new("parse-error", ByteSpan::new(e.offset, e.end), format!("Parsing error: {}", e.message)));
+    }
+    let model = semantic::build(&parsed.program, parsed.unresolved);
+    let ctx = RuleContext { model: &model, text };
+    let mut found = Vec::new();
+    for (rule, severity) in &options.rules {
+        if directives.disables_whole_file(rule.meta().name) {
+            continue;
+        }
+        let start = found.len();
+        rule.check(&ctx, &mut found);
+        for d in &mut found[start..] {
+            d.severity = *severity;
+        }
+    }
+    drop(model);
+    drop(parsed);
+    let index = source::LineIndex::new(text);
+    let kept = directives.apply(found, &index, options, &mut out);
+    out.extend(kept.into_iter().filter(|d| d.confidence >= options.min_confidence));
+    out.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
+    out
+}

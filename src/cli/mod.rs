@@ -1,0 +1,103 @@
+//! Command-line interface: argument parsing (clap) and dispatch to one module per subcommand.
+//! Exit codes: 0 nothing at error severity, 1 findings at error severity (or more warnings than
+//! `--max-warnings`), 2 usage, configuration or internal errors.
+
+mod check;
+mod rules_cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit code for a clean run.
+pub const EXIT_OK: u8 = 0;
+/// Exit code when findings at error severity were reported.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code for usage, configuration and internal errors.
+pub const EXIT_ERROR: u8 = 2;
+
+/// leaklint: find memory-leak patterns in JavaScript and TypeScript.
+#[derive(Debug, Parser)]
+#[command(name = "leaklint", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Lint files and directories (the default command).
+    Check(CheckArgs),
+    /// List the rules with their default severity.
+    Rules,
+    /// Print a rule's document.
+    Explain {
+        /// The rule name, e.g. no-leaked-timer.
+        rule: String,
+    },
+}
+
+/// Output formats of `leaklint check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Source snippets with labels (miette); the default on a terminal.
+    Pretty,
+    /// `path:line:col: rule message`; the default elsewhere.
+    Concise,
+    /// ESLint's JSON formatter shape.
+    Json,
+}
+
+/// Minimum confidence levels for `--min-confidence`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MinConfidence {
+    /// Everything.
+    Low,
+    /// Medium and high (the default).
+    Medium,
+    /// High only.
+    High,
+}
+
+/// Arguments of `leaklint check`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories to lint (default: the current directory).
+    pub paths: Vec<PathBuf>,
+    /// Output format (default: pretty on a terminal, concise otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Report errors only, not warnings.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Exit with 1 when there are more than N warnings.
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<usize>,
+    /// Apply the configuration's excludes also to paths given on the command line.
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// Use this configuration file for every file instead of discovering leaklint.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Lowest confidence to report (overrides the configuration's min-confidence).
+    #[arg(long, value_enum)]
+    pub min_confidence: Option<MinConfidence>,
+    /// How many findings the pretty format draws with source snippets before listing the rest.
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    pub max_diagnostics: usize,
+}
+
+/// Parses the process arguments and runs the command.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        None => check::run(&cli.check),
+        Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Rules) => rules_cmd::list(),
+        Some(Command::Explain { rule }) => rules_cmd::explain(&rule),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,256 @@
+//! `leaklint.toml` (or `.leaklint.toml`): discovery (the nearest file above a linted file wins),
+//! validation with file and line in every error, and the resulting [`LintOptions`].
+//!
+//! ```toml
+//! min-confidence = "medium"        # low | medium | high
+//! include = ["src/**"]             # globs relative to this file; default: everything
+//! exclude = ["dist/**", "**/*.test.ts"]
+//!
+//! [rules]
+//! no-leaked-timer = "warn"         # off | warn | error
+//! no-unbounded-collection = { severity = "error" }
+//! ```
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::diagnostic::{Confidence, Severity};
+use crate::rules;
+use crate::source::LineIndex;
+use crate::LintOptions;
+
+/// The file names searched for, in order, in each directory.
+pub const CONFIG_NAMES: [&str; 2] = ["leaklint.toml", ".leaklint.toml"];
+
+/// A configuration problem, located in its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The configuration file.
+    pub path: PathBuf,
+    /// 1-based line (0 when the problem has no position, e.g. the file cannot be read).
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(f, "{}:{}:{}: {}", self.path.display(), self.line, self.column, self.message)
+        } else {
+            write!(f, "{}: {}", self.path.display(), self.message)
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// One loaded configuration file.
+#[derive(Clone)]
+pub struct Config {
+    /// Where it was read from (`None` for the built-in defaults).
+    pub path: Option<PathBuf>,
+    /// The directory its globs are relative to.
+    pub root: PathBuf,
+    /// Rules, severities and minimum confidence.
+    pub options: LintOptions,
+    include: Option<GlobSet>,
+    exclude: GlobSet,
+}
+
+impl Config {
+    /// The built-in defaults, rooted at `root`.
+    pub fn default_at(root: &Path) -> Config {
+        Config { path: None, root: root.to_path_buf(), options: LintOptions::default(), include: None, exclude: GlobSet::empty() }
+    }
+
+    /// Reads and validates the configuration file at `path`.
+    ///
+    /// # Errors
+    /// Unreadable files, TOML syntax errors, unknown keys, unknown rule names and bad values, each
+    /// with the line and column.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError { path: path.into(), line: 0, column: 0, message: format!("cannot read: {e}") })?;
+        Config::parse(path, &text)
+    }
+
+    /// Validates configuration `text` as if read from `path`.
+    ///
+    /// # Errors
+    /// As [`Config::load`].
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let index = LineIndex::new(text);
+        let err = |span: Option<std::ops::Range<usize>>, message: String| {
+            let (line, column) = span.map(|s| {
+                let p = index.position(text, s.start as u32);
+                (p.line, p.column)
+            }).unwrap_or((0, 0));
+            ConfigError { path: path.into(), line, column, message }
+        };
+        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut config = Config::default_at(&root);
+        config.path = Some(path.to_path_buf());
+        // Parse with spans on every key and value so that each complaint can name its line.
+        let doc: toml::de::DeTable = toml::de::DeTable::parse(text).map_err(|e| err(e.span(), e.message().to_string()))?.into_inner();
+        for (key, value) in doc.iter() {
+            let kspan = Some(key.span());
+            let vspan = Some(value.span());
+            match key.get_ref().as_ref() {
+                "min-confidence" => {
+                    let s = value.get_ref().as_str().ok_or_else(|| err(vspan.clone(), "`min-confidence` must be \"low\", \"medium\" or \"high\"".into()))?;
+                    config.options.min_confidence = match s {
+                        "low" => Confidence::Low,
+                        "medium" => Confidence::Medium,
+                        "high" => Confidence::High,
+                        other => return Err(err(vspan, format!("unknown confidence `{other}`: use \"low\", \"medium\" or \"high\""))),
+                    };
+                }
+                k @ ("include" | "exclude") => {
+                    let arr = value.get_ref().as_array().ok_or_else(|| err(vspan.clone(), format!("`{k}` must be an array of glob strings")))?;
+                    let mut b = GlobSetBuilder::new();
+                    for item in arr.iter() {
+                        let ispan = Some(item.span());
+                        let g = item.get_ref().as_str().ok_or_else(|| err(ispan.clone(), format!("`{k}` entries must be strings")))?;
+                        b.add(Glob::new(g).map_err(|e| err(ispan.clone(), format!("bad glob `{g}`: {e}")))?);
+                        if !g.starts_with("**/") && !g.starts_with('/') {
+                            // `dist/**` should also match `dist` itself and anything below.
+                            if let Ok(g2) = Glob::new(&format!("{}/**", g.trim_end_matches("/**"))) {
+                                b.add(g2);
+                            }
+                        }
+                    }
+                    let set = b.build().map_err(|e| err(vspan.clone(), e.to_string()))?;
+                    if k == "include" {
+                        config.include = Some(set);
+                    } else {
+                        config.exclude = set;
+                    }
+                }
+                "rules" => {
+                    let rules_table = value.get_ref().as_table().ok_or_else(|| err(vspan.clone(), "`rules` must be a table".into()))?;
+                    for (rname, rvalue) in rules_table.iter() {
+                        let name = rname.get_ref().as_ref();
+                        let rspan = Some(rname.span());
+                        let Some(rule) = rules::find(name) else {
+                            return Err(err(rspan, format!("unknown rule `{name}` (`leaklint rules` lists them)")));
+                        };
+                        let sev_value = if let Some(t) = rvalue.get_ref().as_table() {
+                            let mut sev = None;
+                            for (ok, ov) in t.iter() {
+                                match ok.get_ref().as_ref() {
+                                    "severity" => sev = Some(ov),
+                                    other => return Err(err(Some(ok.span()), format!("unknown option `{other}` for rule `{name}` (allowed: severity)"))),
+                                }
+                            }
+                            sev.ok_or_else(|| err(Some(rvalue.span()), format!("rule `{name}` needs a `severity`")))?
+                        } else {
+                            rvalue
+                        };
+                        let level = sev_value.get_ref().as_str().ok_or_else(|| err(Some(sev_value.span()), "a severity is \"off\", \"warn\" or \"error\"".into()))?;
+                        let severity = match level {
+                            "off" => None,
+                            "warn" | "warning" => Some(Severity::Warn),
+                            "error" => Some(Severity::Error),
+                            other => return Err(err(Some(sev_value.span()), format!("unknown severity `{other}`: use \"off\", \"warn\" or \"error\""))),
+                        };
+                        config.options.rules.retain(|(r, _)| r.meta().name != rule.meta().name);
+                        if let Some(s) = severity {
+                            config.options.rules.push((rule, s));
+                        }
+                    }
+                    let order = |n: &str| rules::REGISTRY.iter().position(|r| r.meta().name == n).unwrap_or(usize::MAX);
+                    config.options.rules.sort_by_key(|(r, _)| order(r.meta().name));
+                }
+                other => {
+                    return Err(err(kspan, format!("unknown key `{other}` (allowed: min-confidence, include, exclude, rules)")));
+                }
+            }
+        }
+        Ok(config)
+    }
+
+    /// Whether `path` (absolute or relative to the working directory) is excluded by this
+    /// configuration's `include`/`exclude` globs.
+    pub fn excludes(&self, path: &Path) -> bool {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        if self.exclude.is_match(rel) {
+            return true;
+        }
+        match &self.include {
+            Some(inc) => !inc.is_match(rel),
+            None => false,
+        }
+    }
+}
+
+/// Finds the configuration for each file, caching one lookup per directory. Thread-safe.
+pub struct ConfigResolver {
+    explicit: Option<Arc<Config>>,
+    cache: Mutex<HashMap<PathBuf, Option<Arc<Config>>>>,
+    fallback: Arc<Config>,
+    /// Errors met so far (each config file reported once).
+    errors: Mutex<Vec<ConfigError>>,
+}
+
+impl ConfigResolver {
+    /// A resolver that uses `explicit` for every file when given (`--config`), else discovers
+    /// `leaklint.toml` files; files without one get the defaults rooted at `cwd`.
+    pub fn new(explicit: Option<Config>, cwd: &Path) -> ConfigResolver {
+        ConfigResolver {
+            explicit: explicit.map(Arc::new),
+            cache: Mutex::new(HashMap::new()),
+            fallback: Arc::new(Config::default_at(cwd)),
+            errors: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The configuration governing `file`.
+    pub fn for_file(&self, file: &Path) -> Arc<Config> {
+        if let Some(c) = &self.explicit {
+            return c.clone();
+        }
+        let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+        self.for_dir(&dir).unwrap_or_else(|| self.fallback.clone())
+    }
+
+    fn for_dir(&self, dir: &Path) -> Option<Arc<Config>> {
+        if let Some(hit) = self.cache.lock().unwrap().get(dir) {
+            return hit.clone();
+        }
+        let mut found = None;
+        for name in CONFIG_NAMES {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                match Config::load(&candidate) {
+                    Ok(c) => found = Some(Arc::new(c)),
+                    Err(e) => {
+                        self.errors.lock().unwrap().push(e);
+                        found = Some(self.fallback.clone());
+                    }
+                }
+                break;
+            }
+        }
+        let result = match found {
+            Some(c) => Some(c),
+            None => dir.parent().and_then(|p| self.for_dir(p)),
+        };
+        self.cache.lock().unwrap().insert(dir.to_path_buf(), result.clone());
+        result
+    }
+
+    /// The configuration errors met so far, each once.
+    pub fn take_errors(&self) -> Vec<ConfigError> {
+        let mut e = std::mem::take(&mut *self.errors.lock().unwrap());
+        e.sort_by(|a, b| a.path.cmp(&b.path));
+        e.dedup();
+        e
+    }
+}

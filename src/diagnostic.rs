@@ -1,0 +1,150 @@
+//! Diagnostics as rules produce them: byte spans into the file's text, a message, labels and help.
+//! Positions for people and tools are derived later with a [`crate::source::LineIndex`].
+
+use serde::{Deserialize, Serialize};
+
+/// A half-open byte range `[start, end)` into a file's text (UTF-8 offsets from 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ByteSpan {
+    /// First byte of the range.
+    pub start: u32,
+    /// One past the last byte of the range.
+    pub end: u32,
+}
+
+impl ByteSpan {
+    /// A span from `start` to `end` (swapped when given in the wrong order).
+    pub fn new(start: u32, end: u32) -> ByteSpan {
+        ByteSpan { start: start.min(end), end: end.max(start) }
+    }
+}
+
+/// How a finding is reported: ESLint's two levels (1 = warn, 2 = error in JSON output).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Reported, but does not fail the run unless `--max-warnings` says so.
+    Warn,
+    /// Reported and makes `leaklint check` exit with 1.
+    Error,
+}
+
+impl Severity {
+    /// ESLint's numeric severity: 1 for warn, 2 for error.
+    pub fn eslint_level(self) -> u8 {
+        match self {
+            Severity::Warn => 1,
+            Severity::Error => 2,
+        }
+    }
+
+    /// `"warn"` or `"error"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warn => "warn",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// How sure a rule is that the finding leaks (RULES.md §3.7): `high` = long-lived owner,
+/// repeated code, request-derived data and no cleanup anywhere; `medium` = parameter owners,
+/// exported functions, escaping collections; `low` = shapes that leak only in some programs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Leaks only under some call patterns; hidden by default.
+    Low,
+    /// Likely leaks; shown by default.
+    Medium,
+    /// Leaks whenever the code runs as it is written to.
+    High,
+}
+
+impl Confidence {
+    /// One step lower (`low` stays `low`).
+    pub fn lower(self) -> Confidence {
+        match self {
+            Confidence::High => Confidence::Medium,
+            _ => Confidence::Low,
+        }
+    }
+
+    /// `"high"`, `"medium"` or `"low"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::High => "high",
+            Confidence::Medium => "medium",
+            Confidence::Low => "low",
+        }
+    }
+}
+
+/// A secondary location with its own short message (the growth site, the registering handler).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Label {
+    /// Where the label points.
+    pub span: ByteSpan,
+    /// What is there, e.g. "grows here, once per request".
+    pub message: String,
+}
+
+/// One finding in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Rule name (`no-leaked-timer`), or one of the built-in checks `parse-error`,
+    /// `unused-suppression`, `invalid-suppression`.
+    pub rule: &'static str,
+    /// Severity after configuration was applied.
+    pub severity: Severity,
+    /// The rule's confidence in this finding.
+    pub confidence: Confidence,
+    /// One sentence that names what leaks.
+    pub message: String,
+    /// The primary location: the code a user would change.
+    pub span: ByteSpan,
+    /// Secondary locations.
+    pub labels: Vec<Label>,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with no labels and no help, at `Error` severity and high confidence; rules set
+    /// the rest with the builder methods.
+    pub fn new(rule: &'static str, span: ByteSpan, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            rule,
+            severity: Severity::Error,
+            confidence: Confidence::High,
+            message: message.into(),
+            span,
+            labels: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// Adds a secondary label.
+    pub fn with_label(mut self, span: ByteSpan, message: impl Into<String>) -> Diagnostic {
+        self.labels.push(Label { span, message: message.into() });
+        self
+    }
+
+    /// Sets the help line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the confidence.
+    pub fn with_confidence(mut self, confidence: Confidence) -> Diagnostic {
+        self.confidence = confidence;
+        self
+    }
+
+    /// Sets the severity.
+    pub fn with_severity(mut self, severity: Severity) -> Diagnostic {
+        self.severity = severity;
+        self
+    }
+}

@@ -1,0 +1,89 @@
+//! Parsing with swc and running its resolver, so that every identifier carries the
+//! `SyntaxContext` of its binding (RULES.md §4).
+
+use swc_common::{
+    comments::SingleThreadedComments, input::StringInput, BytePos, Mark, Spanned, SyntaxContext,
+};
+use swc_ecma_ast::{EsVersion, Program};
+use swc_ecma_parser::{EsSyntax, Parser, Syntax, TsSyntax};
+use swc_ecma_transforms_base::resolver;
+use swc_ecma_visit::VisitMutWith;
+
+use crate::source::Dialect;
+
+/// swc spans start at this byte position: position 0 is swc's "dummy" span, so the text is placed
+/// at 1 and every offset we hand out is `BytePos - BASE`.
+pub const BASE: u32 = 1;
+
+/// A parsed, resolved file.
+pub struct ParsedFile {
+    /// The AST, after `resolver` has rewritten identifier contexts.
+    pub program: Program,
+    /// Every comment, keyed by position (used for suppressions).
+    pub comments: SingleThreadedComments,
+    /// The context of identifiers that resolve to no declaration (globals such as `process`).
+    pub unresolved: SyntaxContext,
+    /// Recoverable syntax errors swc reported while still producing an AST.
+    pub recovered_errors: Vec<SyntaxFailure>,
+}
+
+/// A syntax error: swc's message and the byte offset (from 0) where it was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxFailure {
+    /// Byte offset of the error in the text.
+    pub offset: u32,
+    /// End of the offending range (byte offset).
+    pub end: u32,
+    /// swc's message.
+    pub message: String,
+}
+
+/// Parses `text` as `dialect` and resolves bindings.
+///
+/// Must run inside `swc_common::GLOBALS.set(..)` (marks are allocated from it).
+///
+/// # Errors
+/// A fatal syntax error gives a [`SyntaxFailure`] with swc's message and its byte offset.
+pub fn parse(text: &str, dialect: Dialect) -> Result<ParsedFile, SyntaxFailure> {
+    let syntax = match dialect {
+        Dialect::JavaScript => Syntax::Es(EsSyntax {
+            jsx: true,
+            decorators: true,
+            allow_return_outside_function: true,
+            import_attributes: true,
+            explicit_resource_management: true,
+            ..Default::default()
+        }),
+        Dialect::TypeScript | Dialect::Tsx => Syntax::Typescript(TsSyntax {
+            tsx: dialect == Dialect::Tsx,
+            decorators: true,
+            ..Default::default()
+        }),
+    };
+    let comments = SingleThreadedComments::default();
+    let end = BytePos(BASE + text.len() as u32);
+    let input = StringInput::new(text, BytePos(BASE), end);
+    let mut parser = Parser::new(syntax, input, Some(&comments));
+    let mut program = parser.parse_program().map_err(|e| failure(&e))?;
+    let _ = EsVersion::latest();
+    let recovered_errors = parser.take_errors().iter().map(failure).collect();
+
+    let unresolved_mark = Mark::new();
+    let top_level_mark = Mark::new();
+    program.visit_mut_with(&mut resolver(unresolved_mark, top_level_mark, dialect.is_typescript()));
+    Ok(ParsedFile {
+        program,
+        comments,
+        unresolved: SyntaxContext::empty().apply_mark(unresolved_mark),
+        recovered_errors,
+    })
+}
+
+fn failure(e: &swc_ecma_parser::error::Error) -> SyntaxFailure {
+    let span = e.span();
+    SyntaxFailure {
+        offset: span.lo.0.saturating_sub(BASE),
+        end: span.hi.0.saturating_sub(BASE),
+        message: e.kind().msg().into_owned(),
+    }
+}

@@ -1,0 +1,54 @@
+//! The rules and their registry. A rule is one file here plus its document `rules/<name>.md`;
+//! adding one touches that file, that document and [`REGISTRY`], nothing else.
+
+mod describe;
+mod no_leaked_listener;
+mod no_leaked_timer;
+mod no_unbounded_collection;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::semantic::SemanticModel;
+
+/// What every rule declares about itself.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// ESLint-style name, e.g. `no-leaked-timer`.
+    pub name: &'static str,
+    /// One line for `leaklint rules` and SARIF's `shortDescription`.
+    pub summary: &'static str,
+    /// Severity when the configuration says nothing.
+    pub default_severity: Severity,
+    /// The rule's document (`rules/<name>.md`), embedded at build time.
+    pub doc: &'static str,
+}
+
+/// What a rule sees of a file.
+pub struct RuleContext<'a> {
+    /// The semantic model.
+    pub model: &'a SemanticModel,
+    /// The file's text.
+    pub text: &'a str,
+}
+
+/// A lint rule. Rules only query the semantic model; none walks the AST itself.
+pub trait Rule: Sync + Send {
+    /// The rule's metadata.
+    fn meta(&self) -> &'static RuleMeta;
+    /// Appends the rule's findings for one file to `out`, at the rule's default severity.
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// Every rule, in the order `leaklint rules` lists them.
+pub static REGISTRY: &[&dyn Rule] = &[
+    &no_unbounded_collection::NoUnboundedCollection,
+    &no_leaked_listener::NoLeakedListener,
+    &no_leaked_timer::NoLeakedTimer,
+];
+
+/// The rule named `name`, if there is one.
+pub fn find(name: &str) -> Option<&'static dyn Rule> {
+    REGISTRY.iter().copied().find(|r| r.meta().name == name)
+}
+
+/// Names of the checks leaklint itself reports besides the rules.
+pub const BUILTIN_CHECKS: &[&str] = &["parse-error", "unused-suppression", "invalid-suppression"];

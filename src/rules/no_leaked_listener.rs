@@ -1,0 +1,149 @@
+//! `no-leaked-listener`: a listener added to an owner that outlives the code registering it, with
+//! no removal of the same handler, no `{ once: true }`, no `{ signal }` and no `removeAllListeners`
+//! (RULES.md §3.2).
+
+use super::describe::{confidence_for, how_often};
+use super::{Rule, RuleContext, RuleMeta};
+use crate::diagnostic::{Confidence, Diagnostic, Severity};
+use crate::semantic::{Call, Frequency, Owner, Path, SemanticModel, Value};
+
+/// The rule.
+pub struct NoLeakedListener;
+
+static META: RuleMeta = RuleMeta {
+    name: "no-leaked-listener",
+    summary: "Listener added to a longer-lived emitter on every request, event or call and never removed",
+    default_severity: Severity::Error,
+    doc: include_str!("../../rules/no-leaked-listener.md"),
+};
+
+const ADD: &[&str] = &["on", "addListener", "prependListener", "addEventListener", "once", "prependOnceListener"];
+const REMOVE: &[&str] = &["off", "removeListener", "removeEventListener"];
+const SHARED_PARAM_NAMES: &[&str] = &[
+    "sock", "socket", "emitter", "bus", "client", "signal", "events", "ee", "target", "channel", "conn", "connection", "server",
+];
+const SHARED_TYPES: &[&str] = &["EventEmitter", "Socket", "AbortSignal", "EventTarget", "Server", "Duplex", "Readable", "Writable", "Stream"];
+
+fn same_event(a: Option<&Value>, b: Option<&Value>) -> bool {
+    match (a, b) {
+        (Some(Value::Str(x)), Some(Value::Str(y))) => x == y,
+        _ => true,
+    }
+}
+
+fn same_handler(a: Option<&Value>, b: Option<&Value>) -> bool {
+    match (a, b) {
+        (Some(Value::Path(x)), Some(Value::Path(y))) => x == y,
+        // An inline function can only be removed by removeAllListeners.
+        (Some(Value::Func(_)), _) => false,
+        _ => true,
+    }
+}
+
+/// Whether the registration `call` on `receiver` is undone anywhere in the file.
+fn is_removed(model: &SemanticModel, receiver: &Path, call: &Call) -> bool {
+    let removed = model
+        .method_calls_on(receiver, REMOVE)
+        .any(|(_, r)| same_event(call.arg(0), r.arg(0)) && same_handler(call.arg(1), r.arg(1)));
+    let removed_all = model
+        .method_calls_on(receiver, &["removeAllListeners"])
+        .any(|(_, r)| r.args.is_empty() || same_event(call.arg(0), r.arg(0)));
+    removed || removed_all
+}
+
+/// `{ once: true }` or `{ signal }` in the options argument of `addEventListener`.
+fn self_removing_options(call: &Call) -> bool {
+    matches!(call.arg(2), Some(Value::Object(props)) if props.iter().any(|(k, _)| matches!(k.as_deref(), Some("once" | "signal"))))
+}
+
+fn shared_looking_param(model: &SemanticModel, b: u32) -> bool {
+    let binding = model.binding(b);
+    let name = binding.name.as_str();
+    SHARED_PARAM_NAMES.contains(&name)
+        || name.ends_with("Emitter")
+        || name.ends_with("Bus")
+        || name.ends_with("Socket")
+        || binding.type_name.as_deref().is_some_and(|t| SHARED_TYPES.contains(&t))
+}
+
+impl Rule for NoLeakedListener {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let model = ctx.model;
+        for call in &model.calls {
+            let Some(method) = call.method() else { continue };
+            if !ADD.contains(&method.as_str()) || call.args.len() < 2 || call.is_new {
+                continue;
+            }
+            if !matches!(call.arg(1), Some(Value::Func(_) | Value::Path(_) | Value::Call(_))) {
+                continue;
+            }
+            let Some(receiver) = call.receiver() else { continue };
+            let owner = model.owner_of(&receiver);
+            let freq = model.frequency_of(call.func);
+            let (confidence, reason_func) = match owner {
+                Owner::Process => match confidence_for(freq, Confidence::High) {
+                    Some(c) => (c, call.func),
+                    None => continue,
+                },
+                Owner::Request(d) | Owner::Connection(d) | Owner::Local(d) => match model.repeats_between(call.func, d) {
+                    Some(f) => (Confidence::Medium, f),
+                    None => continue,
+                },
+                Owner::Param(d, b) => {
+                    let outer = model.frequency_of(d);
+                    if !outer.is_repeated() || !shared_looking_param(model, b) {
+                        continue;
+                    }
+                    (Confidence::Medium, d)
+                }
+                Owner::Unknown => continue,
+            };
+            let once = matches!(method.as_str(), "once" | "prependOnceListener");
+            // A `once` listener on anything but a process-lifetime owner goes away with its owner
+            // or when the event fires; only a never-firing event on a global piles up.
+            if once && !matches!(owner, Owner::Process) {
+                continue;
+            }
+            if self_removing_options(call) || is_removed(model, &receiver, call) {
+                continue;
+            }
+            let confidence = if once { Confidence::Low } else { confidence };
+            let event = call.arg(0).and_then(|v| v.as_str()).map(|e| format!("'{e}'")).unwrap_or_else(|| "an event".into());
+            let owner_text = receiver.display(model).to_string();
+            let owner_kind = match owner {
+                Owner::Process => "long-lived",
+                Owner::Param(..) => "caller-owned",
+                Owner::Connection(_) => "connection-scoped",
+                _ => "outer",
+            };
+            let (often, registration) = how_often(model, model.frequency_of(reason_func));
+            let mut d = Diagnostic::new(
+                META.name,
+                call.callee_span,
+                format!("listener for {event} is added to {owner_kind} `{owner_text}` {often} and never removed"),
+            )
+            .with_confidence(confidence)
+            .with_severity(META.default_severity);
+            if let Some(hspan) = call.arg_spans.get(1) {
+                d = d.with_label(*hspan, format!("this handler, and everything it captures, stays reachable from `{owner_text}`"));
+            }
+            if let Some((span, text)) = registration {
+                d = d.with_label(span, text);
+            }
+            let help = if once {
+                format!("a `{method}` listener stays registered until {event} fires; remove it with `{owner_text}.off(…)` when the work ends")
+            } else if method == "addEventListener" {
+                format!("pass `{{ signal }}` from an AbortController you abort when the work ends, or call `{owner_text}.removeEventListener({event}, handler)` with the same handler")
+            } else if freq != &Frequency::Once && matches!(owner, Owner::Process) {
+                format!("keep the handler in a variable and call `{owner_text}.off({event}, handler)` when the request or call ends (e.g. on `res.on('close')`), or use `once`")
+            } else {
+                format!("call `{owner_text}.off({event}, handler)` with the same handler when the work ends")
+            };
+            out.push(d.with_help(help));
+        }
+    }
+}

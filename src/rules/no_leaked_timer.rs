@@ -1,0 +1,136 @@
+//! `no-leaked-timer`: `setInterval` (and a self-rescheduling `setTimeout`) started in code that
+//! can run more than once, whose handle is discarded or never reaches `clearInterval`/`clearTimeout`
+//! (RULES.md §3.3).
+
+use super::describe::{confidence_for, how_often};
+use super::{Rule, RuleContext, RuleMeta};
+use crate::diagnostic::{Confidence, Diagnostic, Severity};
+use crate::semantic::{Call, FuncId, Path, ResultUse, Root, SemanticModel, Value};
+
+/// The rule.
+pub struct NoLeakedTimer;
+
+static META: RuleMeta = RuleMeta {
+    name: "no-leaked-timer",
+    summary: "setInterval or self-rescheduling setTimeout whose handle can never be cleared",
+    default_severity: Severity::Error,
+    doc: include_str!("../../rules/no-leaked-timer.md"),
+};
+
+const CLEAR: &[&str] = &["clearInterval", "clearTimeout", "clearImmediate"];
+
+/// Whether a handle stored at `handle` is cleared, closed, or handed to someone who can clear it.
+fn handle_is_managed(model: &SemanticModel, handle: &Path) -> bool {
+    let cleared = model.global_calls(CLEAR).any(|(_, c)| matches!(c.arg(0), Some(Value::Path(p)) if p == handle));
+    let closed = model.method_calls_on(handle, &["close", "dispose", "destroy"]).next().is_some();
+    let escapes = match (&handle.root, handle.props.is_empty()) {
+        (Root::Binding(b), true) => model.escapes.iter().any(|e| e.binding == *b),
+        _ => false,
+    };
+    cleared || closed || escapes
+}
+
+/// Where the handle of the timer created by `call` goes: `None` when it is managed (returned,
+/// passed on, cleared), else a phrase for what happens to it.
+fn lost_handle(model: &SemanticModel, call: &Call) -> Option<&'static str> {
+    match &call.result {
+        ResultUse::Discarded => Some("its handle is discarded"),
+        ResultUse::Member(m) if matches!(m.as_str(), "unref" | "ref" | "hasRef" | "refresh") => Some("its handle is discarded"),
+        ResultUse::Declared(b) => (!handle_is_managed(model, &Path::binding(*b))).then_some("its handle is never cleared"),
+        ResultUse::Assigned(p) => (!handle_is_managed(model, p)).then_some("its handle is never cleared"),
+        _ => None,
+    }
+}
+
+/// For `setTimeout(cb)`: the enclosing function that `cb` re-arms (calls or is), if any.
+fn rearmed_function(model: &SemanticModel, call: &Call) -> Option<FuncId> {
+    let target = match call.arg(0)? {
+        Value::Path(p) if p.props.is_empty() => model.binding(p.root_binding()?).func_value?,
+        Value::Func(g) => {
+            // `setTimeout(() => poll(), ms)`: the callback calls an enclosing function by name.
+            model.calls.iter().filter(|c| c.func == *g).find_map(|c| {
+                let p = c.callee.as_ref()?;
+                if !p.props.is_empty() {
+                    return None;
+                }
+                let f = model.binding(p.root_binding()?).func_value?;
+                model.is_within(call.func, f).then_some(f)
+            })?
+        }
+        _ => return None,
+    };
+    model.is_within(call.func, target).then_some(target)
+}
+
+fn stop_condition(model: &SemanticModel, call: &Call, loop_fn: FuncId) -> bool {
+    if call.guarded {
+        return true;
+    }
+    let mut f = call.func;
+    loop {
+        if model.function(f).has_guard_return {
+            return true;
+        }
+        if f == loop_fn {
+            return false;
+        }
+        match model.function(f).parent {
+            Some(p) => f = p,
+            None => return false,
+        }
+    }
+}
+
+impl Rule for NoLeakedTimer {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let model = ctx.model;
+        for (_, call) in model.global_calls(&["setInterval"]) {
+            let freq = model.frequency_of(call.func);
+            // Unknown call frequency still gets medium: an interval whose handle is lost inside
+            // a function can never be stopped, and a second call doubles it.
+            let Some(confidence) = confidence_for(freq, Confidence::High).map(|c| c.max(Confidence::Medium)) else { continue };
+            let Some(fate) = lost_handle(model, call) else { continue };
+            let (often, registration) = how_often(model, freq);
+            let mut d = Diagnostic::new(
+                META.name,
+                call.callee_span,
+                format!("`setInterval` is started {often} and {fate}, so these intervals pile up and can never be stopped"),
+            )
+            .with_confidence(confidence)
+            .with_severity(META.default_severity);
+            if let Some(cb) = call.arg_spans.first() {
+                d = d.with_label(*cb, "this callback runs on every tick and keeps everything it captures alive");
+            }
+            if let Some((span, text)) = registration {
+                d = d.with_label(span, text);
+            }
+            out.push(d.with_help("keep the handle and call `clearInterval(handle)` when the work ends: return a stop function, clear it in a `close`/`stop` method, or clear it when the request or connection closes"));
+        }
+        for (_, call) in model.global_calls(&["setTimeout", "setImmediate"]) {
+            let Some(loop_fn) = rearmed_function(model, call) else { continue };
+            if stop_condition(model, call, loop_fn) || lost_handle(model, call).is_none() && !matches!(call.result, ResultUse::Discarded) {
+                continue;
+            }
+            let freq = model.frequency_of(loop_fn);
+            let Some(confidence) = confidence_for(freq, Confidence::High).map(|c| c.max(Confidence::Medium)) else { continue };
+            let name = model.function(loop_fn).name.as_deref().unwrap_or("this function").to_string();
+            let (often, registration) = how_often(model, freq);
+            let mut d = Diagnostic::new(
+                META.name,
+                call.callee_span,
+                format!("`{name}` re-arms itself with `setTimeout` forever and is started {often}: each start adds a polling loop that never stops"),
+            )
+            .with_confidence(confidence)
+            .with_severity(META.default_severity)
+            .with_label(model.function(loop_fn).span, format!("`{name}` has no stop condition before re-arming"));
+            if let Some((span, text)) = registration {
+                d = d.with_label(span, text);
+            }
+            out.push(d.with_help("add a stop condition (return early when an AbortSignal is aborted or a `stopped` flag is set) and keep the handle to `clearTimeout` it on shutdown"));
+        }
+    }
+}

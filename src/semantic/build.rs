@@ -1,0 +1,1056 @@
+//! The one AST walk that fills a [`SemanticModel`].
+
+use rustc_hash::FxHashMap;
+use swc_atoms::Atom;
+use swc_common::{Span, Spanned, SyntaxContext};
+use swc_ecma_ast::*;
+use swc_ecma_visit::{Visit, VisitWith};
+
+use super::frequency;
+use super::{
+    Assign, Binding, BindingId, BindingKind, Bound, Call, CallId, Escape, FuncId, FuncUse, Function,
+    Path, Reference, ResultUse, Root, SemanticModel, Target, Value, MODULE,
+};
+use crate::diagnostic::ByteSpan;
+use crate::parse::BASE;
+
+/// Builds the semantic model of a resolved `program`; `unresolved` is the resolver's context for
+/// identifiers that bind to no declaration.
+pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
+    let mut b = Builder {
+        model: SemanticModel::default(),
+        unresolved,
+        func_stack: vec![MODULE],
+        cond_depth: vec![0],
+        block_depth: 0,
+        pending_use: FxHashMap::default(),
+        pending_func: FxHashMap::default(),
+        call_by_span: FxHashMap::default(),
+        func_by_span: FxHashMap::default(),
+        decl_kind: None,
+        decl_top: false,
+    };
+    let span = program.span();
+    b.model.functions.push(Function {
+        span: bs(span),
+        parent: None,
+        name: None,
+        binding: None,
+        params: Vec::new(),
+        uses: Vec::new(),
+        has_guard_return: false,
+        is_method: false,
+    });
+    program.visit_with(&mut b);
+    let mut model = b.model;
+    frequency::compute(&mut model);
+    model
+}
+
+/// A byte span from an swc span.
+pub(crate) fn bs(span: Span) -> ByteSpan {
+    ByteSpan::new(span.lo.0.saturating_sub(BASE), span.hi.0.saturating_sub(BASE))
+}
+
+fn key(span: Span) -> (u32, u32) {
+    (span.lo.0, span.hi.0)
+}
+
+/// Strips parentheses, TypeScript assertions and `await`, which do not change what a value is.
+pub(crate) fn unwrap(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => unwrap(&p.expr),
+        Expr::TsAs(x) => unwrap(&x.expr),
+        Expr::TsNonNull(x) => unwrap(&x.expr),
+        Expr::TsTypeAssertion(x) => unwrap(&x.expr),
+        Expr::TsSatisfies(x) => unwrap(&x.expr),
+        Expr::TsConstAssertion(x) => unwrap(&x.expr),
+        Expr::Await(x) => unwrap(&x.arg),
+        Expr::Seq(s) if !s.exprs.is_empty() => unwrap(s.exprs.last().unwrap()),
+        _ => e,
+    }
+}
+
+fn prop_name(p: &PropName) -> Option<Atom> {
+    match p {
+        PropName::Ident(i) => Some(i.sym.clone()),
+        PropName::Str(s) => Some(Atom::from(s.value.to_string_lossy().as_ref())),
+        PropName::Num(n) => Some(Atom::from(n.value.to_string())),
+        _ => None,
+    }
+}
+
+struct Builder {
+    model: SemanticModel,
+    unresolved: SyntaxContext,
+    func_stack: Vec<FuncId>,
+    /// Per open function: how many `if`/conditional/logical constructs enclose the current node.
+    cond_depth: Vec<u32>,
+    /// Block nesting inside the module body (0 = directly in the module body).
+    block_depth: u32,
+    /// Result uses decided by a parent for its direct child call, keyed by the call's span.
+    pending_use: FxHashMap<(u32, u32), ResultUse>,
+    /// Names and uses decided by a parent for its direct child function expression.
+    pending_func: FxHashMap<(u32, u32), (Option<Atom>, Option<BindingId>, Option<FuncUse>)>,
+    call_by_span: FxHashMap<(u32, u32), CallId>,
+    func_by_span: FxHashMap<(u32, u32), FuncId>,
+    /// The kind of the declaration whose patterns are being visited.
+    decl_kind: Option<BindingKind>,
+    /// Whether that declaration sits directly in the module body.
+    decl_top: bool,
+}
+
+impl Builder {
+    fn cur(&self) -> FuncId {
+        *self.func_stack.last().unwrap()
+    }
+
+    fn guarded(&self) -> bool {
+        *self.cond_depth.last().unwrap() > 0
+    }
+
+    /// The binding for identity `id`, created as a placeholder if its declaration is still ahead
+    /// (hoisting) or is one we do not model.
+    fn binding_for(&mut self, id: &Ident) -> BindingId {
+        let k = (id.sym.clone(), id.ctxt);
+        if let Some(&b) = self.model.index.get(&k) {
+            return b;
+        }
+        let b = self.model.bindings.len() as BindingId;
+        self.model.bindings.push(Binding {
+            name: id.sym.clone(),
+            kind: BindingKind::Unknown,
+            func: self.cur(),
+            module_level: false,
+            span: bs(id.span),
+            init: None,
+            source_module: None,
+            exported: false,
+            func_value: None,
+            type_name: None,
+        });
+        self.model.index.insert(k, b);
+        b
+    }
+
+    fn declare(&mut self, id: &Ident, kind: BindingKind, module_level: bool) -> BindingId {
+        let b = self.binding_for(id);
+        let func = self.cur();
+        let binding = &mut self.model.bindings[b as usize];
+        if binding.kind == BindingKind::Unknown {
+            binding.kind = kind;
+            binding.func = func;
+            binding.module_level = module_level;
+            binding.span = bs(id.span);
+        }
+        b
+    }
+
+    fn root_of_ident(&mut self, id: &Ident) -> Root {
+        if id.ctxt == self.unresolved {
+            Root::Global(id.sym.clone())
+        } else {
+            Root::Binding(self.binding_for(id))
+        }
+    }
+
+    /// The member path of `e`, if it is an identifier, `this` or a member chain.
+    fn path_of(&mut self, e: &Expr) -> Option<Path> {
+        match unwrap(e) {
+            Expr::Ident(id) => Some(Path { root: self.root_of_ident(id), props: Vec::new() }),
+            Expr::This(_) => Some(Path { root: Root::This, props: Vec::new() }),
+            Expr::Member(m) => self.member_path(m),
+            Expr::OptChain(o) => match &*o.base {
+                OptChainBase::Member(m) => self.member_path(m),
+                OptChainBase::Call(_) => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn member_path(&mut self, m: &MemberExpr) -> Option<Path> {
+        let mut base = self.path_of(&m.obj).unwrap_or(Path { root: Root::Unknown, props: Vec::new() });
+        let name = match &m.prop {
+            MemberProp::Ident(i) => i.sym.clone(),
+            MemberProp::Computed(c) => match unwrap(&c.expr) {
+                Expr::Lit(Lit::Str(s)) => Atom::from(s.value.to_string_lossy().as_ref()),
+                Expr::Lit(Lit::Num(n)) => Atom::from(n.value.to_string()),
+                _ => return None,
+            },
+            MemberProp::PrivateName(p) => Atom::from(format!("#{}", p.name)),
+        };
+        base.props.push(name);
+        Some(base)
+    }
+
+    /// Summarises an expression whose children have already been visited.
+    fn value_of(&mut self, e: &Expr) -> Value {
+        self.value_of_depth(e, 0)
+    }
+
+    fn value_of_depth(&mut self, e: &Expr, depth: u32) -> Value {
+        let e = unwrap(e);
+        if let Some(p) = self.path_of(e) {
+            return Value::Path(p);
+        }
+        match e {
+            Expr::Fn(_) | Expr::Arrow(_) => {
+                self.func_by_span.get(&key(e.span())).map(|&f| Value::Func(f)).unwrap_or(Value::Expr(vec![]))
+            }
+            Expr::Call(_) | Expr::New(_) => {
+                self.call_by_span.get(&key(e.span())).map(|&c| Value::Call(c)).unwrap_or(Value::Expr(vec![]))
+            }
+            Expr::OptChain(o) if matches!(&*o.base, OptChainBase::Call(_)) => {
+                self.call_by_span.get(&key(o.base.span())).map(|&c| Value::Call(c)).unwrap_or(Value::Expr(vec![]))
+            }
+            Expr::Lit(Lit::Str(s)) => Value::Str(s.value.to_string_lossy().into_owned()),
+            Expr::Lit(Lit::Num(n)) => Value::Num(n.value),
+            Expr::Lit(_) => Value::OtherLiteral,
+            Expr::Tpl(t) if t.exprs.is_empty() => {
+                Value::Str(t.quasis.iter().map(|q| q.raw.to_string()).collect::<String>())
+            }
+            Expr::Object(o) if depth < 4 => {
+                let mut props = Vec::new();
+                for p in &o.props {
+                    match p {
+                        PropOrSpread::Prop(p) => match &**p {
+                            Prop::Shorthand(id) => {
+                                let root = self.root_of_ident(id);
+                                props.push((Some(id.sym.clone()), Value::Path(Path { root, props: vec![] })))
+                            }
+                            Prop::KeyValue(kv) => {
+                                let v = self.value_of_depth(&kv.value, depth + 1);
+                                props.push((prop_name(&kv.key), v))
+                            }
+                            Prop::Method(m) => {
+                                let v = self
+                                    .func_by_span
+                                    .get(&key(m.function.span))
+                                    .map(|&f| Value::Func(f))
+                                    .unwrap_or(Value::Expr(vec![]));
+                                props.push((prop_name(&m.key), v))
+                            }
+                            _ => props.push((None, Value::Expr(vec![]))),
+                        },
+                        PropOrSpread::Spread(s) => {
+                            let v = self.value_of_depth(&s.expr, depth + 1);
+                            props.push((None, v))
+                        }
+                    }
+                }
+                Value::Object(props)
+            }
+            Expr::Array(a) if depth < 4 => {
+                let items = a
+                    .elems
+                    .iter()
+                    .flatten()
+                    .map(|el| self.value_of_depth(&el.expr, depth + 1))
+                    .collect();
+                Value::Array(items)
+            }
+            Expr::Unary(u) if u.op == UnaryOp::Void => Value::OtherLiteral,
+            _ => {
+                let mut paths = Vec::new();
+                self.collect_paths(e, &mut paths, 0);
+                Value::Expr(paths)
+            }
+        }
+    }
+
+    /// Paths mentioned anywhere in a (small) expression, for taint questions.
+    fn collect_paths(&mut self, e: &Expr, out: &mut Vec<Path>, depth: u32) {
+        if depth > 6 || out.len() > 16 {
+            return;
+        }
+        let e = unwrap(e);
+        if let Some(p) = self.path_of(e) {
+            out.push(p);
+            return;
+        }
+        match e {
+            Expr::Tpl(t) => t.exprs.iter().for_each(|x| self.collect_paths(x, out, depth + 1)),
+            Expr::Bin(b) => {
+                self.collect_paths(&b.left, out, depth + 1);
+                self.collect_paths(&b.right, out, depth + 1);
+            }
+            Expr::Cond(c) => {
+                self.collect_paths(&c.cons, out, depth + 1);
+                self.collect_paths(&c.alt, out, depth + 1);
+            }
+            Expr::Call(c) => {
+                if let Callee::Expr(callee) = &c.callee {
+                    if let Expr::Member(m) = unwrap(callee) {
+                        self.collect_paths(&m.obj, out, depth + 1);
+                    }
+                }
+                c.args.iter().for_each(|a| self.collect_paths(&a.expr, out, depth + 1));
+            }
+            Expr::Member(m) => self.collect_paths(&m.obj, out, depth + 1),
+            Expr::Unary(u) => self.collect_paths(&u.arg, out, depth + 1),
+            Expr::Object(o) => {
+                for p in &o.props {
+                    if let PropOrSpread::Prop(p) = p {
+                        if let Prop::KeyValue(kv) = &**p {
+                            self.collect_paths(&kv.value, out, depth + 1);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Records the bindings a value lets escape.
+    fn note_escapes(&mut self, v: &Value, span: ByteSpan, returned: bool) {
+        let func = self.cur();
+        match v {
+            Value::Path(p) => {
+                if let (Root::Binding(b), true) = (&p.root, p.props.is_empty()) {
+                    self.model.escapes.push(Escape { binding: *b, span, func, returned });
+                }
+            }
+            Value::Object(props) => props.iter().for_each(|(_, v)| self.note_escapes(v, span, returned)),
+            Value::Array(items) => items.iter().for_each(|v| self.note_escapes(v, span, returned)),
+            _ => {}
+        }
+    }
+
+    /// Marks a direct child call or function of the node being visited.
+    fn expect_use(&mut self, child: &Expr, use_: ResultUse) {
+        match unwrap(child) {
+            e @ (Expr::Call(_) | Expr::New(_)) => {
+                self.pending_use.insert(key(e.span()), use_);
+            }
+            Expr::OptChain(o) if matches!(&*o.base, OptChainBase::Call(_)) => {
+                self.pending_use.insert(key(o.base.span()), use_);
+            }
+            _ => {}
+        }
+    }
+
+    fn expect_func(&mut self, child: &Expr, name: Option<Atom>, binding: Option<BindingId>, use_: Option<FuncUse>) {
+        if let e @ (Expr::Fn(_) | Expr::Arrow(_)) = unwrap(child) {
+            self.pending_func.insert(key(e.span()), (name, binding, use_));
+        }
+    }
+
+    /// Opens a function scope: registers it and returns its id.
+    fn enter_function(&mut self, span: Span, name: Option<Atom>, binding: Option<BindingId>, is_method: bool) -> FuncId {
+        let (pname, pbinding, puse) = self.pending_func.remove(&key(span)).unwrap_or((None, None, None));
+        let id = self.model.functions.len() as FuncId;
+        let binding = binding.or(pbinding);
+        let mut uses = Vec::new();
+        if let Some(u) = puse {
+            uses.push(u);
+        }
+        if is_method {
+            uses.push(FuncUse::Method);
+        }
+        self.model.functions.push(Function {
+            span: bs(span),
+            parent: Some(self.cur()),
+            name: name.or(pname),
+            binding,
+            params: Vec::new(),
+            uses,
+            has_guard_return: false,
+            is_method,
+        });
+        if let Some(b) = binding {
+            self.model.bindings[b as usize].func_value = Some(id);
+        }
+        self.func_by_span.insert(key(span), id);
+        self.func_stack.push(id);
+        self.cond_depth.push(0);
+        id
+    }
+
+    fn exit_function(&mut self) {
+        self.func_stack.pop();
+        self.cond_depth.pop();
+    }
+
+    fn declare_pat(&mut self, pat: &Pat, kind: BindingKind, top: bool) -> Vec<BindingId> {
+        let mut out = Vec::new();
+        self.declare_pat_into(pat, kind, top, &mut out);
+        out
+    }
+
+    fn declare_pat_into(&mut self, pat: &Pat, kind: BindingKind, top: bool, out: &mut Vec<BindingId>) {
+        match pat {
+            Pat::Ident(bi) => {
+                let b = self.declare(&bi.id, kind, top);
+                if let Some(ann) = &bi.type_ann {
+                    if let TsType::TsTypeRef(r) = &*ann.type_ann {
+                        let name = match &r.type_name {
+                            TsEntityName::Ident(i) => i.sym.clone(),
+                            TsEntityName::TsQualifiedName(q) => q.right.sym.clone(),
+                        };
+                        self.model.bindings[b as usize].type_name = Some(name);
+                    }
+                }
+                out.push(b);
+            }
+            Pat::Array(a) => a.elems.iter().flatten().for_each(|p| self.declare_pat_into(p, kind, top, out)),
+            Pat::Object(o) => {
+                for p in &o.props {
+                    match p {
+                        ObjectPatProp::KeyValue(kv) => self.declare_pat_into(&kv.value, kind, top, out),
+                        ObjectPatProp::Assign(a) => out.push(self.declare(&a.key.id, kind, top)),
+                        ObjectPatProp::Rest(r) => self.declare_pat_into(&r.arg, kind, top, out),
+                    }
+                }
+            }
+            Pat::Rest(r) => self.declare_pat_into(&r.arg, kind, top, out),
+            Pat::Assign(a) => self.declare_pat_into(&a.left, kind, top, out),
+            _ => {}
+        }
+    }
+
+    fn declare_params(&mut self, f: FuncId, pats: &[&Pat]) {
+        for p in pats {
+            let ids = self.declare_pat(p, BindingKind::Param, false);
+            self.model.functions[f as usize].params.extend(ids);
+        }
+    }
+
+    /// Marks everything a CommonJS `module.exports = …` / `exports.x = …` assignment exports.
+    fn export_value(&mut self, v: &Value) {
+        match v {
+            Value::Path(p) if p.props.is_empty() => {
+                if let Root::Binding(b) = p.root {
+                    self.model.bindings[b as usize].exported = true;
+                }
+            }
+            Value::Func(f) => self.model.functions[*f as usize].uses.push(FuncUse::Exported),
+            Value::Object(props) => props.iter().for_each(|(_, v)| self.export_value(v)),
+            _ => {}
+        }
+    }
+
+    fn push_call(&mut self, span: Span, callee_span: Span, callee: Option<Path>, callee_func: Option<FuncId>, args: &[ExprOrSpread], is_new: bool) {
+        let values: Vec<Value> = args.iter().map(|a| self.value_of(&a.expr)).collect();
+        let arg_spans = args.iter().map(|a| bs(a.expr.span())).collect();
+        let id = self.model.calls.len() as CallId;
+        let result = self.pending_use.remove(&key(span)).unwrap_or(ResultUse::Other);
+        let func = self.cur();
+        let guarded = self.guarded();
+        // Function values passed as arguments learn who calls them; bindings passed or called
+        // are edges of the call graph.
+        for (i, v) in values.iter().enumerate() {
+            match v {
+                Value::Func(f) => self.model.functions[*f as usize].uses.push(FuncUse::Argument { call: id, index: i }),
+                Value::Path(p) if p.props.is_empty() => {
+                    if let Root::Binding(b) = p.root {
+                        self.model.calls_of.entry(b).or_default().push(id);
+                    }
+                }
+                Value::Object(props) => {
+                    for (_, pv) in props {
+                        if let Value::Func(f) = pv {
+                            self.model.functions[*f as usize].uses.push(FuncUse::OptionOf { call: id });
+                        }
+                    }
+                }
+                _ => {}
+            }
+            self.note_escapes(v, bs(span), false);
+        }
+        if let Some(p) = &callee {
+            if let (Root::Binding(b), true) = (&p.root, p.props.is_empty()) {
+                self.model.calls_of.entry(*b).or_default().push(id);
+            }
+        }
+        if let Some(f) = callee_func {
+            self.model.functions[f as usize].uses.push(FuncUse::Called { call: id });
+        }
+        self.model.calls.push(Call {
+            span: bs(span),
+            func,
+            callee,
+            callee_span: bs(callee_span),
+            callee_func,
+            args: values,
+            arg_spans,
+            result,
+            is_new,
+            guarded,
+        });
+        self.call_by_span.insert(key(span), id);
+    }
+
+    fn visit_function_like(&mut self, span: Span, name: Option<Atom>, binding: Option<BindingId>, is_method: bool, params: &[&Pat], body: &dyn Fn(&mut Self)) {
+        let f = self.enter_function(span, name, binding, is_method);
+        self.declare_params(f, params);
+        let saved_block = self.block_depth;
+        self.block_depth = 1;
+        body(self);
+        self.block_depth = saved_block;
+        self.exit_function();
+    }
+}
+
+impl Visit for Builder {
+    // Types never run: skip every type-only subtree.
+    fn visit_ts_type(&mut self, _: &TsType) {}
+    fn visit_ts_type_ann(&mut self, _: &TsTypeAnn) {}
+    fn visit_ts_type_param_decl(&mut self, _: &TsTypeParamDecl) {}
+    fn visit_ts_type_param_instantiation(&mut self, _: &TsTypeParamInstantiation) {}
+    fn visit_ts_interface_decl(&mut self, _: &TsInterfaceDecl) {}
+    fn visit_ts_type_alias_decl(&mut self, _: &TsTypeAliasDecl) {}
+
+    fn visit_block_stmt(&mut self, n: &BlockStmt) {
+        self.block_depth += 1;
+        n.visit_children_with(self);
+        self.block_depth -= 1;
+    }
+
+    fn visit_import_decl(&mut self, n: &ImportDecl) {
+        if n.type_only {
+            return;
+        }
+        let src = n.src.value.to_string_lossy().into_owned();
+        for s in &n.specifiers {
+            let (local, imported) = match s {
+                ImportSpecifier::Named(x) => {
+                    if x.is_type_only {
+                        continue;
+                    }
+                    let imported = match &x.imported {
+                        Some(ModuleExportName::Ident(i)) => Some(i.sym.clone()),
+                        _ => None,
+                    };
+                    (&x.local, imported)
+                }
+                ImportSpecifier::Default(x) => (&x.local, None),
+                ImportSpecifier::Namespace(x) => (&x.local, None),
+            };
+            let b = self.declare(local, BindingKind::Import, true);
+            let binding = &mut self.model.bindings[b as usize];
+            binding.source_module = Some(src.clone());
+            if let Some(imp) = imported {
+                // `import { setInterval as every } from 'timers'`: keep the imported name findable.
+                binding.type_name = Some(imp);
+            }
+        }
+    }
+
+    fn visit_export_decl(&mut self, n: &ExportDecl) {
+        n.visit_children_with(self);
+        let ids: Vec<Ident> = match &n.decl {
+            Decl::Fn(f) => vec![f.ident.clone()],
+            Decl::Class(c) => vec![c.ident.clone()],
+            Decl::Var(v) => {
+                let mut ids = Vec::new();
+                for d in &v.decls {
+                    collect_pat_idents(&d.name, &mut ids);
+                }
+                ids
+            }
+            _ => vec![],
+        };
+        for id in ids {
+            let b = self.binding_for(&id);
+            self.model.bindings[b as usize].exported = true;
+        }
+    }
+
+    fn visit_named_export(&mut self, n: &NamedExport) {
+        if n.src.is_some() || n.type_only {
+            return;
+        }
+        for s in &n.specifiers {
+            if let ExportSpecifier::Named(x) = s {
+                if let ModuleExportName::Ident(id) = &x.orig {
+                    let b = self.binding_for(id);
+                    self.model.bindings[b as usize].exported = true;
+                }
+            }
+        }
+    }
+
+    fn visit_export_default_expr(&mut self, n: &ExportDefaultExpr) {
+        self.expect_func(&n.expr, Some(Atom::from("default")), None, Some(FuncUse::Exported));
+        n.visit_children_with(self);
+        let v = self.value_of(&n.expr);
+        self.export_value(&v);
+    }
+
+    fn visit_export_default_decl(&mut self, n: &ExportDefaultDecl) {
+        match &n.decl {
+            DefaultDecl::Fn(f) => {
+                let binding = f.ident.as_ref().map(|i| self.declare(i, BindingKind::Function, true));
+                if let Some(b) = binding {
+                    self.model.bindings[b as usize].exported = true;
+                }
+                let name = f.ident.as_ref().map(|i| i.sym.clone()).or(Some(Atom::from("default")));
+                let span = f.function.span;
+                self.pending_func.insert(key(span), (None, None, Some(FuncUse::Exported)));
+                let params: Vec<&Pat> = f.function.params.iter().map(|p| &p.pat).collect();
+                let func = &f.function;
+                self.visit_function_like(span, name, binding, false, &params, &|s: &mut Self| {
+                    func.params.iter().for_each(|p| p.pat.visit_with(s));
+                    func.body.visit_with(s);
+                });
+            }
+            DefaultDecl::Class(c) => {
+                if let Some(i) = &c.ident {
+                    let b = self.declare(i, BindingKind::Class, true);
+                    self.model.bindings[b as usize].exported = true;
+                }
+                c.class.visit_with(self);
+            }
+            DefaultDecl::TsInterfaceDecl(_) => {}
+        }
+    }
+
+    fn visit_var_decl(&mut self, n: &VarDecl) {
+        let kind = match n.kind {
+            VarDeclKind::Var => BindingKind::Var,
+            VarDeclKind::Let => BindingKind::Let,
+            VarDeclKind::Const => BindingKind::Const,
+        };
+        let top = self.cur() == MODULE && self.block_depth == 0;
+        let saved = (self.decl_kind, self.decl_top);
+        self.decl_kind = Some(kind);
+        self.decl_top = top;
+        n.visit_children_with(self);
+        (self.decl_kind, self.decl_top) = saved;
+    }
+
+    fn visit_using_decl(&mut self, n: &UsingDecl) {
+        let saved = (self.decl_kind, self.decl_top);
+        self.decl_kind = Some(BindingKind::Const);
+        self.decl_top = false;
+        n.visit_children_with(self);
+        (self.decl_kind, self.decl_top) = saved;
+    }
+
+    fn visit_var_declarator(&mut self, n: &VarDeclarator) {
+        let kind = self.decl_kind.unwrap_or(BindingKind::Var);
+        let top = self.decl_top;
+        let ids = self.declare_pat(&n.name, kind, top);
+        let single = if let Pat::Ident(_) = &n.name { ids.first().copied() } else { None };
+        if let (Some(init), Some(b)) = (&n.init, single) {
+            self.expect_use(init, ResultUse::Declared(b));
+            let name = self.model.bindings[b as usize].name.clone();
+            self.expect_func(init, Some(name), Some(b), None);
+        } else if let Some(init) = &n.init {
+            self.expect_use(init, ResultUse::Other);
+        }
+        // The declared names are not references; visit only the initialiser (and defaults).
+        let saved = self.decl_kind.take();
+        if let Some(init) = &n.init {
+            init.visit_with(self);
+        }
+        self.decl_kind = saved;
+        if let Some(init) = &n.init {
+            let v = self.value_of(init);
+            if let Some(b) = single {
+                if let Value::Call(c) = &v {
+                    if let Some(m) = require_source(&self.model.calls[*c as usize]) {
+                        self.model.bindings[b as usize].source_module = Some(m);
+                    }
+                }
+                self.model.bindings[b as usize].init = Some(v);
+            } else {
+                for b in ids {
+                    self.model.bindings[b as usize].init = Some(v.clone());
+                }
+            }
+        }
+    }
+
+    fn visit_fn_decl(&mut self, n: &FnDecl) {
+        let top = self.cur() == MODULE && self.block_depth == 0;
+        let b = self.declare(&n.ident, BindingKind::Function, top);
+        let params: Vec<&Pat> = n.function.params.iter().map(|p| &p.pat).collect();
+        let func = &n.function;
+        self.visit_function_like(func.span, Some(n.ident.sym.clone()), Some(b), false, &params, &|s: &mut Self| {
+            func.params.iter().for_each(|p| p.pat.visit_with(s));
+            func.body.visit_with(s);
+        });
+    }
+
+    fn visit_fn_expr(&mut self, n: &FnExpr) {
+        let name = n.ident.as_ref().map(|i| i.sym.clone());
+        let self_binding = n.ident.as_ref().map(|i| i.clone());
+        let params: Vec<&Pat> = n.function.params.iter().map(|p| &p.pat).collect();
+        let func = &n.function;
+        self.visit_function_like(func.span, name, None, false, &params, &|s: &mut Self| {
+            if let Some(id) = &self_binding {
+                let b = s.declare(id, BindingKind::Function, false);
+                let cur = s.cur();
+                s.model.bindings[b as usize].func_value = Some(cur);
+            }
+            func.params.iter().for_each(|p| p.pat.visit_with(s));
+            func.body.visit_with(s);
+        });
+    }
+
+    fn visit_arrow_expr(&mut self, n: &ArrowExpr) {
+        let params: Vec<&Pat> = n.params.iter().collect();
+        self.visit_function_like(n.span, None, None, false, &params, &|s: &mut Self| {
+            n.params.iter().for_each(|p| p.visit_with(s));
+            if let ArrowFunctionBody::Expr(e) = &*n.body {
+                s.expect_use(e, ResultUse::Returned);
+                e.visit_with(s);
+                let v = s.value_of(e);
+                s.note_escapes(&v, bs(e.span()), true);
+            } else {
+                n.body.visit_with(s);
+            }
+        });
+    }
+
+    fn visit_class_decl(&mut self, n: &ClassDecl) {
+        let top = self.cur() == MODULE && self.block_depth == 0;
+        self.declare(&n.ident, BindingKind::Class, top);
+        n.class.visit_with(self);
+    }
+
+    fn visit_class_method(&mut self, n: &ClassMethod) {
+        let name = prop_name(&n.key);
+        let params: Vec<&Pat> = n.function.params.iter().map(|p| &p.pat).collect();
+        let func = &n.function;
+        n.key.visit_with(self);
+        self.visit_function_like(func.span, name, None, true, &params, &|s: &mut Self| {
+            func.params.iter().for_each(|p| p.pat.visit_with(s));
+            func.body.visit_with(s);
+        });
+    }
+
+    fn visit_private_method(&mut self, n: &PrivateMethod) {
+        let name = Some(Atom::from(format!("#{}", n.key.name)));
+        let params: Vec<&Pat> = n.function.params.iter().map(|p| &p.pat).collect();
+        let func = &n.function;
+        self.visit_function_like(func.span, name, None, true, &params, &|s: &mut Self| {
+            func.params.iter().for_each(|p| p.pat.visit_with(s));
+            func.body.visit_with(s);
+        });
+    }
+
+    fn visit_constructor(&mut self, n: &Constructor) {
+        let params: Vec<&Pat> = n
+            .params
+            .iter()
+            .filter_map(|p| match p {
+                ParamOrTsParamProp::Param(p) => Some(&p.pat),
+                ParamOrTsParamProp::TsParamProp(_) => None,
+            })
+            .collect();
+        self.visit_function_like(n.span, Some(Atom::from("constructor")), None, true, &params, &|s: &mut Self| {
+            n.params.iter().for_each(|p| p.visit_with(s));
+            n.body.visit_with(s);
+        });
+    }
+
+    fn visit_class_prop(&mut self, n: &ClassProp) {
+        if let Some(v) = &n.value {
+            let name = prop_name(&n.key);
+            self.expect_func(v, name, None, Some(FuncUse::Method));
+        }
+        n.value.visit_with(self);
+    }
+
+    fn visit_method_prop(&mut self, n: &MethodProp) {
+        let name = prop_name(&n.key);
+        let params: Vec<&Pat> = n.function.params.iter().map(|p| &p.pat).collect();
+        let func = &n.function;
+        self.visit_function_like(func.span, name, None, true, &params, &|s: &mut Self| {
+            func.params.iter().for_each(|p| p.pat.visit_with(s));
+            func.body.visit_with(s);
+        });
+    }
+
+    fn visit_getter_prop(&mut self, n: &GetterProp) {
+        let func = &n.function;
+        self.visit_function_like(func.span, prop_name(&n.key), None, true, &[], &|s: &mut Self| func.body.visit_with(s));
+    }
+
+    fn visit_setter_prop(&mut self, n: &SetterProp) {
+        let params: Vec<&Pat> = n.function.params.iter().map(|p| &p.pat).collect();
+        let func = &n.function;
+        self.visit_function_like(func.span, prop_name(&n.key), None, true, &params, &|s: &mut Self| {
+            func.params.iter().for_each(|p| p.pat.visit_with(s));
+            func.body.visit_with(s);
+        });
+    }
+
+    fn visit_key_value_prop(&mut self, n: &KeyValueProp) {
+        self.expect_func(&n.value, prop_name(&n.key), None, Some(FuncUse::Escapes));
+        self.expect_use(&n.value, ResultUse::Argument);
+        n.visit_children_with(self);
+    }
+
+    fn visit_catch_clause(&mut self, n: &CatchClause) {
+        if let Some(p) = &n.param {
+            self.declare_pat(p, BindingKind::Catch, false);
+        }
+        n.body.visit_with(self);
+    }
+
+    fn visit_binding_ident(&mut self, n: &BindingIdent) {
+        // Declarations are registered by their declaration visitors; a binding identifier met
+        // here is a declaration too (parameters, patterns), never a reference.
+        let _ = n;
+    }
+
+    fn visit_ident(&mut self, n: &Ident) {
+        if n.ctxt == self.unresolved || n.ctxt == SyntaxContext::empty() {
+            return;
+        }
+        let b = self.binding_for(n);
+        let func = self.cur();
+        self.model.references.push(Reference { binding: b, func, span: bs(n.span) });
+    }
+
+    fn visit_expr_stmt(&mut self, n: &ExprStmt) {
+        self.expect_use(&n.expr, ResultUse::Discarded);
+        n.visit_children_with(self);
+    }
+
+    fn visit_return_stmt(&mut self, n: &ReturnStmt) {
+        if let Some(arg) = &n.arg {
+            self.expect_use(arg, ResultUse::Returned);
+            self.expect_func(arg, None, None, Some(FuncUse::Escapes));
+        }
+        if self.guarded() {
+            let f = self.cur() as usize;
+            self.model.functions[f].has_guard_return = true;
+        }
+        n.visit_children_with(self);
+        if let Some(arg) = &n.arg {
+            let v = self.value_of(arg);
+            self.note_escapes(&v, bs(n.span), true);
+        }
+    }
+
+    fn visit_throw_stmt(&mut self, n: &ThrowStmt) {
+        if self.guarded() {
+            let f = self.cur() as usize;
+            self.model.functions[f].has_guard_return = true;
+        }
+        n.visit_children_with(self);
+    }
+
+    fn visit_if_stmt(&mut self, n: &IfStmt) {
+        n.test.visit_with(self);
+        *self.cond_depth.last_mut().unwrap() += 1;
+        n.cons.visit_with(self);
+        n.alt.visit_with(self);
+        *self.cond_depth.last_mut().unwrap() -= 1;
+    }
+
+    fn visit_cond_expr(&mut self, n: &CondExpr) {
+        n.test.visit_with(self);
+        *self.cond_depth.last_mut().unwrap() += 1;
+        n.cons.visit_with(self);
+        n.alt.visit_with(self);
+        *self.cond_depth.last_mut().unwrap() -= 1;
+    }
+
+    fn visit_bin_expr(&mut self, n: &BinExpr) {
+        use BinaryOp::*;
+        match n.op {
+            LogicalAnd | LogicalOr | NullishCoalescing => {
+                n.left.visit_with(self);
+                *self.cond_depth.last_mut().unwrap() += 1;
+                n.right.visit_with(self);
+                *self.cond_depth.last_mut().unwrap() -= 1;
+            }
+            Lt | LtEq | Gt | GtEq | EqEq | EqEqEq | NotEq | NotEqEq => {
+                n.visit_children_with(self);
+                for side in [&n.left, &n.right] {
+                    if let Some(p) = self.path_of(side) {
+                        if matches!(p.props.last().map(|a| a.as_str()), Some("size" | "length")) && !matches!(n.op, EqEq | EqEqEq | NotEq | NotEqEq) {
+                            let object = p.parent();
+                            self.model.bounds.push(Bound { object, span: bs(n.span), is_delete: false });
+                        }
+                    }
+                }
+            }
+            _ => n.visit_children_with(self),
+        }
+    }
+
+    fn visit_unary_expr(&mut self, n: &UnaryExpr) {
+        n.visit_children_with(self);
+        if n.op == UnaryOp::Delete {
+            if let Expr::Member(m) = unwrap(&n.arg) {
+                let object = self.path_of(&m.obj);
+                if let Some(object) = object {
+                    self.model.bounds.push(Bound { object, span: bs(n.span), is_delete: true });
+                }
+            }
+        }
+    }
+
+    fn visit_assign_expr(&mut self, n: &AssignExpr) {
+        self.expect_use(&n.right, ResultUse::Other);
+        let target = match &n.left {
+            AssignTarget::Simple(SimpleAssignTarget::Ident(i)) => {
+                let root = self.root_of_ident(&i.id);
+                Target::Path(Path { root, props: vec![] })
+            }
+            AssignTarget::Simple(SimpleAssignTarget::Member(m)) => match self.member_path(m) {
+                Some(p) => Target::Path(p),
+                None => match (&m.prop, self.path_of(&m.obj)) {
+                    (MemberProp::Computed(c), Some(object)) => {
+                        c.expr.visit_with(self);
+                        let key = self.value_of(&c.expr);
+                        Target::Computed { object, key }
+                    }
+                    _ => Target::Other,
+                },
+            },
+            _ => Target::Other,
+        };
+        if let Target::Path(p) = &target {
+            self.expect_use(&n.right, ResultUse::Assigned(p.clone()));
+            let name = p.last().cloned();
+            let binding = match (&p.root, p.props.is_empty()) {
+                (Root::Binding(b), true) => Some(*b),
+                _ => None,
+            };
+            let use_ = if binding.is_some() { None } else { Some(FuncUse::Escapes) };
+            self.expect_func(&n.right, name, binding, use_);
+        }
+        match &n.left {
+            AssignTarget::Simple(SimpleAssignTarget::Member(m)) => {
+                m.obj.visit_with(self);
+                if let MemberProp::Computed(c) = &m.prop {
+                    if !matches!(target, Target::Computed { .. }) {
+                        c.expr.visit_with(self);
+                    }
+                }
+            }
+            AssignTarget::Simple(SimpleAssignTarget::Ident(i)) => self.visit_ident(&i.id),
+            other => other.visit_with(self),
+        }
+        n.right.visit_with(self);
+        let value = self.value_of(&n.right);
+        let is_cjs_export = matches!(&target, Target::Path(p) if is_commonjs_export(p));
+        if is_cjs_export {
+            self.export_value(&value);
+        } else if matches!(&target, Target::Path(p) if !p.props.is_empty()) || matches!(target, Target::Computed { .. }) {
+            self.note_escapes(&value, bs(n.span), false);
+        }
+        let func = self.cur();
+        self.model.assigns.push(Assign { span: bs(n.span), func, target, value, plain: n.op == AssignOp::Assign });
+    }
+
+    fn visit_call_expr(&mut self, n: &CallExpr) {
+        let callee_expr = match &n.callee {
+            Callee::Expr(e) => Some(&**e),
+            _ => None,
+        };
+        if let Some(Expr::Member(m)) = callee_expr.map(unwrap) {
+            // `x().unref()`: the inner call's result is used by a member access.
+            if let MemberProp::Ident(prop) = &m.prop {
+                self.expect_use(&m.obj, ResultUse::Member(prop.sym.clone()));
+            }
+        }
+        for a in &n.args {
+            self.expect_use(&a.expr, ResultUse::Argument);
+        }
+        n.visit_children_with(self);
+        let callee = callee_expr.and_then(|e| self.path_of(e));
+        let callee_func = callee_expr.and_then(|e| match unwrap(e) {
+            f @ (Expr::Fn(_) | Expr::Arrow(_)) => self.func_by_span.get(&key(f.span())).copied(),
+            _ => None,
+        });
+        let cs = n.callee.span();
+        self.push_call(n.span, cs, callee, callee_func, &n.args, false);
+    }
+
+    fn visit_opt_chain_expr(&mut self, n: &OptChainExpr) {
+        match &*n.base {
+            OptChainBase::Call(c) => {
+                if let Expr::Member(m) = unwrap(&c.callee) {
+                    if let MemberProp::Ident(prop) = &m.prop {
+                        self.expect_use(&m.obj, ResultUse::Member(prop.sym.clone()));
+                    }
+                }
+                for a in &c.args {
+                    self.expect_use(&a.expr, ResultUse::Argument);
+                }
+                if let Some(u) = self.pending_use.remove(&key(n.span)) {
+                    self.pending_use.insert(key(c.span), u);
+                }
+                c.visit_children_with(self);
+                let callee = self.path_of(&c.callee);
+                self.push_call(c.span, c.callee.span(), callee, None, &c.args, false);
+            }
+            OptChainBase::Member(m) => {
+                if let MemberProp::Ident(prop) = &m.prop {
+                    self.expect_use(&m.obj, ResultUse::Member(prop.sym.clone()));
+                }
+                m.visit_children_with(self)
+            }
+        }
+    }
+
+    fn visit_member_expr(&mut self, n: &MemberExpr) {
+        if let MemberProp::Ident(prop) = &n.prop {
+            self.expect_use(&n.obj, ResultUse::Member(prop.sym.clone()));
+        }
+        n.visit_children_with(self);
+    }
+
+    fn visit_new_expr(&mut self, n: &NewExpr) {
+        if let Some(args) = &n.args {
+            for a in args {
+                self.expect_use(&a.expr, ResultUse::Argument);
+            }
+        }
+        n.visit_children_with(self);
+        let callee = self.path_of(&n.callee);
+        self.push_call(n.span, n.callee.span(), callee, None, n.args.as_deref().unwrap_or(&[]), true);
+    }
+
+    fn visit_array_lit(&mut self, n: &ArrayLit) {
+        for e in n.elems.iter().flatten() {
+            self.expect_use(&e.expr, ResultUse::Argument);
+            self.expect_func(&e.expr, None, None, Some(FuncUse::Escapes));
+        }
+        n.visit_children_with(self);
+    }
+}
+
+fn collect_pat_idents(p: &Pat, out: &mut Vec<Ident>) {
+    match p {
+        Pat::Ident(b) => out.push(b.id.clone()),
+        Pat::Array(a) => a.elems.iter().flatten().for_each(|p| collect_pat_idents(p, out)),
+        Pat::Object(o) => {
+            for p in &o.props {
+                match p {
+                    ObjectPatProp::KeyValue(kv) => collect_pat_idents(&kv.value, out),
+                    ObjectPatProp::Assign(a) => out.push(a.key.id.clone()),
+                    ObjectPatProp::Rest(r) => collect_pat_idents(&r.arg, out),
+                }
+            }
+        }
+        Pat::Rest(r) => collect_pat_idents(&r.arg, out),
+        Pat::Assign(a) => collect_pat_idents(&a.left, out),
+        _ => {}
+    }
+}
+
+/// `module.exports`, `module.exports.x`, `exports.x`.
+fn is_commonjs_export(p: &Path) -> bool {
+    match (&p.root, p.props.first().map(|a| a.as_str())) {
+        (Root::Global(g), Some("exports")) if g == "module" => true,
+        (Root::Global(g), Some(_)) if g == "exports" => true,
+        _ => false,
+    }
+}
+
+/// The module name of `require('name')`.
+fn require_source(c: &Call) -> Option<String> {
+    match (&c.callee, c.args.first()) {
+        (Some(Path { root: Root::Global(g), props }), Some(Value::Str(s))) if g == "require" && props.is_empty() => Some(s.clone()),
+        _ => None,
+    }
+}

@@ -1,0 +1,262 @@
+//! How often each function runs (RULES.md §3.0 "Execution frequency"): once at module load, a
+//! number of times nobody in this file decides, or repeatedly — per request, per connection, per
+//! event, per interval tick, or per call of an exported function.
+//!
+//! Computed as a fixpoint over the intra-file call graph: a function's frequency is the highest
+//! of what each of its uses gives it (a callback of a route registration runs per request, a
+//! function called from a repeated function is repeated, an exported one can be called any number
+//! of times, a callback handed to `then`/`forEach`/an unknown function runs as often as the code
+//! that hands it over).
+
+use super::{Call, CallId, FuncId, FuncUse, Path, Root, SemanticModel, Value, MODULE};
+
+/// Why a function runs repeatedly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Repeat {
+    /// A route handler or middleware (`app.get(path, fn)`, `http.createServer(fn)`): per request.
+    Request(CallId),
+    /// A connection callback (`wss.on('connection', fn)`, `net.createServer(fn)`): per connection.
+    Connection(CallId),
+    /// A listener (`x.on('data', fn)`): per event.
+    Listener(CallId),
+    /// A `setInterval` callback: per tick.
+    Interval(CallId),
+    /// A React effect (`useEffect(fn)`): per mount or dependency change.
+    Effect(CallId),
+    /// Exported: the callers are outside this file, so it may be called any number of times.
+    Exported,
+    /// Called (or handed over as a callback) by another repeated function.
+    CalledFrom(FuncId, Box<Repeat>),
+}
+
+impl Repeat {
+    /// The original reason, through any chain of callers.
+    pub fn origin(&self) -> &Repeat {
+        match self {
+            Repeat::CalledFrom(_, r) => r.origin(),
+            r => r,
+        }
+    }
+
+    /// True when the repetition is certain from this file alone (not only "it is exported").
+    pub fn is_strong(&self) -> bool {
+        !matches!(self.origin(), Repeat::Exported)
+    }
+}
+
+/// How often a function runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Frequency {
+    /// At most once per process: module top level, startup code called only from there.
+    Once,
+    /// Nobody in this file calls it (a method, a function stored somewhere): unknown.
+    Unknown,
+    /// Repeatedly, for the given reason.
+    Repeated(Repeat),
+}
+
+impl Frequency {
+    fn rank(&self) -> u8 {
+        match self {
+            Frequency::Once => 0,
+            Frequency::Unknown => 1,
+            Frequency::Repeated(r) if r.is_strong() => 3,
+            Frequency::Repeated(_) => 2,
+        }
+    }
+
+    /// True for [`Frequency::Repeated`].
+    pub fn is_repeated(&self) -> bool {
+        matches!(self, Frequency::Repeated(_))
+    }
+
+    /// True when repeated for a reason visible in this file (request, connection, event, tick,
+    /// effect), as opposed to merely exported.
+    pub fn is_strongly_repeated(&self) -> bool {
+        self.rank() == 3
+    }
+}
+
+/// What handing a function to a call means for how often it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallbackKind {
+    /// It runs repeatedly on its own schedule.
+    Repeats(Repeat),
+    /// It runs as often as the code that hands it over (promise callbacks, array iteration,
+    /// `setTimeout`, unknown functions).
+    Inherits,
+}
+
+const ROUTE_METHODS: &[&str] = &["get", "post", "put", "patch", "delete", "del", "all", "use", "head", "options", "any"];
+const LISTENER_METHODS: &[&str] = &["on", "addListener", "prependListener", "addEventListener"];
+/// Events that fire once per emitter, so a listener for them runs once.
+const ONE_SHOT_EVENTS: &[&str] = &[
+    "listening", "ready", "close", "exit", "beforeExit", "SIGTERM", "SIGINT", "SIGHUP", "SIGUSR1", "SIGUSR2",
+    "SIGQUIT", "SIGBREAK", "end", "finish", "open", "load", "DOMContentLoaded", "unload", "beforeunload",
+    "ready-to-show", "online",
+];
+const CONNECTION_EVENTS: &[&str] = &["connection", "connect", "secureConnection"];
+const REQUEST_EVENTS: &[&str] = &["request", "upgrade", "stream", "checkContinue"];
+const EFFECT_HOOKS: &[&str] = &["useEffect", "useLayoutEffect", "useInsertionEffect"];
+
+fn looks_like_router(model: &SemanticModel, receiver: &Path) -> bool {
+    let name = match (&receiver.root, receiver.props.last()) {
+        (_, Some(p)) => p.as_str().to_string(),
+        (Root::Binding(b), None) => model.binding(*b).name.to_string(),
+        (Root::Global(g), None) => g.to_string(),
+        _ => return false,
+    };
+    let lower = name.to_ascii_lowercase();
+    ["app", "router", "server", "fastify", "api", "koa", "hono", "express", "instance", "routes", "route"]
+        .iter()
+        .any(|w| lower == *w || lower.ends_with(w))
+}
+
+fn params_look_like_handler(model: &SemanticModel, f: FuncId) -> bool {
+    let params = &model.function(f).params;
+    let first = params.first().map(|b| model.binding(*b).name.as_str());
+    matches!(first, Some("req" | "request" | "ctx" | "context" | "c"))
+}
+
+/// Classifies what passing function `f` as argument `index` of `call` means.
+pub fn classify_callback(model: &SemanticModel, call: &Call, id: CallId, index: usize, f: FuncId) -> CallbackKind {
+    let Some(callee) = &call.callee else { return CallbackKind::Inherits };
+    if model.is_global_function(callee, &["setInterval"]) && index == 0 {
+        return CallbackKind::Repeats(Repeat::Interval(id));
+    }
+    let method = callee.last().map(|a| a.as_str()).unwrap_or("");
+    if EFFECT_HOOKS.contains(&method) && index == 0 {
+        return CallbackKind::Repeats(Repeat::Effect(id));
+    }
+    if method == "createServer" || method == "createSecureServer" {
+        let module = callee.root_binding().and_then(|b| model.binding(b).source_module.clone()).unwrap_or_default();
+        let name = callee.root_binding().map(|b| model.binding(b).name.to_string()).unwrap_or_default();
+        return if module.ends_with("net") || module.ends_with("tls") || name == "net" || name == "tls" {
+            CallbackKind::Repeats(Repeat::Connection(id))
+        } else {
+            CallbackKind::Repeats(Repeat::Request(id))
+        };
+    }
+    let receiver = call.receiver();
+    if LISTENER_METHODS.contains(&method) && index >= 1 {
+        let event = call.arg(0).and_then(|v| v.as_str());
+        return match event {
+            Some(e) if ONE_SHOT_EVENTS.contains(&e) => CallbackKind::Inherits,
+            Some(e) if CONNECTION_EVENTS.contains(&e) => CallbackKind::Repeats(Repeat::Connection(id)),
+            Some(e) if REQUEST_EVENTS.contains(&e) => CallbackKind::Repeats(Repeat::Request(id)),
+            _ => CallbackKind::Repeats(Repeat::Listener(id)),
+        };
+    }
+    if let Some(receiver) = &receiver {
+        if method == "addHook" && index >= 1 {
+            return CallbackKind::Repeats(Repeat::Request(id));
+        }
+        if ROUTE_METHODS.contains(&method) && !call.is_new {
+            let path_arg = matches!(call.arg(0), Some(Value::Str(s)) if s.starts_with('/') || s == "*");
+            if path_arg || looks_like_router(model, receiver) || (index == 0 && params_look_like_handler(model, f) && call.args.len() == 1) {
+                return CallbackKind::Repeats(Repeat::Request(id));
+            }
+        }
+        if method == "route" && !call.is_new {
+            return CallbackKind::Repeats(Repeat::Request(id));
+        }
+    }
+    CallbackKind::Inherits
+}
+
+/// Computes [`SemanticModel::frequency`] for every function.
+pub(super) fn compute(model: &mut SemanticModel) {
+    let n = model.functions.len();
+    let mut freq = vec![Frequency::Once; n];
+    // Function-valued bindings: their calls and argument positions, found once.
+    let mut by_binding: Vec<Vec<(CallId, Option<usize>)>> = vec![Vec::new(); n];
+    for (b, calls) in &model.calls_of {
+        let Some(f) = model.binding(*b).func_value else { continue };
+        for &c in calls {
+            let call = &model.calls[c as usize];
+            let as_callee = matches!(&call.callee, Some(p) if p.props.is_empty() && p.root == Root::Binding(*b));
+            if as_callee {
+                by_binding[f as usize].push((c, None));
+            }
+            for (i, v) in call.args.iter().enumerate() {
+                if matches!(v, Value::Path(p) if p.props.is_empty() && p.root == Root::Binding(*b)) {
+                    by_binding[f as usize].push((c, Some(i)));
+                }
+            }
+        }
+    }
+    for _round in 0..64 {
+        let mut changed = false;
+        for f in 1..n {
+            let func = &model.functions[f];
+            let mut best = Frequency::Once;
+            let mut seen_any = false;
+            let consider = |best: &mut Frequency, cand: Frequency| {
+                if cand.rank() > best.rank() {
+                    *best = cand;
+                }
+            };
+            let via_call = |call_id: CallId, index: Option<usize>, freq: &Vec<Frequency>| -> Frequency {
+                let call = &model.calls[call_id as usize];
+                let caller = call.func;
+                let inherited = || match &freq[caller as usize] {
+                    Frequency::Repeated(r) if caller != f as FuncId => Frequency::Repeated(Repeat::CalledFrom(caller, Box::new(r.clone()))),
+                    other => other.clone(),
+                };
+                match index {
+                    None => inherited(),
+                    Some(i) => match classify_callback(model, call, call_id, i, f as FuncId) {
+                        CallbackKind::Repeats(r) => Frequency::Repeated(r),
+                        CallbackKind::Inherits => inherited(),
+                    },
+                }
+            };
+            for u in &func.uses {
+                seen_any = true;
+                let cand = match *u {
+                    FuncUse::Argument { call, index } => via_call(call, Some(index), &freq),
+                    FuncUse::OptionOf { call } => {
+                        let c = &model.calls[call as usize];
+                        let routeish = c.method().is_some_and(|m| ROUTE_METHODS.contains(&m.as_str()) || m == "route");
+                        if routeish {
+                            Frequency::Repeated(Repeat::Request(call))
+                        } else {
+                            via_call(call, None, &freq)
+                        }
+                    }
+                    FuncUse::Called { call } => via_call(call, None, &freq),
+                    FuncUse::Exported => Frequency::Repeated(Repeat::Exported),
+                    FuncUse::Method | FuncUse::Escapes => Frequency::Unknown,
+                };
+                consider(&mut best, cand);
+            }
+            if let Some(b) = func.binding {
+                if model.binding(b).exported {
+                    seen_any = true;
+                    consider(&mut best, Frequency::Repeated(Repeat::Exported));
+                }
+            }
+            for &(c, idx) in &by_binding[f] {
+                // A recursive self-call does not make a function run more often than its first call.
+                if model.calls[c as usize].func as usize == f {
+                    continue;
+                }
+                seen_any = true;
+                let cand = via_call(c, idx, &freq);
+                consider(&mut best, cand);
+            }
+            if !seen_any {
+                best = Frequency::Unknown;
+            }
+            if best.rank() > freq[f].rank() || (freq[f] == Frequency::Once && best != Frequency::Once) {
+                freq[f] = best;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    freq[MODULE as usize] = Frequency::Once;
+    model.frequency = freq;
+}

@@ -1,0 +1,452 @@
+//! The per-file semantic model every rule asks its questions of (RULES.md §3.0 and §4).
+//!
+//! Built once per file by one AST walk ([`build`]) over a resolved swc program:
+//! - **bindings** with identity from swc's resolver (`(name, SyntaxContext)`), their kind, the
+//!   function that declares them, their initialiser and whether they are exported;
+//! - **functions** (the module body is function 0) with their parents, parameters and how each
+//!   function value is used (passed as a callback, bound to a name, exported, …);
+//! - **calls** with their callee as a member path (`process.stdin.on`), summarised arguments and what
+//!   happens to the result (discarded, stored, returned, `.unref()`ed);
+//! - **assignments**, **`delete`s**, **size checks** and **references**;
+//! - derived facts: how often each function runs ([`frequency`]) and how long the owner of a member
+//!   path lives ([`lifetime`]).
+
+mod build;
+pub mod frequency;
+pub mod lifetime;
+mod path;
+
+pub use build::build;
+pub use frequency::{CallbackKind, Frequency, Repeat};
+pub use lifetime::Owner;
+pub use path::{Path, Root};
+
+use rustc_hash::FxHashMap;
+use swc_atoms::Atom;
+use swc_common::SyntaxContext;
+
+use crate::diagnostic::ByteSpan;
+
+/// Index of a function in [`SemanticModel::functions`]; [`MODULE`] is the module body.
+pub type FuncId = u32;
+/// Index of a binding in [`SemanticModel::bindings`].
+pub type BindingId = u32;
+/// Index of a call in [`SemanticModel::calls`].
+pub type CallId = u32;
+/// The module body, which runs once when the module is loaded.
+pub const MODULE: FuncId = 0;
+
+/// What declared a binding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BindingKind {
+    /// `var`
+    Var,
+    /// `let`
+    Let,
+    /// `const` (and `using`)
+    Const,
+    /// `function f() {}`
+    Function,
+    /// `class C {}`
+    Class,
+    /// A function parameter.
+    Param,
+    /// An ESM import specifier.
+    Import,
+    /// A `catch (e)` parameter.
+    Catch,
+    /// Referenced, but its declaration is one we do not model (TS enum, namespace, …).
+    Unknown,
+}
+
+/// A summary of an initialiser or argument expression: enough for the rules' questions, no more.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A function or arrow expression.
+    Func(FuncId),
+    /// An identifier or member chain.
+    Path(Path),
+    /// A string literal (also a template literal without expressions).
+    Str(String),
+    /// A number literal.
+    Num(f64),
+    /// `true`, `false`, `null`, `undefined`, a regex or a bigint.
+    OtherLiteral,
+    /// An object literal: `(key, value)` pairs, `None` for computed keys and spreads.
+    Object(Vec<(Option<Atom>, Value)>),
+    /// An array literal.
+    Array(Vec<Value>),
+    /// A call or `new` expression.
+    Call(CallId),
+    /// Anything else, with the identifiers and member paths it mentions (for taint questions).
+    Expr(Vec<Path>),
+}
+
+impl Value {
+    /// Every path this value mentions, recursively (object values, array elements, template parts).
+    pub fn mentioned_paths(&self, out: &mut Vec<Path>) {
+        match self {
+            Value::Path(p) => out.push(p.clone()),
+            Value::Expr(ps) => out.extend(ps.iter().cloned()),
+            Value::Object(props) => props.iter().for_each(|(_, v)| v.mentioned_paths(out)),
+            Value::Array(items) => items.iter().for_each(|v| v.mentioned_paths(out)),
+            _ => {}
+        }
+    }
+
+    /// True for literals whose value is fixed in the source.
+    pub fn is_literal(&self) -> bool {
+        matches!(self, Value::Str(_) | Value::Num(_) | Value::OtherLiteral)
+    }
+
+    /// The string value of a string literal.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// A binding (variable, function, class, parameter or import) with its identity.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    /// The declared name.
+    pub name: Atom,
+    /// What declared it.
+    pub kind: BindingKind,
+    /// The function whose scope declares it ([`MODULE`] for the module body).
+    pub func: FuncId,
+    /// Declared directly in the module body (not in a block), or imported: lives as long as the
+    /// process (lifetime L0).
+    pub module_level: bool,
+    /// The declaring identifier.
+    pub span: ByteSpan,
+    /// Its initialiser, if any (`const x = …`, default parameter values are not recorded).
+    pub init: Option<Value>,
+    /// The module it is imported from, for imports and top-level `require('…')` results.
+    pub source_module: Option<String>,
+    /// Exported by ESM `export` or CommonJS `module.exports`/`exports.x`.
+    pub exported: bool,
+    /// The function it names (`function f(){}`, `const f = () => …`).
+    pub func_value: Option<FuncId>,
+    /// The TypeScript type name of its annotation, when it is a plain type reference (`Socket`).
+    pub type_name: Option<Atom>,
+}
+
+/// How a function value is used, which decides how often it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FuncUse {
+    /// Passed as argument `index` of `call` (directly, or through a binding naming it).
+    Argument {
+        /// The call that receives it.
+        call: CallId,
+        /// The argument position (0-based).
+        index: usize,
+    },
+    /// The value of property `handler`-like key of an object passed to `call`.
+    OptionOf {
+        /// The call that receives the object.
+        call: CallId,
+    },
+    /// Called by name (or as an IIFE) by `call`.
+    Called {
+        /// The call expression.
+        call: CallId,
+    },
+    /// A class or object-literal method.
+    Method,
+    /// Exported from the module.
+    Exported,
+    /// Returned, stored in a property, or otherwise escapes: callers unknown.
+    Escapes,
+}
+
+/// A function, arrow, method or the module body.
+#[derive(Debug, Clone)]
+pub struct Function {
+    /// The whole function.
+    pub span: ByteSpan,
+    /// The lexically enclosing function (`None` for the module body).
+    pub parent: Option<FuncId>,
+    /// Its name (declaration, binding, method or property key), if it has one.
+    pub name: Option<Atom>,
+    /// The binding that names it, if any.
+    pub binding: Option<BindingId>,
+    /// Its parameters' bindings (simple identifiers and destructured names alike).
+    pub params: Vec<BindingId>,
+    /// How its value is used.
+    pub uses: Vec<FuncUse>,
+    /// Its body contains a `return` or `throw` inside an `if`, i.e. a stop condition.
+    pub has_guard_return: bool,
+    /// Whether it is a class method or constructor.
+    pub is_method: bool,
+}
+
+/// What happens to a call's result.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResultUse {
+    /// An expression statement: the result is dropped.
+    Discarded,
+    /// `const b = call()` (also through `await`).
+    Declared(BindingId),
+    /// `path = call()`.
+    Assigned(Path),
+    /// `return call()` or an arrow's expression body.
+    Returned,
+    /// Passed as an argument to another call or stored in a literal.
+    Argument,
+    /// `call().name(…)` or `call().name`, e.g. `setInterval(…).unref()`.
+    Member(Atom),
+    /// Anything else (operands, conditions, …).
+    Other,
+}
+
+/// A call or `new` expression.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The whole call.
+    pub span: ByteSpan,
+    /// The function whose body contains it.
+    pub func: FuncId,
+    /// The callee as a path (`emitter.on`), or `None` when it is not a path.
+    pub callee: Option<Path>,
+    /// The callee expression (`emitter.on`, `setInterval`): where a squiggle goes.
+    pub callee_span: ByteSpan,
+    /// The called function when it is a function expression (an IIFE).
+    pub callee_func: Option<FuncId>,
+    /// Summaries of the arguments.
+    pub args: Vec<Value>,
+    /// Spans of the arguments.
+    pub arg_spans: Vec<ByteSpan>,
+    /// What happens to the result.
+    pub result: ResultUse,
+    /// `new X(…)`.
+    pub is_new: bool,
+    /// Inside an `if`, a conditional or a logical operator within its function.
+    pub guarded: bool,
+}
+
+impl Call {
+    /// The last property of the callee path: `on` for `emitter.on(…)`, `setInterval` for a bare call.
+    pub fn method(&self) -> Option<&Atom> {
+        self.callee.as_ref().and_then(|p| p.last())
+    }
+
+    /// The receiver of a method call: the callee path without its last property.
+    pub fn receiver(&self) -> Option<Path> {
+        let p = self.callee.as_ref()?;
+        if p.props.is_empty() {
+            return None;
+        }
+        Some(p.parent())
+    }
+
+    /// Argument `i`, if present.
+    pub fn arg(&self, i: usize) -> Option<&Value> {
+        self.args.get(i)
+    }
+}
+
+/// The target of an assignment.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// `path = …` (also `obj.prop = …`).
+    Path(Path),
+    /// `object[key] = …` with a non-literal key.
+    Computed {
+        /// The object written to.
+        object: Path,
+        /// The key expression.
+        key: Value,
+    },
+    /// A destructuring pattern or something we do not model.
+    Other,
+}
+
+/// An assignment expression.
+#[derive(Debug, Clone)]
+pub struct Assign {
+    /// The whole assignment.
+    pub span: ByteSpan,
+    /// The function containing it.
+    pub func: FuncId,
+    /// What is written.
+    pub target: Target,
+    /// The value written.
+    pub value: Value,
+    /// A plain `=` (as opposed to `+=`, `??=`, …).
+    pub plain: bool,
+}
+
+/// A use of a path that removes or bounds entries: `delete obj[k]` or a relational comparison on
+/// `obj.size`/`obj.length`.
+#[derive(Debug, Clone)]
+pub struct Bound {
+    /// The object (`obj`).
+    pub object: Path,
+    /// Where it happens.
+    pub span: ByteSpan,
+    /// Whether it is a `delete` (else a size check).
+    pub is_delete: bool,
+}
+
+/// A value flowing somewhere a rule cannot follow: returned, passed to a call, stored in a literal
+/// or a property.
+#[derive(Debug, Clone)]
+pub struct Escape {
+    /// The binding whose value escapes.
+    pub binding: BindingId,
+    /// Where.
+    pub span: ByteSpan,
+    /// The function containing it.
+    pub func: FuncId,
+    /// Returned from its function (directly or inside a returned literal).
+    pub returned: bool,
+}
+
+/// A reference to a binding (not its declaration).
+#[derive(Debug, Clone, Copy)]
+pub struct Reference {
+    /// The binding referred to.
+    pub binding: BindingId,
+    /// The function containing the reference.
+    pub func: FuncId,
+    /// The identifier.
+    pub span: ByteSpan,
+}
+
+/// Everything the rules know about one file. See the module docs.
+#[derive(Debug, Default)]
+pub struct SemanticModel {
+    /// All functions; index 0 is the module body.
+    pub functions: Vec<Function>,
+    /// All bindings.
+    pub bindings: Vec<Binding>,
+    /// All calls and `new` expressions, in source order of their end.
+    pub calls: Vec<Call>,
+    /// All assignments.
+    pub assigns: Vec<Assign>,
+    /// `delete`s and size checks.
+    pub bounds: Vec<Bound>,
+    /// Escaping values.
+    pub escapes: Vec<Escape>,
+    /// References to bindings.
+    pub references: Vec<Reference>,
+    /// How often each function runs, indexed by [`FuncId`].
+    pub frequency: Vec<Frequency>,
+    /// Binding identity (name, resolver context) → binding.
+    pub(crate) index: FxHashMap<(Atom, SyntaxContext), BindingId>,
+    /// Calls that name each binding as their callee (`b(…)`) or as an argument.
+    pub(crate) calls_of: FxHashMap<BindingId, Vec<CallId>>,
+}
+
+impl SemanticModel {
+    /// The binding with this identity, if the file declares it.
+    pub fn binding_id(&self, name: &Atom, ctxt: SyntaxContext) -> Option<BindingId> {
+        self.index.get(&(name.clone(), ctxt)).copied()
+    }
+
+    /// The binding `b`.
+    pub fn binding(&self, b: BindingId) -> &Binding {
+        &self.bindings[b as usize]
+    }
+
+    /// The function `f`.
+    pub fn function(&self, f: FuncId) -> &Function {
+        &self.functions[f as usize]
+    }
+
+    /// How often function `f` runs.
+    pub fn frequency_of(&self, f: FuncId) -> &Frequency {
+        &self.frequency[f as usize]
+    }
+
+    /// True when `inner` is `outer` or nested inside it.
+    pub fn is_within(&self, inner: FuncId, outer: FuncId) -> bool {
+        let mut f = Some(inner);
+        while let Some(cur) = f {
+            if cur == outer {
+                return true;
+            }
+            f = self.functions[cur as usize].parent;
+        }
+        false
+    }
+
+    /// Calls whose callee path is a method `name` called on exactly `receiver`.
+    pub fn method_calls_on<'a>(
+        &'a self,
+        receiver: &'a Path,
+        names: &'a [&'a str],
+    ) -> impl Iterator<Item = (CallId, &'a Call)> + 'a {
+        self.calls.iter().enumerate().filter_map(move |(i, c)| {
+            let m = c.method()?;
+            if !names.contains(&m.as_str()) {
+                return None;
+            }
+            let p = c.callee.as_ref()?;
+            (p.props.len() == receiver.props.len() + 1 && p.starts_with(receiver)).then_some((i as CallId, c))
+        })
+    }
+
+    /// Calls of a global function (an unresolved identifier such as `clearInterval`) named one of
+    /// `names`, also when written as `globalThis.name`, `window.name` or `timers.name`.
+    pub fn global_calls<'a>(&'a self, names: &'a [&'a str]) -> impl Iterator<Item = (CallId, &'a Call)> + 'a {
+        self.calls.iter().enumerate().filter_map(move |(i, c)| {
+            let p = c.callee.as_ref()?;
+            self.is_global_function(p, names).then_some((i as CallId, c))
+        })
+    }
+
+    /// Whether `callee` names the global function `names` (or its `timers`/`node:timers` import).
+    pub fn is_global_function(&self, callee: &Path, names: &[&str]) -> bool {
+        match (&callee.root, callee.props.as_slice()) {
+            (Root::Global(n), []) => names.contains(&n.as_str()),
+            (Root::Global(g), [m]) if matches!(g.as_str(), "globalThis" | "window" | "global" | "self") => {
+                names.contains(&m.as_str())
+            }
+            (Root::Binding(b), rest) => {
+                let binding = self.binding(*b);
+                let from_timers = binding
+                    .source_module
+                    .as_deref()
+                    .is_some_and(|m| matches!(m, "timers" | "node:timers"));
+                match rest {
+                    [] => from_timers && names.contains(&binding.name.as_str()),
+                    [m] => from_timers && names.contains(&m.as_str()),
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+
+    /// References to binding `b`.
+    pub fn references_to(&self, b: BindingId) -> impl Iterator<Item = &Reference> + '_ {
+        self.references.iter().filter(move |r| r.binding == b)
+    }
+
+    /// Calls that mention binding `b` as callee or argument (the intra-file call graph's edges).
+    pub fn calls_mentioning(&self, b: BindingId) -> &[CallId] {
+        self.calls_of.get(&b).map(|v| v.as_slice()).unwrap_or(&[])
+    }
+
+    /// Bindings whose initialiser is exactly `b` (`const m = b`), transitively, plus `b` itself.
+    pub fn aliases_of(&self, b: BindingId) -> Vec<BindingId> {
+        let mut out = vec![b];
+        let mut i = 0;
+        while i < out.len() {
+            let cur = out[i];
+            for (j, other) in self.bindings.iter().enumerate() {
+                if let Some(Value::Path(p)) = &other.init {
+                    if p.props.is_empty() && p.root == Root::Binding(cur) && !out.contains(&(j as BindingId)) {
+                        out.push(j as BindingId);
+                    }
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+}

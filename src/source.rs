@@ -1,0 +1,164 @@
+//! Source files: which syntax a path is parsed with, and the line index that turns byte offsets
+//! into 1-based lines and columns.
+
+use std::path::Path;
+
+/// The dialect a file is parsed as, chosen from its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// `.js .jsx .mjs .cjs`: ECMAScript with JSX allowed.
+    JavaScript,
+    /// `.ts .mts .cts`: TypeScript without JSX (so `<T>expr` casts parse).
+    TypeScript,
+    /// `.tsx`: TypeScript with JSX.
+    Tsx,
+}
+
+/// The eight extensions leaklint lints, without the dot.
+pub const EXTENSIONS: [&str; 8] = ["js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts"];
+
+impl Dialect {
+    /// Picks the dialect for `path` from its extension; `None` for anything that is not one of
+    /// [`EXTENSIONS`] and for TypeScript declaration files (`.d.ts`, `.d.mts`, `.d.cts`), which hold no
+    /// runtime code.
+    pub fn from_path(path: &Path) -> Option<Dialect> {
+        let name = path.file_name()?.to_str()?;
+        if name.ends_with(".d.ts") || name.ends_with(".d.mts") || name.ends_with(".d.cts") {
+            return None;
+        }
+        match path.extension()?.to_str()? {
+            "js" | "jsx" | "mjs" | "cjs" => Some(Dialect::JavaScript),
+            "ts" | "mts" | "cts" => Some(Dialect::TypeScript),
+            "tsx" => Some(Dialect::Tsx),
+            _ => None,
+        }
+    }
+
+    /// True for the TypeScript dialects.
+    pub fn is_typescript(self) -> bool {
+        !matches!(self, Dialect::JavaScript)
+    }
+}
+
+/// A 1-based position in a file: `line` counts lines (a line ends at `\n`, `\r\n` or a lone `\r`),
+/// `column` counts UTF-16 code units from the line start plus one, as ESLint, LSP (by default) and
+/// SARIF's `utf16CodeUnits` column kind do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Position {
+    /// 1-based line number.
+    pub line: u32,
+    /// 1-based column in UTF-16 code units.
+    pub column: u32,
+}
+
+/// Byte offsets of every line start of one text, for offset → position conversion in
+/// O(log lines) plus the length of the line.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+}
+
+impl LineIndex {
+    /// Indexes `text`. Takes O(len) time once per file.
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0u32];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(i as u32 + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i as u32 + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex { starts }
+    }
+
+    /// The 0-based line that contains byte `offset` (offsets past the end map to the last line).
+    pub fn line_of(&self, offset: u32) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// Byte offset where 0-based `line` starts; the text length is not needed because the last
+    /// line's start is always known.
+    pub fn line_start(&self, line: usize) -> u32 {
+        self.starts[line.min(self.starts.len() - 1)]
+    }
+
+    /// Number of lines in the text (an empty text has one).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Converts byte `offset` in `text` (the text this index was built from) into a 1-based line and
+    /// UTF-16 column. An offset inside a multi-byte character is rounded down to its start.
+    pub fn position(&self, text: &str, offset: u32) -> Position {
+        let offset = (offset as usize).min(text.len());
+        let line = self.line_of(offset as u32);
+        let start = self.starts[line] as usize;
+        let mut end = offset;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let column = text[start..end].encode_utf16().count() as u32 + 1;
+        Position { line: line as u32 + 1, column }
+    }
+
+    /// The same as [`LineIndex::position`] but with the column in bytes (UTF-8 code units), for LSP
+    /// clients that negotiate UTF-8 positions.
+    pub fn position_utf8(&self, offset: u32) -> Position {
+        let line = self.line_of(offset);
+        Position { line: line as u32 + 1, column: offset - self.starts[line] + 1 }
+    }
+
+    /// Byte offset of a 1-based `line` and UTF-16 `column` in `text`, the inverse of
+    /// [`LineIndex::position`]; positions past the end of a line clamp to the line end.
+    pub fn offset(&self, text: &str, line: u32, column: u32) -> u32 {
+        let l = (line.max(1) - 1) as usize;
+        if l >= self.starts.len() {
+            return text.len() as u32;
+        }
+        let start = self.starts[l] as usize;
+        let end = self.starts.get(l + 1).map(|&e| e as usize).unwrap_or(text.len());
+        let mut units = 0u32;
+        let want = column.max(1) - 1;
+        for (i, ch) in text[start..end].char_indices() {
+            if units >= want || ch == '\n' || ch == '\r' {
+                return (start + i) as u32;
+            }
+            units += ch.len_utf16() as u32;
+        }
+        end as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_utf16_units_and_all_line_ends() {
+        let text = "a\r\nbé😀c\rd\ne";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), 4);
+        let c = text.find('c').unwrap() as u32;
+        // b(1) é(1) 😀(2 UTF-16 units) → c is the 5th unit, column 5.
+        assert_eq!(idx.position(text, c), Position { line: 2, column: 5 });
+        assert_eq!(idx.offset(text, 2, 5), c);
+        let d = text.find('d').unwrap() as u32;
+        assert_eq!(idx.position(text, d), Position { line: 3, column: 1 });
+        assert_eq!(idx.position(text, text.len() as u32 + 10).line, 4);
+    }
+
+    #[test]
+    fn declaration_files_and_other_extensions_are_not_linted() {
+        assert_eq!(Dialect::from_path(Path::new("a/b.d.ts")), None);
+        assert_eq!(Dialect::from_path(Path::new("a/b.json")), None);
+        assert_eq!(Dialect::from_path(Path::new("a/b.mts")), Some(Dialect::TypeScript));
+        assert_eq!(Dialect::from_path(Path::new("a/b.jsx")), Some(Dialect::JavaScript));
+    }
+}

@@ -1,0 +1,171 @@
+//! Suppression comments (DESIGN.md "Decisions"), ESLint style with leaklint's prefix:
+//!
+//! - `// leaklint-disable-next-line <rule>[, <rule>…] -- reason`
+//! - `// leaklint-disable-line <rule>`
+//! - `/* leaklint-disable <rule> */ … /* leaklint-enable <rule> */` (a range of lines)
+//! - `// leaklint-disable-file <rule>`
+//!
+//! No rule names means every rule. Unknown rule names give `invalid-suppression`; a directive that
+//! suppressed nothing gives `unused-suppression` (both warnings, like ESLint's
+//! `--report-unused-disable-directives`).
+
+use swc_common::comments::SingleThreadedComments;
+
+use crate::diagnostic::{ByteSpan, Diagnostic, Severity};
+use crate::parse::BASE;
+use crate::rules;
+use crate::source::LineIndex;
+use crate::LintOptions;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// 0-based line range, inclusive.
+    Lines(usize, usize),
+    File,
+}
+
+#[derive(Debug)]
+struct Directive {
+    span: ByteSpan,
+    keyword: &'static str,
+    /// Empty = every rule.
+    rules: Vec<String>,
+    scope: Scope,
+    used: Vec<bool>,
+}
+
+/// The suppression directives of one file.
+#[derive(Debug, Default)]
+pub struct Directives {
+    list: Vec<Directive>,
+    invalid: Vec<Diagnostic>,
+}
+
+const KEYWORDS: &[&str] = &[
+    "leaklint-disable-next-line",
+    "leaklint-disable-line",
+    "leaklint-disable-file",
+    "leaklint-disable",
+    "leaklint-enable",
+];
+
+impl Directives {
+    /// Finds every directive among a file's `comments`; `text` is the file's text.
+    pub fn parse(comments: &SingleThreadedComments, text: &str) -> Directives {
+        let index = LineIndex::new(text);
+        let (leading, trailing) = comments.borrow_all();
+        let mut all: Vec<_> = leading.values().chain(trailing.values()).flatten().cloned().collect();
+        all.sort_by_key(|c| c.span.lo);
+        all.dedup_by_key(|c| c.span.lo);
+        let mut out = Directives::default();
+        let mut open: Vec<(usize, Vec<String>)> = Vec::new();
+        for c in all {
+            let body = c.text.trim().trim_start_matches('*').trim();
+            let Some(keyword) = KEYWORDS.iter().copied().find(|k| {
+                body.starts_with(k) && body[k.len()..].chars().next().is_none_or(|ch| ch.is_whitespace())
+            }) else {
+                continue;
+            };
+            let span = ByteSpan::new(c.span.lo.0 - BASE, c.span.hi.0 - BASE);
+            let rest = body[keyword.len()..].split(" --").next().unwrap_or("");
+            let names: Vec<String> = rest.split([',', ' ', '\t', '\n']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+            for n in &names {
+                if rules::find(n).is_none() {
+                    out.invalid.push(
+                        Diagnostic::new("invalid-suppression", span, format!("unknown rule `{n}` in `{keyword}`"))
+                            .with_severity(Severity::Warn)
+                            .with_help("`leaklint rules` lists the rule names"),
+                    );
+                }
+            }
+            let start_line = index.line_of(span.start);
+            let end_line = index.line_of(span.end);
+            let scope = match keyword {
+                "leaklint-disable-next-line" => Scope::Lines(end_line + 1, end_line + 1),
+                "leaklint-disable-line" => Scope::Lines(start_line, start_line),
+                "leaklint-disable-file" => Scope::File,
+                "leaklint-disable" => {
+                    open.push((out.list.len(), names.clone()));
+                    Scope::Lines(start_line, usize::MAX)
+                }
+                _ => {
+                    // leaklint-enable closes the matching open ranges.
+                    for (i, opened) in open.drain(..).collect::<Vec<_>>() {
+                        if names.is_empty() || opened.iter().any(|n| names.contains(n)) || opened.is_empty() {
+                            if let Scope::Lines(s, _) = out.list[i].scope {
+                                out.list[i].scope = Scope::Lines(s, start_line);
+                            }
+                        } else {
+                            open.push((i, opened));
+                        }
+                    }
+                    continue;
+                }
+            };
+            let used = vec![false; names.len().max(1)];
+            out.list.push(Directive { span, keyword, rules: names, scope, used });
+        }
+        out
+    }
+
+    /// Whether a `leaklint-disable-file` directive covers rule `name` (the rule need not run).
+    pub fn disables_whole_file(&self, name: &str) -> bool {
+        self.list.iter().any(|d| d.scope == Scope::File && (d.rules.is_empty() || d.rules.iter().any(|r| r == name)))
+    }
+
+    /// Drops the findings the directives suppress and returns the rest; pushes
+    /// `invalid-suppression` and `unused-suppression` diagnostics onto `report`. Unused directives
+    /// are not reported for rules that are switched off.
+    pub fn apply(mut self, found: Vec<Diagnostic>, index: &LineIndex, options: &LintOptions, report: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let mut kept = Vec::new();
+        for d in found {
+            let line = index.line_of(d.span.start);
+            let mut suppressed = false;
+            for dir in &mut self.list {
+                let covers = match dir.scope {
+                    Scope::File => true,
+                    Scope::Lines(a, b) => line >= a && line <= b,
+                };
+                if !covers {
+                    continue;
+                }
+                if dir.rules.is_empty() {
+                    dir.used[0] = true;
+                    suppressed = true;
+                } else if let Some(i) = dir.rules.iter().position(|r| r == d.rule) {
+                    dir.used[i] = true;
+                    suppressed = true;
+                }
+            }
+            if !suppressed {
+                kept.push(d);
+            }
+        }
+        report.append(&mut self.invalid);
+        for dir in &self.list {
+            if dir.scope == Scope::File {
+                // A whole-file directive skips its rules, so it cannot be seen to be used.
+                continue;
+            }
+            if dir.rules.is_empty() {
+                if !dir.used[0] {
+                    report.push(unused(dir.span, dir.keyword, None));
+                }
+                continue;
+            }
+            for (i, r) in dir.rules.iter().enumerate() {
+                if !dir.used[i] && options.severity_of(r).is_some() {
+                    report.push(unused(dir.span, dir.keyword, Some(r)));
+                }
+            }
+        }
+        kept
+    }
+}
+
+fn unused(span: ByteSpan, keyword: &str, rule: Option<&str>) -> Diagnostic {
+    let what = rule.map(|r| format!(" for `{r}`")).unwrap_or_default();
+    Diagnostic::new("unused-suppression", span, format!("unused `{keyword}`{what}: there is nothing to suppress here"))
+        .with_severity(Severity::Warn)
+        .with_help("remove the comment, or move it to the line of the finding")
+}

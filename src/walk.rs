@@ -1,0 +1,125 @@
+//! File discovery (the `ignore` crate: `.gitignore`, `.ignore` and `.leaklintignore`, also outside
+//! a git repository; `node_modules` and declaration files skipped) and parallel linting (rayon).
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::ConfigResolver;
+use crate::diagnostic::{Confidence, Diagnostic};
+use crate::source::Dialect;
+
+/// A path the walk could not read, or an explicit path that does not exist.
+#[derive(Debug, Clone)]
+pub struct WalkError {
+    /// The path.
+    pub path: PathBuf,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// What discovery found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Files to lint, sorted.
+    pub files: Vec<PathBuf>,
+    /// Explicit paths that were all ignored (for `--no-errors-on-unmatched`).
+    pub ignored_explicit: usize,
+    /// Problems met on the way.
+    pub errors: Vec<WalkError>,
+}
+
+/// Finds the files to lint below `paths`.
+///
+/// A directory is walked honouring ignore files; an explicit file is always linted when it has a
+/// JS/TS extension, unless `force_exclude` is set and its configuration excludes it.
+pub fn discover(paths: &[PathBuf], force_exclude: bool, configs: &ConfigResolver) -> Discovered {
+    let mut out = Discovered::default();
+    for root in paths {
+        if root.is_file() {
+            if Dialect::from_path(root).is_none() {
+                out.ignored_explicit += 1;
+                continue;
+            }
+            if force_exclude && configs.for_file(root).excludes(&absolute(root)) {
+                out.ignored_explicit += 1;
+                continue;
+            }
+            out.files.push(root.clone());
+            continue;
+        }
+        if !root.exists() {
+            out.errors.push(WalkError { path: root.clone(), message: "no such file or directory".into() });
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(root)
+            .require_git(false)
+            .add_custom_ignore_filename(".leaklintignore")
+            .filter_entry(|e| e.file_name() != "node_modules")
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    if !e.file_type().is_some_and(|t| t.is_file()) || Dialect::from_path(e.path()).is_none() {
+                        continue;
+                    }
+                    let p = e.into_path();
+                    if configs.for_file(&p).excludes(&absolute(&p)) {
+                        continue;
+                    }
+                    out.files.push(p);
+                }
+                Err(err) => out.errors.push(WalkError { path: root.clone(), message: err.to_string() }),
+            }
+        }
+    }
+    out.files.sort();
+    out.files.dedup();
+    out
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The result of linting one file.
+#[derive(Debug, Clone)]
+pub struct FileResult {
+    /// The path as discovered.
+    pub path: PathBuf,
+    /// The file's text (lossily decoded when it is not UTF-8).
+    pub text: String,
+    /// Its diagnostics, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Lints `files` in parallel, each with its own configuration (with `min_confidence` replacing the
+/// configured minimum when given); a file that cannot be read gives an error entry instead of
+/// stopping the others. Results keep the order of `files`.
+pub fn lint_files(files: &[PathBuf], configs: &ConfigResolver, min_confidence: Option<Confidence>) -> (Vec<FileResult>, Vec<WalkError>) {
+    let results: Vec<Result<FileResult, WalkError>> = files
+        .par_iter()
+        .map(|path| {
+            let bytes = std::fs::read(path).map_err(|e| WalkError { path: path.clone(), message: format!("cannot read: {e}") })?;
+            let config = configs.for_file(path);
+            let (text, diagnostics) = match min_confidence {
+                Some(c) => {
+                    let mut options = config.options.clone();
+                    options.min_confidence = c;
+                    crate::lint_bytes(path, &bytes, &options)
+                }
+                None => crate::lint_bytes(path, &bytes, &config.options),
+            };
+            Ok(FileResult { path: path.clone(), text, diagnostics })
+        })
+        .collect();
+    let mut ok = Vec::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => ok.push(f),
+            Err(e) => errors.push(e),
+        }
+    }
+    (ok, errors)
+}
