@@ -87,7 +87,7 @@ fn absolute(p: &Path) -> PathBuf {
 pub struct FileResult {
     /// The path as discovered.
     pub path: PathBuf,
-    /// The file's text (lossily decoded when it is not UTF-8).
+    /// The file's text (lossily decoded when it is not UTF-8); empty when it has no diagnostics.
     pub text: String,
     /// Its diagnostics, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
@@ -110,6 +110,9 @@ pub fn lint_files(files: &[PathBuf], configs: &ConfigResolver, min_confidence: O
                 }
                 None => crate::lint_bytes(path, &bytes, &config.options),
             };
+            // Text is only needed to place findings: dropping it for clean files keeps peak memory
+            // independent of the size of the tree.
+            let text = if diagnostics.is_empty() { String::new() } else { text };
             Ok(FileResult { path: path.clone(), text, diagnostics })
         })
         .collect();
