@@ -73,8 +73,13 @@ pub fn request_source(model: &SemanticModel, paths: &[Path]) -> Option<String> {
         if REQUEST_ROOTS.contains(&root_name.as_str()) && p.props.first().is_some_and(|q| REQUEST_PROPS.contains(&q.as_str())) {
             return Some(text);
         }
-        let leaf = p.props.last().map(|a| a.to_string()).unwrap_or(root_name);
-        if unbounded_name(&leaf) {
+        // A bare `id` parameter is request-shaped; a generic `.id` property (`plugin.id`) is not,
+        // but a specific one (`msg.userId`) is.
+        let (leaf, bare) = match p.props.last() {
+            Some(l) => (l.to_string(), false),
+            None => (root_name, true),
+        };
+        if unbounded_name(&leaf) && (bare || !leaf.eq_ignore_ascii_case("id")) {
             return Some(text);
         }
     }

@@ -142,6 +142,14 @@ impl Rule for NoUnboundedCollection {
                 }
             }
             let Some((mut confidence, site)) = best else { continue };
+            // A memo table keyed by something that is not request data is usually bounded by its
+            // key domain (format strings, script names, event names, plugin ids): keep it at `low`
+            // for objects used as maps, and for Maps/Sets that are looked up in merely exported code.
+            let looked_up = aliases.iter().any(|a| model.method_calls_on(a, &["get", "has"]).next().is_some());
+            let weak = !model.frequency_of(site.func).is_strongly_repeated();
+            if site.request.is_none() && (kind == Kind::Object || weak && looked_up) {
+                confidence = Confidence::Low;
+            }
             let escapes = b.exported || model.escapes.iter().any(|e| aliases.iter().any(|a| a.root_binding() == Some(e.binding)));
             if escapes {
                 confidence = confidence.lower();

@@ -93,7 +93,7 @@ const LISTENER_METHODS: &[&str] = &["on", "addListener", "prependListener", "add
 const ONE_SHOT_EVENTS: &[&str] = &[
     "listening", "ready", "close", "exit", "beforeExit", "SIGTERM", "SIGINT", "SIGHUP", "SIGUSR1", "SIGUSR2",
     "SIGQUIT", "SIGBREAK", "end", "finish", "open", "load", "DOMContentLoaded", "unload", "beforeunload",
-    "ready-to-show", "online",
+    "ready-to-show", "online", "pipe", "unpipe", "newListener", "removeListener",
 ];
 const CONNECTION_EVENTS: &[&str] = &["connection", "connect", "secureConnection"];
 const REQUEST_EVENTS: &[&str] = &["request", "upgrade", "stream", "checkContinue"];
@@ -124,7 +124,8 @@ pub fn classify_callback(model: &SemanticModel, call: &Call, id: CallId, index: 
     if model.is_global_function(callee, &["setInterval"]) && index == 0 {
         return CallbackKind::Repeats(Repeat::Interval(id));
     }
-    let method = callee.last().map(|a| a.as_str()).unwrap_or("");
+    let method = model.callee_name(callee).unwrap_or_default();
+    let method = method.as_str();
     if EFFECT_HOOKS.contains(&method) && index == 0 {
         return CallbackKind::Repeats(Repeat::Effect(id));
     }
@@ -162,6 +163,17 @@ pub fn classify_callback(model: &SemanticModel, call: &Call, id: CallId, index: 
         }
     }
     CallbackKind::Inherits
+}
+
+/// Names of start-up entry points (exact, case-insensitive): such a function runs once per process
+/// unless this file shows it running per request or event (RULES.md §3.0: `main()`, `bootstrap()`,
+/// `start()`).
+const STARTUP_NAMES: &[&str] = &[
+    "init", "initialize", "main", "bootstrap", "start", "run", "boot", "launch", "daemon", "cli", "serve", "listen", "configure", "install",
+];
+
+fn is_startup_name(name: Option<&str>) -> bool {
+    name.is_some_and(|n| STARTUP_NAMES.iter().any(|s| s.eq_ignore_ascii_case(n)))
 }
 
 /// Computes [`SemanticModel::frequency`] for every function.
@@ -247,6 +259,9 @@ pub(super) fn compute(model: &mut SemanticModel) {
             }
             if !seen_any {
                 best = Frequency::Unknown;
+            }
+            if !best.is_strongly_repeated() && is_startup_name(func.name.as_deref()) {
+                best = Frequency::Once;
             }
             if best.rank() > freq[f].rank() || (freq[f] == Frequency::Once && best != Frequency::Once) {
                 freq[f] = best;

@@ -59,6 +59,11 @@ impl SemanticModel {
             Root::Binding(b) => {
                 let binding = self.binding(*b);
                 if binding.module_level || binding.func == MODULE && binding.kind != BindingKind::Param {
+                    // A module-level `let` that functions re-assign holds a fresh object per call
+                    // (`child = spawn(…)`), not one singleton.
+                    if matches!(binding.kind, BindingKind::Let | BindingKind::Var) && self.is_reassigned_in_functions(*b) {
+                        return Owner::Unknown;
+                    }
                     return Owner::Process;
                 }
                 let d = binding.func;
@@ -87,6 +92,11 @@ impl SemanticModel {
                 }
             }
         }
+    }
+
+    /// Whether binding `b` is assigned (`b = …`) inside some function.
+    pub fn is_reassigned_in_functions(&self, b: u32) -> bool {
+        self.assigns.iter().any(|a| a.func != MODULE && matches!(&a.target, super::Target::Path(p) if p.props.is_empty() && p.root == Root::Binding(b)))
     }
 
     /// The owner a parameter stands for, from what kind of callback its function is.

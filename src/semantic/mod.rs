@@ -374,6 +374,21 @@ impl SemanticModel {
         false
     }
 
+    /// Whether `f` is, or is nested in, a method or a function value that escapes (stored in a
+    /// property, returned): code whose callers are somewhere else, as opposed to a plain function
+    /// nobody calls.
+    pub fn in_method_context(&self, f: FuncId) -> bool {
+        let mut cur = Some(f);
+        while let Some(c) = cur {
+            let func = self.function(c);
+            if func.is_method || func.uses.iter().any(|u| matches!(u, FuncUse::Method | FuncUse::Escapes)) {
+                return true;
+            }
+            cur = func.parent;
+        }
+        false
+    }
+
     /// Calls whose callee path is a method `name` called on exactly `receiver`.
     pub fn method_calls_on<'a>(
         &'a self,
@@ -419,6 +434,22 @@ impl SemanticModel {
                 }
             }
             _ => false,
+        }
+    }
+
+    /// The name a callee path calls: its last property, a global's name, or for a bare binding its
+    /// name (the imported name for `import { useEffect as ue }`).
+    pub fn callee_name(&self, callee: &Path) -> Option<Atom> {
+        if let Some(p) = callee.props.last() {
+            return Some(p.clone());
+        }
+        match &callee.root {
+            Root::Global(g) => Some(g.clone()),
+            Root::Binding(b) => {
+                let binding = self.binding(*b);
+                Some(binding.type_name.clone().filter(|_| binding.kind == BindingKind::Import).unwrap_or_else(|| binding.name.clone()))
+            }
+            _ => None,
         }
     }
 
