@@ -381,7 +381,12 @@ impl SemanticModel {
         let mut cur = Some(f);
         while let Some(c) = cur {
             let func = self.function(c);
-            if func.is_method || func.uses.iter().any(|u| matches!(u, FuncUse::Method | FuncUse::Escapes)) {
+            if func.is_method
+                || func
+                    .uses
+                    .iter()
+                    .any(|u| matches!(u, FuncUse::Method | FuncUse::Escapes))
+            {
                 return true;
             }
             cur = func.parent;
@@ -401,16 +406,21 @@ impl SemanticModel {
                 return None;
             }
             let p = c.callee.as_ref()?;
-            (p.props.len() == receiver.props.len() + 1 && p.starts_with(receiver)).then_some((i as CallId, c))
+            (p.props.len() == receiver.props.len() + 1 && p.starts_with(receiver))
+                .then_some((i as CallId, c))
         })
     }
 
     /// Calls of a global function (an unresolved identifier such as `clearInterval`) named one of
     /// `names`, also when written as `globalThis.name`, `window.name` or `timers.name`.
-    pub fn global_calls<'a>(&'a self, names: &'a [&'a str]) -> impl Iterator<Item = (CallId, &'a Call)> + 'a {
+    pub fn global_calls<'a>(
+        &'a self,
+        names: &'a [&'a str],
+    ) -> impl Iterator<Item = (CallId, &'a Call)> + 'a {
         self.calls.iter().enumerate().filter_map(move |(i, c)| {
             let p = c.callee.as_ref()?;
-            self.is_global_function(p, names).then_some((i as CallId, c))
+            self.is_global_function(p, names)
+                .then_some((i as CallId, c))
         })
     }
 
@@ -418,7 +428,9 @@ impl SemanticModel {
     pub fn is_global_function(&self, callee: &Path, names: &[&str]) -> bool {
         match (&callee.root, callee.props.as_slice()) {
             (Root::Global(n), []) => names.contains(&n.as_str()),
-            (Root::Global(g), [m]) if matches!(g.as_str(), "globalThis" | "window" | "global" | "self") => {
+            (Root::Global(g), [m])
+                if matches!(g.as_str(), "globalThis" | "window" | "global" | "self") =>
+            {
                 names.contains(&m.as_str())
             }
             (Root::Binding(b), rest) => {
@@ -447,7 +459,13 @@ impl SemanticModel {
             Root::Global(g) => Some(g.clone()),
             Root::Binding(b) => {
                 let binding = self.binding(*b);
-                Some(binding.type_name.clone().filter(|_| binding.kind == BindingKind::Import).unwrap_or_else(|| binding.name.clone()))
+                Some(
+                    binding
+                        .type_name
+                        .clone()
+                        .filter(|_| binding.kind == BindingKind::Import)
+                        .unwrap_or_else(|| binding.name.clone()),
+                )
             }
             _ => None,
         }
@@ -471,7 +489,10 @@ impl SemanticModel {
             let cur = out[i];
             for (j, other) in self.bindings.iter().enumerate() {
                 if let Some(Value::Path(p)) = &other.init {
-                    if p.props.is_empty() && p.root == Root::Binding(cur) && !out.contains(&(j as BindingId)) {
+                    if p.props.is_empty()
+                        && p.root == Root::Binding(cur)
+                        && !out.contains(&(j as BindingId))
+                    {
                         out.push(j as BindingId);
                     }
                 }
