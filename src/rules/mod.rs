@@ -2,8 +2,10 @@
 //! adding one touches that file, that document and [`REGISTRY`], nothing else.
 
 mod describe;
+mod no_ignored_backpressure;
 mod no_leaked_listener;
 mod no_leaked_timer;
+mod no_max_listeners_override;
 mod no_unbounded_collection;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -43,6 +45,8 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &no_unbounded_collection::NoUnboundedCollection,
     &no_leaked_listener::NoLeakedListener,
     &no_leaked_timer::NoLeakedTimer,
+    &no_ignored_backpressure::NoIgnoredBackpressure,
+    &no_max_listeners_override::NoMaxListenersOverride,
 ];
 
 /// The rule named `name`, if there is one.

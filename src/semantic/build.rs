@@ -22,10 +22,12 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
         unresolved,
         func_stack: vec![MODULE],
         cond_depth: vec![0],
+        loop_depth: vec![0],
         block_depth: 0,
         pending_use: FxHashMap::default(),
         pending_func: FxHashMap::default(),
         call_by_span: FxHashMap::default(),
+        awaited: Default::default(),
         func_by_span: FxHashMap::default(),
         decl_kind: None,
         decl_top: false,
@@ -93,6 +95,8 @@ struct Builder {
     func_stack: Vec<FuncId>,
     /// Per open function: how many `if`/conditional/logical constructs enclose the current node.
     cond_depth: Vec<u32>,
+    /// Per open function: how many loop bodies enclose the current node.
+    loop_depth: Vec<u32>,
     /// Block nesting inside the module body (0 = directly in the module body).
     block_depth: u32,
     /// Result uses decided by a parent for its direct child call, keyed by the call's span.
@@ -100,6 +104,8 @@ struct Builder {
     /// Names and uses decided by a parent for its direct child function expression.
     pending_func: FxHashMap<(u32, u32), PendingFunc>,
     call_by_span: FxHashMap<(u32, u32), CallId>,
+    /// Spans of calls that are the direct operand of an `await`.
+    awaited: rustc_hash::FxHashSet<(u32, u32)>,
     func_by_span: FxHashMap<(u32, u32), FuncId>,
     /// The kind of the declaration whose patterns are being visited.
     decl_kind: Option<BindingKind>,
@@ -424,12 +430,14 @@ impl Builder {
         self.func_by_span.insert(key(span), id);
         self.func_stack.push(id);
         self.cond_depth.push(0);
+        self.loop_depth.push(0);
         id
     }
 
     fn exit_function(&mut self) {
         self.func_stack.pop();
         self.cond_depth.pop();
+        self.loop_depth.pop();
     }
 
     fn declare_pat(&mut self, pat: &Pat, kind: BindingKind, top: bool) -> Vec<BindingId> {
@@ -522,6 +530,7 @@ impl Builder {
             .unwrap_or(ResultUse::Other);
         let func = self.cur();
         let guarded = self.guarded();
+        let in_loop = *self.loop_depth.last().unwrap() > 0;
         // Function values passed as arguments learn who calls them; bindings passed or called
         // are edges of the call graph.
         for (i, v) in values.iter().enumerate() {
@@ -568,8 +577,16 @@ impl Builder {
             result,
             is_new,
             guarded,
+            awaited: self.awaited.remove(&key(span)),
+            in_loop,
         });
         self.call_by_span.insert(key(span), id);
+    }
+
+    fn in_loop_body(&mut self, body: impl FnOnce(&mut Self)) {
+        *self.loop_depth.last_mut().unwrap() += 1;
+        body(self);
+        *self.loop_depth.last_mut().unwrap() -= 1;
     }
 
     fn visit_function_like(
@@ -982,6 +999,48 @@ impl Visit for Builder {
             self.model.functions[f].has_guard_return = true;
         }
         n.visit_children_with(self);
+    }
+
+    fn visit_await_expr(&mut self, n: &AwaitExpr) {
+        if let e @ (Expr::Call(_) | Expr::New(_)) = unwrap(&n.arg) {
+            self.awaited.insert(key(e.span()));
+        }
+        n.visit_children_with(self);
+    }
+
+    fn visit_for_stmt(&mut self, n: &ForStmt) {
+        n.init.visit_with(self);
+        n.test.visit_with(self);
+        self.in_loop_body(|s| {
+            n.update.visit_with(s);
+            n.body.visit_with(s);
+        });
+    }
+
+    fn visit_for_in_stmt(&mut self, n: &ForInStmt) {
+        n.left.visit_with(self);
+        n.right.visit_with(self);
+        self.in_loop_body(|s| n.body.visit_with(s));
+    }
+
+    fn visit_for_of_stmt(&mut self, n: &ForOfStmt) {
+        n.left.visit_with(self);
+        n.right.visit_with(self);
+        self.in_loop_body(|s| n.body.visit_with(s));
+    }
+
+    fn visit_while_stmt(&mut self, n: &WhileStmt) {
+        self.in_loop_body(|s| {
+            n.test.visit_with(s);
+            n.body.visit_with(s);
+        });
+    }
+
+    fn visit_do_while_stmt(&mut self, n: &DoWhileStmt) {
+        self.in_loop_body(|s| {
+            n.body.visit_with(s);
+            n.test.visit_with(s);
+        });
     }
 
     fn visit_if_stmt(&mut self, n: &IfStmt) {

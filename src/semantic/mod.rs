@@ -225,6 +225,12 @@ pub struct Call {
     pub is_new: bool,
     /// Inside an `if`, a conditional or a logical operator within its function.
     pub guarded: bool,
+    /// The direct operand of `await` (a promise-returning `write()` that is awaited honours
+    /// backpressure).
+    pub awaited: bool,
+    /// Inside the body of a `for`, `for…in`, `for…of`, `while` or `do…while` loop within its
+    /// function.
+    pub in_loop: bool,
 }
 
 impl Call {
