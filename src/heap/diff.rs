@@ -77,6 +77,9 @@ fn edge_label(g: &Graph, src: u32, e: u32) -> String {
             return "[ephemeron]".into();
         }
     }
+    if t == g.et.property && (name == "_idleNext" || name == "_idlePrev") {
+        return "_idle(Next|Prev)".into(); // timer lists are walked from both ends (§9.5)
+    }
     if t == g.et.property && g.edges(src).len() > 64 {
         return "[key]".into(); // object used as a dictionary (prom-client hashMap, caches)
     }
@@ -208,6 +211,8 @@ pub fn diff(before: &HeapSnapshot, after: &HeapSnapshot, final_: Option<&HeapSna
 ///
 /// Candidates are JS objects, closures and regexps reachable from the roots, excluding V8
 /// internals (`system / *`) and the global object; files in anchors are relative to `project`.
+/// A candidate is left out when its nearest candidate descendant in the dominator tree retains
+/// ≥ 90 % of its bytes (wrappers such as `module.exports` → closure → `Map` collapse to the `Map`).
 /// Returns at most `top` entries, largest first.
 pub fn summary(snap: &HeapSnapshot, project: &Path, top: usize) -> Vec<SummaryEntry> {
     let g = &snap.g;
@@ -217,15 +222,34 @@ pub fn summary(snap: &HeapSnapshot, project: &Path, top: usize) -> Vec<SummaryEn
         })
         .map(|v| (g.retained[v as usize], v))
         .collect();
-    let k = top.min(cands.len());
-    if k == 0 {
+    // Pool of the largest candidates; a candidate whose nearest candidate descendant in the
+    // dominator tree retains ≥ 90 % of it is only a wrapper (exports object → closure → Map)
+    // and is dropped in favour of that descendant.
+    let pool_size = (top.saturating_mul(20) + 100).min(cands.len());
+    if pool_size == 0 {
         return vec![];
     }
-    if k < cands.len() {
-        cands.select_nth_unstable_by(k - 1, |a, b| b.0.cmp(&a.0));
-        cands.truncate(k);
+    if pool_size < cands.len() {
+        cands.select_nth_unstable_by(pool_size - 1, |a, b| b.0.cmp(&a.0));
+        cands.truncate(pool_size);
     }
     cands.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let pos: FxHashMap<u32, usize> = cands.iter().enumerate().map(|(i, c)| (c.1, i)).collect();
+    let mut dropped = vec![false; cands.len()];
+    for &(r, v) in &cands {
+        let mut a = g.idom[v as usize];
+        while a != g.root {
+            if let Some(&i) = pos.get(&a) {
+                if r.saturating_mul(10) >= g.retained[a as usize].saturating_mul(9) {
+                    dropped[i] = true;
+                }
+                break;
+            }
+            a = g.idom[a as usize];
+        }
+    }
+    let cands: Vec<(u64, u32)> =
+        cands.iter().zip(&dropped).filter(|(_, &d)| !d).map(|(c, _)| *c).take(top).collect();
     let mapper = Mapper::new(snap, project);
     cands
         .into_iter()

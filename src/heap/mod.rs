@@ -86,6 +86,8 @@ pub struct HeapSnapshot {
     path: PathBuf,
     pub(crate) g: Graph,
     pub(crate) scripts: rustc_hash::FxHashMap<u32, String>,
+    /// (id, ordinal) sorted by id, built on first lookup.
+    id_index: std::sync::OnceLock<Vec<(u64, u32)>>,
     /// Time spent per phase while loading.
     pub timings: Timings,
 }
@@ -144,7 +146,17 @@ impl HeapSnapshot {
     }
     /// Looks a node up by snapshot object id (§8); returns its ordinal.
     pub fn node_by_id(&self, id: u64) -> Option<u32> {
-        self.g.n_id.iter().position(|&x| x == id).map(|p| p as u32)
+        let idx = self.id_index.get_or_init(|| {
+            let mut v: Vec<(u64, u32)> = self.g.n_id.iter().enumerate().map(|(i, &x)| (x, i as u32)).collect();
+            v.sort_unstable();
+            v
+        });
+        let i = idx.partition_point(|x| x.0 < id);
+        idx.get(i).filter(|x| x.0 == id).map(|x| x.1)
+    }
+    /// Object ids of all nodes, in node order.
+    pub fn ids(&self) -> impl Iterator<Item = u64> + '_ {
+        self.g.n_id.iter().copied()
     }
     /// Retained size in bytes of the node with object id `id` (dominator subtree, §10.6).
     pub fn retained_size_of_id(&self, id: u64) -> Option<u64> {
@@ -171,6 +183,32 @@ impl HeapSnapshot {
         let v = self.node_by_id(id)?;
         Some(self.g.dist[v as usize]).filter(|&d| d != graph::NONE)
     }
+    /// Outgoing edges of object `id`: (edge label as in [`PathStep::edge`], edge type, target id).
+    pub fn children_of_id(&self, id: u64) -> Vec<(String, String, u64)> {
+        let Some(v) = self.node_by_id(id) else { return vec![] };
+        self.g
+            .edges(v)
+            .map(|e| {
+                let t = self.g.e_type[e as usize];
+                let label = if t == self.g.et.element || t == self.g.et.hidden {
+                    format!("[{}]", self.g.e_name[e as usize])
+                } else {
+                    self.g.edge_name(e)
+                };
+                (label, self.g.edge_type_name(e).to_string(), self.g.n_id[self.g.e_to[e as usize] as usize])
+            })
+            .collect()
+    }
+    /// Object id of the immediate dominator of object `id` (the root dominates itself).
+    pub fn dominator_of_id(&self, id: u64) -> Option<u64> {
+        let v = self.node_by_id(id)?;
+        Some(self.g.n_id[self.g.idom[v as usize] as usize])
+    }
+    /// Name and type of object `id` (class/function name, node type).
+    pub fn describe_id(&self, id: u64) -> Option<(String, String)> {
+        let v = self.node_by_id(id)?;
+        Some((self.g.name(v).to_string(), self.g.type_name(v).to_string()))
+    }
     /// Object ids of all nodes with the given constructor/class name.
     pub fn ids_named(&self, name: &str) -> Vec<u64> {
         (0..self.node_count() as u32).filter(|&v| self.g.name(v) == name).map(|v| self.g.n_id[v as usize]).collect()
@@ -194,7 +232,7 @@ pub fn load(path: &Path) -> Result<HeapSnapshot, HeapError> {
     let t1 = Instant::now();
     let scripts = source::script_names(&g);
     timings.scripts = t1.elapsed();
-    Ok(HeapSnapshot { path: path.to_path_buf(), g, scripts, timings })
+    Ok(HeapSnapshot { path: path.to_path_buf(), g, scripts, id_index: Default::default(), timings })
 }
 
 /// What kind of source construct a [`SourceAnchor`] points at (HEAPSNAPSHOT.md §9, §12).

@@ -290,7 +290,12 @@ impl<'a> Mapper<'a> {
                 let cl = cand.or_else(|| self.listener_closure(path[i + 1].1, 2));
                 let cl = cl.and_then(|c| self.listener_closure(c, 0));
                 if let Some(l) = cl.and_then(|c| self.user_loc(c)) {
-                    let binding = last_var_before(i).map(|v| v.1.clone());
+                    // The variable holding the emitter, else the property naming it.
+                    let binding = last_var_before(i)
+                        .filter(|v| v.0 == i - 1)
+                        .map(|v| v.1.clone())
+                        .or_else(|| (i >= 2 && path[i - 1].0 != NONE).then(|| g.edge_name(path[i - 1].0)))
+                        .or_else(|| last_var_before(i).map(|v| v.1.clone()));
                     return Some(self.anchor_at(&l, binding, AnchorKind::Listener { event }));
                 }
             }
