@@ -435,3 +435,21 @@ fn render_pretty_collapses_repeats() {
     assert!(out.contains("(next Node ×5)"), "{out}");
     assert_eq!(out.lines().count(), 3, "{out}");
 }
+
+#[test]
+fn weakmap_value_is_owned_by_its_key() {
+    // global --wm--> WeakMap --table--> T; global --k--> K; K and T both have the ephemeron edge
+    // "… part of key (K @5) -> value (V @9) pair in WeakMap (table @7)" to V (§9.3).
+    let meta = META.replace("\"node_count\":5,\"edge_count\":5", "\"node_count\":6,\"edge_count\":6");
+    let nodes = "[9,0,1,0,1,0,0, 3,1,3,10,2,0,0, 3,2,11,20,1,0,0, 1,10,7,30,1,0,0, 3,4,5,40,1,0,0, 3,5,9,50,0,0,0]";
+    let edges = "[5,6,7, 2,7,14, 2,8,28, 3,3,21, 3,9,35, 3,9,35]";
+    let strings = r#"["<dummy>","global","WeakMap","table","K","V","2","wm","k","1 / part of key (K @5) -> value (V @9) pair in WeakMap (table @7)","(table)"]"#;
+    let text = format!("{{\"snapshot\":{meta},\"nodes\":{nodes},\"edges\":{edges},\"locations\":[],\"strings\":{strings}}}");
+    let (_d, p) = write_tmp(text.as_bytes(), "weak.heapsnapshot");
+    let s = heap::load(&p).unwrap();
+    assert_eq!(s.dominator_of_id(9), Some(5), "V is retained by its key, not by global");
+    assert_eq!(s.retained_size_of_id(5), Some(90));
+    assert_eq!(s.retained_size_of_id(11), Some(50)); // WeakMap + table, not the value
+    // Path: V is entered through the second ephemeron edge (key and table both reached).
+    assert_eq!(s.distance_of_id(9), Some(4));
+}

@@ -550,7 +550,7 @@ impl Layout {
             )
         };
         let nf = m.node_fields.len();
-        if h.node_count >= u32::MAX as u64 || h.node_count.saturating_mul(nf as u64) > u32::MAX as u64 * 8 {
+        if h.node_count >= u32::MAX as u64 {
             return Err(format!("node_count {} is too large", h.node_count));
         }
         if h.edge_count >= u32::MAX as u64 {
@@ -813,7 +813,6 @@ fn run(s: &mut Scanner) -> R<Parsed> {
             None => return s.eof_err("top-level object"),
         }
         first = false;
-        let key_off = s.off();
         let key = s.key()?;
         s.expect(b':', "top-level object")?;
         s.skip_ws()?;
@@ -888,7 +887,6 @@ fn run(s: &mut Scanner) -> R<Parsed> {
             }
             _ => s.raw_value(None, &format!("`{key}`"))?,
         }
-        let _ = key_off;
     }
     s.skip_ws()?;
     if let Some(c) = s.peek()? {
