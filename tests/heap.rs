@@ -453,3 +453,29 @@ fn weakmap_value_is_owned_by_its_key() {
     // Path: V is entered through the second ephemeron edge (key and table both reached).
     assert_eq!(s.distance_of_id(9), Some(4));
 }
+
+#[test]
+fn block_scope_variable_is_named_from_scope_info() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("block.heapsnapshot");
+    let js = format!(
+        "'use strict';\n\
+         {{\n\
+         \x20 const blockCache = new Map();\n\
+         \x20 for (let i = 0; i < 3000; i++) blockCache.set(i, {{ id: i, name: 'n' + i }});\n\
+         \x20 module.exports.get = (k) => blockCache.get(k);\n\
+         }}\n\
+         global.gc(); require('v8').writeHeapSnapshot({:?});\n",
+        p.to_str().unwrap()
+    );
+    std::fs::write(d.path().join("block.js"), js).unwrap();
+    let st = Command::new("node").arg("--expose-gc").arg(d.path().join("block.js")).status().expect("node");
+    assert!(st.success());
+    let s = heap::load(&p).unwrap();
+    let top = heap::summary(&s, d.path(), 1);
+    let a = top[0].anchor.as_ref().unwrap();
+    assert_eq!(top[0].node_name, "Map");
+    assert_eq!(a.binding.as_deref(), Some("blockCache"), "{a:?}\n{}", heap::render_pretty(&top[0].retainer_path));
+    assert_eq!((a.file.to_str().unwrap(), a.line), ("block.js", 3));
+    assert_eq!(a.kind, AnchorKind::Collection { class: "Map".into() });
+}

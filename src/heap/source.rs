@@ -225,17 +225,39 @@ impl<'a> Mapper<'a> {
         let mut out = vec![];
         for i in 1..path.len() {
             let (e, _) = path[i];
-            if e == NONE || g.e_type[e as usize] != g.et.context {
+            if e == NONE {
                 continue;
             }
             let ctx = path[i - 1].1;
+            let name = if g.e_type[e as usize] == g.et.context {
+                g.str(g.e_name[e as usize]).to_string()
+            } else if g.e_type[e as usize] == g.et.hidden && g.name(ctx) == "system / Context" {
+                match self.block_var_name(ctx, g.e_name[e as usize]) {
+                    Some(n) => n,
+                    None => continue,
+                }
+            } else {
+                continue;
+            };
             if let Some(l) = self.context_loc(ctx) {
                 if is_userland(&l.file) {
-                    out.push((i, g.str(g.e_name[e as usize]).to_string(), l));
+                    out.push((i, name, l));
                 }
             }
         }
         out
+    }
+
+    /// Block-scope context slot `k` (a `hidden` edge with a bare index) is named by the string at
+    /// `ScopeInfo --hidden k-->` (§9.1; verified on Node 20 for block, loop and catch scopes).
+    fn block_var_name(&self, ctx: u32, k: u32) -> Option<String> {
+        let g = self.g;
+        let si = g.child(ctx, "scope_info")?;
+        g.edges(si)
+            .find(|&e| g.e_type[e as usize] == g.et.hidden && g.e_name[e as usize] == k)
+            .map(|e| g.e_to[e as usize])
+            .filter(|&t| g.n_type[t as usize] == g.nt.string)
+            .map(|t| g.name(t).to_string())
     }
 
     fn var_anchor(&self, name: &str, ctx: &Loc, kind: AnchorKind) -> SourceAnchor {
