@@ -16,6 +16,7 @@ pub(crate) const SYSTEM_DISTANCE: u32 = 100_000_000;
 
 /// Indices of the node-type names this module cares about (255 = absent from meta).
 #[derive(Debug, Clone, Copy)]
+#[allow(dead_code)]
 pub(crate) struct NodeTypes {
     pub hidden: u8,
     pub array: u8,
@@ -25,7 +26,6 @@ pub(crate) struct NodeTypes {
     pub closure: u8,
     pub regexp: u8,
     pub number: u8,
-    #[allow(dead_code)]
     pub native: u8,
     pub synthetic: u8,
     pub concat: u8,
@@ -86,6 +86,10 @@ pub(crate) struct Graph {
     pub orphans: usize,
     /// String indices that name WeakMap ephemeron edges, with the table id parsed from the name.
     pub ephemeron: FxHashMap<u32, u64>,
+    /// Per string index: names a WeakMap ephemeron edge.
+    pub eph_flag: Vec<bool>,
+    /// String indexes of `system / NativeContext` and `system / PropertyCell` (or NONE).
+    pub skip_names: [u32; 2],
 }
 
 impl Graph {
@@ -174,6 +178,8 @@ impl Graph {
             retained: vec![],
             orphans: 0,
             ephemeron: FxHashMap::default(),
+            eph_flag: vec![],
+            skip_names: [NONE; 2],
         };
         g.find_ephemerons();
         t.index = t0.elapsed();
@@ -252,33 +258,50 @@ impl Graph {
     fn find_ephemerons(&mut self) {
         // WeakMap pair edges: internal edges named
         // "<slot> / part of key (K @id) -> value (V @id) pair in WeakMap (table @id)" (§9.3).
-        let mut checked: FxHashMap<u32, Option<u64>> = FxHashMap::default();
+        // One state byte per string (0 = unchecked, 1 = no, 2 = yes) keeps this O(edges) without
+        // hashing the millions of numeric slot names of big Map tables.
+        let nstr = self.str_offs.len().saturating_sub(1);
+        let mut state = vec![0u8; nstr];
+        let mut map: FxHashMap<u32, u64> = FxHashMap::default();
         for e in 0..self.e_type.len() {
             if self.e_type[e] != self.et.internal {
                 continue;
             }
             let s = self.e_name[e];
-            if checked.contains_key(&s) {
+            if state[s as usize] != 0 {
                 continue;
             }
             let name = self.str(s);
-            let v = if name.contains("part of key") {
+            let table = if name.contains("part of key") {
                 name.rfind("table @").map(|p| {
                     name[p + 7..].bytes().take_while(|b| b.is_ascii_digit()).fold(0u64, |a, b| a * 10 + (b - b'0') as u64)
                 })
             } else {
                 None
             };
-            checked.insert(s, v);
+            state[s as usize] = if table.is_some() { 2 } else { 1 };
+            if let Some(t) = table {
+                map.insert(s, t);
+            }
         }
-        self.ephemeron = checked.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect();
+        self.eph_flag = state.into_iter().map(|x| x == 2).collect();
+        self.ephemeron = map;
+        // Names of nodes that display paths never enter (§10.4). V8 writes each distinct string
+        // once, so comparing string indexes is exact.
+        let mut skip = [NONE; 2];
+        for i in 0..nstr as u32 {
+            match self.str(i) {
+                "system / NativeContext" => skip[0] = i,
+                "system / PropertyCell" => skip[1] = i,
+                _ => {}
+            }
+        }
+        self.skip_names = skip;
     }
 
     #[inline]
     fn is_ephemeron(&self, e: u32) -> bool {
-        self.e_type[e as usize] == self.et.internal
-            && !self.ephemeron.is_empty()
-            && self.ephemeron.contains_key(&self.e_name[e as usize])
+        self.e_type[e as usize] == self.et.internal && self.eph_flag[self.e_name[e as usize] as usize]
     }
 
     /// Edge filter for *display* paths (§10.1, §10.4): no weak edges, nothing into code, hidden
@@ -293,7 +316,8 @@ impl Graph {
         if tt == self.nt.code || tt == self.nt.shape {
             return false;
         }
-        if tt == self.nt.hidden || tt == self.nt.object {
+        let nn = self.n_name[to as usize];
+        if (nn == self.skip_names[0] || nn == self.skip_names[1]) && nn != NONE {
             let nm = self.name(to);
             if nm == "system / NativeContext" || nm == "system / PropertyCell" {
                 return false;
@@ -473,7 +497,7 @@ impl Essential<'_> {
                 return false;
             }
         }
-        if t == g.et.internal && !g.ephemeron.is_empty() {
+        if t == g.et.internal && g.eph_flag[g.e_name[e as usize] as usize] {
             if let Some(&table) = g.ephemeron.get(&g.e_name[e as usize]) {
                 if g.n_id[src as usize] == table {
                     return false; // table → value: the key decides
