@@ -95,37 +95,12 @@ pub(crate) struct Graph {
 impl Graph {
     pub fn build(p: Parsed, t: &mut Timings) -> Graph {
         let t0 = Instant::now();
-        let n = p.n_type.len();
-        let mut first_edge = Vec::with_capacity(n + 1);
-        let mut acc = 0u32;
-        first_edge.push(0);
-        for &c in &p.n_edge_count {
-            acc += c;
-            first_edge.push(acc);
-        }
+        let index = match p.index {
+            Some(ix) => ix,
+            None => build_index(&p.n_edge_count, &p.e_to),
+        };
         drop(p.n_edge_count);
-        // Retainer index by counting sort on the target.
-        let m = p.e_to.len();
-        let mut first_ret = vec![0u32; n + 1];
-        for &to in &p.e_to {
-            first_ret[to as usize + 1] += 1;
-        }
-        for k in 0..n {
-            first_ret[k + 1] += first_ret[k];
-        }
-        let mut fill = first_ret.clone();
-        let mut ret_edge = vec![0u32; m];
-        let mut ret_src = vec![0u32; m];
-        for k in 0..n {
-            for e in first_edge[k]..first_edge[k + 1] {
-                let to = p.e_to[e as usize] as usize;
-                let slot = fill[to] as usize;
-                fill[to] += 1;
-                ret_edge[slot] = e;
-                ret_src[slot] = k as u32;
-            }
-        }
-        drop(fill);
+        let Index { first_edge, first_ret, ret_edge, ret_src } = index;
         let nt = NodeTypes {
             hidden: idx(&p.node_types, "hidden"),
             array: idx(&p.node_types, "array"),
@@ -183,12 +158,26 @@ impl Graph {
         };
         g.find_ephemerons();
         t.index = t0.elapsed();
-        let t1 = Instant::now();
-        g.shortest_paths();
-        t.paths = t1.elapsed();
-        let t2 = Instant::now();
-        g.dominators();
-        t.dominators = t2.elapsed();
+        // Shortest paths and dominators are independent: run them on two threads.
+        let (paths, dom) = std::thread::scope(|sc| {
+            let gr = &g;
+            let h = sc.spawn(move || {
+                let t1 = Instant::now();
+                let r = gr.shortest_paths();
+                (r, t1.elapsed())
+            });
+            let t2 = Instant::now();
+            let d = gr.dominators();
+            let d = (d, t2.elapsed());
+            // A panic here would be a bug; propagate it rather than hide it.
+            let p = match h.join() {
+                Ok(p) => p,
+                Err(e) => std::panic::resume_unwind(e),
+            };
+            (p, d)
+        });
+        ((g.dist, g.parent_edge, g.parent_node), t.paths) = paths;
+        ((g.retained, g.idom, g.dom_order, g.orphans), t.dominators) = dom;
         g
     }
 
@@ -337,7 +326,7 @@ impl Graph {
     /// everything else (distance offset 100,000,000 like DevTools), phase 3 relaxes the display
     /// filter (only weak edges stay excluded) so every strongly reachable node gets a path.
     /// WeakMap values are entered only via the second of their two ephemeron edges. No length cap.
-    fn shortest_paths(&mut self) {
+    fn shortest_paths(&self) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
         let n = self.node_count();
         let mut dist = vec![NONE; n];
         let mut pe = vec![NONE; n];
@@ -413,9 +402,7 @@ impl Graph {
         let mut q2 = std::iter::once(root).chain(queue.iter().copied()).collect::<Vec<_>>();
         drop(queue);
         bfs(self, &mut q2, 0, &mut dist, &mut pe, &mut pn, false);
-        self.dist = dist;
-        self.parent_edge = pe;
-        self.parent_node = pn;
+        (dist, pe, pn)
     }
 
     /// Nodes on the shortest path from the root to `v`, as (edge into node, node), root first
@@ -436,7 +423,7 @@ impl Graph {
     }
 
     /// Dominators over "essential" edges (§10.6) with Lengauer–Tarjan, then retained sizes.
-    fn dominators(&mut self) {
+    fn dominators(&self) -> (Vec<u64>, Vec<u32>, Vec<u32>, usize) {
         let n = self.node_count();
         // Page-owned = reachable from the user roots (the root's shortcut / non-synthetic
         // children) via non-weak edges.
@@ -463,11 +450,51 @@ impl Graph {
         let view = Essential { g: self, page: &page };
         let tree = lengauer_tarjan(&view, self.root);
         let sizes = &self.n_size;
-        self.retained = subtree_sums(&tree, |v| sizes[v as usize]);
-        self.idom = tree.idom;
-        self.dom_order = tree.order;
-        self.orphans = tree.orphans;
+        let retained = subtree_sums(&tree, |v| sizes[v as usize]);
+        (retained, tree.idom, tree.order, tree.orphans)
     }
+}
+
+/// First-edge and retainer indexes.
+pub(crate) struct Index {
+    pub first_edge: Vec<u32>,
+    pub first_ret: Vec<u32>,
+    pub ret_edge: Vec<u32>,
+    pub ret_src: Vec<u32>,
+}
+
+/// Builds the first-edge prefix sums and the retainer index (counting sort by target).
+/// Requires `Σ edge_count == e_to.len() < 2^32` and every target `< edge_count.len()`.
+pub(crate) fn build_index(edge_count: &[u32], e_to: &[u32]) -> Index {
+    let n = edge_count.len();
+    let mut first_edge = Vec::with_capacity(n + 1);
+    let mut acc = 0u32;
+    first_edge.push(0);
+    for &c in edge_count {
+        acc += c;
+        first_edge.push(acc);
+    }
+    let m = e_to.len();
+    let mut first_ret = vec![0u32; n + 1];
+    for &to in e_to {
+        first_ret[to as usize + 1] += 1;
+    }
+    for k in 0..n {
+        first_ret[k + 1] += first_ret[k];
+    }
+    let mut fill = first_ret.clone();
+    let mut ret_edge = vec![0u32; m];
+    let mut ret_src = vec![0u32; m];
+    for k in 0..n {
+        for e in first_edge[k]..first_edge[k + 1] {
+            let to = e_to[e as usize] as usize;
+            let slot = fill[to] as usize;
+            fill[to] += 1;
+            ret_edge[slot] = e;
+            ret_src[slot] = k as u32;
+        }
+    }
+    Index { first_edge, first_ret, ret_edge, ret_src }
 }
 
 /// The graph restricted to essential edges (§10.6): not weak, not self, shortcut only from the

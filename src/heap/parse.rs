@@ -8,11 +8,12 @@
 //! up by name in `snapshot.meta` (never by position). Keys may appear in any order; when `nodes`
 //! or `edges` arrive before `snapshot` they are buffered raw and decoded afterwards.
 
-use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, IsTerminal, Read};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Deserialize;
@@ -37,6 +38,8 @@ pub(crate) struct Parsed {
     pub str_data: String,
     pub str_offs: Vec<u32>,
     pub root: u32,
+    /// First-edge/retainer index, built on a second thread while `locations`/`strings` parse.
+    pub index: Option<super::graph::Index>,
 }
 
 #[derive(Deserialize)]
@@ -86,14 +89,87 @@ struct Layout {
 /// compressed bytes).
 struct Counting<R> {
     inner: R,
-    count: Rc<Cell<u64>>,
+    count: Arc<AtomicU64>,
 }
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count.set(self.count.get() + n as u64);
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
+    }
+}
+
+/// Reads (and decompresses) on a background thread, handing over 4 MiB chunks, so I/O and
+/// gzip inflation overlap with scanning.
+struct ChunkReader {
+    rx: Receiver<io::Result<Vec<u8>>>,
+    cur: Vec<u8>,
+    pos: usize,
+    done: bool,
+}
+
+impl ChunkReader {
+    fn spawn(mut r: Box<dyn Read + Send>) -> ChunkReader {
+        let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(2);
+        std::thread::spawn(move || loop {
+            let mut v = vec![0u8; CHUNK];
+            let mut len = 0;
+            let res = loop {
+                if len == v.len() {
+                    break Ok(());
+                }
+                match r.read(&mut v[len..]) {
+                    Ok(0) => break Ok(()),
+                    Ok(n) => len += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => break Err(e),
+                }
+            };
+            v.truncate(len);
+            let eof = len == 0;
+            if !v.is_empty() && tx.send(Ok(v)).is_err() {
+                return; // parser gave up
+            }
+            if let Err(e) = res {
+                let _ = tx.send(Err(e));
+                return;
+            }
+            if eof || len < CHUNK {
+                return; // end of input: dropping tx ends the stream
+            }
+        });
+        ChunkReader { rx, cur: Vec::new(), pos: 0, done: false }
+    }
+}
+
+impl Read for ChunkReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.pos < self.cur.len() {
+                let n = out.len().min(self.cur.len() - self.pos);
+                out[..n].copy_from_slice(&self.cur[self.pos..self.pos + n]);
+                self.pos += n;
+                return Ok(n);
+            }
+            if self.done {
+                return Ok(0);
+            }
+            match self.rx.recv() {
+                Ok(Ok(v)) => {
+                    self.cur = v;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => {
+                    self.done = true;
+                    return Err(e);
+                }
+                Err(_) => {
+                    self.done = true;
+                    return Ok(0);
+                }
+            }
+        }
     }
 }
 
@@ -109,7 +185,7 @@ struct Scanner<'a> {
     eof: bool,
     path: PathBuf,
     gz: bool,
-    progress: Option<(ProgressBar, Rc<Cell<u64>>)>,
+    progress: Option<(ProgressBar, Arc<AtomicU64>)>,
 }
 
 enum Err {
@@ -158,7 +234,7 @@ impl<'a> Scanner<'a> {
             }
         }
         if let Some((pb, c)) = &self.progress {
-            pb.set_position(c.get());
+            pb.set_position(c.load(Ordering::Relaxed));
         }
         Ok(self.len > 0)
     }
@@ -304,7 +380,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Parse an array of non-negative integers, calling `sink(index, value)` for each.
-    /// Returns the number of values.
+    /// Returns the number of values. Integers of more than 19 digits are rejected.
     fn uint_array(
         &mut self,
         ctx: &str,
@@ -312,6 +388,7 @@ impl<'a> Scanner<'a> {
     ) -> R<u64> {
         self.expect(b'[', ctx)?;
         let mut acc: u64 = 0;
+        let mut ndig: u32 = 0;
         let mut in_num = false;
         let mut need_value = true;
         let mut count: u64 = 0;
@@ -319,72 +396,84 @@ impl<'a> Scanner<'a> {
             if self.pos == self.len && !self.fill()? {
                 return self.eof_err(ctx);
             }
-            let start = self.pos;
             let end = self.len;
-            let mut i = start;
-            while i < end {
-                let b = self.buf[i];
-                if b.is_ascii_digit() {
-                    if !in_num {
-                        if !need_value {
-                            self.pos = i;
-                            return self.err(format!("expected ',' or ']' in {ctx}"));
-                        }
-                        in_num = true;
-                        need_value = false;
-                        acc = 0;
-                    }
-                    if acc >= 1_000_000_000_000_000_000 {
-                        match acc.checked_mul(10).and_then(|v| v.checked_add((b - b'0') as u64)) {
-                            Some(v) => acc = v,
-                            None => {
-                                self.pos = i;
-                                return self.err(format!("integer overflow in {ctx}"));
+            let buf = &self.buf[..end];
+            let mut i = self.pos;
+            // Outcome of scanning this chunk: Ok(true) = array closed, Ok(false) = need more input.
+            let res: Result<bool, (usize, String)> = 'chunk: {
+                while i < end {
+                    let b = buf[i];
+                    if b.wrapping_sub(b'0') <= 9 {
+                        if !in_num {
+                            if !need_value {
+                                break 'chunk Err((i, format!("expected ',' or ']' in {ctx}")));
                             }
+                            in_num = true;
+                            need_value = false;
+                            acc = 0;
+                            ndig = 0;
                         }
-                    } else {
-                        acc = acc * 10 + (b - b'0') as u64;
+                        let start = i;
+                        while i < end {
+                            let d = buf[i].wrapping_sub(b'0');
+                            if d > 9 {
+                                break;
+                            }
+                            acc = acc.wrapping_mul(10).wrapping_add(d as u64);
+                            i += 1;
+                        }
+                        ndig += (i - start) as u32;
+                        if ndig > 19 {
+                            break 'chunk Err((start, format!("integer too large in {ctx}")));
+                        }
+                        continue;
                     }
-                } else {
                     match b {
                         b',' | b']' | b' ' | b'\n' | b'\r' | b'\t' => {
                             if in_num {
                                 in_num = false;
                                 if let Err(m) = sink(count, acc) {
-                                    self.pos = i;
-                                    return self.err(format!("{m} (value #{count} of {ctx})"));
+                                    break 'chunk Err((i, format!("{m} (value #{count} of {ctx})")));
                                 }
                                 count += 1;
                             }
                             if b == b',' {
                                 if need_value {
-                                    self.pos = i;
-                                    return self.err(format!("unexpected ',' in {ctx}"));
+                                    break 'chunk Err((i, format!("unexpected ',' in {ctx}")));
                                 }
                                 need_value = true;
                             } else if b == b']' {
                                 if need_value && count > 0 {
-                                    self.pos = i;
-                                    return self.err(format!("trailing ',' in {ctx}"));
+                                    break 'chunk Err((i, format!("trailing ',' in {ctx}")));
                                 }
-                                self.pos = i + 1;
-                                return Ok(count);
+                                i += 1;
+                                break 'chunk Ok(true);
                             }
                         }
                         _ => {
-                            self.pos = i;
                             let what = match b {
                                 b'-' => "negative number".to_string(),
                                 b'.' | b'e' | b'E' => "non-integer number".to_string(),
                                 _ => format!("unexpected {}", show(b)),
                             };
-                            return self.err(format!("{what} in {ctx} (expected unsigned integers)"));
+                            break 'chunk Err((i, format!("{what} in {ctx} (expected unsigned integers)")));
                         }
                     }
+                    i += 1;
                 }
-                i += 1;
+                Ok(false)
+            };
+            match res {
+                Ok(true) => {
+                    self.pos = i;
+                    return Ok(count);
+                }
+                Ok(false) => self.pos = end,
+                Err((at, msg)) => {
+                    self.pos = at;
+                    return self.err(msg);
+                }
             }
-            self.pos = end;
         }
     }
 
@@ -638,6 +727,7 @@ fn edge_sink<'a>(l: &'a Layout, c: &'a mut Cols) -> impl FnMut(u64, u64) -> Resu
     let etypes = l.edge_types.len() as u64;
     let max_values = l.edge_count * l.ef as u64;
     let nf = l.nf as u64;
+    let nf32 = l.nf as u32;
     let nc = l.node_count;
     let cap = l.edge_count.min(1 << 30) as usize;
     c.e_type.reserve(cap);
@@ -656,10 +746,12 @@ fn edge_sink<'a>(l: &'a Layout, c: &'a mut Cols) -> impl FnMut(u64, u64) -> Resu
         } else if f == l.e_name {
             c.e_name.push(to_u32(v, "edge name_or_index")?);
         } else if f == l.e_to {
-            if v % nf != 0 || v / nf >= nc {
+            // One 32-bit division (offsets < 2^32 in practice); the check catches the rest.
+            let q = if v <= u32::MAX as u64 { (v as u32 / nf32) as u64 } else { v / nf };
+            if q * nf != v || q >= nc {
                 return Err(format!("edge to_node {v} is not a valid node offset (multiple of {nf}, < {})", nc * nf));
             }
-            c.e_to.push((v / nf) as u32);
+            c.e_to.push(q as u32);
         }
         f += 1;
         if f == l.ef {
@@ -707,7 +799,7 @@ fn replay(raw: &[u64], mut sink: impl FnMut(u64, u64) -> Result<(), String>) -> 
 pub(crate) fn parse_file(path: &Path) -> Result<Parsed, HeapError> {
     let file = File::open(path).map_err(|e| HeapError::Io { path: path.to_path_buf(), offset: 0, source: e })?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let count = Rc::new(Cell::new(0u64));
+    let count = Arc::new(AtomicU64::new(0));
     let mut counting = Counting { inner: file, count: count.clone() };
     let mut magic = [0u8; 2];
     let mut got = 0;
@@ -721,11 +813,12 @@ pub(crate) fn parse_file(path: &Path) -> Result<Parsed, HeapError> {
     }
     let head = io::Cursor::new(magic[..got].to_vec());
     let gz = got == 2 && magic == [0x1f, 0x8b];
-    let reader: Box<dyn Read> = if gz {
+    let reader: Box<dyn Read + Send> = if gz {
         Box::new(flate2::read::MultiGzDecoder::new(io::BufReader::with_capacity(1 << 20, head.chain(counting))))
     } else {
         Box::new(head.chain(counting))
     };
+    let reader: Box<dyn Read> = Box::new(ChunkReader::spawn(reader));
     let pb = if std::io::stderr().is_terminal() && total > 32 << 20 {
         let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
         if let Ok(style) =
@@ -750,7 +843,7 @@ pub(crate) fn parse_reader(
     r: Box<dyn Read + '_>,
     path: &Path,
     gz: bool,
-    progress: Option<(ProgressBar, Rc<Cell<u64>>)>,
+    progress: Option<(ProgressBar, Arc<AtomicU64>)>,
 ) -> Result<Parsed, HeapError> {
     let mut s = Scanner {
         r,
@@ -796,6 +889,7 @@ fn run(s: &mut Scanner) -> R<Parsed> {
     let mut str_data = String::new();
     let mut str_offs = Vec::new();
     let mut first = true;
+    let mut pending: Option<std::thread::JoinHandle<(Vec<u32>, Vec<u32>, super::graph::Index)>> = None;
     loop {
         s.skip_ws()?;
         match s.peek()? {
@@ -814,6 +908,7 @@ fn run(s: &mut Scanner) -> R<Parsed> {
         }
         first = false;
         let key = s.key()?;
+        let t_key = std::time::Instant::now();
         s.expect(b':', "top-level object")?;
         s.skip_ws()?;
         let value_off = s.off();
@@ -887,12 +982,37 @@ fn run(s: &mut Scanner) -> R<Parsed> {
             }
             _ => s.raw_value(None, &format!("`{key}`"))?,
         }
+        if std::env::var_os("LEAKLINT_HEAP_TRACE").is_some() {
+            eprintln!("parse `{key}`: {:.2?}", t_key.elapsed());
+        }
+        if pending.is_none() {
+            if let Some(l) = &layout {
+                let complete = cols.n_ecount.len() as u64 == l.node_count
+                    && cols.e_to.len() as u64 == l.edge_count
+                    && cols.n_ecount.iter().map(|&c| c as u64).sum::<u64>() == l.edge_count;
+                if complete && have_nodes && have_edges {
+                    let ec = std::mem::take(&mut cols.n_ecount);
+                    let et = std::mem::take(&mut cols.e_to);
+                    pending = Some(std::thread::spawn(move || {
+                        let ix = super::graph::build_index(&ec, &et);
+                        (ec, et, ix)
+                    }));
+                }
+            }
+        }
     }
     s.skip_ws()?;
     if let Some(c) = s.peek()? {
         return s.err(format!("trailing data after the snapshot object: {}", show(c)));
     }
     let end = s.off();
+    let mut index = None;
+    if let Some(h) = pending {
+        let (ec, et, ix) = h.join().map_err(|_| Err::At(end, "internal error while indexing edges".into()))?;
+        cols.n_ecount = ec;
+        cols.e_to = et;
+        index = Some(ix);
+    }
     let at = |m: String| Err::At(end, m);
     let l = layout.ok_or_else(|| at("not a heap snapshot: no `snapshot` header (snapshot.meta)".into()))?;
     if !have_nodes || !have_edges || !have_strings {
@@ -957,5 +1077,6 @@ fn run(s: &mut Scanner) -> R<Parsed> {
         str_data,
         str_offs,
         root,
+        index,
     })
 }
