@@ -447,7 +447,22 @@ impl Graph {
                 st.push(to);
             }
         }
-        let view = Essential { g: self, page: &page };
+        // Evaluate the edge predicate once, sequentially, into a bitset: the DFS and the
+        // predecessor scans of Lengauer–Tarjan then test one bit instead of touching four arrays.
+        let m = self.e_to.len();
+        let mut ess = vec![0u64; m.div_ceil(64)];
+        {
+            let pre = Essential { g: self, page: &page, ess: &[] };
+            for v in 0..n as u32 {
+                for e in self.edges(v) {
+                    if pre.ok(v, e) {
+                        ess[e as usize >> 6] |= 1u64 << (e & 63);
+                    }
+                }
+            }
+        }
+        drop(page);
+        let view = Essential { g: self, page: &[], ess: &ess };
         let tree = lengauer_tarjan(&view, self.root);
         let sizes = &self.n_size;
         let retained = subtree_sums(&tree, |v| sizes[v as usize]);
@@ -502,6 +517,8 @@ pub(crate) fn build_index(edge_count: &[u32], e_to: &[u32]) -> Index {
 struct Essential<'a> {
     g: &'a Graph,
     page: &'a [bool],
+    /// Precomputed `ok` per edge (bitset).
+    ess: &'a [u64],
 }
 
 impl Essential<'_> {
@@ -535,6 +552,13 @@ impl Essential<'_> {
     }
 }
 
+impl Essential<'_> {
+    #[inline]
+    fn bit(&self, e: u32) -> bool {
+        self.ess[e as usize >> 6] & (1u64 << (e & 63)) != 0
+    }
+}
+
 impl DomGraph for Essential<'_> {
     fn len(&self) -> usize {
         self.g.node_count()
@@ -546,7 +570,7 @@ impl DomGraph for Essential<'_> {
     #[inline]
     fn succ(&self, v: u32, i: usize) -> Option<u32> {
         let e = self.g.first_edge[v as usize] + i as u32;
-        if self.ok(v, e) {
+        if self.bit(e) {
             Some(self.g.e_to[e as usize])
         } else {
             None
@@ -555,9 +579,8 @@ impl DomGraph for Essential<'_> {
     #[inline]
     fn for_each_pred(&self, v: u32, mut f: impl FnMut(u32)) {
         for i in self.g.rets(v) {
-            let src = self.g.ret_src[i];
-            if self.ok(src, self.g.ret_edge[i]) {
-                f(src);
+            if self.bit(self.g.ret_edge[i]) {
+                f(self.g.ret_src[i]);
             }
         }
     }

@@ -12,7 +12,7 @@ use std::fs::File;
 use std::io::{self, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -100,20 +100,20 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-/// Reads (and decompresses) on a background thread, handing over 4 MiB chunks, so I/O and
-/// gzip inflation overlap with scanning.
-struct ChunkReader {
+/// Reads (and decompresses) on a background thread and hands over whole 4 MiB buffers (no copy;
+/// used buffers go back for reuse), so I/O and gzip inflation overlap with scanning.
+struct Chunks {
     rx: Receiver<io::Result<Vec<u8>>>,
-    cur: Vec<u8>,
-    pos: usize,
-    done: bool,
+    back: SyncSender<Vec<u8>>,
 }
 
-impl ChunkReader {
-    fn spawn(mut r: Box<dyn Read + Send>) -> ChunkReader {
+impl Chunks {
+    fn spawn(mut r: Box<dyn Read + Send>) -> Chunks {
         let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(2);
+        let (back, back_rx) = sync_channel::<Vec<u8>>(4);
         std::thread::spawn(move || loop {
-            let mut v = vec![0u8; CHUNK];
+            let mut v = back_rx.try_recv().unwrap_or_default();
+            v.resize(CHUNK, 0);
             let mut len = 0;
             let res = loop {
                 if len == v.len() {
@@ -127,7 +127,6 @@ impl ChunkReader {
                 }
             };
             v.truncate(len);
-            let eof = len == 0;
             if !v.is_empty() && tx.send(Ok(v)).is_err() {
                 return; // parser gave up
             }
@@ -135,48 +134,19 @@ impl ChunkReader {
                 let _ = tx.send(Err(e));
                 return;
             }
-            if eof || len < CHUNK {
+            if len < CHUNK {
                 return; // end of input: dropping tx ends the stream
             }
         });
-        ChunkReader { rx, cur: Vec::new(), pos: 0, done: false }
-    }
-}
-
-impl Read for ChunkReader {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        loop {
-            if self.pos < self.cur.len() {
-                let n = out.len().min(self.cur.len() - self.pos);
-                out[..n].copy_from_slice(&self.cur[self.pos..self.pos + n]);
-                self.pos += n;
-                return Ok(n);
-            }
-            if self.done {
-                return Ok(0);
-            }
-            match self.rx.recv() {
-                Ok(Ok(v)) => {
-                    self.cur = v;
-                    self.pos = 0;
-                }
-                Ok(Err(e)) => {
-                    self.done = true;
-                    return Err(e);
-                }
-                Err(_) => {
-                    self.done = true;
-                    return Ok(0);
-                }
-            }
-        }
+        Chunks { rx, back }
     }
 }
 
 const CHUNK: usize = 4 << 20;
 
 struct Scanner<'a> {
-    r: Box<dyn Read + 'a>,
+    r: Option<Box<dyn Read + 'a>>,
+    chunks: Option<Chunks>,
     buf: Vec<u8>,
     pos: usize,
     len: usize,
@@ -214,8 +184,31 @@ impl<'a> Scanner<'a> {
         self.base += self.len as u64;
         self.pos = 0;
         self.len = 0;
+        if let Some(ch) = &self.chunks {
+            match ch.rx.recv() {
+                Ok(Ok(v)) => {
+                    let old = std::mem::replace(&mut self.buf, v);
+                    let _ = ch.back.try_send(old);
+                    self.len = self.buf.len();
+                }
+                Ok(Err(e)) => {
+                    self.eof = true;
+                    let what = if self.gz { "read/decompress error" } else { "read error" };
+                    return Err(Err::At(self.base, format!("{what}: {e}")));
+                }
+                Err(_) => self.eof = true,
+            }
+            if let Some((pb, c)) = &self.progress {
+                pb.set_position(c.load(Ordering::Relaxed));
+            }
+            return Ok(self.len > 0);
+        }
+        let Some(r) = self.r.as_mut() else {
+            self.eof = true;
+            return Ok(false);
+        };
         loop {
-            match self.r.read(&mut self.buf[self.len..]) {
+            match r.read(&mut self.buf[self.len..]) {
                 Ok(0) => {
                     self.eof = true;
                     break;
@@ -384,7 +377,7 @@ impl<'a> Scanner<'a> {
     fn uint_array(
         &mut self,
         ctx: &str,
-        mut sink: impl FnMut(u64, u64) -> Result<(), String>,
+        sink: &mut impl Sink,
     ) -> R<u64> {
         self.expect(b'[', ctx)?;
         let mut acc: u64 = 0;
@@ -432,7 +425,7 @@ impl<'a> Scanner<'a> {
                         b',' | b']' | b' ' | b'\n' | b'\r' | b'\t' => {
                             if in_num {
                                 in_num = false;
-                                if let Err(m) = sink(count, acc) {
+                                if let Err(m) = sink.put(count, acc) {
                                     break 'chunk Err((i, format!("{m} (value #{count} of {ctx})")));
                                 }
                                 count += 1;
@@ -639,6 +632,9 @@ impl Layout {
             )
         };
         let nf = m.node_fields.len();
+        if nf > MAX_FIELDS || m.edge_fields.len() > MAX_FIELDS || lf > MAX_FIELDS {
+            return Err(format!("snapshot.meta has more than {MAX_FIELDS} fields per record"));
+        }
         if h.node_count >= u32::MAX as u64 {
             return Err(format!("node_count {} is too large", h.node_count));
         }
@@ -688,109 +684,160 @@ fn to_u32(v: u64, what: &str) -> Result<u32, String> {
     u32::try_from(v).map_err(|_| format!("{what} {v} does not fit in 32 bits"))
 }
 
-fn node_sink<'a>(l: &'a Layout, c: &'a mut Cols) -> impl FnMut(u64, u64) -> Result<(), String> + 'a {
-    let ntypes = l.node_types.len() as u64;
-    let max_values = l.node_count * l.nf as u64;
-    c.n_type.reserve(l.node_count.min(1 << 28) as usize);
-    c.n_name.reserve(l.node_count.min(1 << 28) as usize);
-    c.n_id.reserve(l.node_count.min(1 << 28) as usize);
-    c.n_size.reserve(l.node_count.min(1 << 28) as usize);
-    c.n_ecount.reserve(l.node_count.min(1 << 28) as usize);
-    let mut f = 0usize;
-    move |i, v| {
-        if i >= max_values {
-            return Err(format!("more node values than node_count {} × {} fields", l.node_count, l.nf));
+/// Receives the values of an integer array one by one (index, value).
+trait Sink {
+    fn put(&mut self, i: u64, v: u64) -> Result<(), String>;
+}
+
+/// Most fields per record we accept (V8 has 7 node, 3 edge, 4 location fields).
+const MAX_FIELDS: usize = 32;
+
+/// Buffers the raw array when it arrives before `snapshot.meta`.
+struct RawSink(Vec<u64>);
+
+impl Sink for RawSink {
+    #[inline(always)]
+    fn put(&mut self, _: u64, v: u64) -> Result<(), String> {
+        self.0.push(v);
+        Ok(())
+    }
+}
+
+/// Decodes `nodes` records into columns (fields by name from `snapshot.meta`).
+struct NodeSink<'a> {
+    l: &'a Layout,
+    c: &'a mut Cols,
+    rec: [u64; MAX_FIELDS],
+    f: usize,
+    ntypes: u64,
+    max_values: u64,
+}
+
+impl<'a> NodeSink<'a> {
+    fn new(l: &'a Layout, c: &'a mut Cols) -> Self {
+        let cap = l.node_count.min(1 << 28) as usize;
+        c.n_type.reserve(cap);
+        c.n_name.reserve(cap);
+        c.n_id.reserve(cap);
+        c.n_size.reserve(cap);
+        c.n_ecount.reserve(cap);
+        NodeSink { l, c, rec: [0; MAX_FIELDS], f: 0, ntypes: l.node_types.len() as u64, max_values: l.node_count * l.nf as u64 }
+    }
+}
+
+impl Sink for NodeSink<'_> {
+    #[inline(always)]
+    fn put(&mut self, i: u64, v: u64) -> Result<(), String> {
+        if i >= self.max_values {
+            return Err(format!("more node values than node_count {} × {} fields", self.l.node_count, self.l.nf));
         }
-        if f == l.f_type {
-            if v >= ntypes {
-                return Err(format!("node type {v} is not in snapshot.meta.node_types"));
+        self.rec[self.f] = v;
+        self.f += 1;
+        if self.f == self.l.nf {
+            self.f = 0;
+            let (l, r) = (self.l, &self.rec);
+            let t = r[l.f_type];
+            if t >= self.ntypes {
+                return Err(format!("node type {t} is not in snapshot.meta.node_types"));
             }
-            c.n_type.push(v as u8);
-        } else if f == l.f_name {
-            c.n_name.push(to_u32(v, "node name index")?);
-        } else if f == l.f_id {
-            c.n_id.push(v);
-        } else if f == l.f_size {
-            c.n_size.push(v);
-        } else if f == l.f_ecount {
-            c.n_ecount.push(to_u32(v, "edge_count")?);
-        }
-        f += 1;
-        if f == l.nf {
-            f = 0;
+            self.c.n_type.push(t as u8);
+            self.c.n_name.push(to_u32(r[l.f_name], "node name index")?);
+            self.c.n_id.push(r[l.f_id]);
+            self.c.n_size.push(r[l.f_size]);
+            self.c.n_ecount.push(to_u32(r[l.f_ecount], "edge_count")?);
         }
         Ok(())
     }
 }
 
-fn edge_sink<'a>(l: &'a Layout, c: &'a mut Cols) -> impl FnMut(u64, u64) -> Result<(), String> + 'a {
-    let etypes = l.edge_types.len() as u64;
-    let max_values = l.edge_count * l.ef as u64;
-    let nf = l.nf as u64;
-    let nf32 = l.nf as u32;
-    let nc = l.node_count;
-    let cap = l.edge_count.min(1 << 30) as usize;
-    c.e_type.reserve(cap);
-    c.e_name.reserve(cap);
-    c.e_to.reserve(cap);
-    let mut f = 0usize;
-    move |i, v| {
-        if i >= max_values {
-            return Err(format!("more edge values than edge_count {} × {} fields", l.edge_count, l.ef));
+/// Decodes `edges` records; `to_node` offsets become node ordinals.
+struct EdgeSink<'a> {
+    l: &'a Layout,
+    c: &'a mut Cols,
+    rec: [u64; MAX_FIELDS],
+    f: usize,
+    etypes: u64,
+    max_values: u64,
+}
+
+impl<'a> EdgeSink<'a> {
+    fn new(l: &'a Layout, c: &'a mut Cols) -> Self {
+        let cap = l.edge_count.min(1 << 30) as usize;
+        c.e_type.reserve(cap);
+        c.e_name.reserve(cap);
+        c.e_to.reserve(cap);
+        EdgeSink { l, c, rec: [0; MAX_FIELDS], f: 0, etypes: l.edge_types.len() as u64, max_values: l.edge_count * l.ef as u64 }
+    }
+}
+
+impl Sink for EdgeSink<'_> {
+    #[inline(always)]
+    fn put(&mut self, i: u64, v: u64) -> Result<(), String> {
+        if i >= self.max_values {
+            return Err(format!("more edge values than edge_count {} × {} fields", self.l.edge_count, self.l.ef));
         }
-        if f == l.e_type {
-            if v >= etypes {
-                return Err(format!("edge type {v} is not in snapshot.meta.edge_types"));
+        self.rec[self.f] = v;
+        self.f += 1;
+        if self.f == self.l.ef {
+            self.f = 0;
+            let (l, r) = (self.l, &self.rec);
+            let t = r[l.e_type];
+            if t >= self.etypes {
+                return Err(format!("edge type {t} is not in snapshot.meta.edge_types"));
             }
-            c.e_type.push(v as u8);
-        } else if f == l.e_name {
-            c.e_name.push(to_u32(v, "edge name_or_index")?);
-        } else if f == l.e_to {
+            let to = r[l.e_to];
+            let nf = l.nf as u64;
             // One 32-bit division (offsets < 2^32 in practice); the check catches the rest.
-            let q = if v <= u32::MAX as u64 { (v as u32 / nf32) as u64 } else { v / nf };
-            if q * nf != v || q >= nc {
-                return Err(format!("edge to_node {v} is not a valid node offset (multiple of {nf}, < {})", nc * nf));
+            let q = if to <= u32::MAX as u64 { (to as u32 / l.nf as u32) as u64 } else { to / nf };
+            if q * nf != to || q >= l.node_count {
+                return Err(format!(
+                    "edge to_node {to} is not a valid node offset (multiple of {nf}, < {})",
+                    l.node_count * nf
+                ));
             }
-            c.e_to.push(q as u32);
-        }
-        f += 1;
-        if f == l.ef {
-            f = 0;
+            self.c.e_type.push(t as u8);
+            self.c.e_name.push(to_u32(r[l.e_name], "edge name_or_index")?);
+            self.c.e_to.push(q as u32);
         }
         Ok(())
     }
 }
 
-fn loc_sink<'a>(l: &'a Layout, c: &'a mut Cols) -> impl FnMut(u64, u64) -> Result<(), String> + 'a {
-    let nf = l.nf as u64;
-    let nc = l.node_count;
-    let mut f = 0usize;
-    let mut cur = [0u32; 4];
-    move |_, v| {
-        if f == l.l_obj {
-            if v % nf != 0 || v / nf >= nc {
-                return Err(format!("location object_index {v} is not a valid node offset"));
+/// Decodes `locations` records into (node ordinal, script id, line, column).
+struct LocSink<'a> {
+    l: &'a Layout,
+    c: &'a mut Cols,
+    rec: [u64; MAX_FIELDS],
+    f: usize,
+}
+
+impl Sink for LocSink<'_> {
+    #[inline(always)]
+    fn put(&mut self, _: u64, v: u64) -> Result<(), String> {
+        self.rec[self.f] = v;
+        self.f += 1;
+        if self.f == self.l.lf {
+            self.f = 0;
+            let (l, r) = (self.l, &self.rec);
+            let nf = l.nf as u64;
+            let obj = r[l.l_obj];
+            if obj % nf != 0 || obj / nf >= l.node_count {
+                return Err(format!("location object_index {obj} is not a valid node offset"));
             }
-            cur[0] = (v / nf) as u32;
-        } else if f == l.l_script {
-            cur[1] = to_u32(v, "script_id")?;
-        } else if f == l.l_line {
-            cur[2] = to_u32(v, "line")?;
-        } else if f == l.l_col {
-            cur[3] = to_u32(v, "column")?;
-        }
-        f += 1;
-        if f == l.lf {
-            f = 0;
-            c.locations.push(cur);
+            self.c.locations.push([
+                (obj / nf) as u32,
+                to_u32(r[l.l_script], "script_id")?,
+                to_u32(r[l.l_line], "line")?,
+                to_u32(r[l.l_col], "column")?,
+            ]);
         }
         Ok(())
     }
 }
 
-fn replay(raw: &[u64], mut sink: impl FnMut(u64, u64) -> Result<(), String>) -> Result<(), String> {
+fn replay(raw: &[u64], sink: &mut impl Sink) -> Result<(), String> {
     for (i, &v) in raw.iter().enumerate() {
-        sink(i as u64, v)?;
+        sink.put(i as u64, v)?;
     }
     Ok(())
 }
@@ -818,7 +865,7 @@ pub(crate) fn parse_file(path: &Path) -> Result<Parsed, HeapError> {
     } else {
         Box::new(head.chain(counting))
     };
-    let reader: Box<dyn Read> = Box::new(ChunkReader::spawn(reader));
+    let chunks = Chunks::spawn(reader);
     let pb = if std::io::stderr().is_terminal() && total > 32 << 20 {
         let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
         if let Ok(style) =
@@ -831,7 +878,7 @@ pub(crate) fn parse_file(path: &Path) -> Result<Parsed, HeapError> {
     } else {
         None
     };
-    let res = parse_reader(reader, path, gz, pb.clone());
+    let res = parse_source(None, Some(chunks), path, gz, pb.clone());
     if let Some((pb, _)) = pb {
         pb.finish_and_clear();
     }
@@ -839,14 +886,16 @@ pub(crate) fn parse_file(path: &Path) -> Result<Parsed, HeapError> {
 }
 
 /// Parse a snapshot from any reader (already decompressed). `path` is only used in errors.
-pub(crate) fn parse_reader(
-    r: Box<dyn Read + '_>,
+fn parse_source(
+    r: Option<Box<dyn Read + '_>>,
+    chunks: Option<Chunks>,
     path: &Path,
     gz: bool,
     progress: Option<(ProgressBar, Arc<AtomicU64>)>,
 ) -> Result<Parsed, HeapError> {
     let mut s = Scanner {
         r,
+        chunks,
         buf: vec![0u8; CHUNK],
         pos: 0,
         len: 0,
@@ -921,13 +970,13 @@ fn run(s: &mut Scanner) -> R<Parsed> {
                 let l = Layout::from_header(h).map_err(|m| Err::At(value_off, m))?;
                 // Decode arrays that came before the header.
                 if let Some(raw) = raw_nodes.take() {
-                    replay(&raw, node_sink(&l, &mut cols)).map_err(|m| Err::At(value_off, m))?;
+                    replay(&raw, &mut NodeSink::new(&l, &mut cols)).map_err(|m| Err::At(value_off, m))?;
                 }
                 if let Some(raw) = raw_edges.take() {
-                    replay(&raw, edge_sink(&l, &mut cols)).map_err(|m| Err::At(value_off, m))?;
+                    replay(&raw, &mut EdgeSink::new(&l, &mut cols)).map_err(|m| Err::At(value_off, m))?;
                 }
                 if let Some(raw) = raw_locs.take() {
-                    replay(&raw, loc_sink(&l, &mut cols)).map_err(|m| Err::At(value_off, m))?;
+                    replay(&raw, &mut LocSink { l: &l, c: &mut cols, rec: [0; MAX_FIELDS], f: 0 }).map_err(|m| Err::At(value_off, m))?;
                 }
                 layout = Some(l);
             }
@@ -935,15 +984,12 @@ fn run(s: &mut Scanner) -> R<Parsed> {
                 have_nodes = true;
                 match &layout {
                     Some(l) => {
-                        s.uint_array("nodes array", node_sink(l, &mut cols))?;
+                        s.uint_array("nodes array", &mut NodeSink::new(l, &mut cols))?;
                     }
                     None => {
-                        let mut v = Vec::new();
-                        s.uint_array("nodes array", |_, x| {
-                            v.push(x);
-                            Ok(())
-                        })?;
-                        raw_nodes = Some(v);
+                        let mut v = RawSink(Vec::new());
+                        s.uint_array("nodes array", &mut v)?;
+                        raw_nodes = Some(v.0);
                     }
                 }
             }
@@ -951,29 +997,23 @@ fn run(s: &mut Scanner) -> R<Parsed> {
                 have_edges = true;
                 match &layout {
                     Some(l) => {
-                        s.uint_array("edges array", edge_sink(l, &mut cols))?;
+                        s.uint_array("edges array", &mut EdgeSink::new(l, &mut cols))?;
                     }
                     None => {
-                        let mut v = Vec::new();
-                        s.uint_array("edges array", |_, x| {
-                            v.push(x);
-                            Ok(())
-                        })?;
-                        raw_edges = Some(v);
+                        let mut v = RawSink(Vec::new());
+                        s.uint_array("edges array", &mut v)?;
+                        raw_edges = Some(v.0);
                     }
                 }
             }
             "locations" => match &layout {
                 Some(l) => {
-                    s.uint_array("locations array", loc_sink(l, &mut cols))?;
+                    s.uint_array("locations array", &mut LocSink { l, c: &mut cols, rec: [0; MAX_FIELDS], f: 0 })?;
                 }
                 None => {
-                    let mut v = Vec::new();
-                    s.uint_array("locations array", |_, x| {
-                        v.push(x);
-                        Ok(())
-                    })?;
-                    raw_locs = Some(v);
+                    let mut v = RawSink(Vec::new());
+                    s.uint_array("locations array", &mut v)?;
+                    raw_locs = Some(v.0);
                 }
             },
             "strings" => {
@@ -1061,7 +1101,9 @@ fn run(s: &mut Scanner) -> R<Parsed> {
         return Err(at(format!("snapshot.root_index {} is not a node offset", l.root_index)));
     }
     let root = (l.root_index / l.nf as u64) as u32;
-    cols.locations.sort_unstable_by_key(|x| x[0]);
+    if !cols.locations.is_sorted_by_key(|x| x[0]) {
+        cols.locations.sort_unstable_by_key(|x| x[0]);
+    }
     Ok(Parsed {
         node_types: l.node_types,
         edge_types: l.edge_types,
