@@ -39,13 +39,15 @@ cargo build --release --example heap_summary -q
 measure() { # name, log, command...
   local name=$1 log=$2; shift 2
   /usr/bin/time -v "$@" >"$log.out" 2>"$log.err" || { echo "$name failed:"; tail -20 "$log.err"; exit 1; }
-  local wall rss
+  local wall rss cpu
   wall=$(grep "Elapsed (wall clock)" "$log.err" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   rss=$(grep "Maximum resident set size" "$log.err" | awk '{print $NF}')
-  echo "$name: wall ${wall} s, peak RSS $((rss / 1024)) MB"
-  eval "${name}_wall=$wall; ${name}_rss=$rss"
+  cpu=$(grep -E "(User|System) time \(seconds\)" "$log.err" | awk '{s += $NF} END {print s}')
+  echo "$name: wall ${wall} s, CPU (user+sys) ${cpu} s, peak RSS $((rss / 1024)) MB"
+  eval "${name}_wall=$wall; ${name}_rss=$rss; ${name}_cpu=$cpu"
 }
 
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "== leaklint heap engine (load + paths + dominators + retained sizes + summary)"
 measure leaklint "$OUT/leaklint" target/release/examples/heap_summary --top 5 "$SNAP"
 grep -E "^loaded|^summary" "$OUT/leaklint.err" || true
@@ -56,7 +58,10 @@ measure memlab "$OUT/memlab" "$MEMLAB_DIR/node_modules/.bin/memlab" analyze obje
 grep -E "Map|MB" "$OUT/memlab.out" | head -3 || true
 
 echo "== ratios"
-awk -v lw="$leaklint_wall" -v mw="$memlab_wall" -v lr="$leaklint_rss" -v mr="$memlab_rss" 'BEGIN {
+echo "load average before/after: $load0 / $(cut -d' ' -f1-3 /proc/loadavg)"
+awk -v lw="$leaklint_wall" -v mw="$memlab_wall" -v lr="$leaklint_rss" -v mr="$memlab_rss" \
+    -v lc="$leaklint_cpu" -v mc="$memlab_cpu" 'BEGIN {
   printf "wall: memlab / leaklint = %.1fx (target >= 10x) %s\n", mw / lw, (mw / lw >= 10 ? "OK" : "MISSED");
+  printf "CPU:  memlab / leaklint = %.1fx\n", mc / lc;
   printf "peak RSS: leaklint / memlab = %.2f (target <= 0.50) %s\n", lr / mr, (lr / mr <= 0.5 ? "OK" : "MISSED");
 }'
