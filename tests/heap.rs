@@ -479,3 +479,47 @@ fn block_scope_variable_is_named_from_scope_info() {
     assert_eq!((a.file.to_str().unwrap(), a.line), ("block.js", 3));
     assert_eq!(a.kind, AnchorKind::Collection { class: "Map".into() });
 }
+
+#[test]
+fn mutated_snapshots_never_panic() {
+    // Deterministic byte mutations of a valid snapshot: every outcome must be Ok or a HeapError
+    // that names the file and an offset — never a panic.
+    let good = tiny(false).into_bytes();
+    let mut seed = 0x9E3779B97F4A7C15u64;
+    let mut rnd = |m: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % m as u64) as usize
+    };
+    let alphabet = b"0123456789,[]{}\":-. \nabc\\u";
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("m.heapsnapshot");
+    let (mut ok, mut err) = (0, 0);
+    for _ in 0..600 {
+        let mut b = good.clone();
+        for _ in 0..1 + rnd(3) {
+            let i = rnd(b.len());
+            match rnd(3) {
+                0 => b[i] = alphabet[rnd(alphabet.len())],
+                1 => {
+                    b.remove(i);
+                }
+                _ => b.insert(i, alphabet[rnd(alphabet.len())]),
+            }
+        }
+        std::fs::write(&p, &b).unwrap();
+        match heap::load(&p) {
+            Ok(s) => {
+                ok += 1;
+                let _ = heap::summary(&s, d.path(), 3);
+                let _ = heap::diff(&s, &s, Some(&s), d.path());
+            }
+            Err(e) => {
+                err += 1;
+                assert!(e.to_string().contains(" at byte "), "{e}");
+            }
+        }
+    }
+    assert!(ok > 0 && err > 0, "ok {ok} err {err}");
+}

@@ -138,9 +138,10 @@ pub fn diff(before: &HeapSnapshot, after: &HeapSnapshot, final_: Option<&HeapSna
     let base = sorted_ids(before);
     let mid = final_.map(|_| sorted_ids(after));
     let mut leaked = vec![false; n];
-    for v in 0..n {
+    for (v, flag) in leaked.iter_mut().enumerate() {
         let id = g.n_id[v];
-        if id % 2 == 0 || g.dist[v] == NONE || !interesting(g, v as u32) {
+        // Even ids are embedder objects, regenerated in every snapshot (§8).
+        if id.is_multiple_of(2) || g.dist[v] == NONE || !interesting(g, v as u32) {
             continue;
         }
         if base.binary_search(&id).is_ok() {
@@ -151,7 +152,7 @@ pub fn diff(before: &HeapSnapshot, after: &HeapSnapshot, final_: Option<&HeapSna
                 continue;
             }
         }
-        leaked[v] = true;
+        *flag = true;
     }
     drop(base);
     drop(mid);
@@ -183,7 +184,7 @@ pub fn diff(before: &HeapSnapshot, after: &HeapSnapshot, final_: Option<&HeapSna
         let key = shape(g, &path);
         let a = groups.entry(key).or_insert(Acc { objects: 0, retained: 0, rep: v });
         a.objects += count[v as usize] as u64;
-        a.retained += g.retained[v as usize];
+        a.retained = a.retained.saturating_add(g.retained[v as usize]);
         if g.dist[v as usize] < g.dist[a.rep as usize] {
             a.rep = v;
         }

@@ -19,6 +19,10 @@
 pub trait DomGraph {
     /// Number of nodes; nodes are `0..len()`.
     fn len(&self) -> usize;
+    /// True when the graph has no nodes.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// Number of outgoing edge positions of `v` (filtered or not).
     fn succ_count(&self, v: u32) -> usize;
     /// Target of the `i`-th outgoing edge of `v`, or `None` if that edge does not count.
@@ -299,7 +303,7 @@ pub fn subtree_sums(tree: &DomTree, size: impl Fn(u32) -> u64) -> Vec<u64> {
     for &v in tree.order.iter().skip(1).rev() {
         let d = tree.idom[v as usize];
         if d != v {
-            r[d as usize] += r[v as usize];
+            r[d as usize] = r[d as usize].saturating_add(r[v as usize]);
         }
     }
     r

@@ -7,6 +7,8 @@
 //!
 //! Entry points: [`load`], [`diff`], [`summary`], [`render_pretty`].
 
+#![warn(missing_docs)]
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -134,7 +136,7 @@ impl HeapSnapshot {
     }
     /// Sum of all nodes' self sizes, in bytes.
     pub fn total_size(&self) -> u64 {
-        self.g.n_size.iter().sum()
+        self.g.n_size.iter().fold(0u64, |a, &b| a.saturating_add(b))
     }
     /// Retained size (bytes) of the synthetic root = everything, incl. attached orphans.
     pub fn root_retained(&self) -> u64 {

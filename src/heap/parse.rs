@@ -108,12 +108,12 @@ struct Chunks {
 }
 
 impl Chunks {
-    fn spawn(mut r: Box<dyn Read + Send>) -> Chunks {
+    fn spawn(mut r: Box<dyn Read + Send>, chunk: usize) -> Chunks {
         let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(2);
         let (back, back_rx) = sync_channel::<Vec<u8>>(4);
         std::thread::spawn(move || loop {
             let mut v = back_rx.try_recv().unwrap_or_default();
-            v.resize(CHUNK, 0);
+            v.resize(chunk, 0);
             let mut len = 0;
             let res = loop {
                 if len == v.len() {
@@ -134,7 +134,7 @@ impl Chunks {
                 let _ = tx.send(Err(e));
                 return;
             }
-            if len < CHUNK {
+            if len < chunk {
                 return; // end of input: dropping tx ends the stream
             }
         });
@@ -842,6 +842,9 @@ fn replay(raw: &[u64], sink: &mut impl Sink) -> Result<(), String> {
     Ok(())
 }
 
+/// Background job building the retainer index: gives back (edge counts, edge targets, index).
+type IndexJob = std::thread::JoinHandle<(Vec<u32>, Vec<u32>, super::graph::Index)>;
+
 /// Open `path` (plain or gzip, detected by magic bytes) and parse it.
 pub(crate) fn parse_file(path: &Path) -> Result<Parsed, HeapError> {
     let file = File::open(path).map_err(|e| HeapError::Io { path: path.to_path_buf(), offset: 0, source: e })?;
@@ -865,7 +868,9 @@ pub(crate) fn parse_file(path: &Path) -> Result<Parsed, HeapError> {
     } else {
         Box::new(head.chain(counting))
     };
-    let chunks = Chunks::spawn(reader);
+    // Small files get small buffers (tests load hundreds of tiny snapshots).
+    let chunk = if gz { CHUNK } else { (total as usize + 1).clamp(64 << 10, CHUNK) };
+    let chunks = Chunks::spawn(reader, chunk);
     let pb = if std::io::stderr().is_terminal() && total > 32 << 20 {
         let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
         if let Ok(style) =
@@ -895,8 +900,8 @@ fn parse_source(
 ) -> Result<Parsed, HeapError> {
     let mut s = Scanner {
         r,
+        buf: if chunks.is_some() { Vec::new() } else { vec![0u8; CHUNK] },
         chunks,
-        buf: vec![0u8; CHUNK],
         pos: 0,
         len: 0,
         base: 0,
@@ -938,7 +943,7 @@ fn run(s: &mut Scanner) -> R<Parsed> {
     let mut str_data = String::new();
     let mut str_offs = Vec::new();
     let mut first = true;
-    let mut pending: Option<std::thread::JoinHandle<(Vec<u32>, Vec<u32>, super::graph::Index)>> = None;
+    let mut pending: Option<IndexJob> = None;
     loop {
         s.skip_ws()?;
         match s.peek()? {
