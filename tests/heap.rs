@@ -82,6 +82,15 @@ fn fixture_unbounded_map_two_snapshot_mode() {
 }
 
 #[test]
+fn fixture_typescript_source_map() {
+    // The heap only knows dist/store.js (line 4); the anchor follows dist/store.js.map to the .ts.
+    let g = top_growth("ts-map", "main.js", true);
+    let k = assert_anchor(&g, "src/store.ts", 10, Some("orderCache"));
+    assert_eq!(k, AnchorKind::Collection { class: "Map".into() });
+    assert_eq!(g[0].anchor.as_ref().unwrap().column, 7);
+}
+
+#[test]
 fn fixture_unbounded_set_esm() {
     let g = top_growth("set-esm", "main.mjs", true);
     let k = assert_anchor(&g, "src/jobs.mjs", 2, Some("activeJobs"));

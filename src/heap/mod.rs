@@ -20,6 +20,7 @@ pub mod dominators;
 mod graph;
 mod parse;
 mod source;
+mod sourcemap;
 
 pub use diff::{diff, summary};
 

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use rustc_hash::FxHashMap;
 
 use super::graph::{Graph, NONE};
+use super::sourcemap::SourceMap;
 use super::{AnchorKind, HeapSnapshot, SourceAnchor};
 
 /// script id → script name (URL or path), recovered through any closure with a location:
@@ -89,6 +90,7 @@ pub(crate) struct Mapper<'a> {
     project: PathBuf,
     project_canon: Option<PathBuf>,
     files: RefCell<FxHashMap<PathBuf, Option<String>>>,
+    maps: RefCell<FxHashMap<PathBuf, Option<SourceMap>>>,
 }
 
 const COLLECTIONS: [&str; 4] = ["Map", "Set", "WeakMap", "WeakSet"];
@@ -102,6 +104,7 @@ impl<'a> Mapper<'a> {
             project: project.to_path_buf(),
             project_canon: project.canonicalize().ok(),
             files: RefCell::new(FxHashMap::default()),
+            maps: RefCell::new(FxHashMap::default()),
         }
     }
 
@@ -216,7 +219,22 @@ impl<'a> Mapper<'a> {
     }
 
     fn anchor_at(&self, l: &Loc, binding: Option<String>, kind: AnchorKind) -> SourceAnchor {
-        SourceAnchor { file: self.rel(&l.file), line: l.line, column: l.col, binding, kind }
+        self.make(&l.file, l.line, l.col, binding, kind)
+    }
+
+    /// Builds an anchor for a 1-based position in an executed file: applies the file's source
+    /// map when it has one (TypeScript → `.ts` position), then makes the path project-relative.
+    fn make(&self, abs: &Path, line: u32, col: u32, binding: Option<String>, kind: AnchorKind) -> SourceAnchor {
+        let (file, line, column) = self.remap(abs, line, col).unwrap_or((abs.to_path_buf(), line, col));
+        SourceAnchor { file: self.rel(&file), line, column, binding, kind }
+    }
+
+    fn remap(&self, abs: &Path, line: u32, col: u32) -> Option<(PathBuf, u32, u32)> {
+        let mut maps = self.maps.borrow_mut();
+        let m = maps
+            .entry(abs.to_path_buf())
+            .or_insert_with(|| self.text(abs).and_then(|t| SourceMap::for_file(abs, &t)));
+        m.as_ref()?.lookup(line, col)
     }
 
     /// A user-land context variable on the path: (index in path, name, context location).
@@ -262,7 +280,7 @@ impl<'a> Mapper<'a> {
 
     fn var_anchor(&self, name: &str, ctx: &Loc, kind: AnchorKind) -> SourceAnchor {
         let (line, col) = self.find_decl(&ctx.file, name).unwrap_or((ctx.line, ctx.col));
-        SourceAnchor { file: self.rel(&ctx.file), line, column: col, binding: Some(name.to_string()), kind }
+        self.make(&ctx.file, line, col, Some(name.to_string()), kind)
     }
 
     /// Listener closure reachable from `v` (a closure itself, an Array of listeners, or a
@@ -333,13 +351,7 @@ impl<'a> Mapper<'a> {
                         .find_metric_call(&ctx.file, name)
                         .or_else(|| self.find_decl(&ctx.file, name))
                         .unwrap_or((ctx.line, ctx.col));
-                    return Some(SourceAnchor {
-                        file: self.rel(&ctx.file),
-                        line,
-                        column: col,
-                        binding: Some(name.clone()),
-                        kind: AnchorKind::MetricLabels { metric: class },
-                    });
+                    return Some(self.make(&ctx.file, line, col, Some(name.clone()), AnchorKind::MetricLabels { metric: class }));
                 }
             }
         }
