@@ -532,3 +532,33 @@ fn mutated_snapshots_never_panic() {
     }
     assert!(ok > 0 && err > 0, "ok {ok} err {err}");
 }
+
+#[test]
+fn esm_exported_binding_is_named_from_the_export_table() {
+    let d = tempfile::tempdir().unwrap();
+    let snap = d.path().join("esm.heapsnapshot");
+    std::fs::write(
+        d.path().join("reg.mjs"),
+        "// exported, so it lives in a system / Cell, not in the module Context\n\
+         export const registry = new Set();\n\
+         export function add(i) { registry.add({ i, s: 'x' + i }); }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("main.mjs"),
+        format!(
+            "import {{ add }} from './reg.mjs';\nimport v8 from 'node:v8';\n\
+             for (let i = 0; i < 3000; i++) add(i);\nv8.writeHeapSnapshot({:?});\n",
+            snap.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let st = Command::new("node").arg(d.path().join("main.mjs")).status().expect("node");
+    assert!(st.success());
+    let s = heap::load(&snap).unwrap();
+    let top = heap::summary(&s, d.path(), 10);
+    let set = top.iter().find(|e| e.node_name == "Set").expect("the Set is among the largest retainers");
+    let a = set.anchor.as_ref().unwrap();
+    assert_eq!((a.file.to_str().unwrap(), a.line, a.binding.as_deref()), ("reg.mjs", 2, Some("registry")));
+    assert_eq!(a.kind, AnchorKind::Collection { class: "Set".into() });
+}

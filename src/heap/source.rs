@@ -247,6 +247,10 @@ impl<'a> Mapper<'a> {
                 continue;
             }
             let ctx = path[i - 1].1;
+            if let Some((name, l)) = self.esm_export(path, i) {
+                out.push((i, name, l));
+                continue;
+            }
             let name = if g.e_type[e as usize] == g.et.context {
                 g.str(g.e_name[e as usize]).to_string()
             } else if g.e_type[e as usize] == g.et.hidden && g.name(ctx) == "system / Context" {
@@ -264,6 +268,34 @@ impl<'a> Mapper<'a> {
             }
         }
         out
+    }
+
+    /// ESM exported binding (§9.2): `SourceTextModule --hidden--> [] --internal k--> system / Cell
+    /// --value--> X`; the export name is the string in slot `k-1` of that table, the file is the
+    /// `url` of the `ModuleWrap` earlier on the path.
+    fn esm_export(&self, path: &[(u32, u32)], i: usize) -> Option<(String, Loc)> {
+        let g = self.g;
+        let (e, _) = path[i];
+        if i < 3 || !g.edge_is(e, "value") || g.name(path[i - 1].1) != "system / Cell" {
+            return None;
+        }
+        if g.name(path[i - 3].1) != "system / SourceTextModule" {
+            return None;
+        }
+        let into_cell = path[i - 1].0;
+        if g.e_type[into_cell as usize] != g.et.internal {
+            return None;
+        }
+        let k: u64 = g.str(g.e_name[into_cell as usize]).parse().ok()?;
+        let key = (k.checked_sub(1)?).to_string();
+        let table = path[i - 2].1;
+        let name_node = g.edges(table).find(|&x| g.edge_is(x, &key)).map(|x| g.e_to[x as usize])?;
+        if g.n_type[name_node as usize] != g.nt.string {
+            return None;
+        }
+        let url = path[..i - 3].iter().rev().map(|p| p.1).filter(|&v| g.name(v) == "ModuleWrap").find_map(|v| g.child(v, "url"))?;
+        let file = script_path(g.name(url))?;
+        is_userland(&file).then(|| (g.name(name_node).to_string(), Loc { file, line: 1, col: 1 }))
     }
 
     /// Block-scope context slot `k` (a `hidden` edge with a bare index) is named by the string at
