@@ -221,7 +221,18 @@ impl HeapSnapshot {
 /// Loads a `.heapsnapshot` (or gzip-compressed `.heapsnapshot.gz`, detected by magic bytes) and
 /// builds the indexed graph, shortest paths, dominators and retained sizes.
 ///
-/// Shows a progress bar on stderr for files over 32 MiB when stderr is a terminal.
+/// * Format: HEAPSNAPSHOT.md §1–§6 (fields looked up by name in `snapshot.meta`; streaming
+///   parse, the file is never held in memory as text or as a JSON value).
+/// * Shortest retainer paths: §10 traversal policy (user roots first, no weak edges, WeakMap
+///   ephemeron rule, no length cap).
+/// * Dominators: Lengauer & Tarjan, "A Fast Algorithm for Finding Dominators in a Flowgraph",
+///   TOPLAS 1979, over the essential edges of §10.6 (WeakMap and root-ownership refinements);
+///   retained size = Σ self sizes (bytes) of the dominator subtree.
+/// * Script ids → file names via closures' SharedFunctionInfo → Script (§6).
+///
+/// Uses up to three threads (reader, index builder / paths ∥ dominators). Shows a progress bar
+/// on stderr for files over 32 MiB when stderr is a terminal. Memory: about 150 bytes per node
+/// (edges included) on Node heaps — 634 MB peak for a 380 MB / 4.4 M-node snapshot.
 ///
 /// # Errors
 /// [`HeapError::Io`] if the file cannot be read; [`HeapError::Format`] for empty, truncated,
@@ -272,7 +283,10 @@ pub enum AnchorKind {
     },
 }
 
-/// Where in the user's code a retained object comes from.
+/// Where in the user's code a retained object comes from: derived from its retainer path with the
+/// "generic source-mapping recipe" of HEAPSNAPSHOT.md §12 (closure locations §6, context
+/// variables §9.1–9.2, listeners §9.4, timers §9.5, collections §9.3, prom-client §12f), then
+/// mapped through the executed file's source map when it has one. Rules: `docs/heap.md`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SourceAnchor {
     /// Script file, relative to the project directory when it lies inside it; otherwise the
