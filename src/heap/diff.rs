@@ -176,12 +176,16 @@ pub fn diff(before: &HeapSnapshot, after: &HeapSnapshot, final_: Option<&HeapSna
         rep: u32,
     }
     let mut groups: FxHashMap<String, Acc> = FxHashMap::default();
+    // Siblings reached from the same parent by the same normalised step share a shape (all
+    // entries of one Map table): compute it once per (parent, step).
+    let mut memo: FxHashMap<(u32, String), String> = FxHashMap::default();
     for v in 0..n as u32 {
         if !leaked[v as usize] || covered[v as usize] {
             continue;
         }
-        let path = g.path_to(v);
-        let key = shape(g, &path);
+        let parent = g.parent_node[v as usize];
+        let step = format!("{}→{}", edge_label(g, parent, g.parent_edge[v as usize]), node_label(g, v));
+        let key = memo.entry((parent, step)).or_insert_with(|| shape(g, &g.path_to(v))).clone();
         let a = groups.entry(key).or_insert(Acc { objects: 0, retained: 0, rep: v });
         a.objects += count[v as usize] as u64;
         a.retained = a.retained.saturating_add(g.retained[v as usize]);
