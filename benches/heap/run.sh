@@ -11,8 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${N:-2200000}
-OUT=${OUT:-target/heap-bench}
-MEMLAB_DIR=${MEMLAB_DIR:-$OUT/memlab}
+OUT=$(realpath -m "${OUT:-target/heap-bench}")
+MEMLAB_DIR=$(realpath -m "${MEMLAB_DIR:-$OUT/memlab}")
 SNAP=$OUT/big.heapsnapshot
 mkdir -p "$OUT" "$MEMLAB_DIR"
 
@@ -21,8 +21,8 @@ if [ ! -x /usr/bin/time ]; then
 fi
 if [ ! -x "$MEMLAB_DIR/node_modules/.bin/memlab" ]; then
   echo "installing memlab into $MEMLAB_DIR"
-  (cd "$MEMLAB_DIR" && [ -f package.json ] || echo '{"private":true}' > package.json
-   cd "$MEMLAB_DIR" && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund memlab >/dev/null)
+  [ -f "$MEMLAB_DIR/package.json" ] || echo '{"private":true}' > "$MEMLAB_DIR/package.json"
+  (cd "$MEMLAB_DIR" && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund memlab >/dev/null)
 fi
 
 if [ "${KEEP:-0}" = 1 ] && [ -s "$SNAP" ]; then
