@@ -123,6 +123,10 @@ fn fixture_shared_context_chain() {
     let g = top_growth("shared-context", "main.js", true);
     let k = assert_anchor(&g, "src/generations.js", 7, Some("prev"));
     assert_eq!(k, AnchorKind::ContextVariable);
+    // Two-snapshot mode: the group's head is the newest generation (held by `current`), the
+    // repetition shows only below it; the anchor still names `prev`.
+    let g2 = top_growth("shared-context", "main.js", false);
+    assert_anchor(&g2, "src/generations.js", 7, Some("prev"));
     // The surviving generations sit ≥ 500 links deep (memlab drops paths > 100 edges).
     assert!(g[0].retainer_path.len() > 1000, "path len {}", g[0].retainer_path.len());
     assert!(heap::render_pretty(&g[0].retainer_path).contains("prev Object) ×"));

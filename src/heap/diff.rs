@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 
 use super::graph::{Graph, NONE};
 use super::source::Mapper;
-use super::{collapse, Growth, HeapSnapshot, PathStep, SummaryEntry};
+use super::{collapse, AnchorKind, Growth, HeapSnapshot, PathStep, SummaryEntry};
 
 /// Path (root first) to node `v` as [`PathStep`]s.
 pub(crate) fn steps(s: &HeapSnapshot, v: u32) -> Vec<PathStep> {
@@ -193,15 +193,38 @@ pub fn diff(before: &HeapSnapshot, after: &HeapSnapshot, final_: Option<&HeapSna
             a.rep = v;
         }
     }
+    // Deepest leaked object in each dominator subtree: when a group's head is the newest link of
+    // a chain (two-snapshot mode of a shared-context leak), the repetition only shows below it.
+    let mut deepest = vec![NONE; n];
+    for &v in g.dom_order.iter().rev() {
+        let vu = v as usize;
+        if leaked[vu] && (deepest[vu] == NONE || g.dist[vu] > g.dist[deepest[vu] as usize]) {
+            deepest[vu] = v;
+        }
+        if v != g.root && deepest[vu] != NONE {
+            let d = g.idom[vu] as usize;
+            if deepest[d] == NONE || g.dist[deepest[vu] as usize] > g.dist[deepest[d] as usize] {
+                deepest[d] = deepest[vu];
+            }
+        }
+    }
     let mapper = Mapper::new(target, project);
     let mut out: Vec<Growth> = groups
         .into_iter()
         .map(|(shape, a)| {
             let path = g.path_to(a.rep);
+            let mut anchor = mapper.anchor(&path, a.rep);
+            let generic = anchor.as_ref().is_none_or(|x| x.kind == AnchorKind::ContextVariable);
+            let deep = deepest[a.rep as usize];
+            if generic && deep != NONE && deep != a.rep {
+                if let Some(c) = mapper.chain_anchor(&g.path_to(deep)) {
+                    anchor = Some(c);
+                }
+            }
             Growth {
                 objects: a.objects,
                 retained_bytes: a.retained,
-                anchor: mapper.anchor(&path, a.rep),
+                anchor,
                 retainer_path: to_steps(g, &path),
                 shape,
             }

@@ -337,6 +337,22 @@ impl<'a> Mapper<'a> {
             .find_map(|e| self.listener_closure(g.e_to[e as usize], depth - 1).filter(|&c| self.user_loc(c).is_some()))
     }
 
+    fn chain_anchor_vars(&self, vars: &[(usize, String, Loc)]) -> Option<SourceAnchor> {
+        for (k, (_, name, ctx)) in vars.iter().enumerate().rev() {
+            if vars[..k].iter().any(|v| &v.1 == name) {
+                return Some(self.var_anchor(name, ctx, AnchorKind::ContextVariable));
+            }
+        }
+        None
+    }
+
+    /// The shared-context ("Meteor") rule alone: a user-land context variable that repeats along
+    /// `path` (§12e). Used on the path to the deepest leaked object of a group, whose head may sit
+    /// before the repetition starts.
+    pub fn chain_anchor(&self, path: &[(u32, u32)]) -> Option<SourceAnchor> {
+        self.chain_anchor_vars(&self.context_vars(path))
+    }
+
     /// Derives the anchor for a leaked object `leaf` reached by `path` (root first), following
     /// HEAPSNAPSHOT.md §12's recipe. Priority: timer callback, listener, metric labels,
     /// self-similar context chains (Meteor), collections, context variables, closures,
@@ -388,10 +404,8 @@ impl<'a> Mapper<'a> {
             }
         }
         // Self-similar chain: a user-land context variable repeated along the path (§12e).
-        for (k, (_, name, ctx)) in vars.iter().enumerate().rev() {
-            if vars[..k].iter().any(|v| &v.1 == name) {
-                return Some(self.var_anchor(name, ctx, AnchorKind::ContextVariable));
-            }
+        if let Some(a) = self.chain_anchor_vars(&vars) {
+            return Some(a);
         }
         // Collection: a Map/Set (… --table-->) on the path, held by a user-land variable.
         if let Some(i) = path.iter().rposition(|&(_, v)| COLLECTIONS.contains(&g.name(v)) && g.n_type[v as usize] == g.nt.object) {
