@@ -53,20 +53,39 @@ fn main() {
             return;
         }
         for e in entries {
-            println!("{} ({}) retained {} B, self {} B{}", e.node_name, e.node_type, e.retained_bytes, e.self_size,
-                e.anchor.as_ref().map(|a| format!("  at {a} {:?}", a.kind)).unwrap_or_default());
+            println!(
+                "{} ({}) retained {} B, self {} B{}",
+                e.node_name,
+                e.node_type,
+                e.retained_bytes,
+                e.self_size,
+                e.anchor
+                    .as_ref()
+                    .map(|a| format!("  at {a} {:?}", a.kind))
+                    .unwrap_or_default()
+            );
             print!("{}", heap::render_pretty(&e.retainer_path));
         }
     } else {
         let g = heap::diff(&snaps[0], &snaps[1], snaps.get(2), &project);
         eprintln!("diff {:.2?}; total {:.2?}", t1.elapsed(), t0.elapsed());
         if json {
-            println!("{}", serde_json::to_string_pretty(&g[..g.len().min(top)]).unwrap());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&g[..g.len().min(top)]).unwrap()
+            );
             return;
         }
         for x in g.iter().take(top) {
-            println!("{} objects, retained {} B{}", x.objects, x.retained_bytes,
-                x.anchor.as_ref().map(|a| format!("  at {a} {:?}", a.kind)).unwrap_or_default());
+            println!(
+                "{} objects, retained {} B{}",
+                x.objects,
+                x.retained_bytes,
+                x.anchor
+                    .as_ref()
+                    .map(|a| format!("  at {a} {:?}", a.kind))
+                    .unwrap_or_default()
+            );
             println!("  shape: {}", x.shape);
             print!("{}", heap::render_pretty(&x.retainer_path));
         }

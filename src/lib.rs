@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod confirm;
 pub mod diagnostic;
 pub mod heap;
 pub mod parse;

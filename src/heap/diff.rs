@@ -27,7 +27,11 @@ fn to_steps(g: &Graph, path: &[(u32, u32)]) -> Vec<PathStep> {
                     g.edge_name(e)
                 }
             },
-            edge_type: if e == NONE { String::new() } else { g.edge_type_name(e).to_string() },
+            edge_type: if e == NONE {
+                String::new()
+            } else {
+                g.edge_type_name(e).to_string()
+            },
             node_name: g.name(v).to_string(),
             node_type: g.type_name(v).to_string(),
             self_size: g.n_size[v as usize],
@@ -40,7 +44,8 @@ fn to_steps(g: &Graph, path: &[(u32, u32)]) -> Vec<PathStep> {
 /// counted inside their owners' retained sizes) (§12 note).
 fn interesting(g: &Graph, v: u32) -> bool {
     let t = g.n_type[v as usize];
-    (t == g.nt.object || t == g.nt.closure || t == g.nt.regexp) && !g.name(v).starts_with("system / ")
+    (t == g.nt.object || t == g.nt.closure || t == g.nt.regexp)
+        && !g.name(v).starts_with("system / ")
 }
 
 fn node_label(g: &Graph, v: u32) -> String {
@@ -91,7 +96,13 @@ fn edge_label(g: &Graph, src: u32, e: u32) -> String {
 fn shape(g: &Graph, path: &[(u32, u32)]) -> String {
     let toks: Vec<String> = path
         .windows(2)
-        .map(|w| format!("{}→{}", edge_label(g, w[0].1, w[1].0), node_label(g, w[1].1)))
+        .map(|w| {
+            format!(
+                "{}→{}",
+                edge_label(g, w[0].1, w[1].0),
+                node_label(g, w[1].1)
+            )
+        })
         .collect();
     let mut out = String::new();
     for (start, len, count) in collapse(&toks) {
@@ -131,7 +142,12 @@ fn sorted_ids(s: &HeapSnapshot) -> Vec<u64> {
 /// subtrees. Source files in anchors are made relative to `project`.
 ///
 /// Returns the groups ranked by `retained_bytes`, largest first (empty when nothing grew).
-pub fn diff(before: &HeapSnapshot, after: &HeapSnapshot, final_: Option<&HeapSnapshot>, project: &Path) -> Vec<Growth> {
+pub fn diff(
+    before: &HeapSnapshot,
+    after: &HeapSnapshot,
+    final_: Option<&HeapSnapshot>,
+    project: &Path,
+) -> Vec<Growth> {
     let target = final_.unwrap_or(after);
     let g = &target.g;
     let n = g.node_count();
@@ -184,9 +200,20 @@ pub fn diff(before: &HeapSnapshot, after: &HeapSnapshot, final_: Option<&HeapSna
             continue;
         }
         let parent = g.parent_node[v as usize];
-        let step = format!("{}→{}", edge_label(g, parent, g.parent_edge[v as usize]), node_label(g, v));
-        let key = memo.entry((parent, step)).or_insert_with(|| shape(g, &g.path_to(v))).clone();
-        let a = groups.entry(key).or_insert(Acc { objects: 0, retained: 0, rep: v });
+        let step = format!(
+            "{}→{}",
+            edge_label(g, parent, g.parent_edge[v as usize]),
+            node_label(g, v)
+        );
+        let key = memo
+            .entry((parent, step))
+            .or_insert_with(|| shape(g, &g.path_to(v)))
+            .clone();
+        let a = groups.entry(key).or_insert(Acc {
+            objects: 0,
+            retained: 0,
+            rep: v,
+        });
         a.objects += count[v as usize] as u64;
         a.retained = a.retained.saturating_add(g.retained[v as usize]);
         if g.dist[v as usize] < g.dist[a.rep as usize] {
@@ -214,7 +241,9 @@ pub fn diff(before: &HeapSnapshot, after: &HeapSnapshot, final_: Option<&HeapSna
         .map(|(shape, a)| {
             let path = g.path_to(a.rep);
             let mut anchor = mapper.anchor(&path, a.rep);
-            let generic = anchor.as_ref().is_none_or(|x| x.kind == AnchorKind::ContextVariable);
+            let generic = anchor
+                .as_ref()
+                .is_none_or(|x| x.kind == AnchorKind::ContextVariable);
             let deep = deepest[a.rep as usize];
             if generic && deep != NONE && deep != a.rep {
                 if let Some(c) = mapper.chain_anchor(&g.path_to(deep)) {
@@ -230,7 +259,12 @@ pub fn diff(before: &HeapSnapshot, after: &HeapSnapshot, final_: Option<&HeapSna
             }
         })
         .collect();
-    out.sort_by(|a, b| b.retained_bytes.cmp(&a.retained_bytes).then(b.objects.cmp(&a.objects)).then(a.shape.cmp(&b.shape)));
+    out.sort_by(|a, b| {
+        b.retained_bytes
+            .cmp(&a.retained_bytes)
+            .then(b.objects.cmp(&a.objects))
+            .then(a.shape.cmp(&b.shape))
+    });
     out
 }
 
@@ -246,7 +280,9 @@ pub fn summary(snap: &HeapSnapshot, project: &Path, top: usize) -> Vec<SummaryEn
     let g = &snap.g;
     let mut cands: Vec<(u64, u32)> = (0..g.node_count() as u32)
         .filter(|&v| {
-            interesting(g, v) && g.dist[v as usize] != NONE && !(g.dist[v as usize] == 1 && g.parent_node[v as usize] == g.root)
+            interesting(g, v)
+                && g.dist[v as usize] != NONE
+                && !(g.dist[v as usize] == 1 && g.parent_node[v as usize] == g.root)
         })
         .map(|v| (g.retained[v as usize], v))
         .collect();
@@ -276,8 +312,13 @@ pub fn summary(snap: &HeapSnapshot, project: &Path, top: usize) -> Vec<SummaryEn
             a = g.idom[a as usize];
         }
     }
-    let cands: Vec<(u64, u32)> =
-        cands.iter().zip(&dropped).filter(|(_, &d)| !d).map(|(c, _)| *c).take(top).collect();
+    let cands: Vec<(u64, u32)> = cands
+        .iter()
+        .zip(&dropped)
+        .filter(|(_, &d)| !d)
+        .map(|(c, _)| *c)
+        .take(top)
+        .collect();
     let mapper = Mapper::new(snap, project);
     cands
         .into_iter()

@@ -83,7 +83,14 @@ fn dfs<G: DomGraph>(g: &G, root: u32) -> (Vec<u32>, Vec<u32>, Vec<u32>, Vec<bool
             }
         }
     };
-    start(root, false, &mut dfn, &mut vertex, &mut parent, &mut restart);
+    start(
+        root,
+        false,
+        &mut dfn,
+        &mut vertex,
+        &mut parent,
+        &mut restart,
+    );
     let main = vertex.len() as u32;
     for u in 0..n as u32 {
         if dfn[u as usize] == UNV {
@@ -99,7 +106,11 @@ fn dfs<G: DomGraph>(g: &G, root: u32) -> (Vec<u32>, Vec<u32>, Vec<u32>, Vec<bool
 pub fn lengauer_tarjan<G: DomGraph>(g: &G, root: u32) -> DomTree {
     let n = g.len();
     if n == 0 {
-        return DomTree { idom: vec![], order: vec![], orphans: 0 };
+        return DomTree {
+            idom: vec![],
+            order: vec![],
+            orphans: 0,
+        };
     }
     let (dfn, vertex, parent, restart, orphans, main) = dfs(g, root);
     // Everything below is indexed by DFS number.
@@ -111,7 +122,13 @@ pub fn lengauer_tarjan<G: DomGraph>(g: &G, root: u32) -> DomTree {
     let mut bucket_next = vec![UNV; n];
     let mut cstack: Vec<u32> = Vec::new();
 
-    fn eval(v: u32, ancestor: &mut [u32], label: &mut [u32], semi: &[u32], stack: &mut Vec<u32>) -> u32 {
+    fn eval(
+        v: u32,
+        ancestor: &mut [u32],
+        label: &mut [u32],
+        semi: &[u32],
+        stack: &mut Vec<u32>,
+    ) -> u32 {
         if ancestor[v as usize] == UNV {
             return v;
         }
@@ -159,7 +176,11 @@ pub fn lengauer_tarjan<G: DomGraph>(g: &G, root: u32) -> DomTree {
         while b != UNV {
             let next = bucket_next[b as usize];
             let u = eval(b, &mut ancestor, &mut label, &semi, &mut cstack);
-            idom[b as usize] = if semi[u as usize] < semi[b as usize] { u } else { p };
+            idom[b as usize] = if semi[u as usize] < semi[b as usize] {
+                u
+            } else {
+                p
+            };
             b = next;
         }
     }
@@ -173,7 +194,11 @@ pub fn lengauer_tarjan<G: DomGraph>(g: &G, root: u32) -> DomTree {
         out[vertex[w] as usize] = vertex[idom[w] as usize];
     }
     out[root as usize] = root;
-    DomTree { idom: out, order: vertex, orphans }
+    DomTree {
+        idom: out,
+        order: vertex,
+        orphans,
+    }
 }
 
 /// Cooper–Harvey–Kennedy (2001) iterative dominators. Same contract as [`lengauer_tarjan`]
@@ -181,7 +206,11 @@ pub fn lengauer_tarjan<G: DomGraph>(g: &G, root: u32) -> DomTree {
 pub fn cooper_harvey_kennedy<G: DomGraph>(g: &G, root: u32) -> DomTree {
     let n = g.len();
     if n == 0 {
-        return DomTree { idom: vec![], order: vec![], orphans: 0 };
+        return DomTree {
+            idom: vec![],
+            order: vec![],
+            orphans: 0,
+        };
     }
     let (dfn, vertex, _parent, restart, orphans, main) = dfs(g, root);
     // Postorder numbers: compute by a second DFS over the same tree edges. Use iterative DFS
@@ -190,8 +219,9 @@ pub fn cooper_harvey_kennedy<G: DomGraph>(g: &G, root: u32) -> DomTree {
     let mut rpo: Vec<u32> = Vec::with_capacity(n);
     let mut seen = vec![false; n];
     let mut stack: Vec<(u32, usize)> = Vec::new();
-    let starts: Vec<u32> =
-        std::iter::once(root).chain((0..n).filter(|&d| restart[d]).map(|d| vertex[d])).collect();
+    let starts: Vec<u32> = std::iter::once(root)
+        .chain((0..n).filter(|&d| restart[d]).map(|d| vertex[d]))
+        .collect();
     let mut counter = 0u32;
     for s in starts {
         if seen[s as usize] {
@@ -245,7 +275,11 @@ pub fn cooper_harvey_kennedy<G: DomGraph>(g: &G, root: u32) -> DomTree {
             let in_main = dfn[b as usize] < main;
             g.for_each_pred(b, |p| {
                 if idom[p as usize] != UNV && !(in_main && dfn[p as usize] >= main) {
-                    new = if new == UNV { p } else { intersect(p, new, &idom) };
+                    new = if new == UNV {
+                        p
+                    } else {
+                        intersect(p, new, &idom)
+                    };
                 }
             });
             if new != UNV && idom[b as usize] != new {
@@ -254,7 +288,11 @@ pub fn cooper_harvey_kennedy<G: DomGraph>(g: &G, root: u32) -> DomTree {
             }
         }
     }
-    DomTree { idom, order: vertex, orphans }
+    DomTree {
+        idom,
+        order: vertex,
+        orphans,
+    }
 }
 
 /// A plain adjacency-list graph (used by tests and small callers).
@@ -269,7 +307,10 @@ pub struct VecGraph {
 impl VecGraph {
     /// Builds a graph with `n` nodes from `(from, to)` edges.
     pub fn new(n: usize, edges: &[(u32, u32)]) -> Self {
-        let mut g = VecGraph { succ: vec![vec![]; n], pred: vec![vec![]; n] };
+        let mut g = VecGraph {
+            succ: vec![vec![]; n],
+            pred: vec![vec![]; n],
+        };
         for &(a, b) in edges {
             g.succ[a as usize].push(b);
             g.pred[b as usize].push(a);
@@ -389,7 +430,11 @@ mod tests {
     #[test]
     fn chain_and_loop() {
         // 0→1→2→3→1 (loop back), 3→4.
-        check(5, &[(0, 1), (1, 2), (2, 3), (3, 1), (3, 4)], Some(&[0, 0, 1, 2, 3]));
+        check(
+            5,
+            &[(0, 1), (1, 2), (2, 3), (3, 1), (3, 4)],
+            Some(&[0, 0, 1, 2, 3]),
+        );
     }
 
     #[test]
@@ -397,8 +442,27 @@ mod tests {
         // The flowgraph of Lengauer & Tarjan 1979, Fig. 1 (R=0, A..L = 1..12).
         let (r, a, b, c, d, e, f, g, h, i, j, k, l) = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
         let edges = [
-            (r, a), (r, b), (r, c), (a, d), (b, a), (b, d), (b, e), (c, f), (c, g), (d, l),
-            (e, h), (f, i), (g, i), (g, j), (h, e), (h, k), (i, k), (j, i), (k, i), (k, r), (l, h),
+            (r, a),
+            (r, b),
+            (r, c),
+            (a, d),
+            (b, a),
+            (b, d),
+            (b, e),
+            (c, f),
+            (c, g),
+            (d, l),
+            (e, h),
+            (f, i),
+            (g, i),
+            (g, j),
+            (h, e),
+            (h, k),
+            (i, k),
+            (j, i),
+            (k, i),
+            (k, r),
+            (l, h),
         ];
         // Known answer: idom(I)=R, idom(K)=R, idom(C)=R, idom(F)=C, idom(G)=C, idom(J)=G,
         // idom(L)=D, idom(D)=R, idom(H)=R, idom(E)=R, idom(A)=R, idom(B)=R.
@@ -425,7 +489,12 @@ mod tests {
         let edges: Vec<(u32, u32)> = (0..n - 1).map(|i| (i, i + 1)).chain([(n - 1, 1)]).collect();
         let g = VecGraph::new(n as usize, &edges);
         let t = lengauer_tarjan(&g, 0);
-        assert!(t.idom.iter().enumerate().skip(1).all(|(i, &d)| d == i as u32 - 1));
+        assert!(t
+            .idom
+            .iter()
+            .enumerate()
+            .skip(1)
+            .all(|(i, &d)| d == i as u32 - 1));
         let sums = subtree_sums(&t, |_| 1);
         assert_eq!(sums[0], n as u64);
     }

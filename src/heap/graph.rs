@@ -46,7 +46,10 @@ pub(crate) struct EdgeTypes {
 }
 
 fn idx(list: &[String], name: &str) -> u8 {
-    list.iter().position(|s| s == name).map(|p| p as u8).unwrap_or(255)
+    list.iter()
+        .position(|s| s == name)
+        .map(|p| p as u8)
+        .unwrap_or(255)
 }
 
 /// The graph plus analysis results. See [`super::HeapSnapshot`].
@@ -100,7 +103,12 @@ impl Graph {
             None => build_index(&p.n_edge_count, &p.e_to),
         };
         drop(p.n_edge_count);
-        let Index { first_edge, first_ret, ret_edge, ret_src } = index;
+        let Index {
+            first_edge,
+            first_ret,
+            ret_edge,
+            ret_src,
+        } = index;
         let nt = NodeTypes {
             hidden: idx(&p.node_types, "hidden"),
             array: idx(&p.node_types, "array"),
@@ -236,12 +244,17 @@ impl Graph {
     /// Source location (0-based line, column) and script id of a node, if V8 recorded one (§6).
     pub fn location(&self, v: u32) -> Option<(u32, u32, u32)> {
         let i = self.locations.partition_point(|l| l[0] < v);
-        self.locations.get(i).filter(|l| l[0] == v).map(|l| (l[1], l[2], l[3]))
+        self.locations
+            .get(i)
+            .filter(|l| l[0] == v)
+            .map(|l| (l[1], l[2], l[3]))
     }
 
     /// Outgoing edge of `v` named `name` (first one).
     pub fn child(&self, v: u32, name: &str) -> Option<u32> {
-        self.edges(v).find(|&e| self.edge_is(e, name)).map(|e| self.e_to[e as usize])
+        self.edges(v)
+            .find(|&e| self.edge_is(e, name))
+            .map(|e| self.e_to[e as usize])
     }
 
     fn find_ephemerons(&mut self) {
@@ -263,7 +276,10 @@ impl Graph {
             let name = self.str(s);
             let table = if name.contains("part of key") {
                 name.rfind("table @").map(|p| {
-                    name[p + 7..].bytes().take_while(|b| b.is_ascii_digit()).fold(0u64, |a, b| a * 10 + (b - b'0') as u64)
+                    name[p + 7..]
+                        .bytes()
+                        .take_while(|b| b.is_ascii_digit())
+                        .fold(0u64, |a, b| a * 10 + (b - b'0') as u64)
                 })
             } else {
                 None
@@ -290,7 +306,8 @@ impl Graph {
 
     #[inline]
     fn is_ephemeron(&self, e: u32) -> bool {
-        self.e_type[e as usize] == self.et.internal && self.eph_flag[self.e_name[e as usize] as usize]
+        self.e_type[e as usize] == self.et.internal
+            && self.eph_flag[self.e_name[e as usize] as usize]
     }
 
     /// Edge filter for *display* paths (§10.1, §10.4): no weak edges, nothing into code, hidden
@@ -313,7 +330,11 @@ impl Graph {
             }
         }
         if t == self.et.hidden || t == self.et.internal {
-            let nm = if t == self.et.internal { self.str(self.e_name[e as usize]) } else { "" };
+            let nm = if t == self.et.internal {
+                self.str(self.e_name[e as usize])
+            } else {
+                ""
+            };
             if nm == "feedback_cell" || nm == "code" || nm == "sloppy_function_map" {
                 return false;
             }
@@ -338,7 +359,9 @@ impl Graph {
         // Phase 1 seeds: user roots.
         for e in self.edges(root) {
             let to = self.e_to[e as usize];
-            if self.e_type[e as usize] == self.et.weak || self.n_type[to as usize] == self.nt.synthetic {
+            if self.e_type[e as usize] == self.et.weak
+                || self.n_type[to as usize] == self.nt.synthetic
+            {
                 continue;
             }
             if dist[to as usize] == NONE {
@@ -399,7 +422,9 @@ impl Graph {
         }
         bfs(self, &mut queue, start2, &mut dist, &mut pe, &mut pn, true);
         // Phase 3: whatever only the display filter hid (code, maps, NativeContext…).
-        let mut q2 = std::iter::once(root).chain(queue.iter().copied()).collect::<Vec<_>>();
+        let mut q2 = std::iter::once(root)
+            .chain(queue.iter().copied())
+            .collect::<Vec<_>>();
         drop(queue);
         bfs(self, &mut q2, 0, &mut dist, &mut pe, &mut pn, false);
         (dist, pe, pn)
@@ -431,7 +456,10 @@ impl Graph {
         let mut st: Vec<u32> = vec![];
         for e in self.edges(self.root) {
             let to = self.e_to[e as usize];
-            if self.e_type[e as usize] != self.et.weak && self.n_type[to as usize] != self.nt.synthetic && !page[to as usize] {
+            if self.e_type[e as usize] != self.et.weak
+                && self.n_type[to as usize] != self.nt.synthetic
+                && !page[to as usize]
+            {
                 page[to as usize] = true;
                 st.push(to);
             }
@@ -452,7 +480,11 @@ impl Graph {
         let m = self.e_to.len();
         let mut ess = vec![0u64; m.div_ceil(64)];
         {
-            let pre = Essential { g: self, page: &page, ess: &[] };
+            let pre = Essential {
+                g: self,
+                page: &page,
+                ess: &[],
+            };
             for v in 0..n as u32 {
                 for e in self.edges(v) {
                     if pre.ok(v, e) {
@@ -462,7 +494,11 @@ impl Graph {
             }
         }
         drop(page);
-        let view = Essential { g: self, page: &[], ess: &ess };
+        let view = Essential {
+            g: self,
+            page: &[],
+            ess: &ess,
+        };
         let tree = lengauer_tarjan(&view, self.root);
         let sizes = &self.n_size;
         let retained = subtree_sums(&tree, |v| sizes[v as usize]);
@@ -509,7 +545,12 @@ pub(crate) fn build_index(edge_count: &[u32], e_to: &[u32]) -> Index {
             ret_src[slot] = k as u32;
         }
     }
-    Index { first_edge, first_ret, ret_edge, ret_src }
+    Index {
+        first_edge,
+        first_ret,
+        ret_edge,
+        ret_src,
+    }
 }
 
 /// The graph restricted to essential edges (§10.6): not weak, not self, shortcut only from the

@@ -150,7 +150,13 @@ impl HeapSnapshot {
     /// Looks a node up by snapshot object id (§8); returns its ordinal.
     pub fn node_by_id(&self, id: u64) -> Option<u32> {
         let idx = self.id_index.get_or_init(|| {
-            let mut v: Vec<(u64, u32)> = self.g.n_id.iter().enumerate().map(|(i, &x)| (x, i as u32)).collect();
+            let mut v: Vec<(u64, u32)> = self
+                .g
+                .n_id
+                .iter()
+                .enumerate()
+                .map(|(i, &x)| (x, i as u32))
+                .collect();
             v.sort_unstable();
             v
         });
@@ -188,7 +194,9 @@ impl HeapSnapshot {
     }
     /// Outgoing edges of object `id`: (edge label as in [`PathStep::edge`], edge type, target id).
     pub fn children_of_id(&self, id: u64) -> Vec<(String, String, u64)> {
-        let Some(v) = self.node_by_id(id) else { return vec![] };
+        let Some(v) = self.node_by_id(id) else {
+            return vec![];
+        };
         self.g
             .edges(v)
             .map(|e| {
@@ -198,7 +206,11 @@ impl HeapSnapshot {
                 } else {
                     self.g.edge_name(e)
                 };
-                (label, self.g.edge_type_name(e).to_string(), self.g.n_id[self.g.e_to[e as usize] as usize])
+                (
+                    label,
+                    self.g.edge_type_name(e).to_string(),
+                    self.g.n_id[self.g.e_to[e as usize] as usize],
+                )
             })
             .collect()
     }
@@ -214,7 +226,10 @@ impl HeapSnapshot {
     }
     /// Object ids of all nodes with the given constructor/class name.
     pub fn ids_named(&self, name: &str) -> Vec<u64> {
-        (0..self.node_count() as u32).filter(|&v| self.g.name(v) == name).map(|v| self.g.n_id[v as usize]).collect()
+        (0..self.node_count() as u32)
+            .filter(|&v| self.g.name(v) == name)
+            .map(|v| self.g.n_id[v as usize])
+            .collect()
     }
 }
 
@@ -246,7 +261,13 @@ pub fn load(path: &Path) -> Result<HeapSnapshot, HeapError> {
     let t1 = Instant::now();
     let scripts = source::script_names(&g);
     timings.scripts = t1.elapsed();
-    Ok(HeapSnapshot { path: path.to_path_buf(), g, scripts, id_index: Default::default(), timings })
+    Ok(HeapSnapshot {
+        path: path.to_path_buf(),
+        g,
+        scripts,
+        id_index: Default::default(),
+        timings,
+    })
 }
 
 /// What kind of source construct a [`SourceAnchor`] points at (HEAPSNAPSHOT.md §9, §12).
@@ -364,10 +385,16 @@ pub struct SummaryEntry {
 
 fn step_label(s: &PathStep) -> String {
     let edge = match s.edge_type.as_str() {
-        "element" | "hidden" => format!("[{}]", s.edge.trim_start_matches('[').trim_end_matches(']')),
+        "element" | "hidden" => {
+            format!("[{}]", s.edge.trim_start_matches('[').trim_end_matches(']'))
+        }
         _ => s.edge.clone(),
     };
-    let node = if s.node_name.is_empty() { format!("({})", s.node_type) } else { s.node_name.clone() };
+    let node = if s.node_name.is_empty() {
+        format!("({})", s.node_type)
+    } else {
+        s.node_name.clone()
+    };
     format!("{edge} {node}")
 }
 
@@ -382,7 +409,9 @@ pub(crate) fn collapse<T: PartialEq>(toks: &[T]) -> Vec<(usize, usize, usize)> {
                 break;
             }
             let mut r = 1;
-            while i + (r + 1) * u <= toks.len() && toks[i + r * u..i + (r + 1) * u] == toks[i..i + u] {
+            while i + (r + 1) * u <= toks.len()
+                && toks[i + r * u..i + (r + 1) * u] == toks[i..i + u]
+            {
                 r += 1;
             }
             if r >= 2 && r * u > best.0 * best.1 {
@@ -417,7 +446,10 @@ pub fn render_pretty(path: &[PathStep]) -> String {
                 ));
             }
         } else {
-            let unit: Vec<&str> = labels[start..start + len].iter().map(|s| s.as_str()).collect();
+            let unit: Vec<&str> = labels[start..start + len]
+                .iter()
+                .map(|s| s.as_str())
+                .collect();
             if len == 1 {
                 out.push_str(&format!("  ({} ×{count})\n", unit[0]));
             } else {

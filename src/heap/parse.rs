@@ -193,7 +193,11 @@ impl<'a> Scanner<'a> {
                 }
                 Ok(Err(e)) => {
                     self.eof = true;
-                    let what = if self.gz { "read/decompress error" } else { "read error" };
+                    let what = if self.gz {
+                        "read/decompress error"
+                    } else {
+                        "read error"
+                    };
                     return Err(Err::At(self.base, format!("{what}: {e}")));
                 }
                 Err(_) => self.eof = true,
@@ -221,7 +225,11 @@ impl<'a> Scanner<'a> {
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    let what = if self.gz { "read/decompress error" } else { "read error" };
+                    let what = if self.gz {
+                        "read/decompress error"
+                    } else {
+                        "read error"
+                    };
                     return Err(Err::At(self.base + self.len as u64, format!("{what}: {e}")));
                 }
             }
@@ -249,7 +257,9 @@ impl<'a> Scanner<'a> {
     }
 
     fn eof_err<T>(&self, ctx: &str) -> R<T> {
-        self.err(format!("unexpected end of input (truncated file?) while reading {ctx}"))
+        self.err(format!(
+            "unexpected end of input (truncated file?) while reading {ctx}"
+        ))
     }
 
     fn expect(&mut self, b: u8, ctx: &str) -> R<()> {
@@ -259,7 +269,11 @@ impl<'a> Scanner<'a> {
                 self.pos += 1;
                 Ok(())
             }
-            Some(c) => self.err(format!("expected '{}' in {ctx}, found {}", b as char, show(c))),
+            Some(c) => self.err(format!(
+                "expected '{}' in {ctx}, found {}",
+                b as char,
+                show(c)
+            )),
             None => self.eof_err(ctx),
         }
     }
@@ -374,11 +388,7 @@ impl<'a> Scanner<'a> {
 
     /// Parse an array of non-negative integers, calling `sink(index, value)` for each.
     /// Returns the number of values. Integers of more than 19 digits are rejected.
-    fn uint_array(
-        &mut self,
-        ctx: &str,
-        sink: &mut impl Sink,
-    ) -> R<u64> {
+    fn uint_array(&mut self, ctx: &str, sink: &mut impl Sink) -> R<u64> {
         self.expect(b'[', ctx)?;
         let mut acc: u64 = 0;
         let mut ndig: u32 = 0;
@@ -426,7 +436,10 @@ impl<'a> Scanner<'a> {
                             if in_num {
                                 in_num = false;
                                 if let Err(m) = sink.put(count, acc) {
-                                    break 'chunk Err((i, format!("{m} (value #{count} of {ctx})")));
+                                    break 'chunk Err((
+                                        i,
+                                        format!("{m} (value #{count} of {ctx})"),
+                                    ));
                                 }
                                 count += 1;
                             }
@@ -449,7 +462,10 @@ impl<'a> Scanner<'a> {
                                 b'.' | b'e' | b'E' => "non-integer number".to_string(),
                                 _ => format!("unexpected {}", show(b)),
                             };
-                            break 'chunk Err((i, format!("{what} in {ctx} (expected unsigned integers)")));
+                            break 'chunk Err((
+                                i,
+                                format!("{what} in {ctx} (expected unsigned integers)"),
+                            ));
                         }
                     }
                     i += 1;
@@ -486,7 +502,9 @@ impl<'a> Scanner<'a> {
             self.skip_ws()?;
             match self.peek()? {
                 Some(b'"') => self.pos += 1,
-                Some(c) => return self.err(format!("expected a string in {ctx}, found {}", show(c))),
+                Some(c) => {
+                    return self.err(format!("expected a string in {ctx}, found {}", show(c)))
+                }
                 None => return self.eof_err(ctx),
             }
             scratch.clear();
@@ -506,7 +524,9 @@ impl<'a> Scanner<'a> {
                     self.pos += 1;
                     return Ok(());
                 }
-                Some(c) => return self.err(format!("expected ',' or ']' in {ctx}, found {}", show(c))),
+                Some(c) => {
+                    return self.err(format!("expected ',' or ']' in {ctx}, found {}", show(c)))
+                }
                 None => return self.eof_err(ctx),
             }
         }
@@ -549,7 +569,8 @@ impl<'a> Scanner<'a> {
                     b'}' | b']' => {
                         if depth == 0 {
                             if !started {
-                                return self.err(format!("expected a value in {ctx}, found {}", show(b)));
+                                return self
+                                    .err(format!("expected a value in {ctx}, found {}", show(b)));
                             }
                             return Ok(()); // end of a scalar
                         }
@@ -605,7 +626,10 @@ fn enum_list(types: &[serde_json::Value], idx: usize, what: &str) -> Result<Vec<
         .get(idx)
         .and_then(|v| v.as_array())
         .ok_or_else(|| format!("snapshot.meta.{what}[{idx}] is not a list of type names"))?;
-    let out: Vec<String> = list.iter().map(|v| v.as_str().unwrap_or("").to_string()).collect();
+    let out: Vec<String> = list
+        .iter()
+        .map(|v| v.as_str().unwrap_or("").to_string())
+        .collect();
     if out.len() > 255 {
         return Err(format!("snapshot.meta.{what} has more than 255 types"));
     }
@@ -633,13 +657,18 @@ impl Layout {
         };
         let nf = m.node_fields.len();
         if nf > MAX_FIELDS || m.edge_fields.len() > MAX_FIELDS || lf > MAX_FIELDS {
-            return Err(format!("snapshot.meta has more than {MAX_FIELDS} fields per record"));
+            return Err(format!(
+                "snapshot.meta has more than {MAX_FIELDS} fields per record"
+            ));
         }
         if h.node_count >= u32::MAX as u64 {
             return Err(format!("node_count {} is too large", h.node_count));
         }
         if h.edge_count >= u32::MAX as u64 {
-            return Err(format!("edge_count {} is too large (max 2^32-1 edges)", h.edge_count));
+            return Err(format!(
+                "edge_count {} is too large (max 2^32-1 edges)",
+                h.edge_count
+            ));
         }
         Ok(Layout {
             nf,
@@ -721,7 +750,14 @@ impl<'a> NodeSink<'a> {
         c.n_id.reserve(cap);
         c.n_size.reserve(cap);
         c.n_ecount.reserve(cap);
-        NodeSink { l, c, rec: [0; MAX_FIELDS], f: 0, ntypes: l.node_types.len() as u64, max_values: l.node_count * l.nf as u64 }
+        NodeSink {
+            l,
+            c,
+            rec: [0; MAX_FIELDS],
+            f: 0,
+            ntypes: l.node_types.len() as u64,
+            max_values: l.node_count * l.nf as u64,
+        }
     }
 }
 
@@ -729,7 +765,10 @@ impl Sink for NodeSink<'_> {
     #[inline(always)]
     fn put(&mut self, i: u64, v: u64) -> Result<(), String> {
         if i >= self.max_values {
-            return Err(format!("more node values than node_count {} × {} fields", self.l.node_count, self.l.nf));
+            return Err(format!(
+                "more node values than node_count {} × {} fields",
+                self.l.node_count, self.l.nf
+            ));
         }
         self.rec[self.f] = v;
         self.f += 1;
@@ -766,7 +805,14 @@ impl<'a> EdgeSink<'a> {
         c.e_type.reserve(cap);
         c.e_name.reserve(cap);
         c.e_to.reserve(cap);
-        EdgeSink { l, c, rec: [0; MAX_FIELDS], f: 0, etypes: l.edge_types.len() as u64, max_values: l.edge_count * l.ef as u64 }
+        EdgeSink {
+            l,
+            c,
+            rec: [0; MAX_FIELDS],
+            f: 0,
+            etypes: l.edge_types.len() as u64,
+            max_values: l.edge_count * l.ef as u64,
+        }
     }
 }
 
@@ -774,7 +820,10 @@ impl Sink for EdgeSink<'_> {
     #[inline(always)]
     fn put(&mut self, i: u64, v: u64) -> Result<(), String> {
         if i >= self.max_values {
-            return Err(format!("more edge values than edge_count {} × {} fields", self.l.edge_count, self.l.ef));
+            return Err(format!(
+                "more edge values than edge_count {} × {} fields",
+                self.l.edge_count, self.l.ef
+            ));
         }
         self.rec[self.f] = v;
         self.f += 1;
@@ -788,7 +837,11 @@ impl Sink for EdgeSink<'_> {
             let to = r[l.e_to];
             let nf = l.nf as u64;
             // One 32-bit division (offsets < 2^32 in practice); the check catches the rest.
-            let q = if to <= u32::MAX as u64 { (to as u32 / l.nf as u32) as u64 } else { to / nf };
+            let q = if to <= u32::MAX as u64 {
+                (to as u32 / l.nf as u32) as u64
+            } else {
+                to / nf
+            };
             if q * nf != to || q >= l.node_count {
                 return Err(format!(
                     "edge to_node {to} is not a valid node offset (multiple of {nf}, < {})",
@@ -796,7 +849,9 @@ impl Sink for EdgeSink<'_> {
                 ));
             }
             self.c.e_type.push(t as u8);
-            self.c.e_name.push(to_u32(r[l.e_name], "edge name_or_index")?);
+            self.c
+                .e_name
+                .push(to_u32(r[l.e_name], "edge name_or_index")?);
             self.c.e_to.push(q as u32);
         }
         Ok(())
@@ -822,7 +877,9 @@ impl Sink for LocSink<'_> {
             let nf = l.nf as u64;
             let obj = r[l.l_obj];
             if obj % nf != 0 || obj / nf >= l.node_count {
-                return Err(format!("location object_index {obj} is not a valid node offset"));
+                return Err(format!(
+                    "location object_index {obj} is not a valid node offset"
+                ));
             }
             self.c.locations.push([
                 (obj / nf) as u32,
@@ -847,10 +904,17 @@ type IndexJob = std::thread::JoinHandle<(Vec<u32>, Vec<u32>, super::graph::Index
 
 /// Open `path` (plain or gzip, detected by magic bytes) and parse it.
 pub(crate) fn parse_file(path: &Path) -> Result<Parsed, HeapError> {
-    let file = File::open(path).map_err(|e| HeapError::Io { path: path.to_path_buf(), offset: 0, source: e })?;
+    let file = File::open(path).map_err(|e| HeapError::Io {
+        path: path.to_path_buf(),
+        offset: 0,
+        source: e,
+    })?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
     let count = Arc::new(AtomicU64::new(0));
-    let mut counting = Counting { inner: file, count: count.clone() };
+    let mut counting = Counting {
+        inner: file,
+        count: count.clone(),
+    };
     let mut magic = [0u8; 2];
     let mut got = 0;
     while got < 2 {
@@ -858,27 +922,44 @@ pub(crate) fn parse_file(path: &Path) -> Result<Parsed, HeapError> {
             Ok(0) => break,
             Ok(n) => got += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(HeapError::Io { path: path.to_path_buf(), offset: 0, source: e }),
+            Err(e) => {
+                return Err(HeapError::Io {
+                    path: path.to_path_buf(),
+                    offset: 0,
+                    source: e,
+                })
+            }
         }
     }
     let head = io::Cursor::new(magic[..got].to_vec());
     let gz = got == 2 && magic == [0x1f, 0x8b];
     let reader: Box<dyn Read + Send> = if gz {
-        Box::new(flate2::read::MultiGzDecoder::new(io::BufReader::with_capacity(1 << 20, head.chain(counting))))
+        Box::new(flate2::read::MultiGzDecoder::new(
+            io::BufReader::with_capacity(1 << 20, head.chain(counting)),
+        ))
     } else {
         Box::new(head.chain(counting))
     };
     // Small files get small buffers (tests load hundreds of tiny snapshots).
-    let chunk = if gz { CHUNK } else { (total as usize + 1).clamp(64 << 10, CHUNK) };
+    let chunk = if gz {
+        CHUNK
+    } else {
+        (total as usize + 1).clamp(64 << 10, CHUNK)
+    };
     let chunks = Chunks::spawn(reader, chunk);
     let pb = if std::io::stderr().is_terminal() && total > 32 << 20 {
         let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-        if let Ok(style) =
-            ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})")
-        {
+        if let Ok(style) = ProgressStyle::with_template(
+            "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+        ) {
             pb.set_style(style.progress_chars("=> "));
         }
-        pb.set_message(format!("parsing {}", path.file_name().map(|s| s.to_string_lossy()).unwrap_or_default()));
+        pb.set_message(format!(
+            "parsing {}",
+            path.file_name()
+                .map(|s| s.to_string_lossy())
+                .unwrap_or_default()
+        ));
         Some((pb, count))
     } else {
         None
@@ -900,7 +981,11 @@ fn parse_source(
 ) -> Result<Parsed, HeapError> {
     let mut s = Scanner {
         r,
-        buf: if chunks.is_some() { Vec::new() } else { vec![0u8; CHUNK] },
+        buf: if chunks.is_some() {
+            Vec::new()
+        } else {
+            vec![0u8; CHUNK]
+        },
         chunks,
         pos: 0,
         len: 0,
@@ -912,7 +997,12 @@ fn parse_source(
     };
     let wrap = |s: &Scanner, e: Err| {
         let Err::At(offset, msg) = e;
-        HeapError::Format { path: s.path.clone(), offset, msg, decompressed: s.gz }
+        HeapError::Format {
+            path: s.path.clone(),
+            offset,
+            msg,
+            decompressed: s.gz,
+        }
     };
     match run(&mut s) {
         Ok(p) => Ok(p),
@@ -957,7 +1047,12 @@ fn run(s: &mut Scanner) -> R<Parsed> {
                     return s.err(format!("expected a key, found {}", show(c)));
                 }
             }
-            Some(c) => return s.err(format!("expected ',' or '}}' after a top-level value, found {}", show(c))),
+            Some(c) => {
+                return s.err(format!(
+                    "expected ',' or '}}' after a top-level value, found {}",
+                    show(c)
+                ))
+            }
             None => return s.eof_err("top-level object"),
         }
         first = false;
@@ -975,13 +1070,24 @@ fn run(s: &mut Scanner) -> R<Parsed> {
                 let l = Layout::from_header(h).map_err(|m| Err::At(value_off, m))?;
                 // Decode arrays that came before the header.
                 if let Some(raw) = raw_nodes.take() {
-                    replay(&raw, &mut NodeSink::new(&l, &mut cols)).map_err(|m| Err::At(value_off, m))?;
+                    replay(&raw, &mut NodeSink::new(&l, &mut cols))
+                        .map_err(|m| Err::At(value_off, m))?;
                 }
                 if let Some(raw) = raw_edges.take() {
-                    replay(&raw, &mut EdgeSink::new(&l, &mut cols)).map_err(|m| Err::At(value_off, m))?;
+                    replay(&raw, &mut EdgeSink::new(&l, &mut cols))
+                        .map_err(|m| Err::At(value_off, m))?;
                 }
                 if let Some(raw) = raw_locs.take() {
-                    replay(&raw, &mut LocSink { l: &l, c: &mut cols, rec: [0; MAX_FIELDS], f: 0 }).map_err(|m| Err::At(value_off, m))?;
+                    replay(
+                        &raw,
+                        &mut LocSink {
+                            l: &l,
+                            c: &mut cols,
+                            rec: [0; MAX_FIELDS],
+                            f: 0,
+                        },
+                    )
+                    .map_err(|m| Err::At(value_off, m))?;
                 }
                 layout = Some(l);
             }
@@ -1013,7 +1119,15 @@ fn run(s: &mut Scanner) -> R<Parsed> {
             }
             "locations" => match &layout {
                 Some(l) => {
-                    s.uint_array("locations array", &mut LocSink { l, c: &mut cols, rec: [0; MAX_FIELDS], f: 0 })?;
+                    s.uint_array(
+                        "locations array",
+                        &mut LocSink {
+                            l,
+                            c: &mut cols,
+                            rec: [0; MAX_FIELDS],
+                            f: 0,
+                        },
+                    )?;
                 }
                 None => {
                     let mut v = RawSink(Vec::new());
@@ -1048,25 +1162,38 @@ fn run(s: &mut Scanner) -> R<Parsed> {
     }
     s.skip_ws()?;
     if let Some(c) = s.peek()? {
-        return s.err(format!("trailing data after the snapshot object: {}", show(c)));
+        return s.err(format!(
+            "trailing data after the snapshot object: {}",
+            show(c)
+        ));
     }
     let end = s.off();
     let mut index = None;
     if let Some(h) = pending {
-        let (ec, et, ix) = h.join().map_err(|_| Err::At(end, "internal error while indexing edges".into()))?;
+        let (ec, et, ix) = h
+            .join()
+            .map_err(|_| Err::At(end, "internal error while indexing edges".into()))?;
         cols.n_ecount = ec;
         cols.e_to = et;
         index = Some(ix);
     }
     let at = |m: String| Err::At(end, m);
-    let l = layout.ok_or_else(|| at("not a heap snapshot: no `snapshot` header (snapshot.meta)".into()))?;
+    let l = layout
+        .ok_or_else(|| at("not a heap snapshot: no `snapshot` header (snapshot.meta)".into()))?;
     if !have_nodes || !have_edges || !have_strings {
-        let missing: Vec<&str> = [("nodes", have_nodes), ("edges", have_edges), ("strings", have_strings)]
-            .iter()
-            .filter(|(_, h)| !h)
-            .map(|(k, _)| *k)
-            .collect();
-        return Err(at(format!("not a complete heap snapshot: missing {}", missing.join(", "))));
+        let missing: Vec<&str> = [
+            ("nodes", have_nodes),
+            ("edges", have_edges),
+            ("strings", have_strings),
+        ]
+        .iter()
+        .filter(|(_, h)| !h)
+        .map(|(k, _)| *k)
+        .collect();
+        return Err(at(format!(
+            "not a complete heap snapshot: missing {}",
+            missing.join(", ")
+        )));
     }
     let n = cols.n_type.len();
     if n as u64 != l.node_count || cols.n_ecount.len() != n || cols.n_id.len() != n {
@@ -1085,17 +1212,28 @@ fn run(s: &mut Scanner) -> R<Parsed> {
     }
     let sum: u64 = cols.n_ecount.iter().map(|&c| c as u64).sum();
     if sum != l.edge_count {
-        return Err(at(format!("sum of node edge_count fields is {sum}, snapshot.edge_count is {}", l.edge_count)));
+        return Err(at(format!(
+            "sum of node edge_count fields is {sum}, snapshot.edge_count is {}",
+            l.edge_count
+        )));
     }
     let nstr = str_offs.len().saturating_sub(1) as u64;
     if let Some(bad) = cols.n_name.iter().find(|&&x| x as u64 >= nstr) {
-        return Err(at(format!("node name index {bad} is outside the strings array ({nstr} strings)")));
+        return Err(at(format!(
+            "node name index {bad} is outside the strings array ({nstr} strings)"
+        )));
     }
     // name_or_index is a string index except for element/hidden edges (§4).
-    let numeric: Vec<bool> = l.edge_types.iter().map(|t| t == "element" || t == "hidden").collect();
+    let numeric: Vec<bool> = l
+        .edge_types
+        .iter()
+        .map(|t| t == "element" || t == "hidden")
+        .collect();
     for (t, &nm) in cols.e_type.iter().zip(cols.e_name.iter()) {
         if !numeric[*t as usize] && nm as u64 >= nstr {
-            return Err(at(format!("edge name index {nm} is outside the strings array ({nstr} strings)")));
+            return Err(at(format!(
+                "edge name index {nm} is outside the strings array ({nstr} strings)"
+            )));
         }
     }
     if n == 0 {
@@ -1103,7 +1241,10 @@ fn run(s: &mut Scanner) -> R<Parsed> {
     }
     // DevTools: `root_index` is a node offset into the nodes array; V8 always uses 0.
     if l.root_index % l.nf as u64 != 0 || l.root_index / l.nf as u64 >= l.node_count {
-        return Err(at(format!("snapshot.root_index {} is not a node offset", l.root_index)));
+        return Err(at(format!(
+            "snapshot.root_index {} is not a node offset",
+            l.root_index
+        )));
     }
     let root = (l.root_index / l.nf as u64) as u32;
     if !cols.locations.is_sorted_by_key(|x| x[0]) {

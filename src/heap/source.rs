@@ -20,8 +20,13 @@ pub(crate) fn script_names(g: &Graph) -> FxHashMap<u32, String> {
         if g.n_type[v as usize] != g.nt.closure || map.contains_key(&l[1]) {
             continue;
         }
-        let Some(sfi) = g.child(v, "shared") else { continue };
-        let Some(mut s) = g.child(sfi, "script_or_debug_info").or_else(|| g.child(sfi, "script")) else {
+        let Some(sfi) = g.child(v, "shared") else {
+            continue;
+        };
+        let Some(mut s) = g
+            .child(sfi, "script_or_debug_info")
+            .or_else(|| g.child(sfi, "script"))
+        else {
             continue;
         };
         if g.name(s).starts_with("system / ") {
@@ -46,7 +51,10 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' && i + 2 < b.len() {
-            if let Some(v) = std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            if let Some(v) = std::str::from_utf8(&b[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(v);
                 i += 3;
                 continue;
@@ -65,7 +73,11 @@ pub(crate) fn script_path(name: &str) -> Option<PathBuf> {
         let rest = rest.strip_prefix("localhost").unwrap_or(rest);
         return Some(PathBuf::from(percent_decode(rest)));
     }
-    if name.starts_with('/') || (name.len() > 2 && name.as_bytes()[1] == b':' && name.as_bytes()[0].is_ascii_alphabetic()) {
+    if name.starts_with('/')
+        || (name.len() > 2
+            && name.as_bytes()[1] == b':'
+            && name.as_bytes()[0].is_ascii_alphabetic())
+    {
         return Some(PathBuf::from(name));
     }
     None
@@ -130,7 +142,11 @@ impl<'a> Mapper<'a> {
     fn loc(&self, v: u32) -> Option<Loc> {
         let (script, line, col) = self.g.location(v)?;
         let file = script_path(self.s.scripts.get(&script)?)?;
-        Some(Loc { file, line: line + 1, col: col + 1 })
+        Some(Loc {
+            file,
+            line: line + 1,
+            col: col + 1,
+        })
     }
 
     fn user_loc(&self, v: u32) -> Option<Loc> {
@@ -174,7 +190,9 @@ impl<'a> Mapper<'a> {
 
     fn text(&self, file: &Path) -> Option<String> {
         let mut c = self.files.borrow_mut();
-        c.entry(file.to_path_buf()).or_insert_with(|| std::fs::read_to_string(file).ok()).clone()
+        c.entry(file.to_path_buf())
+            .or_insert_with(|| std::fs::read_to_string(file).ok())
+            .clone()
     }
 
     /// First line declaring `name` (`const/let/var/function/class/import … name`), 1-based.
@@ -187,13 +205,26 @@ impl<'a> Mapper<'a> {
                 let at = from + p;
                 from = at + name.len();
                 let before = &code[..at];
-                let ok_left = before.chars().last().is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.'));
-                let ok_right = code[at + name.len()..].chars().next().is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '$'));
+                let ok_left = before
+                    .chars()
+                    .last()
+                    .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.'));
+                let ok_right = code[at + name.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '$'));
                 if !ok_left || !ok_right {
                     continue;
                 }
-                let words: Vec<&str> = before.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')).collect();
-                if words.iter().any(|w| matches!(*w, "const" | "let" | "var" | "function" | "class" | "import")) {
+                let words: Vec<&str> = before
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                    .collect();
+                if words.iter().any(|w| {
+                    matches!(
+                        *w,
+                        "const" | "let" | "var" | "function" | "class" | "import"
+                    )
+                }) {
                     return Some((ln as u32 + 1, at as u32 + 1));
                 }
             }
@@ -205,10 +236,21 @@ impl<'a> Mapper<'a> {
     fn find_metric_call(&self, file: &Path, name: &str) -> Option<(u32, u32)> {
         let text = self.text(file)?;
         for (ln, line) in text.lines().enumerate() {
-            for m in ["inc(", "labels(", "observe(", "set(", "dec(", "startTimer(", "remove("] {
+            for m in [
+                "inc(",
+                "labels(",
+                "observe(",
+                "set(",
+                "dec(",
+                "startTimer(",
+                "remove(",
+            ] {
                 let pat = format!("{name}.{m}");
                 if let Some(p) = line.find(&pat) {
-                    let ok_left = line[..p].chars().last().is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.'));
+                    let ok_left = line[..p]
+                        .chars()
+                        .last()
+                        .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.'));
                     if ok_left {
                         return Some((ln as u32 + 1, p as u32 + 1));
                     }
@@ -224,9 +266,24 @@ impl<'a> Mapper<'a> {
 
     /// Builds an anchor for a 1-based position in an executed file: applies the file's source
     /// map when it has one (TypeScript → `.ts` position), then makes the path project-relative.
-    fn make(&self, abs: &Path, line: u32, col: u32, binding: Option<String>, kind: AnchorKind) -> SourceAnchor {
-        let (file, line, column) = self.remap(abs, line, col).unwrap_or((abs.to_path_buf(), line, col));
-        SourceAnchor { file: self.rel(&file), line, column, binding, kind }
+    fn make(
+        &self,
+        abs: &Path,
+        line: u32,
+        col: u32,
+        binding: Option<String>,
+        kind: AnchorKind,
+    ) -> SourceAnchor {
+        let (file, line, column) =
+            self.remap(abs, line, col)
+                .unwrap_or((abs.to_path_buf(), line, col));
+        SourceAnchor {
+            file: self.rel(&file),
+            line,
+            column,
+            binding,
+            kind,
+        }
     }
 
     fn remap(&self, abs: &Path, line: u32, col: u32) -> Option<(PathBuf, u32, u32)> {
@@ -289,13 +346,30 @@ impl<'a> Mapper<'a> {
         let k: u64 = g.str(g.e_name[into_cell as usize]).parse().ok()?;
         let key = (k.checked_sub(1)?).to_string();
         let table = path[i - 2].1;
-        let name_node = g.edges(table).find(|&x| g.edge_is(x, &key)).map(|x| g.e_to[x as usize])?;
+        let name_node = g
+            .edges(table)
+            .find(|&x| g.edge_is(x, &key))
+            .map(|x| g.e_to[x as usize])?;
         if g.n_type[name_node as usize] != g.nt.string {
             return None;
         }
-        let url = path[..i - 3].iter().rev().map(|p| p.1).filter(|&v| g.name(v) == "ModuleWrap").find_map(|v| g.child(v, "url"))?;
+        let url = path[..i - 3]
+            .iter()
+            .rev()
+            .map(|p| p.1)
+            .filter(|&v| g.name(v) == "ModuleWrap")
+            .find_map(|v| g.child(v, "url"))?;
         let file = script_path(g.name(url))?;
-        is_userland(&file).then(|| (g.name(name_node).to_string(), Loc { file, line: 1, col: 1 }))
+        is_userland(&file).then(|| {
+            (
+                g.name(name_node).to_string(),
+                Loc {
+                    file,
+                    line: 1,
+                    col: 1,
+                },
+            )
+        })
     }
 
     /// Block-scope context slot `k` (a `hidden` edge with a bare index) is named by the string at
@@ -311,7 +385,9 @@ impl<'a> Mapper<'a> {
     }
 
     fn var_anchor(&self, name: &str, ctx: &Loc, kind: AnchorKind) -> SourceAnchor {
-        let (line, col) = self.find_decl(&ctx.file, name).unwrap_or((ctx.line, ctx.col));
+        let (line, col) = self
+            .find_decl(&ctx.file, name)
+            .unwrap_or((ctx.line, ctx.col));
         self.make(&ctx.file, line, col, Some(name.to_string()), kind)
     }
 
@@ -334,7 +410,10 @@ impl<'a> Mapper<'a> {
         g.edges(v)
             .rev()
             .filter(|&e| g.e_type[e as usize] == g.et.element || g.edge_is(e, "listener"))
-            .find_map(|e| self.listener_closure(g.e_to[e as usize], depth - 1).filter(|&c| self.user_loc(c).is_some()))
+            .find_map(|e| {
+                self.listener_closure(g.e_to[e as usize], depth - 1)
+                    .filter(|&c| self.user_loc(c).is_some())
+            })
     }
 
     fn chain_anchor_vars(&self, vars: &[(usize, String, Loc)]) -> Option<SourceAnchor> {
@@ -362,7 +441,11 @@ impl<'a> Mapper<'a> {
         let vars = self.context_vars(path);
         let last_var_before = |i: usize| vars.iter().rev().find(|v| v.0 <= i);
         // Timer: Timeout._onTimeout (§9.5).
-        let timeout = path.iter().rev().map(|p| p.1).find(|&v| g.n_type[v as usize] == g.nt.object && g.name(v) == "Timeout");
+        let timeout = path
+            .iter()
+            .rev()
+            .map(|p| p.1)
+            .find(|&v| g.n_type[v as usize] == g.nt.object && g.name(v) == "Timeout");
         if let Some(t) = timeout.or(Some(leaf).filter(|&v| g.name(v) == "Timeout")) {
             if let Some(cb) = g.child(t, "_onTimeout") {
                 if let Some(l) = self.user_loc(cb) {
@@ -371,10 +454,16 @@ impl<'a> Mapper<'a> {
             }
         }
         // Listener: … --_events--> Object --<event>--> closure | Array --[i]--> closure (§9.4).
-        if let Some(i) = path.iter().rposition(|&(e, _)| e != NONE && g.edge_is(e, "_events")) {
+        if let Some(i) = path
+            .iter()
+            .rposition(|&(e, _)| e != NONE && g.edge_is(e, "_events"))
+        {
             if i + 1 < path.len() {
                 let event = g.edge_name(path[i + 1].0);
-                let cand = path[i + 1..].iter().map(|p| p.1).find(|&v| g.n_type[v as usize] == g.nt.closure);
+                let cand = path[i + 1..]
+                    .iter()
+                    .map(|p| p.1)
+                    .find(|&v| g.n_type[v as usize] == g.nt.closure);
                 let cl = cand.or_else(|| self.listener_closure(path[i + 1].1, 2));
                 let cl = cl.and_then(|c| self.listener_closure(c, 0));
                 if let Some(l) = cl.and_then(|c| self.user_loc(c)) {
@@ -382,24 +471,38 @@ impl<'a> Mapper<'a> {
                     let binding = last_var_before(i)
                         .filter(|v| v.0 == i - 1)
                         .map(|v| v.1.clone())
-                        .or_else(|| (i >= 2 && path[i - 1].0 != NONE).then(|| g.edge_name(path[i - 1].0)))
+                        .or_else(|| {
+                            (i >= 2 && path[i - 1].0 != NONE).then(|| g.edge_name(path[i - 1].0))
+                        })
                         .or_else(|| last_var_before(i).map(|v| v.1.clone()));
                     return Some(self.anchor_at(&l, binding, AnchorKind::Listener { event }));
                 }
             }
         }
         // prom-client label growth: <Counter|Gauge|…> --hashMap--> (§12f).
-        if let Some(i) = path.iter().rposition(|&(e, _)| e != NONE && g.edge_is(e, "hashMap")) {
+        if let Some(i) = path
+            .iter()
+            .rposition(|&(e, _)| e != NONE && g.edge_is(e, "hashMap"))
+        {
             let owner = path[i - 1].1;
             let class = g.name(owner).to_string();
-            let lib = self.loc(owner).map(|l| !is_userland(&l.file)).unwrap_or(false);
+            let lib = self
+                .loc(owner)
+                .map(|l| !is_userland(&l.file))
+                .unwrap_or(false);
             if METRICS.contains(&class.as_str()) || lib {
                 if let Some((_, name, ctx)) = last_var_before(i) {
                     let (line, col) = self
                         .find_metric_call(&ctx.file, name)
                         .or_else(|| self.find_decl(&ctx.file, name))
                         .unwrap_or((ctx.line, ctx.col));
-                    return Some(self.make(&ctx.file, line, col, Some(name.clone()), AnchorKind::MetricLabels { metric: class }));
+                    return Some(self.make(
+                        &ctx.file,
+                        line,
+                        col,
+                        Some(name.clone()),
+                        AnchorKind::MetricLabels { metric: class },
+                    ));
                 }
             }
         }
@@ -408,7 +511,9 @@ impl<'a> Mapper<'a> {
             return Some(a);
         }
         // Collection: a Map/Set (… --table-->) on the path, held by a user-land variable.
-        if let Some(i) = path.iter().rposition(|&(_, v)| COLLECTIONS.contains(&g.name(v)) && g.n_type[v as usize] == g.nt.object) {
+        if let Some(i) = path.iter().rposition(|&(_, v)| {
+            COLLECTIONS.contains(&g.name(v)) && g.n_type[v as usize] == g.nt.object
+        }) {
             if let Some((_, name, ctx)) = last_var_before(i) {
                 let class = g.name(path[i].1).to_string();
                 return Some(self.var_anchor(name, ctx, AnchorKind::Collection { class }));
@@ -417,19 +522,34 @@ impl<'a> Mapper<'a> {
         if let Some((i, name, ctx)) = vars.last() {
             // Variable holding an array/object that grows → collection-like.
             let held = path[*i].1;
-            let kind = if held != leaf && g.n_type[held as usize] == g.nt.object && matches!(g.name(held), "Array" | "Object") {
-                AnchorKind::Collection { class: g.name(held).to_string() }
+            let kind = if held != leaf
+                && g.n_type[held as usize] == g.nt.object
+                && matches!(g.name(held), "Array" | "Object")
+            {
+                AnchorKind::Collection {
+                    class: g.name(held).to_string(),
+                }
             } else {
                 AnchorKind::ContextVariable
             };
             return Some(self.var_anchor(name, ctx, kind));
         }
-        if let Some(l) = path.iter().rev().map(|p| p.1).filter(|&v| g.n_type[v as usize] == g.nt.closure).find_map(|v| self.user_loc(v)) {
+        if let Some(l) = path
+            .iter()
+            .rev()
+            .map(|p| p.1)
+            .filter(|&v| g.n_type[v as usize] == g.nt.closure)
+            .find_map(|v| self.user_loc(v))
+        {
             return Some(self.anchor_at(&l, None, AnchorKind::Closure));
         }
         if let Some(l) = self.user_loc(leaf) {
             let class = g.name(leaf).to_string();
-            let kind = if g.n_type[leaf as usize] == g.nt.closure { AnchorKind::Closure } else { AnchorKind::Constructor { class } };
+            let kind = if g.n_type[leaf as usize] == g.nt.closure {
+                AnchorKind::Closure
+            } else {
+                AnchorKind::Constructor { class }
+            };
             return Some(self.anchor_at(&l, None, kind));
         }
         None

@@ -89,16 +89,35 @@ fn decode_mappings(m: &str) -> Option<Vec<Vec<Seg>>> {
             *line += fields[2];
             *col += fields[3];
             if *gen_col >= 0 && *src >= 0 && *line >= 0 && *col >= 0 {
-                cur.push(Seg { gen_col: *gen_col as u32, src: *src as u32, line: *line as u32, col: *col as u32 });
+                cur.push(Seg {
+                    gen_col: *gen_col as u32,
+                    src: *src as u32,
+                    line: *line as u32,
+                    col: *col as u32,
+                });
             }
         }
         fields.clear();
     };
     for &c in m.as_bytes() {
         match c {
-            b',' => flush(&mut fields, &mut cur, &mut gen_col, &mut src, &mut line, &mut col),
+            b',' => flush(
+                &mut fields,
+                &mut cur,
+                &mut gen_col,
+                &mut src,
+                &mut line,
+                &mut col,
+            ),
             b';' => {
-                flush(&mut fields, &mut cur, &mut gen_col, &mut src, &mut line, &mut col);
+                flush(
+                    &mut fields,
+                    &mut cur,
+                    &mut gen_col,
+                    &mut src,
+                    &mut line,
+                    &mut col,
+                );
                 cur.sort_by_key(|s| s.gen_col);
                 lines.push(std::mem::take(&mut cur));
                 gen_col = 0;
@@ -120,7 +139,14 @@ fn decode_mappings(m: &str) -> Option<Vec<Vec<Seg>>> {
             }
         }
     }
-    flush(&mut fields, &mut cur, &mut gen_col, &mut src, &mut line, &mut col);
+    flush(
+        &mut fields,
+        &mut cur,
+        &mut gen_col,
+        &mut src,
+        &mut line,
+        &mut col,
+    );
     cur.sort_by_key(|s| s.gen_col);
     lines.push(cur);
     Some(lines)
@@ -130,14 +156,23 @@ impl SourceMap {
     /// Loads the source map referenced by the executed file `js`, if any.
     pub(crate) fn for_file(js: &Path, js_text: &str) -> Option<SourceMap> {
         let at = js_text.rfind("# sourceMappingURL=")?;
-        let url = js_text[at + "# sourceMappingURL=".len()..].lines().next()?.trim();
+        let url = js_text[at + "# sourceMappingURL=".len()..]
+            .lines()
+            .next()?
+            .trim();
         let dir = js.parent().unwrap_or(Path::new("."));
         let (json, map_dir) = if let Some(rest) = url.strip_prefix("data:") {
             let (_, data) = rest.split_once("base64,")?;
-            (String::from_utf8(base64_decode(data)?).ok()?, dir.to_path_buf())
+            (
+                String::from_utf8(base64_decode(data)?).ok()?,
+                dir.to_path_buf(),
+            )
         } else {
             let p = dir.join(url.strip_prefix("file://").unwrap_or(url));
-            (std::fs::read_to_string(&p).ok()?, p.parent().unwrap_or(dir).to_path_buf())
+            (
+                std::fs::read_to_string(&p).ok()?,
+                p.parent().unwrap_or(dir).to_path_buf(),
+            )
         };
         Self::parse(&json, &map_dir)
     }
@@ -168,7 +203,11 @@ impl SourceMap {
         let c = col.saturating_sub(1);
         let i = segs.partition_point(|s| s.gen_col <= c);
         let s = if i > 0 { segs[i - 1] } else { *segs.first()? };
-        Some((self.sources.get(s.src as usize)?.clone(), s.line + 1, s.col + 1))
+        Some((
+            self.sources.get(s.src as usize)?.clone(),
+            s.line + 1,
+            s.col + 1,
+        ))
     }
 }
 
