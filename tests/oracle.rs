@@ -8,9 +8,14 @@ use std::path::Path;
 use leaklint::diagnostic::Confidence;
 use leaklint::{lint_source, LintOptions};
 
-/// (file, rule, confidence) at default settings. Families not implemented yet (F4 closures, F5
-/// labels) are absent, so their files must not trip the other rules.
+/// (file, rule, confidence) at default settings. The family not implemented yet (F4 closures)
+/// is absent, so their files must not trip the other rules.
 const EXPECTED: &[(&str, &str, Confidence)] = &[
+    (
+        "seeds/B10-metric-labels.leaky.js",
+        "no-unbounded-metric-labels",
+        Confidence::High,
+    ),
     (
         "seeds/A2-listener-in-handler.leaky.js",
         "no-leaked-listener",
@@ -91,6 +96,17 @@ const EXPECTED: &[(&str, &str, Confidence)] = &[
         "own/F3a-recursive-poll.bad.ts",
         "no-leaked-timer",
         Confidence::Medium,
+    ),
+    // Reported at the declaration (label names) and at the call (values).
+    (
+        "own/F5a-prom-labels.bad.js",
+        "no-unbounded-metric-labels",
+        Confidence::Medium,
+    ),
+    (
+        "own/F5a-prom-labels.bad.js",
+        "no-unbounded-metric-labels",
+        Confidence::High,
     ),
     // The retry queue only grows (F1) besides capturing the request (F4).
     (

@@ -7,6 +7,7 @@ mod no_leaked_listener;
 mod no_leaked_timer;
 mod no_max_listeners_override;
 mod no_unbounded_collection;
+mod no_unbounded_metric_labels;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::semantic::SemanticModel;
@@ -47,6 +48,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &no_leaked_timer::NoLeakedTimer,
     &no_ignored_backpressure::NoIgnoredBackpressure,
     &no_max_listeners_override::NoMaxListenersOverride,
+    &no_unbounded_metric_labels::NoUnboundedMetricLabels,
 ];
 
 /// The rule named `name`, if there is one.

@@ -315,11 +315,18 @@ impl Builder {
                 self.collect_paths(&b.right, out, depth + 1);
             }
             Expr::Cond(c) => {
-                self.collect_paths(&c.cons, out, depth + 1);
+                // `ALLOWED.has(x) ? x : 'other'` lets only allow-listed values through.
+                if !is_membership_test(&c.test) {
+                    self.collect_paths(&c.cons, out, depth + 1);
+                }
                 self.collect_paths(&c.alt, out, depth + 1);
             }
             Expr::Call(c) => {
                 if let Callee::Expr(callee) = &c.callee {
+                    // A normalising function maps any input onto a bounded set.
+                    if callee_name_of(callee).is_some_and(|n| is_normaliser(&n)) {
+                        return;
+                    }
                     if let Expr::Member(m) = unwrap(callee) {
                         self.collect_paths(&m.obj, out, depth + 1);
                     }
@@ -1256,6 +1263,55 @@ impl Visit for Builder {
             self.expect_func(&e.expr, None, None, Some(FuncUse::Escapes));
         }
         n.visit_children_with(self);
+    }
+}
+
+/// The called name of a callee expression: `f` for `f(…)`, `g` for `a.b.g(…)`.
+fn callee_name_of(e: &Expr) -> Option<String> {
+    match unwrap(e) {
+        Expr::Ident(i) => Some(i.sym.to_string()),
+        Expr::Member(m) => match &m.prop {
+            MemberProp::Ident(p) => Some(p.sym.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Functions whose names say they map values onto a bounded set (RULES.md §3.5).
+pub(crate) fn is_normaliser(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "normali",
+        "sanitize",
+        "sanitise",
+        "route",
+        "bucket",
+        "classify",
+        "template",
+        "statusclass",
+        "category",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+}
+
+/// `set.has(x)`, `list.includes(x)`, `x in allowed`: a test that a value is in an allow-list.
+fn is_membership_test(e: &Expr) -> bool {
+    match unwrap(e) {
+        Expr::Call(c) => match &c.callee {
+            Callee::Expr(callee) => matches!(
+                callee_name_of(callee).as_deref(),
+                Some("has" | "includes" | "hasOwnProperty" | "hasOwn")
+            ),
+            _ => false,
+        },
+        Expr::Bin(b) => {
+            b.op == BinaryOp::In
+                || b.op == BinaryOp::LogicalAnd
+                    && (is_membership_test(&b.left) || is_membership_test(&b.right))
+        }
+        _ => false,
     }
 }
 

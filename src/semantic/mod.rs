@@ -17,6 +17,7 @@ pub mod lifetime;
 mod path;
 
 pub use build::build;
+pub(crate) use build::is_normaliser;
 pub use frequency::{CallbackKind, Frequency, Repeat};
 pub use lifetime::Owner;
 pub use path::{Path, Root};
