@@ -1,7 +1,5 @@
 //! `leaklint confirm` end to end on snapshots Node really writes: each leaky fixture program
-//! confirms exactly its rule at its file and line, the bounded control confirms nothing, and growth
-//! no rule predicts (the shared-context chain, whose rule is not written yet) is `unexplained` at
-//! its source line.
+//! confirms exactly its rule at its file and line, and the bounded control confirms nothing.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -111,14 +109,12 @@ fn interval_never_cleared_is_confirmed() {
 }
 
 #[test]
-fn shared_context_chain_is_unexplained_growth_at_its_line() {
-    let r = confirm("shared-context");
-    assert!(confirmed(&r).is_empty(), "{r:#}");
-    let u = &r["unexplained"][0];
-    assert_eq!(
-        (u["path"].as_str(), u["line"].as_u64()),
-        (Some("src/generations.js"), Some(7)),
-        "{r:#}"
+fn shared_context_chain_is_confirmed() {
+    assert_confirms(
+        "shared-context",
+        "no-large-closure-capture",
+        "src/generations.js",
+        7,
     );
 }
 

@@ -4,6 +4,7 @@
 mod cleanup;
 mod describe;
 mod no_ignored_backpressure;
+mod no_large_closure_capture;
 mod no_leaked_listener;
 mod no_leaked_timer;
 mod no_max_listeners_override;
@@ -50,6 +51,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &no_ignored_backpressure::NoIgnoredBackpressure,
     &no_max_listeners_override::NoMaxListenersOverride,
     &no_unbounded_metric_labels::NoUnboundedMetricLabels,
+    &no_large_closure_capture::NoLargeClosureCapture,
 ];
 
 /// The rule named `name`, if there is one.
