@@ -12,8 +12,11 @@ use super::cleanup::{has_cleanup, is_removed, lost_handle, self_removing_options
 use super::describe::how_often;
 use super::{Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{ByteSpan, Confidence, Diagnostic, Severity};
+use rustc_hash::FxHashMap;
+
 use crate::semantic::{
-    BindingId, BindingKind, FuncId, Owner, Path, Root, SemanticModel, Target, Value, MODULE,
+    BindingId, BindingKind, Frequency, FuncId, Owner, Path, Root, SemanticModel, Target, Value,
+    MODULE,
 };
 
 /// The rule.
@@ -43,16 +46,6 @@ const LARGE_CALLS: &[&str] = &[
     "fetchAll",
     "findAll",
 ];
-
-/// Whether `v` contains the function `f` (directly, or in an object or array literal).
-fn contains_func(v: &Value, f: FuncId) -> bool {
-    match v {
-        Value::Func(g) => *g == f,
-        Value::Object(props) => props.iter().any(|(_, v)| contains_func(v, f)),
-        Value::Array(items) => items.iter().any(|v| contains_func(v, f)),
-        _ => false,
-    }
-}
 
 /// Functions created directly in `s` that `v` carries.
 fn funcs_created_in(model: &SemanticModel, v: &Value, s: FuncId, out: &mut Vec<FuncId>) {
@@ -98,56 +91,86 @@ struct Sink {
     span: ByteSpan,
 }
 
-fn sinks_of(model: &SemanticModel, g: FuncId) -> Vec<Sink> {
-    let mut out = Vec::new();
+/// Every function value found in `v` (directly or in object and array literals).
+fn funcs_in(v: &Value, out: &mut Vec<FuncId>) {
+    match v {
+        Value::Func(g) => out.push(*g),
+        Value::Object(props) => props.iter().for_each(|(_, v)| funcs_in(v, out)),
+        Value::Array(items) => items.iter().for_each(|v| funcs_in(v, out)),
+        _ => {}
+    }
+}
+
+/// The long-lived holders of every closure, found in one pass over calls and assignments.
+fn all_sinks(model: &SemanticModel) -> FxHashMap<FuncId, Vec<Sink>> {
+    let mut out: FxHashMap<FuncId, Vec<Sink>> = FxHashMap::default();
+    let mut funcs = Vec::new();
     for call in &model.calls {
-        let holds = |i: usize| call.arg(i).is_some_and(|v| contains_func(v, g));
-        if model.is_global_function(
-            call.callee.as_ref().unwrap_or(&Path {
-                root: Root::Unknown,
-                props: vec![],
-            }),
-            &["setInterval"],
-        ) && holds(0)
-        {
-            out.push(Sink {
-                what: "an interval".into(),
-                released: lost_handle(model, call).is_none(),
-                repeated_in: call.func,
-                span: call.callee_span,
-            });
+        let Some(callee) = &call.callee else { continue };
+        let held = |i: usize, funcs: &mut Vec<FuncId>| {
+            funcs.clear();
+            if let Some(v) = call.arg(i) {
+                funcs_in(v, funcs);
+            }
+        };
+        if model.is_global_function(callee, &["setInterval"]) {
+            held(0, &mut funcs);
+            for g in &funcs {
+                out.entry(*g).or_default().push(Sink {
+                    what: "an interval".into(),
+                    released: lost_handle(model, call).is_none(),
+                    repeated_in: call.func,
+                    span: call.callee_span,
+                });
+            }
             continue;
         }
-        let Some(method) = call.method().map(|m| m.to_string()) else {
+        let Some(method) = call.method().map(|m| m.as_str()) else {
             continue;
         };
+        let listener = matches!(
+            method,
+            "on" | "addListener" | "prependListener" | "addEventListener"
+        );
+        let collection = matches!(method, "push" | "unshift" | "add" | "set");
+        if !listener && !collection {
+            continue;
+        }
         let Some(receiver) = call.receiver() else {
             continue;
         };
-        if matches!(
-            method.as_str(),
-            "on" | "addListener" | "prependListener" | "addEventListener"
-        ) && holds(1)
-            && model.owner_of(&receiver) == Owner::Process
-        {
+        if listener {
+            held(1, &mut funcs);
+            if funcs.is_empty() || model.owner_of(&receiver) != Owner::Process {
+                continue;
+            }
             let released = self_removing_options(call) || is_removed(model, &receiver, call);
-            out.push(Sink {
-                what: format!("a listener on long-lived `{}`", receiver.display(model)),
-                released,
-                repeated_in: call.func,
-                span: call.callee_span,
-            });
-        } else if matches!(method.as_str(), "push" | "unshift" | "add" | "set")
-            && (0..call.args.len()).any(holds)
-        {
+            for g in &funcs {
+                out.entry(*g).or_default().push(Sink {
+                    what: format!("a listener on long-lived `{}`", receiver.display(model)),
+                    released,
+                    repeated_in: call.func,
+                    span: call.callee_span,
+                });
+            }
+        } else {
             let module_collection = receiver.props.is_empty()
                 && receiver
                     .root_binding()
                     .is_some_and(|b| model.binding(b).module_level);
-            if module_collection {
-                out.push(Sink {
+            if !module_collection {
+                continue;
+            }
+            funcs.clear();
+            call.args.iter().for_each(|v| funcs_in(v, &mut funcs));
+            if funcs.is_empty() {
+                continue;
+            }
+            let released = has_cleanup(model, &receiver);
+            for g in &funcs {
+                out.entry(*g).or_default().push(Sink {
                     what: format!("module-level `{}`", receiver.display(model)),
-                    released: has_cleanup(model, &receiver),
+                    released,
                     repeated_in: call.func,
                     span: call.callee_span,
                 });
@@ -155,19 +178,23 @@ fn sinks_of(model: &SemanticModel, g: FuncId) -> Vec<Sink> {
         }
     }
     for a in &model.assigns {
-        if let Target::Path(p) = &a.target {
-            if contains_func(&a.value, g)
-                && model.owner_of(p) == Owner::Process
-                && p.props.first().is_none_or(|x| x != "exports")
-                && !(p.root == Root::Global("module".into()))
-            {
-                out.push(Sink {
-                    what: format!("`{}`", p.display(model)),
-                    released: false,
-                    repeated_in: a.func,
-                    span: a.span,
-                });
-            }
+        let Target::Path(p) = &a.target else { continue };
+        funcs.clear();
+        funcs_in(&a.value, &mut funcs);
+        if funcs.is_empty()
+            || p.props.first().is_some_and(|x| x == "exports")
+            || p.root == Root::Global("module".into())
+            || model.owner_of(p) != Owner::Process
+        {
+            continue;
+        }
+        for g in &funcs {
+            out.entry(*g).or_default().push(Sink {
+                what: format!("`{}`", p.display(model)),
+                released: false,
+                repeated_in: a.func,
+                span: a.span,
+            });
         }
     }
     out
@@ -251,76 +278,83 @@ impl NoLargeClosureCapture {
     }
 
     fn captures(&self, model: &SemanticModel, out: &mut Vec<Diagnostic>) {
-        for (gi, g) in model.functions.iter().enumerate().skip(1) {
-            let gi = gi as FuncId;
-            if g.is_method {
+        let sinks = all_sinks(model);
+        if sinks.is_empty() {
+            return;
+        }
+        // Free variables of the held closures: walk each reference up from where it is made to
+        // the scope that declares its binding; every held closure on the way captures it.
+        let mut captured: Vec<(FuncId, BindingId, ByteSpan)> = Vec::new();
+        for r in &model.references {
+            let b = model.binding(r.binding);
+            if b.func == MODULE || b.func_value.is_some() {
                 continue;
             }
-            let sinks = sinks_of(model, gi);
-            let Some(sink) = sinks.iter().max_by_key(|s| !s.released) else {
+            let mut f = r.func;
+            while f != b.func {
+                if sinks.contains_key(&f)
+                    && !captured.iter().any(|(g, x, _)| *g == f && *x == r.binding)
+                {
+                    captured.push((f, r.binding, r.span));
+                }
+                match model.function(f).parent {
+                    Some(p) => f = p,
+                    None => break,
+                }
+            }
+        }
+        for (g, x, span) in captured {
+            if model.function(g).is_method {
+                continue;
+            }
+            let Some(sink) = sinks[&g].iter().max_by_key(|s| !s.released) else {
                 continue;
             };
-            // Free variables resolving to bindings of enclosing *function* scopes.
-            let mut reported = Vec::new();
-            for r in model
-                .references
-                .iter()
-                .filter(|r| model.is_within(r.func, gi))
-            {
-                let b = model.binding(r.binding);
-                if b.func == MODULE
-                    || model.is_within(b.func, gi)
-                    || reported.contains(&r.binding)
-                    || b.func_value.is_some()
-                {
-                    continue;
-                }
-                let request =
-                    b.kind == BindingKind::Param && REQUEST_NAMES.contains(&b.name.as_str());
-                let large = large_value(model, r.binding);
-                let why = match (request, large) {
-                    (true, _) => format!("the request-scoped `{}`", b.name),
-                    (false, Some(l)) => format!("`{}`, {l}", b.name),
-                    _ => continue,
-                };
-                reported.push(r.binding);
-                let freq = model.frequency_of(sink.repeated_in);
-                let confidence = if sink.released {
-                    Confidence::Low
-                } else if freq.is_strongly_repeated() {
-                    Confidence::High
-                } else if freq == &crate::semantic::Frequency::Once {
-                    Confidence::Low
-                } else {
-                    Confidence::Medium
-                };
-                let (often, _) = how_often(model, freq);
-                let copy = if request {
-                    format!("copy out the fields you need (`const id = {}.…`) before creating the closure", b.name)
-                } else {
-                    format!("extract the few fields the closure needs from `{}` into their own variables and capture only those", b.name)
-                };
-                out.push(
-                    Diagnostic::new(
-                        META.name,
-                        r.span,
-                        format!(
-                            "this closure captures {why}, and {} keeps the closure alive{}",
-                            sink.what,
-                            if sink.released {
-                                String::new()
-                            } else {
-                                format!(" (created {often})")
-                            }
-                        ),
-                    )
-                    .with_confidence(confidence)
-                    .with_severity(META.default_severity)
-                    .with_label(b.span, "declared here")
-                    .with_label(sink.span, "the closure is kept alive here")
-                    .with_help(copy),
-                );
-            }
+            let b = model.binding(x);
+            let request = b.kind == BindingKind::Param && REQUEST_NAMES.contains(&b.name.as_str());
+            let large = large_value(model, x);
+            let why = match (request, large) {
+                (true, _) => format!("the request-scoped `{}`", b.name),
+                (false, Some(l)) => format!("`{}`, {l}", b.name),
+                _ => continue,
+            };
+            let freq = model.frequency_of(sink.repeated_in);
+            let confidence = if sink.released || freq == &Frequency::Once {
+                Confidence::Low
+            } else if freq.is_strongly_repeated() {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            };
+            let (often, _) = how_often(model, freq);
+            let copy = if request {
+                format!(
+                    "copy out the fields you need (`const id = {}.…`) before creating the closure",
+                    b.name
+                )
+            } else {
+                format!("extract the few fields the closure needs from `{}` into their own variables and capture only those", b.name)
+            };
+            let created = if sink.released {
+                String::new()
+            } else {
+                format!(" (created {often})")
+            };
+            out.push(
+                Diagnostic::new(
+                    META.name,
+                    span,
+                    format!(
+                        "this closure captures {why}, and {} keeps the closure alive{created}",
+                        sink.what
+                    ),
+                )
+                .with_confidence(confidence)
+                .with_severity(META.default_severity)
+                .with_label(b.span, "declared here")
+                .with_label(sink.span, "the closure is kept alive here")
+                .with_help(copy),
+            );
         }
     }
 }
