@@ -101,6 +101,16 @@ fn funcs_in(v: &Value, out: &mut Vec<FuncId>) {
     }
 }
 
+/// Whether writing to `p` stores into something that lives for the process: a module-level
+/// binding itself (even one re-assigned per call, which holds the latest closure) or a property of
+/// a process-lifetime object.
+fn long_lived_target(model: &SemanticModel, p: &Path) -> bool {
+    let module_binding = p.props.is_empty()
+        && p.root_binding()
+            .is_some_and(|b| model.binding(b).module_level);
+    module_binding || model.owner_of(p) == Owner::Process
+}
+
 /// The long-lived holders of every closure, found in one pass over calls and assignments.
 fn all_sinks(model: &SemanticModel) -> FxHashMap<FuncId, Vec<Sink>> {
     let mut out: FxHashMap<FuncId, Vec<Sink>> = FxHashMap::default();
@@ -184,7 +194,7 @@ fn all_sinks(model: &SemanticModel) -> FxHashMap<FuncId, Vec<Sink>> {
         if funcs.is_empty()
             || p.props.first().is_some_and(|x| x == "exports")
             || p.root == Root::Global("module".into())
-            || model.owner_of(p) != Owner::Process
+            || !long_lived_target(model, p)
         {
             continue;
         }
