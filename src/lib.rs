@@ -79,11 +79,16 @@ pub fn lint_source(path: &Path, text: &str, options: &LintOptions) -> Vec<Diagno
 }
 
 /// Lints raw file bytes: text that is not UTF-8 gives one `parse-error` naming the first bad byte.
-pub fn lint_bytes(path: &Path, bytes: &[u8], options: &LintOptions) -> (String, Vec<Diagnostic>) {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => (text.to_string(), lint_source(path, text, options)),
+/// Returns the text (lossily decoded when it is not UTF-8) with the diagnostics.
+pub fn lint_bytes(path: &Path, bytes: Vec<u8>, options: &LintOptions) -> (String, Vec<Diagnostic>) {
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let d = lint_source(path, &text, options);
+            (text, d)
+        }
         Err(e) => {
-            let text = String::from_utf8_lossy(bytes).into_owned();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let e = e.utf8_error();
             let at = e.valid_up_to() as u32;
             let d = Diagnostic::new(
                 "parse-error",
@@ -161,8 +166,7 @@ fn lint_in_globals(
             .iter_mut()
             .for_each(|d| d.confidence = Confidence::Low);
     }
-    let index = source::LineIndex::new(text);
-    let kept = directives.apply(found, &index, options, &mut out);
+    let kept = directives.apply(found, options, &mut out);
     out.extend(
         kept.into_iter()
             .filter(|d| d.confidence >= options.min_confidence),

@@ -39,6 +39,8 @@ struct Directive {
 pub struct Directives {
     list: Vec<Directive>,
     invalid: Vec<Diagnostic>,
+    /// Built only when the file has a directive: most files have none.
+    index: Option<LineIndex>,
 }
 
 const KEYWORDS: &[&str] = &[
@@ -52,14 +54,18 @@ const KEYWORDS: &[&str] = &[
 impl Directives {
     /// Finds every directive among a file's `comments`; `text` is the file's text.
     pub fn parse(comments: &SingleThreadedComments, text: &str) -> Directives {
-        let index = LineIndex::new(text);
         let (leading, trailing) = comments.borrow_all();
         let mut all: Vec<_> = leading
             .values()
             .chain(trailing.values())
             .flatten()
+            .filter(|c| c.text.contains("leaklint-"))
             .cloned()
             .collect();
+        if all.is_empty() {
+            return Directives::default();
+        }
+        let index = LineIndex::new(text);
         all.sort_by_key(|c| c.span.lo);
         all.dedup_by_key(|c| c.span.lo);
         let mut out = Directives::default();
@@ -132,6 +138,7 @@ impl Directives {
                 used,
             });
         }
+        out.index = Some(index);
         out
     }
 
@@ -148,10 +155,13 @@ impl Directives {
     pub fn apply(
         mut self,
         found: Vec<Diagnostic>,
-        index: &LineIndex,
         options: &LintOptions,
         report: &mut Vec<Diagnostic>,
     ) -> Vec<Diagnostic> {
+        report.append(&mut self.invalid);
+        let Some(index) = self.index.take() else {
+            return found;
+        };
         let mut kept = Vec::new();
         for d in found {
             let line = index.line_of(d.span.start);
@@ -176,7 +186,6 @@ impl Directives {
                 kept.push(d);
             }
         }
-        report.append(&mut self.invalid);
         for dir in &self.list {
             if dir.scope == Scope::File {
                 // A whole-file directive skips its rules, so it cannot be seen to be used.

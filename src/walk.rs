@@ -90,6 +90,23 @@ fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
+/// Files above this size hold their AST and model (about 20 times the text) for a while: lint at
+/// most one of them at a time, so that peak memory follows the largest file, not the corpus.
+const BIG_FILE: usize = 2 << 20;
+static BIG_FILE_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn lint_bounded(
+    path: &Path,
+    bytes: Vec<u8>,
+    options: &crate::LintOptions,
+) -> (String, Vec<Diagnostic>) {
+    if bytes.len() < BIG_FILE {
+        return crate::lint_bytes(path, bytes, options);
+    }
+    let _one_at_a_time = BIG_FILE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    crate::lint_bytes(path, bytes, options)
+}
+
 /// The result of linting one file.
 #[derive(Debug, Clone)]
 pub struct FileResult {
@@ -121,9 +138,9 @@ pub fn lint_files(
                 Some(c) => {
                     let mut options = config.options.clone();
                     options.min_confidence = c;
-                    crate::lint_bytes(path, &bytes, &options)
+                    lint_bounded(path, bytes, &options)
                 }
-                None => crate::lint_bytes(path, &bytes, &config.options),
+                None => lint_bounded(path, bytes, &config.options),
             };
             // Text is only needed to place findings: dropping it for clean files keeps peak memory
             // independent of the size of the tree.

@@ -52,14 +52,14 @@ fn empty_and_comment_only_files_are_clean() {
 fn non_utf8_and_binary_bytes_give_a_parse_error_not_a_panic() {
     let (_, d) = lint_bytes(
         Path::new("latin1.js"),
-        b"const s = '\xe9t\xe9';\n",
+        b"const s = '\xe9t\xe9';\n".to_vec(),
         &LintOptions::default(),
     );
     assert_eq!(d.len(), 1);
     assert_eq!(d[0].rule, "parse-error");
     assert!(d[0].message.contains("offset 11"), "{}", d[0].message);
     let bin: Vec<u8> = (0..4096u32).map(|i| (i * 37 % 256) as u8).collect();
-    let (_, d) = lint_bytes(Path::new("blob.js"), &bin, &LintOptions::default());
+    let (_, d) = lint_bytes(Path::new("blob.js"), bin, &LintOptions::default());
     assert!(d.iter().all(|d| d.rule == "parse-error"));
 }
 
