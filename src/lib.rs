@@ -48,6 +48,9 @@ impl LintOptions {
     }
 }
 
+const STACK_RED_ZONE: usize = 64 << 20;
+const STACK_SIZE: usize = 256 << 20;
+
 /// Lints one file's text.
 ///
 /// `path` decides the dialect (TypeScript for `.ts .tsx .mts .cts`, JavaScript with JSX otherwise)
@@ -56,7 +59,11 @@ impl LintOptions {
 /// suppression comments. Never panics on any input text.
 pub fn lint_source(path: &Path, text: &str, options: &LintOptions) -> Vec<Diagnostic> {
     let dialect = Dialect::from_path(path).unwrap_or(Dialect::JavaScript);
-    swc_common::GLOBALS.set(&swc_common::Globals::new(), || lint_in_globals(text, dialect, options))
+    // The resolver, our visitors and the AST's drop recurse once per nesting level; on a thread
+    // with little stack left, continue on a fresh 256 MiB segment (only touched pages are used).
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SIZE, || {
+        swc_common::GLOBALS.set(&swc_common::Globals::new(), || lint_in_globals(text, dialect, options))
+    })
 }
 
 /// Lints raw file bytes: text that is not UTF-8 gives one `parse-error` naming the first bad byte.

@@ -61,8 +61,11 @@ pub fn parse(text: &str, dialect: Dialect) -> Result<ParsedFile, SyntaxFailure> 
         }),
     };
     let comments = SingleThreadedComments::default();
+    // A byte-order mark is not part of the program (swc would reject a shebang after it); skip it
+    // but keep positions relative to the whole text.
+    let skip = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let end = BytePos(BASE + text.len() as u32);
-    let input = StringInput::new(text, BytePos(BASE), end);
+    let input = StringInput::new(&text[skip..], BytePos(BASE + skip as u32), end);
     let mut parser = Parser::new(syntax, input, Some(&comments));
     let mut program = parser.parse_program().map_err(|e| failure(&e))?;
     let _ = EsVersion::latest();

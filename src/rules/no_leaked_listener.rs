@@ -20,8 +20,10 @@ static META: RuleMeta = RuleMeta {
 const ADD: &[&str] = &["on", "addListener", "prependListener", "addEventListener", "once", "prependOnceListener"];
 const REMOVE: &[&str] = &["off", "removeListener", "removeEventListener"];
 const SHARED_PARAM_NAMES: &[&str] = &[
-    "sock", "socket", "emitter", "bus", "client", "signal", "events", "ee", "target", "channel", "conn", "connection", "server",
+    "sock", "socket", "emitter", "bus", "client", "signal", "events", "ee", "target", "channel", "conn", "connection",
 ];
+/// Events whose handlers set a server up: registering them is start-up work, not per-call work.
+const SETUP_EVENTS: &[&str] = &["connection", "request", "upgrade", "listening", "secureConnection", "stream"];
 const SHARED_TYPES: &[&str] = &["EventEmitter", "Socket", "AbortSignal", "EventTarget", "Server", "Duplex", "Readable", "Writable", "Stream"];
 
 fn same_event(a: Option<&Value>, b: Option<&Value>) -> bool {
@@ -95,7 +97,8 @@ impl Rule for NoLeakedListener {
                 },
                 Owner::Param(d, b) => {
                     let outer = model.frequency_of(d);
-                    if !outer.is_repeated() || !shared_looking_param(model, b) {
+                    let setup = call.arg(0).and_then(|v| v.as_str()).is_some_and(|e| SETUP_EVENTS.contains(&e));
+                    if !outer.is_repeated() || !shared_looking_param(model, b) || setup {
                         continue;
                     }
                     (Confidence::Medium, d)
