@@ -77,7 +77,9 @@ fn process(text: &str, dialect: Dialect, with_resolver: bool, phases: &Phases) -
     }
     let comments = SingleThreadedComments::default();
     let base = leaklint::parse::BASE;
-    let input = StringInput::new(text, BytePos(base), BytePos(base + text.len() as u32));
+    // As `leaklint::parse::parse`: a byte-order mark is skipped, positions stay whole-text ones.
+    let skip = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let input = StringInput::new(&text[skip..], BytePos(base + skip as u32), BytePos(base + text.len() as u32));
     let mut parser = Parser::new(syntax(dialect), input, Some(&comments));
     let parsed = parser.parse_program();
     let _ = parser.take_errors();
