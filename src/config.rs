@@ -42,7 +42,14 @@ pub struct ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line > 0 {
-            write!(f, "{}:{}:{}: {}", self.path.display(), self.line, self.column, self.message)
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.path.display(),
+                self.line,
+                self.column,
+                self.message
+            )
         } else {
             write!(f, "{}: {}", self.path.display(), self.message)
         }
@@ -67,7 +74,13 @@ pub struct Config {
 impl Config {
     /// The built-in defaults, rooted at `root`.
     pub fn default_at(root: &Path) -> Config {
-        Config { path: None, root: root.to_path_buf(), options: LintOptions::default(), include: None, exclude: GlobSet::empty() }
+        Config {
+            path: None,
+            root: root.to_path_buf(),
+            options: LintOptions::default(),
+            include: None,
+            exclude: GlobSet::empty(),
+        }
     }
 
     /// Reads and validates the configuration file at `path`.
@@ -76,7 +89,12 @@ impl Config {
     /// Unreadable files, TOML syntax errors, unknown keys, unknown rule names and bad values, each
     /// with the line and column.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError { path: path.into(), line: 0, column: 0, message: format!("cannot read: {e}") })?;
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            path: path.into(),
+            line: 0,
+            column: 0,
+            message: format!("cannot read: {e}"),
+        })?;
         Config::parse(path, &text)
     }
 
@@ -87,40 +105,72 @@ impl Config {
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let index = LineIndex::new(text);
         let err = |span: Option<std::ops::Range<usize>>, message: String| {
-            let (line, column) = span.map(|s| {
-                let p = index.position(text, s.start as u32);
-                (p.line, p.column)
-            }).unwrap_or((0, 0));
-            ConfigError { path: path.into(), line, column, message }
+            let (line, column) = span
+                .map(|s| {
+                    let p = index.position(text, s.start as u32);
+                    (p.line, p.column)
+                })
+                .unwrap_or((0, 0));
+            ConfigError {
+                path: path.into(),
+                line,
+                column,
+                message,
+            }
         };
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut config = Config::default_at(&root);
         config.path = Some(path.to_path_buf());
         // Parse with spans on every key and value so that each complaint can name its line.
-        let doc: toml::de::DeTable = toml::de::DeTable::parse(text).map_err(|e| err(e.span(), e.message().to_string()))?.into_inner();
+        let doc: toml::de::DeTable = toml::de::DeTable::parse(text)
+            .map_err(|e| err(e.span(), e.message().to_string()))?
+            .into_inner();
         for (key, value) in doc.iter() {
             let kspan = Some(key.span());
             let vspan = Some(value.span());
             match key.get_ref().as_ref() {
                 "min-confidence" => {
-                    let s = value.get_ref().as_str().ok_or_else(|| err(vspan.clone(), "`min-confidence` must be \"low\", \"medium\" or \"high\"".into()))?;
+                    let s = value.get_ref().as_str().ok_or_else(|| {
+                        err(
+                            vspan.clone(),
+                            "`min-confidence` must be \"low\", \"medium\" or \"high\"".into(),
+                        )
+                    })?;
                     config.options.min_confidence = match s {
                         "low" => Confidence::Low,
                         "medium" => Confidence::Medium,
                         "high" => Confidence::High,
-                        other => return Err(err(vspan, format!("unknown confidence `{other}`: use \"low\", \"medium\" or \"high\""))),
+                        other => {
+                            return Err(err(
+                                vspan,
+                                format!(
+                                "unknown confidence `{other}`: use \"low\", \"medium\" or \"high\""
+                            ),
+                            ))
+                        }
                     };
                 }
                 k @ ("include" | "exclude") => {
-                    let arr = value.get_ref().as_array().ok_or_else(|| err(vspan.clone(), format!("`{k}` must be an array of glob strings")))?;
+                    let arr = value.get_ref().as_array().ok_or_else(|| {
+                        err(
+                            vspan.clone(),
+                            format!("`{k}` must be an array of glob strings"),
+                        )
+                    })?;
                     let mut b = GlobSetBuilder::new();
                     for item in arr.iter() {
                         let ispan = Some(item.span());
-                        let g = item.get_ref().as_str().ok_or_else(|| err(ispan.clone(), format!("`{k}` entries must be strings")))?;
-                        b.add(Glob::new(g).map_err(|e| err(ispan.clone(), format!("bad glob `{g}`: {e}")))?);
+                        let g = item.get_ref().as_str().ok_or_else(|| {
+                            err(ispan.clone(), format!("`{k}` entries must be strings"))
+                        })?;
+                        b.add(
+                            Glob::new(g)
+                                .map_err(|e| err(ispan.clone(), format!("bad glob `{g}`: {e}")))?,
+                        );
                         if !g.starts_with("**/") && !g.starts_with('/') {
                             // `dist/**` should also match `dist` itself and anything below.
-                            if let Ok(g2) = Glob::new(&format!("{}/**", g.trim_end_matches("/**"))) {
+                            if let Ok(g2) = Glob::new(&format!("{}/**", g.trim_end_matches("/**")))
+                            {
                                 b.add(g2);
                             }
                         }
@@ -133,12 +183,18 @@ impl Config {
                     }
                 }
                 "rules" => {
-                    let rules_table = value.get_ref().as_table().ok_or_else(|| err(vspan.clone(), "`rules` must be a table".into()))?;
+                    let rules_table = value
+                        .get_ref()
+                        .as_table()
+                        .ok_or_else(|| err(vspan.clone(), "`rules` must be a table".into()))?;
                     for (rname, rvalue) in rules_table.iter() {
                         let name = rname.get_ref().as_ref();
                         let rspan = Some(rname.span());
                         let Some(rule) = rules::find(name) else {
-                            return Err(err(rspan, format!("unknown rule `{name}` (`leaklint rules` lists them)")));
+                            return Err(err(
+                                rspan,
+                                format!("unknown rule `{name}` (`leaklint rules` lists them)"),
+                            ));
                         };
                         let sev_value = if let Some(t) = rvalue.get_ref().as_table() {
                             let mut sev = None;
@@ -148,24 +204,45 @@ impl Config {
                                     other => return Err(err(Some(ok.span()), format!("unknown option `{other}` for rule `{name}` (allowed: severity)"))),
                                 }
                             }
-                            sev.ok_or_else(|| err(Some(rvalue.span()), format!("rule `{name}` needs a `severity`")))?
+                            sev.ok_or_else(|| {
+                                err(
+                                    Some(rvalue.span()),
+                                    format!("rule `{name}` needs a `severity`"),
+                                )
+                            })?
                         } else {
                             rvalue
                         };
-                        let level = sev_value.get_ref().as_str().ok_or_else(|| err(Some(sev_value.span()), "a severity is \"off\", \"warn\" or \"error\"".into()))?;
+                        let level = sev_value.get_ref().as_str().ok_or_else(|| {
+                            err(
+                                Some(sev_value.span()),
+                                "a severity is \"off\", \"warn\" or \"error\"".into(),
+                            )
+                        })?;
                         let severity = match level {
                             "off" => None,
                             "warn" | "warning" => Some(Severity::Warn),
                             "error" => Some(Severity::Error),
                             other => return Err(err(Some(sev_value.span()), format!("unknown severity `{other}`: use \"off\", \"warn\" or \"error\""))),
                         };
-                        config.options.rules.retain(|(r, _)| r.meta().name != rule.meta().name);
+                        config
+                            .options
+                            .rules
+                            .retain(|(r, _)| r.meta().name != rule.meta().name);
                         if let Some(s) = severity {
                             config.options.rules.push((rule, s));
                         }
                     }
-                    let order = |n: &str| rules::REGISTRY.iter().position(|r| r.meta().name == n).unwrap_or(usize::MAX);
-                    config.options.rules.sort_by_key(|(r, _)| order(r.meta().name));
+                    let order = |n: &str| {
+                        rules::REGISTRY
+                            .iter()
+                            .position(|r| r.meta().name == n)
+                            .unwrap_or(usize::MAX)
+                    };
+                    config
+                        .options
+                        .rules
+                        .sort_by_key(|(r, _)| order(r.meta().name));
                 }
                 other => {
                     return Err(err(kspan, format!("unknown key `{other}` (allowed: min-confidence, include, exclude, rules)")));
@@ -242,7 +319,10 @@ impl ConfigResolver {
             Some(c) => Some(c),
             None => dir.parent().and_then(|p| self.for_dir(p)),
         };
-        self.cache.lock().unwrap().insert(dir.to_path_buf(), result.clone());
+        self.cache
+            .lock()
+            .unwrap()
+            .insert(dir.to_path_buf(), result.clone());
         result
     }
 

@@ -15,7 +15,10 @@ pub struct ByteSpan {
 impl ByteSpan {
     /// A span from `start` to `end` (swapped when given in the wrong order).
     pub fn new(start: u32, end: u32) -> ByteSpan {
-        ByteSpan { start: start.min(end), end: end.max(start) }
+        ByteSpan {
+            start: start.min(end),
+            end: end.max(start),
+        }
     }
 }
 
@@ -126,7 +129,10 @@ impl Diagnostic {
 
     /// Adds a secondary label.
     pub fn with_label(mut self, span: ByteSpan, message: impl Into<String>) -> Diagnostic {
-        self.labels.push(Label { span, message: message.into() });
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
         self
     }
 

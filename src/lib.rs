@@ -35,7 +35,10 @@ impl Default for LintOptions {
     /// Every rule at its default severity, `medium` confidence and up (RULES.md §3.7's CI gate).
     fn default() -> LintOptions {
         LintOptions {
-            rules: rules::REGISTRY.iter().map(|r| (*r, r.meta().default_severity)).collect(),
+            rules: rules::REGISTRY
+                .iter()
+                .map(|r| (*r, r.meta().default_severity))
+                .collect(),
             min_confidence: Confidence::Medium,
         }
     }
@@ -44,7 +47,10 @@ impl Default for LintOptions {
 impl LintOptions {
     /// The configured severity of rule `name`, or `None` when it is off.
     pub fn severity_of(&self, name: &str) -> Option<Severity> {
-        self.rules.iter().find(|(r, _)| r.meta().name == name).map(|(_, s)| *s)
+        self.rules
+            .iter()
+            .find(|(r, _)| r.meta().name == name)
+            .map(|(_, s)| *s)
     }
 }
 
@@ -62,7 +68,9 @@ pub fn lint_source(path: &Path, text: &str, options: &LintOptions) -> Vec<Diagno
     // The resolver, our visitors and the AST's drop recurse once per nesting level; on a thread
     // with little stack left, continue on a fresh 256 MiB segment (only touched pages are used).
     stacker::maybe_grow(STACK_RED_ZONE, STACK_SIZE, || {
-        swc_common::GLOBALS.set(&swc_common::Globals::new(), || lint_in_globals(text, dialect, options))
+        swc_common::GLOBALS.set(&swc_common::Globals::new(), || {
+            lint_in_globals(text, dialect, options)
+        })
     })
 }
 
@@ -73,7 +81,13 @@ pub fn lint_bytes(path: &Path, bytes: &[u8], options: &LintOptions) -> (String, 
         Err(e) => {
             let text = String::from_utf8_lossy(bytes).into_owned();
             let at = e.valid_up_to() as u32;
-            let d = Diagnostic::new("parse-error", ByteSpan::new(at, at), format!("Parsing error: the file is not valid UTF-8 text (invalid byte at offset {at})"));
+            let d = Diagnostic::new(
+                "parse-error",
+                ByteSpan::new(at, at),
+                format!(
+                    "Parsing error: the file is not valid UTF-8 text (invalid byte at offset {at})"
+                ),
+            );
             (text, vec![d])
         }
     }
@@ -83,16 +97,27 @@ fn lint_in_globals(text: &str, dialect: Dialect, options: &LintOptions) -> Vec<D
     let parsed = match parse::parse(text, dialect) {
         Ok(p) => p,
         Err(e) => {
-            return vec![Diagnostic::new("parse-error", ByteSpan::new(e.offset, e.end), format!("Parsing error: {}", e.message))];
+            return vec![Diagnostic::new(
+                "parse-error",
+                ByteSpan::new(e.offset, e.end),
+                format!("Parsing error: {}", e.message),
+            )];
         }
     };
     let directives = suppress::Directives::parse(&parsed.comments, text);
     let mut out = Vec::new();
     if let Some(e) = parsed.recovered_errors.first() {
-        out.push(Diagnostic::new("parse-error", ByteSpan::new(e.offset, e.end), format!("Parsing error: {}", e.message)));
+        out.push(Diagnostic::new(
+            "parse-error",
+            ByteSpan::new(e.offset, e.end),
+            format!("Parsing error: {}", e.message),
+        ));
     }
     let model = semantic::build(&parsed.program, parsed.unresolved);
-    let ctx = RuleContext { model: &model, text };
+    let ctx = RuleContext {
+        model: &model,
+        text,
+    };
     let mut found = Vec::new();
     for (rule, severity) in &options.rules {
         if directives.disables_whole_file(rule.meta().name) {
@@ -108,7 +133,10 @@ fn lint_in_globals(text: &str, dialect: Dialect, options: &LintOptions) -> Vec<D
     drop(parsed);
     let index = source::LineIndex::new(text);
     let kept = directives.apply(found, &index, options, &mut out);
-    out.extend(kept.into_iter().filter(|d| d.confidence >= options.min_confidence));
+    out.extend(
+        kept.into_iter()
+            .filter(|d| d.confidence >= options.min_confidence),
+    );
     out.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
     out
 }

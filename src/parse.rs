@@ -73,7 +73,11 @@ pub fn parse(text: &str, dialect: Dialect) -> Result<ParsedFile, SyntaxFailure> 
 
     let unresolved_mark = Mark::new();
     let top_level_mark = Mark::new();
-    program.visit_mut_with(&mut resolver(unresolved_mark, top_level_mark, dialect.is_typescript()));
+    program.visit_mut_with(&mut resolver(
+        unresolved_mark,
+        top_level_mark,
+        dialect.is_typescript(),
+    ));
     Ok(ParsedFile {
         program,
         comments,

@@ -105,14 +105,20 @@ impl LineIndex {
             end -= 1;
         }
         let column = text[start..end].encode_utf16().count() as u32 + 1;
-        Position { line: line as u32 + 1, column }
+        Position {
+            line: line as u32 + 1,
+            column,
+        }
     }
 
     /// The same as [`LineIndex::position`] but with the column in bytes (UTF-8 code units), for LSP
     /// clients that negotiate UTF-8 positions.
     pub fn position_utf8(&self, offset: u32) -> Position {
         let line = self.line_of(offset);
-        Position { line: line as u32 + 1, column: offset - self.starts[line] + 1 }
+        Position {
+            line: line as u32 + 1,
+            column: offset - self.starts[line] + 1,
+        }
     }
 
     /// Byte offset of a 1-based `line` and UTF-16 `column` in `text`, the inverse of
@@ -123,7 +129,11 @@ impl LineIndex {
             return text.len() as u32;
         }
         let start = self.starts[l] as usize;
-        let end = self.starts.get(l + 1).map(|&e| e as usize).unwrap_or(text.len());
+        let end = self
+            .starts
+            .get(l + 1)
+            .map(|&e| e as usize)
+            .unwrap_or(text.len());
         let mut units = 0u32;
         let want = column.max(1) - 1;
         for (i, ch) in text[start..end].char_indices() {
@@ -158,7 +168,13 @@ mod tests {
     fn declaration_files_and_other_extensions_are_not_linted() {
         assert_eq!(Dialect::from_path(Path::new("a/b.d.ts")), None);
         assert_eq!(Dialect::from_path(Path::new("a/b.json")), None);
-        assert_eq!(Dialect::from_path(Path::new("a/b.mts")), Some(Dialect::TypeScript));
-        assert_eq!(Dialect::from_path(Path::new("a/b.jsx")), Some(Dialect::JavaScript));
+        assert_eq!(
+            Dialect::from_path(Path::new("a/b.mts")),
+            Some(Dialect::TypeScript)
+        );
+        assert_eq!(
+            Dialect::from_path(Path::new("a/b.jsx")),
+            Some(Dialect::JavaScript)
+        );
     }
 }

@@ -54,7 +54,12 @@ impl Directives {
     pub fn parse(comments: &SingleThreadedComments, text: &str) -> Directives {
         let index = LineIndex::new(text);
         let (leading, trailing) = comments.borrow_all();
-        let mut all: Vec<_> = leading.values().chain(trailing.values()).flatten().cloned().collect();
+        let mut all: Vec<_> = leading
+            .values()
+            .chain(trailing.values())
+            .flatten()
+            .cloned()
+            .collect();
         all.sort_by_key(|c| c.span.lo);
         all.dedup_by_key(|c| c.span.lo);
         let mut out = Directives::default();
@@ -62,19 +67,32 @@ impl Directives {
         for c in all {
             let body = c.text.trim().trim_start_matches('*').trim();
             let Some(keyword) = KEYWORDS.iter().copied().find(|k| {
-                body.starts_with(k) && body[k.len()..].chars().next().is_none_or(|ch| ch.is_whitespace())
+                body.starts_with(k)
+                    && body[k.len()..]
+                        .chars()
+                        .next()
+                        .is_none_or(|ch| ch.is_whitespace())
             }) else {
                 continue;
             };
             let span = ByteSpan::new(c.span.lo.0 - BASE, c.span.hi.0 - BASE);
             let rest = body[keyword.len()..].split(" --").next().unwrap_or("");
-            let names: Vec<String> = rest.split([',', ' ', '\t', '\n']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+            let names: Vec<String> = rest
+                .split([',', ' ', '\t', '\n'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect();
             for n in &names {
                 if rules::find(n).is_none() {
                     out.invalid.push(
-                        Diagnostic::new("invalid-suppression", span, format!("unknown rule `{n}` in `{keyword}`"))
-                            .with_severity(Severity::Warn)
-                            .with_help("`leaklint rules` lists the rule names"),
+                        Diagnostic::new(
+                            "invalid-suppression",
+                            span,
+                            format!("unknown rule `{n}` in `{keyword}`"),
+                        )
+                        .with_severity(Severity::Warn)
+                        .with_help("`leaklint rules` lists the rule names"),
                     );
                 }
             }
@@ -90,8 +108,11 @@ impl Directives {
                 }
                 _ => {
                     // leaklint-enable closes the matching open ranges.
-                    for (i, opened) in open.drain(..).collect::<Vec<_>>() {
-                        if names.is_empty() || opened.iter().any(|n| names.contains(n)) || opened.is_empty() {
+                    for (i, opened) in std::mem::take(&mut open) {
+                        if names.is_empty()
+                            || opened.iter().any(|n| names.contains(n))
+                            || opened.is_empty()
+                        {
                             if let Scope::Lines(s, _) = out.list[i].scope {
                                 out.list[i].scope = Scope::Lines(s, start_line);
                             }
@@ -103,20 +124,34 @@ impl Directives {
                 }
             };
             let used = vec![false; names.len().max(1)];
-            out.list.push(Directive { span, keyword, rules: names, scope, used });
+            out.list.push(Directive {
+                span,
+                keyword,
+                rules: names,
+                scope,
+                used,
+            });
         }
         out
     }
 
     /// Whether a `leaklint-disable-file` directive covers rule `name` (the rule need not run).
     pub fn disables_whole_file(&self, name: &str) -> bool {
-        self.list.iter().any(|d| d.scope == Scope::File && (d.rules.is_empty() || d.rules.iter().any(|r| r == name)))
+        self.list.iter().any(|d| {
+            d.scope == Scope::File && (d.rules.is_empty() || d.rules.iter().any(|r| r == name))
+        })
     }
 
     /// Drops the findings the directives suppress and returns the rest; pushes
     /// `invalid-suppression` and `unused-suppression` diagnostics onto `report`. Unused directives
     /// are not reported for rules that are switched off.
-    pub fn apply(mut self, found: Vec<Diagnostic>, index: &LineIndex, options: &LintOptions, report: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
+    pub fn apply(
+        mut self,
+        found: Vec<Diagnostic>,
+        index: &LineIndex,
+        options: &LintOptions,
+        report: &mut Vec<Diagnostic>,
+    ) -> Vec<Diagnostic> {
         let mut kept = Vec::new();
         for d in found {
             let line = index.line_of(d.span.start);
@@ -165,7 +200,11 @@ impl Directives {
 
 fn unused(span: ByteSpan, keyword: &str, rule: Option<&str>) -> Diagnostic {
     let what = rule.map(|r| format!(" for `{r}`")).unwrap_or_default();
-    Diagnostic::new("unused-suppression", span, format!("unused `{keyword}`{what}: there is nothing to suppress here"))
-        .with_severity(Severity::Warn)
-        .with_help("remove the comment, or move it to the line of the finding")
+    Diagnostic::new(
+        "unused-suppression",
+        span,
+        format!("unused `{keyword}`{what}: there is nothing to suppress here"),
+    )
+    .with_severity(Severity::Warn)
+    .with_help("remove the comment, or move it to the line of the finding")
 }

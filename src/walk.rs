@@ -49,7 +49,10 @@ pub fn discover(paths: &[PathBuf], force_exclude: bool, configs: &ConfigResolver
             continue;
         }
         if !root.exists() {
-            out.errors.push(WalkError { path: root.clone(), message: "no such file or directory".into() });
+            out.errors.push(WalkError {
+                path: root.clone(),
+                message: "no such file or directory".into(),
+            });
             continue;
         }
         let walker = ignore::WalkBuilder::new(root)
@@ -60,7 +63,9 @@ pub fn discover(paths: &[PathBuf], force_exclude: bool, configs: &ConfigResolver
         for entry in walker {
             match entry {
                 Ok(e) => {
-                    if !e.file_type().is_some_and(|t| t.is_file()) || Dialect::from_path(e.path()).is_none() {
+                    if !e.file_type().is_some_and(|t| t.is_file())
+                        || Dialect::from_path(e.path()).is_none()
+                    {
                         continue;
                     }
                     let p = e.into_path();
@@ -69,7 +74,10 @@ pub fn discover(paths: &[PathBuf], force_exclude: bool, configs: &ConfigResolver
                     }
                     out.files.push(p);
                 }
-                Err(err) => out.errors.push(WalkError { path: root.clone(), message: err.to_string() }),
+                Err(err) => out.errors.push(WalkError {
+                    path: root.clone(),
+                    message: err.to_string(),
+                }),
             }
         }
     }
@@ -96,11 +104,18 @@ pub struct FileResult {
 /// Lints `files` in parallel, each with its own configuration (with `min_confidence` replacing the
 /// configured minimum when given); a file that cannot be read gives an error entry instead of
 /// stopping the others. Results keep the order of `files`.
-pub fn lint_files(files: &[PathBuf], configs: &ConfigResolver, min_confidence: Option<Confidence>) -> (Vec<FileResult>, Vec<WalkError>) {
+pub fn lint_files(
+    files: &[PathBuf],
+    configs: &ConfigResolver,
+    min_confidence: Option<Confidence>,
+) -> (Vec<FileResult>, Vec<WalkError>) {
     let results: Vec<Result<FileResult, WalkError>> = files
         .par_iter()
         .map(|path| {
-            let bytes = std::fs::read(path).map_err(|e| WalkError { path: path.clone(), message: format!("cannot read: {e}") })?;
+            let bytes = std::fs::read(path).map_err(|e| WalkError {
+                path: path.clone(),
+                message: format!("cannot read: {e}"),
+            })?;
             let config = configs.for_file(path);
             let (text, diagnostics) = match min_confidence {
                 Some(c) => {
@@ -112,8 +127,16 @@ pub fn lint_files(files: &[PathBuf], configs: &ConfigResolver, min_confidence: O
             };
             // Text is only needed to place findings: dropping it for clean files keeps peak memory
             // independent of the size of the tree.
-            let text = if diagnostics.is_empty() { String::new() } else { text };
-            Ok(FileResult { path: path.clone(), text, diagnostics })
+            let text = if diagnostics.is_empty() {
+                String::new()
+            } else {
+                text
+            };
+            Ok(FileResult {
+                path: path.clone(),
+                text,
+                diagnostics,
+            })
         })
         .collect();
     let mut ok = Vec::new();

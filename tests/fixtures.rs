@@ -44,17 +44,40 @@ fn fixtures_give_exactly_the_expected_findings() {
         let text = std::fs::read_to_string(file).unwrap();
         let index = LineIndex::new(&text);
         let diags = lint_source(file, &text, &options);
-        let got: BTreeSet<(u32, String)> = diags.iter().map(|d| (index.position(&text, d.span.start).line, d.rule.to_string())).collect();
+        let got: BTreeSet<(u32, String)> = diags
+            .iter()
+            .map(|d| (index.position(&text, d.span.start).line, d.rule.to_string()))
+            .collect();
         let want = expected(&text);
         let name = file.file_name().unwrap().to_string_lossy();
         if name.contains(".good.") {
-            assert!(want.is_empty(), "{name}: a good fixture must expect nothing");
+            assert!(
+                want.is_empty(),
+                "{name}: a good fixture must expect nothing"
+            );
         } else {
-            assert!(!want.is_empty(), "{name}: a bad fixture must expect something");
+            assert!(
+                !want.is_empty(),
+                "{name}: a bad fixture must expect something"
+            );
         }
         if got != want {
-            let detail: Vec<String> = diags.iter().map(|d| format!("{}:{} {}", index.position(&text, d.span.start).line, d.rule, d.message)).collect();
-            failures.push(format!("{}: expected {want:?}, got {got:?}\n    {}", file.display(), detail.join("\n    ")));
+            let detail: Vec<String> = diags
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{}:{} {}",
+                        index.position(&text, d.span.start).line,
+                        d.rule,
+                        d.message
+                    )
+                })
+                .collect();
+            failures.push(format!(
+                "{}: expected {want:?}, got {got:?}\n    {}",
+                file.display(),
+                detail.join("\n    ")
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -32,7 +32,10 @@ fn a_syntax_error_gives_one_parse_error_with_position() {
 
 #[test]
 fn bom_shebang_and_crlf_keep_positions_right() {
-    let text = format!("\u{feff}#!/usr/bin/env node\r\n{}", LEAK.replace('\n', "\r\n"));
+    let text = format!(
+        "\u{feff}#!/usr/bin/env node\r\n{}",
+        LEAK.replace('\n', "\r\n")
+    );
     let d = lint("bin.js", &text);
     assert_eq!(d.len(), 1, "{d:?}");
     assert_eq!((d[0].0, d[0].2.as_str()), (2, "no-unbounded-collection"));
@@ -47,7 +50,11 @@ fn empty_and_comment_only_files_are_clean() {
 
 #[test]
 fn non_utf8_and_binary_bytes_give_a_parse_error_not_a_panic() {
-    let (_, d) = lint_bytes(Path::new("latin1.js"), b"const s = '\xe9t\xe9';\n", &LintOptions::default());
+    let (_, d) = lint_bytes(
+        Path::new("latin1.js"),
+        b"const s = '\xe9t\xe9';\n",
+        &LintOptions::default(),
+    );
     assert_eq!(d.len(), 1);
     assert_eq!(d[0].rule, "parse-error");
     assert!(d[0].message.contains("offset 11"), "{}", d[0].message);
@@ -59,7 +66,11 @@ fn non_utf8_and_binary_bytes_give_a_parse_error_not_a_panic() {
 #[test]
 fn ten_thousand_deep_nesting_does_not_overflow() {
     let depth = 10_000;
-    let parens = format!("const x = {}1{};\n{LEAK}", "(".repeat(depth), ")".repeat(depth));
+    let parens = format!(
+        "const x = {}1{};\n{LEAK}",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
     let d = lint("parens.js", &parens);
     assert!(d.iter().any(|d| d.2 == "no-unbounded-collection"), "{d:?}");
     let arrays = format!("const y = {}0{};\n", "[".repeat(depth), "]".repeat(depth));
@@ -81,5 +92,9 @@ fn a_five_megabyte_minified_bundle_is_linted() {
     }
     text.push_str(&LEAK.replace('\n', ""));
     let d = lint("bundle.min.js", &text);
-    assert!(d.iter().any(|d| d.2 == "no-unbounded-collection"), "{:?}", d.iter().take(3).collect::<Vec<_>>());
+    assert!(
+        d.iter().any(|d| d.2 == "no-unbounded-collection"),
+        "{:?}",
+        d.iter().take(3).collect::<Vec<_>>()
+    );
 }

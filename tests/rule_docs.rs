@@ -26,10 +26,20 @@ fn examples(doc: &str) -> Vec<Example> {
             let lang = parts.next().unwrap_or("").to_string();
             let kind = parts.next().unwrap_or("");
             if kind == "bad" || kind == "good" {
-                current = Some(Example { lang, bad: kind == "bad", code: String::new(), line: i + 1 });
+                current = Some(Example {
+                    lang,
+                    bad: kind == "bad",
+                    code: String::new(),
+                    line: i + 1,
+                });
             } else {
                 // A fence that is not an example: skip to its end.
-                current = Some(Example { lang: "skip".into(), bad: false, code: String::new(), line: i + 1 });
+                current = Some(Example {
+                    lang: "skip".into(),
+                    bad: false,
+                    code: String::new(),
+                    line: i + 1,
+                });
             }
             continue;
         }
@@ -47,8 +57,17 @@ fn every_rule_document_has_the_sections() {
     for rule in REGISTRY {
         let doc = rule.meta().doc;
         let name = rule.meta().name;
-        assert!(doc.starts_with(&format!("# {name}\n")), "{name}: document must start with its name");
-        for section in ["## What it does", "## Why is this bad?", "## Example", "## Use instead", "## How to confirm it with a heap snapshot"] {
+        assert!(
+            doc.starts_with(&format!("# {name}\n")),
+            "{name}: document must start with its name"
+        );
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## Use instead",
+            "## How to confirm it with a heap snapshot",
+        ] {
             assert!(doc.contains(section), "{name}: missing section {section}");
         }
         let ex = examples(doc);
@@ -64,12 +83,26 @@ fn bad_examples_give_exactly_their_rule_and_good_ones_nothing() {
     for rule in REGISTRY {
         let name = rule.meta().name;
         for ex in examples(rule.meta().doc) {
-            let file = format!("example.{}", if ex.lang.is_empty() { "js" } else { &ex.lang });
+            let file = format!(
+                "example.{}",
+                if ex.lang.is_empty() { "js" } else { &ex.lang }
+            );
             let diags = lint_source(Path::new(&file), &ex.code, &options);
-            let got: Vec<String> = diags.iter().map(|d| format!("{}: {}", d.rule, d.message)).collect();
-            let ok = if ex.bad { diags.len() == 1 && diags[0].rule == name } else { diags.is_empty() };
+            let got: Vec<String> = diags
+                .iter()
+                .map(|d| format!("{}: {}", d.rule, d.message))
+                .collect();
+            let ok = if ex.bad {
+                diags.len() == 1 && diags[0].rule == name
+            } else {
+                diags.is_empty()
+            };
             if !ok {
-                failures.push(format!("rules/{name}.md:{} ({} example) gave {got:?}", ex.line, if ex.bad { "bad" } else { "good" }));
+                failures.push(format!(
+                    "rules/{name}.md:{} ({} example) gave {got:?}",
+                    ex.line,
+                    if ex.bad { "bad" } else { "good" }
+                ));
             }
         }
     }

@@ -27,23 +27,35 @@ pub fn run(args: &CheckArgs) -> u8 {
         MinConfidence::High => Confidence::High,
     });
     let resolver = ConfigResolver::new(explicit, &cwd);
-    let paths = if args.paths.is_empty() { vec![".".into()] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![".".into()]
+    } else {
+        args.paths.clone()
+    };
     let found = walk::discover(&paths, args.force_exclude, &resolver);
     let (mut results, read_errors) = walk::lint_files(&found.files, &resolver, override_conf);
     let config_errors = resolver.take_errors();
     if args.quiet {
-        results.iter_mut().for_each(|r| r.diagnostics.retain(|d| d.severity == Severity::Error));
+        results
+            .iter_mut()
+            .for_each(|r| r.diagnostics.retain(|d| d.severity == Severity::Error));
     }
-    let format = args.format.unwrap_or(if std::io::stdout().is_terminal() { Format::Pretty } else { Format::Concise });
+    let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {
+        Format::Pretty
+    } else {
+        Format::Concise
+    });
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let totals = Totals::of(&results);
     let written = match format {
         Format::Json => report::json::render(&results, &mut out),
-        Format::Concise => report::concise::render(&results, &mut out).and_then(|_| writeln!(out, "{}", totals.summary())),
+        Format::Concise => report::concise::render(&results, &mut out)
+            .and_then(|_| writeln!(out, "{}", totals.summary())),
         Format::Pretty => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            report::pretty::render(&results, args.max_diagnostics, color, &mut out).and_then(|_| writeln!(out, "{}", totals.summary()))
+            report::pretty::render(&results, args.max_diagnostics, color, &mut out)
+                .and_then(|_| writeln!(out, "{}", totals.summary()))
         }
     };
     let _ = out.flush();

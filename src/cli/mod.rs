@@ -19,7 +19,12 @@ pub const EXIT_ERROR: u8 = 2;
 
 /// leaklint: find memory-leak patterns in JavaScript and TypeScript.
 #[derive(Debug, Parser)]
-#[command(name = "leaklint", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "leaklint",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

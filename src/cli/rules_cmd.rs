@@ -5,10 +5,19 @@ use crate::rules::REGISTRY;
 
 /// Prints each rule's name, default severity and summary.
 pub fn list() -> u8 {
-    let width = REGISTRY.iter().map(|r| r.meta().name.len()).max().unwrap_or(0);
+    let width = REGISTRY
+        .iter()
+        .map(|r| r.meta().name.len())
+        .max()
+        .unwrap_or(0);
     for r in REGISTRY {
         let m = r.meta();
-        println!("{:width$}  {:5}  {}", m.name, m.default_severity.as_str(), m.summary);
+        println!(
+            "{:width$}  {:5}  {}",
+            m.name,
+            m.default_severity.as_str(),
+            m.summary
+        );
     }
     EXIT_OK
 }
@@ -22,7 +31,10 @@ pub fn explain(name: &str) -> u8 {
         }
         None => {
             let known: Vec<&str> = REGISTRY.iter().map(|r| r.meta().name).collect();
-            eprintln!("leaklint: error: unknown rule `{name}`; the rules are: {}", known.join(", "));
+            eprintln!(
+                "leaklint: error: unknown rule `{name}`; the rules are: {}",
+                known.join(", ")
+            );
             EXIT_ERROR
         }
     }

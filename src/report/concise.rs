@@ -27,5 +27,12 @@ pub fn render(results: &[FileResult], w: &mut dyn Write) -> io::Result<()> {
 /// The concise line for one diagnostic.
 pub fn line(r: &FileResult, index: &LineIndex, d: &crate::diagnostic::Diagnostic) -> String {
     let (start, _) = range_of(&r.text, index, d);
-    format!("{}:{}:{}: {} {}", r.path.display(), start.line, start.column, d.rule, d.message)
+    format!(
+        "{}:{}:{}: {} {}",
+        r.path.display(),
+        start.line,
+        start.column,
+        d.rule,
+        d.message
+    )
 }

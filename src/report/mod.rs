@@ -11,7 +11,10 @@ use crate::source::{LineIndex, Position};
 
 /// A diagnostic's start and end as 1-based lines and UTF-16 columns (end exclusive).
 pub fn range_of(text: &str, index: &LineIndex, d: &Diagnostic) -> (Position, Position) {
-    (index.position(text, d.span.start), index.position(text, d.span.end))
+    (
+        index.position(text, d.span.start),
+        index.position(text, d.span.end),
+    )
 }
 
 /// Totals over a run, for summaries and the exit code.
@@ -30,7 +33,10 @@ pub struct Totals {
 impl Totals {
     /// Counts the diagnostics of `results`.
     pub fn of(results: &[crate::walk::FileResult]) -> Totals {
-        let mut t = Totals { files: results.len(), ..Totals::default() };
+        let mut t = Totals {
+            files: results.len(),
+            ..Totals::default()
+        };
         for r in results {
             if !r.diagnostics.is_empty() {
                 t.files_with_problems += 1;

@@ -4,7 +4,9 @@
 
 use std::io::{self, Write};
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
+};
 
 use crate::diagnostic::Severity;
 use crate::source::LineIndex;
@@ -15,9 +17,20 @@ use crate::walk::FileResult;
 ///
 /// # Errors
 /// I/O errors of `w`.
-pub fn render(results: &[FileResult], cap: usize, color: bool, w: &mut dyn Write) -> io::Result<()> {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_links(false).with_context_lines(1);
+pub fn render(
+    results: &[FileResult],
+    cap: usize,
+    color: bool,
+    w: &mut dyn Write,
+) -> io::Result<()> {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_context_lines(1);
     let mut drawn = 0;
     for r in results {
         let mut index = None;
@@ -28,19 +41,29 @@ pub fn render(results: &[FileResult], cap: usize, color: bool, w: &mut dyn Write
                 continue;
             }
             drawn += 1;
-            let mut labels = vec![LabeledSpan::new_primary_with_span(Some(d.rule.to_string()), span(d.span, &r.text))];
-            labels.extend(d.labels.iter().map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), span(l.span, &r.text))));
-            let mut diag = MietteDiagnostic::new(format!("{} [{} confidence]", d.message, d.confidence.as_str()))
-                .with_code(d.rule)
-                .with_severity(match d.severity {
-                    Severity::Error => miette::Severity::Error,
-                    Severity::Warn => miette::Severity::Warning,
-                })
-                .with_labels(labels);
+            let mut labels = vec![LabeledSpan::new_primary_with_span(
+                Some(d.rule.to_string()),
+                span(d.span, &r.text),
+            )];
+            labels.extend(d.labels.iter().map(|l| {
+                LabeledSpan::new_with_span(Some(l.message.clone()), span(l.span, &r.text))
+            }));
+            let mut diag = MietteDiagnostic::new(format!(
+                "{} [{} confidence]",
+                d.message,
+                d.confidence.as_str()
+            ))
+            .with_code(d.rule)
+            .with_severity(match d.severity {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warn => miette::Severity::Warning,
+            })
+            .with_labels(labels);
             if let Some(h) = &d.help {
                 diag = diag.with_help(h.clone());
             }
-            let source = NamedSource::new(r.path.display().to_string(), r.text.clone()).with_language("JavaScript");
+            let source = NamedSource::new(r.path.display().to_string(), r.text.clone())
+                .with_language("JavaScript");
             let report = Report::new(diag).with_source_code(source);
             let mut out = String::new();
             if handler.render_report(&mut out, report.as_ref()).is_err() {

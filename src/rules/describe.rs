@@ -16,18 +16,42 @@ pub fn how_often(model: &SemanticModel, freq: &Frequency) -> (String, Option<(By
 fn repeat_phrase(model: &SemanticModel, r: &Repeat) -> (String, Option<(ByteSpan, String)>) {
     let at = |c: &u32, what: &str| Some((model.calls[*c as usize].callee_span, what.to_string()));
     match r {
-        Repeat::Request(c) => ("on every request".into(), at(c, "this handler runs on every request")),
-        Repeat::Connection(c) => ("on every connection".into(), at(c, "this callback runs on every connection")),
+        Repeat::Request(c) => (
+            "on every request".into(),
+            at(c, "this handler runs on every request"),
+        ),
+        Repeat::Connection(c) => (
+            "on every connection".into(),
+            at(c, "this callback runs on every connection"),
+        ),
         Repeat::Listener(c) => {
-            let ev = model.calls[*c as usize].arg(0).and_then(|v| v.as_str()).map(|e| format!("'{e}' event")).unwrap_or_else(|| "event".into());
-            (format!("on every {ev}"), at(c, &format!("this listener runs on every {ev}")))
+            let ev = model.calls[*c as usize]
+                .arg(0)
+                .and_then(|v| v.as_str())
+                .map(|e| format!("'{e}' event"))
+                .unwrap_or_else(|| "event".into());
+            (
+                format!("on every {ev}"),
+                at(c, &format!("this listener runs on every {ev}")),
+            )
         }
-        Repeat::Interval(c) => ("on every interval tick".into(), at(c, "this callback runs on every tick")),
-        Repeat::Effect(c) => ("every time the effect runs".into(), at(c, "the effect runs on every mount and dependency change")),
+        Repeat::Interval(c) => (
+            "on every interval tick".into(),
+            at(c, "this callback runs on every tick"),
+        ),
+        Repeat::Effect(c) => (
+            "every time the effect runs".into(),
+            at(c, "the effect runs on every mount and dependency change"),
+        ),
         Repeat::Exported => ("each time the exported function is called".into(), None),
         Repeat::CalledFrom(f, inner) => {
             let (phrase, label) = repeat_phrase(model, inner);
-            let name = model.function(*f).name.as_deref().map(|n| format!("`{n}`")).unwrap_or_else(|| "its caller".into());
+            let name = model
+                .function(*f)
+                .name
+                .as_deref()
+                .map(|n| format!("`{n}`"))
+                .unwrap_or_else(|| "its caller".into());
             (format!("{phrase} (through {name})"), label)
         }
     }
@@ -46,18 +70,41 @@ pub fn confidence_for(freq: &Frequency, strong: Confidence) -> Option<Confidence
 
 const REQUEST_ROOTS: &[&str] = &["req", "request", "ctx", "context", "c", "reply", "event"];
 const REQUEST_PROPS: &[&str] = &[
-    "params", "query", "body", "headers", "header", "ip", "ips", "user", "cookies", "session", "url", "originalUrl",
-    "path", "baseUrl", "hostname", "socket", "id", "search", "href", "pathname",
+    "params",
+    "query",
+    "body",
+    "headers",
+    "header",
+    "ip",
+    "ips",
+    "user",
+    "cookies",
+    "session",
+    "url",
+    "originalUrl",
+    "path",
+    "baseUrl",
+    "hostname",
+    "socket",
+    "id",
+    "search",
+    "href",
+    "pathname",
 ];
 
 /// Whether a name suggests a per-user or per-request value (`userId`, `requestId`, `email`, `url`).
 pub fn unbounded_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower == "id"
-        || lower.ends_with("id") && name.len() > 2 && (name.ends_with("Id") || name.ends_with("_id") || name.ends_with("ID"))
-        || ["url", "uri", "path", "email", "token", "session", "ip", "query", "hash", "filename", "trace", "span"]
-            .iter()
-            .any(|w| lower.contains(w))
+        || lower.ends_with("id")
+            && name.len() > 2
+            && (name.ends_with("Id") || name.ends_with("_id") || name.ends_with("ID"))
+        || [
+            "url", "uri", "path", "email", "token", "session", "ip", "query", "hash", "filename",
+            "trace", "span",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 /// If any of `paths` is request-derived data, a short description of it (`req.params.id`,
@@ -70,11 +117,20 @@ pub fn request_source(model: &SemanticModel, paths: &[Path]) -> Option<String> {
             _ => continue,
         };
         let text = p.display(model).to_string();
-        if REQUEST_ROOTS.contains(&root_name.as_str()) && p.props.first().is_some_and(|q| REQUEST_PROPS.contains(&q.as_str())) {
+        if REQUEST_ROOTS.contains(&root_name.as_str())
+            && p.props
+                .first()
+                .is_some_and(|q| REQUEST_PROPS.contains(&q.as_str()))
+        {
             return Some(text);
         }
-        let leaf = p.props.last().map(|a| a.to_string()).unwrap_or(root_name);
-        if unbounded_name(&leaf) {
+        // A bare `id` parameter is request-shaped; a generic `.id` property (`plugin.id`) is not,
+        // but a specific one (`msg.userId`) is.
+        let (leaf, bare) = match p.props.last() {
+            Some(l) => (l.to_string(), false),
+            None => (root_name, true),
+        };
+        if unbounded_name(&leaf) && (bare || !leaf.eq_ignore_ascii_case("id")) {
             return Some(text);
         }
     }

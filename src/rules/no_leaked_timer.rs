@@ -5,7 +5,7 @@
 use super::describe::{confidence_for, how_often};
 use super::{Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
-use crate::semantic::{Call, FuncId, Path, ResultUse, Root, SemanticModel, Value};
+use crate::semantic::{Call, Frequency, FuncId, Path, ResultUse, Root, SemanticModel, Value};
 
 /// The rule.
 pub struct NoLeakedTimer;
@@ -21,8 +21,13 @@ const CLEAR: &[&str] = &["clearInterval", "clearTimeout", "clearImmediate"];
 
 /// Whether a handle stored at `handle` is cleared, closed, or handed to someone who can clear it.
 fn handle_is_managed(model: &SemanticModel, handle: &Path) -> bool {
-    let cleared = model.global_calls(CLEAR).any(|(_, c)| matches!(c.arg(0), Some(Value::Path(p)) if p == handle));
-    let closed = model.method_calls_on(handle, &["close", "dispose", "destroy"]).next().is_some();
+    let cleared = model
+        .global_calls(CLEAR)
+        .any(|(_, c)| matches!(c.arg(0), Some(Value::Path(p)) if p == handle));
+    let closed = model
+        .method_calls_on(handle, &["close", "dispose", "destroy"])
+        .next()
+        .is_some();
     let escapes = match (&handle.root, handle.props.is_empty()) {
         (Root::Binding(b), true) => model.escapes.iter().any(|e| e.binding == *b),
         _ => false,
@@ -33,13 +38,38 @@ fn handle_is_managed(model: &SemanticModel, handle: &Path) -> bool {
 /// Where the handle of the timer created by `call` goes: `None` when it is managed (returned,
 /// passed on, cleared), else a phrase for what happens to it.
 fn lost_handle(model: &SemanticModel, call: &Call) -> Option<&'static str> {
-    match &call.result {
+    match effective_result(model, call) {
         ResultUse::Discarded => Some("its handle is discarded"),
-        ResultUse::Member(m) if matches!(m.as_str(), "unref" | "ref" | "hasRef" | "refresh") => Some("its handle is discarded"),
-        ResultUse::Declared(b) => (!handle_is_managed(model, &Path::binding(*b))).then_some("its handle is never cleared"),
-        ResultUse::Assigned(p) => (!handle_is_managed(model, p)).then_some("its handle is never cleared"),
+        ResultUse::Member(m) if matches!(m.as_str(), "unref" | "ref" | "hasRef" | "refresh") => {
+            Some("its handle is discarded")
+        }
+        ResultUse::Declared(b) => {
+            (!handle_is_managed(model, &Path::binding(*b))).then_some("its handle is never cleared")
+        }
+        ResultUse::Assigned(p) => {
+            (!handle_is_managed(model, p)).then_some("its handle is never cleared")
+        }
         _ => None,
     }
+}
+
+/// What happens to the timer object: `setInterval(…).unref()` returns the same timer, so what
+/// happens to the `.unref()` call's result is what happens to the handle.
+fn effective_result<'a>(model: &'a SemanticModel, call: &'a Call) -> &'a ResultUse {
+    if let ResultUse::Member(m) = &call.result {
+        if matches!(m.as_str(), "unref" | "ref" | "refresh") {
+            let chained = model.calls.iter().find(|c| {
+                c.span.start == call.span.start
+                    && c.span.end > call.span.end
+                    && c.method() == Some(m)
+                    && c.callee.as_ref().is_none_or(|p| p.props.len() == 1)
+            });
+            if let Some(c) = chained {
+                return effective_result(model, c);
+            }
+        }
+    }
+    &call.result
 }
 
 /// For `setTimeout(cb)`: the enclosing function that `cb` re-arms (calls or is), if any.
@@ -92,8 +122,24 @@ impl Rule for NoLeakedTimer {
             let freq = model.frequency_of(call.func);
             // Unknown call frequency still gets medium: an interval whose handle is lost inside
             // a function can never be stopped, and a second call doubles it.
-            let Some(confidence) = confidence_for(freq, Confidence::High).map(|c| c.max(Confidence::Medium)) else { continue };
-            let Some(fate) = lost_handle(model, call) else { continue };
+            let Some(confidence) =
+                confidence_for(freq, Confidence::High).map(|c| c.max(Confidence::Medium))
+            else {
+                continue;
+            };
+            let Some(fate) = lost_handle(model, call) else {
+                continue;
+            };
+            // A discarded handle inside a method whose callers we cannot see is usually a CLI or
+            // start-up path; a handle stored on the instance and never cleared pins every instance.
+            let confidence = if freq == &Frequency::Unknown
+                && model.in_method_context(call.func)
+                && fate.contains("discarded")
+            {
+                Confidence::Low
+            } else {
+                confidence
+            };
             let (often, registration) = how_often(model, freq);
             let mut d = Diagnostic::new(
                 META.name,
@@ -103,7 +149,10 @@ impl Rule for NoLeakedTimer {
             .with_confidence(confidence)
             .with_severity(META.default_severity);
             if let Some(cb) = call.arg_spans.first() {
-                d = d.with_label(*cb, "this callback runs on every tick and keeps everything it captures alive");
+                d = d.with_label(
+                    *cb,
+                    "this callback runs on every tick and keeps everything it captures alive",
+                );
             }
             if let Some((span, text)) = registration {
                 d = d.with_label(span, text);
@@ -111,13 +160,29 @@ impl Rule for NoLeakedTimer {
             out.push(d.with_help("keep the handle and call `clearInterval(handle)` when the work ends: return a stop function, clear it in a `close`/`stop` method, or clear it when the request or connection closes"));
         }
         for (_, call) in model.global_calls(&["setTimeout", "setImmediate"]) {
-            let Some(loop_fn) = rearmed_function(model, call) else { continue };
-            if stop_condition(model, call, loop_fn) || lost_handle(model, call).is_none() && !matches!(call.result, ResultUse::Discarded) {
+            let Some(loop_fn) = rearmed_function(model, call) else {
+                continue;
+            };
+            if stop_condition(model, call, loop_fn) || lost_handle(model, call).is_none() {
                 continue;
             }
             let freq = model.frequency_of(loop_fn);
-            let Some(confidence) = confidence_for(freq, Confidence::High).map(|c| c.max(Confidence::Medium)) else { continue };
-            let name = model.function(loop_fn).name.as_deref().unwrap_or("this function").to_string();
+            let Some(confidence) =
+                confidence_for(freq, Confidence::High).map(|c| c.max(Confidence::Medium))
+            else {
+                continue;
+            };
+            let confidence = if freq == &Frequency::Unknown && model.in_method_context(loop_fn) {
+                Confidence::Low
+            } else {
+                confidence
+            };
+            let name = model
+                .function(loop_fn)
+                .name
+                .as_deref()
+                .unwrap_or("this function")
+                .to_string();
             let (often, registration) = how_often(model, freq);
             let mut d = Diagnostic::new(
                 META.name,

@@ -58,7 +58,13 @@ fn collection_kind(model: &SemanticModel, init: &Value) -> Option<Kind> {
                 ([], true) if global("Map") => Some(Kind::Map),
                 ([], true) if global("Set") => Some(Kind::Set),
                 ([], _) if global("Array") && call.args.is_empty() => Some(Kind::Array),
-                ([m], false) if global("Object") && m == "create" && matches!(call.arg(0), Some(Value::OtherLiteral)) => Some(Kind::Object),
+                ([m], false)
+                    if global("Object")
+                        && m == "create"
+                        && matches!(call.arg(0), Some(Value::OtherLiteral)) =>
+                {
+                    Some(Kind::Object)
+                }
                 _ => None,
             }
         }
@@ -82,21 +88,35 @@ fn growth_sites(model: &SemanticModel, kind: Kind, alias: &Path, out: &mut Vec<G
         let mut paths = Vec::new();
         call.args.iter().for_each(|a| a.mentioned_paths(&mut paths));
         let method = call.method().map(|m| m.to_string()).unwrap_or_default();
-        out.push(Growth { span: call.callee_span, func: call.func, what: format!("`.{method}()`"), request: request_source(model, &paths) });
+        out.push(Growth {
+            span: call.callee_span,
+            func: call.func,
+            what: format!("`.{method}()`"),
+            request: request_source(model, &paths),
+        });
     }
     for a in &model.assigns {
         if let Target::Computed { object, key } = &a.target {
             if object == alias && !key.is_literal() && kind != Kind::Array {
                 let mut paths = Vec::new();
                 key.mentioned_paths(&mut paths);
-                out.push(Growth { span: a.span, func: a.func, what: "a computed-key write".into(), request: request_source(model, &paths) });
+                out.push(Growth {
+                    span: a.span,
+                    func: a.func,
+                    what: "a computed-key write".into(),
+                    request: request_source(model, &paths),
+                });
             }
         }
     }
 }
 
 fn has_cleanup(model: &SemanticModel, alias: &Path) -> bool {
-    if model.method_calls_on(alias, REMOVAL_METHODS).next().is_some() {
+    if model
+        .method_calls_on(alias, REMOVAL_METHODS)
+        .next()
+        .is_some()
+    {
         return true;
     }
     if model.bounds.iter().any(|b| &b.object == alias) {
@@ -104,7 +124,9 @@ fn has_cleanup(model: &SemanticModel, alias: &Path) -> bool {
     }
     model.assigns.iter().any(|a| match &a.target {
         // Rebinding (`cache = new Map()`) or truncation (`list.length = 0`).
-        Target::Path(p) => p == alias || (p.parent() == *alias && p.props.last().is_some_and(|l| l == "length")),
+        Target::Path(p) => {
+            p == alias || (p.parent() == *alias && p.props.last().is_some_and(|l| l == "length"))
+        }
         _ => false,
     })
 }
@@ -117,23 +139,42 @@ impl Rule for NoUnboundedCollection {
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = ctx.model;
         for (i, b) in model.bindings.iter().enumerate() {
-            if !b.module_level || !matches!(b.kind, BindingKind::Var | BindingKind::Let | BindingKind::Const) {
+            if !b.module_level
+                || !matches!(
+                    b.kind,
+                    BindingKind::Var | BindingKind::Let | BindingKind::Const
+                )
+            {
                 continue;
             }
-            let Some(kind) = b.init.as_ref().and_then(|v| collection_kind(model, v)) else { continue };
-            let aliases: Vec<Path> = model.aliases_of(i as BindingId).into_iter().map(Path::binding).collect();
+            let Some(kind) = b.init.as_ref().and_then(|v| collection_kind(model, v)) else {
+                continue;
+            };
+            let aliases: Vec<Path> = model
+                .aliases_of(i as BindingId)
+                .into_iter()
+                .map(Path::binding)
+                .collect();
             if aliases.iter().any(|a| has_cleanup(model, a)) {
                 continue;
             }
             let mut sites = Vec::new();
-            aliases.iter().for_each(|a| growth_sites(model, kind, a, &mut sites));
+            aliases
+                .iter()
+                .for_each(|a| growth_sites(model, kind, a, &mut sites));
             let mut best: Option<(Confidence, &Growth)> = None;
             for site in &sites {
-                let strong = if site.request.is_some() { Confidence::High } else { Confidence::Medium };
+                let strong = if site.request.is_some() {
+                    Confidence::High
+                } else {
+                    Confidence::Medium
+                };
                 let freq = model.frequency_of(site.func);
                 let conf = match confidence_for(freq, strong) {
                     // Exported callers with request-shaped keys are as certain as handlers.
-                    Some(Confidence::Medium) if site.request.is_some() && freq.is_repeated() => Confidence::High,
+                    Some(Confidence::Medium) if site.request.is_some() && freq.is_repeated() => {
+                        Confidence::High
+                    }
                     Some(c) => c,
                     None => continue,
                 };
@@ -141,13 +182,33 @@ impl Rule for NoUnboundedCollection {
                     best = Some((conf, site));
                 }
             }
-            let Some((mut confidence, site)) = best else { continue };
-            let escapes = b.exported || model.escapes.iter().any(|e| aliases.iter().any(|a| a.root_binding() == Some(e.binding)));
+            let Some((mut confidence, site)) = best else {
+                continue;
+            };
+            // A memo table keyed by something that is not request data is usually bounded by its
+            // key domain (format strings, script names, event names, plugin ids): keep it at `low`
+            // for objects used as maps, and for Maps/Sets that are looked up in merely exported code.
+            let looked_up = aliases
+                .iter()
+                .any(|a| model.method_calls_on(a, &["get", "has"]).next().is_some());
+            let weak = !model.frequency_of(site.func).is_strongly_repeated();
+            if site.request.is_none() && (kind == Kind::Object || weak && looked_up) {
+                confidence = Confidence::Low;
+            }
+            let escapes = b.exported
+                || model
+                    .escapes
+                    .iter()
+                    .any(|e| aliases.iter().any(|a| a.root_binding() == Some(e.binding)));
             if escapes {
                 confidence = confidence.lower();
             }
             let (often, _) = how_often(model, model.frequency_of(site.func));
-            let keyed = site.request.as_deref().map(|r| format!(" (keyed by `{r}`)")).unwrap_or_default();
+            let keyed = site
+                .request
+                .as_deref()
+                .map(|r| format!(" (keyed by `{r}`)"))
+                .unwrap_or_default();
             let mut d = Diagnostic::new(
                 META.name,
                 b.span,
@@ -155,7 +216,11 @@ impl Rule for NoUnboundedCollection {
             )
             .with_confidence(confidence)
             .with_severity(META.default_severity);
-            for s in sites.iter().filter(|s| model.frequency_of(s.func) != &crate::semantic::Frequency::Once).take(4) {
+            for s in sites
+                .iter()
+                .filter(|s| model.frequency_of(s.func) != &crate::semantic::Frequency::Once)
+                .take(4)
+            {
                 let (often, _) = how_often(model, model.frequency_of(s.func));
                 d = d.with_label(s.span, format!("grows here through {}, {often}", s.what));
             }

@@ -8,8 +8,8 @@ use swc_ecma_visit::{Visit, VisitWith};
 
 use super::frequency;
 use super::{
-    Assign, Binding, BindingId, BindingKind, Bound, Call, CallId, Escape, FuncId, FuncUse, Function,
-    Path, Reference, ResultUse, Root, SemanticModel, Target, Value, MODULE,
+    Assign, Binding, BindingId, BindingKind, Bound, Call, CallId, Escape, FuncId, FuncUse,
+    Function, Path, Reference, ResultUse, Root, SemanticModel, Target, Value, MODULE,
 };
 use crate::diagnostic::ByteSpan;
 use crate::parse::BASE;
@@ -49,7 +49,10 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
 
 /// A byte span from an swc span.
 pub(crate) fn bs(span: Span) -> ByteSpan {
-    ByteSpan::new(span.lo.0.saturating_sub(BASE), span.hi.0.saturating_sub(BASE))
+    ByteSpan::new(
+        span.lo.0.saturating_sub(BASE),
+        span.hi.0.saturating_sub(BASE),
+    )
 }
 
 fn key(span: Span) -> (u32, u32) {
@@ -80,6 +83,10 @@ fn prop_name(p: &PropName) -> Option<Atom> {
     }
 }
 
+/// What a parent decided for a direct child function expression: its name, the binding naming
+/// it, and how its value is used.
+type PendingFunc = (Option<Atom>, Option<BindingId>, Option<FuncUse>);
+
 struct Builder {
     model: SemanticModel,
     unresolved: SyntaxContext,
@@ -91,7 +98,7 @@ struct Builder {
     /// Result uses decided by a parent for its direct child call, keyed by the call's span.
     pending_use: FxHashMap<(u32, u32), ResultUse>,
     /// Names and uses decided by a parent for its direct child function expression.
-    pending_func: FxHashMap<(u32, u32), (Option<Atom>, Option<BindingId>, Option<FuncUse>)>,
+    pending_func: FxHashMap<(u32, u32), PendingFunc>,
     call_by_span: FxHashMap<(u32, u32), CallId>,
     func_by_span: FxHashMap<(u32, u32), FuncId>,
     /// The kind of the declaration whose patterns are being visited.
@@ -157,8 +164,14 @@ impl Builder {
     /// The member path of `e`, if it is an identifier, `this` or a member chain.
     fn path_of(&mut self, e: &Expr) -> Option<Path> {
         match unwrap(e) {
-            Expr::Ident(id) => Some(Path { root: self.root_of_ident(id), props: Vec::new() }),
-            Expr::This(_) => Some(Path { root: Root::This, props: Vec::new() }),
+            Expr::Ident(id) => Some(Path {
+                root: self.root_of_ident(id),
+                props: Vec::new(),
+            }),
+            Expr::This(_) => Some(Path {
+                root: Root::This,
+                props: Vec::new(),
+            }),
             Expr::Member(m) => self.member_path(m),
             Expr::OptChain(o) => match &*o.base {
                 OptChainBase::Member(m) => self.member_path(m),
@@ -169,7 +182,10 @@ impl Builder {
     }
 
     fn member_path(&mut self, m: &MemberExpr) -> Option<Path> {
-        let mut base = self.path_of(&m.obj).unwrap_or(Path { root: Root::Unknown, props: Vec::new() });
+        let mut base = self.path_of(&m.obj).unwrap_or(Path {
+            root: Root::Unknown,
+            props: Vec::new(),
+        });
         let name = match &m.prop {
             MemberProp::Ident(i) => i.sym.clone(),
             MemberProp::Computed(c) => match unwrap(&c.expr) {
@@ -194,21 +210,30 @@ impl Builder {
             return Value::Path(p);
         }
         match e {
-            Expr::Fn(_) | Expr::Arrow(_) => {
-                self.func_by_span.get(&key(e.span())).map(|&f| Value::Func(f)).unwrap_or(Value::Expr(vec![]))
-            }
-            Expr::Call(_) | Expr::New(_) => {
-                self.call_by_span.get(&key(e.span())).map(|&c| Value::Call(c)).unwrap_or(Value::Expr(vec![]))
-            }
-            Expr::OptChain(o) if matches!(&*o.base, OptChainBase::Call(_)) => {
-                self.call_by_span.get(&key(o.base.span())).map(|&c| Value::Call(c)).unwrap_or(Value::Expr(vec![]))
-            }
+            Expr::Fn(_) | Expr::Arrow(_) => self
+                .func_by_span
+                .get(&key(e.span()))
+                .map(|&f| Value::Func(f))
+                .unwrap_or(Value::Expr(vec![])),
+            Expr::Call(_) | Expr::New(_) => self
+                .call_by_span
+                .get(&key(e.span()))
+                .map(|&c| Value::Call(c))
+                .unwrap_or(Value::Expr(vec![])),
+            Expr::OptChain(o) if matches!(&*o.base, OptChainBase::Call(_)) => self
+                .call_by_span
+                .get(&key(o.base.span()))
+                .map(|&c| Value::Call(c))
+                .unwrap_or(Value::Expr(vec![])),
             Expr::Lit(Lit::Str(s)) => Value::Str(s.value.to_string_lossy().into_owned()),
             Expr::Lit(Lit::Num(n)) => Value::Num(n.value),
             Expr::Lit(_) => Value::OtherLiteral,
-            Expr::Tpl(t) if t.exprs.is_empty() => {
-                Value::Str(t.quasis.iter().map(|q| q.raw.to_string()).collect::<String>())
-            }
+            Expr::Tpl(t) if t.exprs.is_empty() => Value::Str(
+                t.quasis
+                    .iter()
+                    .map(|q| q.raw.to_string())
+                    .collect::<String>(),
+            ),
             Expr::Object(o) if depth < 4 => {
                 let mut props = Vec::new();
                 for p in &o.props {
@@ -216,7 +241,13 @@ impl Builder {
                         PropOrSpread::Prop(p) => match &**p {
                             Prop::Shorthand(id) => {
                                 let root = self.root_of_ident(id);
-                                props.push((Some(id.sym.clone()), Value::Path(Path { root, props: vec![] })))
+                                props.push((
+                                    Some(id.sym.clone()),
+                                    Value::Path(Path {
+                                        root,
+                                        props: vec![],
+                                    }),
+                                ))
                             }
                             Prop::KeyValue(kv) => {
                                 let v = self.value_of_depth(&kv.value, depth + 1);
@@ -269,7 +300,10 @@ impl Builder {
             return;
         }
         match e {
-            Expr::Tpl(t) => t.exprs.iter().for_each(|x| self.collect_paths(x, out, depth + 1)),
+            Expr::Tpl(t) => t
+                .exprs
+                .iter()
+                .for_each(|x| self.collect_paths(x, out, depth + 1)),
             Expr::Bin(b) => {
                 self.collect_paths(&b.left, out, depth + 1);
                 self.collect_paths(&b.right, out, depth + 1);
@@ -284,7 +318,9 @@ impl Builder {
                         self.collect_paths(&m.obj, out, depth + 1);
                     }
                 }
-                c.args.iter().for_each(|a| self.collect_paths(&a.expr, out, depth + 1));
+                c.args
+                    .iter()
+                    .for_each(|a| self.collect_paths(&a.expr, out, depth + 1));
             }
             Expr::Member(m) => self.collect_paths(&m.obj, out, depth + 1),
             Expr::Unary(u) => self.collect_paths(&u.arg, out, depth + 1),
@@ -307,11 +343,20 @@ impl Builder {
         match v {
             Value::Path(p) => {
                 if let (Root::Binding(b), true) = (&p.root, p.props.is_empty()) {
-                    self.model.escapes.push(Escape { binding: *b, span, func, returned });
+                    self.model.escapes.push(Escape {
+                        binding: *b,
+                        span,
+                        func,
+                        returned,
+                    });
                 }
             }
-            Value::Object(props) => props.iter().for_each(|(_, v)| self.note_escapes(v, span, returned)),
-            Value::Array(items) => items.iter().for_each(|v| self.note_escapes(v, span, returned)),
+            Value::Object(props) => props
+                .iter()
+                .for_each(|(_, v)| self.note_escapes(v, span, returned)),
+            Value::Array(items) => items
+                .iter()
+                .for_each(|v| self.note_escapes(v, span, returned)),
             _ => {}
         }
     }
@@ -329,15 +374,31 @@ impl Builder {
         }
     }
 
-    fn expect_func(&mut self, child: &Expr, name: Option<Atom>, binding: Option<BindingId>, use_: Option<FuncUse>) {
+    fn expect_func(
+        &mut self,
+        child: &Expr,
+        name: Option<Atom>,
+        binding: Option<BindingId>,
+        use_: Option<FuncUse>,
+    ) {
         if let e @ (Expr::Fn(_) | Expr::Arrow(_)) = unwrap(child) {
-            self.pending_func.insert(key(e.span()), (name, binding, use_));
+            self.pending_func
+                .insert(key(e.span()), (name, binding, use_));
         }
     }
 
     /// Opens a function scope: registers it and returns its id.
-    fn enter_function(&mut self, span: Span, name: Option<Atom>, binding: Option<BindingId>, is_method: bool) -> FuncId {
-        let (pname, pbinding, puse) = self.pending_func.remove(&key(span)).unwrap_or((None, None, None));
+    fn enter_function(
+        &mut self,
+        span: Span,
+        name: Option<Atom>,
+        binding: Option<BindingId>,
+        is_method: bool,
+    ) -> FuncId {
+        let (pname, pbinding, puse) = self
+            .pending_func
+            .remove(&key(span))
+            .unwrap_or((None, None, None));
         let id = self.model.functions.len() as FuncId;
         let binding = binding.or(pbinding);
         let mut uses = Vec::new();
@@ -377,7 +438,13 @@ impl Builder {
         out
     }
 
-    fn declare_pat_into(&mut self, pat: &Pat, kind: BindingKind, top: bool, out: &mut Vec<BindingId>) {
+    fn declare_pat_into(
+        &mut self,
+        pat: &Pat,
+        kind: BindingKind,
+        top: bool,
+        out: &mut Vec<BindingId>,
+    ) {
         match pat {
             Pat::Ident(bi) => {
                 let b = self.declare(&bi.id, kind, top);
@@ -392,11 +459,17 @@ impl Builder {
                 }
                 out.push(b);
             }
-            Pat::Array(a) => a.elems.iter().flatten().for_each(|p| self.declare_pat_into(p, kind, top, out)),
+            Pat::Array(a) => a
+                .elems
+                .iter()
+                .flatten()
+                .for_each(|p| self.declare_pat_into(p, kind, top, out)),
             Pat::Object(o) => {
                 for p in &o.props {
                     match p {
-                        ObjectPatProp::KeyValue(kv) => self.declare_pat_into(&kv.value, kind, top, out),
+                        ObjectPatProp::KeyValue(kv) => {
+                            self.declare_pat_into(&kv.value, kind, top, out)
+                        }
                         ObjectPatProp::Assign(a) => out.push(self.declare(&a.key.id, kind, top)),
                         ObjectPatProp::Rest(r) => self.declare_pat_into(&r.arg, kind, top, out),
                     }
@@ -423,24 +496,39 @@ impl Builder {
                     self.model.bindings[b as usize].exported = true;
                 }
             }
-            Value::Func(f) => self.model.functions[*f as usize].uses.push(FuncUse::Exported),
+            Value::Func(f) => self.model.functions[*f as usize]
+                .uses
+                .push(FuncUse::Exported),
             Value::Object(props) => props.iter().for_each(|(_, v)| self.export_value(v)),
             _ => {}
         }
     }
 
-    fn push_call(&mut self, span: Span, callee_span: Span, callee: Option<Path>, callee_func: Option<FuncId>, args: &[ExprOrSpread], is_new: bool) {
+    fn push_call(
+        &mut self,
+        span: Span,
+        callee_span: Span,
+        callee: Option<Path>,
+        callee_func: Option<FuncId>,
+        args: &[ExprOrSpread],
+        is_new: bool,
+    ) {
         let values: Vec<Value> = args.iter().map(|a| self.value_of(&a.expr)).collect();
         let arg_spans = args.iter().map(|a| bs(a.expr.span())).collect();
         let id = self.model.calls.len() as CallId;
-        let result = self.pending_use.remove(&key(span)).unwrap_or(ResultUse::Other);
+        let result = self
+            .pending_use
+            .remove(&key(span))
+            .unwrap_or(ResultUse::Other);
         let func = self.cur();
         let guarded = self.guarded();
         // Function values passed as arguments learn who calls them; bindings passed or called
         // are edges of the call graph.
         for (i, v) in values.iter().enumerate() {
             match v {
-                Value::Func(f) => self.model.functions[*f as usize].uses.push(FuncUse::Argument { call: id, index: i }),
+                Value::Func(f) => self.model.functions[*f as usize]
+                    .uses
+                    .push(FuncUse::Argument { call: id, index: i }),
                 Value::Path(p) if p.props.is_empty() => {
                     if let Root::Binding(b) = p.root {
                         self.model.calls_of.entry(b).or_default().push(id);
@@ -449,7 +537,9 @@ impl Builder {
                 Value::Object(props) => {
                     for (_, pv) in props {
                         if let Value::Func(f) = pv {
-                            self.model.functions[*f as usize].uses.push(FuncUse::OptionOf { call: id });
+                            self.model.functions[*f as usize]
+                                .uses
+                                .push(FuncUse::OptionOf { call: id });
                         }
                     }
                 }
@@ -463,7 +553,9 @@ impl Builder {
             }
         }
         if let Some(f) = callee_func {
-            self.model.functions[f as usize].uses.push(FuncUse::Called { call: id });
+            self.model.functions[f as usize]
+                .uses
+                .push(FuncUse::Called { call: id });
         }
         self.model.calls.push(Call {
             span: bs(span),
@@ -480,7 +572,15 @@ impl Builder {
         self.call_by_span.insert(key(span), id);
     }
 
-    fn visit_function_like(&mut self, span: Span, name: Option<Atom>, binding: Option<BindingId>, is_method: bool, params: &[&Pat], body: &dyn Fn(&mut Self)) {
+    fn visit_function_like(
+        &mut self,
+        span: Span,
+        name: Option<Atom>,
+        binding: Option<BindingId>,
+        is_method: bool,
+        params: &[&Pat],
+        body: &dyn Fn(&mut Self),
+    ) {
         let f = self.enter_function(span, name, binding, is_method);
         self.declare_params(f, params);
         let saved_block = self.block_depth;
@@ -571,7 +671,12 @@ impl Visit for Builder {
     }
 
     fn visit_export_default_expr(&mut self, n: &ExportDefaultExpr) {
-        self.expect_func(&n.expr, Some(Atom::from("default")), None, Some(FuncUse::Exported));
+        self.expect_func(
+            &n.expr,
+            Some(Atom::from("default")),
+            None,
+            Some(FuncUse::Exported),
+        );
         n.visit_children_with(self);
         let v = self.value_of(&n.expr);
         self.export_value(&v);
@@ -580,13 +685,21 @@ impl Visit for Builder {
     fn visit_export_default_decl(&mut self, n: &ExportDefaultDecl) {
         match &n.decl {
             DefaultDecl::Fn(f) => {
-                let binding = f.ident.as_ref().map(|i| self.declare(i, BindingKind::Function, true));
+                let binding = f
+                    .ident
+                    .as_ref()
+                    .map(|i| self.declare(i, BindingKind::Function, true));
                 if let Some(b) = binding {
                     self.model.bindings[b as usize].exported = true;
                 }
-                let name = f.ident.as_ref().map(|i| i.sym.clone()).or(Some(Atom::from("default")));
+                let name = f
+                    .ident
+                    .as_ref()
+                    .map(|i| i.sym.clone())
+                    .or(Some(Atom::from("default")));
                 let span = f.function.span;
-                self.pending_func.insert(key(span), (None, None, Some(FuncUse::Exported)));
+                self.pending_func
+                    .insert(key(span), (None, None, Some(FuncUse::Exported)));
                 let params: Vec<&Pat> = f.function.params.iter().map(|p| &p.pat).collect();
                 let func = &f.function;
                 self.visit_function_like(span, name, binding, false, &params, &|s: &mut Self| {
@@ -631,7 +744,11 @@ impl Visit for Builder {
         let kind = self.decl_kind.unwrap_or(BindingKind::Var);
         let top = self.decl_top;
         let ids = self.declare_pat(&n.name, kind, top);
-        let single = if let Pat::Ident(_) = &n.name { ids.first().copied() } else { None };
+        let single = if let Pat::Ident(_) = &n.name {
+            ids.first().copied()
+        } else {
+            None
+        };
         if let (Some(init), Some(b)) = (&n.init, single) {
             self.expect_use(init, ResultUse::Declared(b));
             let name = self.model.bindings[b as usize].name.clone();
@@ -667,15 +784,22 @@ impl Visit for Builder {
         let b = self.declare(&n.ident, BindingKind::Function, top);
         let params: Vec<&Pat> = n.function.params.iter().map(|p| &p.pat).collect();
         let func = &n.function;
-        self.visit_function_like(func.span, Some(n.ident.sym.clone()), Some(b), false, &params, &|s: &mut Self| {
-            func.params.iter().for_each(|p| p.pat.visit_with(s));
-            func.body.visit_with(s);
-        });
+        self.visit_function_like(
+            func.span,
+            Some(n.ident.sym.clone()),
+            Some(b),
+            false,
+            &params,
+            &|s: &mut Self| {
+                func.params.iter().for_each(|p| p.pat.visit_with(s));
+                func.body.visit_with(s);
+            },
+        );
     }
 
     fn visit_fn_expr(&mut self, n: &FnExpr) {
         let name = n.ident.as_ref().map(|i| i.sym.clone());
-        let self_binding = n.ident.as_ref().map(|i| i.clone());
+        let self_binding = n.ident.clone();
         let params: Vec<&Pat> = n.function.params.iter().map(|p| &p.pat).collect();
         let func = &n.function;
         self.visit_function_like(func.span, name, None, false, &params, &|s: &mut Self| {
@@ -740,10 +864,17 @@ impl Visit for Builder {
                 ParamOrTsParamProp::TsParamProp(_) => None,
             })
             .collect();
-        self.visit_function_like(n.span, Some(Atom::from("constructor")), None, true, &params, &|s: &mut Self| {
-            n.params.iter().for_each(|p| p.visit_with(s));
-            n.body.visit_with(s);
-        });
+        self.visit_function_like(
+            n.span,
+            Some(Atom::from("constructor")),
+            None,
+            true,
+            &params,
+            &|s: &mut Self| {
+                n.params.iter().for_each(|p| p.visit_with(s));
+                n.body.visit_with(s);
+            },
+        );
     }
 
     fn visit_class_prop(&mut self, n: &ClassProp) {
@@ -766,16 +897,30 @@ impl Visit for Builder {
 
     fn visit_getter_prop(&mut self, n: &GetterProp) {
         let func = &n.function;
-        self.visit_function_like(func.span, prop_name(&n.key), None, true, &[], &|s: &mut Self| func.body.visit_with(s));
+        self.visit_function_like(
+            func.span,
+            prop_name(&n.key),
+            None,
+            true,
+            &[],
+            &|s: &mut Self| func.body.visit_with(s),
+        );
     }
 
     fn visit_setter_prop(&mut self, n: &SetterProp) {
         let params: Vec<&Pat> = n.function.params.iter().map(|p| &p.pat).collect();
         let func = &n.function;
-        self.visit_function_like(func.span, prop_name(&n.key), None, true, &params, &|s: &mut Self| {
-            func.params.iter().for_each(|p| p.pat.visit_with(s));
-            func.body.visit_with(s);
-        });
+        self.visit_function_like(
+            func.span,
+            prop_name(&n.key),
+            None,
+            true,
+            &params,
+            &|s: &mut Self| {
+                func.params.iter().for_each(|p| p.pat.visit_with(s));
+                func.body.visit_with(s);
+            },
+        );
     }
 
     fn visit_key_value_prop(&mut self, n: &KeyValueProp) {
@@ -803,7 +948,11 @@ impl Visit for Builder {
         }
         let b = self.binding_for(n);
         let func = self.cur();
-        self.model.references.push(Reference { binding: b, func, span: bs(n.span) });
+        self.model.references.push(Reference {
+            binding: b,
+            func,
+            span: bs(n.span),
+        });
     }
 
     fn visit_expr_stmt(&mut self, n: &ExprStmt) {
@@ -864,9 +1013,15 @@ impl Visit for Builder {
                 n.visit_children_with(self);
                 for side in [&n.left, &n.right] {
                     if let Some(p) = self.path_of(side) {
-                        if matches!(p.props.last().map(|a| a.as_str()), Some("size" | "length")) && !matches!(n.op, EqEq | EqEqEq | NotEq | NotEqEq) {
+                        if matches!(p.props.last().map(|a| a.as_str()), Some("size" | "length"))
+                            && !matches!(n.op, EqEq | EqEqEq | NotEq | NotEqEq)
+                        {
                             let object = p.parent();
-                            self.model.bounds.push(Bound { object, span: bs(n.span), is_delete: false });
+                            self.model.bounds.push(Bound {
+                                object,
+                                span: bs(n.span),
+                                is_delete: false,
+                            });
                         }
                     }
                 }
@@ -881,7 +1036,11 @@ impl Visit for Builder {
             if let Expr::Member(m) = unwrap(&n.arg) {
                 let object = self.path_of(&m.obj);
                 if let Some(object) = object {
-                    self.model.bounds.push(Bound { object, span: bs(n.span), is_delete: true });
+                    self.model.bounds.push(Bound {
+                        object,
+                        span: bs(n.span),
+                        is_delete: true,
+                    });
                 }
             }
         }
@@ -892,7 +1051,10 @@ impl Visit for Builder {
         let target = match &n.left {
             AssignTarget::Simple(SimpleAssignTarget::Ident(i)) => {
                 let root = self.root_of_ident(&i.id);
-                Target::Path(Path { root, props: vec![] })
+                Target::Path(Path {
+                    root,
+                    props: vec![],
+                })
             }
             AssignTarget::Simple(SimpleAssignTarget::Member(m)) => match self.member_path(m) {
                 Some(p) => Target::Path(p),
@@ -914,7 +1076,11 @@ impl Visit for Builder {
                 (Root::Binding(b), true) => Some(*b),
                 _ => None,
             };
-            let use_ = if binding.is_some() { None } else { Some(FuncUse::Escapes) };
+            let use_ = if binding.is_some() {
+                None
+            } else {
+                Some(FuncUse::Escapes)
+            };
             self.expect_func(&n.right, name, binding, use_);
         }
         match &n.left {
@@ -934,11 +1100,19 @@ impl Visit for Builder {
         let is_cjs_export = matches!(&target, Target::Path(p) if is_commonjs_export(p));
         if is_cjs_export {
             self.export_value(&value);
-        } else if matches!(&target, Target::Path(p) if !p.props.is_empty()) || matches!(target, Target::Computed { .. }) {
+        } else if matches!(&target, Target::Path(p) if !p.props.is_empty())
+            || matches!(target, Target::Computed { .. })
+        {
             self.note_escapes(&value, bs(n.span), false);
         }
         let func = self.cur();
-        self.model.assigns.push(Assign { span: bs(n.span), func, target, value, plain: n.op == AssignOp::Assign });
+        self.model.assigns.push(Assign {
+            span: bs(n.span),
+            func,
+            target,
+            value,
+            plain: n.op == AssignOp::Assign,
+        });
     }
 
     fn visit_call_expr(&mut self, n: &CallExpr) {
@@ -1007,7 +1181,14 @@ impl Visit for Builder {
         }
         n.visit_children_with(self);
         let callee = self.path_of(&n.callee);
-        self.push_call(n.span, n.callee.span(), callee, None, n.args.as_deref().unwrap_or(&[]), true);
+        self.push_call(
+            n.span,
+            n.callee.span(),
+            callee,
+            None,
+            n.args.as_deref().unwrap_or(&[]),
+            true,
+        );
     }
 
     fn visit_array_lit(&mut self, n: &ArrayLit) {
@@ -1022,7 +1203,11 @@ impl Visit for Builder {
 fn collect_pat_idents(p: &Pat, out: &mut Vec<Ident>) {
     match p {
         Pat::Ident(b) => out.push(b.id.clone()),
-        Pat::Array(a) => a.elems.iter().flatten().for_each(|p| collect_pat_idents(p, out)),
+        Pat::Array(a) => a
+            .elems
+            .iter()
+            .flatten()
+            .for_each(|p| collect_pat_idents(p, out)),
         Pat::Object(o) => {
             for p in &o.props {
                 match p {
@@ -1050,7 +1235,13 @@ fn is_commonjs_export(p: &Path) -> bool {
 /// The module name of `require('name')`.
 fn require_source(c: &Call) -> Option<String> {
     match (&c.callee, c.args.first()) {
-        (Some(Path { root: Root::Global(g), props }), Some(Value::Str(s))) if g == "require" && props.is_empty() => Some(s.clone()),
+        (
+            Some(Path {
+                root: Root::Global(g),
+                props,
+            }),
+            Some(Value::Str(s)),
+        ) if g == "require" && props.is_empty() => Some(s.clone()),
         _ => None,
     }
 }

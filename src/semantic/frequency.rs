@@ -87,13 +87,37 @@ pub enum CallbackKind {
     Inherits,
 }
 
-const ROUTE_METHODS: &[&str] = &["get", "post", "put", "patch", "delete", "del", "all", "use", "head", "options", "any"];
+const ROUTE_METHODS: &[&str] = &[
+    "get", "post", "put", "patch", "delete", "del", "all", "use", "head", "options", "any",
+];
 const LISTENER_METHODS: &[&str] = &["on", "addListener", "prependListener", "addEventListener"];
 /// Events that fire once per emitter, so a listener for them runs once.
 const ONE_SHOT_EVENTS: &[&str] = &[
-    "listening", "ready", "close", "exit", "beforeExit", "SIGTERM", "SIGINT", "SIGHUP", "SIGUSR1", "SIGUSR2",
-    "SIGQUIT", "SIGBREAK", "end", "finish", "open", "load", "DOMContentLoaded", "unload", "beforeunload",
-    "ready-to-show", "online",
+    "listening",
+    "ready",
+    "close",
+    "exit",
+    "beforeExit",
+    "SIGTERM",
+    "SIGINT",
+    "SIGHUP",
+    "SIGUSR1",
+    "SIGUSR2",
+    "SIGQUIT",
+    "SIGBREAK",
+    "end",
+    "finish",
+    "open",
+    "load",
+    "DOMContentLoaded",
+    "unload",
+    "beforeunload",
+    "ready-to-show",
+    "online",
+    "pipe",
+    "unpipe",
+    "newListener",
+    "removeListener",
 ];
 const CONNECTION_EVENTS: &[&str] = &["connection", "connect", "secureConnection"];
 const REQUEST_EVENTS: &[&str] = &["request", "upgrade", "stream", "checkContinue"];
@@ -107,9 +131,12 @@ fn looks_like_router(model: &SemanticModel, receiver: &Path) -> bool {
         _ => return false,
     };
     let lower = name.to_ascii_lowercase();
-    ["app", "router", "server", "fastify", "api", "koa", "hono", "express", "instance", "routes", "route"]
-        .iter()
-        .any(|w| lower == *w || lower.ends_with(w))
+    [
+        "app", "router", "server", "fastify", "api", "koa", "hono", "express", "instance",
+        "routes", "route",
+    ]
+    .iter()
+    .any(|w| lower == *w || lower.ends_with(w))
 }
 
 fn params_look_like_handler(model: &SemanticModel, f: FuncId) -> bool {
@@ -119,19 +146,38 @@ fn params_look_like_handler(model: &SemanticModel, f: FuncId) -> bool {
 }
 
 /// Classifies what passing function `f` as argument `index` of `call` means.
-pub fn classify_callback(model: &SemanticModel, call: &Call, id: CallId, index: usize, f: FuncId) -> CallbackKind {
-    let Some(callee) = &call.callee else { return CallbackKind::Inherits };
+pub fn classify_callback(
+    model: &SemanticModel,
+    call: &Call,
+    id: CallId,
+    index: usize,
+    f: FuncId,
+) -> CallbackKind {
+    let Some(callee) = &call.callee else {
+        return CallbackKind::Inherits;
+    };
     if model.is_global_function(callee, &["setInterval"]) && index == 0 {
         return CallbackKind::Repeats(Repeat::Interval(id));
     }
-    let method = callee.last().map(|a| a.as_str()).unwrap_or("");
+    let method = model.callee_name(callee).unwrap_or_default();
+    let method = method.as_str();
     if EFFECT_HOOKS.contains(&method) && index == 0 {
         return CallbackKind::Repeats(Repeat::Effect(id));
     }
     if method == "createServer" || method == "createSecureServer" {
-        let module = callee.root_binding().and_then(|b| model.binding(b).source_module.clone()).unwrap_or_default();
-        let name = callee.root_binding().map(|b| model.binding(b).name.to_string()).unwrap_or_default();
-        return if module.ends_with("net") || module.ends_with("tls") || name == "net" || name == "tls" {
+        let module = callee
+            .root_binding()
+            .and_then(|b| model.binding(b).source_module.clone())
+            .unwrap_or_default();
+        let name = callee
+            .root_binding()
+            .map(|b| model.binding(b).name.to_string())
+            .unwrap_or_default();
+        return if module.ends_with("net")
+            || module.ends_with("tls")
+            || name == "net"
+            || name == "tls"
+        {
             CallbackKind::Repeats(Repeat::Connection(id))
         } else {
             CallbackKind::Repeats(Repeat::Request(id))
@@ -142,7 +188,9 @@ pub fn classify_callback(model: &SemanticModel, call: &Call, id: CallId, index: 
         let event = call.arg(0).and_then(|v| v.as_str());
         return match event {
             Some(e) if ONE_SHOT_EVENTS.contains(&e) => CallbackKind::Inherits,
-            Some(e) if CONNECTION_EVENTS.contains(&e) => CallbackKind::Repeats(Repeat::Connection(id)),
+            Some(e) if CONNECTION_EVENTS.contains(&e) => {
+                CallbackKind::Repeats(Repeat::Connection(id))
+            }
             Some(e) if REQUEST_EVENTS.contains(&e) => CallbackKind::Repeats(Repeat::Request(id)),
             _ => CallbackKind::Repeats(Repeat::Listener(id)),
         };
@@ -152,8 +200,12 @@ pub fn classify_callback(model: &SemanticModel, call: &Call, id: CallId, index: 
             return CallbackKind::Repeats(Repeat::Request(id));
         }
         if ROUTE_METHODS.contains(&method) && !call.is_new {
-            let path_arg = matches!(call.arg(0), Some(Value::Str(s)) if s.starts_with('/') || s == "*");
-            if path_arg || looks_like_router(model, receiver) || (index == 0 && params_look_like_handler(model, f) && call.args.len() == 1) {
+            let path_arg =
+                matches!(call.arg(0), Some(Value::Str(s)) if s.starts_with('/') || s == "*");
+            if path_arg
+                || looks_like_router(model, receiver)
+                || (index == 0 && params_look_like_handler(model, f) && call.args.len() == 1)
+            {
                 return CallbackKind::Repeats(Repeat::Request(id));
             }
         }
@@ -164,6 +216,30 @@ pub fn classify_callback(model: &SemanticModel, call: &Call, id: CallId, index: 
     CallbackKind::Inherits
 }
 
+/// Names of start-up entry points (exact, case-insensitive): such a function runs once per process
+/// unless this file shows it running per request or event (RULES.md §3.0: `main()`, `bootstrap()`,
+/// `start()`).
+const STARTUP_NAMES: &[&str] = &[
+    "init",
+    "initialize",
+    "main",
+    "bootstrap",
+    "start",
+    "run",
+    "boot",
+    "launch",
+    "daemon",
+    "cli",
+    "serve",
+    "listen",
+    "configure",
+    "install",
+];
+
+fn is_startup_name(name: Option<&str>) -> bool {
+    name.is_some_and(|n| STARTUP_NAMES.iter().any(|s| s.eq_ignore_ascii_case(n)))
+}
+
 /// Computes [`SemanticModel::frequency`] for every function.
 pub(super) fn compute(model: &mut SemanticModel) {
     let n = model.functions.len();
@@ -171,7 +247,9 @@ pub(super) fn compute(model: &mut SemanticModel) {
     // Function-valued bindings: their calls and argument positions, found once.
     let mut by_binding: Vec<Vec<(CallId, Option<usize>)>> = vec![Vec::new(); n];
     for (b, calls) in &model.calls_of {
-        let Some(f) = model.binding(*b).func_value else { continue };
+        let Some(f) = model.binding(*b).func_value else {
+            continue;
+        };
         for &c in calls {
             let call = &model.calls[c as usize];
             let as_callee = matches!(&call.callee, Some(p) if p.props.is_empty() && p.root == Root::Binding(*b));
@@ -179,7 +257,8 @@ pub(super) fn compute(model: &mut SemanticModel) {
                 by_binding[f as usize].push((c, None));
             }
             for (i, v) in call.args.iter().enumerate() {
-                if matches!(v, Value::Path(p) if p.props.is_empty() && p.root == Root::Binding(*b)) {
+                if matches!(v, Value::Path(p) if p.props.is_empty() && p.root == Root::Binding(*b))
+                {
                     by_binding[f as usize].push((c, Some(i)));
                 }
             }
@@ -196,28 +275,33 @@ pub(super) fn compute(model: &mut SemanticModel) {
                     *best = cand;
                 }
             };
-            let via_call = |call_id: CallId, index: Option<usize>, freq: &Vec<Frequency>| -> Frequency {
-                let call = &model.calls[call_id as usize];
-                let caller = call.func;
-                let inherited = || match &freq[caller as usize] {
-                    Frequency::Repeated(r) if caller != f as FuncId => Frequency::Repeated(Repeat::CalledFrom(caller, Box::new(r.clone()))),
-                    other => other.clone(),
+            let via_call =
+                |call_id: CallId, index: Option<usize>, freq: &Vec<Frequency>| -> Frequency {
+                    let call = &model.calls[call_id as usize];
+                    let caller = call.func;
+                    let inherited = || match &freq[caller as usize] {
+                        Frequency::Repeated(r) if caller != f as FuncId => {
+                            Frequency::Repeated(Repeat::CalledFrom(caller, Box::new(r.clone())))
+                        }
+                        other => other.clone(),
+                    };
+                    match index {
+                        None => inherited(),
+                        Some(i) => match classify_callback(model, call, call_id, i, f as FuncId) {
+                            CallbackKind::Repeats(r) => Frequency::Repeated(r),
+                            CallbackKind::Inherits => inherited(),
+                        },
+                    }
                 };
-                match index {
-                    None => inherited(),
-                    Some(i) => match classify_callback(model, call, call_id, i, f as FuncId) {
-                        CallbackKind::Repeats(r) => Frequency::Repeated(r),
-                        CallbackKind::Inherits => inherited(),
-                    },
-                }
-            };
             for u in &func.uses {
                 seen_any = true;
                 let cand = match *u {
                     FuncUse::Argument { call, index } => via_call(call, Some(index), &freq),
                     FuncUse::OptionOf { call } => {
                         let c = &model.calls[call as usize];
-                        let routeish = c.method().is_some_and(|m| ROUTE_METHODS.contains(&m.as_str()) || m == "route");
+                        let routeish = c
+                            .method()
+                            .is_some_and(|m| ROUTE_METHODS.contains(&m.as_str()) || m == "route");
                         if routeish {
                             Frequency::Repeated(Repeat::Request(call))
                         } else {
@@ -248,7 +332,12 @@ pub(super) fn compute(model: &mut SemanticModel) {
             if !seen_any {
                 best = Frequency::Unknown;
             }
-            if best.rank() > freq[f].rank() || (freq[f] == Frequency::Once && best != Frequency::Once) {
+            if !best.is_strongly_repeated() && is_startup_name(func.name.as_deref()) {
+                best = Frequency::Once;
+            }
+            if best.rank() > freq[f].rank()
+                || (freq[f] == Frequency::Once && best != Frequency::Once)
+            {
                 freq[f] = best;
                 changed = true;
             }

@@ -3,7 +3,7 @@
 //! adds it.
 
 use super::frequency::Repeat;
-use super::{BindingKind, FuncId, FuncUse, Frequency, Path, Root, SemanticModel, Value, MODULE};
+use super::{BindingKind, Frequency, FuncId, FuncUse, Path, Root, SemanticModel, Value, MODULE};
 
 /// The owner of a registration or entry, longest-lived first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +28,9 @@ impl Owner {
     pub fn created_in(self) -> Option<FuncId> {
         match self {
             Owner::Process => Some(MODULE),
-            Owner::Connection(f) | Owner::Request(f) | Owner::Local(f) | Owner::Param(f, _) => Some(f),
+            Owner::Connection(f) | Owner::Request(f) | Owner::Local(f) | Owner::Param(f, _) => {
+                Some(f)
+            }
             Owner::Unknown => None,
         }
     }
@@ -37,9 +39,12 @@ impl Owner {
 /// Call names whose result is a fresh object owned by the caller.
 fn creates_fresh(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    ["create", "new", "make", "open", "spawn", "fork", "exec", "connect", "request", "fetch", "pipeline", "duplex", "from"]
-        .iter()
-        .any(|p| lower.starts_with(p))
+    [
+        "create", "new", "make", "open", "spawn", "fork", "exec", "connect", "request", "fetch",
+        "pipeline", "duplex", "from",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
         || matches!(name, "get" | "post" | "put" | "patch" | "delete" | "head")
 }
 
@@ -58,7 +63,16 @@ impl SemanticModel {
             Root::This | Root::Unknown => Owner::Unknown,
             Root::Binding(b) => {
                 let binding = self.binding(*b);
-                if binding.module_level || binding.func == MODULE && binding.kind != BindingKind::Param {
+                if binding.module_level
+                    || binding.func == MODULE && binding.kind != BindingKind::Param
+                {
+                    // A module-level `let` that functions re-assign holds a fresh object per call
+                    // (`child = spawn(…)`), not one singleton.
+                    if matches!(binding.kind, BindingKind::Let | BindingKind::Var)
+                        && self.is_reassigned_in_functions(*b)
+                    {
+                        return Owner::Unknown;
+                    }
                     return Owner::Process;
                 }
                 let d = binding.func;
@@ -68,7 +82,8 @@ impl SemanticModel {
                     BindingKind::Function | BindingKind::Class => Owner::Local(d),
                     BindingKind::Catch => Owner::Local(d),
                     BindingKind::Unknown => Owner::Unknown,
-                    BindingKind::Var | BindingKind::Let | BindingKind::Const => match &binding.init {
+                    BindingKind::Var | BindingKind::Let | BindingKind::Const => match &binding.init
+                    {
                         Some(Value::Path(p)) => self.owner_of_depth(p, depth + 1),
                         Some(Value::Call(c)) => {
                             let call = &self.calls[*c as usize];
@@ -81,7 +96,9 @@ impl SemanticModel {
                                 Owner::Unknown
                             }
                         }
-                        Some(Value::Object(_) | Value::Array(_) | Value::Func(_)) => Owner::Local(d),
+                        Some(Value::Object(_) | Value::Array(_) | Value::Func(_)) => {
+                            Owner::Local(d)
+                        }
                         _ => Owner::Unknown,
                     },
                 }
@@ -89,12 +106,21 @@ impl SemanticModel {
         }
     }
 
+    /// Whether binding `b` is assigned (`b = …`) inside some function.
+    pub fn is_reassigned_in_functions(&self, b: u32) -> bool {
+        self.assigns.iter().any(|a| a.func != MODULE && matches!(&a.target, super::Target::Path(p) if p.props.is_empty() && p.root == Root::Binding(b)))
+    }
+
     /// The owner a parameter stands for, from what kind of callback its function is.
     fn param_owner(&self, f: FuncId, b: u32) -> Owner {
         if let Frequency::Repeated(r) = self.frequency_of(f) {
             // Only the function's own registration counts: a handler's parameters, not those of
             // a helper that a handler calls.
-            let own = self.function(f).uses.iter().any(|u| matches!(u, FuncUse::Argument { .. } | FuncUse::OptionOf { .. }));
+            let own = self
+                .function(f)
+                .uses
+                .iter()
+                .any(|u| matches!(u, FuncUse::Argument { .. } | FuncUse::OptionOf { .. }));
             if own {
                 match r {
                     Repeat::Request(_) => return Owner::Request(f),

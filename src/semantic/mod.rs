@@ -374,6 +374,26 @@ impl SemanticModel {
         false
     }
 
+    /// Whether `f` is, or is nested in, a method or a function value that escapes (stored in a
+    /// property, returned): code whose callers are somewhere else, as opposed to a plain function
+    /// nobody calls.
+    pub fn in_method_context(&self, f: FuncId) -> bool {
+        let mut cur = Some(f);
+        while let Some(c) = cur {
+            let func = self.function(c);
+            if func.is_method
+                || func
+                    .uses
+                    .iter()
+                    .any(|u| matches!(u, FuncUse::Method | FuncUse::Escapes))
+            {
+                return true;
+            }
+            cur = func.parent;
+        }
+        false
+    }
+
     /// Calls whose callee path is a method `name` called on exactly `receiver`.
     pub fn method_calls_on<'a>(
         &'a self,
@@ -386,16 +406,21 @@ impl SemanticModel {
                 return None;
             }
             let p = c.callee.as_ref()?;
-            (p.props.len() == receiver.props.len() + 1 && p.starts_with(receiver)).then_some((i as CallId, c))
+            (p.props.len() == receiver.props.len() + 1 && p.starts_with(receiver))
+                .then_some((i as CallId, c))
         })
     }
 
     /// Calls of a global function (an unresolved identifier such as `clearInterval`) named one of
     /// `names`, also when written as `globalThis.name`, `window.name` or `timers.name`.
-    pub fn global_calls<'a>(&'a self, names: &'a [&'a str]) -> impl Iterator<Item = (CallId, &'a Call)> + 'a {
+    pub fn global_calls<'a>(
+        &'a self,
+        names: &'a [&'a str],
+    ) -> impl Iterator<Item = (CallId, &'a Call)> + 'a {
         self.calls.iter().enumerate().filter_map(move |(i, c)| {
             let p = c.callee.as_ref()?;
-            self.is_global_function(p, names).then_some((i as CallId, c))
+            self.is_global_function(p, names)
+                .then_some((i as CallId, c))
         })
     }
 
@@ -403,7 +428,9 @@ impl SemanticModel {
     pub fn is_global_function(&self, callee: &Path, names: &[&str]) -> bool {
         match (&callee.root, callee.props.as_slice()) {
             (Root::Global(n), []) => names.contains(&n.as_str()),
-            (Root::Global(g), [m]) if matches!(g.as_str(), "globalThis" | "window" | "global" | "self") => {
+            (Root::Global(g), [m])
+                if matches!(g.as_str(), "globalThis" | "window" | "global" | "self") =>
+            {
                 names.contains(&m.as_str())
             }
             (Root::Binding(b), rest) => {
@@ -419,6 +446,28 @@ impl SemanticModel {
                 }
             }
             _ => false,
+        }
+    }
+
+    /// The name a callee path calls: its last property, a global's name, or for a bare binding its
+    /// name (the imported name for `import { useEffect as ue }`).
+    pub fn callee_name(&self, callee: &Path) -> Option<Atom> {
+        if let Some(p) = callee.props.last() {
+            return Some(p.clone());
+        }
+        match &callee.root {
+            Root::Global(g) => Some(g.clone()),
+            Root::Binding(b) => {
+                let binding = self.binding(*b);
+                Some(
+                    binding
+                        .type_name
+                        .clone()
+                        .filter(|_| binding.kind == BindingKind::Import)
+                        .unwrap_or_else(|| binding.name.clone()),
+                )
+            }
+            _ => None,
         }
     }
 
@@ -440,7 +489,10 @@ impl SemanticModel {
             let cur = out[i];
             for (j, other) in self.bindings.iter().enumerate() {
                 if let Some(Value::Path(p)) = &other.init {
-                    if p.props.is_empty() && p.root == Root::Binding(cur) && !out.contains(&(j as BindingId)) {
+                    if p.props.is_empty()
+                        && p.root == Root::Binding(cur)
+                        && !out.contains(&(j as BindingId))
+                    {
                         out.push(j as BindingId);
                     }
                 }

@@ -33,7 +33,10 @@ pub struct Path {
 impl Path {
     /// The path of a bare binding.
     pub fn binding(b: BindingId) -> Path {
-        Path { root: Root::Binding(b), props: Vec::new() }
+        Path {
+            root: Root::Binding(b),
+            props: Vec::new(),
+        }
     }
 
     /// The last property, or the global's name for a bare global.
@@ -49,12 +52,17 @@ impl Path {
     pub fn parent(&self) -> Path {
         let mut props = self.props.clone();
         props.pop();
-        Path { root: self.root.clone(), props }
+        Path {
+            root: self.root.clone(),
+            props,
+        }
     }
 
     /// True when `self` begins with all of `prefix`.
     pub fn starts_with(&self, prefix: &Path) -> bool {
-        self.root == prefix.root && self.props.len() >= prefix.props.len() && self.props[..prefix.props.len()] == prefix.props[..]
+        self.root == prefix.root
+            && self.props.len() >= prefix.props.len()
+            && self.props[..prefix.props.len()] == prefix.props[..]
     }
 
     /// The binding at the root, if any.
