@@ -2,18 +2,18 @@
 # Throughput benchmark of leaklint on the pinned JS/TS corpus (shared/bench/fetch-corpus.sh).
 #
 # One run measures, RUNS times each, alternating tools, with THREADS threads:
-#   parse-only       examples/parse_only.rs: leaklint's discovery + read + swc parse + swc resolver
-#   parse+visit      examples/parse_only.rs --no-resolver: plain swc parse + one no-op Visit walk
+#   parse_only       examples/parse_only.rs: leaklint's discovery + read + swc parse + swc resolver
+#   parse_visit      examples/parse_only.rs --no-resolver: plain swc parse + one no-op Visit walk
 #   leaklint         leaklint check --format json CORPUS > /dev/null
 #   oxlint           oxlint --threads THREADS CORPUS > /dev/null   (default rules and output)
-#   oxlint-json      the same with --format json
-# then leaklint's peak memory on the largest file alone, on about half the corpus (whole
-# packages, always including the one with the largest file) and on the whole corpus.
-# Wall time and peak RSS come from /usr/bin/time -f '%e %M'; medians are reported, times as ratios
-# against the parse-only baselines of the same run.
+#   oxlint_json      the same with --format json
+# then the peak memory of parse_only and leaklint on the largest file alone, on about half the
+# corpus (whole packages, always including the one with the largest file) and on the whole corpus.
+# Wall time, peak RSS and CPU time come from /usr/bin/time -f '%e %M %U %S'; medians are
+# reported, times also as ratios against the parse-only baselines of the same run.
 #
-# Usage: benches/throughput.sh            (env: RUNS=5 THREADS=2 CORPUS=benches/corpus
-#                                          OXLINT_VERSION=1.94.0 SHARED=../shared CARGO_TARGET_DIR)
+# Usage: benches/throughput.sh > report.md   (progress on stderr; env: RUNS=5 MEM_RUNS=3 THREADS=2
+#        CORPUS=benches/corpus OXLINT_VERSION=1.94.0 SHARED=../shared CARGO_TARGET_DIR)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 RUNS="${RUNS:-5}"
@@ -69,7 +69,7 @@ CORPUS="$WORK/corpus"
 # Reports go to /dev/null; exit codes 0 and 1 (findings) are normal, anything else aborts.
 cmd_of() {
   case "$1" in
-    parse_only) CMD=("$PARSE_ONLY") ;;
+    parse_only | parse_only_*) CMD=("$PARSE_ONLY") ;;
     parse_visit) CMD=("$PARSE_ONLY" --no-resolver) ;;
     leaklint | leaklint_*) CMD=("$LEAKLINT" check --format json) ;;
     oxlint) CMD=("$OXLINT" --threads "$THREADS") ;;
@@ -79,16 +79,17 @@ cmd_of() {
 }
 TOOLS=(parse_only parse_visit leaklint oxlint oxlint_json)
 
-# measure NAME PATHS...: one timed run; appends "wall_s peak_rss_kb" to $WORK/NAME.
+# measure NAME PATHS...: one timed run; appends "wall_s peak_rss_kb cpu_s" (cpu = user + system)
+# to $WORK/NAME.
 measure() {
   local name="$1"; shift
   local rc=0
   cmd_of "$name"
-  /usr/bin/time -f '%e %M' -o "$WORK/time" "${CMD[@]}" "$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
+  /usr/bin/time -f '%e %M %U %S' -o "$WORK/time" "${CMD[@]}" "$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
   if [ "$rc" -gt 1 ]; then
     say "$name failed with exit code $rc:"; tail -5 "$WORK/err" >&2; exit 2
   fi
-  tail -1 "$WORK/time" >>"$WORK/$name"
+  tail -1 "$WORK/time" | awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' >>"$WORK/$name"
   tail -c 2000 "$WORK/out" >"$WORK/$name.out"
 }
 
@@ -96,6 +97,7 @@ measure() {
 median() { awk -v c="$2" '{print $c}' "$1" | sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
 # --- throughput -----------------------------------------------------------------------------------
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 say "warm-up (page cache), then $RUNS rounds of: ${TOOLS[*]}"
 for tool in "${TOOLS[@]}"; do measure "$tool" "$CORPUS"; : >"$WORK/$tool"; done
 for ((i = 1; i <= RUNS; i++)); do
@@ -116,45 +118,64 @@ while IFS=$'\t' read -r size dir; do
   [ "$(basename "$dir")" = "$largest_pkg" ] && continue
   if [ "$a" -le "$b" ]; then HALF+=("$CORPUS/$(basename "$dir")"); a=$((a + size)); else b=$((b + size)); fi
 done < <(du -s --block-size=1 --apparent-size "$SRC_CORPUS"/*/ | sort -nr)
-half_bytes="$(du -cLs --block-size=1 --apparent-size "${HALF[@]}" | tail -1 | cut -f1)"
-full_bytes="$(du -s --block-size=1 --apparent-size "$SRC_CORPUS" | cut -f1)"
-say "memory scaling: largest file alone, half corpus (${#HALF[@]} packages), full corpus"
-for ((i = 1; i <= RUNS; i++)); do
-  measure leaklint_largest "$largest_path"
-  measure leaklint_half "${HALF[@]}"
-  measure leaklint_full "$CORPUS"
+srcbytes() { find -L "$@" -type f -printf '%s\n' | awk '{s += $1} END {print s}'; }
+half_bytes="$(srcbytes "${HALF[@]}")"
+full_bytes="$(srcbytes "$CORPUS")"
+MEM_RUNS="${MEM_RUNS:-3}"
+say "memory scaling ($MEM_RUNS runs each): largest file alone, half corpus (${#HALF[@]} packages), full corpus"
+MEMCASES=()
+for tool in parse_only leaklint; do
+  for scope in largest half full; do MEMCASES+=("${tool}_$scope"); done
+done
+for ((i = 1; i <= MEM_RUNS; i++)); do
+  for tool in parse_only leaklint; do
+    measure "${tool}_largest" "$largest_path"
+    measure "${tool}_half" "${HALF[@]}"
+    measure "${tool}_full" "$CORPUS"
+  done
 done
 
 # --- report ---------------------------------------------------------------------------------------
+med() { median "$WORK/$1" "$2"; }
+div() { echo "$1 / $2" | bc -l; }
 stats="$(tail -1 "$WORK/parse_only.out")"
-base="$(median "$WORK/parse_only" 1)"
-base_nr="$(median "$WORK/parse_visit" 1)"
+base="$(med parse_only 1)"; base_nr="$(med parse_visit 1)"; base_cpu="$(med parse_only 3)"
 echo "leaklint throughput benchmark — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, THREADS=$THREADS, RUNS=$RUNS"
 echo "leaklint $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), oxlint $OXLINT_VERSION, corpus $SRC_CORPUS"
-echo "corpus: $(awk '{for (i=1;i<=NF;i++) if ($i ~ /^(files|lines|bytes|failed)=/) printf "%s ", $i}' <<<"$stats")"
+echo "corpus: $(awk '{for (i=1;i<=NF;i++) if ($i ~ /^(files|lines|bytes|failed)=/) printf "%s ", $i}' <<<"$stats")(failed = files swc cannot parse)"
+echo "load average before/after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-printf '| %-12s | %12s | %16s | %20s | %19s |\n' tool "median wall s" "median peak RSS MB" "wall / parse-only" "wall / parse+visit"
-printf '|%s|%s|%s|%s|%s|\n' "--------------" "--------------:" "------------------:" "--------------------:" "---------------------:"
+echo "| tool | median wall s | wall / parse-only | wall / parse+visit | median CPU s | CPU / parse-only | median peak RSS MB |"
+echo "|---|--:|--:|--:|--:|--:|--:|"
 for tool in "${TOOLS[@]}"; do
-  w="$(median "$WORK/$tool" 1)"; m="$(median "$WORK/$tool" 2)"
-  printf '| %-12s | %13.2f | %18.0f | %20.2f | %19.2f |\n' "$tool" "$w" "$(echo "$m / 1024" | bc -l)" "$(echo "$w / $base" | bc -l)" "$(echo "$w / $base_nr" | bc -l)"
+  w="$(med "$tool" 1)"; m="$(med "$tool" 2)"; c="$(med "$tool" 3)"
+  printf '| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f |\n' "$tool" "$w" "$(div "$w" "$base")" "$(div "$w" "$base_nr")" "$c" "$(div "$c" "$base_cpu")" "$(div "$m" 1024)"
 done
 echo
-echo "runs (wall s, peak RSS KB):"
-for tool in "${TOOLS[@]}" leaklint_largest leaklint_half leaklint_full; do echo "  $tool: $(tr '\n' ';' <"$WORK/$tool")"; done
+# Per-round ratios: each round runs the tools back to back, so their ratio suffers less from the
+# load of other processes than the ratio of medians.
+round_ratio() { paste -d' ' "$WORK/$1" "$WORK/$2" | awk '{print $1 / $4}' | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+echo "median of per-round wall ratios: leaklint/parse_only $(printf '%.2f' "$(round_ratio leaklint parse_only)"), leaklint/parse_visit $(printf '%.2f' "$(round_ratio leaklint parse_visit)"), leaklint/oxlint $(printf '%.2f' "$(round_ratio leaklint oxlint)")"
 echo
-lw="$(median "$WORK/leaklint" 1)"; lm="$(median "$WORK/leaklint" 2)"; ow="$(median "$WORK/oxlint" 1)"
-ml="$(median "$WORK/leaklint_largest" 2)"; mh="$(median "$WORK/leaklint_half" 2)"; mf="$(median "$WORK/leaklint_full" 2)"
-mb() { echo "$1 / 1024" | bc -l | xargs printf '%.0f'; }
-echo "memory scaling (leaklint, median peak RSS):"
-printf '  largest file alone (%s, %.1f MB): %s MB\n' "$(realpath --relative-to="$CORPUS" "$largest_path")" "$(echo "$largest_bytes / 1000000" | bc -l)" "$(mb "$ml")"
-printf '  half corpus (%d packages, %.1f MB of source): %s MB\n' "${#HALF[@]}" "$(echo "$half_bytes / 1000000" | bc -l)" "$(mb "$mh")"
-printf '  full corpus (%.1f MB of source): %s MB\n' "$(echo "$full_bytes / 1000000" | bc -l)" "$(mb "$mf")"
+echo "memory scaling (median peak RSS MB over $MEM_RUNS runs):"
 echo
+echo "| input | source MB | parse_only | leaklint |"
+echo "|---|--:|--:|--:|"
+printf '| largest file alone (%s) | %.1f | %.0f | %.0f |\n' "$(realpath --relative-to="$CORPUS" "$largest_path")" "$(div "$largest_bytes" 1000000)" "$(div "$(med parse_only_largest 2)" 1024)" "$(div "$(med leaklint_largest 2)" 1024)"
+printf '| half corpus (%d packages) | %.1f | %.0f | %.0f |\n' "${#HALF[@]}" "$(div "$half_bytes" 1000000)" "$(div "$(med parse_only_half 2)" 1024)" "$(div "$(med leaklint_half 2)" 1024)"
+printf '| full corpus | %.1f | %.0f | %.0f |\n' "$(div "$full_bytes" 1000000)" "$(div "$(med parse_only_full 2)" 1024)" "$(div "$(med leaklint_full 2)" 1024)"
+echo
+echo "half corpus: $(for d in "${HALF[@]}"; do basename "$d"; done | tr '\n' ' ')"
+echo
+echo "all runs (wall s, peak RSS KB, CPU s):"
+for tool in "${TOOLS[@]}" "${MEMCASES[@]}"; do echo "  $tool: $(paste -sd';' "$WORK/$tool")"; done
+echo
+lw="$(med leaklint 1)"; lm="$(med leaklint 2)"; ow="$(med oxlint 1)"
+mh="$(med leaklint_half 2)"; mf="$(med leaklint_full 2)"
 verdict() { if [ "$(echo "$1" | bc -l)" = 1 ]; then echo PASS; else echo FAIL; fi; }
-printf 'target: leaklint wall <= 1.3 x parse-only          %5.2fx  %s\n' "$(echo "$lw / $base" | bc -l)" "$(verdict "$lw <= 1.3 * $base")"
-printf 'target: leaklint wall < oxlint wall                %5.2fx  %s\n' "$(echo "$lw / $ow" | bc -l)" "$(verdict "$lw < $ow")"
-printf 'target: leaklint peak RSS < 300 MB                 %5.0f MB %s\n' "$(echo "$lm / 1024" | bc -l)" "$(verdict "$lm < 300 * 1024")"
-# "independent of the corpus size beyond its largest file": the full corpus may cost at most 15%
-# (and 20 MB) more than half of it.
-printf 'target: peak RSS full / half corpus <= 1.15        %5.2fx  %s\n' "$(echo "$mf / $mh" | bc -l)" "$(verdict "$mf <= 1.15 * $mh || $mf - $mh <= 20 * 1024")"
+printf 'target: leaklint wall <= 1.3 x parse-only     %6.2fx   %s\n' "$(div "$lw" "$base")" "$(verdict "$lw <= 1.3 * $base")"
+printf 'target: leaklint wall < oxlint wall           %6.2fx   %s\n' "$(div "$lw" "$ow")" "$(verdict "$lw < $ow")"
+printf 'target: leaklint peak RSS < 300 MB            %6.0f MB %s\n' "$(div "$lm" 1024)" "$(verdict "$lm < 300 * 1024")"
+# "Independent of the corpus size beyond its largest file": the full corpus may cost at most 10%
+# (or 20 MB) more peak memory than half of it (both hold the largest file).
+printf 'target: peak RSS full / half corpus <= 1.10   %6.2fx   %s\n' "$(div "$mf" "$mh")" "$(verdict "$mf <= 1.10 * $mh || $mf - $mh <= 20 * 1024")"
