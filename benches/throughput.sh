@@ -145,7 +145,7 @@ echo "leaklint $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'),
 echo "corpus: $(awk '{for (i=1;i<=NF;i++) if ($i ~ /^(files|lines|bytes|failed)=/) printf "%s ", $i}' <<<"$stats")(failed = files swc cannot parse)"
 echo "load average before/after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| tool | median wall s | wall / parse-only | wall / parse+visit | median CPU s | CPU / parse-only | median peak RSS MB |"
+echo "| tool | median wall s | wall / parse-only | wall / parse+visit | median CPU s | CPU / parse-only | median peak RSS MiB |"
 echo "|---|--:|--:|--:|--:|--:|--:|"
 for tool in "${TOOLS[@]}"; do
   w="$(med "$tool" 1)"; m="$(med "$tool" 2)"; c="$(med "$tool" 3)"
@@ -157,9 +157,9 @@ echo
 round_ratio() { paste -d' ' "$WORK/$1" "$WORK/$2" | awk '{print $1 / $4}' | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 echo "median of per-round wall ratios: leaklint/parse_only $(printf '%.2f' "$(round_ratio leaklint parse_only)"), leaklint/parse_visit $(printf '%.2f' "$(round_ratio leaklint parse_visit)"), leaklint/oxlint $(printf '%.2f' "$(round_ratio leaklint oxlint)")"
 echo
-echo "memory scaling (median peak RSS MB over $MEM_RUNS runs):"
+echo "memory scaling (median peak RSS MiB over $MEM_RUNS runs):"
 echo
-echo "| input | source MB | parse_only | leaklint |"
+echo "| input | source MB | parse_only MiB | leaklint MiB |"
 echo "|---|--:|--:|--:|"
 printf '| largest file alone (%s) | %.1f | %.0f | %.0f |\n' "$(realpath --relative-to="$CORPUS" "$largest_path")" "$(div "$largest_bytes" 1000000)" "$(div "$(med parse_only_largest 2)" 1024)" "$(div "$(med leaklint_largest 2)" 1024)"
 printf '| half corpus (%d packages) | %.1f | %.0f | %.0f |\n' "${#HALF[@]}" "$(div "$half_bytes" 1000000)" "$(div "$(med parse_only_half 2)" 1024)" "$(div "$(med leaklint_half 2)" 1024)"
@@ -175,7 +175,7 @@ mh="$(med leaklint_half 2)"; mf="$(med leaklint_full 2)"
 verdict() { if [ "$(echo "$1" | bc -l)" = 1 ]; then echo PASS; else echo FAIL; fi; }
 printf 'target: leaklint wall <= 1.3 x parse-only     %6.2fx   %s\n' "$(div "$lw" "$base")" "$(verdict "$lw <= 1.3 * $base")"
 printf 'target: leaklint wall < oxlint wall           %6.2fx   %s\n' "$(div "$lw" "$ow")" "$(verdict "$lw < $ow")"
-printf 'target: leaklint peak RSS < 300 MB            %6.0f MB %s\n' "$(div "$lm" 1024)" "$(verdict "$lm < 300 * 1024")"
+printf 'target: leaklint peak RSS < 300 MiB           %6.0f MiB %s\n' "$(div "$lm" 1024)" "$(verdict "$lm < 300 * 1024")"
 # "Independent of the corpus size beyond its largest file": the full corpus may cost at most 10%
 # (or 20 MB) more peak memory than half of it (both hold the largest file).
 printf 'target: peak RSS full / half corpus <= 1.10   %6.2fx   %s\n' "$(div "$mf" "$mh")" "$(verdict "$mf <= 1.10 * $mh || $mf - $mh <= 20 * 1024")"
