@@ -21,7 +21,10 @@ use rayon::prelude::*;
 
 use leaklint::config::ConfigResolver;
 use leaklint::rules::RuleContext;
-use leaklint::semantic::{Assign, Binding, Bound, Call, Escape, Frequency, FuncUse, Function, Path, Reference, Repeat, SemanticModel, Value};
+use leaklint::semantic::{
+    Assign, Binding, Bound, Call, Escape, Frequency, FuncUse, Function, Path, Reference, Repeat,
+    SemanticModel, Value,
+};
 use leaklint::source::Dialect;
 
 /// mimalloc, as the CLI uses, counting the bytes live (all threads together) and their peak.
@@ -67,7 +70,14 @@ fn live() -> usize {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-const PHASES: [&str; 6] = ["read", "parse+resolve", "suppress-parse", "semantic", "drop ast+model", "index+apply"];
+const PHASES: [&str; 6] = [
+    "read",
+    "parse+resolve",
+    "suppress-parse",
+    "semantic",
+    "drop ast+model",
+    "index+apply",
+];
 
 #[derive(Clone, Default)]
 struct Times {
@@ -84,11 +94,19 @@ struct Times {
 
 impl Times {
     fn new() -> Times {
-        Times { secs: vec![0.0; PHASES.len() + leaklint::rules::REGISTRY.len()], counts: [0; 3], mem: [0; 3], breakdown: None }
+        Times {
+            secs: vec![0.0; PHASES.len() + leaklint::rules::REGISTRY.len()],
+            counts: [0; 3],
+            mem: [0; 3],
+            breakdown: None,
+        }
     }
     fn add(&mut self, o: &Times) {
         self.secs.iter_mut().zip(&o.secs).for_each(|(a, b)| *a += b);
-        self.counts.iter_mut().zip(&o.counts).for_each(|(a, b)| *a += b);
+        self.counts
+            .iter_mut()
+            .zip(&o.counts)
+            .for_each(|(a, b)| *a += b);
     }
     fn total(&self) -> f64 {
         self.secs.iter().sum()
@@ -106,8 +124,12 @@ fn lint_one(path: &PathBuf, configs: &ConfigResolver) -> Times {
     let mut times = Times::new();
     let mut t = Instant::now();
     let m0 = live() as isize;
-    let Ok(bytes) = std::fs::read(path) else { return times };
-    let Ok(text) = std::str::from_utf8(&bytes).map(str::to_string) else { return times };
+    let Ok(bytes) = std::fs::read(path) else {
+        return times;
+    };
+    let Ok(text) = std::str::from_utf8(&bytes).map(str::to_string) else {
+        return times;
+    };
     let config = configs.for_file(path);
     let options = &config.options;
     times.secs[0] = lap(&mut t);
@@ -127,14 +149,23 @@ fn lint_one(path: &PathBuf, configs: &ConfigResolver) -> Times {
         let model = leaklint::semantic::build(&parsed.program, parsed.unresolved);
         times.secs[3] = lap(&mut t);
         times.mem[1] = live() as isize - m3;
-        times.counts = [model.calls.len(), model.bindings.len(), model.references.len()];
+        times.counts = [
+            model.calls.len(),
+            model.bindings.len(),
+            model.references.len(),
+        ];
         if text.len() > 1_000_000 {
             times.breakdown = Some(breakdown(&model));
         }
-        let ctx = RuleContext { model: &model, text: &text };
+        let ctx = RuleContext {
+            model: &model,
+            text: &text,
+        };
         let mut found = Vec::new();
         for (i, rule) in leaklint::rules::REGISTRY.iter().enumerate() {
-            if options.severity_of(rule.meta().name).is_none() || directives.disables_whole_file(rule.meta().name) {
+            if options.severity_of(rule.meta().name).is_none()
+                || directives.disables_whole_file(rule.meta().name)
+            {
                 continue;
             }
             rule.check(&ctx, &mut found);
@@ -158,9 +189,16 @@ fn value_heap(v: &Value) -> usize {
     match v {
         Value::Path(p) => path(p),
         Value::Str(s) => s.capacity(),
-        Value::Object(props) => props.capacity() * size_of::<(Option<swc_atoms::Atom>, Value)>() + props.iter().map(|(_, v)| value_heap(v)).sum::<usize>(),
-        Value::Array(items) => items.capacity() * size_of::<Value>() + items.iter().map(value_heap).sum::<usize>(),
-        Value::Expr(paths) => paths.capacity() * size_of::<Path>() + paths.iter().map(path).sum::<usize>(),
+        Value::Object(props) => {
+            props.capacity() * size_of::<(Option<swc_atoms::Atom>, Value)>()
+                + props.iter().map(|(_, v)| value_heap(v)).sum::<usize>()
+        }
+        Value::Array(items) => {
+            items.capacity() * size_of::<Value>() + items.iter().map(value_heap).sum::<usize>()
+        }
+        Value::Expr(paths) => {
+            paths.capacity() * size_of::<Path>() + paths.iter().map(path).sum::<usize>()
+        }
         _ => 0,
     }
 }
@@ -169,12 +207,33 @@ fn value_heap(v: &Value) -> usize {
 fn breakdown(m: &SemanticModel) -> String {
     let mb = |x: usize| x as f64 / 1e6;
     let calls = m.calls.capacity() * size_of::<Call>()
-        + m.calls.iter().map(|c| c.args.capacity() * size_of::<Value>() + c.args.iter().map(value_heap).sum::<usize>() + c.arg_spans.capacity() * 8 + c.callee.as_ref().map_or(0, |p| p.props.capacity() * 8)).sum::<usize>();
-    let bindings = m.bindings.capacity() * size_of::<Binding>() + m.bindings.iter().map(|b| b.init.as_ref().map_or(0, value_heap)).sum::<usize>();
-    let functions = m.functions.capacity() * size_of::<Function>() + m.functions.iter().map(|f| f.params.capacity() * 4 + f.uses.capacity() * size_of::<FuncUse>()).sum::<usize>();
+        + m.calls
+            .iter()
+            .map(|c| {
+                c.args.capacity() * size_of::<Value>()
+                    + c.args.iter().map(value_heap).sum::<usize>()
+                    + c.arg_spans.capacity() * 8
+                    + c.callee.as_ref().map_or(0, |p| p.props.capacity() * 8)
+            })
+            .sum::<usize>();
+    let bindings = m.bindings.capacity() * size_of::<Binding>()
+        + m.bindings
+            .iter()
+            .map(|b| b.init.as_ref().map_or(0, value_heap))
+            .sum::<usize>();
+    let functions = m.functions.capacity() * size_of::<Function>()
+        + m.functions
+            .iter()
+            .map(|f| f.params.capacity() * 4 + f.uses.capacity() * size_of::<FuncUse>())
+            .sum::<usize>();
     let refs = m.references.capacity() * size_of::<Reference>();
-    let assigns = m.assigns.capacity() * size_of::<Assign>() + m.assigns.iter().map(|a| value_heap(&a.value)).sum::<usize>();
-    let escapes = m.escapes.capacity() * size_of::<Escape>() + m.bounds.capacity() * size_of::<Bound>();
+    let assigns = m.assigns.capacity() * size_of::<Assign>()
+        + m.assigns
+            .iter()
+            .map(|a| value_heap(&a.value))
+            .sum::<usize>();
+    let escapes =
+        m.escapes.capacity() * size_of::<Escape>() + m.bounds.capacity() * size_of::<Bound>();
     let mut links = 0usize;
     for f in &m.frequency {
         if let Frequency::Repeated(mut r) = f.clone() {
@@ -238,7 +297,11 @@ fn run() {
             a
         });
     let wall = started.elapsed().as_secs_f64();
-    let names: Vec<&str> = PHASES.iter().copied().chain(leaklint::rules::REGISTRY.iter().map(|r| r.meta().name)).collect();
+    let names: Vec<&str> = PHASES
+        .iter()
+        .copied()
+        .chain(leaklint::rules::REGISTRY.iter().map(|r| r.meta().name))
+        .collect();
     println!(
         "files={} threads={} wall_s={:.3} phase_s={:.3} peak_live_MB={:.1} live_at_end_MB={:.1}",
         found.files.len(),
@@ -249,11 +312,19 @@ fn run() {
         live() as f64 / 1e6
     );
     for (n, s) in names.iter().zip(&total.secs) {
-        println!("  {:<24} {:8.3} s  {:5.1}%", n, s, 100.0 * s / total.total());
+        println!(
+            "  {:<24} {:8.3} s  {:5.1}%",
+            n,
+            s,
+            100.0 * s / total.total()
+        );
     }
     let mut s = slow.into_inner().unwrap();
     s.sort_by(|a, b| b.0.total_cmp(&a.0));
-    println!("slowest files (s: {}; calls/bindings/references; MB: AST+comments, model, file total):", names.join(", "));
+    println!(
+        "slowest files (s: {}; calls/bindings/references; MB: AST+comments, model, file total):",
+        names.join(", ")
+    );
     for (tot, p, t) in s.iter().take(top) {
         let parts: Vec<String> = t.secs.iter().map(|x| format!("{x:.3}")).collect();
         let mb = |x: isize| x as f64 / 1e6;
@@ -275,6 +346,13 @@ fn run() {
 }
 
 fn main() {
-    let _ = rayon::ThreadPoolBuilder::new().stack_size(256 << 20).build_global();
-    std::thread::Builder::new().stack_size(256 << 20).spawn(run).expect("cannot start the main thread").join().expect("lint_phases panicked");
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(256 << 20)
+        .build_global();
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(run)
+        .expect("cannot start the main thread")
+        .join()
+        .expect("lint_phases panicked");
 }

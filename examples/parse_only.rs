@@ -62,7 +62,11 @@ fn syntax(dialect: Dialect) -> Syntax {
             explicit_resource_management: true,
             ..Default::default()
         }),
-        Dialect::TypeScript | Dialect::Tsx => Syntax::Typescript(TsSyntax { tsx: dialect == Dialect::Tsx, decorators: true, ..Default::default() }),
+        Dialect::TypeScript | Dialect::Tsx => Syntax::Typescript(TsSyntax {
+            tsx: dialect == Dialect::Tsx,
+            decorators: true,
+            ..Default::default()
+        }),
     }
 }
 
@@ -79,7 +83,11 @@ fn process(text: &str, dialect: Dialect, with_resolver: bool, phases: &Phases) -
     let base = leaklint::parse::BASE;
     // As `leaklint::parse::parse`: a byte-order mark is skipped, positions stay whole-text ones.
     let skip = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let input = StringInput::new(&text[skip..], BytePos(base + skip as u32), BytePos(base + text.len() as u32));
+    let input = StringInput::new(
+        &text[skip..],
+        BytePos(base + skip as u32),
+        BytePos(base + text.len() as u32),
+    );
     let mut parser = Parser::new(syntax(dialect), input, Some(&comments));
     let parsed = parser.parse_program();
     let _ = parser.take_errors();
@@ -139,7 +147,9 @@ fn run() {
             };
             Phases::add(&phases.read, t);
             let dialect = Dialect::from_path(path).unwrap_or(Dialect::JavaScript);
-            let ok = swc_common::GLOBALS.set(&swc_common::Globals::new(), || process(&text, dialect, with_resolver, &phases));
+            let ok = swc_common::GLOBALS.set(&swc_common::Globals::new(), || {
+                process(&text, dialect, with_resolver, &phases)
+            });
             if !ok {
                 failed.fetch_add(1, Ordering::Relaxed);
             }
@@ -149,7 +159,11 @@ fn run() {
     let done = Instant::now();
     println!(
         "mode={} threads={} files={} lines={} bytes={} failed={} discover_s={:.3} process_s={:.3}",
-        if with_resolver { "parse+resolver" } else { "parse+visit" },
+        if with_resolver {
+            "parse+resolver"
+        } else {
+            "parse+visit"
+        },
         rayon::current_num_threads(),
         files,
         lines,
@@ -164,7 +178,11 @@ fn run() {
         println!(
             "cpu_s read={:.3} {}={:.3} {}={:.3}",
             s(&phases.read),
-            if with_resolver { "parse+resolve" } else { "parse" },
+            if with_resolver {
+                "parse+resolve"
+            } else {
+                "parse"
+            },
             s(&phases.parse),
             second,
             s(&phases.second)
@@ -179,6 +197,13 @@ fn bytecount_lines(bytes: &[u8]) -> u64 {
 }
 
 fn main() {
-    let _ = rayon::ThreadPoolBuilder::new().stack_size(256 << 20).build_global();
-    std::thread::Builder::new().stack_size(256 << 20).spawn(run).expect("cannot start the main thread").join().expect("parse_only panicked");
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(256 << 20)
+        .build_global();
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(run)
+        .expect("cannot start the main thread")
+        .join()
+        .expect("parse_only panicked");
 }
