@@ -1,0 +1,381 @@
+//! `no-large-closure-capture`: closures kept alive by a long-lived owner that capture a large
+//! value or a request-scoped object from an enclosing function, and V8's shared-context chain
+//! (RULES.md §3.4).
+//!
+//! V8 allocates one context per function scope for all variables that any inner closure uses, and
+//! every closure created in that scope points at it. So a closure that escapes keeps alive every
+//! such variable, including ones only a sibling closure mentions. When one of them holds the
+//! previous generation of an object the function replaces, each call links the new generation to
+//! the old: an ever-growing chain (Meteor's 2013 "surprising JavaScript memory leak").
+
+use super::cleanup::{has_cleanup, is_removed, lost_handle, self_removing_options};
+use super::describe::how_often;
+use super::{Rule, RuleContext, RuleMeta};
+use crate::diagnostic::{ByteSpan, Confidence, Diagnostic, Severity};
+use rustc_hash::FxHashMap;
+
+use crate::semantic::{
+    BindingId, BindingKind, Frequency, FuncId, Owner, Path, Root, SemanticModel, Target, Value,
+    MODULE,
+};
+
+/// The rule.
+pub struct NoLargeClosureCapture;
+
+static META: RuleMeta = RuleMeta {
+    name: "no-large-closure-capture",
+    summary: "Long-lived closure that captures a large value or a request, or chains generations through a shared V8 context",
+    default_severity: Severity::Error,
+    doc: include_str!("../../rules/no-large-closure-capture.md"),
+};
+
+const REQUEST_NAMES: &[&str] = &[
+    "req", "res", "request", "response", "ctx", "reply", "socket", "sock", "ws",
+];
+/// Calls whose results are typically large (RULES.md §3.4).
+const LARGE_CALLS: &[&str] = &[
+    "readFileSync",
+    "readFile",
+    "parse",
+    "json",
+    "query",
+    "randomBytes",
+    "alloc",
+    "allocUnsafe",
+    "concat",
+    "fetchAll",
+    "findAll",
+];
+
+/// Functions created directly in `s` that `v` carries.
+fn funcs_created_in(model: &SemanticModel, v: &Value, s: FuncId, out: &mut Vec<FuncId>) {
+    match v {
+        Value::Func(g) if model.function(*g).parent == Some(s) => out.push(*g),
+        Value::Object(props) => props
+            .iter()
+            .for_each(|(_, v)| funcs_created_in(model, v, s, out)),
+        Value::Array(items) => items
+            .iter()
+            .for_each(|v| funcs_created_in(model, v, s, out)),
+        _ => {}
+    }
+}
+
+/// Why the value of binding `b` is large, if it is.
+fn large_value(model: &SemanticModel, b: BindingId) -> Option<String> {
+    let Some(Value::Call(c)) = &model.binding(b).init else {
+        return None;
+    };
+    let call = &model.calls[*c as usize];
+    let name = call
+        .callee
+        .as_ref()
+        .and_then(|p| model.callee_name(p))?
+        .to_string();
+    let lower = name.to_ascii_lowercase();
+    let large = LARGE_CALLS.contains(&name.as_str())
+        || (lower.starts_with("load")
+            && (lower.contains("config")
+                || lower.contains("data")
+                || lower.contains("file")
+                || lower.contains("all")))
+        || (call.is_new && name == "Array" && !call.args.is_empty());
+    large.then(|| format!("the result of `{name}()`"))
+}
+
+/// A closure's long-lived holder: what keeps it, whether that holder is released, and where.
+struct Sink {
+    what: String,
+    released: bool,
+    repeated_in: FuncId,
+    span: ByteSpan,
+}
+
+/// Every function value found in `v` (directly or in object and array literals).
+fn funcs_in(v: &Value, out: &mut Vec<FuncId>) {
+    match v {
+        Value::Func(g) => out.push(*g),
+        Value::Object(props) => props.iter().for_each(|(_, v)| funcs_in(v, out)),
+        Value::Array(items) => items.iter().for_each(|v| funcs_in(v, out)),
+        _ => {}
+    }
+}
+
+/// Whether writing to `p` stores into something that lives for the process: a module-level
+/// binding itself (even one re-assigned per call, which holds the latest closure) or a property of
+/// a process-lifetime object.
+fn long_lived_target(model: &SemanticModel, p: &Path) -> bool {
+    let module_binding = p.props.is_empty()
+        && p.root_binding()
+            .is_some_and(|b| model.binding(b).module_level);
+    module_binding || model.owner_of(p) == Owner::Process
+}
+
+/// The long-lived holders of every closure, found in one pass over calls and assignments.
+fn all_sinks(model: &SemanticModel) -> FxHashMap<FuncId, Vec<Sink>> {
+    let mut out: FxHashMap<FuncId, Vec<Sink>> = FxHashMap::default();
+    let mut funcs = Vec::new();
+    for call in &model.calls {
+        let Some(callee) = &call.callee else { continue };
+        let held = |i: usize, funcs: &mut Vec<FuncId>| {
+            funcs.clear();
+            if let Some(v) = call.arg(i) {
+                funcs_in(v, funcs);
+            }
+        };
+        if model.is_global_function(callee, &["setInterval"]) {
+            held(0, &mut funcs);
+            for g in &funcs {
+                out.entry(*g).or_default().push(Sink {
+                    what: "an interval".into(),
+                    released: lost_handle(model, call).is_none(),
+                    repeated_in: call.func,
+                    span: call.callee_span,
+                });
+            }
+            continue;
+        }
+        let Some(method) = call.method().map(|m| m.as_str()) else {
+            continue;
+        };
+        let listener = matches!(
+            method,
+            "on" | "addListener" | "prependListener" | "addEventListener"
+        );
+        let collection = matches!(method, "push" | "unshift" | "add" | "set");
+        if !listener && !collection {
+            continue;
+        }
+        let Some(receiver) = call.receiver() else {
+            continue;
+        };
+        if listener {
+            held(1, &mut funcs);
+            if funcs.is_empty() || model.owner_of(&receiver) != Owner::Process {
+                continue;
+            }
+            let released = self_removing_options(call) || is_removed(model, &receiver, call);
+            for g in &funcs {
+                out.entry(*g).or_default().push(Sink {
+                    what: format!("a listener on long-lived `{}`", receiver.display(model)),
+                    released,
+                    repeated_in: call.func,
+                    span: call.callee_span,
+                });
+            }
+        } else {
+            let module_collection = receiver.props.is_empty()
+                && receiver
+                    .root_binding()
+                    .is_some_and(|b| model.binding(b).module_level);
+            if !module_collection {
+                continue;
+            }
+            funcs.clear();
+            call.args.iter().for_each(|v| funcs_in(v, &mut funcs));
+            if funcs.is_empty() {
+                continue;
+            }
+            let released = has_cleanup(model, &receiver);
+            for g in &funcs {
+                out.entry(*g).or_default().push(Sink {
+                    what: format!("module-level `{}`", receiver.display(model)),
+                    released,
+                    repeated_in: call.func,
+                    span: call.callee_span,
+                });
+            }
+        }
+    }
+    for a in &model.assigns {
+        let Target::Path(p) = &a.target else { continue };
+        funcs.clear();
+        funcs_in(&a.value, &mut funcs);
+        if funcs.is_empty()
+            || p.props.first().is_some_and(|x| x == "exports")
+            || p.root == Root::Global("module".into())
+            || !long_lived_target(model, p)
+        {
+            continue;
+        }
+        for g in &funcs {
+            out.entry(*g).or_default().push(Sink {
+                what: format!("`{}`", p.display(model)),
+                released: false,
+                repeated_in: a.func,
+                span: a.span,
+            });
+        }
+    }
+    out
+}
+
+impl NoLargeClosureCapture {
+    /// The shared-context chain (A1): in function `s`, binding `x = O` (an outer binding) is used
+    /// by a closure created in `s`, and `s` assigns to `O` a value carrying a closure created in `s`.
+    fn chains(&self, model: &SemanticModel, out: &mut Vec<Diagnostic>) {
+        for (xi, x) in model.bindings.iter().enumerate() {
+            let s = x.func;
+            if s == MODULE
+                || !matches!(
+                    x.kind,
+                    BindingKind::Const | BindingKind::Let | BindingKind::Var
+                )
+            {
+                continue;
+            }
+            let Some(Value::Path(outer_path)) = &x.init else {
+                continue;
+            };
+            let outer_ok = outer_path.props.is_empty()
+                && match &outer_path.root {
+                    Root::Binding(o) => model.binding(*o).func != s,
+                    Root::Global(_) => true,
+                    _ => false,
+                };
+            if !outer_ok {
+                continue;
+            }
+            let xi = xi as BindingId;
+            let in_closure = model
+                .references
+                .iter()
+                .any(|r| r.binding == xi && r.func != s && model.is_within(r.func, s));
+            if !in_closure {
+                continue;
+            }
+            // `x = null` before returning breaks the link (only possible with `let`).
+            let nulled = model.assigns.iter().any(|a| {
+                matches!(&a.target, Target::Path(t) if t == &Path::binding(xi))
+                    && matches!(a.value, Value::OtherLiteral)
+            });
+            if nulled {
+                continue;
+            }
+            let replacing = model.assigns.iter().find_map(|a| {
+                let Target::Path(t) = &a.target else {
+                    return None;
+                };
+                if a.func != s || t != outer_path {
+                    return None;
+                }
+                let mut carried = Vec::new();
+                funcs_created_in(model, &a.value, s, &mut carried);
+                (!carried.is_empty()).then_some(a.span)
+            });
+            let Some(assign_span) = replacing else {
+                continue;
+            };
+            let outer = outer_path.display(model).to_string();
+            let fname = model
+                .function(s)
+                .name
+                .as_deref()
+                .unwrap_or("this function")
+                .to_string();
+            out.push(
+                Diagnostic::new(
+                    META.name,
+                    x.span,
+                    format!("`{}` holds the previous `{outer}` and is used by a closure, so it lives in `{fname}`'s shared V8 context; the closure stored in the new `{outer}` keeps that context, so each call links every generation to the one before", x.name),
+                )
+                .with_confidence(Confidence::High)
+                .with_severity(META.default_severity)
+                .with_label(assign_span, format!("the new `{outer}` carries a closure created here, which keeps the whole context alive"))
+                .with_help(format!("declare it with `let` and set `{} = null` before `{fname}` returns, or move the closures that use it out of `{fname}`", x.name)),
+            );
+        }
+    }
+
+    fn captures(&self, model: &SemanticModel, out: &mut Vec<Diagnostic>) {
+        let sinks = all_sinks(model);
+        if sinks.is_empty() {
+            return;
+        }
+        // Free variables of the held closures: walk each reference up from where it is made to
+        // the scope that declares its binding; every held closure on the way captures it.
+        let mut captured: Vec<(FuncId, BindingId, ByteSpan)> = Vec::new();
+        for r in &model.references {
+            let b = model.binding(r.binding);
+            if b.func == MODULE || b.func_value.is_some() {
+                continue;
+            }
+            let mut f = r.func;
+            while f != b.func {
+                if sinks.contains_key(&f)
+                    && !captured.iter().any(|(g, x, _)| *g == f && *x == r.binding)
+                {
+                    captured.push((f, r.binding, r.span));
+                }
+                match model.function(f).parent {
+                    Some(p) => f = p,
+                    None => break,
+                }
+            }
+        }
+        for (g, x, span) in captured {
+            if model.function(g).is_method {
+                continue;
+            }
+            let Some(sink) = sinks[&g].iter().max_by_key(|s| !s.released) else {
+                continue;
+            };
+            let b = model.binding(x);
+            let request = b.kind == BindingKind::Param && REQUEST_NAMES.contains(&b.name.as_str());
+            let large = large_value(model, x);
+            let why = match (request, large) {
+                (true, _) => format!("the request-scoped `{}`", b.name),
+                (false, Some(l)) => format!("`{}`, {l}", b.name),
+                _ => continue,
+            };
+            let freq = model.frequency_of(sink.repeated_in);
+            let confidence = if sink.released || freq == &Frequency::Once {
+                Confidence::Low
+            } else if freq.is_strongly_repeated() {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            };
+            let (often, _) = how_often(model, freq);
+            let copy = if request {
+                format!(
+                    "copy out the fields you need (`const id = {}.…`) before creating the closure",
+                    b.name
+                )
+            } else {
+                format!("extract the few fields the closure needs from `{}` into their own variables and capture only those", b.name)
+            };
+            let created = if sink.released {
+                String::new()
+            } else {
+                format!(" (created {often})")
+            };
+            out.push(
+                Diagnostic::new(
+                    META.name,
+                    span,
+                    format!(
+                        "this closure captures {why}, and {} keeps the closure alive{created}",
+                        sink.what
+                    ),
+                )
+                .with_confidence(confidence)
+                .with_severity(META.default_severity)
+                .with_label(b.span, "declared here")
+                .with_label(sink.span, "the closure is kept alive here")
+                .with_help(copy),
+            );
+        }
+    }
+}
+
+impl Rule for NoLargeClosureCapture {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        self.chains(ctx.model, out);
+        self.captures(ctx.model, out);
+    }
+}
