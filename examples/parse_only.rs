@@ -1,0 +1,209 @@
+//! The throughput baseline of `benches/throughput.sh`: everything `leaklint check` does before its
+//! own analysis, and nothing after it.
+//!
+//! Same file discovery (`leaklint::walk::discover` with the default `ConfigResolver`), same
+//! parallelism (rayon's global pool, 256 MB thread stacks, mimalloc), same per-file steps:
+//! read the bytes, check UTF-8, enter `swc_common::GLOBALS` and call `leaklint::parse::parse`
+//! (swc parse with comments + swc's resolver). Nothing is kept across files.
+//!
+//! `--no-resolver` replaces `leaklint::parse::parse` by a plain swc parse with the same syntax
+//! options and comment collection, followed by one no-op `swc_ecma_visit::Visit` walk of the AST.
+//!
+//! ```text
+//! cargo run --release --example parse_only -- [--no-resolver] [--phases] PATH...
+//! ```
+//!
+//! Prints the number of files, lines and bytes processed (and parse failures) to stdout;
+//! `--phases` adds the CPU time summed over threads per phase (read, parse, resolve or walk).
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use swc_common::{comments::SingleThreadedComments, input::StringInput, BytePos};
+use swc_ecma_parser::{EsSyntax, Parser, Syntax, TsSyntax};
+use swc_ecma_visit::{Visit, VisitWith};
+
+use leaklint::config::ConfigResolver;
+use leaklint::source::Dialect;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Nanoseconds spent in each phase, summed over all threads.
+#[derive(Default)]
+struct Phases {
+    read: AtomicU64,
+    parse: AtomicU64,
+    second: AtomicU64,
+}
+
+impl Phases {
+    fn add(slot: &AtomicU64, since: Instant) -> Instant {
+        let now = Instant::now();
+        slot.fetch_add((now - since).as_nanos() as u64, Ordering::Relaxed);
+        now
+    }
+}
+
+/// A visitor that does nothing but descend into every node.
+struct Noop;
+impl Visit for Noop {}
+
+/// The syntax options of `leaklint::parse::parse`, repeated here for the plain-parse variant.
+fn syntax(dialect: Dialect) -> Syntax {
+    match dialect {
+        Dialect::JavaScript => Syntax::Es(EsSyntax {
+            jsx: true,
+            decorators: true,
+            allow_return_outside_function: true,
+            import_attributes: true,
+            explicit_resource_management: true,
+            ..Default::default()
+        }),
+        Dialect::TypeScript | Dialect::Tsx => Syntax::Typescript(TsSyntax {
+            tsx: dialect == Dialect::Tsx,
+            decorators: true,
+            ..Default::default()
+        }),
+    }
+}
+
+/// Parses and resolves like the linter (`with_resolver`), or parses and walks once; returns whether
+/// the file parsed.
+fn process(text: &str, dialect: Dialect, with_resolver: bool, phases: &Phases) -> bool {
+    let t = Instant::now();
+    if with_resolver {
+        let ok = leaklint::parse::parse(text, dialect).is_ok();
+        Phases::add(&phases.parse, t);
+        return ok;
+    }
+    let comments = SingleThreadedComments::default();
+    let base = leaklint::parse::BASE;
+    // As `leaklint::parse::parse`: a byte-order mark is skipped, positions stay whole-text ones.
+    let skip = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let input = StringInput::new(
+        &text[skip..],
+        BytePos(base + skip as u32),
+        BytePos(base + text.len() as u32),
+    );
+    let mut parser = Parser::new(syntax(dialect), input, Some(&comments));
+    let parsed = parser.parse_program();
+    let _ = parser.take_errors();
+    let t = Phases::add(&phases.parse, t);
+    match parsed {
+        Ok(program) => {
+            program.visit_with(&mut Noop);
+            Phases::add(&phases.second, t);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+fn run() {
+    let mut with_resolver = true;
+    let mut show_phases = false;
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--no-resolver" => with_resolver = false,
+            "--phases" => show_phases = true,
+            "-h" | "--help" => {
+                println!("usage: parse_only [--no-resolver] [--phases] PATH...");
+                return;
+            }
+            _ => paths.push(arg.into()),
+        }
+    }
+    if paths.is_empty() {
+        paths.push(".".into());
+    }
+    let started = Instant::now();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let configs = ConfigResolver::new(None, &cwd);
+    let found = leaklint::walk::discover(&paths, false, &configs);
+    let discovered = Instant::now();
+    let phases = Phases::default();
+    let failed = AtomicU64::new(0);
+    let (files, lines, bytes) = found
+        .files
+        .par_iter()
+        .map(|path| {
+            let t = Instant::now();
+            let Ok(bytes) = std::fs::read(path) else {
+                failed.fetch_add(1, Ordering::Relaxed);
+                return (0u64, 0u64, 0u64);
+            };
+            let len = bytes.len() as u64;
+            let lines = bytecount_lines(&bytes);
+            let text = match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(_) => {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                    return (1, lines, len);
+                }
+            };
+            Phases::add(&phases.read, t);
+            let dialect = Dialect::from_path(path).unwrap_or(Dialect::JavaScript);
+            let ok = swc_common::GLOBALS.set(&swc_common::Globals::new(), || {
+                process(&text, dialect, with_resolver, &phases)
+            });
+            if !ok {
+                failed.fetch_add(1, Ordering::Relaxed);
+            }
+            (1, lines, len)
+        })
+        .reduce(|| (0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
+    let done = Instant::now();
+    println!(
+        "mode={} threads={} files={} lines={} bytes={} failed={} discover_s={:.3} process_s={:.3}",
+        if with_resolver {
+            "parse+resolver"
+        } else {
+            "parse+visit"
+        },
+        rayon::current_num_threads(),
+        files,
+        lines,
+        bytes,
+        failed.load(Ordering::Relaxed),
+        (discovered - started).as_secs_f64(),
+        (done - discovered).as_secs_f64(),
+    );
+    if show_phases {
+        let s = |a: &AtomicU64| a.load(Ordering::Relaxed) as f64 / 1e9;
+        let second = if with_resolver { "-" } else { "walk" };
+        println!(
+            "cpu_s read={:.3} {}={:.3} {}={:.3}",
+            s(&phases.read),
+            if with_resolver {
+                "parse+resolve"
+            } else {
+                "parse"
+            },
+            s(&phases.parse),
+            second,
+            s(&phases.second)
+        );
+    }
+}
+
+/// Lines as the linter counts them for reporting: `\n`-terminated, plus a last unterminated one.
+fn bytecount_lines(bytes: &[u8]) -> u64 {
+    let n = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+    n + u64::from(bytes.last().is_some_and(|&b| b != b'\n'))
+}
+
+fn main() {
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(256 << 20)
+        .build_global();
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(run)
+        .expect("cannot start the main thread")
+        .join()
+        .expect("parse_only panicked");
+}
