@@ -39,8 +39,21 @@ fn schema() -> Value {
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
 
-/// Validates `log` against the official schema and panics with every error.
+/// Validates `log` against the official schema and panics with every error. With
+/// `LEAKLINT_SARIF_OUT` set, also writes the log into that folder, for `.ci/run` to validate with
+/// Microsoft's SARIF multitool as well.
 fn assert_valid(log: &Value) {
+    if let Some(dir) = std::env::var_os("LEAKLINT_SARIF_OUT") {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = std::thread::current()
+            .name()
+            .unwrap_or("log")
+            .replace("::", "-");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = Path::new(&dir).join(format!("{name}-{n}.sarif"));
+        std::fs::write(path, serde_json::to_string_pretty(log).unwrap()).unwrap();
+    }
     let validator = jsonschema::draft4::new(&schema()).unwrap();
     let errors: Vec<String> = validator
         .iter_errors(log)
