@@ -113,4 +113,3 @@ pub fn has_cleanup(model: &SemanticModel, alias: &Path) -> bool {
         _ => false,
     })
 }
-

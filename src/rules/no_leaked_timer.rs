@@ -18,7 +18,6 @@ static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/no-leaked-timer.md"),
 };
 
-
 /// For `setTimeout(cb)`: the enclosing function that `cb` re-arms (calls or is), if any.
 fn rearmed_function(model: &SemanticModel, call: &Call) -> Option<FuncId> {
     let target = match call.arg(0)? {
