@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::cache::Cache;
 use crate::config::ConfigResolver;
 use crate::diagnostic::{Confidence, Diagnostic};
 use crate::source::Dialect;
@@ -126,6 +127,17 @@ pub fn lint_files(
     configs: &ConfigResolver,
     min_confidence: Option<Confidence>,
 ) -> (Vec<FileResult>, Vec<WalkError>) {
+    lint_files_cached(files, configs, min_confidence, None)
+}
+
+/// As [`lint_files`], skipping files that `cache` knows were clean with the same bytes and
+/// settings (they give a result with no diagnostics) and recording newly clean ones in it.
+pub fn lint_files_cached(
+    files: &[PathBuf],
+    configs: &ConfigResolver,
+    min_confidence: Option<Confidence>,
+    cache: Option<&Cache>,
+) -> (Vec<FileResult>, Vec<WalkError>) {
     let results: Vec<Result<FileResult, WalkError>> = files
         .par_iter()
         .map(|path| {
@@ -134,14 +146,30 @@ pub fn lint_files(
                 message: format!("cannot read: {e}"),
             })?;
             let config = configs.for_file(path);
-            let (text, diagnostics) = match min_confidence {
+            let overridden;
+            let options = match min_confidence {
                 Some(c) => {
-                    let mut options = config.options.clone();
-                    options.min_confidence = c;
-                    lint_bounded(path, bytes, &options)
+                    let mut o = config.options.clone();
+                    o.min_confidence = c;
+                    overridden = o;
+                    &overridden
                 }
-                None => lint_bounded(path, bytes, &config.options),
+                None => &config.options,
             };
+            let key = cache.map(|_| Cache::key(path, &bytes, options));
+            if let (Some(cache), Some(key)) = (cache, &key) {
+                if cache.is_clean(key) {
+                    return Ok(FileResult {
+                        path: path.clone(),
+                        text: String::new(),
+                        diagnostics: Vec::new(),
+                    });
+                }
+            }
+            let (text, diagnostics) = lint_bounded(path, bytes, options);
+            if let (Some(cache), Some(key), true) = (cache, key, diagnostics.is_empty()) {
+                cache.mark_clean(key);
+            }
             // Text is only needed to place findings: dropping it for clean files keeps peak memory
             // independent of the size of the tree.
             let text = if diagnostics.is_empty() {

@@ -97,6 +97,10 @@ pub enum Format {
     Concise,
     /// ESLint's JSON formatter shape.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow-command annotations (`::error file=…::message`).
+    Github,
 }
 
 /// Minimum confidence levels for `--min-confidence`.
@@ -136,6 +140,18 @@ pub struct CheckArgs {
     /// How many findings the pretty format draws with source snippets before listing the rest.
     #[arg(long, default_value_t = 200, value_name = "N")]
     pub max_diagnostics: usize,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
+    /// Read the source from standard input and lint it as if it were this file.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+    /// Exit with 0 instead of 2 when every path given is ignored (e.g. by `--force-exclude`).
+    #[arg(long)]
+    pub no_errors_on_unmatched: bool,
+    /// Neither read nor write the cache of clean files (`.leaklint_cache/`).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// Parses the process arguments and runs the command.

@@ -1,10 +1,14 @@
 //! Output formats for `leaklint check`: `pretty` (miette, terminals), `concise`
-//! (`path:line:col: rule message`, the default elsewhere) and `json` (ESLint's JSON formatter
-//! shape). Each format is one module with a `render` function over all files' results.
+//! (`path:line:col: rule message`, the default elsewhere), `json` (ESLint's JSON formatter
+//! shape), `sarif` (SARIF 2.1.0 for code scanning) and `github` (workflow-command annotations).
+//! Each format is one module with a `render` function over all files' results.
 
 pub mod concise;
+pub mod fingerprint;
+pub mod github;
 pub mod json;
 pub mod pretty;
+pub mod sarif;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::{LineIndex, Position};

@@ -1,0 +1,442 @@
+//! SARIF 2.1.0 output (`--format sarif`) for GitHub code scanning and other SARIF viewers.
+//!
+//! Format: OASIS SARIF 2.1.0 errata01 (`fixtures/schemas/sarif-schema-2.1.0.json`), with the subset
+//! and limits GitHub documents in "SARIF support for code scanning" (ECOSYSTEM.md §4.1):
+//!
+//! - one run; `tool.driver` names every enabled rule plus the built-in checks (`parse-error`,
+//!   `unused-suppression`, `invalid-suppression`) in `rules[]`, with descriptions and help taken
+//!   from the rule's document `rules/<name>.md`, `helpUri`, `properties.tags`,
+//!   `properties.precision`, `properties.problem.severity` and `defaultConfiguration.level`
+//!   (never `security-severity`: leaks are reliability problems, not vulnerabilities);
+//! - `run.columnKind` is `utf16CodeUnits`: lines and columns are 1-based, columns count UTF-16
+//!   code units, and `endColumn` is exclusive (SARIF §3.30.5–3.30.8);
+//! - `artifactLocation.uri` is relative to the source root (the nearest ancestor of the working
+//!   directory that holds `.git`, else the working directory) with `uriBaseId: "%SRCROOT%"`,
+//!   after symlinks are resolved (GitHub does not show results in symlinked paths); files outside
+//!   the root get an absolute `file://` URI;
+//! - secondary labels are `relatedLocations`, the confidence is `properties.confidence`;
+//! - `partialFingerprints.primaryLocationLineHash` is GitHub's own line hash
+//!   ([`super::fingerprint`]), so uploads through the API and through `upload-sarif` agree.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use serde_json::{json, Value};
+
+use super::range_of;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::RuleMeta;
+use crate::source::LineIndex;
+use crate::walk::FileResult;
+
+/// The `$schema` GitHub's documentation gives for SARIF 2.1.0.
+pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// Where rule documents are published: `<repository>/blob/main/rules/<name>.md`.
+const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// The root that `%SRCROOT%` stands for, and the conversion of file paths to URIs relative to it.
+#[derive(Debug, Clone)]
+pub struct SourceRoot {
+    dir: PathBuf,
+}
+
+impl SourceRoot {
+    /// The nearest ancestor of `cwd` (itself included) that holds `.git`, or `cwd` when there is
+    /// none; symlinks resolved.
+    pub fn discover(cwd: &Path) -> SourceRoot {
+        let cwd = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+        let dir = cwd
+            .ancestors()
+            .find(|d| d.join(".git").exists())
+            .unwrap_or(&cwd)
+            .to_path_buf();
+        SourceRoot { dir }
+    }
+
+    /// A root at `dir` exactly (symlinks resolved).
+    pub fn at(dir: &Path) -> SourceRoot {
+        SourceRoot {
+            dir: std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()),
+        }
+    }
+
+    /// The root directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// `path` (relative to the working directory, or absolute) with symlinks resolved, relative to
+    /// the root with `/` separators, e.g. `src/app.js`; `None` when it lies outside the root. A
+    /// path that does not exist (`--stdin-filename`) is resolved through its parent directory.
+    pub fn relative(&self, path: &Path) -> Option<String> {
+        let real = resolve(path);
+        let rel = real.strip_prefix(&self.dir).ok()?;
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| match c {
+                Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect::<Option<_>>()?;
+        Some(parts.join("/"))
+    }
+
+    /// The `file://` URI of the root, ending with `/` (SARIF §3.14.14 `originalUriBaseIds`).
+    pub fn uri(&self) -> String {
+        let mut u = url::Url::from_directory_path(&self.dir)
+            .map(String::from)
+            .unwrap_or_else(|_| "file:///".into());
+        if !u.ends_with('/') {
+            u.push('/');
+        }
+        u
+    }
+}
+
+/// `path` made absolute with symlinks resolved, as far as the file system allows.
+fn resolve(path: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    match (abs.parent(), abs.file_name()) {
+        (Some(dir), Some(name)) => std::fs::canonicalize(dir)
+            .map(|d| d.join(name))
+            .unwrap_or(abs.clone()),
+        _ => abs,
+    }
+}
+
+/// Characters percent-encoded in a relative URI path (RFC 3986 `pchar` plus `/`).
+const PATH: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// The SARIF `artifactLocation` for `path`: `{uri, uriBaseId: "%SRCROOT%"}` with a
+/// percent-encoded relative URI inside `root`, else `{uri: "file:///…"}`.
+pub fn artifact_location(root: &SourceRoot, path: &Path) -> Value {
+    match root.relative(path) {
+        Some(rel) => json!({
+            "uri": utf8_percent_encode(&rel, PATH).to_string(),
+            "uriBaseId": "%SRCROOT%",
+        }),
+        None => {
+            let abs = resolve(path);
+            let uri = url::Url::from_file_path(&abs)
+                .map(String::from)
+                .unwrap_or_else(|_| abs.display().to_string());
+            json!({ "uri": uri })
+        }
+    }
+}
+
+/// What SARIF says about one reportable check: a rule from the registry or a built-in check.
+struct Descriptor {
+    id: &'static str,
+    summary: &'static str,
+    full: String,
+    doc: String,
+    level: Severity,
+    help_uri: String,
+    tags: &'static [&'static str],
+    precision: &'static str,
+}
+
+impl Descriptor {
+    fn of_rule(meta: &'static RuleMeta) -> Descriptor {
+        Descriptor {
+            id: meta.name,
+            summary: meta.summary,
+            full: what_it_does(meta.doc).unwrap_or_else(|| meta.summary.to_string()),
+            doc: meta.doc.to_string(),
+            level: meta.default_severity,
+            help_uri: format!("{REPOSITORY}/blob/main/rules/{}.md", meta.name),
+            tags: &["reliability", "memory-leak", "javascript", "typescript"],
+            precision: "high",
+        }
+    }
+
+    fn builtin(id: &'static str) -> Descriptor {
+        let (summary, level, full): (&'static str, Severity, &str) = match id {
+            "parse-error" => (
+                "The file could not be parsed as JavaScript or TypeScript",
+                Severity::Error,
+                "leaklint could not parse the file (a syntax error, or text that is not UTF-8), so no rule checked it. The message gives swc's error and its position.",
+            ),
+            "unused-suppression" => (
+                "A leaklint-disable comment suppresses nothing",
+                Severity::Warn,
+                "A `leaklint-disable` comment did not suppress any finding: the code it covered was fixed or moved. Remove the comment.",
+            ),
+            _ => (
+                "A leaklint-disable comment names an unknown rule",
+                Severity::Warn,
+                "A `leaklint-disable` comment names a rule that does not exist; `leaklint rules` lists the rules.",
+            ),
+        };
+        Descriptor {
+            id,
+            summary,
+            full: full.to_string(),
+            doc: format!("# {id}\n\n{full}\n"),
+            level,
+            help_uri: format!("{REPOSITORY}#suppressions"),
+            tags: &["leaklint"],
+            precision: "very-high",
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        json!({
+            "id": self.id,
+            "name": pascal_case(self.id),
+            "shortDescription": { "text": sentence(self.summary) },
+            "fullDescription": { "text": truncate(&sentence(&self.full), 1024) },
+            "help": { "text": self.doc, "markdown": self.doc },
+            "helpUri": self.help_uri,
+            "defaultConfiguration": { "level": level(self.level) },
+            "properties": {
+                "tags": self.tags,
+                "precision": self.precision,
+                "problem.severity": problem_severity(self.level),
+            },
+        })
+    }
+}
+
+/// The first paragraph under `## What it does` in a rule document, on one line.
+fn what_it_does(doc: &str) -> Option<String> {
+    let rest = doc.split("## What it does").nth(1)?;
+    let para = rest.trim_start().split("\n\n").next()?;
+    let one_line = para.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!one_line.is_empty()).then_some(one_line)
+}
+
+/// `no-leaked-timer` → `NoLeakedTimer` (SARIF's friendly rule name, §3.49.7).
+fn pascal_case(id: &str) -> String {
+    id.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// `text` ending with a full stop (the SARIF multitool's SARIF2001 asks messages to be sentences).
+fn sentence(text: &str) -> String {
+    let t = text.trim_end();
+    if t.ends_with(['.', '!', '?']) {
+        t.to_string()
+    } else {
+        format!("{t}.")
+    }
+}
+
+/// At most `max` characters of `text` (GitHub's limit for descriptions is 1024).
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(max - 1).collect();
+    s.push('…');
+    s
+}
+
+/// SARIF `level` (§3.27.10): `error` or `warning`.
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warn => "warning",
+    }
+}
+
+/// GitHub's `problem.severity` for non-security rules: `error`, `warning` or `recommendation`.
+fn problem_severity(s: Severity) -> &'static str {
+    level(s)
+}
+
+/// The SARIF log for `results`.
+///
+/// `rules` are the enabled rules (each once, in registry order); `root` is what `%SRCROOT%` stands
+/// for. Every result's `ruleIndex` points into `tool.driver.rules`.
+pub fn to_value(results: &[FileResult], rules: &[&'static RuleMeta], root: &SourceRoot) -> Value {
+    let mut descriptors: Vec<Descriptor> = rules.iter().map(|m| Descriptor::of_rule(m)).collect();
+    descriptors.extend(
+        crate::rules::BUILTIN_CHECKS
+            .iter()
+            .map(|id| Descriptor::builtin(id)),
+    );
+    // A finding of a rule that is not in `rules` (cannot happen through the CLI) still gets one.
+    for r in results {
+        for d in &r.diagnostics {
+            if !descriptors.iter().any(|x| x.id == d.rule) {
+                if let Some(rule) = crate::rules::find(d.rule) {
+                    descriptors.push(Descriptor::of_rule(rule.meta()));
+                }
+            }
+        }
+    }
+    let index_of: HashMap<&str, usize> = descriptors
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id, i))
+        .collect();
+    let mut out = Vec::new();
+    for r in results {
+        if r.diagnostics.is_empty() {
+            continue;
+        }
+        let index = LineIndex::new(&r.text);
+        let artifact = artifact_location(root, &r.path);
+        let hashes = super::fingerprint::line_hashes(&r.text);
+        for d in &r.diagnostics {
+            out.push(result(
+                r,
+                &index,
+                d,
+                &artifact,
+                index_of.get(d.rule).copied(),
+                &hashes,
+            ));
+        }
+    }
+    let version = env!("CARGO_PKG_VERSION");
+    json!({
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "leaklint",
+                    "version": version,
+                    "semanticVersion": version,
+                    "informationUri": REPOSITORY,
+                    "rules": descriptors.iter().map(Descriptor::to_value).collect::<Vec<_>>(),
+                }
+            },
+            "originalUriBaseIds": { "%SRCROOT%": { "uri": root.uri() } },
+            "columnKind": "utf16CodeUnits",
+            "results": out,
+        }]
+    })
+}
+
+fn region(r: &FileResult, index: &LineIndex, span: crate::diagnostic::ByteSpan) -> Value {
+    let s = index.position(&r.text, span.start);
+    let e = index.position(&r.text, span.end);
+    json!({
+        "startLine": s.line,
+        "startColumn": s.column,
+        "endLine": e.line,
+        "endColumn": e.column,
+    })
+}
+
+fn result(
+    r: &FileResult,
+    index: &LineIndex,
+    d: &Diagnostic,
+    artifact: &Value,
+    rule_index: Option<usize>,
+    hashes: &[String],
+) -> Value {
+    let (start, _) = range_of(&r.text, index, d);
+    let related: Vec<Value> = d
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            json!({
+                "id": i + 1,
+                "physicalLocation": {
+                    "artifactLocation": artifact,
+                    "region": region(r, index, l.span),
+                },
+                "message": { "text": sentence(&l.message) },
+            })
+        })
+        .collect();
+    let mut text = sentence(&d.message);
+    if let Some(h) = &d.help {
+        text.push_str(&format!(" Fix: {}", sentence(h)));
+    }
+    let mut v = json!({
+        "ruleId": d.rule,
+        "level": level(d.severity),
+        "message": { "text": text },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": artifact,
+                "region": region(r, index, d.span),
+            }
+        }],
+        "properties": { "confidence": d.confidence.as_str() },
+    });
+    if let Some(i) = rule_index {
+        v["ruleIndex"] = Value::from(i);
+    }
+    if let Some(h) = hashes.get(start.line as usize - 1) {
+        v["partialFingerprints"] = json!({ "primaryLocationLineHash": h });
+    }
+    if !related.is_empty() {
+        v["relatedLocations"] = Value::Array(related);
+    }
+    v
+}
+
+/// Writes the SARIF log for `results` to `w` (pretty-printed JSON and a final newline).
+///
+/// # Errors
+/// I/O errors of `w`.
+pub fn render(
+    results: &[FileResult],
+    rules: &[&'static RuleMeta],
+    root: &SourceRoot,
+    w: &mut dyn Write,
+) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, &to_value(results, rules, root))?;
+    writeln!(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_sentences() {
+        assert_eq!(pascal_case("no-leaked-timer"), "NoLeakedTimer");
+        assert_eq!(sentence("a thing"), "a thing.");
+        assert_eq!(sentence("done."), "done.");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn relative_uris_are_percent_encoded_and_slash_separated() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(d.path().join("src/my dir")).unwrap();
+        std::fs::write(d.path().join("src/my dir/a#b.js"), "x").unwrap();
+        let root = SourceRoot::at(d.path());
+        let v = artifact_location(&root, &d.path().join("src/my dir/a#b.js"));
+        assert_eq!(v["uri"], "src/my%20dir/a%23b.js");
+        assert_eq!(v["uriBaseId"], "%SRCROOT%");
+        assert!(root.uri().starts_with("file:///") && root.uri().ends_with('/'));
+    }
+}

@@ -1,0 +1,191 @@
+//! CI and editor integration of the binary: `--format github` annotations, `--stdin-filename`,
+//! `--output-file`, `--no-errors-on-unmatched`, and the clean-file cache (`.leaklint_cache/`).
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const LEAK: &str = "const cache = new Map();\nexport function get(req) {\n  cache.set(req.params.id, req.body);\n}\n";
+
+fn leaklint(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leaklint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+#[test]
+fn github_annotations_are_escaped_and_relative_to_the_repository() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir(d.path().join(".git")).unwrap();
+    write(d.path(), "web/a,b.js", LEAK);
+    let o = leaklint(&d.path().join("web"), &["--format", "github", "a,b.js"], "");
+    assert_eq!(o.status.code(), Some(1));
+    let text = out(&o);
+    let line = text.lines().next().unwrap();
+    assert!(
+        line.starts_with("::error file=web/a%2Cb.js,line=1,col=7,endLine=1,endColumn=12,title=no-unbounded-collection::module-level Map `cache`"),
+        "{line}"
+    );
+    // The help goes on a second line inside the same annotation.
+    assert!(
+        line.contains("[high confidence]%0Ahelp: bound it"),
+        "{line}"
+    );
+    assert_eq!(text.lines().count(), 1, "{text}");
+}
+
+#[test]
+fn stdin_is_linted_as_the_given_file_with_its_configuration() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "leaklint.toml",
+        "exclude = [\"gen/**\"]\n[rules]\nno-unbounded-collection = \"warn\"\n",
+    );
+    let o = leaklint(
+        d.path(),
+        &["--format", "concise", "--stdin-filename", "src/x.tsx"],
+        LEAK,
+    );
+    assert_eq!(o.status.code(), Some(0), "warnings only");
+    assert!(
+        out(&o).contains("src/x.tsx:1:7: no-unbounded-collection"),
+        "{}",
+        out(&o)
+    );
+    // The file does not need to exist, and nothing is read from disk.
+    assert!(!d.path().join("src/x.tsx").exists());
+    // An excluded name with --force-exclude is skipped like an excluded explicit path.
+    let o = leaklint(
+        d.path(),
+        &[
+            "--format",
+            "concise",
+            "--force-exclude",
+            "--no-errors-on-unmatched",
+            "--stdin-filename",
+            "gen/x.js",
+        ],
+        LEAK,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!out(&o).contains("no-unbounded-collection"), "{}", out(&o));
+}
+
+#[test]
+fn unmatched_paths_are_an_error_unless_allowed() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "leaklint.toml", "exclude = [\"gen/**\"]\n");
+    write(d.path(), "gen/a.js", LEAK);
+    write(d.path(), "notes.md", "# notes\n");
+    let args = ["check", "--force-exclude", "gen/a.js", "notes.md"];
+    let o = leaklint(d.path(), &args, "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--no-errors-on-unmatched"));
+    let mut allowed = args.to_vec();
+    allowed.push("--no-errors-on-unmatched");
+    assert_eq!(leaklint(d.path(), &allowed, "").status.code(), Some(0));
+    // One linted path among ignored ones is a normal run.
+    write(d.path(), "ok.js", "export const x = 1;\n");
+    let o = leaklint(
+        d.path(),
+        &["check", "--force-exclude", "gen/a.js", "ok.js"],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn output_file_takes_any_format() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "a.js", LEAK);
+    for format in ["concise", "json", "github", "pretty"] {
+        let o = leaklint(
+            d.path(),
+            &["--format", format, "--output-file", "report.txt", "a.js"],
+            "",
+        );
+        assert_eq!(o.status.code(), Some(1));
+        assert!(o.stdout.is_empty(), "{format}");
+        let report = std::fs::read_to_string(d.path().join("report.txt")).unwrap();
+        assert!(
+            report.contains("no-unbounded-collection"),
+            "{format}: {report}"
+        );
+    }
+}
+
+#[test]
+fn the_cache_skips_clean_files_and_never_hides_findings() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "clean.js", "export const x = 1;\n");
+    write(d.path(), "leak.js", LEAK);
+    let first = leaklint(d.path(), &["--format", "concise"], "");
+    assert_eq!(first.status.code(), Some(1));
+    let cache = d.path().join(".leaklint_cache");
+    assert!(cache.join("CACHEDIR.TAG").is_file());
+    assert_eq!(
+        std::fs::read_to_string(cache.join(".gitignore"))
+            .unwrap()
+            .lines()
+            .last(),
+        Some("*")
+    );
+    // Same tree: the same report (the leak is linted again, the clean file comes from the cache).
+    let second = leaklint(d.path(), &["--format", "concise"], "");
+    assert_eq!(out(&first), out(&second));
+    // A change to a cached clean file is linted.
+    write(d.path(), "clean.js", LEAK);
+    let third = leaklint(d.path(), &["--format", "concise"], "");
+    assert!(out(&third).contains("clean.js:1:7"), "{}", out(&third));
+    // Other settings miss the cache: a rule turned on again still reports.
+    write(
+        d.path(),
+        "clean.js",
+        "export function f() {\n  setInterval(() => {}, 10);\n}\n",
+    );
+    write(
+        d.path(),
+        "leaklint.toml",
+        "[rules]\nno-leaked-timer = \"off\"\n",
+    );
+    assert_eq!(
+        leaklint(d.path(), &["--format", "concise", "clean.js"], "")
+            .status
+            .code(),
+        Some(0)
+    );
+    std::fs::remove_file(d.path().join("leaklint.toml")).unwrap();
+    let o = leaklint(d.path(), &["--format", "concise", "clean.js"], "");
+    assert!(out(&o).contains("no-leaked-timer"), "{}", out(&o));
+    // --no-cache neither reads nor writes.
+    let e = tempfile::tempdir().unwrap();
+    write(e.path(), "a.js", "export const x = 1;\n");
+    leaklint(e.path(), &["--no-cache"], "");
+    assert!(!e.path().join(".leaklint_cache").exists());
+}
