@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod lsp;
 pub mod parse;
 pub mod report;
 pub mod rules;

@@ -43,6 +43,8 @@ enum Command {
         /// The rule name, e.g. no-leaked-timer.
         rule: String,
     },
+    /// Run the language server on stdin/stdout (for editors).
+    Server,
 }
 
 /// Output formats of `leaklint check`.
@@ -103,6 +105,7 @@ pub fn run() -> ExitCode {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Rules) => rules_cmd::list(),
         Some(Command::Explain { rule }) => rules_cmd::explain(&rule),
+        Some(Command::Server) => crate::lsp::run(),
     };
     ExitCode::from(code)
 }
