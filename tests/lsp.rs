@@ -92,11 +92,9 @@ impl Client {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            let msg = self
-                .conn
-                .receiver
-                .recv_timeout(left)
-                .expect("timed out waiting for the server");
+            let msg = self.conn.receiver.recv_timeout(left).unwrap_or_else(|_| {
+                panic!("timed out waiting for the server; got {:?}", self.backlog)
+            });
             if want(&msg) {
                 return msg;
             }
@@ -554,5 +552,53 @@ fn results_for_an_older_version_are_dropped() {
     assert_eq!(p["diagnostics"], json!([]));
     // Version 1's late result is never published.
     c.assert_nothing_published(&u, 500);
+    c.shutdown();
+}
+
+fn server_request(c: &mut Client, method: &str) -> Value {
+    let msg = c.wait(|m| matches!(m, Message::Request(r) if r.method == method));
+    match msg {
+        Message::Request(r) => {
+            c.send(Response::new_ok(r.id, Value::Null));
+            r.params
+        }
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn config_watcher_registration_and_pull_refresh() {
+    let (dir, _file, u) = workspace();
+    let caps = json!({
+        "workspace": {
+            "didChangeWatchedFiles": { "dynamicRegistration": true },
+            "diagnostics": { "refreshSupport": true },
+        },
+        "textDocument": { "diagnostic": {} },
+    });
+    let mut c = Client::start(caps, Value::Null, dir.path());
+    let reg = server_request(&mut c, "client/registerCapability");
+    assert_eq!(
+        reg["registrations"][0]["method"],
+        "workspace/didChangeWatchedFiles"
+    );
+    assert_eq!(
+        reg["registrations"][0]["registerOptions"]["watchers"][0]["globPattern"],
+        "**/leaklint.toml"
+    );
+    c.open(&u, "javascript", LEAKY);
+    let config = dir.path().join("leaklint.toml");
+    std::fs::write(&config, "[rules]\nno-leaked-listener = \"off\"\n").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&config), "type": 1 }] }),
+    );
+    // A pulling client is asked to pull again, and then sees the new configuration.
+    server_request(&mut c, "workspace/diagnostic/refresh");
+    let r = c.request(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": u } }),
+    );
+    assert_eq!(r.response_result.unwrap()["items"], json!([]));
     c.shutdown();
 }

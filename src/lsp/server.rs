@@ -121,6 +121,11 @@ pub fn serve(conn: Connection, options: ServerOptions) -> anyhow::Result<i32> {
     for w in warnings {
         session.show(lsp::MessageType::Warning, &format!("leaklint: {w}"));
     }
+    // `initialize_finish` has already consumed the `initialized` notification, after which the
+    // spec allows server-to-client requests.
+    if session.caps.watch_registration {
+        session.register_config_watcher();
+    }
     Ok(session.run())
 }
 
@@ -345,7 +350,6 @@ impl Session {
 
     fn dispatch_notification(&mut self, n: Notification) -> serde_json::Result<()> {
         match n.method.as_str() {
-            "initialized" if self.caps.watch_registration => self.register_config_watcher(),
             "textDocument/didOpen" => {
                 let p: lsp::DidOpenTextDocumentParams = serde_json::from_value(n.params)?;
                 let d = p.text_document;
