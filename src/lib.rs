@@ -7,7 +7,9 @@
 
 pub mod cli;
 pub mod config;
+pub mod confirm;
 pub mod diagnostic;
+pub mod heap;
 pub mod lsp;
 pub mod parse;
 pub mod report;
@@ -63,14 +65,16 @@ const STACK_SIZE: usize = 256 << 20;
 /// `path` decides the dialect (TypeScript for `.ts .tsx .mts .cts`, JavaScript with JSX otherwise)
 /// and is not read. Returns the diagnostics sorted by position: rule findings, a `parse-error` when
 /// the file does not parse (then no rule runs), and `invalid-suppression`/`unused-suppression` for
-/// suppression comments. Never panics on any input text.
+/// suppression comments. Findings in test files ([`is_test_path`]) get `low` confidence. Never
+/// panics on any input text.
 pub fn lint_source(path: &Path, text: &str, options: &LintOptions) -> Vec<Diagnostic> {
     let dialect = Dialect::from_path(path).unwrap_or(Dialect::JavaScript);
+    let is_test_file = is_test_path(path);
     // The resolver, our visitors and the AST's drop recurse once per nesting level; on a thread
     // with little stack left, continue on a fresh 256 MiB segment (only touched pages are used).
     stacker::maybe_grow(STACK_RED_ZONE, STACK_SIZE, || {
         swc_common::GLOBALS.set(&swc_common::Globals::new(), || {
-            lint_in_globals(text, dialect, options)
+            lint_in_globals(text, dialect, is_test_file, options)
         })
     })
 }
@@ -94,7 +98,26 @@ pub fn lint_bytes(path: &Path, bytes: &[u8], options: &LintOptions) -> (String, 
     }
 }
 
-fn lint_in_globals(text: &str, dialect: Dialect, options: &LintOptions) -> Vec<Diagnostic> {
+/// Whether `path` looks like a test file: under `test/`, `tests/`, `__tests__/` or `spec/`, or
+/// named `*.test.*` / `*.spec.*`.
+pub fn is_test_path(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.contains(".test.")
+        || name.contains(".spec.")
+        || path.components().any(|c| {
+            matches!(
+                c.as_os_str().to_str(),
+                Some("test" | "tests" | "__tests__" | "spec")
+            )
+        })
+}
+
+fn lint_in_globals(
+    text: &str,
+    dialect: Dialect,
+    is_test_file: bool,
+    options: &LintOptions,
+) -> Vec<Diagnostic> {
     let parsed = match parse::parse(text, dialect) {
         Ok(p) => p,
         Err(e) => {
@@ -132,6 +155,13 @@ fn lint_in_globals(text: &str, dialect: Dialect, options: &LintOptions) -> Vec<D
     }
     drop(model);
     drop(parsed);
+    if is_test_file {
+        // Tests and fixtures run briefly and are torn down: a leak there costs nothing, so
+        // findings stay available (`--min-confidence low`) but are not shown by default.
+        found
+            .iter_mut()
+            .for_each(|d| d.confidence = Confidence::Low);
+    }
     let index = source::LineIndex::new(text);
     let kept = directives.apply(found, &index, options, &mut out);
     out.extend(

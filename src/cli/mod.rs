@@ -3,6 +3,7 @@
 //! `--max-warnings`), 2 usage, configuration or internal errors.
 
 mod check;
+mod heap_cmd;
 mod rules_cmd;
 
 use std::path::PathBuf;
@@ -43,8 +44,50 @@ enum Command {
         /// The rule name, e.g. no-leaked-timer.
         rule: String,
     },
+    /// Join heap snapshots (before, after[, final]) with the project's findings.
+    Confirm {
+        /// Snapshot taken before the load.
+        before: PathBuf,
+        /// Snapshot taken after the load.
+        after: PathBuf,
+        /// Optional third snapshot: only objects still alive in it count (memlab's mode).
+        #[arg(value_name = "FINAL")]
+        final_: Option<PathBuf>,
+        /// The project the snapshots' scripts come from (default: the current directory).
+        #[arg(long, default_value = ".")]
+        project: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "pretty")]
+        format: heap_cmd::HeapFormat,
+        /// Ignore growth groups retaining fewer bytes than this.
+        #[arg(long, default_value_t = 16 * 1024, value_name = "BYTES")]
+        min_growth: u64,
+    },
+    /// Inspect one heap snapshot.
+    Heap {
+        #[command(subcommand)]
+        command: HeapCommand,
+    },
     /// Run the language server on stdin/stdout (for editors).
     Server,
+}
+
+#[derive(Debug, Subcommand)]
+enum HeapCommand {
+    /// The largest retainers of a snapshot by retained size, with their source locations.
+    Summary {
+        /// The `.heapsnapshot` (or `.heapsnapshot.gz`) file.
+        file: PathBuf,
+        /// The project, for relative source paths (default: the current directory).
+        #[arg(long, default_value = ".")]
+        project: PathBuf,
+        /// How many entries.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "pretty")]
+        format: heap_cmd::HeapFormat,
+    },
 }
 
 /// Output formats of `leaklint check`.
@@ -106,6 +149,27 @@ pub fn run() -> ExitCode {
         Some(Command::Rules) => rules_cmd::list(),
         Some(Command::Explain { rule }) => rules_cmd::explain(&rule),
         Some(Command::Server) => crate::lsp::run(),
+        Some(Command::Confirm {
+            before,
+            after,
+            final_,
+            project,
+            format,
+            min_growth,
+        }) => {
+            let mut snaps = vec![before, after];
+            snaps.extend(final_);
+            heap_cmd::confirm(&snaps, &project, format, min_growth)
+        }
+        Some(Command::Heap {
+            command:
+                HeapCommand::Summary {
+                    file,
+                    project,
+                    top,
+                    format,
+                },
+        }) => heap_cmd::summary(&file, &project, top, format),
     };
     ExitCode::from(code)
 }

@@ -1,10 +1,15 @@
 //! The rules and their registry. A rule is one file here plus its document `rules/<name>.md`;
 //! adding one touches that file, that document and [`REGISTRY`], nothing else.
 
+mod cleanup;
 mod describe;
+mod no_ignored_backpressure;
+mod no_large_closure_capture;
 mod no_leaked_listener;
 mod no_leaked_timer;
+mod no_max_listeners_override;
 mod no_unbounded_collection;
+mod no_unbounded_metric_labels;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::semantic::SemanticModel;
@@ -43,6 +48,10 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &no_unbounded_collection::NoUnboundedCollection,
     &no_leaked_listener::NoLeakedListener,
     &no_leaked_timer::NoLeakedTimer,
+    &no_ignored_backpressure::NoIgnoredBackpressure,
+    &no_max_listeners_override::NoMaxListenersOverride,
+    &no_unbounded_metric_labels::NoUnboundedMetricLabels,
+    &no_large_closure_capture::NoLargeClosureCapture,
 ];
 
 /// The rule named `name`, if there is one.

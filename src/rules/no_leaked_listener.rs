@@ -2,10 +2,11 @@
 //! no removal of the same handler, no `{ once: true }`, no `{ signal }` and no `removeAllListeners`
 //! (RULES.md §3.2).
 
+use super::cleanup::{is_removed, self_removing_options};
 use super::describe::{confidence_for, how_often};
 use super::{Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
-use crate::semantic::{BindingKind, Call, Frequency, Owner, Path, SemanticModel, Value};
+use crate::semantic::{BindingKind, Call, Frequency, Owner, SemanticModel, Value};
 
 /// The rule.
 pub struct NoLeakedListener;
@@ -26,7 +27,6 @@ const ADD: &[&str] = &[
     "once",
     "prependOnceListener",
 ];
-const REMOVE: &[&str] = &["off", "removeListener", "removeEventListener"];
 const SHARED_PARAM_NAMES: &[&str] = &[
     "sock",
     "socket",
@@ -75,38 +75,6 @@ const SHARED_TYPES: &[&str] = &[
     "Writable",
     "Stream",
 ];
-
-fn same_event(a: Option<&Value>, b: Option<&Value>) -> bool {
-    match (a, b) {
-        (Some(Value::Str(x)), Some(Value::Str(y))) => x == y,
-        _ => true,
-    }
-}
-
-fn same_handler(a: Option<&Value>, b: Option<&Value>) -> bool {
-    match (a, b) {
-        (Some(Value::Path(x)), Some(Value::Path(y))) => x == y,
-        // An inline function can only be removed by removeAllListeners.
-        (Some(Value::Func(_)), _) => false,
-        _ => true,
-    }
-}
-
-/// Whether the registration `call` on `receiver` is undone anywhere in the file.
-fn is_removed(model: &SemanticModel, receiver: &Path, call: &Call) -> bool {
-    let removed = model
-        .method_calls_on(receiver, REMOVE)
-        .any(|(_, r)| same_event(call.arg(0), r.arg(0)) && same_handler(call.arg(1), r.arg(1)));
-    let removed_all = model
-        .method_calls_on(receiver, &["removeAllListeners"])
-        .any(|(_, r)| r.args.is_empty() || same_event(call.arg(0), r.arg(0)));
-    removed || removed_all
-}
-
-/// `{ once: true }` or `{ signal }` in the options argument of `addEventListener`.
-fn self_removing_options(call: &Call) -> bool {
-    matches!(call.arg(2), Some(Value::Object(props)) if props.iter().any(|(k, _)| matches!(k.as_deref(), Some("once" | "signal"))))
-}
 
 /// Whether the handler (argument 1 of `call`) captures a value created inside function `d` —
 /// per-call state that the owner would then keep alive: `Locals` counts non-parameter bindings,

@@ -2,10 +2,11 @@
 //! can run more than once, whose handle is discarded or never reaches `clearInterval`/`clearTimeout`
 //! (RULES.md §3.3).
 
+use super::cleanup::lost_handle;
 use super::describe::{confidence_for, how_often};
 use super::{Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
-use crate::semantic::{Call, Frequency, FuncId, Path, ResultUse, Root, SemanticModel, Value};
+use crate::semantic::{Call, Frequency, FuncId, SemanticModel, Value};
 
 /// The rule.
 pub struct NoLeakedTimer;
@@ -16,61 +17,6 @@ static META: RuleMeta = RuleMeta {
     default_severity: Severity::Error,
     doc: include_str!("../../rules/no-leaked-timer.md"),
 };
-
-const CLEAR: &[&str] = &["clearInterval", "clearTimeout", "clearImmediate"];
-
-/// Whether a handle stored at `handle` is cleared, closed, or handed to someone who can clear it.
-fn handle_is_managed(model: &SemanticModel, handle: &Path) -> bool {
-    let cleared = model
-        .global_calls(CLEAR)
-        .any(|(_, c)| matches!(c.arg(0), Some(Value::Path(p)) if p == handle));
-    let closed = model
-        .method_calls_on(handle, &["close", "dispose", "destroy"])
-        .next()
-        .is_some();
-    let escapes = match (&handle.root, handle.props.is_empty()) {
-        (Root::Binding(b), true) => model.escapes.iter().any(|e| e.binding == *b),
-        _ => false,
-    };
-    cleared || closed || escapes
-}
-
-/// Where the handle of the timer created by `call` goes: `None` when it is managed (returned,
-/// passed on, cleared), else a phrase for what happens to it.
-fn lost_handle(model: &SemanticModel, call: &Call) -> Option<&'static str> {
-    match effective_result(model, call) {
-        ResultUse::Discarded => Some("its handle is discarded"),
-        ResultUse::Member(m) if matches!(m.as_str(), "unref" | "ref" | "hasRef" | "refresh") => {
-            Some("its handle is discarded")
-        }
-        ResultUse::Declared(b) => {
-            (!handle_is_managed(model, &Path::binding(*b))).then_some("its handle is never cleared")
-        }
-        ResultUse::Assigned(p) => {
-            (!handle_is_managed(model, p)).then_some("its handle is never cleared")
-        }
-        _ => None,
-    }
-}
-
-/// What happens to the timer object: `setInterval(…).unref()` returns the same timer, so what
-/// happens to the `.unref()` call's result is what happens to the handle.
-fn effective_result<'a>(model: &'a SemanticModel, call: &'a Call) -> &'a ResultUse {
-    if let ResultUse::Member(m) = &call.result {
-        if matches!(m.as_str(), "unref" | "ref" | "refresh") {
-            let chained = model.calls.iter().find(|c| {
-                c.span.start == call.span.start
-                    && c.span.end > call.span.end
-                    && c.method() == Some(m)
-                    && c.callee.as_ref().is_none_or(|p| p.props.len() == 1)
-            });
-            if let Some(c) = chained {
-                return effective_result(model, c);
-            }
-        }
-    }
-    &call.result
-}
 
 /// For `setTimeout(cb)`: the enclosing function that `cb` re-arms (calls or is), if any.
 fn rearmed_function(model: &SemanticModel, call: &Call) -> Option<FuncId> {

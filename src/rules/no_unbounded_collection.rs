@@ -1,6 +1,7 @@
 //! `no-unbounded-collection`: a module-level Map, Set, array or object used as a map that grows
 //! in repeatedly-run code, with no removal, clear or size bound anywhere (RULES.md §3.1).
 
+use super::cleanup::has_cleanup;
 use super::describe::{confidence_for, how_often, request_source};
 use super::{Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
@@ -43,8 +44,6 @@ impl Kind {
         }
     }
 }
-
-const REMOVAL_METHODS: &[&str] = &["delete", "clear", "shift", "pop", "splice", "length"];
 
 fn collection_kind(model: &SemanticModel, init: &Value) -> Option<Kind> {
     match init {
@@ -109,26 +108,6 @@ fn growth_sites(model: &SemanticModel, kind: Kind, alias: &Path, out: &mut Vec<G
             }
         }
     }
-}
-
-fn has_cleanup(model: &SemanticModel, alias: &Path) -> bool {
-    if model
-        .method_calls_on(alias, REMOVAL_METHODS)
-        .next()
-        .is_some()
-    {
-        return true;
-    }
-    if model.bounds.iter().any(|b| &b.object == alias) {
-        return true;
-    }
-    model.assigns.iter().any(|a| match &a.target {
-        // Rebinding (`cache = new Map()`) or truncation (`list.length = 0`).
-        Target::Path(p) => {
-            p == alias || (p.parent() == *alias && p.props.last().is_some_and(|l| l == "length"))
-        }
-        _ => false,
-    })
 }
 
 impl Rule for NoUnboundedCollection {

@@ -22,10 +22,12 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
         unresolved,
         func_stack: vec![MODULE],
         cond_depth: vec![0],
+        loop_depth: vec![0],
         block_depth: 0,
         pending_use: FxHashMap::default(),
         pending_func: FxHashMap::default(),
         call_by_span: FxHashMap::default(),
+        awaited: Default::default(),
         func_by_span: FxHashMap::default(),
         decl_kind: None,
         decl_top: false,
@@ -93,6 +95,8 @@ struct Builder {
     func_stack: Vec<FuncId>,
     /// Per open function: how many `if`/conditional/logical constructs enclose the current node.
     cond_depth: Vec<u32>,
+    /// Per open function: how many loop bodies enclose the current node.
+    loop_depth: Vec<u32>,
     /// Block nesting inside the module body (0 = directly in the module body).
     block_depth: u32,
     /// Result uses decided by a parent for its direct child call, keyed by the call's span.
@@ -100,6 +104,8 @@ struct Builder {
     /// Names and uses decided by a parent for its direct child function expression.
     pending_func: FxHashMap<(u32, u32), PendingFunc>,
     call_by_span: FxHashMap<(u32, u32), CallId>,
+    /// Spans of calls that are the direct operand of an `await`.
+    awaited: rustc_hash::FxHashSet<(u32, u32)>,
     func_by_span: FxHashMap<(u32, u32), FuncId>,
     /// The kind of the declaration whose patterns are being visited.
     decl_kind: Option<BindingKind>,
@@ -309,11 +315,18 @@ impl Builder {
                 self.collect_paths(&b.right, out, depth + 1);
             }
             Expr::Cond(c) => {
-                self.collect_paths(&c.cons, out, depth + 1);
+                // `ALLOWED.has(x) ? x : 'other'` lets only allow-listed values through.
+                if !is_membership_test(&c.test) {
+                    self.collect_paths(&c.cons, out, depth + 1);
+                }
                 self.collect_paths(&c.alt, out, depth + 1);
             }
             Expr::Call(c) => {
                 if let Callee::Expr(callee) = &c.callee {
+                    // A normalising function maps any input onto a bounded set.
+                    if callee_name_of(callee).is_some_and(|n| is_normaliser(&n)) {
+                        return;
+                    }
                     if let Expr::Member(m) = unwrap(callee) {
                         self.collect_paths(&m.obj, out, depth + 1);
                     }
@@ -424,12 +437,14 @@ impl Builder {
         self.func_by_span.insert(key(span), id);
         self.func_stack.push(id);
         self.cond_depth.push(0);
+        self.loop_depth.push(0);
         id
     }
 
     fn exit_function(&mut self) {
         self.func_stack.pop();
         self.cond_depth.pop();
+        self.loop_depth.pop();
     }
 
     fn declare_pat(&mut self, pat: &Pat, kind: BindingKind, top: bool) -> Vec<BindingId> {
@@ -522,6 +537,7 @@ impl Builder {
             .unwrap_or(ResultUse::Other);
         let func = self.cur();
         let guarded = self.guarded();
+        let in_loop = *self.loop_depth.last().unwrap() > 0;
         // Function values passed as arguments learn who calls them; bindings passed or called
         // are edges of the call graph.
         for (i, v) in values.iter().enumerate() {
@@ -568,8 +584,16 @@ impl Builder {
             result,
             is_new,
             guarded,
+            awaited: self.awaited.remove(&key(span)),
+            in_loop,
         });
         self.call_by_span.insert(key(span), id);
+    }
+
+    fn in_loop_body(&mut self, body: impl FnOnce(&mut Self)) {
+        *self.loop_depth.last_mut().unwrap() += 1;
+        body(self);
+        *self.loop_depth.last_mut().unwrap() -= 1;
     }
 
     fn visit_function_like(
@@ -984,6 +1008,48 @@ impl Visit for Builder {
         n.visit_children_with(self);
     }
 
+    fn visit_await_expr(&mut self, n: &AwaitExpr) {
+        if let e @ (Expr::Call(_) | Expr::New(_)) = unwrap(&n.arg) {
+            self.awaited.insert(key(e.span()));
+        }
+        n.visit_children_with(self);
+    }
+
+    fn visit_for_stmt(&mut self, n: &ForStmt) {
+        n.init.visit_with(self);
+        n.test.visit_with(self);
+        self.in_loop_body(|s| {
+            n.update.visit_with(s);
+            n.body.visit_with(s);
+        });
+    }
+
+    fn visit_for_in_stmt(&mut self, n: &ForInStmt) {
+        n.left.visit_with(self);
+        n.right.visit_with(self);
+        self.in_loop_body(|s| n.body.visit_with(s));
+    }
+
+    fn visit_for_of_stmt(&mut self, n: &ForOfStmt) {
+        n.left.visit_with(self);
+        n.right.visit_with(self);
+        self.in_loop_body(|s| n.body.visit_with(s));
+    }
+
+    fn visit_while_stmt(&mut self, n: &WhileStmt) {
+        self.in_loop_body(|s| {
+            n.test.visit_with(s);
+            n.body.visit_with(s);
+        });
+    }
+
+    fn visit_do_while_stmt(&mut self, n: &DoWhileStmt) {
+        self.in_loop_body(|s| {
+            n.body.visit_with(s);
+            n.test.visit_with(s);
+        });
+    }
+
     fn visit_if_stmt(&mut self, n: &IfStmt) {
         n.test.visit_with(self);
         *self.cond_depth.last_mut().unwrap() += 1;
@@ -1197,6 +1263,55 @@ impl Visit for Builder {
             self.expect_func(&e.expr, None, None, Some(FuncUse::Escapes));
         }
         n.visit_children_with(self);
+    }
+}
+
+/// The called name of a callee expression: `f` for `f(…)`, `g` for `a.b.g(…)`.
+fn callee_name_of(e: &Expr) -> Option<String> {
+    match unwrap(e) {
+        Expr::Ident(i) => Some(i.sym.to_string()),
+        Expr::Member(m) => match &m.prop {
+            MemberProp::Ident(p) => Some(p.sym.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Functions whose names say they map values onto a bounded set (RULES.md §3.5).
+pub(crate) fn is_normaliser(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "normali",
+        "sanitize",
+        "sanitise",
+        "route",
+        "bucket",
+        "classify",
+        "template",
+        "statusclass",
+        "category",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+}
+
+/// `set.has(x)`, `list.includes(x)`, `x in allowed`: a test that a value is in an allow-list.
+fn is_membership_test(e: &Expr) -> bool {
+    match unwrap(e) {
+        Expr::Call(c) => match &c.callee {
+            Callee::Expr(callee) => matches!(
+                callee_name_of(callee).as_deref(),
+                Some("has" | "includes" | "hasOwnProperty" | "hasOwn")
+            ),
+            _ => false,
+        },
+        Expr::Bin(b) => {
+            b.op == BinaryOp::In
+                || b.op == BinaryOp::LogicalAnd
+                    && (is_membership_test(&b.left) || is_membership_test(&b.right))
+        }
+        _ => false,
     }
 }
 

@@ -17,6 +17,7 @@ pub mod lifetime;
 mod path;
 
 pub use build::build;
+pub(crate) use build::is_normaliser;
 pub use frequency::{CallbackKind, Frequency, Repeat};
 pub use lifetime::Owner;
 pub use path::{Path, Root};
@@ -225,6 +226,12 @@ pub struct Call {
     pub is_new: bool,
     /// Inside an `if`, a conditional or a logical operator within its function.
     pub guarded: bool,
+    /// The direct operand of `await` (a promise-returning `write()` that is awaited honours
+    /// backpressure).
+    pub awaited: bool,
+    /// Inside the body of a `for`, `for…in`, `for…of`, `while` or `do…while` loop within its
+    /// function.
+    pub in_loop: bool,
 }
 
 impl Call {

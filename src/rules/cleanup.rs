@@ -1,0 +1,115 @@
+//! Cleanup evidence shared by the rules (RULES.md §3.0 "Cleanup catalogue"): whether a listener
+//! is removed, a timer handle is managed, a collection is ever pruned.
+
+use crate::semantic::{Call, Path, ResultUse, Root, SemanticModel, Target, Value};
+
+const REMOVE: &[&str] = &["off", "removeListener", "removeEventListener"];
+const CLEAR: &[&str] = &["clearInterval", "clearTimeout", "clearImmediate"];
+
+const REMOVAL_METHODS: &[&str] = &["delete", "clear", "shift", "pop", "splice", "length"];
+
+fn same_event(a: Option<&Value>, b: Option<&Value>) -> bool {
+    match (a, b) {
+        (Some(Value::Str(x)), Some(Value::Str(y))) => x == y,
+        _ => true,
+    }
+}
+
+fn same_handler(a: Option<&Value>, b: Option<&Value>) -> bool {
+    match (a, b) {
+        (Some(Value::Path(x)), Some(Value::Path(y))) => x == y,
+        // An inline function can only be removed by removeAllListeners.
+        (Some(Value::Func(_)), _) => false,
+        _ => true,
+    }
+}
+
+/// Whether the registration `call` on `receiver` is undone anywhere in the file.
+pub fn is_removed(model: &SemanticModel, receiver: &Path, call: &Call) -> bool {
+    let removed = model
+        .method_calls_on(receiver, REMOVE)
+        .any(|(_, r)| same_event(call.arg(0), r.arg(0)) && same_handler(call.arg(1), r.arg(1)));
+    let removed_all = model
+        .method_calls_on(receiver, &["removeAllListeners"])
+        .any(|(_, r)| r.args.is_empty() || same_event(call.arg(0), r.arg(0)));
+    removed || removed_all
+}
+
+/// `{ once: true }` or `{ signal }` in the options argument of `addEventListener`.
+pub fn self_removing_options(call: &Call) -> bool {
+    matches!(call.arg(2), Some(Value::Object(props)) if props.iter().any(|(k, _)| matches!(k.as_deref(), Some("once" | "signal"))))
+}
+
+/// Whether a handle stored at `handle` is cleared, closed, or handed to someone who can clear it.
+fn handle_is_managed(model: &SemanticModel, handle: &Path) -> bool {
+    let cleared = model
+        .global_calls(CLEAR)
+        .any(|(_, c)| matches!(c.arg(0), Some(Value::Path(p)) if p == handle));
+    let closed = model
+        .method_calls_on(handle, &["close", "dispose", "destroy"])
+        .next()
+        .is_some();
+    let escapes = match (&handle.root, handle.props.is_empty()) {
+        (Root::Binding(b), true) => model.escapes.iter().any(|e| e.binding == *b),
+        _ => false,
+    };
+    cleared || closed || escapes
+}
+
+/// Where the handle of the timer created by `call` goes: `None` when it is managed (returned,
+/// passed on, cleared), else a phrase for what happens to it.
+pub fn lost_handle(model: &SemanticModel, call: &Call) -> Option<&'static str> {
+    match effective_result(model, call) {
+        ResultUse::Discarded => Some("its handle is discarded"),
+        ResultUse::Member(m) if matches!(m.as_str(), "unref" | "ref" | "hasRef" | "refresh") => {
+            Some("its handle is discarded")
+        }
+        ResultUse::Declared(b) => {
+            (!handle_is_managed(model, &Path::binding(*b))).then_some("its handle is never cleared")
+        }
+        ResultUse::Assigned(p) => {
+            (!handle_is_managed(model, p)).then_some("its handle is never cleared")
+        }
+        _ => None,
+    }
+}
+
+/// What happens to the timer object: `setInterval(…).unref()` returns the same timer, so what
+/// happens to the `.unref()` call's result is what happens to the handle.
+pub fn effective_result<'a>(model: &'a SemanticModel, call: &'a Call) -> &'a ResultUse {
+    if let ResultUse::Member(m) = &call.result {
+        if matches!(m.as_str(), "unref" | "ref" | "refresh") {
+            let chained = model.calls.iter().find(|c| {
+                c.span.start == call.span.start
+                    && c.span.end > call.span.end
+                    && c.method() == Some(m)
+                    && c.callee.as_ref().is_none_or(|p| p.props.len() == 1)
+            });
+            if let Some(c) = chained {
+                return effective_result(model, c);
+            }
+        }
+    }
+    &call.result
+}
+
+/// Whether the collection at `alias` is ever pruned, truncated, re-bound or size-checked.
+pub fn has_cleanup(model: &SemanticModel, alias: &Path) -> bool {
+    if model
+        .method_calls_on(alias, REMOVAL_METHODS)
+        .next()
+        .is_some()
+    {
+        return true;
+    }
+    if model.bounds.iter().any(|b| &b.object == alias) {
+        return true;
+    }
+    model.assigns.iter().any(|a| match &a.target {
+        // Rebinding (`cache = new Map()`) or truncation (`list.length = 0`).
+        Target::Path(p) => {
+            p == alias || (p.parent() == *alias && p.props.last().is_some_and(|l| l == "length"))
+        }
+        _ => false,
+    })
+}

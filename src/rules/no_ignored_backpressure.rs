@@ -1,0 +1,160 @@
+//! `no-ignored-backpressure`: `writable.write()` in a `'data'` listener or a loop whose `false`
+//! result is ignored (or only logged), with no `pause()`, `'drain'` wait, `pipe` or `pipeline`
+//! nearby (RULES.md §3.6).
+
+use super::{Rule, RuleContext, RuleMeta};
+use crate::diagnostic::{Confidence, Diagnostic, Severity};
+use crate::semantic::{Call, FuncId, FuncUse, Path, ResultUse, Root, SemanticModel, Value};
+
+/// The rule.
+pub struct NoIgnoredBackpressure;
+
+static META: RuleMeta = RuleMeta {
+    name: "no-ignored-backpressure",
+    summary: "stream.write() in a 'data' listener or loop that ignores backpressure, so data piles up in memory",
+    default_severity: Severity::Error,
+    doc: include_str!("../../rules/no-ignored-backpressure.md"),
+};
+
+/// Calls that show the code handles backpressure: pausing the source, waiting for `'drain'`,
+/// or letting Node do it.
+const FLOW_CONTROL: &[&str] = &["pause", "pipe", "pipeline", "cork"];
+
+/// The `'data'` listener that function `f` is (or is nested in, up to `stop`), if any.
+fn data_listener(model: &SemanticModel, f: FuncId) -> Option<FuncId> {
+    let mut cur = Some(f);
+    while let Some(c) = cur {
+        for u in &model.function(c).uses {
+            if let FuncUse::Argument { call, index: 1 } = u {
+                let call = &model.calls[*call as usize];
+                if matches!(
+                    call.method().map(|m| m.as_str()),
+                    Some("on" | "addListener")
+                ) && call.arg(0).and_then(|v| v.as_str()) == Some("data")
+                {
+                    return Some(c);
+                }
+            }
+        }
+        cur = model.function(c).parent;
+    }
+    None
+}
+
+/// Whether a stream-ish value sits at `p`: created by a `create…Stream`/`new …Stream|Writable`
+/// call, or named like one.
+fn looks_like_stream(model: &SemanticModel, p: &Path) -> bool {
+    let name = match (&p.root, p.props.last()) {
+        (_, Some(last)) => last.to_string(),
+        (Root::Binding(b), None) => {
+            let binding = model.binding(*b);
+            if let Some(Value::Call(c)) = &binding.init {
+                let callee = model.calls[*c as usize]
+                    .callee
+                    .as_ref()
+                    .and_then(|cp| model.callee_name(cp))
+                    .map(|a| a.to_string())
+                    .unwrap_or_default();
+                if callee.ends_with("Stream")
+                    || matches!(
+                        callee.as_str(),
+                        "Writable"
+                            | "PassThrough"
+                            | "Transform"
+                            | "Duplex"
+                            | "connect"
+                            | "createConnection"
+                    )
+                {
+                    return true;
+                }
+            }
+            binding.name.to_string()
+        }
+        _ => return false,
+    };
+    let lower = name.to_ascii_lowercase();
+    [
+        "stream", "writer", "writable", "socket", "sock", "dest", "sink", "file", "out",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+/// Whether code in function `outer` (or nested in it) handles flow control.
+fn handles_flow(model: &SemanticModel, outer: FuncId) -> bool {
+    model.calls.iter().any(|c| {
+        if !model.is_within(c.func, outer) {
+            return false;
+        }
+        let m = c
+            .callee
+            .as_ref()
+            .and_then(|p| model.callee_name(p))
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        FLOW_CONTROL.contains(&m.as_str())
+            || (matches!(m.as_str(), "once" | "on")
+                && c.args.iter().any(|a| a.as_str() == Some("drain")))
+    })
+}
+
+fn result_is_acted_on(call: &Call) -> bool {
+    // `if (!w.write(x)) await once(w, 'drain')` and `return w.write(x)` hand the result on; a
+    // stored result is judged by whether the function waits for 'drain' or pauses.
+    !matches!(call.result, ResultUse::Discarded | ResultUse::Declared(_))
+}
+
+impl Rule for NoIgnoredBackpressure {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let model = ctx.model;
+        for call in &model.calls {
+            if call.method().map(|m| m.as_str()) != Some("write")
+                || call.args.is_empty()
+                || call.args.len() > 3
+            {
+                continue;
+            }
+            let Some(receiver) = call.receiver() else {
+                continue;
+            };
+            let text = receiver.display(model).to_string();
+            if matches!(text.as_str(), "process.stdout" | "process.stderr")
+                || receiver.root == Root::Unknown
+            {
+                continue;
+            }
+            if result_is_acted_on(call) || call.awaited {
+                continue;
+            }
+            let (context, outer) = match data_listener(model, call.func) {
+                Some(l) => (
+                    "in a 'data' listener",
+                    model.function(l).parent.unwrap_or(l),
+                ),
+                None if call.in_loop && looks_like_stream(model, &receiver) => {
+                    ("in a loop", call.func)
+                }
+                None => continue,
+            };
+            if handles_flow(model, outer) {
+                continue;
+            }
+            let what = if matches!(call.result, ResultUse::Declared(_)) {
+                "its result is only checked, never acted on"
+            } else {
+                "its result is ignored"
+            };
+            out.push(
+                Diagnostic::new(META.name, call.callee_span, format!("`{text}.write()` {context}: {what}, so when `{text}` is slower than its source the data piles up in memory"))
+                    .with_severity(META.default_severity)
+                    .with_confidence(Confidence::Medium)
+                    .with_help("use `await pipeline(source, destination)` from `node:stream/promises`, or pause the source when `write()` returns false and resume it on 'drain'"),
+            );
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! `no-max-listeners-override`: `setMaxListeners(0 | Infinity | ≥ 50)` and assignments to
+//! `EventEmitter.defaultMaxListeners`, which silence `MaxListenersExceededWarning`, Node's only
+//! built-in leak detector (RULES.md §3.2 "Separate checks").
+
+use super::{Rule, RuleContext, RuleMeta};
+use crate::diagnostic::{Confidence, Diagnostic, Severity};
+use crate::semantic::{Path, Root, SemanticModel, Target, Value};
+
+/// The rule.
+pub struct NoMaxListenersOverride;
+
+static META: RuleMeta = RuleMeta {
+    name: "no-max-listeners-override",
+    summary:
+        "setMaxListeners(0), Infinity or a large limit, which silences Node's listener-leak warning",
+    default_severity: Severity::Warn,
+    doc: include_str!("../../rules/no-max-listeners-override.md"),
+};
+
+/// From this many listeners on, a limit hides the warning for any realistic leak's early growth.
+const LARGE_LIMIT: f64 = 50.0;
+
+/// `Some(text)` when `v` is a limit that silences the warning: 0, `Infinity` or ≥ [`LARGE_LIMIT`].
+fn silencing_limit(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::Num(n) if *n == 0.0 => Some("0".into()),
+        Value::Num(n) if *n >= LARGE_LIMIT => Some(format!("{n}")),
+        Value::Path(Path {
+            root: Root::Global(g),
+            props,
+        }) if g == "Infinity" && props.is_empty() => Some("Infinity".into()),
+        Value::Path(Path {
+            root: Root::Global(g),
+            props,
+        }) if g == "Number" && props.len() == 1 && props[0] == "POSITIVE_INFINITY" => {
+            Some("Infinity".into())
+        }
+        _ => None,
+    }
+}
+
+/// Whether the emitter at `receiver` gets listeners in code that runs repeatedly, which makes the
+/// silenced warning likely to have been real.
+fn has_repeated_listeners(model: &SemanticModel, receiver: &Path) -> bool {
+    model
+        .method_calls_on(
+            receiver,
+            &["on", "addListener", "prependListener", "addEventListener"],
+        )
+        .any(|(_, c)| model.frequency_of(c.func).is_repeated())
+}
+
+impl Rule for NoMaxListenersOverride {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let model = ctx.model;
+        let warning = "silences `MaxListenersExceededWarning`, Node's only built-in warning of a listener leak";
+        for call in &model.calls {
+            if call.method().map(|m| m.as_str()) != Some("setMaxListeners")
+                || call.callee.as_ref().is_some_and(|p| p.props.is_empty())
+            {
+                continue;
+            }
+            let receiver = call.receiver().unwrap_or(Path {
+                root: Root::Unknown,
+                props: vec![],
+            });
+            // `events.setMaxListeners(n, ...targets)` sets the limit of its targets.
+            let module_fn = receiver
+                .root_binding()
+                .and_then(|b| model.binding(b).source_module.clone())
+                .is_some_and(|m| m == "events" || m == "node:events")
+                && receiver.props.is_empty();
+            let Some(limit) = silencing_limit(call.arg(0)) else {
+                continue;
+            };
+            let target = if module_fn {
+                call.arg(1)
+                    .and_then(|v| {
+                        if let Value::Path(p) = v {
+                            Some(p.display(model).to_string())
+                        } else {
+                            None
+                        }
+                    })
+                    .unwrap_or_else(|| "every new emitter".into())
+            } else {
+                receiver.display(model).to_string()
+            };
+            let confidence = if !module_fn && has_repeated_listeners(model, &receiver) {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            };
+            out.push(
+                Diagnostic::new(META.name, call.span, format!("`setMaxListeners({limit})` on `{target}` {warning}"))
+                    .with_severity(META.default_severity)
+                    .with_confidence(confidence)
+                    .with_help("find the listener that is added repeatedly and remove it; if the emitter really needs more listeners, set the exact number it needs"),
+            );
+        }
+        for a in &model.assigns {
+            let Target::Path(p) = &a.target else { continue };
+            if p.props.last().map(|x| x.as_str()) != Some("defaultMaxListeners") {
+                continue;
+            }
+            let limit = silencing_limit(Some(&a.value))
+                .or_else(|| (!a.value.is_literal()).then(|| "a computed value".to_string()));
+            let Some(limit) = limit else { continue };
+            out.push(
+                Diagnostic::new(META.name, a.span, format!("setting `{}` to {limit} {warning} for every emitter in the process", p.display(model)))
+                    .with_severity(META.default_severity)
+                    .with_confidence(Confidence::Medium)
+                    .with_help("leave the default (10) and fix the emitter that collects listeners; raise the limit only on that emitter, to the number it needs"),
+            );
+        }
+    }
+}

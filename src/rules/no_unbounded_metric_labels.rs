@@ -1,0 +1,358 @@
+//! `no-unbounded-metric-labels`: prom-client metrics and OpenTelemetry instruments whose label
+//! values come from unbounded sources — request paths, ids, emails, error messages, timestamps —
+//! directly or through local aliases, template literals and object spreads (RULES.md §3.5).
+//! `labelNames` that name unbounded things are reported at the declaration too.
+
+use super::describe::unbounded_name;
+use super::{Rule, RuleContext, RuleMeta};
+use crate::diagnostic::{ByteSpan, Confidence, Diagnostic, Severity};
+use crate::semantic::{BindingId, BindingKind, Call, Path, Root, SemanticModel, Value};
+
+/// The rule.
+pub struct NoUnboundedMetricLabels;
+
+static META: RuleMeta = RuleMeta {
+    name: "no-unbounded-metric-labels",
+    summary: "Metric label values from unbounded sources (paths, ids, emails, messages), one time series each, kept forever",
+    default_severity: Severity::Error,
+    doc: include_str!("../../rules/no-unbounded-metric-labels.md"),
+};
+
+const PROM_TYPES: &[&str] = &["Counter", "Gauge", "Histogram", "Summary"];
+const OTEL_FACTORIES: &[&str] = &[
+    "createCounter",
+    "createHistogram",
+    "createUpDownCounter",
+    "createGauge",
+    "createObservableGauge",
+    "createObservableCounter",
+    "createObservableUpDownCounter",
+];
+/// Methods only metrics have: on any metric-named receiver they are label sinks.
+const PROM_ONLY_SINKS: &[&str] = &["inc", "observe", "labels", "startTimer"];
+const REQUEST_ROOTS: &[&str] = &["req", "request", "ctx", "context", "c", "reply"];
+const UNBOUNDED_REQUEST_PROPS: &[&str] = &[
+    "path",
+    "url",
+    "originalUrl",
+    "baseUrl",
+    "params",
+    "query",
+    "body",
+    "headers",
+    "header",
+    "ip",
+    "ips",
+    "user",
+    "cookies",
+    "session",
+    "hostname",
+    "href",
+];
+const UNBOUNDED_LABEL_NAMES: &[&str] = &[
+    "userid",
+    "user_id",
+    "user",
+    "email",
+    "path",
+    "url",
+    "uri",
+    "requestid",
+    "request_id",
+    "sessionid",
+    "session_id",
+    "traceid",
+    "trace_id",
+    "ip",
+    "token",
+    "query",
+    "orderid",
+    "order_id",
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Prom,
+    Otel,
+}
+
+/// The metric kind created by the initialiser of binding `b`, if it is a metric.
+fn metric_kind(model: &SemanticModel, b: BindingId) -> Option<Kind> {
+    let Some(Value::Call(c)) = &model.binding(b).init else {
+        return None;
+    };
+    let call = &model.calls[*c as usize];
+    let callee = call.callee.as_ref()?;
+    let name = model.callee_name(callee)?;
+    if call.is_new && PROM_TYPES.contains(&name.as_str()) {
+        let from_prom = callee
+            .root_binding()
+            .and_then(|r| model.binding(r).source_module.clone())
+            .is_some_and(|m| m == "prom-client");
+        return from_prom.then_some(Kind::Prom);
+    }
+    OTEL_FACTORIES
+        .contains(&name.as_str())
+        .then_some(Kind::Otel)
+}
+
+fn metric_named(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "metric",
+        "counter",
+        "gauge",
+        "histogram",
+        "summary",
+        "total",
+        "seconds",
+        "latency",
+        "duration",
+        "requests",
+        "errors",
+        "count",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+fn name_of_root(model: &SemanticModel, p: &Path) -> Option<String> {
+    match &p.root {
+        Root::Binding(b) => Some(model.binding(*b).name.to_string()),
+        Root::Global(g) => Some(g.to_string()),
+        _ => None,
+    }
+}
+
+/// Why `v` is an unbounded label value, with how sure we are; `None` when it is bounded or unknown.
+fn unbounded(model: &SemanticModel, v: &Value, depth: u32) -> Option<(String, Confidence)> {
+    if depth > 6 {
+        return None;
+    }
+    match v {
+        Value::Path(p) => path_source(model, p, depth),
+        Value::Expr(paths) => paths.iter().find_map(|p| path_source(model, p, depth)),
+        Value::Object(props) => props
+            .iter()
+            .find_map(|(_, v)| unbounded(model, v, depth + 1)),
+        Value::Call(c) => {
+            let call = &model.calls[*c as usize];
+            let name = call
+                .callee
+                .as_ref()
+                .and_then(|p| model.callee_name(p))
+                .map(|a| a.to_string())
+                .unwrap_or_default();
+            if crate::semantic::is_normaliser(&name) {
+                return None;
+            }
+            match name.as_str() {
+                "now" | "random" | "randomUUID" | "uuid" | "v4" | "nanoid" | "toISOString"
+                | "getTime" => Some((format!("`{name}()`, unique per call"), Confidence::Medium)),
+                "String" | "toString" | "toLowerCase" | "toUpperCase" | "trim" | "slice"
+                | "substring" | "join" | "concat" => {
+                    let recv = call.receiver().map(Value::Path);
+                    recv.iter()
+                        .chain(call.args.iter())
+                        .find_map(|a| unbounded(model, a, depth + 1))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn path_source(model: &SemanticModel, p: &Path, depth: u32) -> Option<(String, Confidence)> {
+    let root = name_of_root(model, p)?;
+    let text = p.display(model).to_string();
+    let props: Vec<&str> = p.props.iter().map(|a| a.as_str()).collect();
+    if REQUEST_ROOTS.contains(&root.as_str()) {
+        return match props.first() {
+            Some(&"route") | Some(&"routeOptions") | Some(&"routerPath") | Some(&"method") => None,
+            Some(first) if UNBOUNDED_REQUEST_PROPS.contains(first) => {
+                Some((format!("`{text}`"), Confidence::High))
+            }
+            _ => None,
+        };
+    }
+    if matches!(root.as_str(), "err" | "error" | "e" | "ex" | "exception") {
+        return match props.last() {
+            Some(&"message") | Some(&"stack") => {
+                Some((format!("`{text}`, free text"), Confidence::Medium))
+            }
+            Some(&"code") | Some(&"name") => Some((format!("`{text}`"), Confidence::Low)),
+            _ => None,
+        };
+    }
+    if p.props.is_empty() && root == "Date" {
+        return Some(("a timestamp".into(), Confidence::Medium));
+    }
+    if let Root::Binding(b) = p.root {
+        let binding = model.binding(b);
+        // Follow local aliases: `const path = req.path`.
+        if let (Some(init), true) = (
+            &binding.init,
+            matches!(
+                binding.kind,
+                BindingKind::Const | BindingKind::Let | BindingKind::Var
+            ),
+        ) {
+            if p.props.is_empty() {
+                if let Some(found) = unbounded(model, init, depth + 1) {
+                    return Some(found);
+                }
+            }
+        }
+    }
+    let leaf = p
+        .props
+        .last()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|| root.clone());
+    if unbounded_name(&leaf)
+        && (p.props.is_empty() || !leaf.eq_ignore_ascii_case("id"))
+        && !leaf.eq_ignore_ascii_case("method")
+    {
+        return Some((format!("`{text}`"), Confidence::High));
+    }
+    None
+}
+
+/// The label values of a sink call: `(label name if known, value)`.
+fn label_values(call: &Call, method: &str, kind: Kind) -> Vec<(Option<String>, Value)> {
+    let label_arg = match (kind, method) {
+        (Kind::Otel, "add" | "record") => call.arg(1),
+        (Kind::Prom, "labels") if !matches!(call.arg(0), Some(Value::Object(_))) => {
+            return call.args.iter().map(|v| (None, v.clone())).collect();
+        }
+        (Kind::Prom, _) => call.arg(0),
+        _ => None,
+    };
+    match label_arg {
+        Some(Value::Object(props)) => props
+            .iter()
+            .map(|(k, v)| (k.as_ref().map(|a| a.to_string()), v.clone()))
+            .collect(),
+        Some(v @ Value::Path(_)) => vec![(None, v.clone())],
+        _ => Vec::new(),
+    }
+}
+
+impl Rule for NoUnboundedMetricLabels {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let model = ctx.model;
+        let help = "use bounded values: the route template (`req.route?.path`), `req.method`, the status class; put ids and paths in logs or traces, not labels";
+        for call in &model.calls {
+            let Some(method) = call.method().map(|m| m.to_string()) else {
+                continue;
+            };
+            let Some(receiver) = call.receiver() else {
+                continue;
+            };
+            let known = receiver
+                .props
+                .is_empty()
+                .then(|| receiver.root_binding())
+                .flatten()
+                .and_then(|b| metric_kind(model, b));
+            let kind = match known {
+                Some(k) => k,
+                None if PROM_ONLY_SINKS.contains(&method.as_str())
+                    && name_of_root(model, &receiver).is_some_and(|n| {
+                        metric_named(&n) || receiver.props.last().is_some_and(|l| metric_named(l))
+                    }) =>
+                {
+                    Kind::Prom
+                }
+                None => continue,
+            };
+            let sinks: &[&str] = match kind {
+                Kind::Prom => &[
+                    "inc",
+                    "dec",
+                    "set",
+                    "observe",
+                    "labels",
+                    "startTimer",
+                    "zero",
+                ],
+                Kind::Otel => &["add", "record"],
+            };
+            if !sinks.contains(&method.as_str()) {
+                continue;
+            }
+            let mut worst: Option<(Confidence, String)> = None;
+            let mut parts = Vec::new();
+            for (label, value) in label_values(call, &method, kind) {
+                if let Some((why, conf)) = unbounded(model, &value, 0) {
+                    parts.push(match &label {
+                        Some(l) => format!("`{l}` from {why}"),
+                        None => why.clone(),
+                    });
+                    if worst.as_ref().is_none_or(|(c, _)| conf > *c) {
+                        worst = Some((conf, why));
+                    }
+                }
+            }
+            let Some((confidence, _)) = worst else {
+                continue;
+            };
+            let metric = receiver.display(model).to_string();
+            out.push(
+                Diagnostic::new(
+                    META.name,
+                    call.callee_span,
+                    format!("metric `{metric}` gets unbounded label values ({}): every distinct value is a new time series, kept in memory forever", parts.join(", ")),
+                )
+                .with_confidence(confidence)
+                .with_severity(META.default_severity)
+                .with_help(help),
+            );
+        }
+        // Declarations whose label names promise unbounded values.
+        for (i, b) in model.bindings.iter().enumerate() {
+            if metric_kind(model, i as BindingId) != Some(Kind::Prom) {
+                continue;
+            }
+            let Some(Value::Call(c)) = &b.init else {
+                continue;
+            };
+            let call = &model.calls[*c as usize];
+            let Some(Value::Object(props)) = call.arg(0) else {
+                continue;
+            };
+            let names: Vec<String> = props
+                .iter()
+                .filter(|(k, _)| k.as_deref() == Some("labelNames"))
+                .flat_map(|(_, v)| match v {
+                    Value::Array(items) => items
+                        .iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect(),
+                    _ => Vec::new(),
+                })
+                .filter(|n| UNBOUNDED_LABEL_NAMES.contains(&n.to_ascii_lowercase().as_str()))
+                .collect();
+            if names.is_empty() {
+                continue;
+            }
+            let span: ByteSpan = call.arg_spans.first().copied().unwrap_or(call.span);
+            out.push(
+                Diagnostic::new(
+                    META.name,
+                    span,
+                    format!("metric `{}` declares label names for unbounded values ({}): each user, path or id becomes a time series", b.name, names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
+                )
+                .with_confidence(Confidence::Medium)
+                .with_severity(META.default_severity)
+                .with_label(b.span, "declared here")
+                .with_help(help),
+            );
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! `leaklint confirm` end to end on snapshots Node really writes: each leaky fixture program
+//! confirms exactly its rule at its file and line, and the bounded control confirms nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn fixture(dir: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/heap")
+        .join(dir)
+}
+
+/// Runs the fixture with `node --expose-gc`, then `leaklint confirm` on its three snapshots.
+fn confirm(dir: &str) -> Value {
+    let out = tempfile::tempdir().unwrap();
+    let project = fixture(dir);
+    let entry = ["main.js", "main.mjs"]
+        .iter()
+        .map(|e| project.join(e))
+        .find(|p| p.exists())
+        .unwrap();
+    let st = Command::new("node")
+        .arg("--expose-gc")
+        .arg(&entry)
+        .arg(out.path())
+        .status()
+        .expect("node (Node.js 20) must be installed");
+    assert!(st.success(), "{dir}: fixture failed");
+    let snap = |n: &str| out.path().join(format!("{n}.heapsnapshot"));
+    let o = Command::new(env!("CARGO_BIN_EXE_leaklint"))
+        .arg("confirm")
+        .args([snap("1-before"), snap("2-after"), snap("3-final")])
+        .arg("--project")
+        .arg(&project)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        o.status.code().is_some_and(|c| c <= 1),
+        "{dir}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{dir}: bad JSON ({e}): {}",
+            String::from_utf8_lossy(&o.stdout)
+        )
+    })
+}
+
+fn confirmed(report: &Value) -> Vec<(String, String, u64)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "confirmed")
+        .map(|f| {
+            (
+                f["ruleId"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn assert_confirms(dir: &str, rule: &str, path: &str, line: u64) {
+    let r = confirm(dir);
+    assert_eq!(
+        confirmed(&r),
+        vec![(rule.to_string(), path.to_string(), line)],
+        "{dir}: {r:#}"
+    );
+    let f = &r["findings"][0];
+    assert!(
+        f["growth"]["retainedBytes"].as_u64().unwrap() > 50_000,
+        "{dir}: {f:#}"
+    );
+    assert!(
+        f["growth"]["objects"].as_u64().unwrap() > 100,
+        "{dir}: {f:#}"
+    );
+    assert!(
+        !f["retainerPath"].as_array().unwrap().is_empty(),
+        "{dir}: {f:#}"
+    );
+}
+
+#[test]
+fn unbounded_map_commonjs_is_confirmed() {
+    assert_confirms("map-cjs", "no-unbounded-collection", "src/tokens.js", 3);
+}
+
+#[test]
+fn unbounded_set_esm_is_confirmed() {
+    assert_confirms("set-esm", "no-unbounded-collection", "src/jobs.mjs", 2);
+}
+
+#[test]
+fn listener_on_module_emitter_is_confirmed() {
+    assert_confirms("emitter", "no-leaked-listener", "src/widget.js", 13);
+}
+
+#[test]
+fn interval_never_cleared_is_confirmed() {
+    assert_confirms("interval", "no-leaked-timer", "src/poller.js", 16);
+}
+
+#[test]
+fn shared_context_chain_is_confirmed() {
+    assert_confirms(
+        "shared-context",
+        "no-large-closure-capture",
+        "src/generations.js",
+        7,
+    );
+}
+
+#[test]
+fn bounded_control_confirms_nothing() {
+    let r = confirm("control");
+    assert!(confirmed(&r).is_empty(), "{r:#}");
+    assert_eq!(r["unexplained"].as_array().unwrap().len(), 0, "{r:#}");
+}
+
+#[test]
+fn typescript_leak_is_confirmed_at_the_ts_source_through_its_source_map() {
+    let r = confirm("ts-map");
+    let c = confirmed(&r);
+    assert!(
+        c.contains(&(
+            "no-unbounded-collection".to_string(),
+            "src/store.ts".to_string(),
+            10
+        )),
+        "{r:#}"
+    );
+}
