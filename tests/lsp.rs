@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 const LEAKY: &str = "const bus = require('./bus');
 const app = require('express')();
 app.get('/x', (req, res) => {
-  const label = \"héllo 😀\"; bus.on('update', () => res.write(label));
+  const label = \"héllo 😀\"; bus.on('update', () => console.log(label));
   res.end();
 });
 ";
@@ -601,4 +601,33 @@ fn config_watcher_registration_and_pull_refresh() {
     );
     assert_eq!(r.response_result.unwrap()["items"], json!([]));
     c.shutdown();
+}
+
+#[test]
+fn the_vscode_extension_lists_every_rule() {
+    let manifest: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/vscode/package.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let listed =
+        &manifest["contributes"]["configuration"]["properties"]["leaklint.rules"]["properties"];
+    let mut names: Vec<&str> = listed
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut registry: Vec<&str> = leaklint::rules::REGISTRY
+        .iter()
+        .map(|r| r.meta().name)
+        .collect();
+    names.sort();
+    registry.sort();
+    assert_eq!(
+        names, registry,
+        "editors/vscode/package.json `leaklint.rules` must list every rule"
+    );
 }

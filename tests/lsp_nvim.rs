@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 const LEAKY: &str = "const bus = require('./bus');
 const app = require('express')();
 app.get('/x', (req, res) => {
-  const label = \"héllo 😀\"; bus.on('update', () => res.write(label));
+  const label = \"héllo 😀\"; bus.on('update', () => console.log(label));
   res.end();
 });
 ";

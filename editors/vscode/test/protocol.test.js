@@ -29,7 +29,7 @@ function binary() {
 const LEAKY = `const bus = require('./bus');
 const app = require('express')();
 app.get('/x', (req, res) => {
-  bus.on('update', () => res.write('x'));
+  bus.on('update', () => console.log('x'));
   res.end();
 });
 `;
