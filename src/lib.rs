@@ -11,6 +11,7 @@ pub mod config;
 pub mod confirm;
 pub mod diagnostic;
 pub mod heap;
+pub mod lsp;
 pub mod parse;
 pub mod report;
 pub mod rules;

@@ -68,6 +68,8 @@ enum Command {
         #[command(subcommand)]
         command: HeapCommand,
     },
+    /// Run the language server on stdin/stdout (for editors).
+    Server,
 }
 
 #[derive(Debug, Subcommand)]
@@ -162,6 +164,7 @@ pub fn run() -> ExitCode {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Rules) => rules_cmd::list(),
         Some(Command::Explain { rule }) => rules_cmd::explain(&rule),
+        Some(Command::Server) => crate::lsp::run(),
         Some(Command::Confirm {
             before,
             after,

@@ -1,0 +1,68 @@
+//! `leaklint server`: a Language Server Protocol server (LSP 3.17) over stdio, so that editors
+//! show findings as you type.
+//!
+//! - [`server`]: the initialize handshake and the main loop (state changes in message order on
+//!   one thread, linting on worker threads against a snapshot, stale results dropped).
+//! - [`document`]: open documents and incremental text sync.
+//! - [`encoding`]: UTF-16 / UTF-8 positions.
+//! - [`settings`]: editor settings and `leaklint.toml` discovery.
+//! - [`convert`], [`actions`], [`hover`]: what the handlers answer.
+
+pub mod actions;
+pub mod convert;
+pub mod document;
+pub mod encoding;
+pub mod hover;
+pub mod server;
+pub mod settings;
+
+use std::path::Path;
+use std::time::Duration;
+
+use lsp_server::Connection;
+
+use crate::diagnostic::Diagnostic;
+use crate::LintOptions;
+
+/// The linting function the server calls: [`crate::lint_source`] in production; tests pass
+/// their own (one that panics, to check that the server survives).
+pub type LintFn = fn(&Path, &str, &LintOptions) -> Vec<Diagnostic>;
+
+/// How the server behaves, beyond what the client negotiates.
+#[derive(Clone, Copy)]
+pub struct ServerOptions {
+    /// Called on a worker thread for every lint.
+    pub lint: LintFn,
+    /// How long after the last `didChange` of a document its diagnostics are pushed, so that a
+    /// burst of keystrokes is linted once.
+    pub debounce: Duration,
+}
+
+impl Default for ServerOptions {
+    /// [`crate::lint_source`], 10 ms debounce (short: editors debounce their own `didChange`s).
+    fn default() -> ServerOptions {
+        ServerOptions {
+            lint: crate::lint_source,
+            debounce: Duration::from_millis(10),
+        }
+    }
+}
+
+/// Serves one client on stdin/stdout until it sends `exit`. Returns the exit code: 0 after a
+/// proper `shutdown` then `exit`, 1 otherwise (LSP 3.17 §"Exit Notification"). Errors are
+/// printed to stderr, which editors keep in their log.
+pub fn run() -> u8 {
+    let (conn, io) = Connection::stdio();
+    let code = match server::serve(conn, ServerOptions::default()) {
+        Ok(code) => code as u8,
+        Err(e) => {
+            eprintln!("leaklint server: {e}");
+            1
+        }
+    };
+    // The writer thread flushes what is queued once the connection is dropped.
+    if let Err(e) = io.join() {
+        eprintln!("leaklint server: {e}");
+    }
+    code
+}

@@ -1,0 +1,597 @@
+//! The main loop: reads messages in order, changes document state on this thread only, and hands
+//! linting to worker threads with a snapshot of the document (the ruff_server / rust-analyzer
+//! model, STYLE.md §2.1 item 7). Results come back on a channel and are dropped when the
+//! document has moved on to a newer version in the meantime.
+
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{select, unbounded, Receiver, Sender};
+use gen_lsp_types as lsp;
+use gen_lsp_types::Uri;
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use serde_json::{json, Value};
+
+use super::document::{Document, DocumentStore, Snapshot};
+use super::encoding::{Encoding, PositionMap};
+use super::settings::{is_config_file, ConfigFiles, EditorSettings};
+use super::{actions, convert, hover, ServerOptions};
+use crate::diagnostic::Diagnostic;
+use crate::source::LineIndex;
+use crate::LintOptions;
+
+/// What the client said it can do, reduced to what changes our behaviour.
+#[derive(Debug, Clone, Copy)]
+struct ClientCaps {
+    /// `textDocument.diagnostic` is present: the client pulls, we never push.
+    pull_diagnostics: bool,
+    /// `workspace.diagnostics.refreshSupport`: we may ask a pulling client to pull again.
+    refresh: bool,
+    /// `workspace.didChangeWatchedFiles.dynamicRegistration`: we may ask to watch config files.
+    watch_registration: bool,
+}
+
+/// A finished piece of background work.
+enum Done {
+    /// Diagnostics to push for `uri` at `version`, unless the document has changed since.
+    Publish {
+        uri: Uri,
+        version: i32,
+        diagnostics: Vec<lsp::Diagnostic>,
+    },
+    /// A response to send as it is.
+    Respond(Response),
+    /// Linting panicked; the message is logged.
+    Failed(String),
+}
+
+/// The server's state, owned by the main loop.
+struct Session {
+    conn: Connection,
+    options: ServerOptions,
+    encoding: Encoding,
+    caps: ClientCaps,
+    docs: DocumentStore,
+    settings: EditorSettings,
+    configs: ConfigFiles,
+    /// Documents waiting for their debounced lint, with the time it is due.
+    due: HashMap<Uri, Instant>,
+    done_tx: Sender<Done>,
+    done_rx: Receiver<Done>,
+    shutdown: bool,
+    next_request: i32,
+}
+
+/// Runs the initialize handshake and then the main loop until `exit`.
+///
+/// Returns the process exit code the spec asks for (LSP 3.17 §"Exit Notification"): 0 when
+/// `exit` came after `shutdown`, 1 otherwise (including a client that hung up).
+///
+/// # Errors
+/// Protocol errors during the handshake (the client sent something other than `initialize`
+/// first, or went away).
+pub fn serve(conn: Connection, options: ServerOptions) -> anyhow::Result<i32> {
+    let (id, params) = conn.initialize_start()?;
+    let caps = &params["capabilities"];
+    let offered: Vec<String> = caps
+        .pointer("/general/positionEncodings")
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default();
+    let encoding = Encoding::negotiate(&offered);
+    let client = ClientCaps {
+        pull_diagnostics: caps.pointer("/textDocument/diagnostic").is_some(),
+        refresh: caps
+            .pointer("/workspace/diagnostics/refreshSupport")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        watch_registration: caps
+            .pointer("/workspace/didChangeWatchedFiles/dynamicRegistration")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+    };
+    let root = workspace_root(&params);
+    let (settings, warnings) = params
+        .get("initializationOptions")
+        .map(EditorSettings::from_json)
+        .unwrap_or_default();
+    conn.initialize_finish(
+        id,
+        json!({
+            "capabilities": capabilities(encoding),
+            "serverInfo": { "name": "leaklint", "version": env!("CARGO_PKG_VERSION") },
+        }),
+    )?;
+    let (done_tx, done_rx) = unbounded();
+    let mut session = Session {
+        conn,
+        options,
+        encoding,
+        caps: client,
+        docs: DocumentStore::default(),
+        settings,
+        configs: ConfigFiles::new(&root),
+        due: HashMap::new(),
+        done_tx,
+        done_rx,
+        shutdown: false,
+        next_request: 0,
+    };
+    for w in warnings {
+        session.show(lsp::MessageType::Warning, &format!("leaklint: {w}"));
+    }
+    // `initialize_finish` has already consumed the `initialized` notification, after which the
+    // spec allows server-to-client requests.
+    if session.caps.watch_registration {
+        session.register_config_watcher();
+    }
+    Ok(session.run())
+}
+
+/// The server's capabilities (LSP 3.17 §"Server Capabilities").
+fn capabilities(encoding: Encoding) -> Value {
+    json!({
+        "positionEncoding": encoding.as_str(),
+        // 2 = Incremental: didChange carries only the edited ranges.
+        "textDocumentSync": { "openClose": true, "change": 2 },
+        "hoverProvider": true,
+        "codeActionProvider": { "codeActionKinds": ["quickfix"] },
+        "diagnosticProvider": {
+            "identifier": "leaklint",
+            "interFileDependencies": false,
+            "workspaceDiagnostics": false,
+        },
+    })
+}
+
+/// The workspace folder (first one), else `rootUri`, else `rootPath`, else the working directory:
+/// files with no `leaklint.toml` above them get the defaults rooted there.
+fn workspace_root(params: &Value) -> PathBuf {
+    let from_uri = |v: &Value| {
+        v.as_str()
+            .and_then(|s| Uri::parse(s).ok())
+            .and_then(|u| u.to_file_path().ok())
+    };
+    params
+        .pointer("/workspaceFolders/0/uri")
+        .and_then(from_uri)
+        .or_else(|| params.get("rootUri").and_then(from_uri))
+        .or_else(|| {
+            params
+                .get("rootPath")
+                .and_then(Value::as_str)
+                .map(PathBuf::from)
+        })
+        .unwrap_or_else(|| std::env::current_dir().unwrap_or_default())
+}
+
+impl Session {
+    fn run(&mut self) -> i32 {
+        loop {
+            let now = Instant::now();
+            let wait = self
+                .due
+                .values()
+                .min()
+                .map(|d| d.saturating_duration_since(now))
+                .unwrap_or(Duration::from_secs(3600));
+            select! {
+                recv(self.conn.receiver) -> msg => match msg {
+                    Ok(Message::Request(req)) => self.on_request(req),
+                    Ok(Message::Notification(n)) => {
+                        if n.method == "exit" {
+                            return if self.shutdown { 0 } else { 1 };
+                        }
+                        self.on_notification(n);
+                    }
+                    // Answers to our own requests (registerCapability, refresh): nothing to do.
+                    Ok(Message::Response(_)) => {}
+                    Err(_) => return 1,
+                },
+                recv(self.done_rx) -> done => {
+                    if let Ok(done) = done {
+                        self.on_done(done);
+                    }
+                }
+                default(wait) => {}
+            }
+            self.start_due_lints();
+        }
+    }
+
+    fn send(&self, msg: impl Into<Message>) {
+        // The client is gone when this fails; the receiver loop notices and ends.
+        let _ = self.conn.sender.send(msg.into());
+    }
+
+    fn notify(&self, method: &str, params: impl serde::Serialize) {
+        self.send(Notification::new(method.to_string(), params));
+    }
+
+    /// Logs to the client's output (`window/logMessage`) and to stderr.
+    fn log(&self, kind: lsp::MessageType, message: &str) {
+        eprintln!("leaklint server: {message}");
+        self.notify(
+            "window/logMessage",
+            lsp::LogMessageParams {
+                kind,
+                message: message.to_string(),
+            },
+        );
+    }
+
+    /// Shows a message to the user (`window/showMessage`) and logs it.
+    fn show(&self, kind: lsp::MessageType, message: &str) {
+        eprintln!("leaklint server: {message}");
+        self.notify(
+            "window/showMessage",
+            lsp::ShowMessageParams {
+                kind,
+                message: message.to_string(),
+            },
+        );
+    }
+
+    fn request_client(&mut self, method: &str, params: Value) {
+        self.next_request += 1;
+        let id = RequestId::from(format!("leaklint-{}", self.next_request));
+        self.send(Request::new(id, method.to_string(), params));
+    }
+
+    // ---- requests -------------------------------------------------------------------------
+
+    fn on_request(&mut self, req: Request) {
+        if self.shutdown {
+            self.send(Response::new_err(
+                req.id,
+                ErrorCode::InvalidRequest as i32,
+                "the server is shutting down".into(),
+            ));
+            return;
+        }
+        let result = match req.method.as_str() {
+            "shutdown" => {
+                self.shutdown = true;
+                self.send(Response::new_ok(req.id, ()));
+                return;
+            }
+            "textDocument/diagnostic" => self.on_pull(req.id.clone(), req.params),
+            "textDocument/codeAction" => self.on_code_action(req.id.clone(), req.params),
+            "textDocument/hover" => self.on_hover(req.id.clone(), req.params),
+            _ => {
+                self.send(Response::new_err(
+                    req.id,
+                    ErrorCode::MethodNotFound as i32,
+                    format!("unknown method {}", req.method),
+                ));
+                return;
+            }
+        };
+        if let Err(e) = result {
+            self.send(Response::new_err(
+                req.id,
+                ErrorCode::InvalidParams as i32,
+                e.to_string(),
+            ));
+        }
+    }
+
+    /// `textDocument/diagnostic` (LSP 3.17 §"Document Diagnostics"): always a full report.
+    fn on_pull(&mut self, id: RequestId, params: Value) -> serde_json::Result<()> {
+        let p: lsp::DocumentDiagnosticParams = serde_json::from_value(params)?;
+        let uri = p.text_document.uri;
+        let Some(job) = self.job(&uri) else {
+            self.send(Response::new_ok(id, full_report(Vec::new())));
+            return Ok(());
+        };
+        self.spawn(id.clone(), job, move |job, found| {
+            let index = LineIndex::new(&job.doc.text);
+            let map = PositionMap::new(&job.doc.text, &index, job.encoding);
+            let items = found
+                .iter()
+                .map(|d| convert::to_lsp(d, &uri, &map))
+                .collect();
+            Response::new_ok(id, full_report(items))
+        });
+        Ok(())
+    }
+
+    /// `textDocument/codeAction`: suppression comments for the findings in the range.
+    fn on_code_action(&mut self, id: RequestId, params: Value) -> serde_json::Result<()> {
+        let p: lsp::CodeActionParams = serde_json::from_value(params)?;
+        let uri = p.text_document.uri;
+        let Some(job) = self.job(&uri) else {
+            self.send(Response::new_ok(id, Vec::<Value>::new()));
+            return Ok(());
+        };
+        self.spawn(id.clone(), job, move |job, found| {
+            let text = &job.doc.text;
+            let index = LineIndex::new(text);
+            let map = PositionMap::new(text, &index, job.encoding);
+            let start = map.offset(p.range.start) as u32;
+            let end = map.offset(p.range.end) as u32;
+            let list = actions::for_range(&uri, text, &map, &found, start, end);
+            Response::new_ok(id, list)
+        });
+        Ok(())
+    }
+
+    /// `textDocument/hover`: the rule document of a finding under the cursor.
+    fn on_hover(&mut self, id: RequestId, params: Value) -> serde_json::Result<()> {
+        let p: lsp::HoverParams = serde_json::from_value(params)?;
+        let uri = p.text_document_position_params.text_document.uri;
+        let pos = p.text_document_position_params.position;
+        let Some(job) = self.job(&uri) else {
+            self.send(Response::new_ok(id, Value::Null));
+            return Ok(());
+        };
+        self.spawn(id.clone(), job, move |job, found| {
+            let text = &job.doc.text;
+            let index = LineIndex::new(text);
+            let map = PositionMap::new(text, &index, job.encoding);
+            let offset = map.offset(pos) as u32;
+            Response::new_ok(id, hover::at(&found, offset, &map))
+        });
+        Ok(())
+    }
+
+    // ---- notifications --------------------------------------------------------------------
+
+    fn on_notification(&mut self, n: Notification) {
+        let method = n.method.clone();
+        if let Err(e) = self.dispatch_notification(n) {
+            self.log(
+                lsp::MessageType::Error,
+                &format!("bad parameters for {method}: {e}"),
+            );
+        }
+    }
+
+    fn dispatch_notification(&mut self, n: Notification) -> serde_json::Result<()> {
+        match n.method.as_str() {
+            "textDocument/didOpen" => {
+                let p: lsp::DidOpenTextDocumentParams = serde_json::from_value(n.params)?;
+                let d = p.text_document;
+                let doc = Document::new(&d.uri, &d.language_id.to_string(), d.version, d.text);
+                self.docs.open(d.uri.clone(), doc);
+                self.schedule(d.uri, Duration::ZERO);
+            }
+            "textDocument/didChange" => {
+                let p: lsp::DidChangeTextDocumentParams = serde_json::from_value(n.params)?;
+                let uri = p.text_document.text_document_identifier.uri;
+                let encoding = self.encoding;
+                // A change for a document that is not open is ignored, as the spec allows.
+                if let Some(doc) = self.docs.get_mut(&uri) {
+                    doc.apply(p.content_changes, p.text_document.version, encoding);
+                    let debounce = self.options.debounce;
+                    self.schedule(uri, debounce);
+                }
+            }
+            "textDocument/didClose" => {
+                let p: lsp::DidCloseTextDocumentParams = serde_json::from_value(n.params)?;
+                let uri = p.text_document.uri;
+                self.due.remove(&uri);
+                if self.docs.close(&uri) {
+                    self.publish(uri, None, Vec::new());
+                }
+            }
+            "workspace/didChangeWatchedFiles" => {
+                let p: lsp::DidChangeWatchedFilesParams = serde_json::from_value(n.params)?;
+                let touched = p
+                    .changes
+                    .iter()
+                    .any(|c| c.uri.to_file_path().is_ok_and(|path| is_config_file(&path)));
+                if touched {
+                    self.configs.reload();
+                    self.relint_all();
+                }
+            }
+            "workspace/didChangeConfiguration" => {
+                let settings = n.params.get("settings").cloned().unwrap_or(Value::Null);
+                if settings.is_object() {
+                    let (s, warnings) = EditorSettings::from_json(&settings);
+                    for w in warnings {
+                        self.show(lsp::MessageType::Warning, &format!("leaklint: {w}"));
+                    }
+                    self.settings = s;
+                    self.relint_all();
+                }
+            }
+            // `$/cancelRequest`, `$/setTrace`, didSave, and anything we do not know: nothing to do.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Asks the client to watch `leaklint.toml` files (LSP 3.17 §"DidChangeWatchedFiles").
+    fn register_config_watcher(&mut self) {
+        self.request_client(
+            "client/registerCapability",
+            json!({ "registrations": [{
+                "id": "leaklint-config-watcher",
+                "method": "workspace/didChangeWatchedFiles",
+                "registerOptions": { "watchers": [
+                    { "globPattern": "**/leaklint.toml" },
+                    { "globPattern": "**/.leaklint.toml" },
+                ]},
+            }]}),
+        );
+    }
+
+    /// After a configuration change: lint every open document again (push), or ask a pulling
+    /// client to pull again.
+    fn relint_all(&mut self) {
+        if self.caps.pull_diagnostics {
+            if self.caps.refresh {
+                self.request_client("workspace/diagnostic/refresh", Value::Null);
+            }
+            return;
+        }
+        for uri in self.docs.uris() {
+            self.schedule(uri, Duration::ZERO);
+        }
+    }
+
+    // ---- linting --------------------------------------------------------------------------
+
+    /// Schedules a pushed lint of `uri` after `delay`; a later change replaces the deadline, so
+    /// a burst of keystrokes lints once. Pulling clients ask when they want diagnostics.
+    fn schedule(&mut self, uri: Uri, delay: Duration) {
+        if !self.caps.pull_diagnostics {
+            self.due.insert(uri, Instant::now() + delay);
+        }
+    }
+
+    fn start_due_lints(&mut self) {
+        let now = Instant::now();
+        let ready: Vec<Uri> = self
+            .due
+            .iter()
+            .filter(|(_, at)| **at <= now)
+            .map(|(u, _)| u.clone())
+            .collect();
+        for uri in ready {
+            self.due.remove(&uri);
+            let Some(job) = self.job(&uri) else {
+                continue;
+            };
+            let tx = self.done_tx.clone();
+            rayon::spawn(move || {
+                let version = job.doc.version;
+                let done = match job.lint() {
+                    Ok(found) => {
+                        let index = LineIndex::new(&job.doc.text);
+                        let map = PositionMap::new(&job.doc.text, &index, job.encoding);
+                        let diagnostics = found
+                            .iter()
+                            .map(|d| convert::to_lsp(d, &uri, &map))
+                            .collect();
+                        Done::Publish {
+                            uri,
+                            version,
+                            diagnostics,
+                        }
+                    }
+                    Err(e) => Done::Failed(e),
+                };
+                let _ = tx.send(done);
+            });
+        }
+    }
+
+    /// A snapshot of the document at `uri` with the options that apply to it, or `None` when it
+    /// is not open. Config errors met while resolving are shown to the user once.
+    fn job(&mut self, uri: &Uri) -> Option<LintJob> {
+        let doc = self.docs.get(uri)?.clone();
+        let options = if self.settings.enable {
+            let config = self.configs.for_file(&doc.path);
+            (!config.excludes(&doc.path)).then(|| self.settings.apply(&config))
+        } else {
+            None
+        };
+        for e in self.configs.take_errors() {
+            self.show(lsp::MessageType::Error, &format!("leaklint: {e}"));
+        }
+        Some(LintJob {
+            doc,
+            options,
+            encoding: self.encoding,
+            lint: self.options.lint,
+        })
+    }
+
+    /// Runs `respond` on a worker with the job's findings; a panic becomes an error response.
+    fn spawn(
+        &self,
+        id: RequestId,
+        job: LintJob,
+        respond: impl FnOnce(&LintJob, Vec<Diagnostic>) -> Response + Send + 'static,
+    ) {
+        let tx = self.done_tx.clone();
+        rayon::spawn(move || {
+            let response = match job.lint() {
+                Ok(found) => catch_unwind(AssertUnwindSafe(|| respond(&job, found)))
+                    .unwrap_or_else(|p| {
+                        Response::new_err(
+                            id.clone(),
+                            ErrorCode::InternalError as i32,
+                            panic_message(&job.doc.path, &*p),
+                        )
+                    }),
+                Err(e) => {
+                    let _ = tx.send(Done::Failed(e.clone()));
+                    Response::new_err(id, ErrorCode::InternalError as i32, e)
+                }
+            };
+            let _ = tx.send(Done::Respond(response));
+        });
+    }
+
+    fn on_done(&mut self, done: Done) {
+        match done {
+            Done::Publish {
+                uri,
+                version,
+                diagnostics,
+            } => {
+                // Drop results for a document that was closed or changed since the snapshot.
+                let current = self.docs.get(&uri).map(|d| d.version);
+                if current == Some(version) {
+                    self.publish(uri, Some(version), diagnostics);
+                }
+            }
+            Done::Respond(r) => self.send(r),
+            Done::Failed(message) => self.log(lsp::MessageType::Error, &message),
+        }
+    }
+
+    fn publish(&self, uri: Uri, version: Option<i32>, diagnostics: Vec<lsp::Diagnostic>) {
+        self.notify(
+            "textDocument/publishDiagnostics",
+            lsp::PublishDiagnosticsParams {
+                uri,
+                version,
+                diagnostics,
+            },
+        );
+    }
+}
+
+/// Everything a worker needs, owned: the document snapshot and the options in force.
+struct LintJob {
+    doc: Snapshot,
+    /// `None` when linting is off for this document (disabled, or excluded by its config).
+    options: Option<LintOptions>,
+    encoding: Encoding,
+    lint: super::LintFn,
+}
+
+impl LintJob {
+    /// The findings, or a message naming the file when the linter panicked.
+    fn lint(&self) -> Result<Vec<Diagnostic>, String> {
+        let Some(options) = &self.options else {
+            return Ok(Vec::new());
+        };
+        catch_unwind(AssertUnwindSafe(|| {
+            (self.lint)(&self.doc.path, &self.doc.text, options)
+        }))
+        .map_err(|p| panic_message(&self.doc.path, &*p))
+    }
+}
+
+fn panic_message(path: &Path, payload: &(dyn std::any::Any + Send)) -> String {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    format!(
+        "internal error while linting {}: {what} (please report this)",
+        path.display()
+    )
+}
+
+fn full_report(items: Vec<lsp::Diagnostic>) -> Value {
+    json!({ "kind": "full", "items": items })
+}

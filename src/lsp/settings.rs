@@ -1,0 +1,140 @@
+//! Editor settings (from `initializationOptions` and `workspace/didChangeConfiguration`) and how
+//! they combine with the nearest `leaklint.toml`.
+//!
+//! The settings object, as the VS Code extension sends it (every key optional):
+//!
+//! ```json
+//! { "enable": true,
+//!   "minConfidence": "medium",
+//!   "rules": { "no-leaked-timer": "warn", "no-unbounded-collection": "off" } }
+//! ```
+//!
+//! `didChangeConfiguration` may wrap it as `{ "leaklint": { … } }`; both shapes are accepted.
+//! Editor settings win over the file: they are the user's choice for this editor session.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::config::{Config, ConfigError, ConfigResolver};
+use crate::diagnostic::{Confidence, Severity};
+use crate::rules;
+use crate::LintOptions;
+
+/// Settings sent by the editor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditorSettings {
+    /// When false the server reports nothing (and clears what it reported).
+    pub enable: bool,
+    /// Per-rule overrides: `None` switches the rule off.
+    pub rules: Vec<(String, Option<Severity>)>,
+    /// Overrides the file's `min-confidence`.
+    pub min_confidence: Option<Confidence>,
+}
+
+impl Default for EditorSettings {
+    fn default() -> EditorSettings {
+        EditorSettings {
+            enable: true,
+            rules: Vec::new(),
+            min_confidence: None,
+        }
+    }
+}
+
+impl EditorSettings {
+    /// Reads settings from a JSON value; unknown keys, unknown rules and bad values are skipped
+    /// (an editor setting must never stop the server), and each one skipped is described in the
+    /// returned warnings.
+    pub fn from_json(value: &Value) -> (EditorSettings, Vec<String>) {
+        let value = value.get("leaklint").unwrap_or(value);
+        let mut s = EditorSettings::default();
+        let mut warnings = Vec::new();
+        if let Some(e) = value.get("enable").and_then(Value::as_bool) {
+            s.enable = e;
+        }
+        match value.get("minConfidence").and_then(Value::as_str) {
+            Some("low") => s.min_confidence = Some(Confidence::Low),
+            Some("medium") => s.min_confidence = Some(Confidence::Medium),
+            Some("high") => s.min_confidence = Some(Confidence::High),
+            Some(other) => warnings.push(format!("unknown minConfidence `{other}`")),
+            None => {}
+        }
+        if let Some(map) = value.get("rules").and_then(Value::as_object) {
+            for (name, level) in map {
+                if rules::find(name).is_none() {
+                    warnings.push(format!("unknown rule `{name}` in settings"));
+                    continue;
+                }
+                let level = level
+                    .as_str()
+                    .or_else(|| level.get("severity").and_then(Value::as_str));
+                let sev = match level {
+                    Some("off") => None,
+                    Some("warn" | "warning") => Some(Severity::Warn),
+                    Some("error") => Some(Severity::Error),
+                    // "default" (the VS Code enum's first value) or nothing: the file decides.
+                    _ => continue,
+                };
+                s.rules.push((name.clone(), sev));
+            }
+        }
+        (s, warnings)
+    }
+
+    /// The options for a file governed by `config`: the file's rules and minimum confidence with
+    /// the editor's overrides applied.
+    pub fn apply(&self, config: &Config) -> LintOptions {
+        let mut options = config.options.clone();
+        if let Some(c) = self.min_confidence {
+            options.min_confidence = c;
+        }
+        for (name, sev) in &self.rules {
+            options.rules.retain(|(r, _)| r.meta().name != name);
+            if let (Some(sev), Some(rule)) = (sev, rules::find(name)) {
+                options.rules.push((rule, *sev));
+            }
+        }
+        options
+    }
+}
+
+/// The configuration files seen by the server. Cheap to query (one lookup per directory is
+/// cached); [`ConfigFiles::reload`] forgets everything when a `leaklint.toml` changes on disk.
+pub struct ConfigFiles {
+    resolver: Arc<ConfigResolver>,
+    root: std::path::PathBuf,
+}
+
+impl ConfigFiles {
+    /// Discovery with files without a `leaklint.toml` above them using the defaults at `root`.
+    pub fn new(root: &Path) -> ConfigFiles {
+        ConfigFiles {
+            resolver: Arc::new(ConfigResolver::new(None, root)),
+            root: root.to_path_buf(),
+        }
+    }
+
+    /// The configuration governing `path`.
+    pub fn for_file(&self, path: &Path) -> Arc<Config> {
+        self.resolver.for_file(path)
+    }
+
+    /// Drops every cached lookup, so the next query reads the files again.
+    pub fn reload(&mut self) {
+        self.resolver = Arc::new(ConfigResolver::new(None, &self.root));
+    }
+
+    /// The configuration errors found since the last call (each file once per reload).
+    pub fn take_errors(&self) -> Vec<ConfigError> {
+        self.resolver.take_errors()
+    }
+}
+
+/// Whether `path` names a configuration file (`leaklint.toml` or `.leaklint.toml`).
+pub fn is_config_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| crate::config::CONFIG_NAMES.contains(&n))
+}
