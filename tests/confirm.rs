@@ -119,6 +119,16 @@ fn shared_context_chain_is_confirmed() {
 }
 
 #[test]
+fn metric_label_growth_is_confirmed() {
+    if !fixture("promclient").join("node_modules/prom-client").is_dir() {
+        // .ci/run installs it (`npm ci --prefix fixtures/heap/promclient`).
+        eprintln!("SKIPPED: fixtures/heap/promclient/node_modules is missing; run npm ci there");
+        return;
+    }
+    assert_confirms("promclient", "no-unbounded-metric-labels", "src/metrics.js", 12);
+}
+
+#[test]
 fn bounded_control_confirms_nothing() {
     let r = confirm("control");
     assert!(confirmed(&r).is_empty(), "{r:#}");
