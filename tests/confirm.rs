@@ -14,6 +14,10 @@ fn fixture(dir: &str) -> PathBuf {
 
 /// Runs the fixture with `node --expose-gc`, then `leaklint confirm` on its three snapshots.
 fn confirm(dir: &str) -> Value {
+    confirm_as(dir, "json")
+}
+
+fn confirm_as(dir: &str, format: &str) -> Value {
     let out = tempfile::tempdir().unwrap();
     let project = fixture(dir);
     let entry = ["main.js", "main.mjs"]
@@ -34,7 +38,7 @@ fn confirm(dir: &str) -> Value {
         .args([snap("1-before"), snap("2-after"), snap("3-final")])
         .arg("--project")
         .arg(&project)
-        .args(["--format", "json"])
+        .args(["--format", format])
         .output()
         .unwrap();
     assert!(
@@ -120,12 +124,20 @@ fn shared_context_chain_is_confirmed() {
 
 #[test]
 fn metric_label_growth_is_confirmed() {
-    if !fixture("promclient").join("node_modules/prom-client").is_dir() {
+    if !fixture("promclient")
+        .join("node_modules/prom-client")
+        .is_dir()
+    {
         // .ci/run installs it (`npm ci --prefix fixtures/heap/promclient`).
         eprintln!("SKIPPED: fixtures/heap/promclient/node_modules is missing; run npm ci there");
         return;
     }
-    assert_confirms("promclient", "no-unbounded-metric-labels", "src/metrics.js", 12);
+    assert_confirms(
+        "promclient",
+        "no-unbounded-metric-labels",
+        "src/metrics.js",
+        12,
+    );
 }
 
 #[test]
@@ -146,5 +158,37 @@ fn typescript_leak_is_confirmed_at_the_ts_source_through_its_source_map() {
             10
         )),
         "{r:#}"
+    );
+}
+
+#[test]
+fn sarif_output_carries_the_retainer_path_as_a_code_flow_and_validates() {
+    let log = confirm_as("map-cjs", "sarif");
+    let schema_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/schemas/sarif-schema-2.1.0.json");
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::draft4::new(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "schema errors: {errors:#?}");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{log:#}");
+    let r = &results[0];
+    assert_eq!(r["ruleId"], "no-unbounded-collection");
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "src/tokens.js"
+    );
+    assert_eq!(r["properties"]["status"], "confirmed");
+    let steps = r["codeFlows"][0]["threadFlows"][0]["locations"]
+        .as_array()
+        .unwrap();
+    assert!(steps.len() > 3, "{r:#}");
+    assert_eq!(
+        steps.last().unwrap()["location"]["physicalLocation"]["region"]["startLine"],
+        3
     );
 }

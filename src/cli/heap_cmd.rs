@@ -15,6 +15,8 @@ pub enum HeapFormat {
     Pretty,
     /// One JSON object.
     Json,
+    /// SARIF 2.1.0 (`confirm` only): confirmed findings with their retainer paths as code flows.
+    Sarif,
 }
 
 fn load(path: &Path) -> Result<heap::HeapSnapshot, u8> {
@@ -53,6 +55,10 @@ pub fn confirm(snapshots: &[PathBuf], project: &Path, format: HeapFormat, min_by
             serde_json::to_string_pretty(&report).unwrap_or_default()
         ),
         HeapFormat::Pretty => print!("{}", pretty(&report)),
+        HeapFormat::Sarif => {
+            let log = crate::report::confirm_sarif::to_value(project, &results, &report);
+            println!("{}", serde_json::to_string_pretty(&log).unwrap_or_default());
+        }
     }
     if report
         .findings
@@ -132,7 +138,7 @@ pub fn summary(file: &Path, project: &Path, top: usize, format: HeapFormat) -> u
     };
     let entries = heap::summary(&snap, project, top);
     match format {
-        HeapFormat::Json => println!(
+        HeapFormat::Json | HeapFormat::Sarif => println!(
             "{}",
             serde_json::to_string_pretty(&entries).unwrap_or_default()
         ),

@@ -4,6 +4,7 @@
 //! Each format is one module with a `render` function over all files' results.
 
 pub mod concise;
+pub mod confirm_sarif;
 pub mod fingerprint;
 pub mod github;
 pub mod json;
