@@ -22,7 +22,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use swc_common::{comments::SingleThreadedComments, input::StringInput, BytePos};
-use swc_ecma_parser::{EsSyntax, Parser, Syntax, TsSyntax};
+use swc_ecma_parser::Parser;
 use swc_ecma_visit::{Visit, VisitWith};
 
 use leaklint::config::ConfigResolver;
@@ -51,25 +51,6 @@ impl Phases {
 struct Noop;
 impl Visit for Noop {}
 
-/// The syntax options of `leaklint::parse::parse`, repeated here for the plain-parse variant.
-fn syntax(dialect: Dialect) -> Syntax {
-    match dialect {
-        Dialect::JavaScript => Syntax::Es(EsSyntax {
-            jsx: true,
-            decorators: true,
-            allow_return_outside_function: true,
-            import_attributes: true,
-            explicit_resource_management: true,
-            ..Default::default()
-        }),
-        Dialect::TypeScript | Dialect::Tsx => Syntax::Typescript(TsSyntax {
-            tsx: dialect == Dialect::Tsx,
-            decorators: true,
-            ..Default::default()
-        }),
-    }
-}
-
 /// Parses and resolves like the linter (`with_resolver`), or parses and walks once; returns whether
 /// the file parsed.
 fn process(text: &str, dialect: Dialect, with_resolver: bool, phases: &Phases) -> bool {
@@ -88,7 +69,7 @@ fn process(text: &str, dialect: Dialect, with_resolver: bool, phases: &Phases) -
         BytePos(base + skip as u32),
         BytePos(base + text.len() as u32),
     );
-    let mut parser = Parser::new(syntax(dialect), input, Some(&comments));
+    let mut parser = Parser::new(leaklint::parse::syntax_for(dialect), input, Some(&comments));
     let parsed = parser.parse_program();
     let _ = parser.take_errors();
     let t = Phases::add(&phases.parse, t);

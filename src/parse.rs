@@ -38,14 +38,10 @@ pub struct SyntaxFailure {
     pub message: String,
 }
 
-/// Parses `text` as `dialect` and resolves bindings.
-///
-/// Must run inside `swc_common::GLOBALS.set(..)` (marks are allocated from it).
-///
-/// # Errors
-/// A fatal syntax error gives a [`SyntaxFailure`] with swc's message and its byte offset.
-pub fn parse(text: &str, dialect: Dialect) -> Result<ParsedFile, SyntaxFailure> {
-    let syntax = match dialect {
+/// The swc syntax options for `dialect`: JSX allowed in JavaScript, decorators, top-level
+/// `return` (CommonJS), import attributes and `using`; TypeScript with JSX only for `.tsx`.
+pub fn syntax_for(dialect: Dialect) -> Syntax {
+    match dialect {
         Dialect::JavaScript => Syntax::Es(EsSyntax {
             jsx: true,
             decorators: true,
@@ -59,7 +55,17 @@ pub fn parse(text: &str, dialect: Dialect) -> Result<ParsedFile, SyntaxFailure> 
             decorators: true,
             ..Default::default()
         }),
-    };
+    }
+}
+
+/// Parses `text` as `dialect` and resolves bindings.
+///
+/// Must run inside `swc_common::GLOBALS.set(..)` (marks are allocated from it).
+///
+/// # Errors
+/// A fatal syntax error gives a [`SyntaxFailure`] with swc's message and its byte offset.
+pub fn parse(text: &str, dialect: Dialect) -> Result<ParsedFile, SyntaxFailure> {
+    let syntax = syntax_for(dialect);
     let comments = SingleThreadedComments::default();
     // A byte-order mark is not part of the program (swc would reject a shebang after it); skip it
     // but keep positions relative to the whole text.

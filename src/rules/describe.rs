@@ -68,8 +68,11 @@ pub fn confidence_for(freq: &Frequency, strong: Confidence) -> Option<Confidence
     }
 }
 
-const REQUEST_ROOTS: &[&str] = &["req", "request", "ctx", "context", "c", "reply", "event"];
-const REQUEST_PROPS: &[&str] = &[
+/// Names of request objects in route handlers (express, koa, fastify, Lambda).
+pub(super) const REQUEST_ROOTS: &[&str] =
+    &["req", "request", "ctx", "context", "c", "reply", "event"];
+/// Properties of a request object that carry per-request data.
+pub(super) const REQUEST_PROPS: &[&str] = &[
     "params",
     "query",
     "body",

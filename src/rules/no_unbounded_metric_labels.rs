@@ -3,7 +3,7 @@
 //! directly or through local aliases, template literals and object spreads (RULES.md §3.5).
 //! `labelNames` that name unbounded things are reported at the declaration too.
 
-use super::describe::unbounded_name;
+use super::describe::{unbounded_name, REQUEST_PROPS, REQUEST_ROOTS};
 use super::{Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{ByteSpan, Confidence, Diagnostic, Severity};
 use crate::semantic::{BindingId, BindingKind, Call, Path, Root, SemanticModel, Value};
@@ -30,25 +30,6 @@ const OTEL_FACTORIES: &[&str] = &[
 ];
 /// Methods only metrics have: on any metric-named receiver they are label sinks.
 const PROM_ONLY_SINKS: &[&str] = &["inc", "observe", "labels", "startTimer"];
-const REQUEST_ROOTS: &[&str] = &["req", "request", "ctx", "context", "c", "reply"];
-const UNBOUNDED_REQUEST_PROPS: &[&str] = &[
-    "path",
-    "url",
-    "originalUrl",
-    "baseUrl",
-    "params",
-    "query",
-    "body",
-    "headers",
-    "header",
-    "ip",
-    "ips",
-    "user",
-    "cookies",
-    "session",
-    "hostname",
-    "href",
-];
 const UNBOUNDED_LABEL_NAMES: &[&str] = &[
     "userid",
     "user_id",
@@ -170,7 +151,7 @@ fn path_source(model: &SemanticModel, p: &Path, depth: u32) -> Option<(String, C
     if REQUEST_ROOTS.contains(&root.as_str()) {
         return match props.first() {
             Some(&"route") | Some(&"routeOptions") | Some(&"routerPath") | Some(&"method") => None,
-            Some(first) if UNBOUNDED_REQUEST_PROPS.contains(first) => {
+            Some(first) if REQUEST_PROPS.contains(first) => {
                 Some((format!("`{text}`"), Confidence::High))
             }
             _ => None,
