@@ -596,6 +596,29 @@ impl Builder {
         *self.loop_depth.last_mut().unwrap() -= 1;
     }
 
+    /// Visits an swc function (declaration, method, accessor) as one of our functions: its
+    /// parameters are declared in it, then parameters (defaults) and body are walked inside it.
+    fn visit_function(
+        &mut self,
+        func: &swc_ecma_ast::Function,
+        name: Option<Atom>,
+        binding: Option<BindingId>,
+        is_method: bool,
+    ) {
+        let params: Vec<&Pat> = func.params.iter().map(|p| &p.pat).collect();
+        self.visit_function_like(
+            func.span,
+            name,
+            binding,
+            is_method,
+            &params,
+            &|s: &mut Self| {
+                func.params.iter().for_each(|p| p.pat.visit_with(s));
+                func.body.visit_with(s);
+            },
+        );
+    }
+
     fn visit_function_like(
         &mut self,
         span: Span,
@@ -724,12 +747,7 @@ impl Visit for Builder {
                 let span = f.function.span;
                 self.pending_func
                     .insert(key(span), (None, None, Some(FuncUse::Exported)));
-                let params: Vec<&Pat> = f.function.params.iter().map(|p| &p.pat).collect();
-                let func = &f.function;
-                self.visit_function_like(span, name, binding, false, &params, &|s: &mut Self| {
-                    func.params.iter().for_each(|p| p.pat.visit_with(s));
-                    func.body.visit_with(s);
-                });
+                self.visit_function(&f.function, name, binding, false);
             }
             DefaultDecl::Class(c) => {
                 if let Some(i) = &c.ident {
@@ -806,19 +824,7 @@ impl Visit for Builder {
     fn visit_fn_decl(&mut self, n: &FnDecl) {
         let top = self.cur() == MODULE && self.block_depth == 0;
         let b = self.declare(&n.ident, BindingKind::Function, top);
-        let params: Vec<&Pat> = n.function.params.iter().map(|p| &p.pat).collect();
-        let func = &n.function;
-        self.visit_function_like(
-            func.span,
-            Some(n.ident.sym.clone()),
-            Some(b),
-            false,
-            &params,
-            &|s: &mut Self| {
-                func.params.iter().for_each(|p| p.pat.visit_with(s));
-                func.body.visit_with(s);
-            },
-        );
+        self.visit_function(&n.function, Some(n.ident.sym.clone()), Some(b), false);
     }
 
     fn visit_fn_expr(&mut self, n: &FnExpr) {
@@ -860,23 +866,13 @@ impl Visit for Builder {
 
     fn visit_class_method(&mut self, n: &ClassMethod) {
         let name = prop_name(&n.key);
-        let params: Vec<&Pat> = n.function.params.iter().map(|p| &p.pat).collect();
-        let func = &n.function;
         n.key.visit_with(self);
-        self.visit_function_like(func.span, name, None, true, &params, &|s: &mut Self| {
-            func.params.iter().for_each(|p| p.pat.visit_with(s));
-            func.body.visit_with(s);
-        });
+        self.visit_function(&n.function, name, None, true);
     }
 
     fn visit_private_method(&mut self, n: &PrivateMethod) {
         let name = Some(Atom::from(format!("#{}", n.key.name)));
-        let params: Vec<&Pat> = n.function.params.iter().map(|p| &p.pat).collect();
-        let func = &n.function;
-        self.visit_function_like(func.span, name, None, true, &params, &|s: &mut Self| {
-            func.params.iter().for_each(|p| p.pat.visit_with(s));
-            func.body.visit_with(s);
-        });
+        self.visit_function(&n.function, name, None, true);
     }
 
     fn visit_constructor(&mut self, n: &Constructor) {
@@ -910,41 +906,15 @@ impl Visit for Builder {
     }
 
     fn visit_method_prop(&mut self, n: &MethodProp) {
-        let name = prop_name(&n.key);
-        let params: Vec<&Pat> = n.function.params.iter().map(|p| &p.pat).collect();
-        let func = &n.function;
-        self.visit_function_like(func.span, name, None, true, &params, &|s: &mut Self| {
-            func.params.iter().for_each(|p| p.pat.visit_with(s));
-            func.body.visit_with(s);
-        });
+        self.visit_function(&n.function, prop_name(&n.key), None, true);
     }
 
     fn visit_getter_prop(&mut self, n: &GetterProp) {
-        let func = &n.function;
-        self.visit_function_like(
-            func.span,
-            prop_name(&n.key),
-            None,
-            true,
-            &[],
-            &|s: &mut Self| func.body.visit_with(s),
-        );
+        self.visit_function(&n.function, prop_name(&n.key), None, true);
     }
 
     fn visit_setter_prop(&mut self, n: &SetterProp) {
-        let params: Vec<&Pat> = n.function.params.iter().map(|p| &p.pat).collect();
-        let func = &n.function;
-        self.visit_function_like(
-            func.span,
-            prop_name(&n.key),
-            None,
-            true,
-            &params,
-            &|s: &mut Self| {
-                func.params.iter().for_each(|p| p.pat.visit_with(s));
-                func.body.visit_with(s);
-            },
-        );
+        self.visit_function(&n.function, prop_name(&n.key), None, true);
     }
 
     fn visit_key_value_prop(&mut self, n: &KeyValueProp) {
