@@ -2,10 +2,10 @@
 //! can run more than once, whose handle is discarded or never reaches `clearInterval`/`clearTimeout`
 //! (RULES.md §3.3).
 
-use super::cleanup::lost_handle;
 use super::describe::{confidence_for, how_often};
 use super::{Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
+use crate::semantic::cleanup::lost_handle;
 use crate::semantic::{Call, Frequency, FuncId, SemanticModel, Value};
 
 /// The rule.

@@ -1,10 +1,10 @@
 //! `no-unbounded-collection`: a module-level Map, Set, array or object used as a map that grows
 //! in repeatedly-run code, with no removal, clear or size bound anywhere (RULES.md §3.1).
 
-use super::cleanup::has_cleanup;
 use super::describe::{confidence_for, how_often, request_source};
 use super::{Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
+use crate::semantic::cleanup::has_cleanup;
 use crate::semantic::{BindingId, BindingKind, Path, Root, SemanticModel, Target, Value};
 
 /// The rule.

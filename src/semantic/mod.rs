@@ -9,9 +9,11 @@
 //!   happens to the result (discarded, stored, returned, `.unref()`ed);
 //! - **assignments**, **`delete`s**, **size checks** and **references**;
 //! - derived facts: how often each function runs ([`frequency`]) and how long the owner of a member
-//!   path lives ([`lifetime`]).
+//!   path lives ([`lifetime`]), and the cleanup catalogue: whether a listener is removed, a timer
+//!   handle managed, a collection pruned ([`cleanup`]).
 
 mod build;
+pub mod cleanup;
 pub mod frequency;
 pub mod lifetime;
 mod path;

@@ -1,7 +1,7 @@
-//! Cleanup evidence shared by the rules (RULES.md §3.0 "Cleanup catalogue"): whether a listener
+//! Cleanup evidence the rules ask about (RULES.md §3.0 "Cleanup catalogue"): whether a listener
 //! is removed, a timer handle is managed, a collection is ever pruned.
 
-use crate::semantic::{Call, Path, ResultUse, Root, SemanticModel, Target, Value};
+use super::{Call, Path, ResultUse, Root, SemanticModel, Target, Value};
 
 const REMOVE: &[&str] = &["off", "removeListener", "removeEventListener"];
 const CLEAR: &[&str] = &["clearInterval", "clearTimeout", "clearImmediate"];
