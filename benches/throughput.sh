@@ -4,7 +4,8 @@
 # One run measures, RUNS times each, alternating tools, with THREADS threads:
 #   parse_only       examples/parse_only.rs: leaklint's discovery + read + swc parse + swc resolver
 #   parse_visit      examples/parse_only.rs --no-resolver: plain swc parse + one no-op Visit walk
-#   leaklint         leaklint check --format json CORPUS > /dev/null
+#   leaklint         leaklint check --no-cache --format json CORPUS > /dev/null (a cold run: the
+#                    result cache would otherwise skip every clean file after the first round)
 #   oxlint           oxlint --threads THREADS CORPUS > /dev/null   (default rules and output)
 #   oxlint_json      the same with --format json
 # then the peak memory of parse_only and leaklint on the largest file alone, on about half the
@@ -71,7 +72,7 @@ cmd_of() {
   case "$1" in
     parse_only | parse_only_*) CMD=("$PARSE_ONLY") ;;
     parse_visit) CMD=("$PARSE_ONLY" --no-resolver) ;;
-    leaklint | leaklint_*) CMD=("$LEAKLINT" check --format json) ;;
+    leaklint | leaklint_*) CMD=("$LEAKLINT" check --no-cache --format json) ;;
     oxlint) CMD=("$OXLINT" --threads "$THREADS") ;;
     oxlint_json) CMD=("$OXLINT" --threads "$THREADS" --format json) ;;
     *) say "unknown tool $1"; exit 2 ;;
