@@ -91,22 +91,10 @@ fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
-/// Files above this size hold their AST and model (about 20 times the text) for a while: lint at
-/// most one of them at a time, so that peak memory follows the largest file, not the corpus.
-const BIG_FILE: usize = 2 << 20;
-static BIG_FILE_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn lint_bounded(
-    path: &Path,
-    bytes: Vec<u8>,
-    options: &crate::LintOptions,
-) -> (String, Vec<Diagnostic>) {
-    if bytes.len() < BIG_FILE {
-        return crate::lint_bytes(path, bytes, options);
-    }
-    let _one_at_a_time = BIG_FILE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    crate::lint_bytes(path, bytes, options)
-}
+/// Files above this size hold their AST and model (about 20 times the text) for a while: they are
+/// linted one after another on a lane of their own, beside the other files, so that peak memory
+/// follows the largest file, not the corpus, and no worker waits for another's big file.
+const BIG_FILE: u64 = 2 << 20;
 
 /// The result of linting one file.
 #[derive(Debug, Clone)]
@@ -138,55 +126,75 @@ pub fn lint_files_cached(
     min_confidence: Option<Confidence>,
     cache: Option<&Cache>,
 ) -> (Vec<FileResult>, Vec<WalkError>) {
-    let results: Vec<Result<FileResult, WalkError>> = files
-        .par_iter()
-        .map(|path| {
-            let bytes = std::fs::read(path).map_err(|e| WalkError {
-                path: path.clone(),
-                message: format!("cannot read: {e}"),
-            })?;
-            let config = configs.for_file(path);
-            let overridden;
-            let options = match min_confidence {
-                Some(c) => {
-                    let mut o = config.options.clone();
-                    o.min_confidence = c;
-                    overridden = o;
-                    &overridden
-                }
-                None => &config.options,
-            };
-            let key = cache.map(|_| Cache::key(path, &bytes, options));
-            if let (Some(cache), Some(key)) = (cache, &key) {
-                if cache.is_clean(key) {
-                    return Ok(FileResult {
-                        path: path.clone(),
-                        text: String::new(),
-                        diagnostics: Vec::new(),
-                    });
-                }
+    let lint_one = |path: &PathBuf| -> Result<FileResult, WalkError> {
+        let bytes = std::fs::read(path).map_err(|e| WalkError {
+            path: path.clone(),
+            message: format!("cannot read: {e}"),
+        })?;
+        let config = configs.for_file(path);
+        let overridden;
+        let options = match min_confidence {
+            Some(c) => {
+                let mut o = config.options.clone();
+                o.min_confidence = c;
+                overridden = o;
+                &overridden
             }
-            let (text, diagnostics) = lint_bounded(path, bytes, options);
-            if let (Some(cache), Some(key), true) = (cache, key, diagnostics.is_empty()) {
-                cache.mark_clean(key);
+            None => &config.options,
+        };
+        let key = cache.map(|_| Cache::key(path, &bytes, options));
+        if let (Some(cache), Some(key)) = (cache, &key) {
+            if cache.is_clean(key) {
+                return Ok(FileResult {
+                    path: path.clone(),
+                    text: String::new(),
+                    diagnostics: Vec::new(),
+                });
             }
-            // Text is only needed to place findings: dropping it for clean files keeps peak memory
-            // independent of the size of the tree.
-            let text = if diagnostics.is_empty() {
-                String::new()
-            } else {
-                text
-            };
-            Ok(FileResult {
-                path: path.clone(),
-                text,
-                diagnostics,
-            })
+        }
+        let (text, diagnostics) = crate::lint_bytes(path, bytes, options);
+        if let (Some(cache), Some(key), true) = (cache, key, diagnostics.is_empty()) {
+            cache.mark_clean(key);
+        }
+        // Text is only needed to place findings: dropping it for clean files keeps peak memory
+        // independent of the size of the tree.
+        let text = if diagnostics.is_empty() {
+            String::new()
+        } else {
+            text
+        };
+        Ok(FileResult {
+            path: path.clone(),
+            text,
+            diagnostics,
         })
+    };
+    let is_big: Vec<bool> = files
+        .par_iter()
+        .map(|p| std::fs::metadata(p).is_ok_and(|m| m.len() >= BIG_FILE))
         .collect();
+    let (big, small): (Vec<usize>, Vec<usize>) = (0..files.len()).partition(|&i| is_big[i]);
+    let (big_done, small_done) = rayon::join(
+        || {
+            big.iter()
+                .map(|&i| (i, lint_one(&files[i])))
+                .collect::<Vec<_>>()
+        },
+        || {
+            small
+                .par_iter()
+                .map(|&i| (i, lint_one(&files[i])))
+                .collect::<Vec<_>>()
+        },
+    );
+    let mut results: Vec<Option<Result<FileResult, WalkError>>> = Vec::new();
+    results.resize_with(files.len(), || None);
+    for (i, r) in big_done.into_iter().chain(small_done) {
+        results[i] = Some(r);
+    }
     let mut ok = Vec::new();
     let mut errors = Vec::new();
-    for r in results {
+    for r in results.into_iter().flatten() {
         match r {
             Ok(f) => ok.push(f),
             Err(e) => errors.push(e),
