@@ -4,7 +4,7 @@
 
 use super::{Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
-use crate::semantic::{Path, Root, SemanticModel, Target, Value};
+use crate::semantic::{Path, Props, Root, SemanticModel, Target, Value};
 
 /// The rule.
 pub struct NoMaxListenersOverride;
@@ -66,7 +66,7 @@ impl Rule for NoMaxListenersOverride {
             }
             let receiver = call.receiver().unwrap_or(Path {
                 root: Root::Unknown,
-                props: vec![],
+                props: Props::new(),
             });
             // `events.setMaxListeners(n, ...targets)` sets the limit of its targets.
             let module_fn = receiver

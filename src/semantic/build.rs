@@ -9,7 +9,7 @@ use swc_ecma_visit::{Visit, VisitWith};
 use super::frequency;
 use super::{
     Assign, Binding, BindingId, BindingKind, Bound, Call, CallId, Escape, FuncId, FuncUse,
-    Function, Path, Reference, ResultUse, Root, SemanticModel, Target, Value, MODULE,
+    Function, Path, Props, Reference, ResultUse, Root, SemanticModel, Target, Value, MODULE,
 };
 use crate::diagnostic::ByteSpan;
 use crate::parse::BASE;
@@ -17,8 +17,10 @@ use crate::parse::BASE;
 /// Builds the semantic model of a resolved `program`; `unresolved` is the resolver's context for
 /// identifiers that bind to no declaration.
 pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
+    let len = program.span().hi.0.saturating_sub(program.span().lo.0);
     let mut b = Builder {
-        model: SemanticModel::default(),
+        model: SemanticModel::with_capacity_for(len),
+        index: Index::with_capacity_and_hasher(len as usize / 64, Default::default()),
         unresolved,
         func_stack: vec![MODULE],
         cond_depth: vec![0],
@@ -26,9 +28,9 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
         block_depth: 0,
         pending_use: FxHashMap::default(),
         pending_func: FxHashMap::default(),
-        call_by_span: FxHashMap::default(),
+        call_by_span: FxHashMap::with_capacity_and_hasher(len as usize / 64, Default::default()),
         awaited: Default::default(),
-        func_by_span: FxHashMap::default(),
+        func_by_span: FxHashMap::with_capacity_and_hasher(len as usize / 256, Default::default()),
         decl_kind: None,
         decl_top: false,
     };
@@ -89,8 +91,23 @@ fn prop_name(p: &PropName) -> Option<Atom> {
 /// it, and how its value is used.
 type PendingFunc = (Option<Atom>, Option<BindingId>, Option<FuncUse>);
 
+/// An identifier's identity borrowed from the AST: looks up an [`Index`] key without cloning the
+/// atom (it hashes exactly as the owned `(Atom, SyntaxContext)` tuple does).
+#[derive(Hash)]
+struct IdentKey<'a>(&'a Atom, SyntaxContext);
+
+impl hashbrown::Equivalent<(Atom, SyntaxContext)> for IdentKey<'_> {
+    fn equivalent(&self, key: &(Atom, SyntaxContext)) -> bool {
+        *self.0 == key.0 && self.1 == key.1
+    }
+}
+
+/// Binding identity (name, resolver context) → binding.
+type Index = hashbrown::HashMap<(Atom, SyntaxContext), BindingId, rustc_hash::FxBuildHasher>;
+
 struct Builder {
     model: SemanticModel,
+    index: Index,
     unresolved: SyntaxContext,
     func_stack: Vec<FuncId>,
     /// Per open function: how many `if`/conditional/logical constructs enclose the current node.
@@ -125,8 +142,7 @@ impl Builder {
     /// The binding for identity `id`, created as a placeholder if its declaration is still ahead
     /// (hoisting) or is one we do not model.
     fn binding_for(&mut self, id: &Ident) -> BindingId {
-        let k = (id.sym.clone(), id.ctxt);
-        if let Some(&b) = self.model.index.get(&k) {
+        if let Some(&b) = self.index.get(&IdentKey(&id.sym, id.ctxt)) {
             return b;
         }
         let b = self.model.bindings.len() as BindingId;
@@ -142,7 +158,7 @@ impl Builder {
             func_value: None,
             type_name: None,
         });
-        self.model.index.insert(k, b);
+        self.index.insert((id.sym.clone(), id.ctxt), b);
         b
     }
 
@@ -172,11 +188,11 @@ impl Builder {
         match unwrap(e) {
             Expr::Ident(id) => Some(Path {
                 root: self.root_of_ident(id),
-                props: Vec::new(),
+                props: Props::new(),
             }),
             Expr::This(_) => Some(Path {
                 root: Root::This,
-                props: Vec::new(),
+                props: Props::new(),
             }),
             Expr::Member(m) => self.member_path(m),
             Expr::OptChain(o) => match &*o.base {
@@ -190,7 +206,7 @@ impl Builder {
     fn member_path(&mut self, m: &MemberExpr) -> Option<Path> {
         let mut base = self.path_of(&m.obj).unwrap_or(Path {
             root: Root::Unknown,
-            props: Vec::new(),
+            props: Props::new(),
         });
         let name = match &m.prop {
             MemberProp::Ident(i) => i.sym.clone(),
@@ -251,7 +267,7 @@ impl Builder {
                                     Some(id.sym.clone()),
                                     Value::Path(Path {
                                         root,
-                                        props: vec![],
+                                        props: Props::new(),
                                     }),
                                 ))
                             }
@@ -375,13 +391,14 @@ impl Builder {
     }
 
     /// Marks a direct child call or function of the node being visited.
-    fn expect_use(&mut self, child: &Expr, use_: ResultUse) {
+    /// `use_` is only evaluated when the child is a call.
+    fn expect_use(&mut self, child: &Expr, use_: impl FnOnce() -> ResultUse) {
         match unwrap(child) {
             e @ (Expr::Call(_) | Expr::New(_)) => {
-                self.pending_use.insert(key(e.span()), use_);
+                self.pending_use.insert(key(e.span()), use_());
             }
             Expr::OptChain(o) if matches!(&*o.base, OptChainBase::Call(_)) => {
-                self.pending_use.insert(key(o.base.span()), use_);
+                self.pending_use.insert(key(o.base.span()), use_());
             }
             _ => {}
         }
@@ -584,7 +601,7 @@ impl Builder {
             result,
             is_new,
             guarded,
-            awaited: self.awaited.remove(&key(span)),
+            awaited: !self.awaited.is_empty() && self.awaited.remove(&key(span)),
             in_loop,
         });
         self.call_by_span.insert(key(span), id);
@@ -792,11 +809,11 @@ impl Visit for Builder {
             None
         };
         if let (Some(init), Some(b)) = (&n.init, single) {
-            self.expect_use(init, ResultUse::Declared(b));
+            self.expect_use(init, || ResultUse::Declared(b));
             let name = self.model.bindings[b as usize].name.clone();
             self.expect_func(init, Some(name), Some(b), None);
         } else if let Some(init) = &n.init {
-            self.expect_use(init, ResultUse::Other);
+            self.expect_use(init, || ResultUse::Other);
         }
         // The declared names are not references; visit only the initialiser (and defaults).
         let saved = self.decl_kind.take();
@@ -848,7 +865,7 @@ impl Visit for Builder {
         self.visit_function_like(n.span, None, None, false, &params, &|s: &mut Self| {
             n.params.iter().for_each(|p| p.visit_with(s));
             if let ArrowFunctionBody::Expr(e) = &*n.body {
-                s.expect_use(e, ResultUse::Returned);
+                s.expect_use(e, || ResultUse::Returned);
                 e.visit_with(s);
                 let v = s.value_of(e);
                 s.note_escapes(&v, bs(e.span()), true);
@@ -919,7 +936,7 @@ impl Visit for Builder {
 
     fn visit_key_value_prop(&mut self, n: &KeyValueProp) {
         self.expect_func(&n.value, prop_name(&n.key), None, Some(FuncUse::Escapes));
-        self.expect_use(&n.value, ResultUse::Argument);
+        self.expect_use(&n.value, || ResultUse::Argument);
         n.visit_children_with(self);
     }
 
@@ -950,13 +967,13 @@ impl Visit for Builder {
     }
 
     fn visit_expr_stmt(&mut self, n: &ExprStmt) {
-        self.expect_use(&n.expr, ResultUse::Discarded);
+        self.expect_use(&n.expr, || ResultUse::Discarded);
         n.visit_children_with(self);
     }
 
     fn visit_return_stmt(&mut self, n: &ReturnStmt) {
         if let Some(arg) = &n.arg {
-            self.expect_use(arg, ResultUse::Returned);
+            self.expect_use(arg, || ResultUse::Returned);
             self.expect_func(arg, None, None, Some(FuncUse::Escapes));
         }
         if self.guarded() {
@@ -1083,13 +1100,13 @@ impl Visit for Builder {
     }
 
     fn visit_assign_expr(&mut self, n: &AssignExpr) {
-        self.expect_use(&n.right, ResultUse::Other);
+        self.expect_use(&n.right, || ResultUse::Other);
         let target = match &n.left {
             AssignTarget::Simple(SimpleAssignTarget::Ident(i)) => {
                 let root = self.root_of_ident(&i.id);
                 Target::Path(Path {
                     root,
-                    props: vec![],
+                    props: Props::new(),
                 })
             }
             AssignTarget::Simple(SimpleAssignTarget::Member(m)) => match self.member_path(m) {
@@ -1106,7 +1123,7 @@ impl Visit for Builder {
             _ => Target::Other,
         };
         if let Target::Path(p) = &target {
-            self.expect_use(&n.right, ResultUse::Assigned(p.clone()));
+            self.expect_use(&n.right, || ResultUse::Assigned(p.clone()));
             let name = p.last().cloned();
             let binding = match (&p.root, p.props.is_empty()) {
                 (Root::Binding(b), true) => Some(*b),
@@ -1159,11 +1176,11 @@ impl Visit for Builder {
         if let Some(Expr::Member(m)) = callee_expr.map(unwrap) {
             // `x().unref()`: the inner call's result is used by a member access.
             if let MemberProp::Ident(prop) = &m.prop {
-                self.expect_use(&m.obj, ResultUse::Member(prop.sym.clone()));
+                self.expect_use(&m.obj, || ResultUse::Member(prop.sym.clone()));
             }
         }
         for a in &n.args {
-            self.expect_use(&a.expr, ResultUse::Argument);
+            self.expect_use(&a.expr, || ResultUse::Argument);
         }
         n.visit_children_with(self);
         let callee = callee_expr.and_then(|e| self.path_of(e));
@@ -1180,11 +1197,11 @@ impl Visit for Builder {
             OptChainBase::Call(c) => {
                 if let Expr::Member(m) = unwrap(&c.callee) {
                     if let MemberProp::Ident(prop) = &m.prop {
-                        self.expect_use(&m.obj, ResultUse::Member(prop.sym.clone()));
+                        self.expect_use(&m.obj, || ResultUse::Member(prop.sym.clone()));
                     }
                 }
                 for a in &c.args {
-                    self.expect_use(&a.expr, ResultUse::Argument);
+                    self.expect_use(&a.expr, || ResultUse::Argument);
                 }
                 if let Some(u) = self.pending_use.remove(&key(n.span)) {
                     self.pending_use.insert(key(c.span), u);
@@ -1195,7 +1212,7 @@ impl Visit for Builder {
             }
             OptChainBase::Member(m) => {
                 if let MemberProp::Ident(prop) = &m.prop {
-                    self.expect_use(&m.obj, ResultUse::Member(prop.sym.clone()));
+                    self.expect_use(&m.obj, || ResultUse::Member(prop.sym.clone()));
                 }
                 m.visit_children_with(self)
             }
@@ -1204,7 +1221,7 @@ impl Visit for Builder {
 
     fn visit_member_expr(&mut self, n: &MemberExpr) {
         if let MemberProp::Ident(prop) = &n.prop {
-            self.expect_use(&n.obj, ResultUse::Member(prop.sym.clone()));
+            self.expect_use(&n.obj, || ResultUse::Member(prop.sym.clone()));
         }
         n.visit_children_with(self);
     }
@@ -1212,7 +1229,7 @@ impl Visit for Builder {
     fn visit_new_expr(&mut self, n: &NewExpr) {
         if let Some(args) = &n.args {
             for a in args {
-                self.expect_use(&a.expr, ResultUse::Argument);
+                self.expect_use(&a.expr, || ResultUse::Argument);
             }
         }
         n.visit_children_with(self);
@@ -1229,7 +1246,7 @@ impl Visit for Builder {
 
     fn visit_array_lit(&mut self, n: &ArrayLit) {
         for e in n.elems.iter().flatten() {
-            self.expect_use(&e.expr, ResultUse::Argument);
+            self.expect_use(&e.expr, || ResultUse::Argument);
             self.expect_func(&e.expr, None, None, Some(FuncUse::Escapes));
         }
         n.visit_children_with(self);

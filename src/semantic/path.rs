@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use smallvec::SmallVec;
 use swc_atoms::Atom;
 
 use super::{BindingId, SemanticModel};
@@ -20,6 +21,10 @@ pub enum Root {
     Unknown,
 }
 
+/// The property names of a [`Path`]: two fit inline, which covers most receivers and callees
+/// (`process.stdin`, `this.timers`) without an allocation.
+pub type Props = SmallVec<[Atom; 2]>;
+
 /// A root followed by property names; computed properties with string or number literals count
 /// as names, other computed properties end the path.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -27,7 +32,7 @@ pub struct Path {
     /// Where the path starts.
     pub root: Root,
     /// The property names after the root.
-    pub props: Vec<Atom>,
+    pub props: Props,
 }
 
 impl Path {
@@ -35,7 +40,7 @@ impl Path {
     pub fn binding(b: BindingId) -> Path {
         Path {
             root: Root::Binding(b),
-            props: Vec::new(),
+            props: Props::new(),
         }
     }
 
