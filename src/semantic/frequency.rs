@@ -264,74 +264,86 @@ pub(super) fn compute(model: &mut SemanticModel) {
             }
         }
     }
+    // What each use gives, classified once: the fixpoint below only propagates frequencies.
+    let mut edges: Vec<Vec<(CallId, CallbackKind)>> = vec![Vec::new(); n];
+    let mut fixed: Vec<Option<Frequency>> = vec![None; n];
+    let mut seen_any = vec![false; n];
+    for f in 1..n {
+        let func = &model.functions[f];
+        let mut consider = |cand: Frequency| {
+            if fixed[f].as_ref().is_none_or(|best| cand.rank() > best.rank()) {
+                fixed[f] = Some(cand);
+            }
+        };
+        for u in &func.uses {
+            seen_any[f] = true;
+            match *u {
+                FuncUse::Argument { call, index } => {
+                    let c = &model.calls[call as usize];
+                    edges[f].push((call, classify_callback(model, c, call, index, f as FuncId)));
+                }
+                FuncUse::OptionOf { call } => {
+                    let c = &model.calls[call as usize];
+                    let routeish = c
+                        .method()
+                        .is_some_and(|m| ROUTE_METHODS.contains(&m.as_str()) || m == "route");
+                    let kind = if routeish {
+                        CallbackKind::Repeats(Repeat::Request(call))
+                    } else {
+                        CallbackKind::Inherits
+                    };
+                    edges[f].push((call, kind));
+                }
+                FuncUse::Called { call } => edges[f].push((call, CallbackKind::Inherits)),
+                FuncUse::Exported => consider(Frequency::Repeated(Repeat::Exported)),
+                FuncUse::Method | FuncUse::Escapes => consider(Frequency::Unknown),
+            }
+        }
+        if let Some(b) = func.binding {
+            if model.binding(b).exported {
+                seen_any[f] = true;
+                consider(Frequency::Repeated(Repeat::Exported));
+            }
+        }
+        for &(c, idx) in &by_binding[f] {
+            let call = &model.calls[c as usize];
+            // A recursive self-call does not make a function run more often than its first call.
+            if call.func as usize == f {
+                continue;
+            }
+            seen_any[f] = true;
+            let kind = match idx {
+                Some(i) => classify_callback(model, call, c, i, f as FuncId),
+                None => CallbackKind::Inherits,
+            };
+            edges[f].push((c, kind));
+        }
+    }
     for _round in 0..64 {
         let mut changed = false;
         for f in 1..n {
-            let func = &model.functions[f];
-            let mut best = Frequency::Once;
-            let mut seen_any = false;
-            let consider = |best: &mut Frequency, cand: Frequency| {
+            let mut best = fixed[f].clone().unwrap_or(Frequency::Once);
+            for (call, kind) in &edges[f] {
+                let cand = match kind {
+                    CallbackKind::Repeats(r) => Frequency::Repeated(r.clone()),
+                    CallbackKind::Inherits => {
+                        let caller = model.calls[*call as usize].func;
+                        match &freq[caller as usize] {
+                            Frequency::Repeated(r) if caller != f as FuncId => {
+                                Frequency::Repeated(Repeat::CalledFrom(caller, Box::new(r.clone())))
+                            }
+                            other => other.clone(),
+                        }
+                    }
+                };
                 if cand.rank() > best.rank() {
-                    *best = cand;
-                }
-            };
-            let via_call =
-                |call_id: CallId, index: Option<usize>, freq: &Vec<Frequency>| -> Frequency {
-                    let call = &model.calls[call_id as usize];
-                    let caller = call.func;
-                    let inherited = || match &freq[caller as usize] {
-                        Frequency::Repeated(r) if caller != f as FuncId => {
-                            Frequency::Repeated(Repeat::CalledFrom(caller, Box::new(r.clone())))
-                        }
-                        other => other.clone(),
-                    };
-                    match index {
-                        None => inherited(),
-                        Some(i) => match classify_callback(model, call, call_id, i, f as FuncId) {
-                            CallbackKind::Repeats(r) => Frequency::Repeated(r),
-                            CallbackKind::Inherits => inherited(),
-                        },
-                    }
-                };
-            for u in &func.uses {
-                seen_any = true;
-                let cand = match *u {
-                    FuncUse::Argument { call, index } => via_call(call, Some(index), &freq),
-                    FuncUse::OptionOf { call } => {
-                        let c = &model.calls[call as usize];
-                        let routeish = c
-                            .method()
-                            .is_some_and(|m| ROUTE_METHODS.contains(&m.as_str()) || m == "route");
-                        if routeish {
-                            Frequency::Repeated(Repeat::Request(call))
-                        } else {
-                            via_call(call, None, &freq)
-                        }
-                    }
-                    FuncUse::Called { call } => via_call(call, None, &freq),
-                    FuncUse::Exported => Frequency::Repeated(Repeat::Exported),
-                    FuncUse::Method | FuncUse::Escapes => Frequency::Unknown,
-                };
-                consider(&mut best, cand);
-            }
-            if let Some(b) = func.binding {
-                if model.binding(b).exported {
-                    seen_any = true;
-                    consider(&mut best, Frequency::Repeated(Repeat::Exported));
+                    best = cand;
                 }
             }
-            for &(c, idx) in &by_binding[f] {
-                // A recursive self-call does not make a function run more often than its first call.
-                if model.calls[c as usize].func as usize == f {
-                    continue;
-                }
-                seen_any = true;
-                let cand = via_call(c, idx, &freq);
-                consider(&mut best, cand);
-            }
-            if !seen_any {
+            if !seen_any[f] {
                 best = Frequency::Unknown;
             }
+            let func = &model.functions[f];
             if !best.is_strongly_repeated() && is_startup_name(func.name.as_deref()) {
                 best = Frequency::Once;
             }
