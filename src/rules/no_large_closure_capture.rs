@@ -193,7 +193,7 @@ fn all_sinks(model: &SemanticModel) -> FxHashMap<FuncId, Vec<Sink>> {
         funcs_in(&a.value, &mut funcs);
         if funcs.is_empty()
             || p.props.first().is_some_and(|x| x == "exports")
-            || p.root == Root::Global("module".into())
+            || matches!(&p.root, Root::Global(g) if g == "module")
             || !long_lived_target(model, p)
         {
             continue;
@@ -238,9 +238,8 @@ impl NoLargeClosureCapture {
             }
             let xi = xi as BindingId;
             let in_closure = model
-                .references
-                .iter()
-                .any(|r| r.binding == xi && r.func != s && model.is_within(r.func, s));
+                .references_to(xi)
+                .any(|r| r.func != s && model.is_within(r.func, s));
             if !in_closure {
                 continue;
             }

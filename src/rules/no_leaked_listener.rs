@@ -114,10 +114,7 @@ fn captures_per_call_state(model: &SemanticModel, call: &Call, d: u32, what: Cap
         }
         _ => return false,
     };
-    model.references.iter().any(|r| {
-        if !model.is_within(r.func, handler) {
-            return false;
-        }
+    model.references_within(handler).iter().any(|r| {
         let b = model.binding(r.binding);
         let shape_ok = match what {
             Captured::Locals => b.kind != BindingKind::Param,

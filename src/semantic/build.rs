@@ -44,9 +44,15 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
         uses: Vec::new(),
         has_guard_return: false,
         is_method: false,
+        refs: (0, 0),
     });
     program.visit_with(&mut b);
     let mut model = b.model;
+    model.functions[MODULE as usize].refs = (0, model.references.len() as u32);
+    let mut by_binding: Vec<u32> = (0..model.references.len() as u32).collect();
+    by_binding.sort_by_key(|&i| model.references[i as usize].binding);
+    model.refs_by_binding = by_binding;
+    model.calls_of.sort_unstable();
     frequency::compute(&mut model);
     model
 }
@@ -447,6 +453,7 @@ impl Builder {
             uses,
             has_guard_return: false,
             is_method,
+            refs: (self.model.references.len() as u32, 0),
         });
         if let Some(b) = binding {
             self.model.bindings[b as usize].func_value = Some(id);
@@ -459,6 +466,8 @@ impl Builder {
     }
 
     fn exit_function(&mut self) {
+        let f = self.cur() as usize;
+        self.model.functions[f].refs.1 = self.model.references.len() as u32;
         self.func_stack.pop();
         self.cond_depth.pop();
         self.loop_depth.pop();
@@ -564,7 +573,7 @@ impl Builder {
                     .push(FuncUse::Argument { call: id, index: i }),
                 Value::Path(p) if p.props.is_empty() => {
                     if let Root::Binding(b) = p.root {
-                        self.model.calls_of.entry(b).or_default().push(id);
+                        self.model.calls_of.push((b, id));
                     }
                 }
                 Value::Object(props) => {
@@ -582,7 +591,7 @@ impl Builder {
         }
         if let Some(p) = &callee {
             if let (Root::Binding(b), true) = (&p.root, p.props.is_empty()) {
-                self.model.calls_of.entry(*b).or_default().push(id);
+                self.model.calls_of.push((*b, id));
             }
         }
         if let Some(f) = callee_func {

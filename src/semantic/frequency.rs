@@ -246,21 +246,19 @@ pub(super) fn compute(model: &mut SemanticModel) {
     let mut freq = vec![Frequency::Once; n];
     // Function-valued bindings: their calls and argument positions, found once.
     let mut by_binding: Vec<Vec<(CallId, Option<usize>)>> = vec![Vec::new(); n];
-    for (b, calls) in &model.calls_of {
-        let Some(f) = model.binding(*b).func_value else {
+    for &(b, c) in &model.calls_of {
+        let Some(f) = model.binding(b).func_value else {
             continue;
         };
-        for &c in calls {
-            let call = &model.calls[c as usize];
-            let as_callee = matches!(&call.callee, Some(p) if p.props.is_empty() && p.root == Root::Binding(*b));
-            if as_callee {
-                by_binding[f as usize].push((c, None));
-            }
-            for (i, v) in call.args.iter().enumerate() {
-                if matches!(v, Value::Path(p) if p.props.is_empty() && p.root == Root::Binding(*b))
-                {
-                    by_binding[f as usize].push((c, Some(i)));
-                }
+        let call = &model.calls[c as usize];
+        let as_callee =
+            matches!(&call.callee, Some(p) if p.props.is_empty() && p.root == Root::Binding(b));
+        if as_callee {
+            by_binding[f as usize].push((c, None));
+        }
+        for (i, v) in call.args.iter().enumerate() {
+            if matches!(v, Value::Path(p) if p.props.is_empty() && p.root == Root::Binding(b)) {
+                by_binding[f as usize].push((c, Some(i)));
             }
         }
     }
@@ -271,7 +269,10 @@ pub(super) fn compute(model: &mut SemanticModel) {
     for f in 1..n {
         let func = &model.functions[f];
         let mut consider = |cand: Frequency| {
-            if fixed[f].as_ref().is_none_or(|best| cand.rank() > best.rank()) {
+            if fixed[f]
+                .as_ref()
+                .is_none_or(|best| cand.rank() > best.rank())
+            {
                 fixed[f] = Some(cand);
             }
         };

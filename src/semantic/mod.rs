@@ -24,7 +24,7 @@ pub use frequency::{CallbackKind, Frequency, Repeat};
 pub use lifetime::Owner;
 pub use path::{Path, Props, Root};
 
-use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 use swc_atoms::Atom;
 
 use crate::diagnostic::ByteSpan;
@@ -183,6 +183,9 @@ pub struct Function {
     pub has_guard_return: bool,
     /// Whether it is a class method or constructor.
     pub is_method: bool,
+    /// The references made inside it, nested functions included: `references[refs.0..refs.1]`
+    /// (the walk emits them while it is inside the function).
+    pub refs: (u32, u32),
 }
 
 /// What happens to a call's result.
@@ -220,7 +223,7 @@ pub struct Call {
     /// Summaries of the arguments.
     pub args: Vec<Value>,
     /// Spans of the arguments.
-    pub arg_spans: Vec<ByteSpan>,
+    pub arg_spans: SmallVec<[ByteSpan; 2]>,
     /// What happens to the result.
     pub result: ResultUse,
     /// `new X(…)`.
@@ -339,12 +342,15 @@ pub struct SemanticModel {
     pub bounds: Vec<Bound>,
     /// Escaping values.
     pub escapes: Vec<Escape>,
-    /// References to bindings.
+    /// References to bindings, in source order.
     pub references: Vec<Reference>,
+    /// Indices into `references`, sorted by binding (stable: source order within a binding).
+    pub(crate) refs_by_binding: Vec<u32>,
     /// How often each function runs, indexed by [`FuncId`].
     pub frequency: Vec<Frequency>,
     /// Calls that name each binding as their callee (`b(…)`) or as an argument.
-    pub(crate) calls_of: FxHashMap<BindingId, Vec<CallId>>,
+    /// Sorted by binding (then call): one entry per mention.
+    pub(crate) calls_of: Vec<(BindingId, CallId)>,
 }
 
 impl SemanticModel {
@@ -487,14 +493,31 @@ impl SemanticModel {
         }
     }
 
-    /// References to binding `b`.
+    /// References to binding `b`, in source order.
     pub fn references_to(&self, b: BindingId) -> impl Iterator<Item = &Reference> + '_ {
-        self.references.iter().filter(move |r| r.binding == b)
+        let from = self
+            .refs_by_binding
+            .partition_point(|&i| self.references[i as usize].binding < b);
+        self.refs_by_binding[from..]
+            .iter()
+            .map(|&i| &self.references[i as usize])
+            .take_while(move |r| r.binding == b)
     }
 
-    /// Calls that mention binding `b` as callee or argument (the intra-file call graph's edges).
-    pub fn calls_mentioning(&self, b: BindingId) -> &[CallId] {
-        self.calls_of.get(&b).map(|v| v.as_slice()).unwrap_or(&[])
+    /// References made inside function `f` or the functions nested in it, in source order.
+    pub fn references_within(&self, f: FuncId) -> &[Reference] {
+        let (from, to) = self.function(f).refs;
+        &self.references[from as usize..to as usize]
+    }
+
+    /// Calls that mention binding `b` as callee or argument (the intra-file call graph's edges),
+    /// in source order of their end; a call appears once per mention.
+    pub fn calls_mentioning(&self, b: BindingId) -> impl Iterator<Item = CallId> + '_ {
+        let from = self.calls_of.partition_point(|&(x, _)| x < b);
+        self.calls_of[from..]
+            .iter()
+            .take_while(move |&&(x, _)| x == b)
+            .map(|&(_, c)| c)
     }
 
     /// Bindings whose initialiser is exactly `b` (`const m = b`), transitively, plus `b` itself.
