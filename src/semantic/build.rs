@@ -1,6 +1,7 @@
 //! The one AST walk that fills a [`SemanticModel`].
 
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 use swc_atoms::Atom;
 use swc_common::{Span, Spanned, SyntaxContext};
 use swc_ecma_ast::*;
@@ -40,8 +41,8 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
         parent: None,
         name: None,
         binding: None,
-        params: Vec::new(),
-        uses: Vec::new(),
+        params: SmallVec::new(),
+        uses: SmallVec::new(),
         has_guard_return: false,
         is_method: false,
         refs: (0, 0),
@@ -49,12 +50,29 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
     program.visit_with(&mut b);
     let mut model = b.model;
     model.functions[MODULE as usize].refs = (0, model.references.len() as u32);
-    let mut by_binding: Vec<u32> = (0..model.references.len() as u32).collect();
-    by_binding.sort_by_key(|&i| model.references[i as usize].binding);
-    model.refs_by_binding = by_binding;
+    model.refs_by_binding = index_by_binding(&model.references, model.bindings.len());
     model.calls_of.sort_unstable();
     frequency::compute(&mut model);
     model
+}
+
+/// Indices of `refs` grouped by binding, in source order within each group: a counting sort, as
+/// bindings are dense small integers.
+fn index_by_binding(refs: &[Reference], bindings: usize) -> Vec<u32> {
+    let mut start = vec![0u32; bindings + 1];
+    for r in refs {
+        start[r.binding as usize + 1] += 1;
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let mut out = vec![0u32; refs.len()];
+    for (i, r) in refs.iter().enumerate() {
+        let slot = &mut start[r.binding as usize];
+        out[*slot as usize] = i as u32;
+        *slot += 1;
+    }
+    out
 }
 
 /// A byte span from an swc span.
@@ -437,7 +455,7 @@ impl Builder {
             .unwrap_or((None, None, None));
         let id = self.model.functions.len() as FuncId;
         let binding = binding.or(pbinding);
-        let mut uses = Vec::new();
+        let mut uses = SmallVec::new();
         if let Some(u) = puse {
             uses.push(u);
         }
@@ -449,7 +467,7 @@ impl Builder {
             parent: Some(self.cur()),
             name: name.or(pname),
             binding,
-            params: Vec::new(),
+            params: SmallVec::new(),
             uses,
             has_guard_return: false,
             is_method,
@@ -473,8 +491,8 @@ impl Builder {
         self.loop_depth.pop();
     }
 
-    fn declare_pat(&mut self, pat: &Pat, kind: BindingKind, top: bool) -> Vec<BindingId> {
-        let mut out = Vec::new();
+    fn declare_pat(&mut self, pat: &Pat, kind: BindingKind, top: bool) -> SmallVec<[BindingId; 4]> {
+        let mut out = SmallVec::new();
         self.declare_pat_into(pat, kind, top, &mut out);
         out
     }
@@ -484,7 +502,7 @@ impl Builder {
         pat: &Pat,
         kind: BindingKind,
         top: bool,
-        out: &mut Vec<BindingId>,
+        out: &mut SmallVec<[BindingId; 4]>,
     ) {
         match pat {
             Pat::Ident(bi) => {
@@ -554,7 +572,7 @@ impl Builder {
         args: &[ExprOrSpread],
         is_new: bool,
     ) {
-        let values: Vec<Value> = args.iter().map(|a| self.value_of(&a.expr)).collect();
+        let values: SmallVec<[Value; 2]> = args.iter().map(|a| self.value_of(&a.expr)).collect();
         let arg_spans = args.iter().map(|a| bs(a.expr.span())).collect();
         let id = self.model.calls.len() as CallId;
         let result = self

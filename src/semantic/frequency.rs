@@ -263,7 +263,8 @@ pub(super) fn compute(model: &mut SemanticModel) {
         }
     }
     // What each use gives, classified once: the fixpoint below only propagates frequencies.
-    let mut edges: Vec<Vec<(CallId, CallbackKind)>> = vec![Vec::new(); n];
+    // (the function whose code makes the call, what the call means for `f`)
+    let mut edges: Vec<Vec<(FuncId, CallbackKind)>> = vec![Vec::new(); n];
     let mut fixed: Vec<Option<Frequency>> = vec![None; n];
     let mut seen_any = vec![false; n];
     for f in 1..n {
@@ -281,7 +282,7 @@ pub(super) fn compute(model: &mut SemanticModel) {
             match *u {
                 FuncUse::Argument { call, index } => {
                     let c = &model.calls[call as usize];
-                    edges[f].push((call, classify_callback(model, c, call, index, f as FuncId)));
+                    edges[f].push((c.func, classify_callback(model, c, call, index, f as FuncId)));
                 }
                 FuncUse::OptionOf { call } => {
                     let c = &model.calls[call as usize];
@@ -293,9 +294,11 @@ pub(super) fn compute(model: &mut SemanticModel) {
                     } else {
                         CallbackKind::Inherits
                     };
-                    edges[f].push((call, kind));
+                    edges[f].push((c.func, kind));
                 }
-                FuncUse::Called { call } => edges[f].push((call, CallbackKind::Inherits)),
+                FuncUse::Called { call } => {
+                    edges[f].push((model.calls[call as usize].func, CallbackKind::Inherits))
+                }
                 FuncUse::Exported => consider(Frequency::Repeated(Repeat::Exported)),
                 FuncUse::Method | FuncUse::Escapes => consider(Frequency::Unknown),
             }
@@ -317,28 +320,36 @@ pub(super) fn compute(model: &mut SemanticModel) {
                 Some(i) => classify_callback(model, call, c, i, f as FuncId),
                 None => CallbackKind::Inherits,
             };
-            edges[f].push((c, kind));
+            edges[f].push((call.func, kind));
         }
     }
     for _round in 0..64 {
         let mut changed = false;
         for f in 1..n {
             let mut best = fixed[f].clone().unwrap_or(Frequency::Once);
-            for (call, kind) in &edges[f] {
-                let cand = match kind {
-                    CallbackKind::Repeats(r) => Frequency::Repeated(r.clone()),
-                    CallbackKind::Inherits => {
-                        let caller = model.calls[*call as usize].func;
-                        match &freq[caller as usize] {
-                            Frequency::Repeated(r) if caller != f as FuncId => {
-                                Frequency::Repeated(Repeat::CalledFrom(caller, Box::new(r.clone())))
-                            }
-                            other => other.clone(),
+            for (caller, kind) in &edges[f] {
+                match kind {
+                    CallbackKind::Repeats(r) => {
+                        let cand = Frequency::Repeated(r.clone());
+                        if cand.rank() > best.rank() {
+                            best = cand;
                         }
                     }
-                };
-                if cand.rank() > best.rank() {
-                    best = cand;
+                    // Only a better candidate is built: building one allocates its chain.
+                    CallbackKind::Inherits => {
+                        let from = &freq[*caller as usize];
+                        if from.rank() > best.rank() {
+                            best = match from {
+                                Frequency::Repeated(r) if *caller != f as FuncId => {
+                                    Frequency::Repeated(Repeat::CalledFrom(
+                                        *caller,
+                                        Box::new(r.clone()),
+                                    ))
+                                }
+                                other => other.clone(),
+                            };
+                        }
+                    }
                 }
             }
             if !seen_any[f] {

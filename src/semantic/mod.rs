@@ -176,9 +176,9 @@ pub struct Function {
     /// The binding that names it, if any.
     pub binding: Option<BindingId>,
     /// Its parameters' bindings (simple identifiers and destructured names alike).
-    pub params: Vec<BindingId>,
+    pub params: SmallVec<[BindingId; 4]>,
     /// How its value is used.
-    pub uses: Vec<FuncUse>,
+    pub uses: SmallVec<[FuncUse; 2]>,
     /// Its body contains a `return` or `throw` inside an `if`, i.e. a stop condition.
     pub has_guard_return: bool,
     /// Whether it is a class method or constructor.
@@ -221,7 +221,7 @@ pub struct Call {
     /// The called function when it is a function expression (an IIFE).
     pub callee_func: Option<FuncId>,
     /// Summaries of the arguments.
-    pub args: Vec<Value>,
+    pub args: SmallVec<[Value; 2]>,
     /// Spans of the arguments.
     pub arg_spans: SmallVec<[ByteSpan; 2]>,
     /// What happens to the result.
