@@ -102,10 +102,18 @@ pub(crate) fn unwrap(e: &Expr) -> &Expr {
     }
 }
 
+/// A string literal's value as an atom: shared with the AST when it is valid UTF-8 (no copy),
+/// lossily decoded otherwise (lone surrogates).
+fn str_atom(v: &swc_atoms::Wtf8Atom) -> Atom {
+    v.clone()
+        .try_into_atom()
+        .unwrap_or_else(|v| Atom::from(v.to_string_lossy().as_ref()))
+}
+
 fn prop_name(p: &PropName) -> Option<Atom> {
     match p {
         PropName::Ident(i) => Some(i.sym.clone()),
-        PropName::Str(s) => Some(Atom::from(s.value.to_string_lossy().as_ref())),
+        PropName::Str(s) => Some(str_atom(&s.value)),
         PropName::Num(n) => Some(Atom::from(n.value.to_string())),
         _ => None,
     }
@@ -235,7 +243,7 @@ impl Builder {
         let name = match &m.prop {
             MemberProp::Ident(i) => i.sym.clone(),
             MemberProp::Computed(c) => match unwrap(&c.expr) {
-                Expr::Lit(Lit::Str(s)) => Atom::from(s.value.to_string_lossy().as_ref()),
+                Expr::Lit(Lit::Str(s)) => str_atom(&s.value),
                 Expr::Lit(Lit::Num(n)) => Atom::from(n.value.to_string()),
                 _ => return None,
             },
@@ -271,15 +279,15 @@ impl Builder {
                 .get(&key(o.base.span()))
                 .map(|&c| Value::Call(c))
                 .unwrap_or(Value::Expr(vec![])),
-            Expr::Lit(Lit::Str(s)) => Value::Str(s.value.to_string_lossy().into_owned()),
+            Expr::Lit(Lit::Str(s)) => Value::Str(str_atom(&s.value)),
             Expr::Lit(Lit::Num(n)) => Value::Num(n.value),
             Expr::Lit(_) => Value::OtherLiteral,
-            Expr::Tpl(t) if t.exprs.is_empty() => Value::Str(
+            Expr::Tpl(t) if t.exprs.is_empty() => Value::Str(Atom::from(
                 t.quasis
                     .iter()
                     .map(|q| q.raw.to_string())
                     .collect::<String>(),
-            ),
+            )),
             Expr::Object(o) if depth < 4 => {
                 let mut props = Vec::new();
                 for p in &o.props {
@@ -1370,7 +1378,7 @@ fn require_source(c: &Call) -> Option<String> {
                 props,
             }),
             Some(Value::Str(s)),
-        ) if g == "require" && props.is_empty() => Some(s.clone()),
+        ) if g == "require" && props.is_empty() => Some(s.to_string()),
         _ => None,
     }
 }

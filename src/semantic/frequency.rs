@@ -282,7 +282,10 @@ pub(super) fn compute(model: &mut SemanticModel) {
             match *u {
                 FuncUse::Argument { call, index } => {
                     let c = &model.calls[call as usize];
-                    edges[f].push((c.func, classify_callback(model, c, call, index, f as FuncId)));
+                    edges[f].push((
+                        c.func,
+                        classify_callback(model, c, call, index, f as FuncId),
+                    ));
                 }
                 FuncUse::OptionOf { call } => {
                     let c = &model.calls[call as usize];

@@ -69,7 +69,7 @@ pub enum Value {
     /// An identifier or member chain.
     Path(Path),
     /// A string literal (also a template literal without expressions).
-    Str(String),
+    Str(Atom),
     /// A number literal.
     Num(f64),
     /// `true`, `false`, `null`, `undefined`, a regex or a bigint.
