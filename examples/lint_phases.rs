@@ -182,12 +182,22 @@ fn lint_one(path: &PathBuf, configs: &ConfigResolver) -> Times {
     times
 }
 
+/// The heap capacity (in elements) of a small vector: 0 while its items are stored inline.
+fn spilled<A: smallvec::Array>(v: &smallvec::SmallVec<A>) -> usize {
+    if v.spilled() {
+        v.capacity()
+    } else {
+        0
+    }
+}
+
 /// Heap bytes of a value summary (its own allocations, not the enum itself).
 fn value_heap(v: &Value) -> usize {
-    let path = |p: &Path| p.props.capacity() * size_of::<swc_atoms::Atom>();
+    let path = |p: &Path| spilled(&p.props) * size_of::<swc_atoms::Atom>();
     match v {
         Value::Path(p) => path(p),
-        Value::Str(s) => s.capacity(),
+        // Shares the AST's atom.
+        Value::Str(_) => 0,
         Value::Object(props) => {
             props.capacity() * size_of::<(Option<swc_atoms::Atom>, Value)>()
                 + props.iter().map(|(_, v)| value_heap(v)).sum::<usize>()
@@ -209,10 +219,10 @@ fn breakdown(m: &SemanticModel) -> String {
         + m.calls
             .iter()
             .map(|c| {
-                c.args.capacity() * size_of::<Value>()
+                spilled(&c.args) * size_of::<Value>()
                     + c.args.iter().map(value_heap).sum::<usize>()
-                    + c.arg_spans.capacity() * 8
-                    + c.callee.as_ref().map_or(0, |p| p.props.capacity() * 8)
+                    + spilled(&c.arg_spans) * 8
+                    + c.callee.as_ref().map_or(0, |p| spilled(&p.props) * 8)
             })
             .sum::<usize>();
     let bindings = m.bindings.capacity() * size_of::<Binding>()
@@ -223,7 +233,7 @@ fn breakdown(m: &SemanticModel) -> String {
     let functions = m.functions.capacity() * size_of::<Function>()
         + m.functions
             .iter()
-            .map(|f| f.params.capacity() * 4 + f.uses.capacity() * size_of::<FuncUse>())
+            .map(|f| spilled(&f.params) * 4 + spilled(&f.uses) * size_of::<FuncUse>())
             .sum::<usize>();
     let refs = m.references.capacity() * size_of::<Reference>();
     let assigns = m.assigns.capacity() * size_of::<Assign>()
