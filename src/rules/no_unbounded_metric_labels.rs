@@ -30,6 +30,18 @@ const OTEL_FACTORIES: &[&str] = &[
 ];
 /// Methods only metrics have: on any metric-named receiver they are label sinks.
 const PROM_ONLY_SINKS: &[&str] = &["inc", "observe", "labels", "startTimer"];
+/// Methods of prom-client metrics that take label values.
+const PROM_SINKS: &[&str] = &[
+    "inc",
+    "dec",
+    "set",
+    "observe",
+    "labels",
+    "startTimer",
+    "zero",
+];
+/// Methods of OpenTelemetry instruments that take attributes.
+const OTEL_SINKS: &[&str] = &["add", "record"];
 const UNBOUNDED_LABEL_NAMES: &[&str] = &[
     "userid",
     "user_id",
@@ -229,9 +241,14 @@ impl Rule for NoUnboundedMetricLabels {
         let model = ctx.model;
         let help = "use bounded values: the route template (`req.route?.path`), `req.method`, the status class; put ids and paths in logs or traces, not labels";
         for call in &model.calls {
-            let Some(method) = call.method().map(|m| m.to_string()) else {
+            let Some(method) = call.method() else {
                 continue;
             };
+            // Most calls are not metric updates: decide on the name before building anything.
+            if !PROM_SINKS.contains(&method.as_str()) && !OTEL_SINKS.contains(&method.as_str()) {
+                continue;
+            }
+            let method = method.to_string();
             let Some(receiver) = call.receiver() else {
                 continue;
             };
@@ -253,16 +270,8 @@ impl Rule for NoUnboundedMetricLabels {
                 None => continue,
             };
             let sinks: &[&str] = match kind {
-                Kind::Prom => &[
-                    "inc",
-                    "dec",
-                    "set",
-                    "observe",
-                    "labels",
-                    "startTimer",
-                    "zero",
-                ],
-                Kind::Otel => &["add", "record"],
+                Kind::Prom => PROM_SINKS,
+                Kind::Otel => OTEL_SINKS,
             };
             if !sinks.contains(&method.as_str()) {
                 continue;

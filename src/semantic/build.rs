@@ -50,27 +50,39 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
     program.visit_with(&mut b);
     let mut model = b.model;
     model.functions[MODULE as usize].refs = (0, model.references.len() as u32);
-    model.refs_by_binding = index_by_binding(&model.references, model.bindings.len());
+    model.refs_by_binding = group_by_binding(
+        model.references.iter().map(|r| Some(r.binding)),
+        model.bindings.len(),
+    );
+    model.calls_by_root = group_by_binding(
+        model.calls.iter().map(|c| c.callee_root()),
+        model.bindings.len(),
+    );
     model.calls_of.sort_unstable();
     frequency::compute(&mut model);
     model
 }
 
-/// Indices of `refs` grouped by binding, in source order within each group: a counting sort, as
-/// bindings are dense small integers.
-fn index_by_binding(refs: &[Reference], bindings: usize) -> Vec<u32> {
+/// Indices of the items grouped by their binding (items with none are left out), in order within
+/// each group: a counting sort, as bindings are dense small integers.
+fn group_by_binding(
+    items: impl Iterator<Item = Option<BindingId>> + Clone,
+    bindings: usize,
+) -> Vec<u32> {
     let mut start = vec![0u32; bindings + 1];
-    for r in refs {
-        start[r.binding as usize + 1] += 1;
+    for b in items.clone().flatten() {
+        start[b as usize + 1] += 1;
     }
     for i in 1..start.len() {
         start[i] += start[i - 1];
     }
-    let mut out = vec![0u32; refs.len()];
-    for (i, r) in refs.iter().enumerate() {
-        let slot = &mut start[r.binding as usize];
-        out[*slot as usize] = i as u32;
-        *slot += 1;
+    let mut out = vec![0u32; start[bindings] as usize];
+    for (i, b) in items.enumerate() {
+        if let Some(b) = b {
+            let slot = &mut start[b as usize];
+            out[*slot as usize] = i as u32;
+            *slot += 1;
+        }
     }
     out
 }

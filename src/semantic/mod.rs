@@ -244,6 +244,11 @@ impl Call {
         self.callee.as_ref().and_then(|p| p.last())
     }
 
+    /// The binding the callee path starts from (`b` in `b.x.y(…)` and `b(…)`).
+    pub fn callee_root(&self) -> Option<BindingId> {
+        self.callee.as_ref().and_then(Path::root_binding)
+    }
+
     /// The receiver of a method call: the callee path without its last property.
     pub fn receiver(&self) -> Option<Path> {
         let p = self.callee.as_ref()?;
@@ -346,6 +351,8 @@ pub struct SemanticModel {
     pub references: Vec<Reference>,
     /// Indices into `references`, sorted by binding (stable: source order within a binding).
     pub(crate) refs_by_binding: Vec<u32>,
+    /// Calls whose callee path starts at a binding, sorted by that binding (then source order).
+    pub(crate) calls_by_root: Vec<CallId>,
     /// How often each function runs, indexed by [`FuncId`].
     pub frequency: Vec<Frequency>,
     /// Calls that name each binding as their callee (`b(…)`) or as an argument.
@@ -422,14 +429,29 @@ impl SemanticModel {
         receiver: &'a Path,
         names: &'a [&'a str],
     ) -> impl Iterator<Item = (CallId, &'a Call)> + 'a {
-        self.calls.iter().enumerate().filter_map(move |(i, c)| {
+        // Receivers rooted at a binding only need that binding's calls.
+        let candidates: Box<dyn Iterator<Item = CallId> + 'a> = match receiver.root {
+            Root::Binding(b) => {
+                let from = self
+                    .calls_by_root
+                    .partition_point(|&c| self.calls[c as usize].callee_root() < Some(b));
+                Box::new(
+                    self.calls_by_root[from..]
+                        .iter()
+                        .copied()
+                        .take_while(move |&c| self.calls[c as usize].callee_root() == Some(b)),
+                )
+            }
+            _ => Box::new(0..self.calls.len() as CallId),
+        };
+        candidates.filter_map(move |i| {
+            let c = &self.calls[i as usize];
             let m = c.method()?;
             if !names.contains(&m.as_str()) {
                 return None;
             }
             let p = c.callee.as_ref()?;
-            (p.props.len() == receiver.props.len() + 1 && p.starts_with(receiver))
-                .then_some((i as CallId, c))
+            (p.props.len() == receiver.props.len() + 1 && p.starts_with(receiver)).then_some((i, c))
         })
     }
 
