@@ -22,6 +22,7 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
     let mut b = Builder {
         model: SemanticModel::with_capacity_for(len),
         index: Index::with_capacity_and_hasher(len as usize / 64, Default::default()),
+        recent: [(0, 0); RECENT],
         unresolved,
         func_stack: vec![MODULE],
         cond_depth: vec![0],
@@ -149,9 +150,15 @@ impl hashbrown::Equivalent<(Atom, SyntaxContext)> for IdentKey<'_> {
 /// Binding identity (name, resolver context) → binding.
 type Index = hashbrown::HashMap<(Atom, SyntaxContext), BindingId, rustc_hash::FxBuildHasher>;
 
+/// Slots of [`Builder::recent`].
+const RECENT: usize = 256;
+
 struct Builder {
     model: SemanticModel,
     index: Index,
+    /// The latest identifiers resolved, as `(start offset, binding)`, by start offset modulo
+    /// [`RECENT`].
+    recent: [(u32, BindingId); RECENT],
     unresolved: SyntaxContext,
     func_stack: Vec<FuncId>,
     /// Per open function: how many `if`/conditional/logical constructs enclose the current node.
@@ -186,6 +193,19 @@ impl Builder {
     /// The binding for identity `id`, created as a placeholder if its declaration is still ahead
     /// (hoisting) or is one we do not model.
     fn binding_for(&mut self, id: &Ident) -> BindingId {
+        // Summaries look up the identifiers the walk has just resolved: remember the latest ones
+        // by position (one identifier per start offset; 0 is swc's dummy position).
+        let lo = id.span.lo.0;
+        let slot = lo as usize % RECENT;
+        if lo != 0 && self.recent[slot].0 == lo {
+            return self.recent[slot].1;
+        }
+        let b = self.binding_for_uncached(id);
+        self.recent[slot] = (lo, b);
+        b
+    }
+
+    fn binding_for_uncached(&mut self, id: &Ident) -> BindingId {
         if let Some(&b) = self.index.get(&IdentKey(&id.sym, id.ctxt)) {
             return b;
         }
