@@ -56,31 +56,47 @@ pub fn discover(paths: &[PathBuf], force_exclude: bool, configs: &ConfigResolver
             });
             continue;
         }
-        let walker = ignore::WalkBuilder::new(root)
+        // The walk itself is parallel too (ignore's own thread pool, as wide as rayon's).
+        let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
+        ignore::WalkBuilder::new(root)
             .require_git(false)
             .add_custom_ignore_filename(".leaklintignore")
             .filter_entry(|e| e.file_name() != "node_modules")
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(e) => {
-                    if !e.file_type().is_some_and(|t| t.is_file())
-                        || Dialect::from_path(e.path()).is_none()
-                    {
-                        continue;
+            .threads(rayon::current_num_threads())
+            .build_parallel()
+            .run(|| {
+                Box::new(|entry| {
+                    match entry {
+                        Ok(e) => {
+                            if e.file_type().is_some_and(|t| t.is_file())
+                                && Dialect::from_path(e.path()).is_some()
+                            {
+                                let p = e.into_path();
+                                if !configs.for_file(&p).excludes(&absolute(&p)) {
+                                    found.lock().unwrap_or_else(|e| e.into_inner()).0.push(p);
+                                }
+                            }
+                        }
+                        Err(err) => {
+                            let error = WalkError {
+                                path: root.clone(),
+                                message: err.to_string(),
+                            };
+                            found
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .1
+                                .push(error);
+                        }
                     }
-                    let p = e.into_path();
-                    if configs.for_file(&p).excludes(&absolute(&p)) {
-                        continue;
-                    }
-                    out.files.push(p);
-                }
-                Err(err) => out.errors.push(WalkError {
-                    path: root.clone(),
-                    message: err.to_string(),
-                }),
-            }
-        }
+                    ignore::WalkState::Continue
+                })
+            });
+        let (files, mut errors) = found.into_inner().unwrap_or_else(|e| e.into_inner());
+        // Threads finish in any order: report in a stable one.
+        errors.sort_by(|a: &WalkError, b: &WalkError| a.message.cmp(&b.message));
+        out.files.extend(files);
+        out.errors.extend(errors);
     }
     out.files.sort();
     out.files.dedup();
