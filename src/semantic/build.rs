@@ -7,6 +7,7 @@ use swc_common::{Span, Spanned, SyntaxContext};
 use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
+use super::by_binding::ByBinding;
 use super::frequency;
 use super::{
     Assign, Binding, BindingId, BindingKind, Bound, Call, CallId, Escape, FuncId, FuncUse,
@@ -23,6 +24,7 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
         model: SemanticModel::with_capacity_for(len),
         index: Index::with_capacity_and_hasher(len as usize / 64, Default::default()),
         recent: [(0, 0); RECENT],
+        call_mentions: Vec::new(),
         unresolved,
         func_stack: vec![MODULE],
         cond_depth: vec![0],
@@ -51,41 +53,26 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
     program.visit_with(&mut b);
     let mut model = b.model;
     model.functions[MODULE as usize].refs = (0, model.references.len() as u32);
-    model.refs_by_binding = group_by_binding(
-        model.references.iter().map(|r| Some(r.binding)),
-        model.bindings.len(),
+    let bindings = model.bindings.len();
+    model.refs_by_binding = ByBinding::new(
+        model
+            .references
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.binding, i as u32)),
+        bindings,
     );
-    model.calls_by_root = group_by_binding(
-        model.calls.iter().map(|c| c.callee_root()),
-        model.bindings.len(),
+    model.calls_by_root = ByBinding::new(
+        model
+            .calls
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| Some((c.callee_root()?, i as CallId))),
+        bindings,
     );
-    model.calls_of.sort_unstable();
+    model.calls_of = ByBinding::new(b.call_mentions.iter().copied(), bindings);
     frequency::compute(&mut model);
     model
-}
-
-/// Indices of the items grouped by their binding (items with none are left out), in order within
-/// each group: a counting sort, as bindings are dense small integers.
-fn group_by_binding(
-    items: impl Iterator<Item = Option<BindingId>> + Clone,
-    bindings: usize,
-) -> Vec<u32> {
-    let mut start = vec![0u32; bindings + 1];
-    for b in items.clone().flatten() {
-        start[b as usize + 1] += 1;
-    }
-    for i in 1..start.len() {
-        start[i] += start[i - 1];
-    }
-    let mut out = vec![0u32; start[bindings] as usize];
-    for (i, b) in items.enumerate() {
-        if let Some(b) = b {
-            let slot = &mut start[b as usize];
-            out[*slot as usize] = i as u32;
-            *slot += 1;
-        }
-    }
-    out
 }
 
 /// A byte span from an swc span.
@@ -159,6 +146,9 @@ struct Builder {
     /// The latest identifiers resolved, as `(start offset, binding)`, by start offset modulo
     /// [`RECENT`].
     recent: [(u32, BindingId); RECENT],
+    /// `(binding, call)` for each call that names a binding as its callee or an argument, in
+    /// source order of the calls' ends (the intra-file call graph's edges).
+    call_mentions: Vec<(BindingId, CallId)>,
     unresolved: SyntaxContext,
     func_stack: Vec<FuncId>,
     /// Per open function: how many `if`/conditional/logical constructs enclose the current node.
@@ -631,7 +621,7 @@ impl Builder {
                     .push(FuncUse::Argument { call: id, index: i }),
                 Value::Path(p) if p.props.is_empty() => {
                     if let Root::Binding(b) = p.root {
-                        self.model.calls_of.push((b, id));
+                        self.call_mentions.push((b, id));
                     }
                 }
                 Value::Object(props) => {
@@ -649,7 +639,7 @@ impl Builder {
         }
         if let Some(p) = &callee {
             if let (Root::Binding(b), true) = (&p.root, p.props.is_empty()) {
-                self.model.calls_of.push((*b, id));
+                self.call_mentions.push((*b, id));
             }
         }
         if let Some(f) = callee_func {

@@ -8,7 +8,7 @@
 //! of times, a callback handed to `then`/`forEach`/an unknown function runs as often as the code
 //! that hands it over).
 
-use super::{Call, CallId, FuncId, FuncUse, Path, Root, SemanticModel, Value, MODULE};
+use super::{BindingId, Call, CallId, FuncId, FuncUse, Path, Root, SemanticModel, Value, MODULE};
 
 /// Why a function runs repeatedly.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,19 +246,22 @@ pub(super) fn compute(model: &mut SemanticModel) {
     let mut freq = vec![Frequency::Once; n];
     // Function-valued bindings: their calls and argument positions, found once.
     let mut by_binding: Vec<Vec<(CallId, Option<usize>)>> = vec![Vec::new(); n];
-    for &(b, c) in &model.calls_of {
-        let Some(f) = model.binding(b).func_value else {
+    for (b, binding) in model.bindings.iter().enumerate() {
+        let Some(f) = binding.func_value else {
             continue;
         };
-        let call = &model.calls[c as usize];
-        let as_callee =
-            matches!(&call.callee, Some(p) if p.props.is_empty() && p.root == Root::Binding(b));
-        if as_callee {
-            by_binding[f as usize].push((c, None));
-        }
-        for (i, v) in call.args.iter().enumerate() {
-            if matches!(v, Value::Path(p) if p.props.is_empty() && p.root == Root::Binding(b)) {
-                by_binding[f as usize].push((c, Some(i)));
+        let b = b as BindingId;
+        for &c in model.calls_mentioning(b) {
+            let call = &model.calls[c as usize];
+            let as_callee =
+                matches!(&call.callee, Some(p) if p.props.is_empty() && p.root == Root::Binding(b));
+            if as_callee {
+                by_binding[f as usize].push((c, None));
+            }
+            for (i, v) in call.args.iter().enumerate() {
+                if matches!(v, Value::Path(p) if p.props.is_empty() && p.root == Root::Binding(b)) {
+                    by_binding[f as usize].push((c, Some(i)));
+                }
             }
         }
     }

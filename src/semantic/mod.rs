@@ -13,6 +13,7 @@
 //!   handle managed, a collection pruned ([`cleanup`]).
 
 mod build;
+mod by_binding;
 pub mod cleanup;
 pub mod frequency;
 pub mod lifetime;
@@ -23,6 +24,8 @@ pub(crate) use build::is_normaliser;
 pub use frequency::{CallbackKind, Frequency, Repeat};
 pub use lifetime::Owner;
 pub use path::{Path, Props, Root};
+
+use by_binding::ByBinding;
 
 use smallvec::SmallVec;
 use swc_atoms::Atom;
@@ -349,15 +352,15 @@ pub struct SemanticModel {
     pub escapes: Vec<Escape>,
     /// References to bindings, in source order.
     pub references: Vec<Reference>,
-    /// Indices into `references`, sorted by binding (stable: source order within a binding).
-    pub(crate) refs_by_binding: Vec<u32>,
-    /// Calls whose callee path starts at a binding, sorted by that binding (then source order).
-    pub(crate) calls_by_root: Vec<CallId>,
+    /// Indices into `references` by binding, in source order.
+    pub(crate) refs_by_binding: ByBinding,
+    /// Calls whose callee path starts at a binding, by that binding, in source order.
+    pub(crate) calls_by_root: ByBinding,
     /// How often each function runs, indexed by [`FuncId`].
     pub frequency: Vec<Frequency>,
-    /// Calls that name each binding as their callee (`b(…)`) or as an argument.
-    /// Sorted by binding (then call): one entry per mention.
-    pub(crate) calls_of: Vec<(BindingId, CallId)>,
+    /// Calls that name each binding as their callee (`b(…)`) or as an argument, by binding, in
+    /// source order of their ends: one entry per mention.
+    pub(crate) calls_of: ByBinding,
 }
 
 impl SemanticModel {
@@ -431,17 +434,7 @@ impl SemanticModel {
     ) -> impl Iterator<Item = (CallId, &'a Call)> + 'a {
         // Receivers rooted at a binding only need that binding's calls.
         let candidates: Box<dyn Iterator<Item = CallId> + 'a> = match receiver.root {
-            Root::Binding(b) => {
-                let from = self
-                    .calls_by_root
-                    .partition_point(|&c| self.calls[c as usize].callee_root() < Some(b));
-                Box::new(
-                    self.calls_by_root[from..]
-                        .iter()
-                        .copied()
-                        .take_while(move |&c| self.calls[c as usize].callee_root() == Some(b)),
-                )
-            }
+            Root::Binding(b) => Box::new(self.calls_by_root.of(b).iter().copied()),
             _ => Box::new(0..self.calls.len() as CallId),
         };
         candidates.filter_map(move |i| {
@@ -517,13 +510,10 @@ impl SemanticModel {
 
     /// References to binding `b`, in source order.
     pub fn references_to(&self, b: BindingId) -> impl Iterator<Item = &Reference> + '_ {
-        let from = self
-            .refs_by_binding
-            .partition_point(|&i| self.references[i as usize].binding < b);
-        self.refs_by_binding[from..]
+        self.refs_by_binding
+            .of(b)
             .iter()
             .map(|&i| &self.references[i as usize])
-            .take_while(move |r| r.binding == b)
     }
 
     /// References made inside function `f` or the functions nested in it, in source order.
@@ -534,12 +524,8 @@ impl SemanticModel {
 
     /// Calls that mention binding `b` as callee or argument (the intra-file call graph's edges),
     /// in source order of their end; a call appears once per mention.
-    pub fn calls_mentioning(&self, b: BindingId) -> impl Iterator<Item = CallId> + '_ {
-        let from = self.calls_of.partition_point(|&(x, _)| x < b);
-        self.calls_of[from..]
-            .iter()
-            .take_while(move |&&(x, _)| x == b)
-            .map(|&(_, c)| c)
+    pub fn calls_mentioning(&self, b: BindingId) -> &[CallId] {
+        self.calls_of.of(b)
     }
 
     /// Bindings whose initialiser is exactly `b` (`const m = b`), transitively, plus `b` itself.
