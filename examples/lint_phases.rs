@@ -355,13 +355,5 @@ fn run() {
 }
 
 fn main() {
-    let _ = rayon::ThreadPoolBuilder::new()
-        .stack_size(256 << 20)
-        .build_global();
-    std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(run)
-        .expect("cannot start the main thread")
-        .join()
-        .expect("lint_phases panicked");
+    leaklint::run_with_lint_stacks(run).expect("lint_phases panicked");
 }

@@ -2,8 +2,8 @@
 //! own analysis, and nothing after it.
 //!
 //! Same file discovery (`leaklint::walk::discover` with the default `ConfigResolver`), same
-//! parallelism (rayon's global pool, 256 MB thread stacks, mimalloc), same per-file steps:
-//! read the bytes, check UTF-8, enter `swc_common::GLOBALS` and call `leaklint::parse::parse`
+//! parallelism (`leaklint::run_with_lint_stacks`: rayon's global pool, 256 MiB stacks; mimalloc),
+//! same per-file steps: read the bytes, check UTF-8, enter `swc_common::GLOBALS` and call `leaklint::parse::parse`
 //! (swc parse with comments + swc's resolver). Nothing is kept across files.
 //!
 //! `--no-resolver` replaces `leaklint::parse::parse` by a plain swc parse with the same syntax
@@ -178,13 +178,5 @@ fn bytecount_lines(bytes: &[u8]) -> u64 {
 }
 
 fn main() {
-    let _ = rayon::ThreadPoolBuilder::new()
-        .stack_size(256 << 20)
-        .build_global();
-    std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(run)
-        .expect("cannot start the main thread")
-        .join()
-        .expect("parse_only panicked");
+    leaklint::run_with_lint_stacks(run).expect("parse_only panicked");
 }
