@@ -269,7 +269,6 @@ pub(super) fn compute(model: &mut SemanticModel) {
     // (the function whose code makes the call, what the call means for `f`)
     let mut edges: Vec<Vec<(FuncId, CallbackKind)>> = vec![Vec::new(); n];
     let mut fixed: Vec<Option<Frequency>> = vec![None; n];
-    let mut seen_any = vec![false; n];
     for f in 1..n {
         let func = &model.functions[f];
         let mut consider = |cand: Frequency| {
@@ -281,7 +280,6 @@ pub(super) fn compute(model: &mut SemanticModel) {
             }
         };
         for u in &func.uses {
-            seen_any[f] = true;
             match *u {
                 FuncUse::Argument { call, index } => {
                     let c = &model.calls[call as usize];
@@ -311,7 +309,6 @@ pub(super) fn compute(model: &mut SemanticModel) {
         }
         if let Some(b) = func.binding {
             if model.binding(b).exported {
-                seen_any[f] = true;
                 consider(Frequency::Repeated(Repeat::Exported));
             }
         }
@@ -321,7 +318,6 @@ pub(super) fn compute(model: &mut SemanticModel) {
             if call.func as usize == f {
                 continue;
             }
-            seen_any[f] = true;
             let kind = match idx {
                 Some(i) => classify_callback(model, call, c, i, f as FuncId),
                 None => CallbackKind::Inherits,
@@ -358,7 +354,8 @@ pub(super) fn compute(model: &mut SemanticModel) {
                     }
                 }
             }
-            if !seen_any[f] {
+            // No use, no export and no caller in this file: who runs it is unknown.
+            if fixed[f].is_none() && edges[f].is_empty() {
                 best = Frequency::Unknown;
             }
             let func = &model.functions[f];
