@@ -9,6 +9,7 @@ use swc_ecma_visit::{Visit, VisitWith};
 
 use super::by_binding::ByBinding;
 use super::frequency;
+use super::span_index::SpanIndex;
 use super::{
     Assign, Binding, BindingId, BindingKind, Bound, Call, CallId, Escape, FuncId, FuncUse,
     Function, Path, Props, Reference, ResultUse, Root, SemanticModel, Target, Value, MODULE,
@@ -32,9 +33,9 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
         block_depth: 0,
         pending_use: FxHashMap::default(),
         pending_func: FxHashMap::default(),
-        call_by_span: FxHashMap::with_capacity_and_hasher(len as usize / 64, Default::default()),
+        calls_by_end: SpanIndex::with_capacity(len as usize / 64),
         awaited: Default::default(),
-        func_by_span: FxHashMap::with_capacity_and_hasher(len as usize / 256, Default::default()),
+        funcs_by_start: SpanIndex::with_capacity(len as usize / 256),
         decl_kind: None,
         decl_top: false,
     };
@@ -161,10 +162,12 @@ struct Builder {
     pending_use: FxHashMap<(u32, u32), ResultUse>,
     /// Names and uses decided by a parent for its direct child function expression.
     pending_func: FxHashMap<(u32, u32), PendingFunc>,
-    call_by_span: FxHashMap<(u32, u32), CallId>,
+    /// Calls by span, registered as they end.
+    calls_by_end: SpanIndex,
     /// Spans of calls that are the direct operand of an `await`.
     awaited: rustc_hash::FxHashSet<(u32, u32)>,
-    func_by_span: FxHashMap<(u32, u32), FuncId>,
+    /// Functions by span, registered as they begin.
+    funcs_by_start: SpanIndex,
     /// The kind of the declaration whose patterns are being visited.
     decl_kind: Option<BindingKind>,
     /// Whether that declaration sits directly in the module body.
@@ -174,6 +177,16 @@ struct Builder {
 impl Builder {
     fn cur(&self) -> FuncId {
         *self.func_stack.last().unwrap()
+    }
+
+    /// The function registered with exactly `span`.
+    fn func_at(&self, span: Span) -> Option<FuncId> {
+        self.funcs_by_start.get(span.lo.0, span.hi.0)
+    }
+
+    /// The call registered with exactly `span`.
+    fn call_at(&self, span: Span) -> Option<CallId> {
+        self.calls_by_end.get(span.hi.0, span.lo.0)
     }
 
     fn guarded(&self) -> bool {
@@ -286,20 +299,14 @@ impl Builder {
             return Value::Path(p);
         }
         match e {
-            Expr::Fn(_) | Expr::Arrow(_) => self
-                .func_by_span
-                .get(&key(e.span()))
-                .map(|&f| Value::Func(f))
+            Expr::Fn(_) | Expr::Arrow(_) => self.func_at(e.span())
+                .map(Value::Func)
                 .unwrap_or(Value::Expr(vec![])),
-            Expr::Call(_) | Expr::New(_) => self
-                .call_by_span
-                .get(&key(e.span()))
-                .map(|&c| Value::Call(c))
+            Expr::Call(_) | Expr::New(_) => self.call_at(e.span())
+                .map(Value::Call)
                 .unwrap_or(Value::Expr(vec![])),
-            Expr::OptChain(o) if matches!(&*o.base, OptChainBase::Call(_)) => self
-                .call_by_span
-                .get(&key(o.base.span()))
-                .map(|&c| Value::Call(c))
+            Expr::OptChain(o) if matches!(&*o.base, OptChainBase::Call(_)) => self.call_at(o.base.span())
+                .map(Value::Call)
                 .unwrap_or(Value::Expr(vec![])),
             Expr::Lit(Lit::Str(s)) => Value::Str(str_atom(&s.value)),
             Expr::Lit(Lit::Num(n)) => Value::Num(n.value),
@@ -331,9 +338,8 @@ impl Builder {
                             }
                             Prop::Method(m) => {
                                 let v = self
-                                    .func_by_span
-                                    .get(&key(m.function.span))
-                                    .map(|&f| Value::Func(f))
+                                    .func_at(m.function.span)
+                                    .map(Value::Func)
                                     .unwrap_or(Value::Expr(vec![]));
                                 props.push((prop_name(&m.key), v))
                             }
@@ -506,7 +512,7 @@ impl Builder {
         if let Some(b) = binding {
             self.model.bindings[b as usize].func_value = Some(id);
         }
-        self.func_by_span.insert(key(span), id);
+        self.funcs_by_start.insert(span.lo.0, span.hi.0, id);
         self.func_stack.push(id);
         self.cond_depth.push(0);
         self.loop_depth.push(0);
@@ -661,7 +667,7 @@ impl Builder {
             awaited: !self.awaited.is_empty() && self.awaited.remove(&key(span)),
             in_loop,
         });
-        self.call_by_span.insert(key(span), id);
+        self.calls_by_end.insert(span.hi.0, span.lo.0, id);
     }
 
     fn in_loop_body(&mut self, body: impl FnOnce(&mut Self)) {
@@ -1242,7 +1248,7 @@ impl Visit for Builder {
         n.visit_children_with(self);
         let callee = callee_expr.and_then(|e| self.path_of(e));
         let callee_func = callee_expr.and_then(|e| match unwrap(e) {
-            f @ (Expr::Fn(_) | Expr::Arrow(_)) => self.func_by_span.get(&key(f.span())).copied(),
+            f @ (Expr::Fn(_) | Expr::Arrow(_)) => self.func_at(f.span()),
             _ => None,
         });
         let cs = n.callee.span();

@@ -18,6 +18,7 @@ pub mod cleanup;
 pub mod frequency;
 pub mod lifetime;
 mod path;
+mod span_index;
 
 pub use build::build;
 pub(crate) use build::is_normaliser;
