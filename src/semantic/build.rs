@@ -36,6 +36,7 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
         calls_by_end: SpanIndex::with_capacity(len as usize / 64),
         awaited: Default::default(),
         funcs_by_start: SpanIndex::with_capacity(len as usize / 256),
+        scratch_paths: Vec::new(),
         decl_kind: None,
         decl_top: false,
     };
@@ -168,6 +169,8 @@ struct Builder {
     awaited: rustc_hash::FxHashSet<(u32, u32)>,
     /// Functions by span, registered as they begin.
     funcs_by_start: SpanIndex,
+    /// Reused by [`Builder::value_of_depth`] to collect an expression's paths.
+    scratch_paths: Vec<Path>,
     /// The kind of the declaration whose patterns are being visited.
     decl_kind: Option<BindingKind>,
     /// Whether that declaration sits directly in the module body.
@@ -364,9 +367,12 @@ impl Builder {
             }
             Expr::Unary(u) if u.op == UnaryOp::Void => Value::OtherLiteral,
             _ => {
-                let mut paths = Vec::new();
-                self.collect_paths(e, &mut paths, 0);
-                Value::Expr(paths)
+                // Collected into a reused buffer, then copied out at its exact size.
+                let mut scratch = std::mem::take(&mut self.scratch_paths);
+                self.collect_paths(e, &mut scratch, 0);
+                let value = Value::Expr(scratch.drain(..).collect());
+                self.scratch_paths = scratch;
+                value
             }
         }
     }
@@ -400,7 +406,7 @@ impl Builder {
             Expr::Call(c) => {
                 if let Callee::Expr(callee) = &c.callee {
                     // A normalising function maps any input onto a bounded set.
-                    if callee_name_of(callee).is_some_and(|n| is_normaliser(&n)) {
+                    if callee_name_of(callee).is_some_and(is_normaliser) {
                         return;
                     }
                     if let Expr::Member(m) = unwrap(callee) {
@@ -1317,11 +1323,11 @@ impl Visit for Builder {
 }
 
 /// The called name of a callee expression: `f` for `f(…)`, `g` for `a.b.g(…)`.
-fn callee_name_of(e: &Expr) -> Option<String> {
+fn callee_name_of(e: &Expr) -> Option<&str> {
     match unwrap(e) {
-        Expr::Ident(i) => Some(i.sym.to_string()),
+        Expr::Ident(i) => Some(&i.sym),
         Expr::Member(m) => match &m.prop {
-            MemberProp::Ident(p) => Some(p.sym.to_string()),
+            MemberProp::Ident(p) => Some(&p.sym),
             _ => None,
         },
         _ => None,
@@ -1330,7 +1336,7 @@ fn callee_name_of(e: &Expr) -> Option<String> {
 
 /// Functions whose names say they map values onto a bounded set (RULES.md §3.5).
 pub(crate) fn is_normaliser(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
+    // Compared case-insensitively in place: this runs for every call inside a summarised expression.
     [
         "normali",
         "sanitize",
@@ -1343,7 +1349,11 @@ pub(crate) fn is_normaliser(name: &str) -> bool {
         "category",
     ]
     .iter()
-    .any(|p| lower.starts_with(p))
+    .any(|p| {
+        name.as_bytes()
+            .get(..p.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
+    })
 }
 
 /// `set.has(x)`, `list.includes(x)`, `x in allowed`: a test that a value is in an allow-list.
@@ -1351,7 +1361,7 @@ fn is_membership_test(e: &Expr) -> bool {
     match unwrap(e) {
         Expr::Call(c) => match &c.callee {
             Callee::Expr(callee) => matches!(
-                callee_name_of(callee).as_deref(),
+                callee_name_of(callee),
                 Some("has" | "includes" | "hasOwnProperty" | "hasOwn")
             ),
             _ => false,
