@@ -9,6 +9,7 @@ pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod confirm;
+pub(crate) mod describe;
 pub mod diagnostic;
 pub mod heap;
 pub mod lsp;

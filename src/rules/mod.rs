@@ -1,7 +1,6 @@
 //! The rules and their registry. A rule is one file here plus its document `rules/<name>.md`;
 //! adding one touches that file, that document and [`REGISTRY`], nothing else.
 
-mod describe;
 mod no_ignored_backpressure;
 mod no_large_closure_capture;
 mod no_leaked_listener;

@@ -2,7 +2,7 @@
 //! no removal of the same handler, no `{ once: true }`, no `{ signal }` and no `removeAllListeners`
 //! (RULES.md §3.2).
 
-use super::describe::{confidence_for, how_often};
+use crate::describe::{confidence_for, how_often};
 use super::{Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
 use crate::semantic::cleanup::{is_removed, self_removing_options};

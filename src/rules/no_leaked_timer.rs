@@ -2,7 +2,7 @@
 //! can run more than once, whose handle is discarded or never reaches `clearInterval`/`clearTimeout`
 //! (RULES.md §3.3).
 
-use super::describe::{confidence_for, how_often};
+use crate::describe::{confidence_for, how_often};
 use super::{Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
 use crate::semantic::cleanup::lost_handle;

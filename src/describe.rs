@@ -1,4 +1,5 @@
-//! Wording shared by the rules: how often code runs, and whether a value comes from a request.
+//! Wording shared by the rules (`src/rules/`): how often code runs, and whether a value comes from
+//! a request. Kept outside `src/rules/` so that directory holds exactly one file per rule.
 
 use crate::diagnostic::{ByteSpan, Confidence};
 use crate::semantic::{Frequency, Path, Repeat, Root, SemanticModel};
