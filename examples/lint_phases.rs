@@ -244,7 +244,7 @@ fn breakdown(m: &SemanticModel) -> String {
     let escapes =
         m.escapes.capacity() * size_of::<Escape>() + m.bounds.capacity() * size_of::<Bound>();
     let mut links = 0usize;
-    for f in &m.frequency {
+    for f in m.frequencies() {
         if let Frequency::Repeated(mut r) = f.clone() {
             while let Repeat::CalledFrom(_, next) = r {
                 links += 1;
@@ -252,7 +252,7 @@ fn breakdown(m: &SemanticModel) -> String {
             }
         }
     }
-    let freq = m.frequency.capacity() * size_of::<Frequency>() + links * size_of::<Repeat>();
+    let freq = m.frequencies().len() * size_of::<Frequency>() + links * size_of::<Repeat>();
     format!(
         "model parts MB: calls {:.1} (Call {} B, Value {} B), bindings {:.1} (Binding {} B), functions {:.1} ({}), references {:.1}, assigns {:.1}, escapes+bounds {:.1}, frequency {:.1} ({} CalledFrom links)",
         mb(calls),

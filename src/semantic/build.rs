@@ -7,8 +7,6 @@ use swc_common::{Span, Spanned, SyntaxContext};
 use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
-use super::by_binding::ByBinding;
-use super::frequency;
 use super::span_index::SpanIndex;
 use super::{
     Assign, Binding, BindingId, BindingKind, Bound, Call, CallId, Escape, FuncId, FuncUse,
@@ -55,25 +53,7 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
     program.visit_with(&mut b);
     let mut model = b.model;
     model.functions[MODULE as usize].refs = (0, model.references.len() as u32);
-    let bindings = model.bindings.len();
-    model.refs_by_binding = ByBinding::new(
-        model
-            .references
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.binding, i as u32)),
-        bindings,
-    );
-    model.calls_by_root = ByBinding::new(
-        model
-            .calls
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| Some((c.callee_root()?, i as CallId))),
-        bindings,
-    );
-    model.calls_of = ByBinding::new(b.call_mentions.iter().copied(), bindings);
-    frequency::compute(&mut model);
+    model.call_mentions = b.call_mentions;
     model
 }
 

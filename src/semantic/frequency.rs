@@ -241,7 +241,7 @@ fn is_startup_name(name: Option<&str>) -> bool {
 }
 
 /// Computes [`SemanticModel::frequency`] for every function.
-pub(super) fn compute(model: &mut SemanticModel) {
+pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
     let n = model.functions.len();
     let mut freq = vec![Frequency::Once; n];
     // Function-valued bindings: their calls and argument positions, found once.
@@ -374,5 +374,5 @@ pub(super) fn compute(model: &mut SemanticModel) {
         }
     }
     freq[MODULE as usize] = Frequency::Once;
-    model.frequency = freq;
+    freq
 }

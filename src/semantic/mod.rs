@@ -26,6 +26,8 @@ pub use frequency::{CallbackKind, Frequency, Repeat};
 pub use lifetime::Owner;
 pub use path::{Path, Props, Root};
 
+use std::cell::OnceCell;
+
 use by_binding::ByBinding;
 
 use smallvec::SmallVec;
@@ -353,15 +355,19 @@ pub struct SemanticModel {
     pub escapes: Vec<Escape>,
     /// References to bindings, in source order.
     pub references: Vec<Reference>,
+    /// `(binding, call)` for each call that names a binding as its callee (`b(…)`) or as an
+    /// argument, in source order of the calls' ends: one entry per mention.
+    pub(crate) call_mentions: Vec<(BindingId, CallId)>,
+    // Derived on first use: most files never ask (no rule finds a candidate in them), and these
+    // cost a pass over the references, the calls and the call graph.
     /// Indices into `references` by binding, in source order.
-    pub(crate) refs_by_binding: ByBinding,
+    refs_by_binding: OnceCell<ByBinding>,
     /// Calls whose callee path starts at a binding, by that binding, in source order.
-    pub(crate) calls_by_root: ByBinding,
+    calls_by_root: OnceCell<ByBinding>,
+    /// `call_mentions` grouped by binding.
+    calls_of: OnceCell<ByBinding>,
     /// How often each function runs, indexed by [`FuncId`].
-    pub frequency: Vec<Frequency>,
-    /// Calls that name each binding as their callee (`b(…)`) or as an argument, by binding, in
-    /// source order of their ends: one entry per mention.
-    pub(crate) calls_of: ByBinding,
+    frequency: OnceCell<Vec<Frequency>>,
 }
 
 impl SemanticModel {
@@ -392,7 +398,37 @@ impl SemanticModel {
 
     /// How often function `f` runs.
     pub fn frequency_of(&self, f: FuncId) -> &Frequency {
-        &self.frequency[f as usize]
+        &self.frequencies()[f as usize]
+    }
+
+    /// How often each function runs, indexed by [`FuncId`] (computed on the first question, as a
+    /// fixpoint over the call graph: [`frequency`]).
+    pub fn frequencies(&self) -> &[Frequency] {
+        self.frequency.get_or_init(|| frequency::compute(self))
+    }
+
+    fn refs_by_binding(&self) -> &ByBinding {
+        self.refs_by_binding.get_or_init(|| {
+            ByBinding::new(
+                self.references
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (r.binding, i as u32)),
+                self.bindings.len(),
+            )
+        })
+    }
+
+    fn calls_by_root(&self) -> &ByBinding {
+        self.calls_by_root.get_or_init(|| {
+            ByBinding::new(
+                self.calls
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, c)| Some((c.callee_root()?, i as CallId))),
+                self.bindings.len(),
+            )
+        })
     }
 
     /// True when `inner` is `outer` or nested inside it.
@@ -435,7 +471,7 @@ impl SemanticModel {
     ) -> impl Iterator<Item = (CallId, &'a Call)> + 'a {
         // Receivers rooted at a binding only need that binding's calls.
         let candidates: Box<dyn Iterator<Item = CallId> + 'a> = match receiver.root {
-            Root::Binding(b) => Box::new(self.calls_by_root.of(b).iter().copied()),
+            Root::Binding(b) => Box::new(self.calls_by_root().of(b).iter().copied()),
             _ => Box::new(0..self.calls.len() as CallId),
         };
         candidates.filter_map(move |i| {
@@ -511,7 +547,7 @@ impl SemanticModel {
 
     /// References to binding `b`, in source order.
     pub fn references_to(&self, b: BindingId) -> impl Iterator<Item = &Reference> + '_ {
-        self.refs_by_binding
+        self.refs_by_binding()
             .of(b)
             .iter()
             .map(|&i| &self.references[i as usize])
@@ -526,7 +562,9 @@ impl SemanticModel {
     /// Calls that mention binding `b` as callee or argument (the intra-file call graph's edges),
     /// in source order of their end; a call appears once per mention.
     pub fn calls_mentioning(&self, b: BindingId) -> &[CallId] {
-        self.calls_of.of(b)
+        self.calls_of
+            .get_or_init(|| ByBinding::new(self.call_mentions.iter().copied(), self.bindings.len()))
+            .of(b)
     }
 
     /// Bindings whose initialiser is exactly `b` (`const m = b`), transitively, plus `b` itself.
