@@ -21,7 +21,7 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
     let len = program.span().hi.0.saturating_sub(program.span().lo.0);
     let mut b = Builder {
         model: SemanticModel::with_capacity_for(len),
-        index: Index::with_capacity_and_hasher(len as usize / 64, Default::default()),
+        index: Index::with_capacity(len as usize / 64),
         recent: [(0, 0); RECENT],
         call_mentions: Vec::new(),
         unresolved,
@@ -105,19 +105,15 @@ fn prop_name(p: &PropName) -> Option<Atom> {
 /// it, and how its value is used.
 type PendingFunc = (Option<Atom>, Option<BindingId>, Option<FuncUse>);
 
-/// An identifier's identity borrowed from the AST: looks up an [`Index`] key without cloning the
-/// atom (it hashes exactly as the owned `(Atom, SyntaxContext)` tuple does).
-#[derive(Hash)]
-struct IdentKey<'a>(&'a Atom, SyntaxContext);
+/// Binding identity (name, resolver context) → binding: `(name, context, binding)` entries in a
+/// raw hash table, so that a lookup that ends in an insertion hashes and probes once.
+type Index = hashbrown::HashTable<(Atom, SyntaxContext, BindingId)>;
 
-impl hashbrown::Equivalent<(Atom, SyntaxContext)> for IdentKey<'_> {
-    fn equivalent(&self, key: &(Atom, SyntaxContext)) -> bool {
-        *self.0 == key.0 && self.1 == key.1
-    }
+/// The hash of a binding identity in [`Index`].
+fn identity_hash(name: &Atom, ctxt: SyntaxContext) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one((name, ctxt))
 }
-
-/// Binding identity (name, resolver context) → binding.
-type Index = hashbrown::HashMap<(Atom, SyntaxContext), BindingId, rustc_hash::FxBuildHasher>;
 
 /// Slots of [`Builder::recent`].
 const RECENT: usize = 256;
@@ -178,6 +174,7 @@ impl Builder {
 
     /// The binding for identity `id`, created as a placeholder if its declaration is still ahead
     /// (hoisting) or is one we do not model.
+    #[inline]
     fn binding_for(&mut self, id: &Ident) -> BindingId {
         // Summaries look up the identifiers the walk has just resolved: remember the latest ones
         // by position (one identifier per start offset; 0 is swc's dummy position).
@@ -191,11 +188,21 @@ impl Builder {
         b
     }
 
+    // Kept out of line: the cache hit above stays a few instructions without this frame.
+    #[inline(never)]
     fn binding_for_uncached(&mut self, id: &Ident) -> BindingId {
-        if let Some(&b) = self.index.get(&IdentKey(&id.sym, id.ctxt)) {
-            return b;
-        }
+        let hash = identity_hash(&id.sym, id.ctxt);
+        let entry = self.index.entry(
+            hash,
+            |e| e.1 == id.ctxt && e.0 == id.sym,
+            |e| identity_hash(&e.0, e.1),
+        );
+        let vacant = match entry {
+            hashbrown::hash_table::Entry::Occupied(found) => return found.get().2,
+            hashbrown::hash_table::Entry::Vacant(vacant) => vacant,
+        };
         let b = self.model.bindings.len() as BindingId;
+        vacant.insert((id.sym.clone(), id.ctxt, b));
         self.model.bindings.push(Binding {
             name: id.sym.clone(),
             kind: BindingKind::Unknown,
@@ -208,7 +215,6 @@ impl Builder {
             func_value: None,
             type_name: None,
         });
-        self.index.insert((id.sym.clone(), id.ctxt), b);
         b
     }
 
