@@ -84,6 +84,7 @@ echo
 echo "| program | instructions | ratio to parse_only |"
 echo "|---|---:|---:|"
 echo "| parse_only | $base | 1.000 |"
-awk -v b="$base" -v l="$lint" 'BEGIN { printf "| leaklint | %d | %.3f |\n", l, l / b }'
+# %.0f, not %d: mawk's %d stops at 2^31.
+awk -v b="$base" -v l="$lint" 'BEGIN { printf "| leaklint | %.0f | %.3f |\n", l, l / b }'
 echo
 awk -v l="$lint" -v n="$bytes" 'BEGIN { if (n > 0) printf "leaklint: %.1f instructions per input byte\n", l / n }'
