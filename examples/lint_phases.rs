@@ -252,7 +252,7 @@ fn breakdown(m: &SemanticModel) -> String {
             }
         }
     }
-    let freq = m.frequencies().len() * size_of::<Frequency>() + links * size_of::<Repeat>();
+    let freq = std::mem::size_of_val(m.frequencies()) + links * size_of::<Repeat>();
     format!(
         "model parts MB: calls {:.1} (Call {} B, Value {} B), bindings {:.1} (Binding {} B), functions {:.1} ({}), references {:.1}, assigns {:.1}, escapes+bounds {:.1}, frequency {:.1} ({} CalledFrom links)",
         mb(calls),

@@ -8,8 +8,8 @@
 //! previous generation of an object the function replaces, each call links the new generation to
 //! the old: an ever-growing chain (Meteor's 2013 "surprising JavaScript memory leak").
 
-use crate::describe::how_often;
 use super::{Rule, RuleContext, RuleMeta};
+use crate::describe::how_often;
 use crate::diagnostic::{ByteSpan, Confidence, Diagnostic, Severity};
 use crate::semantic::cleanup::{has_cleanup, is_removed, lost_handle, self_removing_options};
 use rustc_hash::FxHashMap;

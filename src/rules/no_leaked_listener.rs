@@ -2,8 +2,8 @@
 //! no removal of the same handler, no `{ once: true }`, no `{ signal }` and no `removeAllListeners`
 //! (RULES.md §3.2).
 
-use crate::describe::{confidence_for, how_often};
 use super::{Rule, RuleContext, RuleMeta};
+use crate::describe::{confidence_for, how_often};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
 use crate::semantic::cleanup::{is_removed, self_removing_options};
 use crate::semantic::{BindingKind, Call, Frequency, Owner, SemanticModel, Value};

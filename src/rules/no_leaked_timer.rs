@@ -2,8 +2,8 @@
 //! can run more than once, whose handle is discarded or never reaches `clearInterval`/`clearTimeout`
 //! (RULES.md §3.3).
 
-use crate::describe::{confidence_for, how_often};
 use super::{Rule, RuleContext, RuleMeta};
+use crate::describe::{confidence_for, how_often};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
 use crate::semantic::cleanup::lost_handle;
 use crate::semantic::{Call, Frequency, FuncId, SemanticModel, Value};

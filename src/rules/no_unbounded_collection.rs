@@ -1,8 +1,8 @@
 //! `no-unbounded-collection`: a module-level Map, Set, array or object used as a map that grows
 //! in repeatedly-run code, with no removal, clear or size bound anywhere (RULES.md §3.1).
 
-use crate::describe::{confidence_for, how_often, request_source};
 use super::{Rule, RuleContext, RuleMeta};
+use crate::describe::{confidence_for, how_often, request_source};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
 use crate::semantic::cleanup::has_cleanup;
 use crate::semantic::{BindingId, BindingKind, Path, Root, SemanticModel, Target, Value};

@@ -3,8 +3,8 @@
 //! directly or through local aliases, template literals and object spreads (RULES.md §3.5).
 //! `labelNames` that name unbounded things are reported at the declaration too.
 
-use crate::describe::{unbounded_name, REQUEST_PROPS, REQUEST_ROOTS};
 use super::{Rule, RuleContext, RuleMeta};
+use crate::describe::{unbounded_name, REQUEST_PROPS, REQUEST_ROOTS};
 use crate::diagnostic::{ByteSpan, Confidence, Diagnostic, Severity};
 use crate::semantic::{BindingId, BindingKind, Call, Path, Root, SemanticModel, Value};
 

@@ -288,13 +288,16 @@ impl Builder {
             return Value::Path(p);
         }
         match e {
-            Expr::Fn(_) | Expr::Arrow(_) => self.func_at(e.span())
+            Expr::Fn(_) | Expr::Arrow(_) => self
+                .func_at(e.span())
                 .map(Value::Func)
                 .unwrap_or(Value::Expr(vec![])),
-            Expr::Call(_) | Expr::New(_) => self.call_at(e.span())
+            Expr::Call(_) | Expr::New(_) => self
+                .call_at(e.span())
                 .map(Value::Call)
                 .unwrap_or(Value::Expr(vec![])),
-            Expr::OptChain(o) if matches!(&*o.base, OptChainBase::Call(_)) => self.call_at(o.base.span())
+            Expr::OptChain(o) if matches!(&*o.base, OptChainBase::Call(_)) => self
+                .call_at(o.base.span())
                 .map(Value::Call)
                 .unwrap_or(Value::Expr(vec![])),
             Expr::Lit(Lit::Str(s)) => Value::Str(str_atom(&s.value)),
@@ -356,7 +359,9 @@ impl Builder {
                 // Collected into a reused buffer, then copied out at its exact size.
                 let mut scratch = std::mem::take(&mut self.scratch_paths);
                 self.collect_paths(e, &mut scratch, 0);
-                let value = Value::Expr(scratch.drain(..).collect());
+                let mut paths = Vec::with_capacity(scratch.len());
+                paths.append(&mut scratch);
+                let value = Value::Expr(paths);
                 self.scratch_paths = scratch;
                 value
             }

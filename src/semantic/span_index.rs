@@ -78,7 +78,14 @@ mod tests {
     #[test]
     fn finds_every_node_in_order_and_out_of_order() {
         let mut ix = SpanIndex::with_capacity(4);
-        let nodes = [(5, 1, 0), (9, 7, 1), (9, 2, 2), (20, 10, 3), (3, 1, 4), (30, 21, 5)];
+        let nodes = [
+            (5, 1, 0),
+            (9, 7, 1),
+            (9, 2, 2),
+            (20, 10, 3),
+            (3, 1, 4),
+            (30, 21, 5),
+        ];
         for &(k, o, id) in &nodes {
             ix.insert(k, o, id);
         }
