@@ -6,88 +6,152 @@
 //! `labels` to each message. Parse errors are `fatal: true` with `ruleId: null`, as in ESLint.
 
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use super::range_of;
 use crate::diagnostic::Severity;
 use crate::source::LineIndex;
 use crate::walk::FileResult;
 
-/// The ESLint-shaped JSON value for `results`.
-pub fn to_value(results: &[FileResult]) -> Value {
-    let files: Vec<Value> = results
-        .iter()
-        .map(|r| {
-            let index = LineIndex::new(&r.text);
-            let mut errors = 0;
-            let mut warnings = 0;
-            let mut fatal = 0;
-            let messages: Vec<Value> = r
-                .diagnostics
-                .iter()
-                .map(|d| {
-                    match d.severity {
-                        Severity::Error => errors += 1,
-                        Severity::Warn => warnings += 1,
-                    }
-                    let (start, end) = range_of(&r.text, &index, d);
-                    let is_fatal = d.rule == "parse-error";
-                    if is_fatal {
-                        fatal += 1;
-                    }
-                    let labels: Vec<Value> = d
-                        .labels
-                        .iter()
-                        .map(|l| {
-                            let s = index.position(&r.text, l.span.start);
-                            let e = index.position(&r.text, l.span.end);
-                            json!({"message": l.message, "line": s.line, "column": s.column, "endLine": e.line, "endColumn": e.column})
-                        })
-                        .collect();
-                    let mut m = json!({
-                        "ruleId": if is_fatal { Value::Null } else { Value::from(d.rule) },
-                        "severity": d.severity.eslint_level(),
-                        "message": d.message,
-                        "line": start.line,
-                        "column": start.column,
-                        "endLine": end.line,
-                        "endColumn": end.column,
-                        "nodeType": Value::Null,
-                        "confidence": d.confidence.as_str(),
-                        "labels": labels,
-                    });
-                    if is_fatal {
-                        m["fatal"] = Value::Bool(true);
-                    }
-                    if let Some(h) = &d.help {
-                        m["help"] = Value::from(h.as_str());
-                    }
-                    m
-                })
-                .collect();
-            let path = std::path::absolute(&r.path).unwrap_or_else(|_| r.path.clone());
-            json!({
-                "filePath": path.display().to_string(),
-                "messages": messages,
-                "suppressedMessages": [],
-                "errorCount": errors,
-                "fatalErrorCount": fatal,
-                "warningCount": warnings,
-                "fixableErrorCount": 0,
-                "fixableWarningCount": 0,
-                "usedDeprecatedRules": [],
-            })
-        })
-        .collect();
-    Value::Array(files)
+// The report is written after the parallel lint, on one thread, with one entry per file linted:
+// typed entries serialised straight to the writer (keys in alphabetical order, as the
+// `serde_json::Value` maps this replaced printed them) instead of a `Value` tree built first.
+
+/// One file's entry.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FileEntry<'a> {
+    error_count: usize,
+    fatal_error_count: usize,
+    file_path: String,
+    fixable_error_count: usize,
+    fixable_warning_count: usize,
+    messages: Vec<Message<'a>>,
+    suppressed_messages: [(); 0],
+    used_deprecated_rules: [(); 0],
+    warning_count: usize,
 }
 
-/// Writes the JSON array for `results` to `w`.
+/// One diagnostic.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Message<'a> {
+    column: u32,
+    confidence: &'a str,
+    end_column: u32,
+    end_line: u32,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    fatal: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+    labels: Vec<Label<'a>>,
+    line: u32,
+    message: &'a str,
+    node_type: Option<()>,
+    rule_id: Option<&'a str>,
+    severity: u8,
+}
+
+/// A secondary location of a diagnostic.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Label<'a> {
+    column: u32,
+    end_column: u32,
+    end_line: u32,
+    line: u32,
+    message: &'a str,
+}
+
+/// `path` made absolute against `cwd` (as `std::path::absolute`, without asking the system for the
+/// working directory once per file).
+fn absolute(path: &Path, cwd: Option<&Path>) -> PathBuf {
+    let joined;
+    let path = match cwd {
+        Some(cwd) if path.is_relative() => {
+            joined = cwd.join(path);
+            &joined
+        }
+        _ => path,
+    };
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
+    let index = LineIndex::new(&r.text);
+    let (mut errors, mut warnings, mut fatal) = (0, 0, 0);
+    let messages = r
+        .diagnostics
+        .iter()
+        .map(|d| {
+            match d.severity {
+                Severity::Error => errors += 1,
+                Severity::Warn => warnings += 1,
+            }
+            let (start, end) = range_of(&r.text, &index, d);
+            let is_fatal = d.rule == "parse-error";
+            if is_fatal {
+                fatal += 1;
+            }
+            let labels = d
+                .labels
+                .iter()
+                .map(|l| {
+                    let s = index.position(&r.text, l.span.start);
+                    let e = index.position(&r.text, l.span.end);
+                    Label {
+                        column: s.column,
+                        end_column: e.column,
+                        end_line: e.line,
+                        line: s.line,
+                        message: &l.message,
+                    }
+                })
+                .collect();
+            Message {
+                column: start.column,
+                confidence: d.confidence.as_str(),
+                end_column: end.column,
+                end_line: end.line,
+                fatal: is_fatal,
+                help: d.help.as_deref(),
+                labels,
+                line: start.line,
+                message: &d.message,
+                node_type: None,
+                rule_id: (!is_fatal).then_some(d.rule),
+                severity: d.severity.eslint_level(),
+            }
+        })
+        .collect();
+    FileEntry {
+        error_count: errors,
+        fatal_error_count: fatal,
+        file_path: absolute(&r.path, cwd).display().to_string(),
+        fixable_error_count: 0,
+        fixable_warning_count: 0,
+        messages,
+        suppressed_messages: [],
+        used_deprecated_rules: [],
+        warning_count: warnings,
+    }
+}
+
+/// Writes the JSON array for `results` to `w`, one file entry at a time.
 ///
 /// # Errors
 /// I/O errors of `w`.
 pub fn render(results: &[FileResult], w: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer(&mut *w, &to_value(results))?;
+    let cwd = std::env::current_dir().ok();
+    w.write_all(b"[")?;
+    for (i, r) in results.iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *w, &entry(r, cwd.as_deref()))?;
+    }
+    w.write_all(b"]")?;
     writeln!(w)
 }
