@@ -273,6 +273,8 @@ pub struct ConfigResolver {
     fallback: Arc<Config>,
     /// Errors met so far (each config file reported once).
     errors: Mutex<Vec<ConfigError>>,
+    /// The process's working directory when the resolver was made, for [`ConfigResolver::absolute`].
+    process_cwd: Option<PathBuf>,
 }
 
 impl ConfigResolver {
@@ -284,6 +286,7 @@ impl ConfigResolver {
             cache: Mutex::new(HashMap::new()),
             fallback: Arc::new(Config::default_at(cwd)),
             errors: Mutex::new(Vec::new()),
+            process_cwd: std::env::current_dir().ok(),
         }
     }
 
@@ -292,9 +295,15 @@ impl ConfigResolver {
         if let Some(c) = &self.explicit {
             return c.clone();
         }
-        let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        let abs = self.absolute(file);
         let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
         self.for_dir(&dir).unwrap_or_else(|| self.fallback.clone())
+    }
+
+    /// `path` made absolute ([`absolute_from`]) against the working directory the process had
+    /// when the resolver was made.
+    pub fn absolute(&self, path: &Path) -> PathBuf {
+        absolute_from(self.process_cwd.as_deref(), path)
     }
 
     fn for_dir(&self, dir: &Path) -> Option<Arc<Config>> {
@@ -333,4 +342,20 @@ impl ConfigResolver {
         e.dedup();
         e
     }
+}
+
+/// `path` made absolute as [`std::path::absolute`] does (lexically: `.` dropped, `..` kept), with
+/// a relative path joined to `cwd` when given: asked for every file of a run, this saves a
+/// `getcwd` system call each time. `cwd` must be the process's working directory (or `None`, then
+/// the system is asked).
+pub fn absolute_from(cwd: Option<&Path>, path: &Path) -> PathBuf {
+    let joined;
+    let path = match cwd {
+        Some(cwd) if path.is_relative() => {
+            joined = cwd.join(path);
+            &joined
+        }
+        _ => path,
+    };
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }

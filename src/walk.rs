@@ -1,7 +1,7 @@
 //! File discovery (the `ignore` crate: `.gitignore`, `.ignore` and `.leaklintignore`, also outside
 //! a git repository; `node_modules` and declaration files skipped) and parallel linting (rayon).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
@@ -42,7 +42,7 @@ pub fn discover(paths: &[PathBuf], force_exclude: bool, configs: &ConfigResolver
                 out.ignored_explicit += 1;
                 continue;
             }
-            if force_exclude && configs.for_file(root).excludes(&absolute(root)) {
+            if force_exclude && configs.for_file(root).excludes(&configs.absolute(root)) {
                 out.ignored_explicit += 1;
                 continue;
             }
@@ -72,7 +72,7 @@ pub fn discover(paths: &[PathBuf], force_exclude: bool, configs: &ConfigResolver
                                 && Dialect::from_path(e.path()).is_some()
                             {
                                 let p = e.into_path();
-                                if !configs.for_file(&p).excludes(&absolute(&p)) {
+                                if !configs.for_file(&p).excludes(&configs.absolute(&p)) {
                                     found.lock().unwrap_or_else(|e| e.into_inner()).0.push(p);
                                 }
                             }
@@ -101,10 +101,6 @@ pub fn discover(paths: &[PathBuf], force_exclude: bool, configs: &ConfigResolver
     out.files.sort();
     out.files.dedup();
     out
-}
-
-fn absolute(p: &Path) -> PathBuf {
-    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
 /// Files above this size hold their AST and model (about 20 times the text) for a while: they are

@@ -6,11 +6,12 @@
 //! `labels` to each message. Parse errors are `fatal: true` with `ruleId: null`, as in ESLint.
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 
 use super::range_of;
+use crate::config::absolute_from;
 use crate::diagnostic::Severity;
 use crate::source::LineIndex;
 use crate::walk::FileResult;
@@ -65,20 +66,6 @@ struct Label<'a> {
     message: &'a str,
 }
 
-/// `path` made absolute against `cwd` (as `std::path::absolute`, without asking the system for the
-/// working directory once per file).
-fn absolute(path: &Path, cwd: Option<&Path>) -> PathBuf {
-    let joined;
-    let path = match cwd {
-        Some(cwd) if path.is_relative() => {
-            joined = cwd.join(path);
-            &joined
-        }
-        _ => path,
-    };
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
 fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
     let index = LineIndex::new(&r.text);
     let (mut errors, mut warnings, mut fatal) = (0, 0, 0);
@@ -129,7 +116,7 @@ fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
     FileEntry {
         error_count: errors,
         fatal_error_count: fatal,
-        file_path: absolute(&r.path, cwd).display().to_string(),
+        file_path: absolute_from(cwd, &r.path).display().to_string(),
         fixable_error_count: 0,
         fixable_warning_count: 0,
         messages,
