@@ -1,5 +1,5 @@
-//! Code actions for a finding (LSP 3.17 §"Code Action Request"): "Disable <rule> for this line"
-//! and "Disable <rule> for this file", both as `quickfix` edits that add a suppression comment
+//! Code actions for a finding (LSP 3.17 §"Code Action Request"): "Disable `<rule>` for this line"
+//! and "Disable `<rule>` for this file", both as `quickfix` edits that add a suppression comment
 //! (see [`crate::suppress`]). No rule offers an always-safe fix of its own today; when one does, it
 //! belongs here as a third, preferred action.
 

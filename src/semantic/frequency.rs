@@ -240,7 +240,8 @@ fn is_startup_name(name: Option<&str>) -> bool {
     name.is_some_and(|n| STARTUP_NAMES.iter().any(|s| s.eq_ignore_ascii_case(n)))
 }
 
-/// Computes [`SemanticModel::frequency`] for every function.
+/// How often each function of `model` runs, indexed by [`FuncId`] (the value behind
+/// [`SemanticModel::frequencies`]).
 pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
     let n = model.functions.len();
     let mut freq = vec![Frequency::Once; n];

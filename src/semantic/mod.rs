@@ -339,6 +339,9 @@ pub struct Reference {
 }
 
 /// Everything the rules know about one file. See the module docs.
+///
+/// Built by one thread and read by the rules on that thread: the derived groupings and the
+/// frequencies fill in on first use (`OnceCell`), so the model is `Send` but not `Sync`.
 #[derive(Debug, Default)]
 pub struct SemanticModel {
     /// All functions; index 0 is the module body.
