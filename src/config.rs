@@ -295,14 +295,29 @@ impl ConfigResolver {
         if let Some(c) = &self.explicit {
             return c.clone();
         }
+        self.for_absolute(&self.absolute(file))
+    }
+
+    /// Whether the configuration governing `file` excludes it ([`Config::excludes`], matched on
+    /// the absolute path, which is worked out once for both questions).
+    pub fn excludes(&self, file: &Path) -> bool {
         let abs = self.absolute(file);
+        let config = match &self.explicit {
+            Some(c) => c.clone(),
+            None => self.for_absolute(&abs),
+        };
+        config.excludes(&abs)
+    }
+
+    /// The discovered configuration for the absolute path `abs`.
+    fn for_absolute(&self, abs: &Path) -> Arc<Config> {
         let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
         self.for_dir(&dir).unwrap_or_else(|| self.fallback.clone())
     }
 
     /// `path` made absolute ([`absolute_from`]) against the working directory the process had
     /// when the resolver was made.
-    pub fn absolute(&self, path: &Path) -> PathBuf {
+    fn absolute(&self, path: &Path) -> PathBuf {
         absolute_from(self.process_cwd.as_deref(), path)
     }
 

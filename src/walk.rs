@@ -42,7 +42,7 @@ pub fn discover(paths: &[PathBuf], force_exclude: bool, configs: &ConfigResolver
                 out.ignored_explicit += 1;
                 continue;
             }
-            if force_exclude && configs.for_file(root).excludes(&configs.absolute(root)) {
+            if force_exclude && configs.excludes(root) {
                 out.ignored_explicit += 1;
                 continue;
             }
@@ -72,7 +72,7 @@ pub fn discover(paths: &[PathBuf], force_exclude: bool, configs: &ConfigResolver
                                 && Dialect::from_path(e.path()).is_some()
                             {
                                 let p = e.into_path();
-                                if !configs.for_file(&p).excludes(&configs.absolute(&p)) {
+                                if !configs.excludes(&p) {
                                     found.lock().unwrap_or_else(|e| e.into_inner()).0.push(p);
                                 }
                             }

@@ -146,8 +146,7 @@ fn lint_stdin(
     std::io::stdin().lock().read_to_end(&mut bytes)?;
     let mut found = Discovered::default();
     let config = resolver.for_file(name);
-    let abs = std::path::absolute(name).unwrap_or_else(|_| name.to_path_buf());
-    if Dialect::from_path(name).is_none() || (force_exclude && config.excludes(&abs)) {
+    if Dialect::from_path(name).is_none() || (force_exclude && resolver.excludes(name)) {
         found.ignored_explicit = 1;
         return Ok((Vec::new(), found));
     }
