@@ -410,27 +410,34 @@ impl SemanticModel {
         self.frequency.get_or_init(|| frequency::compute(self))
     }
 
+    /// The grouping held in `cell`, built from the `(binding, item)` pairs `pairs` gives the
+    /// first time it is asked for.
+    fn grouping<'a, I>(
+        &self,
+        cell: &'a OnceCell<ByBinding>,
+        pairs: impl FnOnce() -> I,
+    ) -> &'a ByBinding
+    where
+        I: Iterator<Item = (BindingId, u32)> + Clone,
+    {
+        cell.get_or_init(|| ByBinding::new(pairs(), self.bindings.len()))
+    }
+
     fn refs_by_binding(&self) -> &ByBinding {
-        self.refs_by_binding.get_or_init(|| {
-            ByBinding::new(
-                self.references
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| (r.binding, i as u32)),
-                self.bindings.len(),
-            )
+        self.grouping(&self.refs_by_binding, || {
+            self.references
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.binding, i as u32))
         })
     }
 
     fn calls_by_root(&self) -> &ByBinding {
-        self.calls_by_root.get_or_init(|| {
-            ByBinding::new(
-                self.calls
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, c)| Some((c.callee_root()?, i as CallId))),
-                self.bindings.len(),
-            )
+        self.grouping(&self.calls_by_root, || {
+            self.calls
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| Some((c.callee_root()?, i as CallId)))
         })
     }
 
@@ -565,8 +572,7 @@ impl SemanticModel {
     /// Calls that mention binding `b` as callee or argument (the intra-file call graph's edges),
     /// in source order of their end; a call appears once per mention.
     pub fn calls_mentioning(&self, b: BindingId) -> &[CallId] {
-        self.calls_of
-            .get_or_init(|| ByBinding::new(self.call_mentions.iter().copied(), self.bindings.len()))
+        self.grouping(&self.calls_of, || self.call_mentions.iter().copied())
             .of(b)
     }
 
