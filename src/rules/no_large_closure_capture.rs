@@ -244,14 +244,15 @@ impl NoLargeClosureCapture {
                 continue;
             }
             // `x = null` before returning breaks the link (only possible with `let`).
-            let nulled = model.assigns.iter().any(|a| {
-                matches!(&a.target, Target::Path(t) if t == &Path::binding(xi))
+            let own = Path::binding(xi);
+            let nulled = model.assigns_under(&own).any(|a| {
+                matches!(&a.target, Target::Path(t) if t == &own)
                     && matches!(a.value, Value::OtherLiteral)
             });
             if nulled {
                 continue;
             }
-            let replacing = model.assigns.iter().find_map(|a| {
+            let replacing = model.assigns_under(outer_path).find_map(|a| {
                 let Target::Path(t) = &a.target else {
                     return None;
                 };

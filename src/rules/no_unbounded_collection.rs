@@ -94,7 +94,7 @@ fn growth_sites(model: &SemanticModel, kind: Kind, alias: &Path, out: &mut Vec<G
             request: request_source(model, &paths),
         });
     }
-    for a in &model.assigns {
+    for a in model.assigns_under(alias) {
         if let Target::Computed { object, key } = &a.target {
             if object == alias && !key.is_literal() && kind != Kind::Array {
                 let mut paths = Vec::new();

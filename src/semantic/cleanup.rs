@@ -102,13 +102,16 @@ pub fn has_cleanup(model: &SemanticModel, alias: &Path) -> bool {
     {
         return true;
     }
-    if model.bounds.iter().any(|b| &b.object == alias) {
+    if model.bounds_under(alias).any(|b| &b.object == alias) {
         return true;
     }
-    model.assigns.iter().any(|a| match &a.target {
+    model.assigns_under(alias).any(|a| match &a.target {
         // Rebinding (`cache = new Map()`) or truncation (`list.length = 0`).
         Target::Path(p) => {
-            p == alias || (p.parent() == *alias && p.props.last().is_some_and(|l| l == "length"))
+            p == alias
+                || (p.props.len() == alias.props.len() + 1
+                    && p.starts_with(alias)
+                    && p.props.last().is_some_and(|l| l == "length"))
         }
         _ => false,
     })

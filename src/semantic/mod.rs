@@ -369,6 +369,13 @@ pub struct SemanticModel {
     calls_by_root: OnceCell<ByBinding>,
     /// `call_mentions` grouped by binding.
     calls_of: OnceCell<ByBinding>,
+    /// Assignments whose target (or computed target's object) starts at a binding, by that
+    /// binding, in source order.
+    assigns_by_root: OnceCell<ByBinding>,
+    /// `delete`s and size checks whose object starts at a binding, by that binding.
+    bounds_by_root: OnceCell<ByBinding>,
+    /// Bindings initialised with another binding's bare name (`const c = cache`), by that binding.
+    copies_of: OnceCell<ByBinding>,
     /// How often each function runs, indexed by [`FuncId`].
     frequency: OnceCell<Vec<Frequency>>,
 }
@@ -439,6 +446,62 @@ impl SemanticModel {
                 .enumerate()
                 .filter_map(|(i, c)| Some((c.callee_root()?, i as CallId)))
         })
+    }
+
+    fn assigns_by_root(&self) -> &ByBinding {
+        self.grouping(&self.assigns_by_root, || {
+            self.assigns.iter().enumerate().filter_map(|(i, a)| {
+                let root = match &a.target {
+                    Target::Path(p) | Target::Computed { object: p, .. } => p.root_binding(),
+                    Target::Other => None,
+                };
+                Some((root?, i as u32))
+            })
+        })
+    }
+
+    fn bounds_by_root(&self) -> &ByBinding {
+        self.grouping(&self.bounds_by_root, || {
+            self.bounds
+                .iter()
+                .enumerate()
+                .filter_map(|(i, b)| Some((b.object.root_binding()?, i as u32)))
+        })
+    }
+
+    fn copies_of(&self) -> &ByBinding {
+        self.grouping(&self.copies_of, || {
+            self.bindings
+                .iter()
+                .enumerate()
+                .filter_map(|(j, other)| match &other.init {
+                    Some(Value::Path(p)) if p.props.is_empty() => {
+                        Some((p.root_binding()?, j as u32))
+                    }
+                    _ => None,
+                })
+        })
+    }
+
+    /// The assignments whose target path, or the object of whose computed target, may start with
+    /// `prefix`: those rooted at its binding, or every assignment when `prefix` is not rooted at a
+    /// binding. Callers still compare the paths; this only narrows the candidates.
+    pub fn assigns_under<'a>(&'a self, prefix: &Path) -> impl Iterator<Item = &'a Assign> + 'a {
+        let candidates: Box<dyn Iterator<Item = u32> + 'a> = match prefix.root {
+            Root::Binding(b) => Box::new(self.assigns_by_root().of(b).iter().copied()),
+            _ => Box::new(0..self.assigns.len() as u32),
+        };
+        candidates.map(move |i| &self.assigns[i as usize])
+    }
+
+    /// The `delete`s and size checks whose object may start with `prefix` (narrowed as
+    /// [`SemanticModel::assigns_under`] does).
+    pub fn bounds_under<'a>(&'a self, prefix: &Path) -> impl Iterator<Item = &'a Bound> + 'a {
+        let candidates: Box<dyn Iterator<Item = u32> + 'a> = match prefix.root {
+            Root::Binding(b) => Box::new(self.bounds_by_root().of(b).iter().copied()),
+            _ => Box::new(0..self.bounds.len() as u32),
+        };
+        candidates.map(move |i| &self.bounds[i as usize])
     }
 
     /// True when `inner` is `outer` or nested inside it.
@@ -581,15 +644,9 @@ impl SemanticModel {
         let mut out = vec![b];
         let mut i = 0;
         while i < out.len() {
-            let cur = out[i];
-            for (j, other) in self.bindings.iter().enumerate() {
-                if let Some(Value::Path(p)) = &other.init {
-                    if p.props.is_empty()
-                        && p.root == Root::Binding(cur)
-                        && !out.contains(&(j as BindingId))
-                    {
-                        out.push(j as BindingId);
-                    }
+            for &j in self.copies_of().of(out[i]) {
+                if !out.contains(&j) {
+                    out.push(j);
                 }
             }
             i += 1;
