@@ -42,6 +42,15 @@ impl Repeat {
     pub fn is_strong(&self) -> bool {
         !matches!(self.origin(), Repeat::Exported)
     }
+
+    /// The rank of [`Frequency::Repeated`] with this reason.
+    fn rank(&self) -> u8 {
+        if self.is_strong() {
+            STRONG
+        } else {
+            2
+        }
+    }
 }
 
 /// How often a function runs.
@@ -55,13 +64,17 @@ pub enum Frequency {
     Repeated(Repeat),
 }
 
+/// The rank of a strong repetition ([`Frequency::is_strongly_repeated`]).
+const STRONG: u8 = 3;
+
 impl Frequency {
+    /// Orders the frequencies for the fixpoint: once < unknown < merely exported < strongly
+    /// repeated.
     fn rank(&self) -> u8 {
         match self {
             Frequency::Once => 0,
             Frequency::Unknown => 1,
-            Frequency::Repeated(r) if r.is_strong() => 3,
-            Frequency::Repeated(_) => 2,
+            Frequency::Repeated(r) => r.rank(),
         }
     }
 
@@ -73,7 +86,7 @@ impl Frequency {
     /// True when repeated for a reason visible in this file (request, connection, event, tick,
     /// effect), as opposed to merely exported.
     pub fn is_strongly_repeated(&self) -> bool {
-        self.rank() == 3
+        self.rank() == STRONG
     }
 }
 
@@ -326,49 +339,63 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
             edges[f].push((call.func, kind));
         }
     }
+    // Each round looks for the highest-ranked candidate by rank alone (ranks are cached per
+    // function: a rank follows a `CalledFrom` chain to its origin) and builds the frequency only
+    // when it beats the stored one: building one clones its caller's chain.
+    let mut ranks = vec![Frequency::Once.rank(); n];
+    let startup: Vec<bool> = model
+        .functions
+        .iter()
+        .map(|func| is_startup_name(func.name.as_deref()))
+        .collect();
+    let fixed_ranks: Vec<u8> = fixed
+        .iter()
+        .map(|x| x.as_ref().map_or(Frequency::Once.rank(), Frequency::rank))
+        .collect();
     for _round in 0..64 {
         let mut changed = false;
         for f in 1..n {
-            let mut best = fixed[f].clone().unwrap_or(Frequency::Once);
-            for (caller, kind) in &edges[f] {
-                match kind {
-                    CallbackKind::Repeats(r) => {
-                        let cand = Frequency::Repeated(r.clone());
-                        if cand.rank() > best.rank() {
-                            best = cand;
-                        }
-                    }
-                    // Only a better candidate is built: building one allocates its chain.
-                    CallbackKind::Inherits => {
-                        let from = &freq[*caller as usize];
-                        if from.rank() > best.rank() {
-                            best = match from {
-                                Frequency::Repeated(r) if *caller != f as FuncId => {
-                                    Frequency::Repeated(Repeat::CalledFrom(
-                                        *caller,
-                                        Box::new(r.clone()),
-                                    ))
-                                }
-                                other => other.clone(),
-                            };
-                        }
-                    }
+            // The first candidate of the highest rank wins: `fixed`, then the edges in order.
+            let mut best_rank = fixed_ranks[f];
+            let mut best_edge = None;
+            for (i, (caller, kind)) in edges[f].iter().enumerate() {
+                let rank = match kind {
+                    CallbackKind::Repeats(r) => r.rank(),
+                    CallbackKind::Inherits => ranks[*caller as usize],
+                };
+                if rank > best_rank {
+                    best_rank = rank;
+                    best_edge = Some(i);
                 }
             }
+            let mut verdict = None;
             // No use, no export and no caller in this file: who runs it is unknown.
             if fixed[f].is_none() && edges[f].is_empty() {
-                best = Frequency::Unknown;
+                verdict = Some(Frequency::Unknown);
+                best_rank = Frequency::Unknown.rank();
             }
-            let func = &model.functions[f];
-            if !best.is_strongly_repeated() && is_startup_name(func.name.as_deref()) {
-                best = Frequency::Once;
+            if best_rank != STRONG && startup[f] {
+                verdict = Some(Frequency::Once);
+                best_rank = Frequency::Once.rank();
             }
-            if best.rank() > freq[f].rank()
-                || (freq[f] == Frequency::Once && best != Frequency::Once)
-            {
-                freq[f] = best;
-                changed = true;
+            if best_rank <= ranks[f] {
+                continue;
             }
+            freq[f] = match (verdict, best_edge) {
+                (Some(v), _) => v,
+                (None, None) => fixed[f].clone().unwrap_or(Frequency::Once),
+                (None, Some(i)) => match &edges[f][i] {
+                    (_, CallbackKind::Repeats(r)) => Frequency::Repeated(r.clone()),
+                    (caller, CallbackKind::Inherits) => match &freq[*caller as usize] {
+                        Frequency::Repeated(r) if *caller != f as FuncId => {
+                            Frequency::Repeated(Repeat::CalledFrom(*caller, Box::new(r.clone())))
+                        }
+                        other => other.clone(),
+                    },
+                },
+            };
+            ranks[f] = best_rank;
+            changed = true;
         }
         if !changed {
             break;
