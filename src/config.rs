@@ -367,10 +367,64 @@ pub fn absolute_from(cwd: Option<&Path>, path: &Path) -> PathBuf {
     let joined;
     let path = match cwd {
         Some(cwd) if path.is_relative() => {
-            joined = cwd.join(path);
+            // Discovery below `.` yields `./src/a.js`: the `./` would only be dropped again.
+            let rest = path.strip_prefix(".").unwrap_or(path);
+            joined = cwd.join(rest);
             &joined
         }
         _ => path,
     };
+    if is_lexically_absolute(path) {
+        return path.to_path_buf();
+    }
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Whether [`std::path::absolute`] would return `path` unchanged, decided without parsing its
+/// components (it is asked for every file): on Unix, an absolute path with no empty or `.`
+/// segment and no trailing separator. Other platforms always take the general route.
+fn is_lexically_absolute(path: &Path) -> bool {
+    if !cfg!(unix) {
+        return false;
+    }
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let Some(rest) = bytes.strip_prefix(b"/") else {
+        return false;
+    };
+    // `//x` keeps its two slashes under POSIX rules; leave such paths to the standard library.
+    !rest.is_empty()
+        && rest
+            .split(|&b| b == b'/')
+            .all(|s| !s.is_empty() && s != b".")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_from_agrees_with_the_standard_library() {
+        let cwd = std::env::current_dir().unwrap();
+        for p in [
+            "a.js",
+            "./a.js",
+            "././src/a.js",
+            ".",
+            "./",
+            "src//a.js",
+            "src/./a.js",
+            "src/../a.js",
+            "../a.js",
+            ".hidden/a.js",
+            "/abs/a.js",
+            "/abs//a.js",
+            "/abs/./a.js",
+            "/abs/dir/",
+            "//net/a.js",
+            "/",
+        ] {
+            let expected = std::path::absolute(cwd.join(p)).unwrap();
+            assert_eq!(absolute_from(Some(&cwd), Path::new(p)), expected, "{p}");
+        }
+    }
 }
