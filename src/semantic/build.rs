@@ -1,12 +1,12 @@
 //! The one AST walk that fills a [`SemanticModel`].
 
-use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 use swc_atoms::Atom;
 use swc_common::{Span, Spanned, SyntaxContext};
 use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
+use super::handoff::Handoffs;
 use super::span_index::SpanIndex;
 use super::{
     Assign, Binding, BindingId, BindingKind, Bound, Call, CallId, Escape, FuncId, FuncUse,
@@ -29,10 +29,11 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
         cond_depth: vec![0],
         loop_depth: vec![0],
         block_depth: 0,
-        pending_use: FxHashMap::default(),
-        pending_func: FxHashMap::default(),
+        pending_use: Handoffs::default(),
+        pending_func: Handoffs::default(),
+        handoff_marks: Vec::new(),
         calls_by_end: SpanIndex::with_capacity(len as usize / 64),
-        awaited: Default::default(),
+        awaited: Handoffs::default(),
         funcs_by_start: SpanIndex::with_capacity(len as usize / 256),
         scratch_paths: Vec::new(),
         decl_kind: None,
@@ -136,13 +137,16 @@ struct Builder {
     /// Block nesting inside the module body (0 = directly in the module body).
     block_depth: u32,
     /// Result uses decided by a parent for its direct child call, keyed by the call's span.
-    pending_use: FxHashMap<(u32, u32), ResultUse>,
+    pending_use: Handoffs<ResultUse>,
     /// Names and uses decided by a parent for its direct child function expression.
-    pending_func: FxHashMap<(u32, u32), PendingFunc>,
+    pending_func: Handoffs<PendingFunc>,
+    /// Per open function: the [`Handoffs::mark`]s of `pending_use`, `pending_func` and `awaited`
+    /// when it was entered.
+    handoff_marks: Vec<[usize; 3]>,
     /// Calls by span, registered as they end.
     calls_by_end: SpanIndex,
     /// Spans of calls that are the direct operand of an `await`.
-    awaited: rustc_hash::FxHashSet<(u32, u32)>,
+    awaited: Handoffs<()>,
     /// Functions by span, registered as they begin.
     funcs_by_start: SpanIndex,
     /// Reused by [`Builder::value_of_depth`] to collect an expression's paths.
@@ -484,7 +488,7 @@ impl Builder {
     ) -> FuncId {
         let (pname, pbinding, puse) = self
             .pending_func
-            .remove(&key(span))
+            .remove(key(span))
             .unwrap_or((None, None, None));
         let id = self.model.functions.len() as FuncId;
         let binding = binding.or(pbinding);
@@ -513,6 +517,11 @@ impl Builder {
         self.func_stack.push(id);
         self.cond_depth.push(0);
         self.loop_depth.push(0);
+        self.handoff_marks.push([
+            self.pending_use.mark(),
+            self.pending_func.mark(),
+            self.awaited.mark(),
+        ]);
         id
     }
 
@@ -522,6 +531,12 @@ impl Builder {
         self.func_stack.pop();
         self.cond_depth.pop();
         self.loop_depth.pop();
+        // Whatever was expected inside the function and never taken stays inside it.
+        if let Some([uses, funcs, awaited]) = self.handoff_marks.pop() {
+            self.pending_use.forget_since(uses);
+            self.pending_func.forget_since(funcs);
+            self.awaited.forget_since(awaited);
+        }
     }
 
     fn declare_pat(&mut self, pat: &Pat, kind: BindingKind, top: bool) -> SmallVec<[BindingId; 4]> {
@@ -610,7 +625,7 @@ impl Builder {
         let id = self.model.calls.len() as CallId;
         let result = self
             .pending_use
-            .remove(&key(span))
+            .remove(key(span))
             .unwrap_or(ResultUse::Other);
         let func = self.cur();
         let guarded = self.guarded();
@@ -661,7 +676,7 @@ impl Builder {
             result,
             is_new,
             guarded,
-            awaited: !self.awaited.is_empty() && self.awaited.remove(&key(span)),
+            awaited: self.awaited.remove(key(span)).is_some(),
             in_loop,
         });
         self.calls_by_end.insert(span.hi.0, span.lo.0, id);
@@ -1057,7 +1072,7 @@ impl Visit for Builder {
 
     fn visit_await_expr(&mut self, n: &AwaitExpr) {
         if let e @ (Expr::Call(_) | Expr::New(_)) = unwrap(&n.arg) {
-            self.awaited.insert(key(e.span()));
+            self.awaited.insert(key(e.span()), ());
         }
         n.visit_children_with(self);
     }
@@ -1263,7 +1278,7 @@ impl Visit for Builder {
                 for a in &c.args {
                     self.expect_use(&a.expr, || ResultUse::Argument);
                 }
-                if let Some(u) = self.pending_use.remove(&key(n.span)) {
+                if let Some(u) = self.pending_use.remove(key(n.span)) {
                     self.pending_use.insert(key(c.span), u);
                 }
                 c.visit_children_with(self);

@@ -16,6 +16,7 @@ mod build;
 mod by_binding;
 pub mod cleanup;
 pub mod frequency;
+mod handoff;
 pub mod lifetime;
 mod path;
 mod span_index;
