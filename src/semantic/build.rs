@@ -1198,7 +1198,7 @@ impl Visit for Builder {
             _ => Target::Other,
         };
         if let Target::Path(p) = &target {
-            self.expect_use(&n.right, || ResultUse::Assigned(p.clone()));
+            self.expect_use(&n.right, || ResultUse::Assigned(Box::new(p.clone())));
             let name = p.last().cloned();
             let binding = match (&p.root, p.props.is_empty()) {
                 (Root::Binding(b), true) => Some(*b),

@@ -202,8 +202,8 @@ pub enum ResultUse {
     Discarded,
     /// `const b = call()` (also through `await`).
     Declared(BindingId),
-    /// `path = call()`.
-    Assigned(Path),
+    /// `path = call()` (boxed: it is rare, and every call record holds a `ResultUse`).
+    Assigned(Box<Path>),
     /// `return call()` or an arrow's expression body.
     Returned,
     /// Passed as an argument to another call or stored in a literal.
