@@ -295,6 +295,7 @@ impl NoLargeClosureCapture {
         // Free variables of the held closures: walk each reference up from where it is made to
         // the scope that declares its binding; every held closure on the way captures it.
         let mut captured: Vec<(FuncId, BindingId, ByteSpan)> = Vec::new();
+        let mut seen: rustc_hash::FxHashSet<(FuncId, BindingId)> = Default::default();
         for r in &model.references {
             let b = model.binding(r.binding);
             if b.func == MODULE || b.func_value.is_some() {
@@ -302,9 +303,7 @@ impl NoLargeClosureCapture {
             }
             let mut f = r.func;
             while f != b.func {
-                if sinks.contains_key(&f)
-                    && !captured.iter().any(|(g, x, _)| *g == f && *x == r.binding)
-                {
+                if sinks.contains_key(&f) && seen.insert((f, r.binding)) {
                     captured.push((f, r.binding, r.span));
                 }
                 match model.function(f).parent {
