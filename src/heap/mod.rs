@@ -5,7 +5,7 @@
 //! Format and policy references are to `/work/shared/HEAPSNAPSHOT.md` (sections §1–§13); the
 //! design and measured results are in `docs/heap.md`.
 //!
-//! Entry points: [`load`], [`diff`], [`summary`], [`render_pretty`].
+//! Entry points: [`load`], [`diff()`], [`summary`], [`render_pretty`].
 
 #![warn(missing_docs)]
 
@@ -83,7 +83,7 @@ pub struct Timings {
 /// Holds the graph in flat arrays (struct of arrays: node type/name/id/self size, first-edge
 /// index; edge type/name/target; retainer index), the sorted `locations` table, shortest
 /// retainer paths from the user roots (§10), the dominator tree and retained sizes (§10.6) and
-/// the script-id → script-name map (§6). Built by [`load`]; consumed by [`diff`] / [`summary`].
+/// the script-id → script-name map (§6). Built by [`load`]; consumed by [`diff()`] / [`summary`].
 #[derive(Clone)]
 pub struct HeapSnapshot {
     path: PathBuf,
@@ -350,7 +350,7 @@ pub struct PathStep {
     pub self_size: u64,
 }
 
-/// A group of leaked objects sharing one retainer-path shape (result of [`diff`]).
+/// A group of leaked objects sharing one retainer-path shape (result of [`diff()`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct Growth {
     /// Number of leaked objects (new since `before`, alive in the analysed snapshot) in the group,

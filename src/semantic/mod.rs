@@ -1,6 +1,6 @@
 //! The per-file semantic model every rule asks its questions of (RULES.md §3.0 and §4).
 //!
-//! Built once per file by one AST walk ([`build`]) over a resolved swc program:
+//! Built once per file by one AST walk ([`build()`]) over a resolved swc program:
 //! - **bindings** with identity from swc's resolver (`(name, SyntaxContext)`), their kind, the
 //!   function that declares them, their initialiser and whether they are exported;
 //! - **functions** (the module body is function 0) with their parents, parameters and how each
