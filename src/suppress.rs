@@ -54,6 +54,11 @@ const KEYWORDS: &[&str] = &[
 impl Directives {
     /// Finds every directive among a file's `comments`; `text` is the file's text.
     pub fn parse(comments: &SingleThreadedComments, text: &str) -> Directives {
+        // Most files have no directive: one vectorised search of the text settles that without
+        // visiting each comment (a comment's text is part of the file's text).
+        if memchr::memmem::find(text.as_bytes(), b"leaklint-").is_none() {
+            return Directives::default();
+        }
         let (leading, trailing) = comments.borrow_all();
         let mut all: Vec<_> = leading
             .values()
