@@ -108,10 +108,7 @@ pub fn has_cleanup(model: &SemanticModel, alias: &Path) -> bool {
     model.assigns_under(alias).any(|a| match &a.target {
         // Rebinding (`cache = new Map()`) or truncation (`list.length = 0`).
         Target::Path(p) => {
-            p == alias
-                || (p.props.len() == alias.props.len() + 1
-                    && p.starts_with(alias)
-                    && p.props.last().is_some_and(|l| l == "length"))
+            p == alias || (p.is_member_of(alias) && p.props.last().is_some_and(|l| l == "length"))
         }
         _ => false,
     })

@@ -488,21 +488,15 @@ impl SemanticModel {
     /// `prefix`: those rooted at its binding, or every assignment when `prefix` is not rooted at a
     /// binding. Callers still compare the paths; this only narrows the candidates.
     pub fn assigns_under<'a>(&'a self, prefix: &Path) -> impl Iterator<Item = &'a Assign> + 'a {
-        let candidates: Box<dyn Iterator<Item = u32> + 'a> = match prefix.root {
-            Root::Binding(b) => Box::new(self.assigns_by_root().of(b).iter().copied()),
-            _ => Box::new(0..self.assigns.len() as u32),
-        };
-        candidates.map(move |i| &self.assigns[i as usize])
+        rooted_candidates(prefix, || self.assigns_by_root(), self.assigns.len())
+            .map(move |i| &self.assigns[i as usize])
     }
 
     /// The `delete`s and size checks whose object may start with `prefix` (narrowed as
     /// [`SemanticModel::assigns_under`] does).
     pub fn bounds_under<'a>(&'a self, prefix: &Path) -> impl Iterator<Item = &'a Bound> + 'a {
-        let candidates: Box<dyn Iterator<Item = u32> + 'a> = match prefix.root {
-            Root::Binding(b) => Box::new(self.bounds_by_root().of(b).iter().copied()),
-            _ => Box::new(0..self.bounds.len() as u32),
-        };
-        candidates.map(move |i| &self.bounds[i as usize])
+        rooted_candidates(prefix, || self.bounds_by_root(), self.bounds.len())
+            .map(move |i| &self.bounds[i as usize])
     }
 
     /// True when `inner` is `outer` or nested inside it.
@@ -544,19 +538,17 @@ impl SemanticModel {
         names: &'a [&'a str],
     ) -> impl Iterator<Item = (CallId, &'a Call)> + 'a {
         // Receivers rooted at a binding only need that binding's calls.
-        let candidates: Box<dyn Iterator<Item = CallId> + 'a> = match receiver.root {
-            Root::Binding(b) => Box::new(self.calls_by_root().of(b).iter().copied()),
-            _ => Box::new(0..self.calls.len() as CallId),
-        };
-        candidates.filter_map(move |i| {
-            let c = &self.calls[i as usize];
-            let m = c.method()?;
-            if !names.contains(&m.as_str()) {
-                return None;
-            }
-            let p = c.callee.as_ref()?;
-            (p.props.len() == receiver.props.len() + 1 && p.starts_with(receiver)).then_some((i, c))
-        })
+        rooted_candidates(receiver, || self.calls_by_root(), self.calls.len()).filter_map(
+            move |i| {
+                let c = &self.calls[i as usize];
+                let m = c.method()?;
+                if !names.contains(&m.as_str()) {
+                    return None;
+                }
+                let p = c.callee.as_ref()?;
+                p.is_member_of(receiver).then_some((i, c))
+            },
+        )
     }
 
     /// Calls of a global function (an unresolved identifier such as `clearInterval`) named one of
@@ -653,5 +645,19 @@ impl SemanticModel {
             i += 1;
         }
         out
+    }
+}
+
+/// Indices of the items (of `len`) that may belong to a path starting with `prefix`: the ones
+/// `by_root` groups under its root binding, or all of them when `prefix` is not rooted at a
+/// binding. Callers still compare the paths; this only narrows the candidates.
+fn rooted_candidates<'a>(
+    prefix: &Path,
+    by_root: impl FnOnce() -> &'a ByBinding,
+    len: usize,
+) -> Box<dyn Iterator<Item = u32> + 'a> {
+    match prefix.root {
+        Root::Binding(b) => Box::new(by_root().of(b).iter().copied()),
+        _ => Box::new(0..len as u32),
     }
 }

@@ -70,6 +70,12 @@ impl Path {
             && self.props[..prefix.props.len()] == prefix.props[..]
     }
 
+    /// True when `self` is `prefix` followed by exactly one property (`a.b.c` of `a.b`), without
+    /// building the parent path.
+    pub fn is_member_of(&self, prefix: &Path) -> bool {
+        self.props.len() == prefix.props.len() + 1 && self.starts_with(prefix)
+    }
+
     /// The binding at the root, if any.
     pub fn root_binding(&self) -> Option<BindingId> {
         match self.root {
