@@ -27,28 +27,28 @@ use leaklint::semantic::{
 };
 use leaklint::source::Dialect;
 
-/// mimalloc, as the CLI uses, counting the bytes live (all threads together) and their peak.
+/// `leaklint::alloc::MiMalloc`, as the CLI uses, counting the bytes live (all threads together) and their peak.
 struct Counting;
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        let p = unsafe { mimalloc::MiMalloc.alloc(l) };
+        let p = unsafe { leaklint::alloc::MiMalloc.alloc(l) };
         grow(l.size());
         p
     }
     unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
-        let p = unsafe { mimalloc::MiMalloc.alloc_zeroed(l) };
+        let p = unsafe { leaklint::alloc::MiMalloc.alloc_zeroed(l) };
         grow(l.size());
         p
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        unsafe { mimalloc::MiMalloc.dealloc(p, l) };
+        unsafe { leaklint::alloc::MiMalloc.dealloc(p, l) };
         LIVE.fetch_sub(l.size(), Ordering::Relaxed);
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        let q = unsafe { mimalloc::MiMalloc.realloc(p, l, new) };
+        let q = unsafe { leaklint::alloc::MiMalloc.realloc(p, l, new) };
         if new >= l.size() {
             grow(new - l.size());
         } else {

@@ -2,7 +2,8 @@
 //! own analysis, and nothing after it.
 //!
 //! Same file discovery (`leaklint::walk::discover` with the default `ConfigResolver`), same
-//! parallelism (`leaklint::run_with_lint_stacks`: rayon's global pool, 256 MiB stacks; mimalloc),
+//! parallelism (`leaklint::run_with_lint_stacks`: rayon's global pool, 256 MiB stacks; the CLI's
+//! allocator `leaklint::alloc::MiMalloc`),
 //! same per-file steps: read the bytes, check UTF-8, enter `swc_common::GLOBALS` and call `leaklint::parse::parse`
 //! (swc parse with comments + swc's resolver). Nothing is kept across files.
 //!
@@ -29,7 +30,7 @@ use leaklint::config::ConfigResolver;
 use leaklint::source::Dialect;
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: leaklint::alloc::MiMalloc = leaklint::alloc::MiMalloc;
 
 /// Nanoseconds spent in each phase, summed over all threads.
 #[derive(Default)]

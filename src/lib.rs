@@ -5,6 +5,7 @@
 //! One entry point serves every front end: [`lint_source`] takes a path and its text and returns
 //! the diagnostics; the CLI ([`cli`]) and the reports ([`report`]) are built on it.
 
+pub mod alloc;
 pub mod cache;
 pub mod cli;
 pub mod config;

@@ -1,7 +1,7 @@
 //! The `leaklint` binary: allocator and thread-pool set-up, then [`leaklint::cli::run`].
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: leaklint::alloc::MiMalloc = leaklint::alloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     leaklint::run_with_lint_stacks(leaklint::cli::run)
