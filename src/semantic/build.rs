@@ -23,7 +23,7 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
         model: SemanticModel::with_capacity_for(len),
         index: Index::with_capacity(len as usize / 64),
         recent: [(0, 0); RECENT],
-        call_mentions: Vec::new(),
+        call_mentions: Vec::with_capacity(len as usize / 64 + 1),
         unresolved,
         func_stack: vec![MODULE],
         cond_depth: vec![0],

@@ -393,6 +393,7 @@ impl SemanticModel {
             calls: Vec::with_capacity(len / 64 + 1),
             assigns: Vec::with_capacity(len / 128 + 1),
             references: Vec::with_capacity(len / 16 + 1),
+            escapes: Vec::with_capacity(len / 64 + 1),
             ..SemanticModel::default()
         }
     }
