@@ -15,8 +15,8 @@ use crate::semantic::cleanup::{has_cleanup, is_removed, lost_handle, self_removi
 use rustc_hash::FxHashMap;
 
 use crate::semantic::{
-    BindingId, BindingKind, Frequency, FuncId, Owner, Path, Root, SemanticModel, Target, Value,
-    MODULE,
+    BindingId, BindingKind, CallId, Frequency, FuncId, Owner, Path, Root, SemanticModel, Target,
+    Value, MODULE,
 };
 
 /// The rule.
@@ -115,15 +115,22 @@ fn long_lived_target(model: &SemanticModel, p: &Path) -> bool {
 fn all_sinks(model: &SemanticModel) -> FxHashMap<FuncId, Vec<Sink>> {
     let mut out: FxHashMap<FuncId, Vec<Sink>> = FxHashMap::default();
     let mut funcs = Vec::new();
-    for call in &model.calls {
-        let Some(callee) = &call.callee else { continue };
+    // Interval calls come in source order, like the calls: one look-ahead finds each in turn.
+    let mut intervals = model
+        .global_calls(&["setInterval"])
+        .map(|(id, _)| id)
+        .peekable();
+    for (id, call) in model.calls.iter().enumerate() {
+        if call.callee.is_none() {
+            continue;
+        }
         let held = |i: usize, funcs: &mut Vec<FuncId>| {
             funcs.clear();
             if let Some(v) = call.arg(i) {
                 funcs_in(v, funcs);
             }
         };
-        if model.is_global_function(callee, &["setInterval"]) {
+        if intervals.next_if_eq(&(id as CallId)).is_some() {
             held(0, &mut funcs);
             for g in &funcs {
                 out.entry(*g).or_default().push(Sink {

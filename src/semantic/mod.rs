@@ -379,6 +379,9 @@ pub struct SemanticModel {
     copies_of: OnceCell<ByBinding>,
     /// How often each function runs, indexed by [`FuncId`].
     frequency: OnceCell<Vec<Frequency>>,
+    /// The calls whose callee can name a global function (see [`SemanticModel::global_calls`]),
+    /// in source order: the timer questions ask about a few names, over and over.
+    global_callees: OnceCell<Vec<CallId>>,
 }
 
 impl SemanticModel {
@@ -553,15 +556,37 @@ impl SemanticModel {
     }
 
     /// Calls of a global function (an unresolved identifier such as `clearInterval`) named one of
-    /// `names`, also when written as `globalThis.name`, `window.name` or `timers.name`.
+    /// `names`, also when written as `globalThis.name`, `window.name` or `timers.name`, in source
+    /// order.
     pub fn global_calls<'a>(
         &'a self,
         names: &'a [&'a str],
     ) -> impl Iterator<Item = (CallId, &'a Call)> + 'a {
-        self.calls.iter().enumerate().filter_map(move |(i, c)| {
+        self.global_callees().iter().filter_map(move |&i| {
+            let c = &self.calls[i as usize];
             let p = c.callee.as_ref()?;
-            self.is_global_function(p, names)
-                .then_some((i as CallId, c))
+            self.is_global_function(p, names).then_some((i, c))
+        })
+    }
+
+    /// The calls whose callee has the shape of a global function call (a global name, a property
+    /// of `globalThis`/`window`/`global`/`self`, or an import of `timers`), found on first use.
+    fn global_callees(&self) -> &[CallId] {
+        self.global_callees.get_or_init(|| {
+            let candidate = |c: &Call| match c.callee.as_ref() {
+                Some(p) => match (&p.root, p.props.len()) {
+                    (Root::Global(_), 0) => true,
+                    (Root::Global(g), 1) => {
+                        matches!(g.as_str(), "globalThis" | "window" | "global" | "self")
+                    }
+                    (Root::Binding(b), 0 | 1) => self.binding(*b).source_module.is_some(),
+                    _ => false,
+                },
+                None => false,
+            };
+            (0..self.calls.len() as CallId)
+                .filter(|&i| candidate(&self.calls[i as usize]))
+                .collect()
         })
     }
 
