@@ -3,7 +3,7 @@
 //!
 //! Same file discovery (`leaklint::walk::discover` with the default `ConfigResolver`), same
 //! parallelism (`leaklint::run_with_lint_stacks`: rayon's global pool, 256 MiB stacks; the CLI's
-//! allocator `leaklint::alloc::MiMalloc`),
+//! allocator `leaklint::alloc::MiMalloc`), same scheduling (`leaklint::walk::map_big_files_first`),
 //! same per-file steps: read the bytes, check UTF-8, enter `swc_common::GLOBALS` and call `leaklint::parse::parse`
 //! (swc parse with comments + swc's resolver). Nothing is kept across files.
 //!
@@ -21,7 +21,6 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use rayon::prelude::*;
 use swc_common::{comments::SingleThreadedComments, input::StringInput, BytePos};
 use swc_ecma_parser::Parser;
 use swc_ecma_visit::{Visit, VisitWith};
@@ -109,35 +108,34 @@ fn run() {
     let discovered = Instant::now();
     let phases = Phases::default();
     let failed = AtomicU64::new(0);
-    let (files, lines, bytes) = found
-        .files
-        .par_iter()
-        .map(|path| {
-            let t = Instant::now();
-            let Ok(bytes) = std::fs::read(path) else {
+    // Scheduled as `leaklint check` schedules its files: big files on their own lane.
+    let (files, lines, bytes) = leaklint::walk::map_big_files_first(&found.files, |path| {
+        let t = Instant::now();
+        let Ok(bytes) = std::fs::read(path) else {
+            failed.fetch_add(1, Ordering::Relaxed);
+            return (0u64, 0u64, 0u64);
+        };
+        let len = bytes.len() as u64;
+        let lines = bytecount_lines(&bytes);
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => {
                 failed.fetch_add(1, Ordering::Relaxed);
-                return (0u64, 0u64, 0u64);
-            };
-            let len = bytes.len() as u64;
-            let lines = bytecount_lines(&bytes);
-            let text = match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(_) => {
-                    failed.fetch_add(1, Ordering::Relaxed);
-                    return (1, lines, len);
-                }
-            };
-            Phases::add(&phases.read, t);
-            let dialect = Dialect::from_path(path).unwrap_or(Dialect::JavaScript);
-            let ok = swc_common::GLOBALS.set(&swc_common::Globals::new(), || {
-                process(&text, dialect, with_resolver, &phases)
-            });
-            if !ok {
-                failed.fetch_add(1, Ordering::Relaxed);
+                return (1, lines, len);
             }
-            (1, lines, len)
-        })
-        .reduce(|| (0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
+        };
+        Phases::add(&phases.read, t);
+        let dialect = Dialect::from_path(path).unwrap_or(Dialect::JavaScript);
+        let ok = swc_common::GLOBALS.set(&swc_common::Globals::new(), || {
+            process(&text, dialect, with_resolver, &phases)
+        });
+        if !ok {
+            failed.fetch_add(1, Ordering::Relaxed);
+        }
+        (1, lines, len)
+    })
+    .into_iter()
+    .fold((0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
     let done = Instant::now();
     println!(
         "mode={} threads={} files={} lines={} bytes={} failed={} discover_s={:.3} process_s={:.3}",
