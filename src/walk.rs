@@ -210,7 +210,7 @@ pub fn lint_files_cached(
 }
 
 /// Applies `work` to every file on rayon's pool and returns the results in the order of `files`.
-/// Files of at least 2 MiB ([`BIG_FILE`]) go one after another on a lane of their own, started at
+/// Files of at least 2 MiB go one after another on a lane of their own, started at
 /// once beside the parallel walk over the others: peak memory then follows the largest file, and
 /// the run does not end waiting for a big file that a worker picked up last. The benchmark's
 /// parse-only baseline schedules its files with this same function.
