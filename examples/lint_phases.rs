@@ -27,7 +27,8 @@ use leaklint::semantic::{
 };
 use leaklint::source::Dialect;
 
-/// `leaklint::alloc::MiMalloc`, as the CLI uses, counting the bytes live (all threads together) and their peak.
+/// `leaklint::alloc::MiMalloc`, as the CLI uses, counting the bytes live (all threads together)
+/// and their peak.
 struct Counting;
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);

@@ -569,49 +569,47 @@ impl SemanticModel {
         })
     }
 
-    /// The calls whose callee has the shape of a global function call (a global name, a property
-    /// of `globalThis`/`window`/`global`/`self`, or an import of `timers`), found on first use.
+    /// The calls whose callee has the shape of a global function call
+    /// ([`SemanticModel::global_function_name`]), found on first use.
     fn global_callees(&self) -> &[CallId] {
         self.global_callees.get_or_init(|| {
-            let candidate = |c: &Call| match c.callee.as_ref() {
-                Some(p) => match (&p.root, p.props.len()) {
-                    (Root::Global(_), 0) => true,
-                    (Root::Global(g), 1) => {
-                        matches!(g.as_str(), "globalThis" | "window" | "global" | "self")
-                    }
-                    (Root::Binding(b), 0 | 1) => self.binding(*b).source_module.is_some(),
-                    _ => false,
-                },
-                None => false,
-            };
             (0..self.calls.len() as CallId)
-                .filter(|&i| candidate(&self.calls[i as usize]))
+                .filter(|&i| {
+                    self.calls[i as usize]
+                        .callee
+                        .as_ref()
+                        .is_some_and(|p| self.global_function_name(p).is_some())
+                })
                 .collect()
         })
     }
 
     /// Whether `callee` names the global function `names` (or its `timers`/`node:timers` import).
     pub fn is_global_function(&self, callee: &Path, names: &[&str]) -> bool {
+        self.global_function_name(callee)
+            .is_some_and(|n| names.contains(&n.as_str()))
+    }
+
+    /// The global function `callee` calls, if it has that shape: a global name, a property of
+    /// `globalThis`/`window`/`global`/`self`, or a `timers`/`node:timers` import (the module
+    /// itself with one property, or an imported name).
+    fn global_function_name<'a>(&'a self, callee: &'a Path) -> Option<&'a Atom> {
         match (&callee.root, callee.props.as_slice()) {
-            (Root::Global(n), []) => names.contains(&n.as_str()),
+            (Root::Global(n), []) => Some(n),
             (Root::Global(g), [m])
                 if matches!(g.as_str(), "globalThis" | "window" | "global" | "self") =>
             {
-                names.contains(&m.as_str())
+                Some(m)
             }
-            (Root::Binding(b), rest) => {
+            (Root::Binding(b), rest @ ([] | [_])) => {
                 let binding = self.binding(*b);
                 let from_timers = binding
                     .source_module
                     .as_deref()
                     .is_some_and(|m| matches!(m, "timers" | "node:timers"));
-                match rest {
-                    [] => from_timers && names.contains(&binding.name.as_str()),
-                    [m] => from_timers && names.contains(&m.as_str()),
-                    _ => false,
-                }
+                from_timers.then(|| rest.first().unwrap_or(&binding.name))
             }
-            _ => false,
+            _ => None,
         }
     }
 
