@@ -352,9 +352,25 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
         .iter()
         .map(|x| x.as_ref().map_or(Frequency::Once.rank(), Frequency::rank))
         .collect();
+    // A function's verdict depends only on the ranks of its `Inherits` callers: after its first
+    // evaluation it is looked at again only when one of them rose since (same rounds, same order
+    // and same verdicts as evaluating every function each round; chains on `typescript.js` take
+    // dozens of rounds over its 21,000 functions).
+    let mut dependents: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for (f, list) in edges.iter().enumerate() {
+        for (caller, kind) in list {
+            if matches!(kind, CallbackKind::Inherits) {
+                dependents[*caller as usize].push(f as u32);
+            }
+        }
+    }
+    let mut stale = vec![true; n];
     for _round in 0..64 {
         let mut changed = false;
         for f in 1..n {
+            if !std::mem::take(&mut stale[f]) {
+                continue;
+            }
             // The first candidate of the highest rank wins: `fixed`, then the edges in order.
             let mut best_rank = fixed_ranks[f];
             let mut best_edge = None;
@@ -396,6 +412,9 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
             };
             ranks[f] = best_rank;
             changed = true;
+            for &g in &dependents[f] {
+                stale[g as usize] = true;
+            }
         }
         if !changed {
             break;
