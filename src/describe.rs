@@ -45,6 +45,20 @@ fn repeat_phrase(model: &SemanticModel, r: &Repeat) -> (String, Option<(ByteSpan
             at(c, "the effect runs on every mount and dependency change"),
         ),
         Repeat::Exported => ("each time the exported function is called".into(), None),
+        Repeat::Method(f) => {
+            let func = model.function(*f);
+            let class = func
+                .class
+                .and_then(|c| model.class(c).name.as_deref())
+                .map(|n| format!("{n}."))
+                .unwrap_or_default();
+            let name = func.name.as_deref().unwrap_or("this method");
+            (format!("on every call of `{class}{name}()`"), None)
+        }
+        Repeat::Instance(c) => {
+            let name = model.class(*c).name.as_deref().unwrap_or("this class");
+            (format!("once per `{name}` instance"), None)
+        }
         Repeat::CalledFrom(f, inner) => {
             let (phrase, label) = repeat_phrase(model, inner);
             let name = model

@@ -26,13 +26,30 @@ fn same_handler(a: Option<&Value>, b: Option<&Value>) -> bool {
 
 /// Whether the registration `call` on `receiver` is undone anywhere in the file.
 pub fn is_removed(model: &SemanticModel, receiver: &Path, call: &Call) -> bool {
-    let removed = model
-        .method_calls_on(receiver, REMOVE)
-        .any(|(_, r)| same_event(call.arg(0), r.arg(0)) && same_handler(call.arg(1), r.arg(1)));
+    let same = |r: &Call| same_event(call.arg(0), r.arg(0)) && same_handler(call.arg(1), r.arg(1));
+    // The receiver as written (`signal`) and what it stands for (`options.signal`).
+    let resolved = model.resolve_const(receiver);
+    let removed = model.method_calls_on(receiver, REMOVE).any(|(_, r)| same(r))
+        || resolved.as_ref().is_some_and(|p| {
+            model.method_calls_on(p, REMOVE).any(|(_, r)| same(r))
+        });
+    // `removeEventListener(…)` called bare removes from `window`.
+    let window = matches!(&receiver.root, Root::Global(g) if g == "window") && receiver.props.is_empty();
+    let removed = removed
+        || window
+            && model
+                .global_calls(&["removeEventListener"])
+                .any(|(_, r)| same(r));
     let removed_all = model
         .method_calls_on(receiver, &["removeAllListeners"])
         .any(|(_, r)| r.args.is_empty() || same_event(call.arg(0), r.arg(0)));
     removed || removed_all
+}
+
+/// `{ signal }` in the options argument of `addEventListener`: the listener goes when that
+/// signal's controller aborts.
+pub fn signal_option(call: &Call) -> bool {
+    matches!(call.arg(2), Some(Value::Object(props)) if props.iter().any(|(k, _)| k.as_deref() == Some("signal")))
 }
 
 /// `{ once: true }` or `{ signal }` in the options argument of `addEventListener`.

@@ -12,8 +12,10 @@
 //!   path lives ([`lifetime`]), and the cleanup catalogue: whether a listener is removed, a timer
 //!   handle managed, a collection pruned ([`cleanup`]).
 
+pub mod api;
 mod build;
 mod by_binding;
+pub mod class;
 pub mod cleanup;
 pub mod frequency;
 mod handoff;
@@ -22,6 +24,7 @@ mod path;
 mod span_index;
 
 pub use build::build;
+pub use class::{Class, ClassId};
 pub(crate) use build::is_normaliser;
 pub use frequency::{CallbackKind, Frequency, Repeat};
 pub use lifetime::Owner;
@@ -190,6 +193,10 @@ pub struct Function {
     pub has_guard_return: bool,
     /// Whether it is a class method or constructor.
     pub is_method: bool,
+    /// An arrow function (it does not bind `this`).
+    pub is_arrow: bool,
+    /// The class it is a constructor or method of (see [`class`]).
+    pub class: Option<ClassId>,
     /// The references made inside it, nested functions included: `references[refs.0..refs.1]`
     /// (the walk emits them while it is inside the function).
     pub refs: (u32, u32),
@@ -349,6 +356,8 @@ pub struct SemanticModel {
     pub functions: Vec<Function>,
     /// All bindings.
     pub bindings: Vec<Binding>,
+    /// All classes (declarations, expressions and prototype classes), in source order.
+    pub classes: Vec<Class>,
     /// All calls and `new` expressions, in source order of their end.
     pub calls: Vec<Call>,
     /// All assignments.
@@ -654,6 +663,29 @@ impl SemanticModel {
     pub fn calls_mentioning(&self, b: BindingId) -> &[CallId] {
         self.grouping(&self.calls_of, || self.call_mentions.iter().copied())
             .of(b)
+    }
+
+    /// What `path` stands for when its root is a `const` initialised with another path
+    /// (`const { signal } = options` makes `signal.x` stand for `options.signal.x`), followed
+    /// through up to 4 such bindings; `None` when its root is no such binding.
+    pub fn resolve_const(&self, path: &Path) -> Option<Path> {
+        let mut cur = path.clone();
+        let mut changed = false;
+        for _ in 0..4 {
+            let Some(b) = cur.root_binding() else { break };
+            let binding = self.binding(b);
+            let Some(Value::Path(init)) = &binding.init else {
+                break;
+            };
+            if binding.kind != BindingKind::Const || init.root == Root::Binding(b) {
+                break;
+            }
+            let mut next = init.clone();
+            next.props.extend(cur.props.iter().cloned());
+            cur = next;
+            changed = true;
+        }
+        changed.then_some(cur)
     }
 
     /// Bindings whose initialiser is exactly `b` (`const m = b`), transitively, plus `b` itself.
