@@ -118,8 +118,7 @@ pub fn unbounded_name(name: &str) -> bool {
             && name.len() > 2
             && (name.ends_with("Id") || name.ends_with("_id") || name.ends_with("ID"))
         || [
-            "url", "uri", "path", "email", "token", "session", "ip", "query", "hash", "filename",
-            "trace", "span",
+            "url", "uri", "email", "token", "session", "ip", "query", "hash", "trace", "span",
         ]
         .iter()
         .any(|w| lower.contains(w))

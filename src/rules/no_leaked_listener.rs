@@ -8,7 +8,7 @@ use crate::diagnostic::{Confidence, Diagnostic, Severity};
 use crate::semantic::api;
 use crate::semantic::cleanup::{is_removed, self_removing_options, signal_option};
 use crate::semantic::{
-    BindingKind, Call, FuncId, Frequency, Owner, Path, Repeat, Root, SemanticModel, Value,
+    BindingKind, Call, Frequency, FuncId, Owner, Path, Repeat, Root, SemanticModel, Value,
 };
 
 /// The rule.
@@ -179,9 +179,9 @@ fn handed_in(model: &SemanticModel, path: &Path, depth: u32) -> bool {
                         let call = &model.calls[*c as usize];
                         // A fresh controller or signal, or any `new` object, belongs to this code.
                         !call.is_new
-                            && !call.callee.as_ref().is_some_and(|p| {
-                                matches!(&p.root, Root::Global(g) if g == "AbortSignal")
-                            })
+                            && !call.callee.as_ref().is_some_and(
+                                |p| matches!(&p.root, Root::Global(g) if g == "AbortSignal"),
+                            )
                             && !path.props.is_empty()
                     }
                     _ => false,
@@ -256,6 +256,17 @@ fn handler_holds_instance(model: &SemanticModel, call: &Call, f: FuncId) -> bool
     }
 }
 
+/// Whether the handler (argument 1) clears a timer: the signal is the off switch of work that runs
+/// until it aborts (a polling loop), so the listener lives exactly as long as that work.
+fn stops_timer(model: &SemanticModel, call: &Call) -> bool {
+    let Some(Value::Func(g)) = call.arg(1) else {
+        return false;
+    };
+    model
+        .global_calls(&["clearTimeout", "clearInterval"])
+        .any(|(_, c)| model.is_within(c.func, *g))
+}
+
 /// Whether the frequency comes from the instances of a class: once per instance, or per method
 /// call.
 fn per_instance(freq: &Frequency) -> bool {
@@ -276,9 +287,13 @@ impl Rule for NoLeakedListener {
             // `socket.setTimeout(ms, cb)` adds `cb` as a 'timeout' listener.
             let set_timeout = method == api::SET_TIMEOUT_METHOD
                 && call.callee.as_ref().is_some_and(|c| !c.props.is_empty())
-                && call.receiver().is_some_and(|r| is_request_socket(model, &r))
+                && call
+                    .receiver()
+                    .is_some_and(|r| is_request_socket(model, &r))
                 && matches!(call.arg(1), Some(Value::Func(_) | Value::Path(_)));
-            if !(ADD.contains(&method.as_str()) || set_timeout) || call.args.len() < 2 || call.is_new
+            if !(ADD.contains(&method.as_str()) || set_timeout)
+                || call.args.len() < 2
+                || call.is_new
             {
                 continue;
             }
@@ -298,12 +313,21 @@ impl Rule for NoLeakedListener {
             // A bare `addEventListener(…)` is `window.addEventListener(…)`.
             let receiver = match call.receiver() {
                 Some(r) => r,
-                None if model.is_global_function(call.callee.as_ref().unwrap(), &["addEventListener"]) => Path {
-                    root: Root::Global("window".into()),
-                    props: Default::default(),
-                },
+                None if model
+                    .is_global_function(call.callee.as_ref().unwrap(), &["addEventListener"]) =>
+                {
+                    Path {
+                        root: Root::Global("window".into()),
+                        props: Default::default(),
+                    }
+                }
                 None => continue,
             };
+            // Registration behind a run-once flag (`if (this.subscribed) return; this.subscribed =
+            // true`) happens once, whoever calls.
+            if model.is_run_once_guarded(call.func) {
+                continue;
+            }
             let owner = model.owner_of(&receiver);
             let freq = model.frequency_of(call.func);
             let special = if api::is_abort_signal_listener(&receiver, call.arg(0))
@@ -317,6 +341,7 @@ impl Rule for NoLeakedListener {
             };
             if let Some(special) = special {
                 if freq == &Frequency::Once
+                    || special == Special::CallerSignal && stops_timer(model, call)
                     || is_removed(model, &receiver, call)
                     || special == Special::PooledSocket && self_removing_options(call)
                     // `{ once: true }` does not help on a signal that never aborts; `{ signal }`
@@ -379,18 +404,21 @@ impl Rule for NoLeakedListener {
             // a local) makes each call's registration costly; others are usually one-time wiring.
             // Per-instance code whose handler holds the instance: every instance stays reachable
             // from the owner after its user is done with it.
-            let holds_instance = per_instance(freq) && handler_holds_instance(model, call, call.func);
+            let holds_instance = per_instance(freq)
+                && handler_holds_instance(model, call, call.func)
+                && model
+                    .this_class(call.func)
+                    .is_some_and(|c| model.may_have_many_instances(c));
             let weak_without_state = matches!(owner, Owner::Process)
                 && !freq.is_strongly_repeated()
                 && !holds_instance
                 && !captures_per_call_state(model, call, call.func, Captured::Params);
             let lifecycle_once = lifecycle && !freq.is_strongly_repeated() && !holds_instance;
-            let confidence =
-                if once && !holds_instance || weak_without_state || lifecycle_once {
-                    Confidence::Low
-                } else {
-                    confidence
-                };
+            let confidence = if once && !holds_instance || weak_without_state || lifecycle_once {
+                Confidence::Low
+            } else {
+                confidence
+            };
             let event = call
                 .arg(0)
                 .and_then(|v| v.as_str())
@@ -469,7 +497,9 @@ fn special_finding(
     if let Some(hspan) = handler {
         d = d.with_label(
             *hspan,
-            format!("this handler, and everything it captures, stays reachable from `{owner_text}`"),
+            format!(
+                "this handler, and everything it captures, stays reachable from `{owner_text}`"
+            ),
         );
     }
     if let Some((span, text)) = registration {

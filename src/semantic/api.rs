@@ -40,13 +40,13 @@ const TEARDOWN_METHODS: &[&str] = &[
     "destroyed",
 ];
 
-/// Whether a function named `name` is a teardown method (case-insensitive prefix match of the
-/// list above, so `closeAll`, `destroySoon` and `_close` count; a leading `_` or `#` is ignored).
+/// Whether a function named `name` is a teardown method (one of the names above, compared
+/// case-insensitively, with a leading `_` or `#` ignored; `closeBlock` is not one).
 pub fn is_teardown_name(name: &str) -> bool {
     let name = name.trim_start_matches(['_', '#']);
-    TEARDOWN_METHODS.iter().any(|t| {
-        name.len() >= t.len() && name.as_bytes()[..t.len()].eq_ignore_ascii_case(t.as_bytes())
-    })
+    TEARDOWN_METHODS
+        .iter()
+        .any(|t| name.eq_ignore_ascii_case(t))
 }
 
 /// Whether a listener registration for `event` on `receiver` is on an `AbortSignal`: the event is
@@ -71,4 +71,11 @@ pub const SOCKET_PROPERTIES: &[&str] = &["socket", "connection"];
 pub const SET_TIMEOUT_METHOD: &str = "setTimeout";
 
 /// Globals that live as long as the process or the page (a listener on them is never collected).
-pub const PROCESS_GLOBALS: &[&str] = &["process", "window", "document", "globalThis", "global", "self"];
+pub const PROCESS_GLOBALS: &[&str] = &[
+    "process",
+    "window",
+    "document",
+    "globalThis",
+    "global",
+    "self",
+];

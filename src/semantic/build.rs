@@ -6,13 +6,13 @@ use swc_common::{Span, Spanned, SyntaxContext};
 use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
+use super::class::{Class as ClassInfo, ClassId};
 use super::handoff::Handoffs;
 use super::span_index::SpanIndex;
 use super::{
     Assign, Binding, BindingId, BindingKind, Bound, Call, CallId, Escape, FuncId, FuncUse,
     Function, Path, Props, Reference, ResultUse, Root, SemanticModel, Target, Value, MODULE,
 };
-use super::class::{Class as ClassInfo, ClassId};
 use crate::diagnostic::ByteSpan;
 use crate::parse::BASE;
 
@@ -338,6 +338,7 @@ impl Builder {
                 .unwrap_or(Value::Expr(vec![])),
             Expr::Lit(Lit::Str(s)) => Value::Str(str_atom(&s.value)),
             Expr::Lit(Lit::Num(n)) => Value::Num(n.value),
+            Expr::Lit(Lit::Bool(b)) => Value::Bool(b.value),
             Expr::Lit(_) => Value::OtherLiteral,
             Expr::Tpl(t) if t.exprs.is_empty() => Value::Str(Atom::from(
                 t.quasis
@@ -667,6 +668,7 @@ impl Builder {
                     span,
                     constructor,
                     methods: Vec::new(),
+                    fields: Vec::new(),
                     superclass: None,
                 });
                 if let Some(f) = constructor {
@@ -1072,6 +1074,7 @@ impl Visit for Builder {
             span: bs(n.span),
             constructor: None,
             methods: Vec::new(),
+            fields: Vec::new(),
             superclass,
         });
         self.class_stack.push(id);
@@ -1134,6 +1137,17 @@ impl Visit for Builder {
             self.expect_func(v, name, None, Some(FuncUse::Method));
         }
         n.value.visit_with(self);
+        if let (Some(v), Some(name), false, Some(&c)) = (
+            &n.value,
+            prop_name(&n.key),
+            n.is_static,
+            self.class_stack.last(),
+        ) {
+            let value = self.value_of(v);
+            self.model.classes[c.index()]
+                .fields
+                .push((name, value, bs(n.span)));
+        }
         // `handler = () => this.x`: a function-valued field is a method of each instance.
         if let (Some(v), false) = (&n.value, n.is_static) {
             if let e @ (Expr::Fn(_) | Expr::Arrow(_)) = unwrap(v) {
@@ -1290,10 +1304,12 @@ impl Visit for Builder {
                             && !matches!(n.op, EqEq | EqEqEq | NotEq | NotEqEq)
                         {
                             let object = p.parent();
+                            let func = self.cur();
                             self.model.bounds.push(Bound {
                                 object,
                                 span: bs(n.span),
                                 is_delete: false,
+                                func,
                             });
                         }
                     }
@@ -1309,10 +1325,12 @@ impl Visit for Builder {
             if let Expr::Member(m) = unwrap(&n.arg) {
                 let object = self.path_of(&m.obj);
                 if let Some(object) = object {
+                    let func = self.cur();
                     self.model.bounds.push(Bound {
                         object,
                         span: bs(n.span),
                         is_delete: true,
+                        func,
                     });
                 }
             }

@@ -38,6 +38,9 @@ pub struct Class {
     /// Its methods (class methods, accessors, function-valued class fields, prototype methods),
     /// the constructor excluded.
     pub methods: Vec<FuncId>,
+    /// Instance fields declared in the class body with an initialiser (`pending = new Map()`):
+    /// name, initialiser and the declaration's span.
+    pub fields: Vec<(Atom, Value, ByteSpan)>,
     /// The `extends` clause, when it is a path (`EventEmitter`, `events.EventEmitter`).
     pub superclass: Option<Path>,
 }
@@ -127,6 +130,15 @@ impl SemanticModel {
             return true;
         };
         self.binding(b).exported || self.escapes.iter().any(|e| e.binding == b)
+    }
+
+    /// Whether class `c` may have more than one instance: code elsewhere can make them, or this
+    /// file makes them outside the module body.
+    pub fn may_have_many_instances(&self, c: ClassId) -> bool {
+        self.class_is_public(c)
+            || self
+                .instantiations(c)
+                .any(|(_, call)| call.func != super::MODULE)
     }
 
     /// The method of class `c` named `name`, if it has one.

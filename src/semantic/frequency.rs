@@ -277,12 +277,6 @@ fn class_use(model: &SemanticModel, c: ClassId, f: FuncId) -> Option<Repeat> {
     (public || model.instantiations(c).next().is_some()).then_some(Repeat::Method(f))
 }
 
-/// Whether class `c` may have more than one instance: code elsewhere can make them, or this file
-/// makes them outside the module body.
-fn may_have_many_instances(model: &SemanticModel, c: ClassId) -> bool {
-    model.class_is_public(c) || model.instantiations(c).any(|(_, call)| call.func != MODULE)
-}
-
 /// How often each function of `model` runs, indexed by [`FuncId`] (the value behind
 /// [`SemanticModel::frequencies`]).
 pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
@@ -456,7 +450,7 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
             if best_rank != STRONG && startup[f] {
                 // A class's start-up method runs once per instance; a plain one once per process.
                 let once = match model.functions[f].class {
-                    Some(c) if may_have_many_instances(model, c) => {
+                    Some(c) if model.may_have_many_instances(c) => {
                         Frequency::Repeated(Repeat::Instance(c))
                     }
                     _ => Frequency::Once,

@@ -24,8 +24,8 @@ mod path;
 mod span_index;
 
 pub use build::build;
-pub use class::{Class, ClassId};
 pub(crate) use build::is_normaliser;
+pub use class::{Class, ClassId};
 pub use frequency::{CallbackKind, Frequency, Repeat};
 pub use lifetime::Owner;
 pub use path::{Path, Props, Root};
@@ -82,7 +82,9 @@ pub enum Value {
     Str(Atom),
     /// A number literal.
     Num(f64),
-    /// `true`, `false`, `null`, `undefined`, a regex or a bigint.
+    /// `true` or `false`.
+    Bool(bool),
+    /// `null`, `undefined`, a regex or a bigint.
     OtherLiteral,
     /// An object literal: `(key, value)` pairs, `None` for computed keys and spreads.
     Object(Vec<(Option<Atom>, Value)>),
@@ -108,7 +110,10 @@ impl Value {
 
     /// True for literals whose value is fixed in the source.
     pub fn is_literal(&self) -> bool {
-        matches!(self, Value::Str(_) | Value::Num(_) | Value::OtherLiteral)
+        matches!(
+            self,
+            Value::Str(_) | Value::Num(_) | Value::Bool(_) | Value::OtherLiteral
+        )
     }
 
     /// The string value of a string literal.
@@ -319,6 +324,8 @@ pub struct Bound {
     pub span: ByteSpan,
     /// Whether it is a `delete` (else a size check).
     pub is_delete: bool,
+    /// The function containing it.
+    pub func: FuncId,
 }
 
 /// A value flowing somewhere a rule cannot follow: returned, passed to a call, stored in a literal
@@ -663,6 +670,28 @@ impl SemanticModel {
     pub fn calls_mentioning(&self, b: BindingId) -> &[CallId] {
         self.grouping(&self.calls_of, || self.call_mentions.iter().copied())
             .of(b)
+    }
+
+    /// Whether function `f` runs its body once and then returns early: it has a guard that
+    /// returns (`if (this.started) return;`) and sets a flag that outlives the call to `true`
+    /// (`this.started = true`, a module-level `loaded = true`) — run-once code, whatever its
+    /// callers do.
+    pub fn is_run_once_guarded(&self, f: FuncId) -> bool {
+        let func = self.function(f);
+        func.has_guard_return
+            && self.assigns.iter().any(|a| {
+                a.func == f
+                    && a.plain
+                    && a.value == Value::Bool(true)
+                    && match &a.target {
+                        Target::Path(p) => match &p.root {
+                            Root::This => true,
+                            Root::Binding(b) => !self.is_within(self.binding(*b).func, f),
+                            _ => false,
+                        },
+                        _ => false,
+                    }
+            })
     }
 
     /// What `path` stands for when its root is a `const` initialised with another path
