@@ -23,7 +23,7 @@ for TSV in $TSVS; do tail -n +2 "$TSV"; done | while IFS=$'\t' read -r name vers
   fi
   mapfile -d '' files < <(find "$dir/package" -type f \( -name '*.js' -o -name '*.ts' -o -name '*.mjs' -o -name '*.cjs' -o -name '*.mts' -o -name '*.cts' -o -name '*.jsx' -o -name '*.tsx' \) ! -name '*.d.ts' ! -name '*.d.mts' ! -name '*.d.cts' -print0)
   lines=$(cat "${files[@]}" | wc -l)
-  report=$("$BIN" check --format concise ${LEAKLINT_ARGS:-} "$dir/package" || true)
+  report=$("$BIN" check --format concise --no-cache ${LEAKLINT_ARGS:-} "$dir/package" || true)
   printf '%s\n' "$report" | grep -E '^[^ ]+:[0-9]+:[0-9]+: ' | sed "s#^$OUT/##" >> "$OUT/findings.txt" || true
   printf '%-14s %8s %7s' "$name" "$lines" "${#files[@]}"
   for r in $rules; do

@@ -256,6 +256,17 @@ fn handler_holds_instance(model: &SemanticModel, call: &Call, f: FuncId) -> bool
     }
 }
 
+/// Whether the registering function also records the owner in a collection
+/// (`if (!tracked.has(socket)) { tracked.add(socket); socket.on(…) }`): the registration is
+/// made once per owner.
+fn tracked_per_owner(model: &SemanticModel, call: &Call, receiver: &Path) -> bool {
+    model.calls.iter().any(|c| {
+        c.func == call.func
+            && c.method().is_some_and(|m| m == "add" || m == "set")
+            && matches!(c.arg(0), Some(Value::Path(p)) if p == receiver)
+    })
+}
+
 /// Whether the handler (argument 1) clears a timer: the signal is the off switch of work that runs
 /// until it aborts (a polling loop), so the listener lives exactly as long as that work.
 fn stops_timer(model: &SemanticModel, call: &Call) -> bool {
@@ -342,6 +353,7 @@ impl Rule for NoLeakedListener {
             if let Some(special) = special {
                 if freq == &Frequency::Once
                     || special == Special::CallerSignal && stops_timer(model, call)
+                    || tracked_per_owner(model, call, &receiver)
                     || is_removed(model, &receiver, call)
                     || special == Special::PooledSocket && self_removing_options(call)
                     // `{ once: true }` does not help on a signal that never aborts; `{ signal }`

@@ -197,7 +197,9 @@ fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
             release,
             escapes,
             looked_up,
-            at_most_low: false,
+            // A module's `stop()`/`shutdown()` is often part of its normal life (a redeploy
+            // stops and restarts flows): entries released only there are shown at `low`.
+            at_most_low: matches!(release, Release::TeardownOnly(_)),
         });
     }
 }
@@ -257,7 +259,7 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
                 };
                 if kind.growth_methods().contains(&m.as_str())
                     && at(&receiver, call.func)
-                    && !model.is_constructor(call.func)
+                    && !per_instance_once(model, call.func)
                     && !(matches!(kind, Kind::Map | Kind::Set)
                         && call.arg(0).is_some_and(Value::is_literal))
                 {
@@ -275,7 +277,7 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
                     if kind != Kind::Array
                         && !key.is_literal()
                         && at(object, a.func)
-                        && !model.is_constructor(a.func)
+                        && !per_instance_once(model, a.func)
                     {
                         sites.push(growth(
                             model,
@@ -291,6 +293,12 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
                 call.method().is_some_and(|m| m == "get" || m == "has")
                     && call.receiver().is_some_and(|r| at(&r, call.func))
             });
+            // Registries filled by set-up methods (`use(fn)`, `plugin(p)`, `registerHook(h)`)
+            // grow with the program, not with its traffic: only a key from request data, or
+            // growth in code repeated for a reason visible here, says otherwise.
+            let traffic = sites
+                .iter()
+                .any(|s| s.request.is_some() || model.frequency_of(s.func).is_strongly_repeated());
             let class_name = class.name.as_deref().unwrap_or("this class");
             out.push(Candidate {
                 span,
@@ -300,7 +308,7 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
                 release,
                 escapes: false,
                 looked_up,
-                at_most_low: short_lived,
+                at_most_low: short_lived || !traffic,
             });
         }
     }
@@ -361,6 +369,13 @@ fn growth(
         what,
         request: request_source(model, &paths),
     }
+}
+
+/// Whether function `f` runs once per instance: a constructor, or a start-up method (or code
+/// only they call) — filling an instance's own collection there does not grow it over time.
+fn per_instance_once(model: &SemanticModel, f: FuncId) -> bool {
+    model.is_constructor(f)
+        || matches!(model.frequency_of(f), crate::semantic::Frequency::Repeated(r) if matches!(r.origin(), crate::semantic::Repeat::Instance(_)))
 }
 
 /// The finding for a candidate that grows in repeated code, if any.

@@ -79,3 +79,10 @@ pub const PROCESS_GLOBALS: &[&str] = &[
     "global",
     "self",
 ];
+
+/// Bundler helpers that return their first argument after naming it (esbuild's `__name`).
+pub const NAME_HELPERS: &[&str] = &["__name"];
+
+/// Bundler helpers that export a module's bindings through getters (esbuild's
+/// `__export(target, { name: () => name })`).
+pub const EXPORT_HELPERS: &[&str] = &["__export"];

@@ -100,8 +100,28 @@ pub(crate) fn unwrap(e: &Expr) -> &Expr {
         Expr::TsConstAssertion(x) => unwrap(&x.expr),
         Expr::Await(x) => unwrap(&x.arg),
         Expr::Seq(s) if !s.exprs.is_empty() => unwrap(s.exprs.last().unwrap()),
+        Expr::Call(c) => match name_wrapper_target(c) {
+            Some(inner) => unwrap(inner),
+            None => e,
+        },
         _ => e,
     }
+}
+
+/// The function a bundler's naming helper wraps: esbuild's `__name(fn, "fn")` returns `fn`
+/// itself (it only sets `fn.name`), so `const f = __name(() => …, "f")` declares that function.
+fn name_wrapper_target(c: &CallExpr) -> Option<&Expr> {
+    let Callee::Expr(callee) = &c.callee else {
+        return None;
+    };
+    let Expr::Ident(id) = &**callee else {
+        return None;
+    };
+    if !crate::semantic::api::NAME_HELPERS.contains(&id.sym.as_str()) || c.args.len() != 2 {
+        return None;
+    }
+    let target = &*c.args[0].expr;
+    matches!(target, Expr::Fn(_) | Expr::Arrow(_) | Expr::Class(_)).then_some(target)
 }
 
 /// A string literal's value as an atom: shared with the AST when it is valid UTF-8 (no copy),
@@ -679,6 +699,33 @@ impl Builder {
         };
         self.model.functions[method as usize].class = Some(c);
         self.model.classes[c.index()].methods.push(method);
+    }
+
+    /// esbuild's `__export(target, { name: () => binding, … })` exports each getter's binding.
+    fn note_bundler_exports(&mut self, n: &CallExpr) {
+        let Some(Expr::Ident(id)) = n.callee.as_expr().map(|e| unwrap(e)) else {
+            return;
+        };
+        if !crate::semantic::api::EXPORT_HELPERS.contains(&id.sym.as_str()) {
+            return;
+        }
+        let Some(Expr::Object(o)) = n.args.get(1).map(|a| unwrap(&a.expr)) else {
+            return;
+        };
+        for p in &o.props {
+            let PropOrSpread::Prop(p) = p else { continue };
+            let Prop::KeyValue(kv) = &**p else { continue };
+            if let Expr::Arrow(a) = unwrap(&kv.value) {
+                if let ArrowFunctionBody::Expr(body) = &*a.body {
+                    if let Expr::Ident(target) = unwrap(body) {
+                        if target.ctxt != self.unresolved {
+                            let b = self.binding_for(target);
+                            self.model.bindings[b as usize].exported = true;
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Marks everything a CommonJS `module.exports = …` / `exports.x = …` assignment exports.
@@ -1435,6 +1482,7 @@ impl Visit for Builder {
         });
         let cs = n.callee.span();
         self.push_call(n.span, cs, callee, callee_func, &n.args, false);
+        self.note_bundler_exports(n);
     }
 
     fn visit_opt_chain_expr(&mut self, n: &OptChainExpr) {
