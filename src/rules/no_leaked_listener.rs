@@ -256,6 +256,25 @@ fn handler_holds_instance(model: &SemanticModel, call: &Call, f: FuncId) -> bool
     }
 }
 
+/// Whether function `d` consumes the stream its parameter `b` hands it: it reads it (a `'data'`,
+/// `'end'` or `'readable'` listener) or pipes it somewhere (`b.pipe(…)`). The listeners then go
+/// with the stream when it ends (`streamToBuffer(body)`, a byte-counting wrapper), whatever else
+/// they listen for.
+fn consumed_here(model: &SemanticModel, d: FuncId, b: crate::semantic::BindingId) -> bool {
+    let param = Path::binding(b);
+    let consumed = model
+        .method_calls_on(&param, &["on", "once", "pipe", "addListener"])
+        .any(|(_, c)| {
+            model.is_within(c.func, d)
+                && (c.method().is_some_and(|m| m == "pipe")
+                    || matches!(
+                        c.arg(0).and_then(Value::as_str),
+                        Some("data" | "end" | "readable")
+                    ))
+        });
+    consumed
+}
+
 /// Whether the registering function also records the owner in a collection
 /// (`if (!tracked.has(socket)) { tracked.add(socket); socket.on(…) }`): the registration is
 /// made once per owner.
@@ -389,6 +408,7 @@ impl Rule for NoLeakedListener {
                         .and_then(|v| v.as_str())
                         .is_some_and(|e| SETUP_EVENTS.contains(&e));
                     if !outer.is_repeated()
+                        || consumed_here(model, d, b)
                         || !shared_looking_param(model, b)
                         || setup
                         || !captures_per_call_state(model, call, d, Captured::Locals)
