@@ -124,14 +124,13 @@ fn shared_context_chain_is_confirmed() {
 
 #[test]
 fn metric_label_growth_is_confirmed() {
-    if !fixture("promclient")
-        .join("node_modules/prom-client")
-        .is_dir()
-    {
-        // .ci/run installs it (`npm ci --prefix fixtures/heap/promclient`).
-        eprintln!("SKIPPED: fixtures/heap/promclient/node_modules is missing; run npm ci there");
-        return;
-    }
+    // .ci/run installs it; without it the test fails rather than passing unchecked.
+    assert!(
+        fixture("promclient")
+            .join("node_modules/prom-client")
+            .is_dir(),
+        "fixtures/heap/promclient/node_modules is missing: run `npm ci --prefix fixtures/heap/promclient`"
+    );
     assert_confirms(
         "promclient",
         "no-unbounded-metric-labels",

@@ -59,9 +59,16 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "pretty")]
         format: heap_cmd::HeapFormat,
-        /// Ignore growth groups retaining fewer bytes than this.
+        /// Growth a finding (summed over all its growth groups) or an unexplained site needs
+        /// to count, in bytes.
         #[arg(long, default_value_t = 16 * 1024, value_name = "BYTES")]
         min_growth: u64,
+        /// Also exit 1 when the unexplained growth, summed, exceeds this many bytes.
+        #[arg(long, value_name = "BYTES")]
+        fail_on_unexplained: Option<u64>,
+        /// Diff the snapshots even when they look like two processes' or are out of order.
+        #[arg(long)]
+        force: bool,
     },
     /// Inspect one heap snapshot.
     Heap {
@@ -86,7 +93,7 @@ enum HeapCommand {
         top: usize,
         /// Output format.
         #[arg(long, value_enum, default_value = "pretty")]
-        format: heap_cmd::HeapFormat,
+        format: heap_cmd::SummaryFormat,
     },
 }
 
@@ -172,10 +179,18 @@ pub fn run() -> ExitCode {
             project,
             format,
             min_growth,
+            fail_on_unexplained,
+            force,
         }) => {
             let mut snaps = vec![before, after];
             snaps.extend(final_);
-            heap_cmd::confirm(&snaps, &project, format, min_growth)
+            let opts = heap_cmd::ConfirmOptions {
+                format,
+                min_bytes: min_growth,
+                fail_on_unexplained,
+                force,
+            };
+            heap_cmd::confirm(&snaps, &project, opts)
         }
         Some(Command::Heap {
             command:
