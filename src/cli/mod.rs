@@ -2,6 +2,7 @@
 //! Exit codes: 0 nothing at error severity, 1 findings at error severity (or more warnings than
 //! `--max-warnings`), 2 usage, configuration or internal errors.
 
+mod capture_cmd;
 mod check;
 mod heap_cmd;
 mod rules_cmd;
@@ -70,6 +71,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run a Node.js program, take heap snapshots between runs of a load command, then confirm.
+    Capture(capture_cmd::CaptureArgs),
     /// Inspect one heap snapshot.
     Heap {
         #[command(subcommand)]
@@ -192,6 +195,7 @@ pub fn run() -> ExitCode {
             };
             heap_cmd::confirm(&snaps, &project, opts)
         }
+        Some(Command::Capture(args)) => capture_cmd::run(args),
         Some(Command::Heap {
             command:
                 HeapCommand::Summary {
