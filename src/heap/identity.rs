@@ -1,7 +1,8 @@
-//! Do two snapshots come from one process, in order? Object ids (HEAPSNAPSHOT.md §8) are
-//! assigned by V8's heap profiler in allocation order and kept for an object's lifetime, so in
-//! one process an id present in both snapshots names the same object: same node type, same name.
-//! Snapshots of two processes reuse the same small ids for unrelated objects.
+//! Do two snapshots come from one process, in order? V8's heap profiler gives each object an id
+//! the first time a snapshot sees it (its `HeapObjectsMap`, in increasing order, odd for JS heap
+//! objects) and keeps it while the object lives, so in one process an id present in both
+//! snapshots names the same object: same node type, same name. Snapshots of two processes reuse
+//! the same small ids for unrelated objects.
 
 use std::fmt;
 
@@ -72,7 +73,8 @@ impl fmt::Display for Mismatch {
     }
 }
 
-/// Compares the JS objects (odd ids; even ids are regenerated per snapshot, §8) of two
+/// Compares the JS objects (odd ids; even ids, Node's embedder objects, are regenerated per
+/// snapshot) of two
 /// snapshots by id: how many are common, how many of those differ in type or name, and the
 /// largest id of each. O(n log n) in the node counts.
 pub fn id_overlap(first: &HeapSnapshot, second: &HeapSnapshot) -> IdOverlap {
