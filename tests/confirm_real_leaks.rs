@@ -428,3 +428,24 @@ fn unexplained_growth_fails_the_run_above_the_given_bytes() {
     let at = total.to_string();
     assert_eq!(code(&["--fail-on-unexplained", &at]), Some(0));
 }
+
+// Snapshots hold secrets: string contents longer than 80 characters are never shown in full.
+#[test]
+fn long_strings_are_cut_in_retainer_paths() {
+    let snaps = three("string-cache");
+    let s = heap::load(&snaps[2]).unwrap();
+    // A string V8 keeps whole in the snapshot: the source of the fixture's main.js.
+    let body = std::fs::read_to_string(fixture("string-cache/main.js")).unwrap();
+    assert!(body.chars().count() > 100);
+    let ids = s.ids_named(&body);
+    assert!(!ids.is_empty(), "source string not found in the snapshot");
+    let path = s.retainer_path_of_id(ids[0]).unwrap();
+    let last = path.last().unwrap();
+    assert_eq!(last.node_type, "string");
+    assert_eq!(last.node_name.chars().count(), 80, "{last:?}");
+    assert!(
+        last.node_name.ends_with('…') && body.starts_with(last.node_name.trim_end_matches('…'))
+    );
+    let shown = heap::render_pretty(&path);
+    assert!(!shown.contains(body.trim_end()), "{shown}");
+}

@@ -18,16 +18,20 @@ pub(crate) fn steps(s: &HeapSnapshot, v: u32) -> Vec<PathStep> {
 /// (tokens, request bodies), so longer strings are cut.
 const MAX_SHOWN_STRING: usize = 80;
 
-fn shown_name(g: &Graph, v: u32) -> String {
-    let name = g.name(v);
-    let t = g.n_type[v as usize];
-    let is_string = t == g.nt.string || t == g.nt.concat || t == g.nt.sliced;
-    if is_string && name.chars().count() > MAX_SHOWN_STRING {
-        let cut: String = name.chars().take(MAX_SHOWN_STRING - 1).collect();
-        format!("{cut}…")
+/// `text`, cut to [`MAX_SHOWN_STRING`] characters (the last one `…`) when longer.
+fn cut(text: &str) -> String {
+    if text.chars().count() > MAX_SHOWN_STRING {
+        let kept: String = text.chars().take(MAX_SHOWN_STRING - 1).collect();
+        format!("{kept}…")
     } else {
-        name.to_string()
+        text.to_string()
     }
+}
+
+/// A node's name for display: string contents are cut (property names and class names too, by
+/// the same rule, as a cache keyed by tokens has the tokens as property names).
+fn shown_name(g: &Graph, v: u32) -> String {
+    cut(g.name(v))
 }
 
 fn to_steps(g: &Graph, path: &[(u32, u32)], mapper: &Mapper) -> Vec<PathStep> {
@@ -40,7 +44,7 @@ fn to_steps(g: &Graph, path: &[(u32, u32)], mapper: &Mapper) -> Vec<PathStep> {
                 if t == g.et.element || t == g.et.hidden {
                     format!("[{}]", g.e_name[e as usize])
                 } else {
-                    g.edge_name(e)
+                    cut(&g.edge_name(e))
                 }
             },
             edge_type: if e == NONE {
