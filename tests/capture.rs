@@ -132,10 +132,11 @@ fn leaky_route_is_confirmed_and_snapshots_are_private() {
 #[test]
 fn fixed_app_confirms_nothing() {
     let tmp = tempfile::tempdir().unwrap();
+    // `--interval` pauses after each load, before each snapshot.
     let o = capture(
         "fixed",
         &tmp.path().join("s"),
-        &[],
+        &["--interval", "100ms"],
         &["node", "app.js"],
         &[],
     );
