@@ -190,4 +190,19 @@ fn sarif_output_carries_the_retainer_path_as_a_code_flow_and_validates() {
         steps.last().unwrap()["location"]["physicalLocation"]["region"]["startLine"],
         3
     );
+    // The closure on the path (`issueToken`, whose context holds the Map) links to its source.
+    let closure = steps
+        .iter()
+        .find(|s| {
+            s["location"]["message"]["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("issueToken (closure)"))
+        })
+        .unwrap_or_else(|| panic!("{steps:#?}"));
+    let at = &closure["location"]["physicalLocation"];
+    assert_eq!(
+        at["artifactLocation"]["uri"], "src/tokens.js",
+        "{closure:#}"
+    );
+    assert_eq!(at["region"]["startLine"], 13, "{closure:#}");
 }
