@@ -158,6 +158,13 @@ fn exported_collections_are_anchored_at_their_declarations() {
     assert_eq!(at_cache["line"], 3, "{at_cache:#}");
     assert_eq!(at_cache["binding"], "cache", "{at_cache:#}");
     assert_eq!(at_cache["kind"]["type"], "collection", "{at_cache:#}");
+    // `module.exports = new Map()`: the assignment.
+    let at_registry = anchors
+        .iter()
+        .find(|a| a["file"] == "src/registry.js")
+        .unwrap_or_else(|| panic!("nothing anchored in src/registry.js: {r:#}"));
+    assert_eq!(at_registry["line"], 3, "{at_registry:#}");
+    assert_eq!(at_registry["binding"], "module.exports", "{at_registry:#}");
     assert!(
         r["unexplained"]
             .as_array()

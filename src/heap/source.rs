@@ -441,8 +441,10 @@ impl<'a> Mapper<'a> {
         let module_at =
             |k: usize| g.n_type[path[k].1 as usize] == g.nt.object && g.name(path[k].1) == "Module";
         let (module, prop) = if g.edge_is(e, "exports") && module_at(i - 1) {
-            // `module.exports` is itself the held object only when it is not a plain exports object.
-            if g.name(v) == "Object" {
+            // `module.exports` is itself the held object only when it is not the plain exports
+            // object (whose properties are the bindings) nor a function (whose captured
+            // variables are, through its context).
+            if g.name(v) == "Object" || g.n_type[v as usize] == g.nt.closure {
                 return None;
             }
             (path[i - 1].1, None)
