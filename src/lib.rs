@@ -7,6 +7,7 @@
 
 pub mod alloc;
 pub mod cache;
+#[cfg(unix)]
 pub mod capture;
 pub mod cli;
 pub mod config;

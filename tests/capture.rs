@@ -2,7 +2,8 @@
 //! by a load script that uses Node's own `fetch`, three snapshots written by the preload, and the
 //! report of `confirm`; the same app with the fix confirms nothing. Also the `NODE_OPTIONS` path
 //! for launchers, `--signal`, and the memory-headroom check that skips snapshots rather than
-//! risk the program. Requires `node` (20) on PATH.
+//! risk the program. Requires `node` (20) on PATH; Unix only, like `capture`.
+#![cfg(unix)]
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;

@@ -1,12 +1,11 @@
 //! `leaklint capture [OPTIONS] -- COMMAND…`: snapshots of a running program, then `confirm`.
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use super::heap_cmd::{self, ConfirmOptions, HeapFormat};
+use super::heap_cmd::HeapFormat;
 use super::EXIT_ERROR;
-use crate::capture::{self, CaptureOptions, Trigger};
 
 /// Arguments of `leaklint capture`.
 #[derive(Debug, Clone, clap::Args)]
@@ -52,6 +51,7 @@ pub struct CaptureArgs {
     pub command: Vec<OsString>,
 }
 
+#[cfg_attr(not(unix), allow(dead_code))]
 fn default_out() -> PathBuf {
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -60,9 +60,20 @@ fn default_out() -> PathBuf {
     std::env::temp_dir().join(format!("leaklint-snapshots-{stamp}-{}", std::process::id()))
 }
 
+/// `capture` talks to the preload over a Unix socket: on other systems it only says so.
+#[cfg(not(unix))]
+pub fn run(_args: CaptureArgs) -> u8 {
+    eprintln!("leaklint: error: capture needs a Unix system (it talks to the program over a Unix socket); take snapshots with v8.writeHeapSnapshot() and run `leaklint confirm`");
+    EXIT_ERROR
+}
+
 /// Runs `capture`, then `confirm` on what it wrote. Exit codes as `confirm`'s; 2 when the program
 /// cannot be run or fewer than two snapshots were written.
+#[cfg(unix)]
 pub fn run(args: CaptureArgs) -> u8 {
+    use super::heap_cmd::{self, ConfirmOptions};
+    use crate::capture::{self, CaptureOptions, Trigger};
+
     let out = args.out.clone().unwrap_or_else(default_out);
     let opts = CaptureOptions {
         snapshots: args.snapshots as usize,
@@ -101,7 +112,7 @@ pub fn run(args: CaptureArgs) -> u8 {
     );
     heap_cmd::confirm(
         &captured.snapshots,
-        Path::new(&args.project),
+        &args.project,
         ConfirmOptions {
             format: args.format,
             min_bytes: args.min_growth,
