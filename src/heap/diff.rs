@@ -187,16 +187,19 @@ fn sorted_ids(s: &HeapSnapshot) -> Vec<u64> {
 /// the shape of its retainer path.
 ///
 /// * Two snapshots (`final_ = None`): leaked = JS objects (odd ids; even embedder ids are
-///   regenerated per snapshot and never matched) present in `after` but not in `before`.
+///   regenerated per snapshot and never matched) present in `after` but not in `before`; each
+///   group is then cut to what its holder gained between the two (churn is not growth).
 /// * Three snapshots (memlab's baseline/target/final mode): leaked = objects allocated between
 ///   `before` and `after` that are still alive in `final_`; paths and sizes come from `final_`.
 ///
-/// Only objects, closures and regexps count as leaked objects (not V8 internals, backing stores,
-/// strings or numbers, which are charged to their owners). Leaked objects dominated by another
-/// leaked object are folded into it; the remaining "top-level" leaked objects are grouped by
+/// Leaked objects are JS objects, closures and regexps, and strings, numbers and arrays
+/// (backing stores) reachable from the user roots — not V8 internals. Leaked objects dominated
+/// by another leaked object are folded into it; the remaining "top-level" leaked objects are
+/// grouped by holder (nearest object on the path that existed in `before`) and
 /// [`Growth::shape`]. `retained_bytes` sums their retained sizes (bytes, Lengauer–Tarjan
 /// dominators with the §10.6 refinements); `objects` counts all leaked objects in their dominator
-/// subtrees. Source files in anchors are made relative to `project`.
+/// subtrees. Paths ending at a timer continue to its callback and context. Source files in
+/// anchors and path steps are made relative to `project`.
 ///
 /// Returns the groups ranked by `retained_bytes`, largest first (empty when nothing grew).
 pub fn diff(

@@ -392,7 +392,8 @@ pub struct Growth {
     pub retainer_path: Vec<PathStep>,
     /// Where in user code this comes from, when it could be determined.
     pub anchor: Option<SourceAnchor>,
-    /// Normalised path shape used as the grouping key (numeric indexes → `[]`, repeats collapsed).
+    /// Normalised path shape (numeric indexes → `[]`, repeats collapsed); groups are keyed by it and
+    /// by their holder, the nearest object on the path that existed in `before`.
     pub shape: String,
 }
 
