@@ -7,6 +7,8 @@
 
 pub mod alloc;
 pub mod cache;
+#[cfg(unix)]
+pub mod capture;
 pub mod cli;
 pub mod config;
 pub mod confirm;
