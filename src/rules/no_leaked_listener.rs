@@ -436,7 +436,9 @@ impl Rule for NoLeakedListener {
             // a local) makes each call's registration costly; others are usually one-time wiring.
             // Per-instance code whose handler holds the instance: every instance stays reachable
             // from the owner after its user is done with it.
-            let holds_instance = per_instance(freq)
+            // (Once per instance: a method's registrations per call are judged like an exported
+            // function's.)
+            let holds_instance = matches!(freq, Frequency::Repeated(r) if matches!(r.origin(), Repeat::Instance(_)))
                 && handler_holds_instance(model, call, call.func)
                 && model
                     .this_class(call.func)
