@@ -139,6 +139,7 @@ impl Rule for NoUnboundedCollection {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = ctx.model;
+        keyed_collections_written_with_brackets(model, out);
         let mut candidates = Vec::new();
         module_level(model, &mut candidates);
         instance_fields(model, &mut candidates);
@@ -148,6 +149,53 @@ impl Rule for NoUnboundedCollection {
                 out.push(d);
             }
         }
+    }
+}
+
+/// `map[key] = value` on a `Map`, `Set`, `WeakMap` or `WeakSet` binding: brackets set a plain
+/// string-keyed property of the object, which neither `delete(key)` nor weak references ever
+/// release (the key is the string form of the object: every span, every request, a new
+/// property). Always a bug; a leak as long as the collection lives (`high` at module level).
+fn keyed_collections_written_with_brackets(model: &SemanticModel, out: &mut Vec<Diagnostic>) {
+    for a in &model.assigns {
+        let Target::Computed { object, key } = &a.target else {
+            continue;
+        };
+        if key.is_literal() || !object.props.is_empty() {
+            continue;
+        }
+        let Some(b) = object.root_binding() else {
+            continue;
+        };
+        let binding = model.binding(b);
+        let Some(Value::Call(c)) = &binding.init else {
+            continue;
+        };
+        let call = &model.calls[*c as usize];
+        let kind = match call.callee.as_ref().map(|p| (&p.root, p.props.is_empty())) {
+            Some((Root::Global(g), true)) if call.is_new => g.as_str(),
+            _ => continue,
+        };
+        if !matches!(kind, "Map" | "Set" | "WeakMap" | "WeakSet") {
+            continue;
+        }
+        let confidence = if binding.module_level {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        };
+        let method = if kind.ends_with("Set") { "add" } else { "set" };
+        out.push(
+            Diagnostic::new(
+                META.name,
+                a.span,
+                format!("`{}[…] = …` on a {kind} sets a plain property named after the key's string form: `.delete()` never removes it and a weak key never frees it", binding.name),
+            )
+            .with_confidence(confidence)
+            .with_severity(META.default_severity)
+            .with_label(binding.span, format!("a {kind}"))
+            .with_help(format!("use `{}.{method}(key, value)` and `.get(key)`", binding.name)),
+        );
     }
 }
 
