@@ -275,6 +275,106 @@ fn consumed_here(model: &SemanticModel, d: FuncId, b: crate::semantic::BindingId
     consumed
 }
 
+/// For a registration in a method of a class: the class's detach or teardown method
+/// (`remove()`, `destroy()`) that removes other listeners from the same owner — the owner as
+/// written or the instance field that holds it (`this._map = map`) — but not this one: an
+/// incomplete teardown, which leaves every detached instance reachable from the owner.
+fn incomplete_detach(model: &SemanticModel, call: &Call, receiver: &Path) -> Option<FuncId> {
+    let c = model.this_class(call.func)?;
+    // The instance fields that hold the owner: `this.f = receiver` anywhere in the class.
+    let mut fields: Vec<&swc_atoms::Atom> = Vec::new();
+    if receiver.props.len() == 1 && model.class_of_root(receiver, call.func) == Some(c) {
+        fields.push(&receiver.props[0]);
+    }
+    for a in &model.assigns {
+        if let (crate::semantic::Target::Path(t), Value::Path(v)) = (&a.target, &a.value) {
+            if v == receiver
+                && a.func == call.func
+                && t.props.len() == 1
+                && model.class_of_root(t, a.func) == Some(c)
+            {
+                fields.push(&t.props[0]);
+            }
+        }
+    }
+    if fields.is_empty() {
+        return None;
+    }
+    let same_owner = |r: &Call| {
+        r.receiver().is_some_and(|rr| {
+            rr.props.len() == 1
+                && fields.contains(&&rr.props[0])
+                && model.class_of_root(&rr, r.func) == Some(c)
+        })
+    };
+    let removals: Vec<&Call> = model
+        .calls
+        .iter()
+        .filter(|r| {
+            r.method().is_some_and(|m| {
+                matches!(m.as_str(), "off" | "removeListener" | "removeEventListener")
+            }) && same_owner(r)
+        })
+        .collect();
+    if removals.iter().any(|r| {
+        let same_event = match (call.arg(0), r.arg(0)) {
+            (Some(Value::Str(x)), Some(Value::Str(y))) => x == y,
+            _ => true,
+        };
+        same_event
+    }) {
+        return None;
+    }
+    removals.iter().find_map(|r| {
+        let mut f = Some(r.func);
+        while let Some(cur) = f {
+            let func = model.function(cur);
+            if func.class == Some(c) {
+                return func
+                    .name
+                    .as_deref()
+                    .is_some_and(api::is_detach_name)
+                    .then_some(cur);
+            }
+            f = func.parent;
+        }
+        None
+    })
+}
+
+/// The finding for an incomplete teardown ([`incomplete_detach`]).
+fn incomplete_detach_finding(
+    model: &SemanticModel,
+    call: &Call,
+    receiver: &Path,
+    detach: FuncId,
+) -> Diagnostic {
+    let event = call
+        .arg(0)
+        .and_then(|v| v.as_str())
+        .map(|e| format!("'{e}'"))
+        .unwrap_or_else(|| "this event".into());
+    let owner = receiver.display(model).to_string();
+    let name = model.function(detach).name.as_deref().unwrap_or("teardown");
+    let mut d = Diagnostic::new(
+        META.name,
+        call.callee_span,
+        format!("listener for {event} is added to `{owner}` and never removed: `{name}()` removes this class's other listeners from it, but not this one, so every detached instance stays reachable from `{owner}`"),
+    )
+    .with_confidence(Confidence::Medium)
+    .with_severity(META.default_severity)
+    .with_label(model.function(detach).span, format!("`{name}()` removes the others"));
+    if let Some(h) = call.arg_spans.get(1) {
+        d = d.with_label(
+            *h,
+            "this handler, and the instance it holds, stays registered",
+        );
+    }
+    d.with_help(format!(
+        "remove it in `{name}()` as well, with the same event and handler"
+    ))
+}
+
 /// Whether the registering function also records the owner in a collection
 /// (`if (!tracked.has(socket)) { tracked.add(socket); socket.on(…) }`): the registration is
 /// made once per owner.
@@ -360,6 +460,10 @@ impl Rule for NoLeakedListener {
             }
             let owner = model.owner_of(&receiver);
             let freq = model.frequency_of(call.func);
+            if let Some(detach) = incomplete_detach(model, call, &receiver) {
+                out.push(incomplete_detach_finding(model, call, &receiver, detach));
+                continue;
+            }
             let special = if api::is_abort_signal_listener(&receiver, call.arg(0))
                 && handed_in(model, &receiver, 0)
             {

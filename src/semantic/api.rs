@@ -86,3 +86,24 @@ pub const NAME_HELPERS: &[&str] = &["__name"];
 /// Bundler helpers that export a module's bindings through getters (esbuild's
 /// `__export(target, { name: () => name })`).
 pub const EXPORT_HELPERS: &[&str] = &["__export"];
+
+/// Names of methods that detach an object from what it was added to (a map control's `remove()`,
+/// a plugin's `onRemove()`), besides the teardown names: where a class removes the listeners it
+/// added to an owner that outlives it.
+const DETACH_METHODS: &[&str] = &[
+    "remove",
+    "onRemove",
+    "detach",
+    "unbind",
+    "uninstall",
+    "unregister",
+    "unsubscribe",
+    "removeFrom",
+];
+
+/// Whether a method named `name` detaches its object: a teardown name or one of the above
+/// (compared as [`is_teardown_name`] does).
+pub fn is_detach_name(name: &str) -> bool {
+    let bare = name.trim_start_matches(['_', '#']);
+    is_teardown_name(name) || DETACH_METHODS.iter().any(|t| bare.eq_ignore_ascii_case(t))
+}
