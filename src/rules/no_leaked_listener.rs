@@ -342,6 +342,66 @@ fn incomplete_detach(model: &SemanticModel, call: &Call, receiver: &Path) -> Opt
     })
 }
 
+/// A call of function `d`, from code that runs more than once, whose argument for parameter `b`
+/// outlives that code: a process-lived object, or a request's server (`req.socket.server`,
+/// `req.connection.server`: the `http.Server` that accepted it).
+fn long_lived_argument(
+    model: &SemanticModel,
+    d: FuncId,
+    b: crate::semantic::BindingId,
+) -> Option<(crate::semantic::CallId, Path)> {
+    let index = model.function(d).params.iter().position(|&p| p == b)?;
+    let named = model.function(d).binding?;
+    model.calls_mentioning(named).iter().find_map(|&id| {
+        let site = &model.calls[id as usize];
+        let callee = site.callee.as_ref()?;
+        if !(callee.props.is_empty() && callee.root_binding() == Some(named)) {
+            return None;
+        }
+        if model.frequency_of(site.func) == &Frequency::Once {
+            return None;
+        }
+        let Some(Value::Path(arg)) = site.arg(index) else {
+            return None;
+        };
+        let server = matches!(arg.props.as_slice(), [.., via, last] if last == "server" && api::SOCKET_PROPERTIES.contains(&via.as_str()));
+        (server || model.owner_of(arg) == Owner::Process && !arg.props.is_empty() || server)
+            .then(|| (id, arg.clone()))
+    })
+}
+
+/// The finding for a helper's registration on a long-lived argument ([`long_lived_argument`]).
+fn helper_finding(
+    model: &SemanticModel,
+    call: &Call,
+    receiver: &Path,
+    (site, arg): (crate::semantic::CallId, Path),
+) -> Diagnostic {
+    let event = call
+        .arg(0)
+        .and_then(|v| v.as_str())
+        .map(|e| format!("'{e}'"))
+        .unwrap_or_else(|| "an event".into());
+    let site_call = &model.calls[site as usize];
+    let (often, _) = how_often(model, model.frequency_of(site_call.func));
+    let arg_text = arg.display(model).to_string();
+    let mut d = Diagnostic::new(
+        META.name,
+        call.callee_span,
+        format!("listener for {event} is added to `{}`, which is `{arg_text}` {often}, and never removed", receiver.display(model)),
+    )
+    .with_confidence(Confidence::Medium)
+    .with_severity(META.default_severity)
+    .with_label(site_call.callee_span, format!("called here with `{arg_text}`, which outlives each call"));
+    if let Some(h) = call.arg_spans.get(1) {
+        d = d.with_label(
+            *h,
+            format!("this handler stays reachable from `{arg_text}`"),
+        );
+    }
+    d.with_help("register the listener once (guard it with a flag, or move it to start-up code), or remove it when the work ends")
+}
+
 /// The finding for an incomplete teardown ([`incomplete_detach`]).
 fn incomplete_detach_finding(
     model: &SemanticModel,
@@ -463,6 +523,16 @@ impl Rule for NoLeakedListener {
             if let Some(detach) = incomplete_detach(model, call, &receiver) {
                 out.push(incomplete_detach_finding(model, call, &receiver, detach));
                 continue;
+            }
+            // A helper that registers on its parameter, called from repeated code with an owner
+            // that outlives those calls (`catchUpgrade(req.connection.server)` per request).
+            if let Owner::Param(d, b) = owner {
+                if receiver.props.is_empty() && !is_removed(model, &receiver, call) {
+                    if let Some(site) = long_lived_argument(model, d, b) {
+                        out.push(helper_finding(model, call, &receiver, site));
+                        continue;
+                    }
+                }
             }
             let special = if api::is_abort_signal_listener(&receiver, call.arg(0))
                 && handed_in(model, &receiver, 0)
