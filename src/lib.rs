@@ -13,6 +13,7 @@ pub mod confirm;
 pub(crate) mod describe;
 pub mod diagnostic;
 pub mod heap;
+pub mod isolate;
 pub mod lsp;
 pub mod parse;
 pub mod report;
@@ -89,16 +90,23 @@ pub fn run_with_lint_stacks<T: Send + 'static>(
 /// and is not read. Returns the diagnostics sorted by position: rule findings, a `parse-error` when
 /// the file does not parse (then no rule runs), and `invalid-suppression`/`unused-suppression` for
 /// suppression comments. Findings in test files ([`is_test_path`]) get `low` confidence. Never
-/// panics on any input text.
+/// panics on any input text: a panic in the parser, the model or a rule gives one
+/// `internal-error` diagnostic ([`isolate::internal_error`]) instead.
 pub fn lint_source(path: &Path, text: &str, options: &LintOptions) -> Vec<Diagnostic> {
     let dialect = Dialect::from_path(path).unwrap_or(Dialect::JavaScript);
     let is_test_file = is_test_path(path);
     // The resolver, our visitors and the AST's drop recurse once per nesting level; on a thread
     // with little stack left, continue on a fresh 256 MiB segment (only touched pages are used).
     stacker::maybe_grow(STACK_RED_ZONE, STACK_SIZE, || {
-        swc_common::GLOBALS.set(&swc_common::Globals::new(), || {
-            lint_in_globals(text, dialect, is_test_file, options)
+        // Unwind safety: the closure only reads `text` and `options`; the swc globals, the AST,
+        // the model and the findings are all created inside and dropped by the unwind, so a panic
+        // leaves nothing half-updated behind for the next file.
+        isolate::catch(|| {
+            swc_common::GLOBALS.set(&swc_common::Globals::new(), || {
+                lint_in_globals(text, dialect, is_test_file, options)
+            })
         })
+        .unwrap_or_else(|p| vec![isolate::internal_error(&p)])
     })
 }
 

@@ -495,13 +495,23 @@ fn a_panic_while_linting_is_answered_and_the_server_keeps_serving() {
             && n.params["message"].as_str().unwrap().contains("injected failure"))
     });
     assert!(matches!(logged, Message::Notification(_)));
+    // The pushed diagnostics of the file say that it crashed, instead of showing nothing.
+    let pushed = c.published(&boom);
+    let items = pushed["diagnostics"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{pushed}");
+    assert_eq!(items[0]["code"], "internal-error");
+    assert_eq!(items[0]["severity"], 1);
+    assert!(items[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("injected failure"));
+    // So do pulled ones.
     let r = c.request(
         "textDocument/diagnostic",
         json!({ "textDocument": { "uri": boom } }),
     );
-    let err = r.response_result.unwrap_err();
-    assert_eq!(err.code, -32603);
-    assert!(err.message.contains("boom.js"));
+    let report = r.response_result.unwrap();
+    assert_eq!(report["items"][0]["code"], "internal-error", "{report}");
     c.open(&u, "javascript", LEAKY);
     assert_eq!(c.published(&u)["diagnostics"].as_array().unwrap().len(), 1);
     assert_eq!(c.shutdown(), 0);

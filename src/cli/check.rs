@@ -114,6 +114,22 @@ pub fn run(args: &CheckArgs) -> u8 {
         eprintln!("leaklint: error: {}: {}", e.path.display(), e.message);
         failed = true;
     }
+    let unchecked = results
+        .iter()
+        .filter(|r| {
+            r.diagnostics
+                .iter()
+                .any(|d| crate::isolate::is_tool_failure(d.rule))
+        })
+        .count();
+    if unchecked > 0 {
+        eprintln!(
+            "leaklint: error: {unchecked} file{} could not be checked (internal-error or \
+             parse-timeout in the report)",
+            if unchecked == 1 { "" } else { "s" }
+        );
+        failed = true;
+    }
     if found.files.is_empty() && found.ignored_explicit > 0 && !args.no_errors_on_unmatched {
         eprintln!(
             "leaklint: error: every path given is ignored (not JavaScript/TypeScript, or excluded); \

@@ -1,6 +1,7 @@
 //! Command-line interface: argument parsing (clap) and dispatch to one module per subcommand.
 //! Exit codes: 0 nothing at error severity, 1 findings at error severity (or more warnings than
-//! `--max-warnings`), 2 usage, configuration or internal errors.
+//! `--max-warnings`), 2 usage, configuration or internal errors (including a file that could not
+//! be checked: `internal-error`, `parse-timeout`).
 
 mod check;
 mod heap_cmd;

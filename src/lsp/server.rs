@@ -4,7 +4,6 @@
 //! document has moved on to a newer version in the meantime.
 
 use std::collections::HashMap;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -19,6 +18,7 @@ use super::encoding::{Encoding, PositionMap};
 use super::settings::{is_config_file, ConfigFiles, EditorSettings};
 use super::{actions, convert, hover, ServerOptions};
 use crate::diagnostic::Diagnostic;
+use crate::isolate;
 use crate::source::LineIndex;
 use crate::LintOptions;
 
@@ -43,7 +43,7 @@ enum Done {
     },
     /// A response to send as it is.
     Respond(Response),
-    /// Linting panicked; the message is logged.
+    /// Linting panicked (the document gets an `internal-error` diagnostic); the message is logged.
     Failed(String),
 }
 
@@ -178,12 +178,12 @@ impl Session {
                 .unwrap_or(Duration::from_secs(3600));
             select! {
                 recv(self.conn.receiver) -> msg => match msg {
-                    Ok(Message::Request(req)) => self.on_request(req),
+                    Ok(Message::Request(req)) => self.on_request_isolated(req),
                     Ok(Message::Notification(n)) => {
                         if n.method == "exit" {
                             return if self.shutdown { 0 } else { 1 };
                         }
-                        self.on_notification(n);
+                        self.on_notification_isolated(n);
                     }
                     // Answers to our own requests (registerCapability, refresh): nothing to do.
                     Ok(Message::Response(_)) => {}
@@ -237,6 +237,36 @@ impl Session {
         self.next_request += 1;
         let id = RequestId::from(format!("leaklint-{}", self.next_request));
         self.send(Request::new(id, method.to_string(), params));
+    }
+
+    // ---- isolation ------------------------------------------------------------------------
+
+    /// [`Session::on_request`], with a panic answered as `InternalError` instead of ending the
+    /// server. Unwind safety: a handler changes the session only after its parameters parsed, and
+    /// every change is a whole-value replacement (a document's text, a settings struct, a map
+    /// entry), so an unwind leaves the previous or the new value, never a torn one.
+    fn on_request_isolated(&mut self, req: Request) {
+        let id = req.id.clone();
+        let method = req.method.clone();
+        if let Err(p) = isolate::catch(|| self.on_request(req)) {
+            let message = format!("internal error in {method}: {}", p.describe());
+            self.log(lsp::MessageType::Error, &message);
+            self.send(Response::new_err(
+                id,
+                ErrorCode::InternalError as i32,
+                message,
+            ));
+        }
+    }
+
+    /// [`Session::on_notification`], with a panic logged instead of ending the server (unwind
+    /// safety as for [`Session::on_request_isolated`]).
+    fn on_notification_isolated(&mut self, n: Notification) {
+        let method = n.method.clone();
+        if let Err(p) = isolate::catch(|| self.on_notification(n)) {
+            let message = format!("internal error in {method}: {}", p.describe());
+            self.log(lsp::MessageType::Error, &message);
+        }
     }
 
     // ---- requests -------------------------------------------------------------------------
@@ -459,23 +489,21 @@ impl Session {
             let tx = self.done_tx.clone();
             rayon::spawn(move || {
                 let version = job.doc.version;
-                let done = match job.lint() {
-                    Ok(found) => {
-                        let index = LineIndex::new(&job.doc.text);
-                        let map = PositionMap::new(&job.doc.text, &index, job.encoding);
-                        let diagnostics = found
-                            .iter()
-                            .map(|d| convert::to_lsp(d, &uri, &map))
-                            .collect();
-                        Done::Publish {
-                            uri,
-                            version,
-                            diagnostics,
-                        }
-                    }
-                    Err(e) => Done::Failed(e),
-                };
-                let _ = tx.send(done);
+                let (found, failure) = job.lint();
+                if let Some(log) = failure {
+                    let _ = tx.send(Done::Failed(log));
+                }
+                let index = LineIndex::new(&job.doc.text);
+                let map = PositionMap::new(&job.doc.text, &index, job.encoding);
+                let diagnostics = found
+                    .iter()
+                    .map(|d| convert::to_lsp(d, &uri, &map))
+                    .collect();
+                let _ = tx.send(Done::Publish {
+                    uri,
+                    version,
+                    diagnostics,
+                });
             });
         }
     }
@@ -510,20 +538,17 @@ impl Session {
     ) {
         let tx = self.done_tx.clone();
         rayon::spawn(move || {
-            let response = match job.lint() {
-                Ok(found) => catch_unwind(AssertUnwindSafe(|| respond(&job, found)))
-                    .unwrap_or_else(|p| {
-                        Response::new_err(
-                            id.clone(),
-                            ErrorCode::InternalError as i32,
-                            panic_message(&job.doc.path, &*p),
-                        )
-                    }),
-                Err(e) => {
-                    let _ = tx.send(Done::Failed(e.clone()));
-                    Response::new_err(id, ErrorCode::InternalError as i32, e)
-                }
-            };
+            let (found, failure) = job.lint();
+            if let Some(log) = failure {
+                let _ = tx.send(Done::Failed(log));
+            }
+            let response = isolate::catch(|| respond(&job, found)).unwrap_or_else(|p| {
+                Response::new_err(
+                    id.clone(),
+                    ErrorCode::InternalError as i32,
+                    failure_log(&job.doc.path, &p.describe()),
+                )
+            });
             let _ = tx.send(Done::Respond(response));
         });
     }
@@ -568,24 +593,30 @@ struct LintJob {
 }
 
 impl LintJob {
-    /// The findings, or a message naming the file when the linter panicked.
-    fn lint(&self) -> Result<Vec<Diagnostic>, String> {
+    /// The findings. When the linter panicked they are one `internal-error` diagnostic, and the
+    /// second value is a log line naming the file.
+    fn lint(&self) -> (Vec<Diagnostic>, Option<String>) {
         let Some(options) = &self.options else {
-            return Ok(Vec::new());
+            return (Vec::new(), None);
         };
-        catch_unwind(AssertUnwindSafe(|| {
-            (self.lint)(&self.doc.path, &self.doc.text, options)
-        }))
-        .map_err(|p| panic_message(&self.doc.path, &*p))
+        // `lint_source` isolates its own panics; this catches those of any other `LintFn`.
+        match isolate::catch(|| (self.lint)(&self.doc.path, &self.doc.text, options)) {
+            Ok(found) => {
+                let failure = found
+                    .iter()
+                    .find(|d| d.rule == isolate::INTERNAL_ERROR)
+                    .map(|d| failure_log(&self.doc.path, &d.message));
+                (found, failure)
+            }
+            Err(p) => (
+                vec![isolate::internal_error(&p)],
+                Some(failure_log(&self.doc.path, &p.describe())),
+            ),
+        }
     }
 }
 
-fn panic_message(path: &Path, payload: &(dyn std::any::Any + Send)) -> String {
-    let what = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into());
+fn failure_log(path: &Path, what: &str) -> String {
     format!(
         "internal error while linting {}: {what} (please report this)",
         path.display()
