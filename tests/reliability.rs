@@ -155,3 +155,30 @@ fn a_file_that_crashed_is_never_cached_as_clean() {
     }
     assert!(d.path().join(".leaklint_cache").exists());
 }
+
+#[test]
+fn the_pretty_report_draws_findings_past_column_65535_of_a_minified_bundle() {
+    let d = tempfile::tempdir().unwrap();
+    // A minified bundle: one 73 KB line, the leak near its end.
+    let bundle = format!(
+        "{}const cache=new Map();export function get(req){{cache.set(req.params.id,req.body);}}{}\n",
+        "var a0=1;".repeat(8000),
+        "var b=2;".repeat(100)
+    );
+    std::fs::write(d.path().join("bundle.min.js"), &bundle).unwrap();
+    let o = leaklint(d.path(), &["check", "--no-cache", "--format", "pretty"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    // Drawn with a snippet (the file's position in the header, the code around it underlined),
+    // not as a fallback line, and without the 73 KB line.
+    assert!(out.contains("╭─[./bundle.min.js:1:72007]"), "{out}");
+    assert!(out.contains("const cache=new Map()"), "{out}");
+    assert!(out.contains("╰── no-unbounded-collection"), "{out}");
+    assert!(out.contains("grows here through `.set()`"), "{out}");
+    assert!(out.len() < 4096, "{} bytes", out.len());
+    assert!(
+        out.ends_with("1 problem (1 error, 0 warnings) in 1 of 1 file\n"),
+        "{out}"
+    );
+}
