@@ -182,3 +182,159 @@ fn the_pretty_report_draws_findings_past_column_65535_of_a_minified_bundle() {
         "{out}"
     );
 }
+
+/// `leaklint server` as a child process, fed raw bytes; its frames are read on a thread.
+struct Server {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    frames: std::sync::mpsc::Receiver<Value>,
+    seen: Vec<Value>,
+}
+
+impl Server {
+    fn start(root: &Path) -> Server {
+        use std::io::{BufRead, Read};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_leaklint"))
+            .arg("server")
+            .current_dir(root)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take();
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let (tx, frames) = std::sync::mpsc::channel();
+        std::thread::spawn(move || loop {
+            let mut len = 0;
+            loop {
+                let mut line = String::new();
+                if out.read_line(&mut line).unwrap_or(0) == 0 {
+                    return;
+                }
+                if line == "\r\n" {
+                    break;
+                }
+                if let Some(n) = line.strip_prefix("Content-Length: ") {
+                    len = n.trim().parse().unwrap();
+                }
+            }
+            let mut body = vec![0; len];
+            out.read_exact(&mut body).unwrap();
+            if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
+                return;
+            }
+        });
+        Server {
+            child,
+            stdin,
+            frames,
+            seen: Vec::new(),
+        }
+    }
+
+    fn raw(&mut self, bytes: &[u8]) {
+        use std::io::Write;
+        let stdin = self.stdin.as_mut().unwrap();
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    fn frame(&mut self, body: &str) {
+        self.raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+    }
+
+    /// The first frame (already seen or coming within 20 s) that `want` accepts.
+    fn wait(&mut self, what: &str, want: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.seen.iter().position(&want) {
+            return self.seen.remove(i);
+        }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.frames.recv_timeout(left) {
+                Ok(v) if want(&v) => return v,
+                Ok(v) => self.seen.push(v),
+                Err(_) => panic!("no {what}; got {:#?}", self.seen),
+            }
+        }
+    }
+
+    fn response(&mut self, id: Value) -> Value {
+        self.wait(&format!("response to {id}"), |v| {
+            v["id"] == id && v.get("method").is_none()
+        })
+    }
+}
+
+#[test]
+fn the_server_survives_malformed_frames_and_answers_what_has_an_id() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().canonicalize().unwrap();
+    let uri = format!("file://{}/a.js", root.display());
+    let mut s = Server::start(&root);
+    s.frame(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#);
+    s.response(1.into());
+    s.frame(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
+
+    // Not JSON, with a readable id: ParseError. Not JSON at all, bad UTF-8, a header that is
+    // not one, a block without Content-Length: logged and skipped.
+    s.frame(r#"{"jsonrpc":"2.0","id":2,"method":"textDocument/hover","params":{"#);
+    assert_eq!(s.response(2.into())["error"]["code"], -32700);
+    s.frame("not json at all");
+    s.raw(b"Content-Length: 5\r\n\r\n\"\xff\xfe\"");
+    s.raw(b"this is no header\r\n\r\n");
+    // Odd ids: InvalidRequest, with the id echoed when it is a number.
+    for (id, echoed) in [
+        ("1.5", serde_json::json!(1.5)),
+        ("2147483648", serde_json::json!(2147483648u64)),
+    ] {
+        s.frame(&format!(
+            r#"{{"jsonrpc":"2.0","id":{id},"method":"textDocument/hover","params":{{}}}}"#
+        ));
+        assert_eq!(s.response(echoed)["error"]["code"], -32600);
+    }
+    for id in ["null", "true", "{}", "[]"] {
+        s.frame(&format!(
+            r#"{{"jsonrpc":"2.0","id":{id},"method":"shutdown"}}"#
+        ));
+        let r = s.response(Value::Null);
+        assert_eq!(r["error"]["code"], -32600, "{id}: {r}");
+    }
+
+    // A lone surrogate in the text (as JSON.stringify writes it) decodes as U+FFFD, one UTF-16
+    // unit as in the editor, so later positions still agree.
+    let open = serde_json::json!({"jsonrpc":"2.0","method":"textDocument/didOpen","params":{
+        "textDocument":{"uri":uri,"languageId":"javascript","version":1,
+        "text":"const s = \"@\";\nconst cache = new Map();\n"}}})
+    .to_string()
+    .replace('@', "\\ud800");
+    s.frame(&open);
+    let first = s.wait("diagnostics of version 1", |v| v["params"]["version"] == 1);
+    assert_eq!(
+        first["params"]["diagnostics"],
+        serde_json::json!([]),
+        "{first}"
+    );
+    // An edit at the largest position lands at the end of the document, not at its start.
+    let change = serde_json::json!({"jsonrpc":"2.0","method":"textDocument/didChange","params":{
+        "textDocument":{"uri":uri,"version":2},
+        "contentChanges":[{"range":{"start":{"line":4294967295u32,"character":4294967295u32},
+            "end":{"line":4294967295u32,"character":4294967295u32}},
+            "text":"export function get(req) { cache.set(req.params.id, req.body); }\n"}]}});
+    s.frame(&change.to_string());
+    let second = s.wait("diagnostics of version 2", |v| v["params"]["version"] == 2);
+    let found = &second["params"]["diagnostics"];
+    assert_eq!(found.as_array().unwrap().len(), 1, "{second}");
+    assert_eq!(
+        found[0]["range"]["start"],
+        serde_json::json!({"line": 1, "character": 6}),
+        "{second}"
+    );
+    assert!(found[0]["message"].as_str().unwrap().contains("cache"));
+
+    s.frame(r#"{"jsonrpc":"2.0","id":99,"method":"shutdown"}"#);
+    assert_eq!(s.response(99.into())["result"], Value::Null);
+    s.frame(r#"{"jsonrpc":"2.0","method":"exit"}"#);
+    assert_eq!(s.child.wait().unwrap().code(), Some(0));
+}

@@ -6,6 +6,7 @@
 //! - [`document`]: open documents and incremental text sync.
 //! - [`encoding`]: UTF-16 / UTF-8 positions.
 //! - [`settings`]: editor settings and `leaklint.toml` discovery.
+//! - [`transport`]: stdio framing that survives malformed messages.
 //! - [`convert`], [`actions`], [`hover`]: what the handlers answer.
 
 pub mod actions;
@@ -15,11 +16,10 @@ pub mod encoding;
 pub mod hover;
 pub mod server;
 pub mod settings;
+pub mod transport;
 
 use std::path::Path;
 use std::time::Duration;
-
-use lsp_server::Connection;
 
 use crate::diagnostic::Diagnostic;
 use crate::LintOptions;
@@ -52,7 +52,7 @@ impl Default for ServerOptions {
 /// proper `shutdown` then `exit`, 1 otherwise (LSP 3.17 §"Exit Notification"). Errors are
 /// printed to stderr, which editors keep in their log.
 pub fn run() -> u8 {
-    let (conn, io) = Connection::stdio();
+    let (conn, io) = transport::stdio();
     let code = match server::serve(conn, ServerOptions::default()) {
         Ok(code) => code as u8,
         Err(e) => {
