@@ -89,11 +89,26 @@ impl Config {
     /// Unreadable files, TOML syntax errors, unknown keys, unknown rule names and bad values, each
     /// with the line and column.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        let bytes = std::fs::read(path).map_err(|e| ConfigError {
             path: path.into(),
             line: 0,
             column: 0,
             message: format!("cannot read: {e}"),
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            // Name the first bad byte by the line and column of the valid text before it.
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let valid = std::str::from_utf8(valid).unwrap_or_default();
+            let p = LineIndex::new(valid).position(valid, valid.len() as u32);
+            ConfigError {
+                path: path.into(),
+                line: p.line,
+                column: p.column,
+                message: format!(
+                    "the file is not valid UTF-8 text (invalid byte at offset {})",
+                    valid.len()
+                ),
+            }
         })?;
         Config::parse(path, &text)
     }

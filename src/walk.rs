@@ -37,7 +37,33 @@ pub struct Discovered {
 pub fn discover(paths: &[PathBuf], force_exclude: bool, configs: &ConfigResolver) -> Discovered {
     let mut out = Discovered::default();
     for root in paths {
-        if root.is_file() {
+        let meta = match std::fs::metadata(root) {
+            Ok(m) => m,
+            Err(e) => {
+                // A dangling symlink or a symlink loop exists as a link: say what is wrong with
+                // it rather than "no such file".
+                let message = match std::fs::symlink_metadata(root) {
+                    Ok(_) => format!("cannot follow the symbolic link: {e}"),
+                    Err(_) if e.kind() == std::io::ErrorKind::NotFound => {
+                        "no such file or directory".into()
+                    }
+                    Err(_) => format!("cannot read: {e}"),
+                };
+                out.errors.push(WalkError {
+                    path: root.clone(),
+                    message,
+                });
+                continue;
+            }
+        };
+        if !meta.is_file() && !meta.is_dir() {
+            out.errors.push(WalkError {
+                path: root.clone(),
+                message: "not a regular file or a directory (a FIFO, socket or device)".into(),
+            });
+            continue;
+        }
+        if meta.is_file() {
             if Dialect::from_path(root).is_none() {
                 out.ignored_explicit += 1;
                 continue;
@@ -47,13 +73,6 @@ pub fn discover(paths: &[PathBuf], force_exclude: bool, configs: &ConfigResolver
                 continue;
             }
             out.files.push(root.clone());
-            continue;
-        }
-        if !root.exists() {
-            out.errors.push(WalkError {
-                path: root.clone(),
-                message: "no such file or directory".into(),
-            });
             continue;
         }
         // The walk itself is parallel too (ignore's own thread pool, as wide as rayon's).

@@ -338,3 +338,143 @@ fn the_server_survives_malformed_frames_and_answers_what_has_an_id() {
     s.frame(r#"{"jsonrpc":"2.0","method":"exit"}"#);
     assert_eq!(s.child.wait().unwrap().code(), Some(0));
 }
+
+/// A heap snapshot Node wrote of an idle process.
+fn node_snapshot(dir: &Path) -> std::path::PathBuf {
+    let p = dir.join("idle.heapsnapshot");
+    let st = Command::new("node")
+        .arg("-e")
+        .arg(format!(
+            "require('v8').writeHeapSnapshot({:?})",
+            p.to_str().unwrap()
+        ))
+        .status()
+        .expect("node must be installed");
+    assert!(st.success());
+    p
+}
+
+#[test]
+fn confirm_fails_on_a_missing_project_and_on_its_bad_configuration() {
+    let d = tempfile::tempdir().unwrap();
+    let snap = node_snapshot(d.path());
+    let snap = snap.to_str().unwrap();
+    let o = leaklint(
+        d.path(),
+        &["confirm", snap, snap, "--project", "/nonexistent"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("/nonexistent: No such file"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+
+    let project = d.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    std::fs::write(project.join("a.js"), LEAK).unwrap();
+    std::fs::write(
+        project.join("leaklint.toml"),
+        "[rules]\nno-such-rule = \"error\"\n",
+    )
+    .unwrap();
+    let o = leaklint(d.path(), &["confirm", snap, snap, "--project", "project"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("leaklint.toml:2:"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("findings confirmed"), "{}", stdout(&o));
+}
+
+#[test]
+fn heap_summary_into_a_closed_pipe_ends_quietly() {
+    let d = tempfile::tempdir().unwrap();
+    let snap = node_snapshot(d.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leaklint"))
+        .args(["heap", "summary", "--top", "5000"])
+        .arg(&snap)
+        .current_dir(d.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before leaklint writes anything (`| head -0`).
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
+#[test]
+fn odd_paths_are_linted_or_refused_with_the_reason() {
+    use std::os::unix::ffi::OsStrExt;
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    // A name that is not UTF-8 is still a JavaScript file, found by the walk and when named.
+    let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9.js");
+    std::fs::create_dir(p.join("src")).unwrap();
+    std::fs::write(p.join("src").join(latin1), LEAK).unwrap();
+    for args in [
+        vec!["check", "--no-cache", "--format", "concise", "src"],
+        vec!["check", "--no-cache", "--format", "concise"],
+    ] {
+        let o = leaklint(p, &args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert!(
+            stdout(&o).contains("caf\u{FFFD}.js:1:7: no-unbounded-collection"),
+            "{}",
+            stdout(&o)
+        );
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_leaklint"))
+        .args(["check", "--no-cache", "--format", "concise"])
+        .arg(p.join("src").join(latin1))
+        .current_dir(p)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+
+    // A FIFO and a device are refused (exit 2), not "no problems in 0 files".
+    assert!(Command::new("mkfifo")
+        .arg(p.join("pipe.js"))
+        .status()
+        .unwrap()
+        .success());
+    for path in ["pipe.js", "/dev/null"] {
+        let o = leaklint(p, &["check", "--no-cache", path]);
+        assert_eq!(o.status.code(), Some(2), "{path}: {}", stdout(&o));
+        assert!(
+            stderr(&o).contains("not a regular file or a directory"),
+            "{}",
+            stderr(&o)
+        );
+    }
+
+    // A symlink loop is named as one.
+    std::os::unix::fs::symlink("loop-b.js", p.join("loop-a.js")).unwrap();
+    std::os::unix::fs::symlink("loop-a.js", p.join("loop-b.js")).unwrap();
+    let o = leaklint(p, &["check", "--no-cache", "loop-a.js"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("cannot follow the symbolic link") && err.contains("symbolic links"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_configuration_that_is_not_utf8_names_its_line_and_column() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("a.js"), LEAK).unwrap();
+    std::fs::write(
+        d.path().join("leaklint.toml"),
+        b"[rules]\nno-leaked-timer = \"\xff\"\n",
+    )
+    .unwrap();
+    let o = leaklint(d.path(), &["check", "--no-cache"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("leaklint.toml:2:20: the file is not valid UTF-8 text"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -1,5 +1,6 @@
 //! `leaklint confirm BEFORE AFTER [FINAL]` and `leaklint heap summary FILE`.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
@@ -19,6 +20,23 @@ pub enum HeapFormat {
     Sarif,
 }
 
+/// Writes `text` to standard output. A closed pipe (`| head`) ends the output quietly, as for
+/// `check`; other write errors are reported.
+///
+/// # Errors
+/// [`EXIT_ERROR`] after printing the error.
+fn emit(text: &str) -> Result<(), u8> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            eprintln!("leaklint: error: cannot write the report: {e}");
+            Err(EXIT_ERROR)
+        }
+    }
+}
+
 fn load(path: &Path) -> Result<heap::HeapSnapshot, u8> {
     heap::load(path).map_err(|e| {
         eprintln!("leaklint: error: {e}");
@@ -29,6 +47,20 @@ fn load(path: &Path) -> Result<heap::HeapSnapshot, u8> {
 /// Runs `confirm`: loads the snapshots, diffs them, lints `project`, joins the two and prints the
 /// report. Exit code 1 when a finding is confirmed, 0 otherwise, 2 on errors.
 pub fn confirm(snapshots: &[PathBuf], project: &Path, format: HeapFormat, min_bytes: u64) -> u8 {
+    match std::fs::metadata(project) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            eprintln!(
+                "leaklint: error: {}: the project is not a directory",
+                project.display()
+            );
+            return EXIT_ERROR;
+        }
+        Err(e) => {
+            eprintln!("leaklint: error: {}: {e}", project.display());
+            return EXIT_ERROR;
+        }
+    }
     let mut loaded = Vec::new();
     for s in snapshots {
         match load(s) {
@@ -45,20 +77,30 @@ pub fn confirm(snapshots: &[PathBuf], project: &Path, format: HeapFormat, min_by
         &resolver,
         Some(crate::diagnostic::Confidence::Low),
     );
+    // As in `check`: the report is still written, but the run failed.
+    let mut failed = false;
+    for e in resolver.take_errors() {
+        eprintln!("leaklint: error: {e}");
+        failed = true;
+    }
     for e in found.errors.iter().chain(&errors) {
         eprintln!("leaklint: error: {}: {}", e.path.display(), e.message);
+        failed = true;
     }
     let report = confirm::join(project, &results, &growth, min_bytes);
-    match format {
-        HeapFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        ),
-        HeapFormat::Pretty => print!("{}", pretty(&report)),
+    let text = match format {
+        HeapFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
+        HeapFormat::Pretty => pretty(&report),
         HeapFormat::Sarif => {
             let log = crate::report::confirm_sarif::to_value(project, &results, &report);
-            println!("{}", serde_json::to_string_pretty(&log).unwrap_or_default());
+            serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
         }
+    };
+    if let Err(code) = emit(&text) {
+        return code;
+    }
+    if failed {
+        return EXIT_ERROR;
     }
     if report
         .findings
@@ -137,26 +179,29 @@ pub fn summary(file: &Path, project: &Path, top: usize, format: HeapFormat) -> u
         Err(code) => return code,
     };
     let entries = heap::summary(&snap, project, top);
-    match format {
-        HeapFormat::Json | HeapFormat::Sarif => println!(
-            "{}",
-            serde_json::to_string_pretty(&entries).unwrap_or_default()
-        ),
-        HeapFormat::Pretty => {
-            for e in &entries {
+    let text = match format {
+        HeapFormat::Json | HeapFormat::Sarif => {
+            serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n"
+        }
+        HeapFormat::Pretty => entries
+            .iter()
+            .map(|e| {
                 let at = e
                     .anchor
                     .as_ref()
                     .map(|a| format!("{}:{}", a.file.display(), a.line))
                     .unwrap_or_else(|| "-".into());
-                println!(
-                    "{:>10}  {:<40} {at}\n            {}",
+                format!(
+                    "{:>10}  {:<40} {at}\n            {}\n",
                     bytes(e.retained_bytes),
                     format!("{} ({})", e.node_name, e.node_type),
                     heap::render_pretty(&e.retainer_path)
-                );
-            }
-        }
+                )
+            })
+            .collect(),
+    };
+    match emit(&text) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
     }
-    EXIT_OK
 }
