@@ -6,6 +6,9 @@
 //! the diagnostics; the CLI ([`cli`]) and the reports ([`report`]) are built on it.
 
 pub mod alloc;
+/// The hash that identifies one build's lint code (computed by `build.rs`, which includes this
+/// module; [`build_id::tree_hash`]), for keying the cache.
+pub mod build_id;
 pub mod cache;
 pub mod cli;
 pub mod config;
