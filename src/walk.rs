@@ -162,16 +162,19 @@ pub fn lint_files(
     configs: &ConfigResolver,
     min_confidence: Option<Confidence>,
 ) -> (Vec<FileResult>, Vec<WalkError>) {
-    lint_files_cached(files, configs, min_confidence, None)
+    lint_files_cached(files, configs, min_confidence, None, None)
 }
 
 /// As [`lint_files`], skipping files that `cache` knows were clean with the same bytes and
-/// settings (they give a result with no diagnostics) and recording newly clean ones in it.
+/// settings (they give a result with no diagnostics) and recording newly clean ones in it, and
+/// giving each parse at most `parse_limit` when set (a `parse-timeout` diagnostic past it, see
+/// [`crate::budget`]; such a file is not cached as clean).
 pub fn lint_files_cached(
     files: &[PathBuf],
     configs: &ConfigResolver,
     min_confidence: Option<Confidence>,
     cache: Option<&Cache>,
+    parse_limit: Option<std::time::Duration>,
 ) -> (Vec<FileResult>, Vec<WalkError>) {
     let lint_one = |path: &PathBuf| -> Result<FileResult, WalkError> {
         let bytes = std::fs::read(path).map_err(|e| WalkError {
@@ -199,7 +202,7 @@ pub fn lint_files_cached(
                 });
             }
         }
-        let (text, diagnostics) = crate::lint_bytes(path, bytes, options);
+        let (text, diagnostics) = crate::lint_bytes_within(path, bytes, options, parse_limit);
         if let (Some(cache), Some(key), true) = (cache, key, diagnostics.is_empty()) {
             cache.mark_clean(key);
         }

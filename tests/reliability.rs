@@ -478,3 +478,41 @@ fn a_configuration_that_is_not_utf8_names_its_line_and_column() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_parse_over_its_budget_is_reported_and_the_run_goes_on() {
+    let d = tempfile::tempdir().unwrap();
+    // 120 bytes of nested `<a>(`: swc's TypeScript parser needs minutes (docs/known-issues.md).
+    std::fs::write(d.path().join("slow.ts"), "<a>(".repeat(30)).unwrap();
+    std::fs::write(d.path().join("leak.js"), LEAK).unwrap();
+    let started = std::time::Instant::now();
+    let o = leaklint(
+        d.path(),
+        &[
+            "check",
+            "--no-cache",
+            "--format",
+            "concise",
+            "--file-timeout",
+            "0.5",
+        ],
+    );
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}{}", stderr(&o));
+    assert!(
+        out.contains("slow.ts:1:1: parse-timeout Parsing this file took longer than 0.5 s"),
+        "{out}"
+    );
+    assert!(
+        out.contains("leak.js:1:7: no-unbounded-collection"),
+        "{out}"
+    );
+    let o = leaklint(d.path(), &["check", "--file-timeout=-1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not a number of seconds"),
+        "{}",
+        stderr(&o)
+    );
+}
