@@ -36,14 +36,19 @@ pub struct ServerOptions {
     /// How long after the last `didChange` of a document its diagnostics are pushed, so that a
     /// burst of keystrokes is linted once.
     pub debounce: Duration,
+    /// How long a lint may take before the document gets a `parse-timeout` diagnostic (the lint
+    /// goes on in the background, and its findings replace that diagnostic if it ends).
+    pub lint_budget: Duration,
 }
 
 impl Default for ServerOptions {
-    /// [`crate::lint_source`], 10 ms debounce (short: editors debounce their own `didChange`s).
+    /// [`crate::lint_source`], 10 ms debounce (short: editors debounce their own `didChange`s),
+    /// 10 s lint budget.
     fn default() -> ServerOptions {
         ServerOptions {
             lint: crate::lint_source,
             debounce: Duration::from_millis(10),
+            lint_budget: Duration::from_secs(10),
         }
     }
 }

@@ -2,6 +2,12 @@
 //! linting to worker threads with a snapshot of the document (the ruff_server / rust-analyzer
 //! model, STYLE.md §2.1 item 7). Results come back on a channel and are dropped when the
 //! document has moved on to a newer version in the meantime.
+//!
+//! Every lint runs on a thread of its own, so a document that parses slowly (swc backtracks
+//! exponentially on some TypeScript, docs/known-issues.md) delays only its own diagnostics. A
+//! document has at most one pushed lint running: edits made meanwhile are linted once it ends,
+//! so a slow document never piles up threads. Past the lint budget the document is given a
+//! `parse-timeout` diagnostic, which its findings replace if the lint ends after all.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -62,6 +68,18 @@ struct Session {
     done_rx: Receiver<Done>,
     shutdown: bool,
     next_request: i32,
+    /// Documents with a pushed lint running: the version linted, when its budget ends, and
+    /// whether a `parse-timeout` was published for it.
+    running: HashMap<Uri, Running>,
+    /// Documents edited while their lint was running, to lint again when it ends.
+    relint: std::collections::HashSet<Uri>,
+}
+
+/// A pushed lint in progress.
+struct Running {
+    version: i32,
+    deadline: Instant,
+    timed_out: bool,
 }
 
 /// Runs the initialize handshake and then the main loop until `exit`.
@@ -117,6 +135,8 @@ pub fn serve(conn: Connection, options: ServerOptions) -> anyhow::Result<i32> {
         done_rx,
         shutdown: false,
         next_request: 0,
+        running: HashMap::new(),
+        relint: Default::default(),
     };
     for w in warnings {
         session.show(lsp::MessageType::Warning, &format!("leaklint: {w}"));
@@ -170,9 +190,16 @@ impl Session {
     fn run(&mut self) -> i32 {
         loop {
             let now = Instant::now();
+            let budget_ends = self
+                .running
+                .values()
+                .filter(|r| !r.timed_out)
+                .map(|r| r.deadline);
             let wait = self
                 .due
                 .values()
+                .copied()
+                .chain(budget_ends)
                 .min()
                 .map(|d| d.saturating_duration_since(now))
                 .unwrap_or(Duration::from_secs(3600));
@@ -197,6 +224,7 @@ impl Session {
                 default(wait) => {}
             }
             self.start_due_lints();
+            self.publish_timeouts();
         }
     }
 
@@ -483,11 +511,23 @@ impl Session {
             .collect();
         for uri in ready {
             self.due.remove(&uri);
+            if self.running.contains_key(&uri) {
+                self.relint.insert(uri);
+                continue;
+            }
             let Some(job) = self.job(&uri) else {
                 continue;
             };
+            self.running.insert(
+                uri.clone(),
+                Running {
+                    version: job.doc.version,
+                    deadline: Instant::now() + self.options.lint_budget,
+                    timed_out: false,
+                },
+            );
             let tx = self.done_tx.clone();
-            rayon::spawn(move || {
+            spawn_worker(move || {
                 let version = job.doc.version;
                 let (found, failure) = job.lint();
                 if let Some(log) = failure {
@@ -505,6 +545,39 @@ impl Session {
                     diagnostics,
                 });
             });
+        }
+    }
+
+    /// Publishes a `parse-timeout` for every document whose running lint is past its budget
+    /// (once per lint, and only while the document is still at the version being linted).
+    fn publish_timeouts(&mut self) {
+        let now = Instant::now();
+        let budget = self.options.lint_budget;
+        let mut late = Vec::new();
+        for (uri, r) in &mut self.running {
+            if !r.timed_out && r.deadline <= now {
+                r.timed_out = true;
+                late.push((uri.clone(), r.version));
+            }
+        }
+        for (uri, version) in late {
+            let Some(doc) = self.docs.get(&uri) else {
+                continue;
+            };
+            if doc.version != version {
+                continue;
+            }
+            let index = LineIndex::new(&doc.text);
+            let map = PositionMap::new(&doc.text, &index, self.encoding);
+            let d = convert::to_lsp(&crate::budget::parse_timeout(budget), &uri, &map);
+            self.log(
+                lsp::MessageType::Warning,
+                &format!(
+                    "linting {} takes longer than {budget:?}; its findings follow when it ends",
+                    doc.path.display()
+                ),
+            );
+            self.publish(uri, Some(version), vec![d]);
         }
     }
 
@@ -537,8 +610,9 @@ impl Session {
         respond: impl FnOnce(&LintJob, Vec<Diagnostic>) -> Response + Send + 'static,
     ) {
         let tx = self.done_tx.clone();
-        rayon::spawn(move || {
-            let (found, failure) = job.lint();
+        let budget = self.options.lint_budget;
+        spawn_worker(move || {
+            let (found, failure) = job.lint_within(budget);
             if let Some(log) = failure {
                 let _ = tx.send(Done::Failed(log));
             }
@@ -560,8 +634,12 @@ impl Session {
                 version,
                 diagnostics,
             } => {
+                self.running.remove(&uri);
                 // Drop results for a document that was closed or changed since the snapshot.
                 let current = self.docs.get(&uri).map(|d| d.version);
+                if self.relint.remove(&uri) && current.is_some() {
+                    self.schedule(uri.clone(), Duration::ZERO);
+                }
                 if current == Some(version) {
                     self.publish(uri, Some(version), diagnostics);
                 }
@@ -583,7 +661,20 @@ impl Session {
     }
 }
 
+/// Runs `work` on a thread of its own (with the lint stack size; only touched pages are used), so
+/// that no lint waits for another.
+fn spawn_worker(work: impl FnOnce() + Send + 'static) {
+    let spawned = std::thread::Builder::new()
+        .name("leaklint-lint".into())
+        .stack_size(crate::STACK_SIZE)
+        .spawn(work);
+    if let Err(e) = spawned {
+        eprintln!("leaklint server: cannot start a lint thread: {e}");
+    }
+}
+
 /// Everything a worker needs, owned: the document snapshot and the options in force.
+#[derive(Clone)]
 struct LintJob {
     doc: Snapshot,
     /// `None` when linting is off for this document (disabled, or excluded by its config).
@@ -613,6 +704,27 @@ impl LintJob {
                 Some(failure_log(&self.doc.path, &p.describe())),
             ),
         }
+    }
+}
+
+impl LintJob {
+    /// As [`LintJob::lint`], but gives up waiting after `budget`: the lint goes on on its own
+    /// thread and the findings are one `parse-timeout` diagnostic.
+    fn lint_within(&self, budget: Duration) -> (Vec<Diagnostic>, Option<String>) {
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let job = self.clone();
+        spawn_worker(move || {
+            let _ = tx.send(job.lint());
+        });
+        rx.recv_timeout(budget).unwrap_or_else(|_| {
+            (
+                vec![crate::budget::parse_timeout(budget)],
+                Some(format!(
+                    "linting {} takes longer than {budget:?}; answered with parse-timeout",
+                    self.doc.path.display()
+                )),
+            )
+        })
     }
 }
 
