@@ -26,6 +26,12 @@ use crate::LintOptions;
 /// The file names searched for, in order, in each directory.
 pub const CONFIG_NAMES: [&str; 2] = ["leaklint.toml", ".leaklint.toml"];
 
+/// The longest glob accepted in `include`/`exclude`, in bytes.
+pub const MAX_GLOB: usize = 1024;
+
+/// The most globs accepted in one `include` or `exclude` list.
+pub const MAX_GLOBS: usize = 1000;
+
 /// A configuration problem, located in its file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
@@ -172,12 +178,23 @@ impl Config {
                             format!("`{k}` must be an array of glob strings"),
                         )
                     })?;
+                    if arr.len() > MAX_GLOBS {
+                        return Err(err(
+                            vspan.clone(),
+                            format!("`{k}` has more than {MAX_GLOBS} globs"),
+                        ));
+                    }
                     let mut b = GlobSetBuilder::new();
                     for item in arr.iter() {
                         let ispan = Some(item.span());
                         let g = item.get_ref().as_str().ok_or_else(|| {
                             err(ispan.clone(), format!("`{k}` entries must be strings"))
                         })?;
+                        // globset compiles each glob into a regular expression: a 70 KB glob
+                        // takes half a minute, so sizes no real pattern reaches are refused.
+                        if g.len() > MAX_GLOB {
+                            return Err(err(ispan, format!("a glob longer than {MAX_GLOB} bytes")));
+                        }
                         b.add(
                             Glob::new(g)
                                 .map_err(|e| err(ispan.clone(), format!("bad glob `{g}`: {e}")))?,

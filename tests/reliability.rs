@@ -516,3 +516,21 @@ fn a_parse_over_its_budget_is_reported_and_the_run_goes_on() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_configuration_with_a_huge_glob_is_refused_at_once() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("a.js"), LEAK).unwrap();
+    // Found by the fuzzer: globset took 36 s to compile this one glob.
+    let toml = format!("exclude = [\"**/*{}\"]\n", "é".repeat(35_000));
+    std::fs::write(d.path().join("leaklint.toml"), toml).unwrap();
+    let started = std::time::Instant::now();
+    let o = leaklint(d.path(), &["check", "--no-cache"]);
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("leaklint.toml:1:12: a glob longer than 1024 bytes"),
+        "{}",
+        stderr(&o)
+    );
+}

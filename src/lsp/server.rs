@@ -88,10 +88,10 @@ struct Running {
 /// `exit` came after `shutdown`, 1 otherwise (including a client that hung up).
 ///
 /// # Errors
-/// Protocol errors during the handshake (the client sent something other than `initialize`
-/// first, or went away).
+/// The client went away, or sent `exit`, before `initialize` (requests before it are answered
+/// with `ServerNotInitialized`; nothing after it ends the server but `exit`).
 pub fn serve(conn: Connection, options: ServerOptions) -> anyhow::Result<i32> {
-    let (id, params) = conn.initialize_start()?;
+    let (id, params) = wait_for_initialize(&conn)?;
     let caps = &params["capabilities"];
     let offered: Vec<String> = caps
         .pointer("/general/positionEncodings")
@@ -114,13 +114,19 @@ pub fn serve(conn: Connection, options: ServerOptions) -> anyhow::Result<i32> {
         .get("initializationOptions")
         .map(EditorSettings::from_json)
         .unwrap_or_default();
-    conn.initialize_finish(
-        id,
-        json!({
-            "capabilities": capabilities(encoding),
-            "serverInfo": { "name": "leaklint", "version": env!("CARGO_PKG_VERSION") },
-        }),
-    )?;
+    // The `initialized` notification that follows is taken as any other notification: a client
+    // that sends something else first (or a damaged `initialized`) is still served, where
+    // lsp-server's `initialize_finish` would end the server.
+    let _ = conn.sender.send(
+        Response::new_ok(
+            id,
+            json!({
+                "capabilities": capabilities(encoding),
+                "serverInfo": { "name": "leaklint", "version": env!("CARGO_PKG_VERSION") },
+            }),
+        )
+        .into(),
+    );
     let (done_tx, done_rx) = unbounded();
     let mut session = Session {
         conn,
@@ -141,12 +147,41 @@ pub fn serve(conn: Connection, options: ServerOptions) -> anyhow::Result<i32> {
     for w in warnings {
         session.show(lsp::MessageType::Warning, &format!("leaklint: {w}"));
     }
-    // `initialize_finish` has already consumed the `initialized` notification, after which the
-    // spec allows server-to-client requests.
+    // The spec allows server-to-client requests once the initialize result is sent.
     if session.caps.watch_registration {
         session.register_config_watcher();
     }
     Ok(session.run())
+}
+
+/// Waits for the `initialize` request (LSP 3.17 §"Initialize Request"): other requests are
+/// answered with `ServerNotInitialized` (-32002), notifications and responses are dropped.
+///
+/// # Errors
+/// The client went away, or sent `exit`, before `initialize`.
+fn wait_for_initialize(conn: &Connection) -> anyhow::Result<(RequestId, Value)> {
+    loop {
+        match conn.receiver.recv() {
+            Ok(Message::Request(req)) if req.method == "initialize" => {
+                return Ok((req.id, req.params))
+            }
+            Ok(Message::Request(req)) => {
+                let _ = conn.sender.send(
+                    Response::new_err(
+                        req.id,
+                        ErrorCode::ServerNotInitialized as i32,
+                        format!("expected the initialize request, got {}", req.method),
+                    )
+                    .into(),
+                );
+            }
+            Ok(Message::Notification(n)) if n.method == "exit" => {
+                anyhow::bail!("the client sent exit before initialize")
+            }
+            Ok(_) => {}
+            Err(_) => anyhow::bail!("the client went away before initialize"),
+        }
+    }
 }
 
 /// The server's capabilities (LSP 3.17 §"Server Capabilities").
