@@ -107,7 +107,7 @@ fn main() {
     }
     println!(
         "fuzz {}: {tried} inputs in {} s, {failed} failures ({hangs} hangs), {known} known swc \
-         issues (parse-timeout or the JSX panic), seed {seed}",
+         issues (parse-timeout, the JSX panic or a debug assertion), seed {seed}",
         args.target, args.seconds
     );
     std::process::exit(i32::from(failed > 0));
