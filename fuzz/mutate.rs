@@ -136,7 +136,7 @@ impl Mutator {
             }
             2 if !v.is_empty() => {
                 let i = self.rng.usize(..v.len());
-                let n = self.rng.usize(1..=v.len().min(64).max(1)).min(v.len() - i);
+                let n = self.rng.usize(1..=v.len().clamp(1, 64)).min(v.len() - i);
                 v.drain(i..i + n);
             }
             3 if !v.is_empty() => {

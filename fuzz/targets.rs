@@ -78,8 +78,10 @@ pub fn run(target: &str, input: &[u8], dir: &Path) -> Outcome {
 fn lint(input: &[u8]) -> Outcome {
     let ext = ["js", "jsx", "ts", "tsx"][input.len() % 4];
     let path = Path::new("fuzz").join(format!("input.{ext}"));
-    let mut options = leaklint::LintOptions::default();
-    options.min_confidence = leaklint::diagnostic::Confidence::Low;
+    let options = leaklint::LintOptions {
+        min_confidence: leaklint::diagnostic::Confidence::Low,
+        ..Default::default()
+    };
     let (text, diagnostics) =
         leaklint::lint_bytes_within(&path, input.to_vec(), &options, Some(PARSE_BUDGET));
     let known = |d: &&Diagnostic| {

@@ -84,22 +84,19 @@ pub fn lint_within(
         HELPER.with(|h| h.borrow_mut().take());
         return crate::lint_source(&job.path, &job.text, &job.options);
     }
-    loop {
-        match progress.recv_deadline(deadline) {
-            Ok(Progress::Parsed) => {
-                return match progress.recv() {
-                    Ok(Progress::Done(found)) => found,
-                    _ => Vec::new(),
-                }
-            }
-            Ok(Progress::Done(found)) => return found,
-            Err(RecvTimeoutError::Timeout) => {
-                // Abandon the helper: dropping its queue ends it once this parse is over.
-                HELPER.with(|h| h.borrow_mut().take());
-                return vec![parse_timeout(limit)];
-            }
-            Err(RecvTimeoutError::Disconnected) => return Vec::new(),
+    match progress.recv_deadline(deadline) {
+        // Past the parse, the rest of the lint is not limited.
+        Ok(Progress::Parsed) => match progress.recv() {
+            Ok(Progress::Done(found)) => found,
+            _ => Vec::new(),
+        },
+        Ok(Progress::Done(found)) => found,
+        Err(RecvTimeoutError::Timeout) => {
+            // Abandon the helper: dropping its queue ends it once this parse is over.
+            HELPER.with(|h| h.borrow_mut().take());
+            vec![parse_timeout(limit)]
         }
+        Err(RecvTimeoutError::Disconnected) => Vec::new(),
     }
 }
 
