@@ -341,11 +341,7 @@ pub fn to_value(results: &[FileResult], rules: &[&'static RuleMeta], root: &Sour
                     "rules": descriptors.iter().map(Descriptor::to_value).collect::<Vec<_>>(),
                     "notifications": TOOL_FAILURES
                         .iter()
-                        .map(|(id, text)| json!({
-                            "id": id,
-                            "shortDescription": { "text": text },
-                            "defaultConfiguration": { "level": "error" },
-                        }))
+                        .map(|(id, text)| notification_descriptor(id, text))
                         .collect::<Vec<_>>(),
                 }
             },
@@ -369,6 +365,24 @@ const TOOL_FAILURES: [(&str, &str); 2] = [
         "Parsing a file took longer than its budget (--file-timeout), so no rule checked it.",
     ),
 ];
+
+/// The `reportingDescriptor` of a tool failure, with what GitHub's ingestion rules ask of every
+/// descriptor (GH2012: `fullDescription` and `help`).
+fn notification_descriptor(id: &str, text: &str) -> Value {
+    let help = format!(
+        "# {id}\n\n{text} The message names the file and what went wrong; please report \
+         crashes at {REPOSITORY}/issues.\n"
+    );
+    json!({
+        "id": id,
+        "name": pascal_case(id),
+        "shortDescription": { "text": text },
+        "fullDescription": { "text": text },
+        "help": { "text": help, "markdown": help },
+        "helpUri": format!("{REPOSITORY}/blob/main/docs/reliability.md"),
+        "defaultConfiguration": { "level": "error" },
+    })
+}
 
 /// The run's one invocation (SARIF §3.20). A file that crashed or timed out is a tool execution
 /// notification at level `error` (§3.20.21: how SARIF reports a tool's failures, kept apart from
