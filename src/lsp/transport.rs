@@ -189,7 +189,10 @@ pub fn read_frame(input: &mut impl BufRead, log: &dyn Fn(String)) -> io::Result<
         match content_length(text) {
             Some(Ok(n)) if n <= MAX_BODY => length = Some(n),
             Some(_) => {
-                log(format!("a bad Content-Length header ({text:?}); skipped"));
+                log(format!(
+                    "a bad Content-Length header ({:?}); skipped",
+                    shorten(text)
+                ));
                 length = None;
             }
             None if is_header(text) => {}
