@@ -534,3 +534,14 @@ fn a_configuration_with_a_huge_glob_is_refused_at_once() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_parse_error_whose_message_has_a_hint_stays_on_one_line() {
+    // Found by the fuzzer: swc adds "- Did you mean …" after a newline.
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("a.ts"), "//\u{feff}\nimport{'").unwrap();
+    let o = leaklint(d.path(), &["check", "--no-cache", "--format", "concise"]);
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.contains("a.ts:2:8: parse-error Parsing error: A string literal cannot be used as an imported binding. - Did you mean"), "{out}");
+}
