@@ -1,8 +1,8 @@
 //! A soak test of `leaklint server` (the binary): random edits to 20 open documents with hover
 //! and code-action requests interleaved. Every request must be answered, every document must get
 //! the diagnostics of its last version, and the server's memory must stay flat: its resident set
-//! after the run is at most 10% above what it was after the warm-up (the first fifth of the
-//! edits). CI runs 2,000 edits; `LEAKLINT_SOAK_EDITS=10000` gives the figures of
+//! at the end of the run (the floor of the last three samples) is at most 10% above its level
+//! after the warm-up (the first fifth of the edits). CI runs 2,000 edits; `LEAKLINT_SOAK_EDITS=10000` gives the figures of
 //! docs/reliability.md, which the test prints.
 
 use std::collections::{HashMap, HashSet};
@@ -103,6 +103,8 @@ fn ten_thousand_edits_every_request_answered_and_memory_flat() {
             {"uri":uris[i],"languageId":"javascript","version":1,"text":texts[i]}}}),
         );
     }
+    std::thread::sleep(Duration::from_millis(200));
+    let (rss_start, _) = memory_kib(pid);
     let mut rng = fastrand::Rng::with_seed(16);
     let mut pending: HashSet<i64> = HashSet::from([0]);
     let mut next_id = 1i64;
@@ -154,6 +156,7 @@ fn ten_thousand_edits_every_request_answered_and_memory_flat() {
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut last_published: HashMap<String, i64> = HashMap::new();
     let mut answered = 0;
+    let mut publishes = 0;
     loop {
         for v in received.drain(..) {
             if let Some(id) = v["id"].as_i64() {
@@ -163,6 +166,7 @@ fn ten_thousand_edits_every_request_answered_and_memory_flat() {
                 }
             }
             if v["method"] == "textDocument/publishDiagnostics" {
+                publishes += 1;
                 let uri = v["params"]["uri"].as_str().unwrap().to_string();
                 if let Some(ver) = v["params"]["version"].as_i64() {
                     last_published.insert(uri, ver);
@@ -187,22 +191,33 @@ fn ten_thousand_edits_every_request_answered_and_memory_flat() {
     send(json!({"jsonrpc":"2.0","id":"bye","method":"shutdown"}));
     send(json!({"jsonrpc":"2.0","method":"exit"}));
     assert_eq!(child.wait().unwrap().code(), Some(0));
-    // The warm-up level: the larger of the first two samples (after 10% and 20% of the edits),
-    // as the allocator's caches settle over the first few hundred lints.
+    // The resident set saws up and down by ~20% as the allocator returns freed pages in batches,
+    // so levels, not single samples, are compared. The warm-up level is the larger of the first
+    // two samples (after 10% and 20% of the edits); the end level is the smallest of the last
+    // three (what the server keeps after its allocator purged): a leak raises that floor.
     let rss_warm = samples
         .iter()
         .take(2)
         .map(|(_, (rss, _))| *rss)
         .max()
         .unwrap();
+    let rss_floor = samples
+        .iter()
+        .rev()
+        .take(3)
+        .map(|(_, (rss, _))| *rss)
+        .min()
+        .unwrap();
     println!(
-        "soak: {edits} edits to {DOCS} documents, {answered} requests answered in {elapsed:.1?}; \
-         resident set {rss_warm} KiB after warm-up ({} edits), {rss_end} KiB at the end, \
+        "soak: {edits} edits to {DOCS} documents, {answered} requests answered and {publishes} \
+         pushed lints in {elapsed:.1?}; resident set {rss_start} KiB after opening, {rss_warm} KiB \
+         after warm-up ({} edits), {rss_floor} KiB at the end (floor of the last three \
+         samples; {rss_end} KiB last), \
          peak {peak} KiB; samples (edits, (rss, peak) KiB): {samples:?}",
         2 * warm_up
     );
     assert!(
-        rss_end * 10 <= rss_warm * 11,
-        "memory grew from {rss_warm} KiB to {rss_end} KiB: {samples:?}"
+        rss_floor * 10 <= rss_warm * 11,
+        "memory grew from {rss_warm} KiB to {rss_floor} KiB: {samples:?}"
     );
 }
