@@ -562,7 +562,8 @@ impl Session {
                 },
             );
             let tx = self.done_tx.clone();
-            spawn_worker(move || {
+            let uri_again = uri.clone();
+            let started = spawn_worker(move || {
                 let version = job.doc.version;
                 let (found, failure) = job.lint();
                 if let Some(log) = failure {
@@ -580,6 +581,10 @@ impl Session {
                     diagnostics,
                 });
             });
+            if !started {
+                // Nothing will report back: let a later edit try again.
+                self.running.remove(&uri_again);
+            }
         }
     }
 
@@ -646,7 +651,8 @@ impl Session {
     ) {
         let tx = self.done_tx.clone();
         let budget = self.options.lint_budget;
-        spawn_worker(move || {
+        let id_again = id.clone();
+        let started = spawn_worker(move || {
             let (found, failure) = job.lint_within(budget);
             if let Some(log) = failure {
                 let _ = tx.send(Done::Failed(log));
@@ -660,6 +666,13 @@ impl Session {
             });
             let _ = tx.send(Done::Respond(response));
         });
+        if !started {
+            self.send(Response::new_err(
+                id_again,
+                ErrorCode::InternalError as i32,
+                "leaklint could not start a thread to lint the document".into(),
+            ));
+        }
     }
 
     fn on_done(&mut self, done: Done) {
@@ -697,15 +710,16 @@ impl Session {
 }
 
 /// Runs `work` on a thread of its own (with the lint stack size; only touched pages are used), so
-/// that no lint waits for another.
-fn spawn_worker(work: impl FnOnce() + Send + 'static) {
+/// that no lint waits for another. Returns false (and logs why) when no thread could be started.
+fn spawn_worker(work: impl FnOnce() + Send + 'static) -> bool {
     let spawned = std::thread::Builder::new()
         .name("leaklint-lint".into())
         .stack_size(crate::STACK_SIZE)
         .spawn(work);
-    if let Err(e) = spawned {
+    if let Err(e) = &spawned {
         eprintln!("leaklint server: cannot start a lint thread: {e}");
     }
+    spawned.is_ok()
 }
 
 /// Everything a worker needs, owned: the document snapshot and the options in force.
@@ -748,9 +762,11 @@ impl LintJob {
     fn lint_within(&self, budget: Duration) -> (Vec<Diagnostic>, Option<String>) {
         let (tx, rx) = crossbeam_channel::bounded(1);
         let job = self.clone();
-        spawn_worker(move || {
+        if !spawn_worker(move || {
             let _ = tx.send(job.lint());
-        });
+        }) {
+            return self.lint();
+        }
         rx.recv_timeout(budget).unwrap_or_else(|_| {
             (
                 vec![crate::budget::parse_timeout(budget)],
