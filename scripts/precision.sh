@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Precision on real code: unpacks the pinned packages of ../shared/corpus/noise.tsv (17 libraries)
+# Precision on real code: unpacks the pinned packages of scripts/noise.tsv (17 libraries)
 # and scripts/apps.tsv (19 application-shaped server packages) with `npm pack` into target/noise/, runs leaklint on each at default settings (or with LEAKLINT_ARGS), and prints
 # findings per 10,000 lines per rule. The findings themselves go to target/noise/findings.txt for
 # triage (docs/precision.md).
 # Usage: scripts/precision.sh [path/to/leaklint]   (default: target/release/leaklint, built if missing)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-TSVS="${NOISE_TSV:-$ROOT/../shared/corpus/noise.tsv $ROOT/scripts/apps.tsv}"
+TSVS="${NOISE_TSV:-$ROOT/scripts/noise.tsv $ROOT/scripts/apps.tsv}"
 OUT="$ROOT/target/noise"
 BIN="${1:-$ROOT/target/release/leaklint}"
 [ -x "$BIN" ] || (cd "$ROOT" && cargo build --release --quiet)
@@ -23,7 +23,7 @@ for TSV in $TSVS; do tail -n +2 "$TSV"; done | while IFS=$'\t' read -r name vers
   fi
   mapfile -d '' files < <(find "$dir/package" -type f \( -name '*.js' -o -name '*.ts' -o -name '*.mjs' -o -name '*.cjs' -o -name '*.mts' -o -name '*.cts' -o -name '*.jsx' -o -name '*.tsx' \) ! -name '*.d.ts' ! -name '*.d.mts' ! -name '*.d.cts' -print0)
   lines=$(cat "${files[@]}" | wc -l)
-  report=$("$BIN" check --format concise ${LEAKLINT_ARGS:-} "$dir/package" || true)
+  report=$("$BIN" check --format concise --no-cache ${LEAKLINT_ARGS:-} "$dir/package" || true)
   printf '%s\n' "$report" | grep -E '^[^ ]+:[0-9]+:[0-9]+: ' | sed "s#^$OUT/##" >> "$OUT/findings.txt" || true
   printf '%-14s %8s %7s' "$name" "$lines" "${#files[@]}"
   for r in $rules; do

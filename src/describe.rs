@@ -45,6 +45,20 @@ fn repeat_phrase(model: &SemanticModel, r: &Repeat) -> (String, Option<(ByteSpan
             at(c, "the effect runs on every mount and dependency change"),
         ),
         Repeat::Exported => ("each time the exported function is called".into(), None),
+        Repeat::Method(f) => {
+            let func = model.function(*f);
+            let class = func
+                .class
+                .and_then(|c| model.class(c).name.as_deref())
+                .map(|n| format!("{n}."))
+                .unwrap_or_default();
+            let name = func.name.as_deref().unwrap_or("this method");
+            (format!("on every call of `{class}{name}()`"), None)
+        }
+        Repeat::Instance(c) => {
+            let name = model.class(*c).name.as_deref().unwrap_or("this class");
+            (format!("once per `{name}` instance"), None)
+        }
         Repeat::CalledFrom(f, inner) => {
             let (phrase, label) = repeat_phrase(model, inner);
             let name = model
@@ -104,8 +118,7 @@ pub fn unbounded_name(name: &str) -> bool {
             && name.len() > 2
             && (name.ends_with("Id") || name.ends_with("_id") || name.ends_with("ID"))
         || [
-            "url", "uri", "path", "email", "token", "session", "ip", "query", "hash", "filename",
-            "trace", "span",
+            "url", "uri", "email", "token", "session", "ip", "query", "hash", "trace", "span",
         ]
         .iter()
         .any(|w| lower.contains(w))

@@ -11,6 +11,8 @@ pub mod budget;
 /// module; [`build_id::tree_hash`]), for keying the cache.
 pub mod build_id;
 pub mod cache;
+#[cfg(unix)]
+pub mod capture;
 pub mod cli;
 pub mod config;
 pub mod confirm;

@@ -124,14 +124,13 @@ fn shared_context_chain_is_confirmed() {
 
 #[test]
 fn metric_label_growth_is_confirmed() {
-    if !fixture("promclient")
-        .join("node_modules/prom-client")
-        .is_dir()
-    {
-        // .ci/run installs it (`npm ci --prefix fixtures/heap/promclient`).
-        eprintln!("SKIPPED: fixtures/heap/promclient/node_modules is missing; run npm ci there");
-        return;
-    }
+    // .ci/run installs it; without it the test fails rather than passing unchecked.
+    assert!(
+        fixture("promclient")
+            .join("node_modules/prom-client")
+            .is_dir(),
+        "fixtures/heap/promclient/node_modules is missing: run `npm ci --prefix fixtures/heap/promclient`"
+    );
     assert_confirms(
         "promclient",
         "no-unbounded-metric-labels",
@@ -191,4 +190,19 @@ fn sarif_output_carries_the_retainer_path_as_a_code_flow_and_validates() {
         steps.last().unwrap()["location"]["physicalLocation"]["region"]["startLine"],
         3
     );
+    // The closure on the path (`issueToken`, whose context holds the Map) links to its source.
+    let closure = steps
+        .iter()
+        .find(|s| {
+            s["location"]["message"]["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("issueToken (closure)"))
+        })
+        .unwrap_or_else(|| panic!("{steps:#?}"));
+    let at = &closure["location"]["physicalLocation"];
+    assert_eq!(
+        at["artifactLocation"]["uri"], "src/tokens.js",
+        "{closure:#}"
+    );
+    assert_eq!(at["region"]["startLine"], 13, "{closure:#}");
 }

@@ -2,7 +2,7 @@
 //! `fixtures/heap/`, parser error handling, and a retained-size cross-check.
 //!
 //! Requires `node` (≥ 20) on PATH. The prom-client fixture additionally needs
-//! `npm ci` in `fixtures/heap/promclient` (skipped with a message otherwise).
+//! `npm ci` in `fixtures/heap/promclient` (the test fails without it; `.ci/run` installs it).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -86,15 +86,23 @@ fn fixture_unbounded_map_cjs() {
     );
     // 1000 tokens were added between before and after; all survive in final.
     assert!(g[0].objects >= 1000, "{}", g[0].objects);
+    // The group is the Map's backing store when it was reallocated while growing (its entries
+    // are inside its retained size), else the entries themselves.
     assert!(
-        g[0].shape
-            .ends_with("tokenCache→Map table→(array) []→AccessToken"),
+        g[0].shape.ends_with("tokenCache→Map table→(array)")
+            || g[0]
+                .shape
+                .ends_with("tokenCache→Map table→(array) []→AccessToken"),
         "{}",
         g[0].shape
     );
-    // The path ends with the collection entry.
-    let last = g[0].retainer_path.last().unwrap();
-    assert_eq!(last.node_name, "AccessToken");
+    assert!(
+        g[0].retainer_path
+            .iter()
+            .any(|s| s.edge == "tokenCache" && s.node_name == "Map"),
+        "{:?}",
+        g[0].retainer_path
+    );
 }
 
 #[test]
@@ -180,16 +188,13 @@ fn fixture_shared_context_chain() {
 
 #[test]
 fn fixture_promclient_label_growth() {
-    if !fixtures()
-        .join("promclient/node_modules/prom-client")
-        .is_dir()
-    {
-        eprintln!(
-            "SKIPPED fixture_promclient_label_growth: run `npm ci` in fixtures/heap/promclient \
-             (needs prom-client 15.1.3 from the npm registry)"
-        );
-        return;
-    }
+    // .ci/run installs it; without it the test fails rather than passing unchecked.
+    assert!(
+        fixtures()
+            .join("promclient/node_modules/prom-client")
+            .is_dir(),
+        "run `npm ci --prefix fixtures/heap/promclient` (prom-client 15.1.3 from the npm registry)"
+    );
     let g = top_growth("promclient", "main.js", true);
     let k = assert_anchor(&g, "src/metrics.js", 12, Some("queueDepth"));
     assert_eq!(
@@ -574,6 +579,7 @@ fn render_pretty_collapses_repeats() {
         node_name: n.into(),
         node_type: "object".into(),
         self_size: 8,
+        location: None,
     };
     let mut p = vec![heap::PathStep {
         edge: String::new(),
@@ -581,6 +587,7 @@ fn render_pretty_collapses_repeats() {
         node_name: "".into(),
         node_type: "synthetic".into(),
         self_size: 0,
+        location: None,
     }];
     p.push(step("list", "List"));
     for _ in 0..5 {

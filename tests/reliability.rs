@@ -339,29 +339,33 @@ fn the_server_survives_malformed_frames_and_answers_what_has_an_id() {
     assert_eq!(s.child.wait().unwrap().code(), Some(0));
 }
 
-/// A heap snapshot Node wrote of an idle process.
-fn node_snapshot(dir: &Path) -> std::path::PathBuf {
-    let p = dir.join("idle.heapsnapshot");
+/// Two heap snapshots Node wrote of one idle process, one after the other.
+fn node_snapshots(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (a, b) = (
+        dir.join("idle-1.heapsnapshot"),
+        dir.join("idle-2.heapsnapshot"),
+    );
     let st = Command::new("node")
         .arg("-e")
         .arg(format!(
-            "require('v8').writeHeapSnapshot({:?})",
-            p.to_str().unwrap()
+            "const v8 = require('v8'); v8.writeHeapSnapshot({:?}); v8.writeHeapSnapshot({:?})",
+            a.to_str().unwrap(),
+            b.to_str().unwrap()
         ))
         .status()
         .expect("node must be installed");
     assert!(st.success());
-    p
+    (a, b)
 }
 
 #[test]
 fn confirm_fails_on_a_missing_project_and_on_its_bad_configuration() {
     let d = tempfile::tempdir().unwrap();
-    let snap = node_snapshot(d.path());
-    let snap = snap.to_str().unwrap();
+    let (before, after) = node_snapshots(d.path());
+    let (before, after) = (before.to_str().unwrap(), after.to_str().unwrap());
     let o = leaklint(
         d.path(),
-        &["confirm", snap, snap, "--project", "/nonexistent"],
+        &["confirm", before, after, "--project", "/nonexistent"],
     );
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     assert!(
@@ -379,7 +383,10 @@ fn confirm_fails_on_a_missing_project_and_on_its_bad_configuration() {
         "[rules]\nno-such-rule = \"error\"\n",
     )
     .unwrap();
-    let o = leaklint(d.path(), &["confirm", snap, snap, "--project", "project"]);
+    let o = leaklint(
+        d.path(),
+        &["confirm", before, after, "--project", "project"],
+    );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("leaklint.toml:2:"), "{}", stderr(&o));
     assert!(stdout(&o).contains("findings confirmed"), "{}", stdout(&o));
@@ -388,7 +395,7 @@ fn confirm_fails_on_a_missing_project_and_on_its_bad_configuration() {
 #[test]
 fn heap_summary_into_a_closed_pipe_ends_quietly() {
     let d = tempfile::tempdir().unwrap();
-    let snap = node_snapshot(d.path());
+    let (snap, _) = node_snapshots(d.path());
     let mut child = Command::new(env!("CARGO_BIN_EXE_leaklint"))
         .args(["heap", "summary", "--top", "5000"])
         .arg(&snap)

@@ -9,14 +9,14 @@ use crate::confirm::{self, ConfirmReport, Status};
 use crate::heap;
 use crate::walk;
 
-/// Output formats of the heap commands.
+/// Output formats of `confirm`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum HeapFormat {
     /// Text, with retainer paths collapsed where they repeat.
     Pretty,
     /// One JSON object.
     Json,
-    /// SARIF 2.1.0 (`confirm` only): confirmed findings with their retainer paths as code flows.
+    /// SARIF 2.1.0: confirmed findings with their retainer paths as code flows.
     Sarif,
 }
 
@@ -37,16 +37,65 @@ fn emit(text: &str) -> Result<(), u8> {
     }
 }
 
+/// Output formats of `heap summary` (no SARIF: a summary has no findings to report).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SummaryFormat {
+    /// Text, with retainer paths collapsed where they repeat.
+    Pretty,
+    /// One JSON array.
+    Json,
+}
+
+/// Options of `confirm` beyond the snapshots and the project.
+#[derive(Debug, Clone, Copy)]
+pub struct ConfirmOptions {
+    /// Output format.
+    pub format: HeapFormat,
+    /// Growth (bytes) a finding or an unexplained anchor needs to count.
+    pub min_bytes: u64,
+    /// Exit 1 when unexplained growth (bytes, summed) exceeds this.
+    pub fail_on_unexplained: Option<u64>,
+    /// Diff snapshots even when they do not look like one process's, in order.
+    pub force: bool,
+}
+
 fn load(path: &Path) -> Result<heap::HeapSnapshot, u8> {
+    // Snapshots are loaded through large short-lived buffers: give freed memory back at once so
+    // that the peak RSS is the graph's, not the allocator's cache.
+    crate::alloc::purge_freed_memory_immediately();
     heap::load(path).map_err(|e| {
         eprintln!("leaklint: error: {e}");
         EXIT_ERROR
     })
 }
 
-/// Runs `confirm`: loads the snapshots, diffs them, lints `project`, joins the two and prints the
-/// report. Exit code 1 when a finding is confirmed, 0 otherwise, 2 on errors.
-pub fn confirm(snapshots: &[PathBuf], project: &Path, format: HeapFormat, min_bytes: u64) -> u8 {
+/// Refuses snapshot pairs that are not two snapshots of one process in order (unless `force`,
+/// which downgrades the refusal to a warning). Returns false when refused.
+fn same_process(snaps: &[heap::HeapSnapshot], force: bool) -> bool {
+    for pair in snaps.windows(2) {
+        if let Err(m) = heap::check_same_process(&pair[0], &pair[1]) {
+            let what = format!(
+                "{} and {}: {m}",
+                pair[0].path().display(),
+                pair[1].path().display()
+            );
+            if force {
+                eprintln!("leaklint: warning: {what} (diffing anyway: --force)");
+            } else {
+                eprintln!("leaklint: error: {what}; use --force to diff them anyway");
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Runs `confirm`: loads the snapshots, checks they come from one process in order, diffs them,
+/// lints `project`, joins the two and prints the report. Exit code 1 when a finding is confirmed
+/// or unexplained growth exceeds `fail_on_unexplained`, 0 otherwise, 2 on errors (a missing
+/// project, unreadable or mismatched snapshots; a bad configuration or an unreadable file in the
+/// project, after the report).
+pub fn confirm(snapshots: &[PathBuf], project: &Path, opts: ConfirmOptions) -> u8 {
     match std::fs::metadata(project) {
         Ok(m) if m.is_dir() => {}
         Ok(_) => {
@@ -68,6 +117,14 @@ pub fn confirm(snapshots: &[PathBuf], project: &Path, format: HeapFormat, min_by
             Err(code) => return code,
         }
     }
+    if !same_process(&loaded, opts.force) {
+        return EXIT_ERROR;
+    }
+    let evidence = if loaded.len() == 3 {
+        confirm::Evidence::ThreeSnapshots
+    } else {
+        confirm::Evidence::TwoSnapshots
+    };
     let growth = heap::diff(&loaded[0], &loaded[1], loaded.get(2), project);
     drop(loaded);
     let resolver = ConfigResolver::new(None, project);
@@ -87,8 +144,8 @@ pub fn confirm(snapshots: &[PathBuf], project: &Path, format: HeapFormat, min_by
         eprintln!("leaklint: error: {}: {}", e.path.display(), e.message);
         failed = true;
     }
-    let report = confirm::join(project, &results, &growth, min_bytes);
-    let text = match format {
+    let report = confirm::join(project, &results, &growth, opts.min_bytes, evidence);
+    let text = match opts.format {
         HeapFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
         HeapFormat::Pretty => pretty(&report),
         HeapFormat::Sarif => {
@@ -102,21 +159,26 @@ pub fn confirm(snapshots: &[PathBuf], project: &Path, format: HeapFormat, min_by
     if failed {
         return EXIT_ERROR;
     }
-    if report
+    let confirmed = report
         .findings
         .iter()
-        .any(|f| f.status == Status::Confirmed)
-    {
+        .any(|f| f.status == Status::Confirmed);
+    let unexplained_over = opts
+        .fail_on_unexplained
+        .is_some_and(|max| report.totals.unexplained.retained_bytes > max);
+    if confirmed || unexplained_over {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     }
 }
 
-fn bytes(n: u64) -> String {
+/// Bytes in binary units (KiB = 1024 B, MiB = 1024 KiB), as `heap summary` and `confirm` print
+/// them and `docs/heap.md` quotes them.
+pub(crate) fn bytes(n: u64) -> String {
     match n {
-        n if n >= 1 << 20 => format!("{:.1} MB", n as f64 / (1 << 20) as f64),
-        n if n >= 1 << 10 => format!("{:.1} KB", n as f64 / 1024.0),
+        n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / (1 << 20) as f64),
+        n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
         n => format!("{n} B"),
     }
 }
@@ -131,6 +193,15 @@ fn pretty(r: &ConfirmReport) -> String {
                 bytes(f.growth.retained_bytes)
             ),
             Status::NotObserved => "not observed".to_string(),
+        };
+        let status = match &f.same_growth_as {
+            Some(o) => format!(
+                "confirmed by the growth counted at {} {}:{}",
+                o.rule_id,
+                o.path.display(),
+                o.line
+            ),
+            None => status,
         };
         out.push_str(&format!(
             "{}:{}:{}: {} [{status}] {}\n",
@@ -165,25 +236,32 @@ fn pretty(r: &ConfirmReport) -> String {
         .filter(|f| f.status == Status::Confirmed)
         .count();
     out.push_str(&format!(
-        "{confirmed} of {} findings confirmed, {} unexplained growth groups\n",
+        "{confirmed} of {} findings confirmed ({} retained, each byte counted once), {} unexplained growth sites ({} retained)\n",
         r.findings.len(),
-        r.unexplained.len()
+        bytes(r.totals.confirmed.retained_bytes),
+        r.unexplained.len(),
+        bytes(r.totals.unexplained.retained_bytes),
     ));
+    if r.evidence == confirm::Evidence::TwoSnapshots {
+        out.push_str(
+            "note: two snapshots are weaker evidence than three: growth is what each holder gained \
+             between them, and a cache still filling up to its bound looks like a leak; pass a third \
+             snapshot taken after more load to keep only objects that survive it\n",
+        );
+    }
     out
 }
 
 /// Runs `heap summary`: the `top` largest retainers of one snapshot by retained size.
-pub fn summary(file: &Path, project: &Path, top: usize, format: HeapFormat) -> u8 {
+pub fn summary(file: &Path, project: &Path, top: usize, format: SummaryFormat) -> u8 {
     let snap = match load(file) {
         Ok(h) => h,
         Err(code) => return code,
     };
     let entries = heap::summary(&snap, project, top);
     let text = match format {
-        HeapFormat::Json | HeapFormat::Sarif => {
-            serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n"
-        }
-        HeapFormat::Pretty => entries
+        SummaryFormat::Json => serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n",
+        SummaryFormat::Pretty => entries
             .iter()
             .map(|e| {
                 let at = e

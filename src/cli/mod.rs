@@ -3,6 +3,7 @@
 //! `--max-warnings`), 2 usage, configuration or internal errors (including a file that could not
 //! be checked: `internal-error`, `parse-timeout`).
 
+mod capture_cmd;
 mod check;
 mod heap_cmd;
 mod rules_cmd;
@@ -60,10 +61,19 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "pretty")]
         format: heap_cmd::HeapFormat,
-        /// Ignore growth groups retaining fewer bytes than this.
+        /// Growth a finding (summed over all its growth groups) or an unexplained site needs
+        /// to count, in bytes.
         #[arg(long, default_value_t = 16 * 1024, value_name = "BYTES")]
         min_growth: u64,
+        /// Also exit 1 when the unexplained growth, summed, exceeds this many bytes.
+        #[arg(long, value_name = "BYTES")]
+        fail_on_unexplained: Option<u64>,
+        /// Diff the snapshots even when they look like two processes' or are out of order.
+        #[arg(long)]
+        force: bool,
     },
+    /// Run a Node.js program, take heap snapshots between runs of a load command, then confirm.
+    Capture(capture_cmd::CaptureArgs),
     /// Inspect one heap snapshot.
     Heap {
         #[command(subcommand)]
@@ -87,7 +97,7 @@ enum HeapCommand {
         top: usize,
         /// Output format.
         #[arg(long, value_enum, default_value = "pretty")]
-        format: heap_cmd::HeapFormat,
+        format: heap_cmd::SummaryFormat,
     },
 }
 
@@ -194,11 +204,20 @@ pub fn run() -> ExitCode {
             project,
             format,
             min_growth,
+            fail_on_unexplained,
+            force,
         }) => {
             let mut snaps = vec![before, after];
             snaps.extend(final_);
-            heap_cmd::confirm(&snaps, &project, format, min_growth)
+            let opts = heap_cmd::ConfirmOptions {
+                format,
+                min_bytes: min_growth,
+                fail_on_unexplained,
+                force,
+            };
+            heap_cmd::confirm(&snaps, &project, opts)
         }
+        Some(Command::Capture(args)) => capture_cmd::run(args),
         Some(Command::Heap {
             command:
                 HeapCommand::Summary {

@@ -5,16 +5,36 @@ use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
-use super::graph::{Graph, NONE};
+use super::graph::{Graph, NONE, SYSTEM_DISTANCE};
 use super::source::Mapper;
 use super::{collapse, AnchorKind, Growth, HeapSnapshot, PathStep, SummaryEntry};
 
-/// Path (root first) to node `v` as [`PathStep`]s.
+/// Path (root first) to node `v` as [`PathStep`]s (closure positions as absolute paths).
 pub(crate) fn steps(s: &HeapSnapshot, v: u32) -> Vec<PathStep> {
-    to_steps(&s.g, &s.g.path_to(v))
+    to_steps(&s.g, &s.g.path_to(v), &Mapper::new(s, Path::new("")))
 }
 
-fn to_steps(g: &Graph, path: &[(u32, u32)]) -> Vec<PathStep> {
+/// Longest string content a path step shows: snapshots hold whatever the program had in memory
+/// (tokens, request bodies), so longer strings are cut.
+const MAX_SHOWN_STRING: usize = 80;
+
+/// `text`, cut to [`MAX_SHOWN_STRING`] characters (the last one `…`) when longer.
+fn cut(text: &str) -> String {
+    if text.chars().count() > MAX_SHOWN_STRING {
+        let kept: String = text.chars().take(MAX_SHOWN_STRING - 1).collect();
+        format!("{kept}…")
+    } else {
+        text.to_string()
+    }
+}
+
+/// A node's name for display: string contents are cut (property names and class names too, by
+/// the same rule, as a cache keyed by tokens has the tokens as property names).
+fn shown_name(g: &Graph, v: u32) -> String {
+    cut(g.name(v))
+}
+
+fn to_steps(g: &Graph, path: &[(u32, u32)], mapper: &Mapper) -> Vec<PathStep> {
     path.iter()
         .map(|&(e, v)| PathStep {
             edge: if e == NONE {
@@ -24,7 +44,7 @@ fn to_steps(g: &Graph, path: &[(u32, u32)]) -> Vec<PathStep> {
                 if t == g.et.element || t == g.et.hidden {
                     format!("[{}]", g.e_name[e as usize])
                 } else {
-                    g.edge_name(e)
+                    cut(&g.edge_name(e))
                 }
             },
             edge_type: if e == NONE {
@@ -32,11 +52,34 @@ fn to_steps(g: &Graph, path: &[(u32, u32)]) -> Vec<PathStep> {
             } else {
                 g.edge_type_name(e).to_string()
             },
-            node_name: g.name(v).to_string(),
+            node_name: shown_name(g, v),
             node_type: g.type_name(v).to_string(),
             self_size: g.n_size[v as usize],
+            location: mapper.step_position(v),
         })
         .collect()
+}
+
+/// A timer's path ends at its `Timeout`; the closure it runs and that closure's context say which
+/// code started it, so display paths continue through `_onTimeout` and `context` (§9.5).
+fn through_timer(g: &Graph, path: &mut Vec<(u32, u32)>) {
+    let Some(&(_, last)) = path.last() else {
+        return;
+    };
+    if g.n_type[last as usize] != g.nt.object || g.name(last) != "Timeout" {
+        return;
+    }
+    let edge_to = |v: u32, name: &str| {
+        g.edges(v)
+            .find(|&e| g.edge_is(e, name))
+            .map(|e| (e, g.e_to[e as usize]))
+    };
+    if let Some((e, cb)) = edge_to(last, "_onTimeout") {
+        path.push((e, cb));
+        if let Some(ctx) = edge_to(cb, "context") {
+            path.push(ctx);
+        }
+    }
 }
 
 /// Objects worth reporting as leaked: JS objects, closures, regexps — not V8 internals (`code`,
@@ -46,6 +89,20 @@ fn interesting(g: &Graph, v: u32) -> bool {
     let t = g.n_type[v as usize];
     (t == g.nt.object || t == g.nt.closure || t == g.nt.regexp)
         && !g.name(v).starts_with("system / ")
+}
+
+/// Leaked objects that have no class of their own — strings, numbers and arrays (a collection's
+/// backing store) — still count when they are new: a `Map` of cached response bodies grows by
+/// strings only. Only those reachable from the user roots (not V8's own caches behind system
+/// roots) are taken.
+fn leaked_data(g: &Graph, v: u32) -> bool {
+    let t = g.n_type[v as usize];
+    (t == g.nt.string
+        || t == g.nt.concat
+        || t == g.nt.sliced
+        || t == g.nt.number
+        || t == g.nt.array)
+        && g.dist[v as usize] < SYSTEM_DISTANCE
 }
 
 fn node_label(g: &Graph, v: u32) -> String {
@@ -130,16 +187,19 @@ fn sorted_ids(s: &HeapSnapshot) -> Vec<u64> {
 /// the shape of its retainer path.
 ///
 /// * Two snapshots (`final_ = None`): leaked = JS objects (odd ids; even embedder ids are
-///   regenerated per snapshot and never matched) present in `after` but not in `before`.
+///   regenerated per snapshot and never matched) present in `after` but not in `before`; each
+///   group is then cut to what its holder gained between the two (churn is not growth).
 /// * Three snapshots (memlab's baseline/target/final mode): leaked = objects allocated between
 ///   `before` and `after` that are still alive in `final_`; paths and sizes come from `final_`.
 ///
-/// Only objects, closures and regexps count as leaked objects (not V8 internals, backing stores,
-/// strings or numbers, which are charged to their owners). Leaked objects dominated by another
-/// leaked object are folded into it; the remaining "top-level" leaked objects are grouped by
+/// Leaked objects are JS objects, closures and regexps, and strings, numbers and arrays
+/// (backing stores) reachable from the user roots — not V8 internals. Leaked objects dominated
+/// by another leaked object are folded into it; the remaining "top-level" leaked objects are
+/// grouped by holder (nearest object on the path that existed in `before`) and
 /// [`Growth::shape`]. `retained_bytes` sums their retained sizes (bytes, Lengauer–Tarjan
 /// dominators with the §10.6 refinements); `objects` counts all leaked objects in their dominator
-/// subtrees. Source files in anchors are made relative to `project`.
+/// subtrees. Paths ending at a timer continue to its callback and context. Source files in
+/// anchors and path steps are made relative to `project`.
 ///
 /// Returns the groups ranked by `retained_bytes`, largest first (empty when nothing grew).
 pub fn diff(
@@ -157,7 +217,10 @@ pub fn diff(
     for (v, flag) in leaked.iter_mut().enumerate() {
         let id = g.n_id[v];
         // Even ids are embedder objects, regenerated in every snapshot (§8).
-        if id.is_multiple_of(2) || g.dist[v] == NONE || !interesting(g, v as u32) {
+        if id.is_multiple_of(2)
+            || g.dist[v] == NONE
+            || !(interesting(g, v as u32) || leaked_data(g, v as u32))
+        {
             continue;
         }
         if base.binary_search(&id).is_ok() {
@@ -170,7 +233,6 @@ pub fn diff(
         }
         *flag = true;
     }
-    drop(base);
     drop(mid);
     // covered[v]: some strict dominator of v is leaked.
     let mut covered = vec![false; n];
@@ -191,10 +253,13 @@ pub fn diff(
         retained: u64,
         rep: u32,
     }
-    let mut groups: FxHashMap<String, Acc> = FxHashMap::default();
-    // Siblings reached from the same parent by the same normalised step share a shape (all
-    // entries of one Map table): compute it once per (parent, step).
-    let mut memo: FxHashMap<(u32, String), String> = FxHashMap::default();
+    // Groups are keyed by path shape and by the holder: the nearest object on the path that
+    // existed before (a Map, an emitter, a context). Shapes alone merge two collections whose
+    // paths differ only in a normalised index (`children[1]` and `children[2]`: two modules).
+    let mut groups: FxHashMap<(u32, String), Acc> = FxHashMap::default();
+    // Siblings reached from the same parent by the same normalised step share a shape and a
+    // holder (all entries of one Map table): compute them once per (parent, step).
+    let mut memo: FxHashMap<(u32, String), (u32, String)> = FxHashMap::default();
     for v in 0..n as u32 {
         if !leaked[v as usize] || covered[v as usize] {
             continue;
@@ -207,7 +272,17 @@ pub fn diff(
         );
         let key = memo
             .entry((parent, step))
-            .or_insert_with(|| shape(g, &g.path_to(v)))
+            .or_insert_with(|| {
+                let path = g.path_to(v);
+                let holder = path
+                    .iter()
+                    .rev()
+                    .skip(1)
+                    .map(|&(_, u)| u)
+                    .find(|&u| base.binary_search(&g.n_id[u as usize]).is_ok())
+                    .unwrap_or(g.root);
+                (holder, shape(g, &path))
+            })
             .clone();
         let a = groups.entry(key).or_insert(Acc {
             objects: 0,
@@ -235,11 +310,17 @@ pub fn diff(
             }
         }
     }
+    drop(base);
     let mapper = Mapper::new(target, project);
-    let mut out: Vec<Growth> = groups
+    let mut out: Vec<(Growth, Option<(u32, u32)>)> = groups
         .into_iter()
-        .map(|(shape, a)| {
-            let path = g.path_to(a.rep);
+        .map(|((_, shape), a)| {
+            let mut path = g.path_to(a.rep);
+            let holder = if final_.is_none() {
+                stable_holder(before, g, &path)
+            } else {
+                None
+            };
             let mut anchor = mapper.anchor(&path, a.rep);
             let generic = anchor
                 .as_ref()
@@ -250,22 +331,90 @@ pub fn diff(
                     anchor = Some(c);
                 }
             }
-            Growth {
+            through_timer(g, &mut path);
+            let growth = Growth {
                 objects: a.objects,
                 retained_bytes: a.retained,
                 anchor,
-                retainer_path: to_steps(g, &path),
+                retainer_path: to_steps(g, &path, &mapper),
                 shape,
-            }
+            };
+            (growth, holder)
         })
         .collect();
-    out.sort_by(|a, b| {
-        b.retained_bytes
-            .cmp(&a.retained_bytes)
-            .then(b.objects.cmp(&a.objects))
-            .then(a.shape.cmp(&b.shape))
-    });
-    out
+    let rank = |out: &mut Vec<(Growth, Option<(u32, u32)>)>| {
+        out.sort_by(|(a, _), (b, _)| {
+            b.retained_bytes
+                .cmp(&a.retained_bytes)
+                .then(b.objects.cmp(&a.objects))
+                .then(a.shape.cmp(&b.shape))
+        })
+    };
+    rank(&mut out);
+    if final_.is_none() {
+        out = net_growth(before, after, out);
+        rank(&mut out);
+    }
+    out.into_iter().map(|(g, _)| g).collect()
+}
+
+/// The nearest object on `path` (from the leaf back to the root) that already existed in `before`
+/// — the collection, context or emitter the new objects were added to. Returns (ordinal in
+/// `before`, ordinal in the graph `g` of `path`). Even ids are regenerated per snapshot (§8) and
+/// are skipped.
+fn stable_holder(before: &HeapSnapshot, g: &Graph, path: &[(u32, u32)]) -> Option<(u32, u32)> {
+    path.iter().rev().find_map(|&(_, v)| {
+        let id = g.n_id[v as usize];
+        if id.is_multiple_of(2) {
+            return None;
+        }
+        before.node_by_id(id).map(|b| (b, v))
+    })
+}
+
+/// Number of nodes in each node's dominator subtree (itself included).
+fn subtree_counts(g: &Graph) -> Vec<u64> {
+    let mut count = vec![1u64; g.node_count()];
+    for &v in g.dom_order.iter().rev() {
+        if v != g.root {
+            let d = g.idom[v as usize] as usize;
+            count[d] += count[v as usize];
+        }
+    }
+    count
+}
+
+/// Two-snapshot mode: new objects are not growth when they only replaced old ones (a full bounded
+/// cache evicting and inserting). Each group is cut to what its stable holder (see
+/// [`stable_holder`]) gained between the snapshots: retained bytes and dominated objects of the
+/// holder in `after` minus in `before`. Groups under one holder share that gain, largest group
+/// first; groups whose holder did not grow are dropped.
+fn net_growth(
+    before: &HeapSnapshot,
+    after: &HeapSnapshot,
+    groups: Vec<(Growth, Option<(u32, u32)>)>,
+) -> Vec<(Growth, Option<(u32, u32)>)> {
+    let (count_before, count_after) = (subtree_counts(&before.g), subtree_counts(&after.g));
+    let mut budget: FxHashMap<u32, (u64, u64)> = FxHashMap::default();
+    groups
+        .into_iter()
+        .filter_map(|(mut gr, holder)| {
+            let Some((b, a)) = holder else {
+                return Some((gr, holder));
+            };
+            let left = budget.entry(a).or_insert_with(|| {
+                (
+                    after.g.retained[a as usize].saturating_sub(before.g.retained[b as usize]),
+                    count_after[a as usize].saturating_sub(count_before[b as usize]),
+                )
+            });
+            gr.retained_bytes = gr.retained_bytes.min(left.0);
+            gr.objects = gr.objects.min(left.1);
+            left.0 -= gr.retained_bytes;
+            left.1 -= gr.objects;
+            (gr.retained_bytes > 0 && gr.objects > 0).then_some((gr, holder))
+        })
+        .collect()
 }
 
 /// The `top` largest retainers of one snapshot by retained size (bytes, dominator subtrees,
@@ -330,7 +479,7 @@ pub fn summary(snap: &HeapSnapshot, project: &Path, top: usize) -> Vec<SummaryEn
                 retained_bytes: r,
                 self_size: g.n_size[v as usize],
                 anchor: mapper.anchor(&path, v),
-                retainer_path: to_steps(g, &path),
+                retainer_path: to_steps(g, &path, &mapper),
             }
         })
         .collect()

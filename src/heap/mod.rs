@@ -19,11 +19,13 @@ mod diff;
 pub mod dominators;
 mod files;
 mod graph;
+pub mod identity;
 mod parse;
 mod source;
 mod sourcemap;
 
 pub use diff::{diff, summary};
+pub use identity::{check_same_process, id_overlap, IdOverlap, Mismatch};
 
 use graph::Graph;
 
@@ -322,6 +324,12 @@ pub struct SourceAnchor {
     pub binding: Option<String>,
     /// Kind of construct.
     pub kind: AnchorKind,
+    /// Other 1-based lines of `file` where the same object is declared or used, sorted: for a
+    /// [`AnchorKind::MetricLabels`] anchor every line of the metric's declaration statement and
+    /// every line calling one of its label methods, so that a finding at the declaration
+    /// (`labelNames`) and one at any call site are joined with the same growth. Empty otherwise.
+    #[serde(rename = "alsoAt", skip_serializing_if = "Vec::is_empty")]
+    pub also_at: Vec<u32>,
 }
 
 impl fmt::Display for SourceAnchor {
@@ -349,6 +357,28 @@ pub struct PathStep {
     pub node_type: String,
     /// Self size of the node in bytes.
     pub self_size: u64,
+    /// For a closure: where the function is defined (project-relative when inside the project,
+    /// 1-based, source-mapped like anchors). `None` for other nodes and native functions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<SourcePosition>,
+}
+
+/// A position in a source file: `file` relative to the project when inside it, 1-based `line`
+/// and `column`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourcePosition {
+    /// The file.
+    pub file: PathBuf,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+}
+
+impl fmt::Display for SourcePosition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
+    }
 }
 
 /// A group of leaked objects sharing one retainer-path shape (result of [`diff()`]).
@@ -363,7 +393,8 @@ pub struct Growth {
     pub retainer_path: Vec<PathStep>,
     /// Where in user code this comes from, when it could be determined.
     pub anchor: Option<SourceAnchor>,
-    /// Normalised path shape used as the grouping key (numeric indexes → `[]`, repeats collapsed).
+    /// Normalised path shape (numeric indexes → `[]`, repeats collapsed); groups are keyed by it and
+    /// by their holder, the nearest object on the path that existed in `before`.
     pub shape: String,
 }
 
@@ -437,8 +468,13 @@ pub fn render_pretty(path: &[PathStep]) -> String {
             if s.edge_type.is_empty() {
                 out.push_str(&format!("[{}] ({})\n", s.node_name, s.node_type));
             } else {
+                let at = s
+                    .location
+                    .as_ref()
+                    .map(|l| format!(" at {l}"))
+                    .unwrap_or_default();
                 out.push_str(&format!(
-                    "  --{} ({})--> [{}] ({}) {} B\n",
+                    "  --{} ({})--> [{}] ({}) {} B{at}\n",
                     labels[start].split_once(' ').map(|x| x.0).unwrap_or(""),
                     s.edge_type,
                     s.node_name,

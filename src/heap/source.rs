@@ -107,6 +107,16 @@ pub(crate) struct Mapper<'a> {
 
 const COLLECTIONS: [&str; 4] = ["Map", "Set", "WeakMap", "WeakSet"];
 const METRICS: [&str; 4] = ["Counter", "Gauge", "Histogram", "Summary"];
+/// prom-client methods that take label values (`metric.inc(` …).
+const METRIC_METHODS: [&str; 7] = [
+    "inc(",
+    "labels(",
+    "observe(",
+    "set(",
+    "dec(",
+    "startTimer(",
+    "remove(",
+];
 
 impl<'a> Mapper<'a> {
     pub fn new(s: &'a HeapSnapshot, project: &Path) -> Self {
@@ -146,6 +156,22 @@ impl<'a> Mapper<'a> {
             file,
             line: line + 1,
             col: col + 1,
+        })
+    }
+
+    /// Source position of a closure, project-relative and source-mapped, for a path step.
+    pub fn step_position(&self, v: u32) -> Option<super::SourcePosition> {
+        if self.g.n_type[v as usize] != self.g.nt.closure {
+            return None;
+        }
+        let l = self.loc(v)?;
+        let (file, line, column) =
+            self.remap(&l.file, l.line, l.col)
+                .unwrap_or((l.file.clone(), l.line, l.col));
+        Some(super::SourcePosition {
+            file: self.rel(&file),
+            line,
+            column,
         })
     }
 
@@ -232,19 +258,92 @@ impl<'a> Mapper<'a> {
         None
     }
 
+    /// The line binding method `name` (`name.bind(`), preferring one that also names `event`:
+    /// where a bound listener was registered. 1-based (line, column of the line's first code).
+    fn find_bind_site(&self, file: &Path, name: &str, event: &str) -> Option<(u32, u32)> {
+        if name.is_empty() {
+            return None;
+        }
+        let text = self.text(file)?;
+        let pat = format!("{name}.bind(");
+        let mut first = None;
+        for (ln, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if !code.contains(&pat) {
+                continue;
+            }
+            let col = (code.len() - code.trim_start().len()) as u32 + 1;
+            if code.contains(&format!("'{event}'")) || code.contains(&format!("\"{event}\"")) {
+                return Some((ln as u32 + 1, col));
+            }
+            first.get_or_insert((ln as u32 + 1, col));
+        }
+        first
+    }
+
+    /// Every line of metric `name` in `file` other than `anchor.line`, mapped like the anchor:
+    /// its declaration statement (from `const name` to the bracket that closes it) and each line
+    /// calling a label method on it. Sorted, deduplicated, 1-based.
+    fn metric_lines(&self, file: &Path, name: &str, anchor: &SourceAnchor) -> Vec<u32> {
+        let Some(text) = self.text(file) else {
+            return vec![];
+        };
+        let mut lines: Vec<(u32, u32)> = vec![];
+        if let Some((decl, col)) = self.find_decl(file, name) {
+            let mut depth = 0i32;
+            let mut opened = false;
+            'scan: for (k, line) in text.lines().enumerate().skip(decl as usize - 1) {
+                let ln = k as u32 + 1;
+                lines.push((ln, if ln == decl { col } else { 1 }));
+                let code = line.split("//").next().unwrap_or("");
+                for ch in code.chars() {
+                    match ch {
+                        '(' | '[' | '{' => {
+                            depth += 1;
+                            opened = true;
+                        }
+                        ')' | ']' | '}' => depth -= 1,
+                        ';' if depth <= 0 => break 'scan,
+                        _ => {}
+                    }
+                }
+                if opened && depth <= 0 {
+                    break;
+                }
+            }
+        }
+        for (k, line) in text.lines().enumerate() {
+            let at_word = |p: usize| {
+                line[..p]
+                    .chars()
+                    .last()
+                    .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.'))
+            };
+            if let Some(p) = METRIC_METHODS
+                .iter()
+                .filter_map(|m| line.find(&format!("{name}.{m}")))
+                .find(|&p| at_word(p))
+            {
+                lines.push((k as u32 + 1, p as u32 + 1));
+            }
+        }
+        let mut out: Vec<u32> = lines
+            .into_iter()
+            .filter_map(|(l, c)| {
+                let (f, line, _) = self.remap(file, l, c).unwrap_or((file.to_path_buf(), l, c));
+                (self.rel(&f) == anchor.file && line != anchor.line).then_some(line)
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// First `name.inc(` / `.labels(` / `.observe(` / `.set(` / `.dec(` / `.startTimer(` call.
     fn find_metric_call(&self, file: &Path, name: &str) -> Option<(u32, u32)> {
         let text = self.text(file)?;
         for (ln, line) in text.lines().enumerate() {
-            for m in [
-                "inc(",
-                "labels(",
-                "observe(",
-                "set(",
-                "dec(",
-                "startTimer(",
-                "remove(",
-            ] {
+            for m in METRIC_METHODS {
                 let pat = format!("{name}.{m}");
                 if let Some(p) = line.find(&pat) {
                     let ok_left = line[..p]
@@ -283,6 +382,7 @@ impl<'a> Mapper<'a> {
             column,
             binding,
             kind,
+            also_at: vec![],
         }
     }
 
@@ -308,6 +408,10 @@ impl<'a> Mapper<'a> {
                 out.push((i, name, l));
                 continue;
             }
+            if let Some((name, l)) = self.commonjs_export(path, i) {
+                out.push((i, name, l));
+                continue;
+            }
             let name = if g.e_type[e as usize] == g.et.context {
                 g.str(g.e_name[e as usize]).to_string()
             } else if g.e_type[e as usize] == g.et.hidden && g.name(ctx) == "system / Context" {
@@ -325,6 +429,83 @@ impl<'a> Mapper<'a> {
             }
         }
         out
+    }
+
+    /// CommonJS export: `Module --exports--> Object --<prop>--> X` (`exports.cache = cache`,
+    /// `const cache = (module.exports.cache = new Map())`) or `Module --exports--> X` for
+    /// `module.exports = new Map()`. The module object's `filename` names the file; the binding
+    /// and position come from [`Self::export_decl`]. Returns (binding, declaration position).
+    fn commonjs_export(&self, path: &[(u32, u32)], i: usize) -> Option<(String, Loc)> {
+        let g = self.g;
+        let (e, v) = path[i];
+        let module_at =
+            |k: usize| g.n_type[path[k].1 as usize] == g.nt.object && g.name(path[k].1) == "Module";
+        let (module, prop) = if g.edge_is(e, "exports") && module_at(i - 1) {
+            // `module.exports` is itself the held object only when it is not the plain exports
+            // object (whose properties are the bindings) nor a function (whose captured
+            // variables are, through its context).
+            if g.name(v) == "Object" || g.n_type[v as usize] == g.nt.closure {
+                return None;
+            }
+            (path[i - 1].1, None)
+        } else if i >= 2
+            && g.e_type[e as usize] == g.et.property
+            && g.edge_is(path[i - 1].0, "exports")
+            && module_at(i - 2)
+        {
+            (path[i - 2].1, Some(g.str(g.e_name[e as usize]).to_string()))
+        } else {
+            return None;
+        };
+        let file = script_path(g.name(g.child(module, "filename")?))?;
+        if !is_userland(&file) {
+            return None;
+        }
+        let (name, line, col) = self.export_decl(&file, prop.as_deref())?;
+        Some((name, Loc { file, line, col }))
+    }
+
+    /// Where an exported value is declared, found in the file's text: for `exports.<prop> = ident`
+    /// (also `module.exports.<prop> =`) the declaration of `ident`; else the declaration of a
+    /// variable named `<prop>` (`const cache = (module.exports.cache = …)`, `module.exports =
+    /// { cache }`); else the assignment itself. `prop = None` looks for `module.exports = …`.
+    /// Returns (binding, 1-based line, 1-based column).
+    fn export_decl(&self, file: &Path, prop: Option<&str>) -> Option<(String, u32, u32)> {
+        let text = self.text(file)?;
+        let target = match prop {
+            Some(p) => format!("exports.{p}"),
+            None => "module.exports".to_string(),
+        };
+        let mut assignment = None;
+        for (ln, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            let Some(at) = code.find(&target) else {
+                continue;
+            };
+            let rest = code[at + target.len()..].trim_start();
+            let Some(rhs) = rest.strip_prefix('=').filter(|r| !r.starts_with('=')) else {
+                continue;
+            };
+            let rhs = rhs.trim().trim_end_matches(';').trim_end();
+            let ident = !rhs.is_empty()
+                && rhs
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+                && !rhs.starts_with(|c: char| c.is_ascii_digit());
+            if ident {
+                if let Some((l, c)) = self.find_decl(file, rhs) {
+                    return Some((rhs.to_string(), l, c));
+                }
+            }
+            assignment.get_or_insert((ln as u32 + 1, at as u32 + 1));
+        }
+        let binding = prop.unwrap_or("module.exports").to_string();
+        if let Some(p) = prop {
+            if let Some((l, c)) = self.find_decl(file, p) {
+                return Some((binding, l, c));
+            }
+        }
+        assignment.map(|(l, c)| (binding, l, c))
     }
 
     /// ESM exported binding (§9.2): `SourceTextModule --hidden--> [] --internal k--> system / Cell
@@ -401,6 +582,11 @@ impl<'a> Mapper<'a> {
                     return Some(l);
                 }
             }
+            // `this.onX.bind(this)`: a JSBoundFunction; its target is the `bound_function` edge
+            // (bind of a bind nests, hence the depth-limited recursion).
+            if let Some(target) = g.child(v, "bound_function").filter(|_| depth < 8) {
+                return self.listener_closure(target, depth + 1).or(Some(v));
+            }
             return Some(v);
         }
         if depth == 0 {
@@ -465,8 +651,24 @@ impl<'a> Mapper<'a> {
                     .map(|p| p.1)
                     .find(|&v| g.n_type[v as usize] == g.nt.closure);
                 let cl = cand.or_else(|| self.listener_closure(path[i + 1].1, 2));
+                let bound = cl.is_some_and(|c| g.child(c, "bound_function").is_some());
                 let cl = cl.and_then(|c| self.listener_closure(c, 0));
-                if let Some(l) = cl.and_then(|c| self.user_loc(c)) {
+                if let Some(mut l) = cl.and_then(|c| self.user_loc(c)) {
+                    if bound {
+                        // V8 keeps no position for a `.bind()` call: the registration is the line
+                        // that binds the target method (`bus.on('x', this.onX.bind(this))`).
+                        if let Some(c) = cl {
+                            if let Some((line, col)) =
+                                self.find_bind_site(&l.file, g.name(c), &event)
+                            {
+                                l = Loc {
+                                    file: l.file,
+                                    line,
+                                    col,
+                                };
+                            }
+                        }
+                    }
                     // The variable holding the emitter, else the property naming it.
                     let binding = last_var_before(i)
                         .filter(|v| v.0 == i - 1)
@@ -496,13 +698,15 @@ impl<'a> Mapper<'a> {
                         .find_metric_call(&ctx.file, name)
                         .or_else(|| self.find_decl(&ctx.file, name))
                         .unwrap_or((ctx.line, ctx.col));
-                    return Some(self.make(
+                    let mut a = self.make(
                         &ctx.file,
                         line,
                         col,
                         Some(name.clone()),
                         AnchorKind::MetricLabels { metric: class },
-                    ));
+                    );
+                    a.also_at = self.metric_lines(&ctx.file, name, &a);
+                    return Some(a);
                 }
             }
         }

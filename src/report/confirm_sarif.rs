@@ -1,6 +1,7 @@
 //! `leaklint confirm --format sarif`: the confirmed findings as SARIF 2.1.0 results, each with the
 //! retainer path that proves it as a code flow (SARIF §3.36 `codeFlows`, §3.38 `threadFlows`): one
-//! thread-flow location per step from the GC root, the last one at the finding's source line.
+//! thread-flow location per step from the GC root (closures in the project with their source
+//! position), the last one at the finding's source line.
 //! Growth and status go into the result's `properties`.
 
 use std::path::Path;
@@ -77,10 +78,25 @@ pub fn to_value(project: &Path, results: &[FileResult], report: &ConfirmReport) 
         }) else {
             continue;
         };
+        let base = res["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"].clone();
         let mut steps: Vec<Value> = f
             .retainer_path
             .iter()
-            .map(|s| json!({ "location": { "message": { "text": step_text(s) } }, "kinds": ["memory"] }))
+            .map(|s| {
+                let mut location = json!({ "message": { "text": step_text(s) } });
+                // A closure inside the project links to its definition (the callback a timer
+                // runs, a listener): the path can be followed in the code.
+                if let Some(at) = s.location.as_ref().filter(|l| l.file.is_relative()) {
+                    location["physicalLocation"] = json!({
+                        "artifactLocation": {
+                            "uri": at.file.to_string_lossy().replace('\\', "/"),
+                            "uriBaseId": base,
+                        },
+                        "region": { "startLine": at.line, "startColumn": at.column },
+                    });
+                }
+                json!({ "location": location, "kinds": ["memory"] })
+            })
             .collect();
         steps.push(json!({ "location": res["locations"][0].clone(), "kinds": ["memory"] }));
         res["codeFlows"] = json!([{

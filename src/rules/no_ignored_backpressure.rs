@@ -99,6 +99,81 @@ fn handles_flow(model: &SemanticModel, outer: FuncId) -> bool {
     })
 }
 
+/// Whether the written `value` passes on what the 'data' listener `l` received (the chunk, or a
+/// transform of it), as opposed to a message composed here (a literal, a template, a
+/// concatenation, or a local holding one): a composed reply per message is paced by the peer.
+fn passes_data_on(model: &SemanticModel, value: &Value, l: FuncId) -> bool {
+    let received = |p: &Path| {
+        p.root_binding().is_some_and(|b| {
+            let binding = model.binding(b);
+            binding.kind == crate::semantic::BindingKind::Param && binding.func == l
+        })
+    };
+    // `chunk + '\n'` still passes the chunk on; `${Number(port)} : USERID` is composed.
+    let composed = |v: &Value| match v {
+        Value::Str(_) | Value::Num(_) | Value::Bool(_) | Value::OtherLiteral => true,
+        Value::Expr(paths) => !paths.iter().any(received),
+        _ => false,
+    };
+    if composed(value) {
+        return false;
+    }
+    if let Value::Path(p) = value {
+        let local_init = p
+            .root_binding()
+            .filter(|_| p.props.is_empty())
+            .and_then(|b| model.binding(b).init.as_ref());
+        if local_init.is_some_and(composed) {
+            return false;
+        }
+    }
+    carries_data(model, value, l, 0)
+}
+
+/// Whether `value` is made from what the 'data' listener `l` received: it mentions one of the
+/// parameters of `l` (or of a function inside it), directly or through locals declared inside
+/// `l` (`const line = chunk.toString()`), at most 4 steps deep.
+fn carries_data(model: &SemanticModel, value: &Value, l: FuncId, depth: u32) -> bool {
+    if depth > 4 {
+        return false;
+    }
+    let path_carries = |p: &Path| {
+        let Some(b) = p.root_binding() else {
+            return false;
+        };
+        let binding = model.binding(b);
+        if !model.is_within(binding.func, l) {
+            return false;
+        }
+        binding.kind == crate::semantic::BindingKind::Param
+            || binding
+                .init
+                .as_ref()
+                .is_some_and(|init| carries_data(model, init, l, depth + 1))
+    };
+    match value {
+        Value::Path(p) => path_carries(p),
+        Value::Expr(paths) => paths.iter().any(path_carries),
+        Value::Call(c) => {
+            let call = &model.calls[*c as usize];
+            call.callee.as_ref().is_some_and(|p| path_carries(&p.parent()))
+                || call.args.iter().any(|a| carries_data(model, a, l, depth + 1))
+                // `chunk.toString().trim()`: the receiver is the inner call, which starts where
+                // this one does.
+                || model.calls[..*c as usize].iter().enumerate().rev().take(8).any(|(i, inner)| {
+                    inner.span.start == call.span.start
+                        && inner.span.end < call.span.end
+                        && carries_data(model, &Value::Call(i as u32), l, depth + 1)
+                })
+        }
+        Value::Object(props) => props
+            .iter()
+            .any(|(_, v)| carries_data(model, v, l, depth + 1)),
+        Value::Array(items) => items.iter().any(|v| carries_data(model, v, l, depth + 1)),
+        _ => false,
+    }
+}
+
 fn result_is_acted_on(call: &Call) -> bool {
     // `if (!w.write(x)) await once(w, 'drain')` and `return w.write(x)` hand the result on; a
     // stored result is judged by whether the function waits for 'drain' or pauses.
@@ -132,6 +207,9 @@ impl Rule for NoIgnoredBackpressure {
                 continue;
             }
             let (context, outer) = match data_listener(model, call.func) {
+                // A reply made per message (a handshake line, an ident answer) is paced by the
+                // peer; what outruns the destination is the received data passed on.
+                Some(l) if !call.args.iter().any(|a| passes_data_on(model, a, l)) => continue,
                 Some(l) => (
                     "in a 'data' listener",
                     model.function(l).parent.unwrap_or(l),

@@ -5,8 +5,11 @@
 use super::{Rule, RuleContext, RuleMeta};
 use crate::describe::{confidence_for, how_often};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
-use crate::semantic::cleanup::{is_removed, self_removing_options};
-use crate::semantic::{BindingKind, Call, Frequency, Owner, SemanticModel, Value};
+use crate::semantic::api;
+use crate::semantic::cleanup::{is_removed, self_removing_options, signal_option};
+use crate::semantic::{
+    BindingKind, Call, Frequency, FuncId, Owner, Path, Repeat, Root, SemanticModel, Value,
+};
 
 /// The rule.
 pub struct NoLeakedListener;
@@ -143,6 +146,163 @@ fn shared_looking_param(model: &SemanticModel, b: u32) -> bool {
             .is_some_and(|t| SHARED_TYPES.contains(&t))
 }
 
+/// Where a registration's owner comes from, for the owners whose lifetime an API model or the
+/// class model decides (the rest go through [`Owner`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Special {
+    /// An `AbortSignal` handed in by the caller (a parameter, an option, an instance's field):
+    /// shared by many calls, it keeps every `'abort'` listener until it aborts.
+    CallerSignal,
+    /// A request's socket (the `'socket'` event's argument, `req.socket`): pooled or kept alive,
+    /// it serves many requests.
+    PooledSocket,
+}
+
+/// Whether `path`, used in function `f`, names an object that was handed to this code rather
+/// than made by it: rooted at a parameter, an instance, a global, or a binding whose initialiser
+/// is such a path or a member of an object returned by some call (`resolveConfig(c).signal`).
+/// Objects made here (`new AbortController()`, `AbortSignal.timeout()`) are not.
+fn handed_in(model: &SemanticModel, path: &Path, depth: u32) -> bool {
+    if depth > 6 {
+        return false;
+    }
+    match &path.root {
+        Root::This | Root::Global(_) => true,
+        Root::Unknown => !path.props.is_empty(),
+        Root::Binding(b) => {
+            let binding = model.binding(*b);
+            match binding.kind {
+                BindingKind::Param | BindingKind::Import => true,
+                BindingKind::Var | BindingKind::Let | BindingKind::Const => match &binding.init {
+                    Some(Value::Path(p)) => handed_in(model, p, depth + 1),
+                    Some(Value::Call(c)) => {
+                        let call = &model.calls[*c as usize];
+                        // A fresh controller or signal, or any `new` object, belongs to this code.
+                        !call.is_new
+                            && !call.callee.as_ref().is_some_and(
+                                |p| matches!(&p.root, Root::Global(g) if g == "AbortSignal"),
+                            )
+                            && !path.props.is_empty()
+                    }
+                    _ => false,
+                },
+                _ => false,
+            }
+        }
+    }
+}
+
+/// Whether `path` is a param of a function registered as a `'socket'` listener (a client
+/// request's socket) or the `.socket`/`.connection` of a request: a route handler's request, a
+/// client request made with `request()`/`get()`, or a parameter a caller hands in as one.
+fn is_request_socket(model: &SemanticModel, path: &Path) -> bool {
+    if let [.., last] = path.props.as_slice() {
+        return api::SOCKET_PROPERTIES.contains(&last.as_str())
+            && path.props.len() == 1
+            && is_request(model, &path.parent());
+    }
+    let Some(b) = path.root_binding().filter(|_| path.props.is_empty()) else {
+        return false;
+    };
+    let binding = model.binding(b);
+    if binding.kind != BindingKind::Param {
+        return false;
+    }
+    model.function(binding.func).uses.iter().any(|u| match u {
+        crate::semantic::FuncUse::Argument { call, index: 1 } => {
+            let c = &model.calls[*call as usize];
+            c.method().is_some_and(|m| ADD.contains(&m.as_str()))
+                && c.arg(0).and_then(Value::as_str) == Some(api::CLIENT_SOCKET_EVENT)
+        }
+        _ => false,
+    })
+}
+
+/// Whether `path` is an HTTP request: a route handler's request object, the result of a
+/// `request(…)`/`get(…)` call, or a parameter named as one (`req`, `request`: weak evidence, taken
+/// only together with a socket property).
+fn is_request(model: &SemanticModel, path: &Path) -> bool {
+    let Some(b) = path.root_binding().filter(|_| path.props.is_empty()) else {
+        return false;
+    };
+    if matches!(model.owner_of(path), Owner::Request(_)) {
+        return true;
+    }
+    let binding = model.binding(b);
+    match (&binding.kind, &binding.init) {
+        (BindingKind::Param, _) => matches!(binding.name.as_str(), "req" | "request"),
+        (_, Some(Value::Call(c))) => model.calls[*c as usize]
+            .method()
+            .is_some_and(|m| matches!(m.as_str(), "request" | "get")),
+        _ => false,
+    }
+}
+
+/// Whether the handler (argument 1 of `call`, made in function `f`) keeps the instance of a class
+/// alive: a path or a `.bind(…)` call rooted at the instance, or a closure written inside a
+/// method (arrows there capture the instance).
+fn handler_holds_instance(model: &SemanticModel, call: &Call, f: FuncId) -> bool {
+    if model.this_class(f).is_none() {
+        return false;
+    }
+    match call.arg(1) {
+        Some(Value::Path(p)) => model.class_of_root(p, f).is_some(),
+        Some(Value::Call(c)) => model.calls[*c as usize]
+            .callee
+            .as_ref()
+            .is_some_and(|p| model.class_of_root(p, f).is_some()),
+        Some(Value::Func(g)) => model.function(*g).is_arrow,
+        _ => false,
+    }
+}
+
+/// Whether function `d` consumes the stream its parameter `b` hands it: it reads it (a `'data'`,
+/// `'end'` or `'readable'` listener) or pipes it somewhere (`b.pipe(…)`). The listeners then go
+/// with the stream when it ends (`streamToBuffer(body)`, a byte-counting wrapper), whatever else
+/// they listen for.
+fn consumed_here(model: &SemanticModel, d: FuncId, b: crate::semantic::BindingId) -> bool {
+    let param = Path::binding(b);
+    let consumed = model
+        .method_calls_on(&param, &["on", "once", "pipe", "addListener"])
+        .any(|(_, c)| {
+            model.is_within(c.func, d)
+                && (c.method().is_some_and(|m| m == "pipe")
+                    || matches!(
+                        c.arg(0).and_then(Value::as_str),
+                        Some("data" | "end" | "readable")
+                    ))
+        });
+    consumed
+}
+
+/// Whether the registering function also records the owner in a collection
+/// (`if (!tracked.has(socket)) { tracked.add(socket); socket.on(…) }`): the registration is
+/// made once per owner.
+fn tracked_per_owner(model: &SemanticModel, call: &Call, receiver: &Path) -> bool {
+    model.calls.iter().any(|c| {
+        c.func == call.func
+            && c.method().is_some_and(|m| m == "add" || m == "set")
+            && matches!(c.arg(0), Some(Value::Path(p)) if p == receiver)
+    })
+}
+
+/// Whether the handler (argument 1) clears a timer: the signal is the off switch of work that runs
+/// until it aborts (a polling loop), so the listener lives exactly as long as that work.
+fn stops_timer(model: &SemanticModel, call: &Call) -> bool {
+    let Some(Value::Func(g)) = call.arg(1) else {
+        return false;
+    };
+    model
+        .global_calls(&["clearTimeout", "clearInterval"])
+        .any(|(_, c)| model.is_within(c.func, *g))
+}
+
+/// Whether the frequency comes from the instances of a class: once per instance, or per method
+/// call.
+fn per_instance(freq: &Frequency) -> bool {
+    matches!(freq, Frequency::Repeated(r) if matches!(r.origin(), Repeat::Instance(_) | Repeat::Method(_)))
+}
+
 impl Rule for NoLeakedListener {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -154,7 +314,17 @@ impl Rule for NoLeakedListener {
             let Some(method) = call.method() else {
                 continue;
             };
-            if !ADD.contains(&method.as_str()) || call.args.len() < 2 || call.is_new {
+            // `socket.setTimeout(ms, cb)` adds `cb` as a 'timeout' listener.
+            let set_timeout = method == api::SET_TIMEOUT_METHOD
+                && call.callee.as_ref().is_some_and(|c| !c.props.is_empty())
+                && call
+                    .receiver()
+                    .is_some_and(|r| is_request_socket(model, &r))
+                && matches!(call.arg(1), Some(Value::Func(_) | Value::Path(_)));
+            if !(ADD.contains(&method.as_str()) || set_timeout)
+                || call.args.len() < 2
+                || call.is_new
+            {
                 continue;
             }
             // Listening for listeners being added or removed is wiring, done once per emitter.
@@ -170,11 +340,50 @@ impl Rule for NoLeakedListener {
             ) {
                 continue;
             }
-            let Some(receiver) = call.receiver() else {
-                continue;
+            // A bare `addEventListener(…)` is `window.addEventListener(…)`.
+            let receiver = match call.receiver() {
+                Some(r) => r,
+                None if model
+                    .is_global_function(call.callee.as_ref().unwrap(), &["addEventListener"]) =>
+                {
+                    Path {
+                        root: Root::Global("window".into()),
+                        props: Default::default(),
+                    }
+                }
+                None => continue,
             };
+            // Registration behind a run-once flag (`if (this.subscribed) return; this.subscribed =
+            // true`) happens once, whoever calls.
+            if model.is_run_once_guarded(call.func) {
+                continue;
+            }
             let owner = model.owner_of(&receiver);
             let freq = model.frequency_of(call.func);
+            let special = if api::is_abort_signal_listener(&receiver, call.arg(0))
+                && handed_in(model, &receiver, 0)
+            {
+                Some(Special::CallerSignal)
+            } else if is_request_socket(model, &receiver) {
+                Some(Special::PooledSocket)
+            } else {
+                None
+            };
+            if let Some(special) = special {
+                if freq == &Frequency::Once
+                    || special == Special::CallerSignal && stops_timer(model, call)
+                    || tracked_per_owner(model, call, &receiver)
+                    || is_removed(model, &receiver, call)
+                    || special == Special::PooledSocket && self_removing_options(call)
+                    // `{ once: true }` does not help on a signal that never aborts; `{ signal }`
+                    // of a controller of this call's own does.
+                    || special == Special::CallerSignal && signal_option(call)
+                {
+                    continue;
+                }
+                out.push(special_finding(model, call, &receiver, special, method));
+                continue;
+            }
             let (confidence, reason_func) = match owner {
                 Owner::Process => match confidence_for(freq, Confidence::High) {
                     Some(c) => (c, call.func),
@@ -188,11 +397,18 @@ impl Rule for NoLeakedListener {
                 }
                 Owner::Param(d, b) => {
                     let outer = model.frequency_of(d);
+                    // A method's parameter is the object the call is about (`addClient(socket)`,
+                    // `handleConnection(client)` run once per socket): the instance's callers
+                    // decide how often the same object comes back, and this file does not show it.
+                    if per_instance(outer) {
+                        continue;
+                    }
                     let setup = call
                         .arg(0)
                         .and_then(|v| v.as_str())
                         .is_some_and(|e| SETUP_EVENTS.contains(&e));
                     if !outer.is_repeated()
+                        || consumed_here(model, d, b)
                         || !shared_looking_param(model, b)
                         || setup
                         || !captures_per_call_state(model, call, d, Captured::Locals)
@@ -218,15 +434,23 @@ impl Rule for NoLeakedListener {
                 .is_some_and(|e| LIFECYCLE_EVENTS.contains(&e));
             // Code that is merely exported: only a handler holding per-call state (the request,
             // a local) makes each call's registration costly; others are usually one-time wiring.
+            // Per-instance code whose handler holds the instance: every instance stays reachable
+            // from the owner after its user is done with it.
+            let holds_instance = per_instance(freq)
+                && handler_holds_instance(model, call, call.func)
+                && model
+                    .this_class(call.func)
+                    .is_some_and(|c| model.may_have_many_instances(c));
             let weak_without_state = matches!(owner, Owner::Process)
                 && !freq.is_strongly_repeated()
+                && !holds_instance
                 && !captures_per_call_state(model, call, call.func, Captured::Params);
-            let confidence =
-                if once || weak_without_state || (lifecycle && !freq.is_strongly_repeated()) {
-                    Confidence::Low
-                } else {
-                    confidence
-                };
+            let lifecycle_once = lifecycle && !freq.is_strongly_repeated() && !holds_instance;
+            let confidence = if once && !holds_instance || weak_without_state || lifecycle_once {
+                Confidence::Low
+            } else {
+                confidence
+            };
             let event = call
                 .arg(0)
                 .and_then(|v| v.as_str())
@@ -265,4 +489,53 @@ impl Rule for NoLeakedListener {
             out.push(d.with_help(help));
         }
     }
+}
+
+/// The finding for a registration on an owner an API model says outlives the work that adds it.
+fn special_finding(
+    model: &SemanticModel,
+    call: &Call,
+    receiver: &Path,
+    special: Special,
+    method: &swc_atoms::Atom,
+) -> Diagnostic {
+    let owner_text = receiver.display(model).to_string();
+    let (often, registration) = how_often(model, model.frequency_of(call.func));
+    let (message, help) = match special {
+        Special::CallerSignal => (
+            format!("'abort' listener is added to the caller's signal `{owner_text}` {often} and never removed: a signal shared by many calls keeps every listener, and what it captures, until it aborts"),
+            format!("remove it when the work settles (`{owner_text}.removeEventListener('abort', onAbort)` in a `finally`), or use `events.addAbortListener` and dispose of what it returns; `{{ once: true }}` is not enough for a signal that never aborts"),
+        ),
+        Special::PooledSocket => {
+            let event = call
+                .arg(0)
+                .and_then(|v| v.as_str())
+                .filter(|_| method != api::SET_TIMEOUT_METHOD)
+                .unwrap_or("timeout");
+            (
+                format!("listener for '{event}' is added to the request's socket `{owner_text}` {often} and never removed: a kept-alive or pooled socket serves many requests and keeps every listener"),
+                format!("remove the listener when the request ends (`{owner_text}.removeListener('{event}', handler)` on the request's 'close'), or register it once per socket"),
+            )
+        }
+    };
+    let mut d = Diagnostic::new(META.name, call.callee_span, message)
+        .with_confidence(Confidence::Medium)
+        .with_severity(META.default_severity);
+    let handler = if method == api::SET_TIMEOUT_METHOD {
+        call.arg_spans.last()
+    } else {
+        call.arg_spans.get(1)
+    };
+    if let Some(hspan) = handler {
+        d = d.with_label(
+            *hspan,
+            format!(
+                "this handler, and everything it captures, stays reachable from `{owner_text}`"
+            ),
+        );
+    }
+    if let Some((span, text)) = registration {
+        d = d.with_label(span, text);
+    }
+    d.with_help(help)
 }

@@ -47,7 +47,13 @@ fn has_repeated_listeners(model: &SemanticModel, receiver: &Path) -> bool {
             receiver,
             &["on", "addListener", "prependListener", "addEventListener"],
         )
-        .any(|(_, c)| model.frequency_of(c.func).is_repeated())
+        .any(|(_, c)| {
+            // Per call of a function, not per instance or per method call of a class (a class
+            // registering its own 'error' handler once per instance is wiring, not a leak).
+            let freq = model.frequency_of(c.func);
+            freq.is_repeated()
+                && !matches!(freq, crate::semantic::Frequency::Repeated(r) if matches!(r.origin(), crate::semantic::Repeat::Method(_) | crate::semantic::Repeat::Instance(_)))
+        })
 }
 
 impl Rule for NoMaxListenersOverride {
@@ -90,8 +96,24 @@ impl Rule for NoMaxListenersOverride {
             } else {
                 receiver.display(model).to_string()
             };
-            let confidence = if !module_fn && has_repeated_listeners(model, &receiver) {
+            // A finite limit sized for an emitter with many fixed listeners (`setMaxListeners(100)`
+            // on a bus every module subscribes to) keeps the warning for real runaways; only
+            // listeners added repeatedly here say it hides one.
+            let target_path = if module_fn {
+                match call.arg(1) {
+                    Some(Value::Path(p)) => Some(p.clone()),
+                    _ => None,
+                }
+            } else {
+                Some(receiver.clone())
+            };
+            let repeated = target_path
+                .as_ref()
+                .is_some_and(|p| has_repeated_listeners(model, p));
+            let confidence = if repeated && !module_fn {
                 Confidence::High
+            } else if !repeated && matches!(call.arg(0), Some(Value::Num(n)) if *n > 0.0) {
+                Confidence::Low
             } else {
                 Confidence::Medium
             };

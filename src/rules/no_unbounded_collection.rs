@@ -3,9 +3,13 @@
 
 use super::{Rule, RuleContext, RuleMeta};
 use crate::describe::{confidence_for, how_often, request_source};
+use crate::diagnostic::ByteSpan;
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
-use crate::semantic::cleanup::has_cleanup;
-use crate::semantic::{BindingId, BindingKind, Path, Root, SemanticModel, Target, Value};
+use crate::semantic::cleanup::{field_release_sites, release_of, release_sites, Release};
+use crate::semantic::{
+    BindingId, BindingKind, ClassId, FuncId, Path, Root, SemanticModel, Target, Value,
+};
+use swc_atoms::Atom;
 
 /// The rule.
 pub struct NoUnboundedCollection;
@@ -72,7 +76,7 @@ fn collection_kind(model: &SemanticModel, init: &Value) -> Option<Kind> {
 }
 
 struct Growth {
-    span: crate::diagnostic::ByteSpan,
+    span: ByteSpan,
     func: u32,
     what: String,
     request: Option<String>,
@@ -110,6 +114,24 @@ fn growth_sites(model: &SemanticModel, kind: Kind, alias: &Path, out: &mut Vec<G
     }
 }
 
+/// A collection that may outlive the code that fills it, with where it grows and where it is
+/// released.
+struct Candidate {
+    /// Where it is declared (the finding's primary span).
+    span: ByteSpan,
+    /// How the message names it: "module-level Map `cache`", "Map `this.pending` of `Client`".
+    what: String,
+    kind: Kind,
+    sites: Vec<Growth>,
+    release: Release,
+    /// Code elsewhere can reach it (exported, passed on): someone else may evict.
+    escapes: bool,
+    /// Whether any alias is looked up (`get`/`has`): a memo table.
+    looked_up: bool,
+    /// Its owner's lifetime is unknown (a field of a class that may be made per call).
+    at_most_low: bool,
+}
+
 impl Rule for NoUnboundedCollection {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -117,98 +139,314 @@ impl Rule for NoUnboundedCollection {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = ctx.model;
-        for (i, b) in model.bindings.iter().enumerate() {
-            if !b.module_level
-                || !matches!(
-                    b.kind,
-                    BindingKind::Var | BindingKind::Let | BindingKind::Const
-                )
-            {
-                continue;
+        let mut candidates = Vec::new();
+        module_level(model, &mut candidates);
+        instance_fields(model, &mut candidates);
+        long_lived_members(model, &mut candidates);
+        for c in candidates {
+            if let Some(d) = report(model, c) {
+                out.push(d);
             }
-            let Some(kind) = b.init.as_ref().and_then(|v| collection_kind(model, v)) else {
-                continue;
-            };
-            let aliases: Vec<Path> = model
-                .aliases_of(i as BindingId)
-                .into_iter()
-                .map(Path::binding)
-                .collect();
-            if aliases.iter().any(|a| has_cleanup(model, a)) {
-                continue;
-            }
-            let mut sites = Vec::new();
-            aliases
-                .iter()
-                .for_each(|a| growth_sites(model, kind, a, &mut sites));
-            let mut best: Option<(Confidence, &Growth)> = None;
-            for site in &sites {
-                let strong = if site.request.is_some() {
-                    Confidence::High
-                } else {
-                    Confidence::Medium
-                };
-                let freq = model.frequency_of(site.func);
-                let conf = match confidence_for(freq, strong) {
-                    // Exported callers with request-shaped keys are as certain as handlers.
-                    Some(Confidence::Medium) if site.request.is_some() && freq.is_repeated() => {
-                        Confidence::High
-                    }
-                    Some(c) => c,
-                    None => continue,
-                };
-                if best.is_none_or(|(c, _)| conf > c) {
-                    best = Some((conf, site));
-                }
-            }
-            let Some((mut confidence, site)) = best else {
-                continue;
-            };
-            // A memo table keyed by something that is not request data is usually bounded by its
-            // key domain (format strings, script names, event names, plugin ids): keep it at `low`
-            // for objects used as maps, and for Maps/Sets that are looked up in merely exported code.
-            let looked_up = aliases
-                .iter()
-                .any(|a| model.method_calls_on(a, &["get", "has"]).next().is_some());
-            let weak = !model.frequency_of(site.func).is_strongly_repeated();
-            if site.request.is_none() && (kind == Kind::Object || weak && looked_up) {
-                confidence = Confidence::Low;
-            }
-            let escapes = b.exported
-                || model
-                    .escapes
-                    .iter()
-                    .any(|e| aliases.iter().any(|a| a.root_binding() == Some(e.binding)));
-            if escapes {
-                confidence = confidence.lower();
-            }
-            let (often, _) = how_often(model, model.frequency_of(site.func));
-            let keyed = site
-                .request
-                .as_deref()
-                .map(|r| format!(" (keyed by `{r}`)"))
-                .unwrap_or_default();
-            let mut d = Diagnostic::new(
-                META.name,
-                b.span,
-                format!("module-level {} `{}` grows {often}{keyed}, and nothing ever removes its entries", kind.noun(), b.name),
-            )
-            .with_confidence(confidence)
-            .with_severity(META.default_severity);
-            for s in sites
-                .iter()
-                .filter(|s| model.frequency_of(s.func) != &crate::semantic::Frequency::Once)
-                .take(4)
-            {
-                let (often, _) = how_often(model, model.frequency_of(s.func));
-                d = d.with_label(s.span, format!("grows here through {}, {often}", s.what));
-            }
-            let help = match kind {
-                Kind::Map | Kind::Object => "bound it: use an LRU cache (`new LRUCache({ max })` from lru-cache), delete each entry when its work ends, or check `.size` before adding",
-                Kind::Set => "bound it: delete each member when it is done (return an unsubscribe function that calls `.delete()`), use an LRU cache, or clear it past a size limit",
-                Kind::Array => "remove items when their work finishes (`splice`, `shift`) or cap the length before pushing",
-            };
-            out.push(d.with_help(help));
         }
     }
+}
+
+/// Module-level bindings initialised with an empty collection.
+fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
+    for (i, b) in model.bindings.iter().enumerate() {
+        if !b.module_level
+            || !matches!(
+                b.kind,
+                BindingKind::Var | BindingKind::Let | BindingKind::Const
+            )
+        {
+            continue;
+        }
+        let Some(kind) = b.init.as_ref().and_then(|v| collection_kind(model, v)) else {
+            continue;
+        };
+        let aliases: Vec<Path> = model
+            .aliases_of(i as BindingId)
+            .into_iter()
+            .map(Path::binding)
+            .collect();
+        let release = release_of(
+            model,
+            aliases.iter().flat_map(|a| release_sites(model, a, None)),
+        );
+        if release == Release::Yes {
+            continue;
+        }
+        let mut sites = Vec::new();
+        aliases
+            .iter()
+            .for_each(|a| growth_sites(model, kind, a, &mut sites));
+        let escapes = b.exported
+            || model
+                .escapes
+                .iter()
+                .any(|e| aliases.iter().any(|a| a.root_binding() == Some(e.binding)));
+        let looked_up = aliases
+            .iter()
+            .any(|a| model.method_calls_on(a, &["get", "has"]).next().is_some());
+        out.push(Candidate {
+            span: b.span,
+            what: format!("module-level {} `{}`", kind.noun(), b.name),
+            kind,
+            sites,
+            release,
+            escapes,
+            looked_up,
+            // A module's `stop()`/`shutdown()` is often part of its normal life (a redeploy
+            // stops and restarts flows): entries released only there are shown at `low`.
+            at_most_low: matches!(release, Release::TeardownOnly(_)),
+        });
+    }
+}
+
+/// Instance fields initialised with an empty collection (`pending = new Map()` in the class body,
+/// `this.pending = new Map()` in the constructor) of classes whose instances live on: made at
+/// module level, or public (code elsewhere makes and keeps them). Growth counts in methods; a
+/// constructor filling its own collection runs once per instance.
+fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
+    for (ci, class) in model.classes.iter().enumerate() {
+        let c = ClassId(ci as u32);
+        // How long an instance lives: a module-level instance lives as long as the process; a
+        // public class's instances as long as their creators keep them, which a teardown method
+        // (`close()`, `destroy()`) says is long (a client, a pool, a server). Other public
+        // classes (builders, per-call state) are at most `low`.
+        let singleton = model
+            .instantiations(c)
+            .any(|(_, call)| call.func == crate::semantic::MODULE);
+        let resource = class.methods.iter().any(|&m| {
+            model
+                .function(m)
+                .name
+                .as_deref()
+                .is_some_and(crate::semantic::api::is_teardown_name)
+        });
+        if !singleton && !model.class_is_public(c) {
+            continue;
+        }
+        let short_lived = !singleton && !resource;
+        let mut decls: Vec<(Atom, Kind, ByteSpan)> = class
+            .fields
+            .iter()
+            .filter_map(|(name, v, span)| Some((name.clone(), collection_kind(model, v)?, *span)))
+            .collect();
+        if let Some(ctor) = class.constructor {
+            for a in model.assigns.iter().filter(|a| a.func == ctor) {
+                if let Target::Path(p) = &a.target {
+                    if p.props.len() == 1 && model.class_of_root(p, a.func) == Some(c) {
+                        if let Some(kind) = collection_kind(model, &a.value) {
+                            decls.push((p.props[0].clone(), kind, a.span));
+                        }
+                    }
+                }
+            }
+        }
+        for (field, kind, span) in decls {
+            let release = release_of(model, field_release_sites(model, c, &field));
+            if release == Release::Yes {
+                continue;
+            }
+            let at =
+                |p: &Path, f: FuncId| p.props.len() == 1 && model.is_field_path(p, f, c, &field);
+            let mut sites = Vec::new();
+            for call in &model.calls {
+                let (Some(m), Some(receiver)) = (call.method(), call.receiver()) else {
+                    continue;
+                };
+                if kind.growth_methods().contains(&m.as_str())
+                    && at(&receiver, call.func)
+                    && !per_instance_once(model, call.func)
+                    && !(matches!(kind, Kind::Map | Kind::Set)
+                        && call.arg(0).is_some_and(Value::is_literal))
+                {
+                    sites.push(growth(
+                        model,
+                        call.callee_span,
+                        call.func,
+                        format!("`.{m}()`"),
+                        &call.args,
+                    ));
+                }
+            }
+            for a in &model.assigns {
+                if let Target::Computed { object, key } = &a.target {
+                    if kind != Kind::Array
+                        && !key.is_literal()
+                        && at(object, a.func)
+                        && !per_instance_once(model, a.func)
+                    {
+                        sites.push(growth(
+                            model,
+                            a.span,
+                            a.func,
+                            "a computed-key write".into(),
+                            std::slice::from_ref(key),
+                        ));
+                    }
+                }
+            }
+            let looked_up = model.calls.iter().any(|call| {
+                call.method().is_some_and(|m| m == "get" || m == "has")
+                    && call.receiver().is_some_and(|r| at(&r, call.func))
+            });
+            // Registries filled by set-up methods (`use(fn)`, `plugin(p)`, `registerHook(h)`)
+            // grow with the program, not with its traffic: only a key from request data, or
+            // growth in code repeated for a reason visible here, says otherwise.
+            let traffic = sites
+                .iter()
+                .any(|s| s.request.is_some() || model.frequency_of(s.func).is_strongly_repeated());
+            let class_name = class.name.as_deref().unwrap_or("this class");
+            out.push(Candidate {
+                span,
+                what: format!("{} `this.{field}` of `{class_name}`", kind.noun()),
+                kind,
+                sites,
+                release,
+                escapes: false,
+                looked_up,
+                at_most_low: short_lived || !traffic,
+            });
+        }
+    }
+}
+
+/// Collections stored on a long-lived object by assignment (`global.tasks = new Map()`,
+/// `module.exports.cache = new Map()`, `createThing.instances = []`): the path starts at a
+/// global or a module-level binding.
+fn long_lived_members(model: &SemanticModel, out: &mut Vec<Candidate>) {
+    let mut seen: Vec<&Path> = Vec::new();
+    for a in &model.assigns {
+        let Target::Path(p) = &a.target else { continue };
+        if p.props.is_empty() || seen.contains(&p) {
+            continue;
+        }
+        let long_lived = match &p.root {
+            Root::Global(_) => true,
+            Root::Binding(b) => model.binding(*b).module_level,
+            _ => false,
+        };
+        let Some(kind) = collection_kind(model, &a.value).filter(|_| long_lived) else {
+            continue;
+        };
+        seen.push(p);
+        let release = release_of(model, release_sites(model, p, Some(a.span)));
+        if release == Release::Yes {
+            continue;
+        }
+        let mut sites = Vec::new();
+        growth_sites(model, kind, p, &mut sites);
+        let looked_up = model.method_calls_on(p, &["get", "has"]).next().is_some();
+        out.push(Candidate {
+            span: a.span,
+            what: format!("{} `{}`", kind.noun(), p.display(model)),
+            kind,
+            sites,
+            release,
+            // An exported member may be evicted by its importers; a global's owner is this file.
+            escapes: !matches!(p.root, Root::Global(_)),
+            looked_up,
+            at_most_low: false,
+        });
+    }
+}
+
+fn growth(
+    model: &SemanticModel,
+    span: ByteSpan,
+    func: FuncId,
+    what: String,
+    args: &[Value],
+) -> Growth {
+    let mut paths = Vec::new();
+    args.iter().for_each(|a| a.mentioned_paths(&mut paths));
+    Growth {
+        span,
+        func,
+        what,
+        request: request_source(model, &paths),
+    }
+}
+
+/// Whether function `f` runs once per instance: a constructor, or a start-up method (or code
+/// only they call) — filling an instance's own collection there does not grow it over time.
+fn per_instance_once(model: &SemanticModel, f: FuncId) -> bool {
+    model.is_constructor(f)
+        || matches!(model.frequency_of(f), crate::semantic::Frequency::Repeated(r) if matches!(r.origin(), crate::semantic::Repeat::Instance(_)))
+}
+
+/// The finding for a candidate that grows in repeated code, if any.
+fn report(model: &SemanticModel, c: Candidate) -> Option<Diagnostic> {
+    let mut best: Option<(Confidence, &Growth)> = None;
+    for site in &c.sites {
+        let strong = if site.request.is_some() {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        };
+        let freq = model.frequency_of(site.func);
+        let conf = match confidence_for(freq, strong) {
+            // Exported callers with request-shaped keys are as certain as handlers.
+            Some(Confidence::Medium) if site.request.is_some() && freq.is_repeated() => {
+                Confidence::High
+            }
+            Some(x) => x,
+            None => continue,
+        };
+        if best.is_none_or(|(b, _)| conf > b) {
+            best = Some((conf, site));
+        }
+    }
+    let (mut confidence, site) = best?;
+    // A memo table keyed by something that is not request data is usually bounded by its key
+    // domain (format strings, script names, event names, plugin ids): keep it at `low` for
+    // objects used as maps, and for Maps/Sets that are looked up in merely exported code.
+    let weak = !model.frequency_of(site.func).is_strongly_repeated();
+    if site.request.is_none() && (c.kind == Kind::Object || weak && c.looked_up) {
+        confidence = Confidence::Low;
+    }
+    if c.escapes {
+        confidence = confidence.lower();
+    }
+    if c.at_most_low {
+        confidence = Confidence::Low;
+    }
+    let (often, _) = how_often(model, model.frequency_of(site.func));
+    let keyed = site
+        .request
+        .as_deref()
+        .map(|r| format!(" (keyed by `{r}`)"))
+        .unwrap_or_default();
+    let released = match c.release {
+        Release::TeardownOnly(f) => format!(
+            ", and only `{}` removes its entries",
+            model.function(f).name.as_deref().unwrap_or("teardown code")
+        ),
+        _ => ", and nothing ever removes its entries".into(),
+    };
+    let mut d = Diagnostic::new(
+        META.name,
+        c.span,
+        format!("{} grows {often}{keyed}{released}", c.what),
+    )
+    .with_confidence(confidence)
+    .with_severity(META.default_severity);
+    for s in c
+        .sites
+        .iter()
+        .filter(|s| model.frequency_of(s.func) != &crate::semantic::Frequency::Once)
+        .take(4)
+    {
+        let (often, _) = how_often(model, model.frequency_of(s.func));
+        d = d.with_label(s.span, format!("grows here through {}, {often}", s.what));
+    }
+    let help = match c.kind {
+        Kind::Map | Kind::Object => "bound it: use an LRU cache (`new LRUCache({ max })` from lru-cache), delete each entry when its work ends, or check `.size` before adding",
+        Kind::Set => "bound it: delete each member when it is done (return an unsubscribe function that calls `.delete()`), use an LRU cache, or clear it past a size limit",
+        Kind::Array => "remove items when their work finishes (`splice`, `shift`) or cap the length before pushing",
+    };
+    Some(d.with_help(help))
 }

@@ -6,6 +6,7 @@ use swc_common::{Span, Spanned, SyntaxContext};
 use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
+use super::class::{Class as ClassInfo, ClassId};
 use super::handoff::Handoffs;
 use super::span_index::SpanIndex;
 use super::{
@@ -38,6 +39,8 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
         scratch_paths: Vec::new(),
         decl_kind: None,
         decl_top: false,
+        class_stack: Vec::new(),
+        pending_class_binding: None,
     };
     let span = program.span();
     b.model.functions.push(Function {
@@ -49,10 +52,26 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
         uses: SmallVec::new(),
         has_guard_return: false,
         is_method: false,
+        is_arrow: false,
+        class: None,
         refs: (0, 0),
     });
     program.visit_with(&mut b);
     let mut model = b.model;
+    // Prototype classes whose constructor function is declared after its prototype methods.
+    for c in 0..model.classes.len() {
+        if model.classes[c].constructor.is_none() {
+            if let Some(f) = model.classes[c]
+                .binding
+                .and_then(|b| model.bindings[b as usize].func_value)
+            {
+                model.classes[c].constructor = Some(f);
+                if model.functions[f as usize].class.is_none() {
+                    model.functions[f as usize].class = Some(ClassId(c as u32));
+                }
+            }
+        }
+    }
     model.functions[MODULE as usize].refs = (0, model.references.len() as u32);
     model.call_mentions = b.call_mentions;
     model
@@ -81,8 +100,28 @@ pub(crate) fn unwrap(e: &Expr) -> &Expr {
         Expr::TsConstAssertion(x) => unwrap(&x.expr),
         Expr::Await(x) => unwrap(&x.arg),
         Expr::Seq(s) if !s.exprs.is_empty() => unwrap(s.exprs.last().unwrap()),
+        Expr::Call(c) => match name_wrapper_target(c) {
+            Some(inner) => unwrap(inner),
+            None => e,
+        },
         _ => e,
     }
+}
+
+/// The function a bundler's naming helper wraps: esbuild's `__name(fn, "fn")` returns `fn`
+/// itself (it only sets `fn.name`), so `const f = __name(() => …, "f")` declares that function.
+fn name_wrapper_target(c: &CallExpr) -> Option<&Expr> {
+    let Callee::Expr(callee) = &c.callee else {
+        return None;
+    };
+    let Expr::Ident(id) = &**callee else {
+        return None;
+    };
+    if !crate::semantic::api::NAME_HELPERS.contains(&id.sym.as_str()) || c.args.len() != 2 {
+        return None;
+    }
+    let target = &*c.args[0].expr;
+    matches!(target, Expr::Fn(_) | Expr::Arrow(_) | Expr::Class(_)).then_some(target)
 }
 
 /// A string literal's value as an atom: shared with the AST when it is valid UTF-8 (no copy),
@@ -164,6 +203,10 @@ struct Builder {
     decl_kind: Option<BindingKind>,
     /// Whether that declaration sits directly in the module body.
     decl_top: bool,
+    /// The classes whose bodies are being visited, innermost last.
+    class_stack: Vec<ClassId>,
+    /// The binding that names the next class body visited (`class C`, `const C = class {}`).
+    pending_class_binding: Option<BindingId>,
 }
 
 impl Builder {
@@ -315,6 +358,7 @@ impl Builder {
                 .unwrap_or(Value::Expr(vec![])),
             Expr::Lit(Lit::Str(s)) => Value::Str(str_atom(&s.value)),
             Expr::Lit(Lit::Num(n)) => Value::Num(n.value),
+            Expr::Lit(Lit::Bool(b)) => Value::Bool(b.value),
             Expr::Lit(_) => Value::OtherLiteral,
             Expr::Tpl(t) if t.exprs.is_empty() => Value::Str(Atom::from(
                 t.quasis
@@ -517,6 +561,8 @@ impl Builder {
             uses,
             has_guard_return: false,
             is_method,
+            is_arrow: false,
+            class: None,
             refs: (self.model.references.len() as u32, 0),
         });
         if let Some(b) = binding {
@@ -601,6 +647,84 @@ impl Builder {
         for p in pats {
             let ids = self.declare_pat(p, BindingKind::Param, false);
             self.model.functions[f as usize].params.extend(ids);
+        }
+    }
+
+    /// Makes the function registered with `span` a method (or the constructor) of the class
+    /// whose body is being visited.
+    fn add_method(&mut self, span: Span, constructor: bool) {
+        let (Some(&c), Some(f)) = (self.class_stack.last(), self.func_at(span)) else {
+            return;
+        };
+        self.model.functions[f as usize].class = Some(c);
+        let class = &mut self.model.classes[c.index()];
+        if constructor {
+            class.constructor = Some(f);
+        } else {
+            class.methods.push(f);
+        }
+    }
+
+    /// `Ctor.prototype.name = function …`: makes the function a method of the prototype class of
+    /// the binding `ctor`, creating that class on its first method.
+    fn add_prototype_method(&mut self, ctor: BindingId, method: FuncId) {
+        let existing = self
+            .model
+            .classes
+            .iter()
+            .position(|c| c.binding == Some(ctor));
+        let c = match existing {
+            Some(i) => ClassId(i as u32),
+            None => {
+                let binding = &self.model.bindings[ctor as usize];
+                let id = ClassId(self.model.classes.len() as u32);
+                let constructor = binding.func_value;
+                let span = constructor
+                    .map(|f| self.model.functions[f as usize].span)
+                    .unwrap_or(binding.span);
+                self.model.classes.push(ClassInfo {
+                    name: Some(binding.name.clone()),
+                    binding: Some(ctor),
+                    span,
+                    constructor,
+                    methods: Vec::new(),
+                    fields: Vec::new(),
+                    superclass: None,
+                });
+                if let Some(f) = constructor {
+                    self.model.functions[f as usize].class.get_or_insert(id);
+                }
+                id
+            }
+        };
+        self.model.functions[method as usize].class = Some(c);
+        self.model.classes[c.index()].methods.push(method);
+    }
+
+    /// esbuild's `__export(target, { name: () => binding, … })` exports each getter's binding.
+    fn note_bundler_exports(&mut self, n: &CallExpr) {
+        let Some(Expr::Ident(id)) = n.callee.as_expr().map(|e| unwrap(e)) else {
+            return;
+        };
+        if !crate::semantic::api::EXPORT_HELPERS.contains(&id.sym.as_str()) {
+            return;
+        }
+        let Some(Expr::Object(o)) = n.args.get(1).map(|a| unwrap(&a.expr)) else {
+            return;
+        };
+        for p in &o.props {
+            let PropOrSpread::Prop(p) = p else { continue };
+            let Prop::KeyValue(kv) = &**p else { continue };
+            if let Expr::Arrow(a) = unwrap(&kv.value) {
+                if let ArrowFunctionBody::Expr(body) = &*a.body {
+                    if let Expr::Ident(target) = unwrap(body) {
+                        if target.ctxt != self.unresolved {
+                            let b = self.binding_for(target);
+                            self.model.bindings[b as usize].exported = true;
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -893,6 +1017,9 @@ impl Visit for Builder {
             None
         };
         if let (Some(init), Some(b)) = (&n.init, single) {
+            if matches!(unwrap(init), Expr::Class(_)) {
+                self.pending_class_binding = Some(b);
+            }
             self.expect_use(init, || ResultUse::Declared(b));
             let name = self.model.bindings[b as usize].name.clone();
             self.expect_func(init, Some(name), Some(b), None);
@@ -915,8 +1042,24 @@ impl Visit for Builder {
                 }
                 self.model.bindings[b as usize].init = Some(v);
             } else {
+                // `const { signal, timeout: ms } = options`: each name is that property of the
+                // object; other patterns get the whole value.
+                let props = match (&n.name, &v) {
+                    (Pat::Object(o), Value::Path(_)) => destructured_props(o),
+                    _ => Vec::new(),
+                };
                 for b in ids {
-                    self.model.bindings[b as usize].init = Some(v.clone());
+                    let name = &self.model.bindings[b as usize].name;
+                    let prop = props.iter().find(|(local, _)| local == name);
+                    let init = match (prop, &v) {
+                        (Some((_, key)), Value::Path(p)) => {
+                            let mut p = p.clone();
+                            p.props.push(key.clone());
+                            Value::Path(p)
+                        }
+                        _ => v.clone(),
+                    };
+                    self.model.bindings[b as usize].init = Some(init);
                 }
             }
         }
@@ -947,6 +1090,8 @@ impl Visit for Builder {
     fn visit_arrow_expr(&mut self, n: &ArrowExpr) {
         let params: Vec<&Pat> = n.params.iter().collect();
         self.visit_function_like(n.span, None, None, false, &params, &|s: &mut Self| {
+            let cur = s.cur() as usize;
+            s.model.functions[cur].is_arrow = true;
             n.params.iter().for_each(|p| p.visit_with(s));
             if let ArrowFunctionBody::Expr(e) = &*n.body {
                 s.expect_use(e, || ResultUse::Returned);
@@ -961,7 +1106,35 @@ impl Visit for Builder {
 
     fn visit_class_decl(&mut self, n: &ClassDecl) {
         let top = self.cur() == MODULE && self.block_depth == 0;
-        self.declare(&n.ident, BindingKind::Class, top);
+        let b = self.declare(&n.ident, BindingKind::Class, top);
+        self.pending_class_binding = Some(b);
+        n.class.visit_with(self);
+    }
+
+    fn visit_class(&mut self, n: &swc_ecma_ast::Class) {
+        let binding = self.pending_class_binding.take();
+        let superclass = n.super_class.as_deref().and_then(|e| self.path_of(e));
+        let id = ClassId(self.model.classes.len() as u32);
+        self.model.classes.push(ClassInfo {
+            name: binding.map(|b| self.model.bindings[b as usize].name.clone()),
+            binding,
+            span: bs(n.span),
+            constructor: None,
+            methods: Vec::new(),
+            fields: Vec::new(),
+            superclass,
+        });
+        self.class_stack.push(id);
+        n.visit_children_with(self);
+        self.class_stack.pop();
+    }
+
+    fn visit_class_expr(&mut self, n: &ClassExpr) {
+        // `const C = class {}` leaves its binding pending; a named class expression names itself.
+        if let Some(id) = &n.ident {
+            let b = self.declare(id, BindingKind::Class, false);
+            self.pending_class_binding.get_or_insert(b);
+        }
         n.class.visit_with(self);
     }
 
@@ -969,11 +1142,17 @@ impl Visit for Builder {
         let name = prop_name(&n.key);
         n.key.visit_with(self);
         self.visit_function(&n.function, name, None, true);
+        if !n.is_static {
+            self.add_method(n.function.span, false);
+        }
     }
 
     fn visit_private_method(&mut self, n: &PrivateMethod) {
         let name = Some(Atom::from(format!("#{}", n.key.name)));
         self.visit_function(&n.function, name, None, true);
+        if !n.is_static {
+            self.add_method(n.function.span, false);
+        }
     }
 
     fn visit_constructor(&mut self, n: &Constructor) {
@@ -996,6 +1175,7 @@ impl Visit for Builder {
                 n.body.visit_with(s);
             },
         );
+        self.add_method(n.span, true);
     }
 
     fn visit_class_prop(&mut self, n: &ClassProp) {
@@ -1004,6 +1184,23 @@ impl Visit for Builder {
             self.expect_func(v, name, None, Some(FuncUse::Method));
         }
         n.value.visit_with(self);
+        if let (Some(v), Some(name), false, Some(&c)) = (
+            &n.value,
+            prop_name(&n.key),
+            n.is_static,
+            self.class_stack.last(),
+        ) {
+            let value = self.value_of(v);
+            self.model.classes[c.index()]
+                .fields
+                .push((name, value, bs(n.span)));
+        }
+        // `handler = () => this.x`: a function-valued field is a method of each instance.
+        if let (Some(v), false) = (&n.value, n.is_static) {
+            if let e @ (Expr::Fn(_) | Expr::Arrow(_)) = unwrap(v) {
+                self.add_method(e.span(), false);
+            }
+        }
     }
 
     fn visit_method_prop(&mut self, n: &MethodProp) {
@@ -1154,10 +1351,12 @@ impl Visit for Builder {
                             && !matches!(n.op, EqEq | EqEqEq | NotEq | NotEqEq)
                         {
                             let object = p.parent();
+                            let func = self.cur();
                             self.model.bounds.push(Bound {
                                 object,
                                 span: bs(n.span),
                                 is_delete: false,
+                                func,
                             });
                         }
                     }
@@ -1173,10 +1372,12 @@ impl Visit for Builder {
             if let Expr::Member(m) = unwrap(&n.arg) {
                 let object = self.path_of(&m.obj);
                 if let Some(object) = object {
+                    let func = self.cur();
                     self.model.bounds.push(Bound {
                         object,
                         span: bs(n.span),
                         is_delete: true,
+                        func,
                     });
                 }
             }
@@ -1234,6 +1435,13 @@ impl Visit for Builder {
         }
         n.right.visit_with(self);
         let value = self.value_of(&n.right);
+        if let (Target::Path(p), Value::Func(f)) = (&target, &value) {
+            if let (Root::Binding(ctor), [proto, _]) = (&p.root, p.props.as_slice()) {
+                if proto == "prototype" {
+                    self.add_prototype_method(*ctor, *f);
+                }
+            }
+        }
         let is_cjs_export = matches!(&target, Target::Path(p) if is_commonjs_export(p));
         if is_cjs_export {
             self.export_value(&value);
@@ -1274,6 +1482,7 @@ impl Visit for Builder {
         });
         let cs = n.callee.span();
         self.push_call(n.span, cs, callee, callee_func, &n.args, false);
+        self.note_bundler_exports(n);
     }
 
     fn visit_opt_chain_expr(&mut self, n: &OptChainExpr) {
@@ -1388,6 +1597,26 @@ fn is_membership_test(e: &Expr) -> bool {
         }
         _ => false,
     }
+}
+
+/// `(local name, property)` for the simple properties of an object pattern: `{ a }`, `{ a = 1 }`
+/// and `{ key: a }`.
+fn destructured_props(o: &ObjectPat) -> Vec<(Atom, Atom)> {
+    o.props
+        .iter()
+        .filter_map(|p| match p {
+            ObjectPatProp::Assign(a) => Some((a.key.id.sym.clone(), a.key.id.sym.clone())),
+            ObjectPatProp::KeyValue(kv) => match (&*kv.value, prop_name(&kv.key)) {
+                (Pat::Ident(i), Some(key)) => Some((i.id.sym.clone(), key)),
+                (Pat::Assign(a), Some(key)) => match &*a.left {
+                    Pat::Ident(i) => Some((i.id.sym.clone(), key)),
+                    _ => None,
+                },
+                _ => None,
+            },
+            ObjectPatProp::Rest(_) => None,
+        })
+        .collect()
 }
 
 fn collect_pat_idents(p: &Pat, out: &mut Vec<Ident>) {

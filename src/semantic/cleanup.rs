@@ -1,7 +1,9 @@
 //! Cleanup evidence the rules ask about (RULES.md §3.0 "Cleanup catalogue"): whether a listener
 //! is removed, a timer handle is managed, a collection is ever pruned.
 
-use super::{Call, Path, ResultUse, Root, SemanticModel, Target, Value};
+use swc_atoms::Atom;
+
+use super::{api, Call, ClassId, FuncId, Path, ResultUse, Root, SemanticModel, Target, Value};
 
 const REMOVE: &[&str] = &["off", "removeListener", "removeEventListener"];
 const CLEAR: &[&str] = &["clearInterval", "clearTimeout", "clearImmediate"];
@@ -26,13 +28,40 @@ fn same_handler(a: Option<&Value>, b: Option<&Value>) -> bool {
 
 /// Whether the registration `call` on `receiver` is undone anywhere in the file.
 pub fn is_removed(model: &SemanticModel, receiver: &Path, call: &Call) -> bool {
+    let same = |r: &Call| same_event(call.arg(0), r.arg(0)) && same_handler(call.arg(1), r.arg(1));
+    // The receiver as written (`signal`) and what it stands for (`options.signal`).
+    let resolved = model.resolve_const(receiver);
     let removed = model
         .method_calls_on(receiver, REMOVE)
-        .any(|(_, r)| same_event(call.arg(0), r.arg(0)) && same_handler(call.arg(1), r.arg(1)));
+        .any(|(_, r)| same(r))
+        || resolved.as_ref().is_some_and(|p| {
+            // Any removal whose receiver stands for the same object (`const s = a.b` in two
+            // methods).
+            model.calls.iter().any(|r| {
+                r.method().is_some_and(|m| REMOVE.contains(&m.as_str()))
+                    && same(r)
+                    && r.receiver()
+                        .is_some_and(|rr| &rr == p || model.resolve_const(&rr).as_ref() == Some(p))
+            })
+        });
+    // `removeEventListener(…)` called bare removes from `window`.
+    let window =
+        matches!(&receiver.root, Root::Global(g) if g == "window") && receiver.props.is_empty();
+    let removed = removed
+        || window
+            && model
+                .global_calls(&["removeEventListener"])
+                .any(|(_, r)| same(r));
     let removed_all = model
         .method_calls_on(receiver, &["removeAllListeners"])
         .any(|(_, r)| r.args.is_empty() || same_event(call.arg(0), r.arg(0)));
     removed || removed_all
+}
+
+/// `{ signal }` in the options argument of `addEventListener`: the listener goes when that
+/// signal's controller aborts.
+pub fn signal_option(call: &Call) -> bool {
+    matches!(call.arg(2), Some(Value::Object(props)) if props.iter().any(|(k, _)| k.as_deref() == Some("signal")))
 }
 
 /// `{ once: true }` or `{ signal }` in the options argument of `addEventListener`.
@@ -91,6 +120,114 @@ pub fn effective_result<'a>(model: &'a SemanticModel, call: &'a Call) -> &'a Res
         }
     }
     &call.result
+}
+
+/// Where a collection is released.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Release {
+    /// Nowhere.
+    Never,
+    /// Only in teardown code (`close()`, `destroy()`, `shutdown()`, …): entries stay until the
+    /// owner is torn down, which for a long-lived owner is never. The function is one of them.
+    TeardownOnly(FuncId),
+    /// In code that runs as work completes (or is not named as teardown).
+    Yes,
+}
+
+/// Whether function `f` is teardown code: it, or an enclosing function, is named as one
+/// ([`api::is_teardown_name`]).
+pub fn in_teardown(model: &SemanticModel, f: FuncId) -> bool {
+    let mut cur = Some(f);
+    while let Some(c) = cur {
+        if model
+            .function(c)
+            .name
+            .as_deref()
+            .is_some_and(api::is_teardown_name)
+        {
+            return true;
+        }
+        cur = model.function(c).parent;
+    }
+    false
+}
+
+/// Classifies the functions `sites` in which a collection is pruned, truncated, re-bound or
+/// size-checked.
+pub fn release_of(model: &SemanticModel, sites: impl IntoIterator<Item = FuncId>) -> Release {
+    let mut teardown = None;
+    for f in sites {
+        if !in_teardown(model, f) {
+            return Release::Yes;
+        }
+        teardown.get_or_insert(f);
+    }
+    teardown.map_or(Release::Never, Release::TeardownOnly)
+}
+
+/// The functions in which the instance field `field` of class `c` is pruned (a removal method,
+/// `delete this.f[k]`, a size check) or re-bound outside the constructor.
+pub fn field_release_sites(model: &SemanticModel, c: ClassId, field: &Atom) -> Vec<FuncId> {
+    let at = |p: &Path, f: FuncId| p.props.len() == 1 && model.is_field_path(p, f, c, field);
+    let mut out = Vec::new();
+    for call in &model.calls {
+        if let (Some(m), Some(callee)) = (call.method(), &call.callee) {
+            if REMOVAL_METHODS.contains(&m.as_str())
+                && callee.props.len() == 2
+                && at(&callee.parent(), call.func)
+            {
+                out.push(call.func);
+            }
+        }
+    }
+    for b in &model.bounds {
+        if at(&b.object, b.func) {
+            out.push(b.func);
+        }
+    }
+    for a in &model.assigns {
+        if let Target::Path(p) = &a.target {
+            let rebound = at(p, a.func) && !model.is_constructor(a.func);
+            let truncated = p.props.len() == 2 && p.props[1] == "length" && at(&p.parent(), a.func);
+            if rebound || truncated {
+                out.push(a.func);
+            }
+        }
+    }
+    out
+}
+
+/// The functions in which the collection at `alias` is pruned, truncated, re-bound or
+/// size-checked; the assignment at `declaration` (the one that creates it) is not a re-binding.
+pub fn release_sites(
+    model: &SemanticModel,
+    alias: &Path,
+    declaration: Option<crate::diagnostic::ByteSpan>,
+) -> Vec<FuncId> {
+    let mut out: Vec<FuncId> = model
+        .method_calls_on(alias, REMOVAL_METHODS)
+        .map(|(_, c)| c.func)
+        .collect();
+    out.extend(
+        model
+            .bounds_under(alias)
+            .filter(|b| &b.object == alias)
+            .map(|b| b.func),
+    );
+    out.extend(
+        model
+            .assigns_under(alias)
+            .filter(|a| Some(a.span) != declaration)
+            .filter(|a| match &a.target {
+                Target::Path(p) => {
+                    p == alias
+                        || (p.is_member_of(alias) && p.props.last().is_some_and(|l| l == "length"))
+                }
+                _ => false,
+            })
+            .map(|a| a.func),
+    );
+    out
 }
 
 /// Whether the collection at `alias` is ever pruned, truncated, re-bound or size-checked.

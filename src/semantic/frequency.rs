@@ -8,7 +8,9 @@
 //! of times, a callback handed to `then`/`forEach`/an unknown function runs as often as the code
 //! that hands it over).
 
-use super::{BindingId, Call, CallId, FuncId, FuncUse, Path, Root, SemanticModel, Value, MODULE};
+use super::{
+    BindingId, Call, CallId, ClassId, FuncId, FuncUse, Path, Root, SemanticModel, Value, MODULE,
+};
 
 /// Why a function runs repeatedly.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +27,12 @@ pub enum Repeat {
     Effect(CallId),
     /// Exported: the callers are outside this file, so it may be called any number of times.
     Exported,
+    /// A method (the `FuncId`) of a class whose instances are used outside this function: the
+    /// callers are wherever the instances go, so it may be called any number of times.
+    Method(FuncId),
+    /// Once per instance of a class that may have many: its constructor, and start-up methods
+    /// (`start`, `connect`, `init`) that each instance runs once.
+    Instance(ClassId),
     /// Called (or handed over as a callback) by another repeated function.
     CalledFrom(FuncId, Box<Repeat>),
 }
@@ -38,9 +46,13 @@ impl Repeat {
         }
     }
 
-    /// True when the repetition is certain from this file alone (not only "it is exported").
+    /// True when the repetition is certain from this file alone (not only "it is exported", "it
+    /// is a method", "once per instance").
     pub fn is_strong(&self) -> bool {
-        !matches!(self.origin(), Repeat::Exported)
+        !matches!(
+            self.origin(),
+            Repeat::Exported | Repeat::Method(_) | Repeat::Instance(_)
+        )
     }
 
     /// The rank of [`Frequency::Repeated`] with this reason.
@@ -253,6 +265,18 @@ fn is_startup_name(name: Option<&str>) -> bool {
     name.is_some_and(|n| STARTUP_NAMES.iter().any(|s| s.eq_ignore_ascii_case(n)))
 }
 
+/// What being a constructor or method of class `c` means for how often function `f` runs, before
+/// any caller in this file is counted: a constructor of a class that code elsewhere can
+/// instantiate runs once per instance; a method of a class whose instances exist (made here or
+/// elsewhere) runs any number of times. `None` when nothing in or outside this file can reach it.
+fn class_use(model: &SemanticModel, c: ClassId, f: FuncId) -> Option<Repeat> {
+    let public = model.class_is_public(c);
+    if model.is_constructor(f) {
+        return public.then_some(Repeat::Instance(c));
+    }
+    (public || model.instantiations(c).next().is_some()).then_some(Repeat::Method(f))
+}
+
 /// How often each function of `model` runs, indexed by [`FuncId`] (the value behind
 /// [`SemanticModel::frequencies`]).
 pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
@@ -318,7 +342,16 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
                     edges[f].push((model.calls[call as usize].func, CallbackKind::Inherits))
                 }
                 FuncUse::Exported => consider(Frequency::Repeated(Repeat::Exported)),
+                FuncUse::Method if func.class.is_some() => {}
                 FuncUse::Method | FuncUse::Escapes => consider(Frequency::Unknown),
+            }
+        }
+        if let Some(c) = func.class {
+            match class_use(model, c, f as FuncId) {
+                Some(r) => consider(Frequency::Repeated(r)),
+                // A private class's constructor runs where its instances are made (the edges).
+                None if model.is_constructor(f as FuncId) => {}
+                None => consider(Frequency::Unknown),
             }
         }
         if let Some(b) = func.binding {
@@ -337,6 +370,30 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
                 None => CallbackKind::Inherits,
             };
             edges[f].push((call.func, kind));
+        }
+    }
+    // A constructor runs as often as the code that makes its instances; `this.name(…)` runs a
+    // method of the same class as often as the calling code.
+    for (c, class) in model.classes.iter().enumerate() {
+        let c = ClassId(c as u32);
+        if let Some(ctor) = class.constructor {
+            for (_, call) in model.instantiations(c) {
+                edges[ctor as usize].push((call.func, CallbackKind::Inherits));
+            }
+        }
+    }
+    for call in &model.calls {
+        let Some(callee) = &call.callee else { continue };
+        let [name] = callee.props.as_slice() else {
+            continue;
+        };
+        let Some(c) = model.class_of_root(callee, call.func) else {
+            continue;
+        };
+        if let Some(m) = model.method_named(c, name) {
+            if m != call.func {
+                edges[m as usize].push((call.func, CallbackKind::Inherits));
+            }
         }
     }
     // Each round looks for the highest-ranked candidate by rank alone (ranks are cached per
@@ -391,8 +448,15 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
                 best_rank = Frequency::Unknown.rank();
             }
             if best_rank != STRONG && startup[f] {
-                verdict = Some(Frequency::Once);
-                best_rank = Frequency::Once.rank();
+                // A class's start-up method runs once per instance; a plain one once per process.
+                let once = match model.functions[f].class {
+                    Some(c) if model.may_have_many_instances(c) => {
+                        Frequency::Repeated(Repeat::Instance(c))
+                    }
+                    _ => Frequency::Once,
+                };
+                best_rank = once.rank();
+                verdict = Some(once);
             }
             if best_rank <= ranks[f] {
                 continue;

@@ -12,8 +12,10 @@
 //!   path lives ([`lifetime`]), and the cleanup catalogue: whether a listener is removed, a timer
 //!   handle managed, a collection pruned ([`cleanup`]).
 
+pub mod api;
 mod build;
 mod by_binding;
+pub mod class;
 pub mod cleanup;
 pub mod frequency;
 mod handoff;
@@ -23,6 +25,7 @@ mod span_index;
 
 pub use build::build;
 pub(crate) use build::is_normaliser;
+pub use class::{Class, ClassId};
 pub use frequency::{CallbackKind, Frequency, Repeat};
 pub use lifetime::Owner;
 pub use path::{Path, Props, Root};
@@ -79,7 +82,9 @@ pub enum Value {
     Str(Atom),
     /// A number literal.
     Num(f64),
-    /// `true`, `false`, `null`, `undefined`, a regex or a bigint.
+    /// `true` or `false`.
+    Bool(bool),
+    /// `null`, `undefined`, a regex or a bigint.
     OtherLiteral,
     /// An object literal: `(key, value)` pairs, `None` for computed keys and spreads.
     Object(Vec<(Option<Atom>, Value)>),
@@ -105,7 +110,10 @@ impl Value {
 
     /// True for literals whose value is fixed in the source.
     pub fn is_literal(&self) -> bool {
-        matches!(self, Value::Str(_) | Value::Num(_) | Value::OtherLiteral)
+        matches!(
+            self,
+            Value::Str(_) | Value::Num(_) | Value::Bool(_) | Value::OtherLiteral
+        )
     }
 
     /// The string value of a string literal.
@@ -190,6 +198,10 @@ pub struct Function {
     pub has_guard_return: bool,
     /// Whether it is a class method or constructor.
     pub is_method: bool,
+    /// An arrow function (it does not bind `this`).
+    pub is_arrow: bool,
+    /// The class it is a constructor or method of (see [`class`]).
+    pub class: Option<ClassId>,
     /// The references made inside it, nested functions included: `references[refs.0..refs.1]`
     /// (the walk emits them while it is inside the function).
     pub refs: (u32, u32),
@@ -312,6 +324,8 @@ pub struct Bound {
     pub span: ByteSpan,
     /// Whether it is a `delete` (else a size check).
     pub is_delete: bool,
+    /// The function containing it.
+    pub func: FuncId,
 }
 
 /// A value flowing somewhere a rule cannot follow: returned, passed to a call, stored in a literal
@@ -349,6 +363,8 @@ pub struct SemanticModel {
     pub functions: Vec<Function>,
     /// All bindings.
     pub bindings: Vec<Binding>,
+    /// All classes (declarations, expressions and prototype classes), in source order.
+    pub classes: Vec<Class>,
     /// All calls and `new` expressions, in source order of their end.
     pub calls: Vec<Call>,
     /// All assignments.
@@ -654,6 +670,51 @@ impl SemanticModel {
     pub fn calls_mentioning(&self, b: BindingId) -> &[CallId] {
         self.grouping(&self.calls_of, || self.call_mentions.iter().copied())
             .of(b)
+    }
+
+    /// Whether function `f` runs its body once and then returns early: it has a guard that
+    /// returns (`if (this.started) return;`) and sets a flag that outlives the call to `true`
+    /// (`this.started = true`, a module-level `loaded = true`) — run-once code, whatever its
+    /// callers do.
+    pub fn is_run_once_guarded(&self, f: FuncId) -> bool {
+        let func = self.function(f);
+        func.has_guard_return
+            && self.assigns.iter().any(|a| {
+                a.func == f
+                    && a.plain
+                    && a.value == Value::Bool(true)
+                    && match &a.target {
+                        Target::Path(p) => match &p.root {
+                            Root::This => true,
+                            Root::Binding(b) => !self.is_within(self.binding(*b).func, f),
+                            _ => false,
+                        },
+                        _ => false,
+                    }
+            })
+    }
+
+    /// What `path` stands for when its root is a `const` initialised with another path
+    /// (`const { signal } = options` makes `signal.x` stand for `options.signal.x`), followed
+    /// through up to 4 such bindings; `None` when its root is no such binding.
+    pub fn resolve_const(&self, path: &Path) -> Option<Path> {
+        let mut cur = path.clone();
+        let mut changed = false;
+        for _ in 0..4 {
+            let Some(b) = cur.root_binding() else { break };
+            let binding = self.binding(b);
+            let Some(Value::Path(init)) = &binding.init else {
+                break;
+            };
+            if binding.kind != BindingKind::Const || init.root == Root::Binding(b) {
+                break;
+            }
+            let mut next = init.clone();
+            next.props.extend(cur.props.iter().cloned());
+            cur = next;
+            changed = true;
+        }
+        changed.then_some(cur)
     }
 
     /// Bindings whose initialiser is exactly `b` (`const m = b`), transitively, plus `b` itself.

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The real-leak benchmark: memory leaks that were fixed in published npm packages
+# (tests/real/leaks.tsv, one row each: the leaky and the fixed version, the file and lines of the
+# leak, the rule that should report it, and a link to the fix).
+#
+# For every row it unpacks both versions with `npm pack` into a cache, lints the leaky file and the
+# fixed file alone at default settings (plus LEAKLINT_ARGS), and counts a hit when a finding of the
+# row's rule points into the row's lines (its primary location or one of its labels). It prints one
+# line per row, recall per rule, and for the hits whether the fixed file has fewer findings of that
+# rule. Per-row results go to $CACHE/results.tsv.
+#
+# Usage: scripts/real-leaks.sh [path/to/leaklint]   (default: target/release/leaklint, built if missing)
+# Environment: LEAKLINT_REAL_CACHE (default target/real), LEAKLINT_ARGS (e.g. '--min-confidence low'),
+#              ONLY (a regular expression on the row id).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+TSV="$ROOT/tests/real/leaks.tsv"
+CACHE="${LEAKLINT_REAL_CACHE:-$ROOT/target/real}"
+BIN="${1:-$ROOT/target/release/leaklint}"
+[ -x "$BIN" ] || (cd "$ROOT" && cargo build --release --quiet)
+mkdir -p "$CACHE/pkg"
+
+# unpack NAME VERSION: prints the unpacked package folder (npm's tarballs hold one `package/`).
+unpack() {
+  local dir="$CACHE/pkg/${1//\//_}@$2"
+  if [ ! -d "$dir/package" ]; then
+    rm -rf "$dir" && mkdir -p "$dir"
+    if ! (cd "$dir" && npm pack --silent "$1@$2" >/dev/null 2>&1 && tar -xzf ./*.tgz 2>/dev/null); then
+      echo "cannot fetch $1@$2" >&2
+      return 1
+    fi
+    # Some tarballs use another top folder than `package/`.
+    [ -d "$dir/package" ] || mv "$(find "$dir" -mindepth 1 -maxdepth 1 -type d | head -n 1)" "$dir/package"
+  fi
+  printf '%s\n' "$dir/package"
+}
+
+# lint FILE: the JSON report of one file, linted alone (a path given on the command line is
+# linted even where an ignore file would skip it).
+lint() {
+  "$BIN" check --format json --no-cache ${LEAKLINT_ARGS:-} "$1" 2>/dev/null || true
+}
+
+results="$CACHE/results.tsv"
+printf 'id\trule\thit\tleaky_findings\tfixed_findings\tconfidence\n' > "$results"
+tail -n +2 "$TSV" | while IFS=$'\t' read -r id package leaky fixed file lines rule _link _shapes _notes; do
+  [ -n "$id" ] || continue
+  if [ -n "${ONLY:-}" ] && ! [[ "$id" =~ $ONLY ]]; then continue; fi
+  leaky_file=${file%%=>*}
+  fixed_file=${file##*=>}
+  leaky_dir=$(unpack "$package" "$leaky") || { printf '%s\t%s\tfetch-failed\t\t\t\n' "$id" "$rule" >> "$results"; continue; }
+  fixed_dir=$(unpack "$package" "$fixed") || { printf '%s\t%s\tfetch-failed\t\t\t\n' "$id" "$rule" >> "$results"; continue; }
+  leaky_json=$(lint "$leaky_dir/$leaky_file")
+  fixed_json=$(lint "$fixed_dir/$fixed_file")
+  node -e '
+    const [leaky, fixed, rule, lines, id] = process.argv.slice(1);
+    const [from, to] = lines.split("-").map(Number);
+    const msgs = (text) => {
+      try { return JSON.parse(text).flatMap((f) => f.messages).filter((m) => m.ruleId === rule); }
+      catch { return []; }
+    };
+    const inRange = (l) => l >= from && l <= (to || from);
+    const l = msgs(leaky), f = msgs(fixed);
+    const hits = l.filter((m) => inRange(m.line) || (m.labels || []).some((x) => inRange(x.line)));
+    const conf = hits.map((m) => m.confidence).join(",");
+    console.log([id, rule, hits.length ? "hit" : "miss", l.length, f.length, conf].join("\t"));
+  ' "$leaky_json" "$fixed_json" "$rule" "$lines" "$id" >> "$results"
+done
+
+node -e '
+  const rows = require("fs").readFileSync(process.argv[1], "utf8").replace(/\n+$/, "").split("\n").slice(1)
+    .map((l) => l.split("\t")).map(([id, rule, hit, lk, fx, conf]) => ({ id, rule, hit, lk: +lk, fx: +fx, conf }));
+  const pad = (s, n) => String(s).padEnd(n);
+  for (const r of rows) console.log(pad(r.id, 58), pad(r.rule, 28), pad(r.hit, 5), `leaky ${r.lk} fixed ${r.fx}`, r.conf);
+  console.log("");
+  const rules = [...new Set(rows.map((r) => r.rule))].sort();
+  console.log(pad("rule", 28), pad("cases", 6), pad("hits", 5), pad("recall", 7), "fixed has fewer");
+  const line = (name, rs) => {
+    const hits = rs.filter((r) => r.hit === "hit");
+    const fewer = hits.filter((r) => r.fx < r.lk).length;
+    const pct = (a, b) => (b ? `${Math.round((100 * a) / b)}%` : "-");
+    console.log(pad(name, 28), pad(rs.length, 6), pad(hits.length, 5), pad(pct(hits.length, rs.length), 7), `${fewer}/${hits.length} (${pct(fewer, hits.length)})`);
+  };
+  for (const rule of rules) line(rule, rows.filter((r) => r.rule === rule));
+  line("all", rows);
+  const failed = rows.filter((r) => r.hit === "fetch-failed");
+  if (failed.length) console.log(`not fetched: ${failed.map((r) => r.id).join(", ")}`);
+' "$results"

@@ -1,0 +1,88 @@
+//! What library and platform APIs do to lifetimes, in one place the model and the rules ask
+//! (instead of name lists inside each rule). Each fact names where it comes from.
+//!
+//! - Node's `http.ClientRequest` emits `'socket'` with the socket it was given; with a keep-alive
+//!   agent that socket is pooled and serves many requests (Node docs, `http.Agent`: "sockets are
+//!   reused"), so a listener added to it per request outlives the request.
+//! - An `AbortSignal` is the only common `EventTarget` whose event is `'abort'` (DOM Standard §3.1,
+//!   `AbortSignal`); signals are routinely shared by many operations (one per request, one per
+//!   app), and an `'abort'` listener, `once` or not, stays until the signal aborts — which for a
+//!   long-lived signal is never. Node warns past 10 such listeners (`events.setMaxListeners`).
+//! - `socket.setTimeout(ms, cb)` and `request.setTimeout(ms, cb)` add `cb` as a `'timeout'`
+//!   listener (Node docs, `net.Socket.setTimeout`: "the optional callback parameter will be
+//!   added as a one-time listener for the 'timeout' event").
+
+use super::{Path, Value};
+
+/// Names of methods that end an object's life or its participation in something: a release found
+/// only in such a method runs at teardown, not when each unit of work completes.
+const TEARDOWN_METHODS: &[&str] = &[
+    "close",
+    "destroy",
+    "dispose",
+    "shutdown",
+    "stop",
+    "terminate",
+    "disconnect",
+    "quit",
+    "kill",
+    "end",
+    "teardown",
+    "cleanup",
+    "unmount",
+    "componentWillUnmount",
+    "disconnectedCallback",
+    "ngOnDestroy",
+    "onModuleDestroy",
+    "beforeDestroy",
+    "beforeUnmount",
+    "unmounted",
+    "destroyed",
+];
+
+/// Whether a function named `name` is a teardown method (one of the names above, compared
+/// case-insensitively, with a leading `_` or `#` ignored; `closeBlock` is not one).
+pub fn is_teardown_name(name: &str) -> bool {
+    let name = name.trim_start_matches(['_', '#']);
+    TEARDOWN_METHODS
+        .iter()
+        .any(|t| name.eq_ignore_ascii_case(t))
+}
+
+/// Whether a listener registration for `event` on `receiver` is on an `AbortSignal`: the event is
+/// `'abort'` and the receiver is not an XHR or media element (those also emit `'abort'`, and are
+/// made per operation).
+pub fn is_abort_signal_listener(receiver: &Path, event: Option<&Value>) -> bool {
+    event.and_then(Value::as_str) == Some("abort")
+        && !receiver.props.last().is_some_and(|p| {
+            let p = p.to_ascii_lowercase();
+            p.contains("xhr") || p.contains("request") || p.contains("video") || p.contains("audio")
+        })
+}
+
+/// The event `ClientRequest` emits with its (possibly pooled) socket.
+pub const CLIENT_SOCKET_EVENT: &str = "socket";
+
+/// Properties that hold a request's or response's underlying socket: on a keep-alive connection
+/// (server side) or a pooled agent socket (client side) it outlives the request.
+pub const SOCKET_PROPERTIES: &[&str] = &["socket", "connection"];
+
+/// Methods that register their last argument as a `'timeout'` listener on the receiver's socket.
+pub const SET_TIMEOUT_METHOD: &str = "setTimeout";
+
+/// Globals that live as long as the process or the page (a listener on them is never collected).
+pub const PROCESS_GLOBALS: &[&str] = &[
+    "process",
+    "window",
+    "document",
+    "globalThis",
+    "global",
+    "self",
+];
+
+/// Bundler helpers that return their first argument after naming it (esbuild's `__name`).
+pub const NAME_HELPERS: &[&str] = &["__name"];
+
+/// Bundler helpers that export a module's bindings through getters (esbuild's
+/// `__export(target, { name: () => name })`).
+pub const EXPORT_HELPERS: &[&str] = &["__export"];

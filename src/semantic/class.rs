@@ -1,0 +1,152 @@
+//! Classes and their instances: which functions are a class's constructor and methods, what
+//! `this` means inside a function, and where instances are made — the facts that let the rules
+//! treat `this.cache`, `this.timer` and `this.socket` like any other collection, handle or owner.
+//!
+//! Two shapes make a class: a `class` declaration or expression, and a constructor function with
+//! methods assigned to its prototype (`function Pool() {…}; Pool.prototype.acquire = function …`),
+//! which is what hand-written ES5 and transpiled output (TypeScript's `/** @class */` IIFEs, Babel)
+//! ship.
+
+use swc_atoms::Atom;
+
+use super::{BindingId, CallId, FuncId, Path, Root, SemanticModel, Value};
+use crate::diagnostic::ByteSpan;
+
+/// Index of a class in [`SemanticModel::classes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClassId(pub u32);
+
+impl ClassId {
+    /// The index into [`SemanticModel::classes`].
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A class: a `class` declaration or expression, or a constructor function with prototype methods.
+#[derive(Debug, Clone)]
+pub struct Class {
+    /// The class's name, if it has one.
+    pub name: Option<Atom>,
+    /// The binding that names the class (`class Pool`, `const Pool = class {…}`,
+    /// `function Pool() {}` for a prototype class).
+    pub binding: Option<BindingId>,
+    /// The class body, or the constructor function of a prototype class.
+    pub span: ByteSpan,
+    /// Its constructor, if it has one.
+    pub constructor: Option<FuncId>,
+    /// Its methods (class methods, accessors, function-valued class fields, prototype methods),
+    /// the constructor excluded.
+    pub methods: Vec<FuncId>,
+    /// Instance fields declared in the class body with an initialiser (`pending = new Map()`):
+    /// name, initialiser and the declaration's span.
+    pub fields: Vec<(Atom, Value, ByteSpan)>,
+    /// The `extends` clause, when it is a path (`EventEmitter`, `events.EventEmitter`).
+    pub superclass: Option<Path>,
+}
+
+impl SemanticModel {
+    /// The class `c`.
+    pub fn class(&self, c: ClassId) -> &Class {
+        &self.classes[c.index()]
+    }
+
+    /// The class whose instance `this` is inside function `f`: the class of the nearest enclosing
+    /// method or constructor, looking through arrow functions (which do not bind `this`).
+    /// `None` in plain functions, function expressions and the module body.
+    pub fn this_class(&self, f: FuncId) -> Option<ClassId> {
+        let mut cur = f;
+        loop {
+            let func = self.function(cur);
+            if let Some(c) = func.class {
+                return Some(c);
+            }
+            if !func.is_arrow {
+                return None;
+            }
+            cur = func.parent?;
+        }
+    }
+
+    /// The class whose instance `path` starts from, as seen from code in function `f`: `this…`,
+    /// or a binding that holds `this` (`const self = this`, TypeScript's `_this`).
+    pub fn class_of_root(&self, path: &Path, f: FuncId) -> Option<ClassId> {
+        match &path.root {
+            Root::This => self.this_class(f),
+            Root::Binding(b) => {
+                let binding = self.binding(*b);
+                match &binding.init {
+                    Some(Value::Path(p)) if p.root == Root::This && p.props.is_empty() => {
+                        self.this_class(binding.func)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The instance field `path` names from code in function `f`: its class and the first
+    /// property after the instance (`(Pool, "pending")` for `this.pending.set`), if it starts at
+    /// an instance.
+    pub fn field_of(&self, path: &Path, f: FuncId) -> Option<(ClassId, Atom)> {
+        let field = path.props.first()?.clone();
+        Some((self.class_of_root(path, f)?, field))
+    }
+
+    /// Whether `path`, used in function `f`, starts at instance field `field` of class `c`.
+    pub fn is_field_path(&self, path: &Path, f: FuncId, c: ClassId, field: &Atom) -> bool {
+        path.props.first() == Some(field) && self.class_of_root(path, f) == Some(c)
+    }
+
+    /// The class function `f` is a constructor or method of.
+    pub fn class_of_function(&self, f: FuncId) -> Option<ClassId> {
+        self.function(f).class
+    }
+
+    /// Whether `f` is the constructor of its class.
+    pub fn is_constructor(&self, f: FuncId) -> bool {
+        self.function(f)
+            .class
+            .is_some_and(|c| self.class(c).constructor == Some(f))
+    }
+
+    /// The `new C(…)` expressions of class `c` in this file.
+    pub fn instantiations(&self, c: ClassId) -> impl Iterator<Item = (CallId, &super::Call)> + '_ {
+        let binding = self.class(c).binding;
+        self.calls.iter().enumerate().filter_map(move |(i, call)| {
+            let b = binding?;
+            let callee = call.callee.as_ref()?;
+            (call.is_new && callee.props.is_empty() && callee.root == Root::Binding(b))
+                .then_some((i as CallId, call))
+        })
+    }
+
+    /// Whether code outside this file can make instances of class `c` or call its methods: the
+    /// class is exported, or its binding escapes (returned, passed on, stored).
+    pub fn class_is_public(&self, c: ClassId) -> bool {
+        let Some(b) = self.class(c).binding else {
+            // An anonymous class expression is a value handed somewhere.
+            return true;
+        };
+        self.binding(b).exported || self.escapes.iter().any(|e| e.binding == b)
+    }
+
+    /// Whether class `c` may have more than one instance: code elsewhere can make them, or this
+    /// file makes them outside the module body.
+    pub fn may_have_many_instances(&self, c: ClassId) -> bool {
+        self.class_is_public(c)
+            || self
+                .instantiations(c)
+                .any(|(_, call)| call.func != super::MODULE)
+    }
+
+    /// The method of class `c` named `name`, if it has one.
+    pub fn method_named(&self, c: ClassId, name: &str) -> Option<FuncId> {
+        self.class(c)
+            .methods
+            .iter()
+            .copied()
+            .find(|&m| self.function(m).name.as_deref() == Some(name))
+    }
+}
