@@ -552,3 +552,32 @@ fn a_parse_error_whose_message_has_a_hint_stays_on_one_line() {
     assert_eq!(out.lines().count(), 2, "{out}");
     assert!(out.contains("a.ts:2:8: parse-error Parsing error: A string literal cannot be used as an imported binding. - Did you mean"), "{out}");
 }
+
+#[test]
+fn confirm_names_a_file_that_crashed_instead_of_counting_it_as_a_finding() {
+    let d = tempfile::tempdir().unwrap();
+    let (before, after) = node_snapshots(d.path());
+    let project = d.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    std::fs::write(project.join("a.js"), LEAK).unwrap();
+    std::fs::write(project.join("bad.jsx"), SWC_PANIC).unwrap();
+    let o = leaklint(
+        d.path(),
+        &[
+            "confirm",
+            before.to_str().unwrap(),
+            after.to_str().unwrap(),
+            "--project",
+            "project",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("bad.jsx: Internal error: leaklint crashed"),
+        "{}",
+        stderr(&o)
+    );
+    let out = stdout(&o);
+    assert!(!out.contains("internal-error"), "{out}");
+    assert!(out.contains("a.js:1:7: no-unbounded-collection"), "{out}");
+}

@@ -129,13 +129,26 @@ pub fn confirm(snapshots: &[PathBuf], project: &Path, opts: ConfirmOptions) -> u
     drop(loaded);
     let resolver = ConfigResolver::new(None, project);
     let found = walk::discover(&[project.to_path_buf()], false, &resolver);
-    let (results, errors) = walk::lint_files(
+    // The same parse budget as `check`'s default: a pathological file cannot hang `confirm`.
+    let (results, errors) = walk::lint_files_cached(
         &found.files,
         &resolver,
         Some(crate::diagnostic::Confidence::Low),
+        None,
+        Some(std::time::Duration::from_secs(60)),
     );
     // As in `check`: the report is still written, but the run failed.
     let mut failed = false;
+    for r in &results {
+        for d in r
+            .diagnostics
+            .iter()
+            .filter(|d| crate::isolate::is_tool_failure(d.rule))
+        {
+            eprintln!("leaklint: error: {}: {}", r.path.display(), d.message);
+            failed = true;
+        }
+    }
     for e in resolver.take_errors() {
         eprintln!("leaklint: error: {e}");
         failed = true;
