@@ -2,8 +2,9 @@
 //! and code-action requests interleaved. Every request must be answered, every document must get
 //! the diagnostics of its last version, and the server's memory must stay flat: its resident set
 //! at the end of the run (the floor of the last three samples) is at most 10% above its level
-//! after the warm-up (the first fifth of the edits). CI runs 2,000 edits; `LEAKLINT_SOAK_EDITS=10000` gives the figures of
-//! docs/reliability.md, which the test prints.
+//! after the warm-up (the first fifth of the edits). CI runs 2,000 edits;
+//! `LEAKLINT_SOAK_EDITS=10000` gives the figures of docs/reliability.md, which the test prints;
+//! `LEAKLINT_SOAK_BIN=path/to/leaklint` soaks another build.
 
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -57,7 +58,10 @@ fn ten_thousand_edits_every_request_answered_and_memory_flat() {
         .unwrap_or(2000);
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_leaklint"))
+    // `LEAKLINT_SOAK_BIN` soaks another build (a release binary, an older version).
+    let bin = std::env::var_os("LEAKLINT_SOAK_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_leaklint").into());
+    let mut child = Command::new(bin)
         .arg("server")
         .current_dir(&root)
         .stdin(Stdio::piped())
