@@ -26,6 +26,12 @@ use crate::LintOptions;
 /// The file names searched for, in order, in each directory.
 pub const CONFIG_NAMES: [&str; 2] = ["leaklint.toml", ".leaklint.toml"];
 
+/// The longest glob accepted in `include`/`exclude`, in bytes.
+pub const MAX_GLOB: usize = 1024;
+
+/// The most globs accepted in one `include` or `exclude` list.
+pub const MAX_GLOBS: usize = 1000;
+
 /// A configuration problem, located in its file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
@@ -89,11 +95,26 @@ impl Config {
     /// Unreadable files, TOML syntax errors, unknown keys, unknown rule names and bad values, each
     /// with the line and column.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        let bytes = std::fs::read(path).map_err(|e| ConfigError {
             path: path.into(),
             line: 0,
             column: 0,
             message: format!("cannot read: {e}"),
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            // Name the first bad byte by the line and column of the valid text before it.
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let valid = std::str::from_utf8(valid).unwrap_or_default();
+            let p = LineIndex::new(valid).position(valid, valid.len() as u32);
+            ConfigError {
+                path: path.into(),
+                line: p.line,
+                column: p.column,
+                message: format!(
+                    "the file is not valid UTF-8 text (invalid byte at offset {})",
+                    valid.len()
+                ),
+            }
         })?;
         Config::parse(path, &text)
     }
@@ -157,12 +178,23 @@ impl Config {
                             format!("`{k}` must be an array of glob strings"),
                         )
                     })?;
+                    if arr.len() > MAX_GLOBS {
+                        return Err(err(
+                            vspan.clone(),
+                            format!("`{k}` has more than {MAX_GLOBS} globs"),
+                        ));
+                    }
                     let mut b = GlobSetBuilder::new();
                     for item in arr.iter() {
                         let ispan = Some(item.span());
                         let g = item.get_ref().as_str().ok_or_else(|| {
                             err(ispan.clone(), format!("`{k}` entries must be strings"))
                         })?;
+                        // globset compiles each glob into a regular expression: a 70 KB glob
+                        // takes half a minute, so sizes no real pattern reaches are refused.
+                        if g.len() > MAX_GLOB {
+                            return Err(err(ispan, format!("a glob longer than {MAX_GLOB} bytes")));
+                        }
                         b.add(
                             Glob::new(g)
                                 .map_err(|e| err(ispan.clone(), format!("bad glob `{g}`: {e}")))?,

@@ -189,7 +189,12 @@ pub fn join(
         for d in r
             .diagnostics
             .iter()
-            .filter(|d| !crate::rules::BUILTIN_CHECKS.contains(&d.rule))
+            // Built-in checks and tool failures (`internal-error`, `parse-timeout`) are no
+            // leak findings.
+            .filter(|d| {
+                !crate::rules::BUILTIN_CHECKS.contains(&d.rule)
+                    && !crate::isolate::is_tool_failure(d.rule)
+            })
         {
             let start = index.position(&r.text, d.span.start);
             let lines: BTreeSet<u32> = std::iter::once(d.span)

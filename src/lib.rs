@@ -6,6 +6,10 @@
 //! the diagnostics; the CLI ([`cli`]) and the reports ([`report`]) are built on it.
 
 pub mod alloc;
+pub mod budget;
+/// The hash that identifies one build's lint code (computed by `build.rs`, which includes this
+/// module; [`build_id::tree_hash`]), for keying the cache.
+pub mod build_id;
 pub mod cache;
 #[cfg(unix)]
 pub mod capture;
@@ -15,6 +19,7 @@ pub mod confirm;
 pub(crate) mod describe;
 pub mod diagnostic;
 pub mod heap;
+pub mod isolate;
 pub mod lsp;
 pub mod parse;
 pub mod report;
@@ -63,7 +68,7 @@ impl LintOptions {
 }
 
 const STACK_RED_ZONE: usize = 64 << 20;
-const STACK_SIZE: usize = 256 << 20;
+pub(crate) const STACK_SIZE: usize = 256 << 20;
 
 /// Runs `main` on a thread set up as every leaklint front end lints: `main` and rayon's global
 /// pool get 256 MiB stacks, as deeply nested expressions recurse deeply in the parser, the
@@ -91,25 +96,57 @@ pub fn run_with_lint_stacks<T: Send + 'static>(
 /// and is not read. Returns the diagnostics sorted by position: rule findings, a `parse-error` when
 /// the file does not parse (then no rule runs), and `invalid-suppression`/`unused-suppression` for
 /// suppression comments. Findings in test files ([`is_test_path`]) get `low` confidence. Never
-/// panics on any input text.
+/// panics on any input text: a panic in the parser, the model or a rule gives one
+/// `internal-error` diagnostic ([`isolate::internal_error`]) instead.
 pub fn lint_source(path: &Path, text: &str, options: &LintOptions) -> Vec<Diagnostic> {
+    lint_source_observed(path, text, options, &|| {})
+}
+
+/// As [`lint_source`], calling `on_parsed` once the parse is over (whether it succeeded or not),
+/// before the model is built: [`budget`] limits the parse alone.
+pub(crate) fn lint_source_observed(
+    path: &Path,
+    text: &str,
+    options: &LintOptions,
+    on_parsed: &dyn Fn(),
+) -> Vec<Diagnostic> {
     let dialect = Dialect::from_path(path).unwrap_or(Dialect::JavaScript);
     let is_test_file = is_test_path(path);
     // The resolver, our visitors and the AST's drop recurse once per nesting level; on a thread
     // with little stack left, continue on a fresh 256 MiB segment (only touched pages are used).
     stacker::maybe_grow(STACK_RED_ZONE, STACK_SIZE, || {
-        swc_common::GLOBALS.set(&swc_common::Globals::new(), || {
-            lint_in_globals(text, dialect, is_test_file, options)
+        // Unwind safety: the closure only reads `text` and `options`; the swc globals, the AST,
+        // the model and the findings are all created inside and dropped by the unwind, so a panic
+        // leaves nothing half-updated behind for the next file.
+        isolate::catch(|| {
+            swc_common::GLOBALS.set(&swc_common::Globals::new(), || {
+                lint_in_globals(text, dialect, is_test_file, options, on_parsed)
+            })
         })
+        .unwrap_or_else(|p| vec![isolate::internal_error(&p)])
     })
 }
 
 /// Lints raw file bytes: text that is not UTF-8 gives one `parse-error` naming the first bad byte.
 /// Returns the text (lossily decoded when it is not UTF-8) with the diagnostics.
 pub fn lint_bytes(path: &Path, bytes: Vec<u8>, options: &LintOptions) -> (String, Vec<Diagnostic>) {
+    lint_bytes_within(path, bytes, options, None)
+}
+
+/// As [`lint_bytes`], with at most `parse_limit` for the parse when given ([`budget`]): a parse
+/// that takes longer gives one `parse-timeout` diagnostic.
+pub fn lint_bytes_within(
+    path: &Path,
+    bytes: Vec<u8>,
+    options: &LintOptions,
+    parse_limit: Option<std::time::Duration>,
+) -> (String, Vec<Diagnostic>) {
     match String::from_utf8(bytes) {
         Ok(text) => {
-            let d = lint_source(path, &text, options);
+            let d = match parse_limit {
+                Some(limit) => budget::lint_within(path, text.as_str().into(), options, limit),
+                None => lint_source(path, &text, options),
+            };
             (text, d)
         }
         Err(e) => {
@@ -148,8 +185,11 @@ fn lint_in_globals(
     dialect: Dialect,
     is_test_file: bool,
     options: &LintOptions,
+    on_parsed: &dyn Fn(),
 ) -> Vec<Diagnostic> {
-    let parsed = match parse::parse(text, dialect) {
+    let parsed = parse::parse(text, dialect);
+    on_parsed();
+    let parsed = match parsed {
         Ok(p) => p,
         Err(e) => {
             return vec![Diagnostic::new(

@@ -27,14 +27,14 @@ pub struct ParsedFile {
     pub recovered_errors: Vec<SyntaxFailure>,
 }
 
-/// A syntax error: swc's message and the byte offset (from 0) where it was found.
+/// A syntax error: swc's message (on one line) and the byte offset (from 0) where it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxFailure {
     /// Byte offset of the error in the text.
     pub offset: u32,
     /// End of the offending range (byte offset).
     pub end: u32,
-    /// swc's message.
+    /// swc's message, its whitespace runs (newlines included) collapsed to single spaces.
     pub message: String,
 }
 
@@ -97,6 +97,13 @@ fn failure(e: &swc_ecma_parser::error::Error) -> SyntaxFailure {
     SyntaxFailure {
         offset: span.lo.0.saturating_sub(BASE),
         end: span.hi.0.saturating_sub(BASE),
-        message: e.kind().msg().into_owned(),
+        // One line: some swc messages add a hint after a newline ("- Did you mean …"), and
+        // the concise, GitHub and editor formats show one line per finding.
+        message: e
+            .kind()
+            .msg()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
     }
 }

@@ -22,14 +22,16 @@ impl Dialect {
     /// [`EXTENSIONS`] and for TypeScript declaration files (`.d.ts`, `.d.mts`, `.d.cts`), which hold no
     /// runtime code.
     pub fn from_path(path: &Path) -> Option<Dialect> {
-        let name = path.file_name()?.to_str()?;
-        if name.ends_with(".d.ts") || name.ends_with(".d.mts") || name.ends_with(".d.cts") {
+        // On bytes, not `str`: a name that is not UTF-8 (`caf\xe9.js` from a Latin-1 tree) is
+        // still a JavaScript file.
+        let name = path.file_name()?.as_encoded_bytes();
+        if name.ends_with(b".d.ts") || name.ends_with(b".d.mts") || name.ends_with(b".d.cts") {
             return None;
         }
-        match path.extension()?.to_str()? {
-            "js" | "jsx" | "mjs" | "cjs" => Some(Dialect::JavaScript),
-            "ts" | "mts" | "cts" => Some(Dialect::TypeScript),
-            "tsx" => Some(Dialect::Tsx),
+        match path.extension()?.as_encoded_bytes() {
+            b"js" | b"jsx" | b"mjs" | b"cjs" => Some(Dialect::JavaScript),
+            b"ts" | b"mts" | b"cts" => Some(Dialect::TypeScript),
+            b"tsx" => Some(Dialect::Tsx),
             _ => None,
         }
     }

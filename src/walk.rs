@@ -37,7 +37,33 @@ pub struct Discovered {
 pub fn discover(paths: &[PathBuf], force_exclude: bool, configs: &ConfigResolver) -> Discovered {
     let mut out = Discovered::default();
     for root in paths {
-        if root.is_file() {
+        let meta = match std::fs::metadata(root) {
+            Ok(m) => m,
+            Err(e) => {
+                // A dangling symlink or a symlink loop exists as a link: say what is wrong with
+                // it rather than "no such file".
+                let message = match std::fs::symlink_metadata(root) {
+                    Ok(_) => format!("cannot follow the symbolic link: {e}"),
+                    Err(_) if e.kind() == std::io::ErrorKind::NotFound => {
+                        "no such file or directory".into()
+                    }
+                    Err(_) => format!("cannot read: {e}"),
+                };
+                out.errors.push(WalkError {
+                    path: root.clone(),
+                    message,
+                });
+                continue;
+            }
+        };
+        if !meta.is_file() && !meta.is_dir() {
+            out.errors.push(WalkError {
+                path: root.clone(),
+                message: "not a regular file or a directory (a FIFO, socket or device)".into(),
+            });
+            continue;
+        }
+        if meta.is_file() {
             if Dialect::from_path(root).is_none() {
                 out.ignored_explicit += 1;
                 continue;
@@ -47,13 +73,6 @@ pub fn discover(paths: &[PathBuf], force_exclude: bool, configs: &ConfigResolver
                 continue;
             }
             out.files.push(root.clone());
-            continue;
-        }
-        if !root.exists() {
-            out.errors.push(WalkError {
-                path: root.clone(),
-                message: "no such file or directory".into(),
-            });
             continue;
         }
         // The walk itself is parallel too (ignore's own thread pool, as wide as rayon's).
@@ -143,16 +162,19 @@ pub fn lint_files(
     configs: &ConfigResolver,
     min_confidence: Option<Confidence>,
 ) -> (Vec<FileResult>, Vec<WalkError>) {
-    lint_files_cached(files, configs, min_confidence, None)
+    lint_files_cached(files, configs, min_confidence, None, None)
 }
 
 /// As [`lint_files`], skipping files that `cache` knows were clean with the same bytes and
-/// settings (they give a result with no diagnostics) and recording newly clean ones in it.
+/// settings (they give a result with no diagnostics) and recording newly clean ones in it, and
+/// giving each parse at most `parse_limit` when set (a `parse-timeout` diagnostic past it, see
+/// [`crate::budget`]; such a file is not cached as clean).
 pub fn lint_files_cached(
     files: &[PathBuf],
     configs: &ConfigResolver,
     min_confidence: Option<Confidence>,
     cache: Option<&Cache>,
+    parse_limit: Option<std::time::Duration>,
 ) -> (Vec<FileResult>, Vec<WalkError>) {
     let lint_one = |path: &PathBuf| -> Result<FileResult, WalkError> {
         let bytes = std::fs::read(path).map_err(|e| WalkError {
@@ -180,7 +202,7 @@ pub fn lint_files_cached(
                 });
             }
         }
-        let (text, diagnostics) = crate::lint_bytes(path, bytes, options);
+        let (text, diagnostics) = crate::lint_bytes_within(path, bytes, options, parse_limit);
         if let (Some(cache), Some(key), true) = (cache, key, diagnostics.is_empty()) {
             cache.mark_clean(key);
         }

@@ -750,3 +750,160 @@ fn esm_exported_binding_is_named_from_the_export_table() {
         }
     );
 }
+
+#[test]
+fn repeated_keys_and_types_fail_cleanly() {
+    let good = tiny(false);
+    let meta_types = "\"edge_types\":[[\"context\",\"element\",";
+    let node_types = "\"node_types\":[[\"hidden\",\"array\",";
+    let cases: Vec<(String, &str)> = vec![
+        (
+            good.replace(
+                "\n\"strings\"",
+                &format!("\n\"snapshot\":{META},\n\"strings\""),
+            ),
+            "the key `snapshot` appears twice",
+        ),
+        (
+            good.replace(
+                "\n\"strings\"",
+                &format!("\n\"nodes\":{NODES},\n\"strings\""),
+            ),
+            "the key `nodes` appears twice",
+        ),
+        (
+            good.replace(
+                "\n\"strings\"",
+                &format!("\n\"edges\":{EDGES},\n\"strings\""),
+            ),
+            "the key `edges` appears twice",
+        ),
+        (
+            format!(
+                "{},\"strings\":[\"x\"]}}",
+                good.trim_end().trim_end_matches('}')
+            ),
+            "the key `strings` appears twice",
+        ),
+        (
+            good.replace("\"node_count\":5,", "\"node_count\":5,\"node_count\":5,"),
+            "duplicate field `node_count`",
+        ),
+        (
+            good.replace(meta_types, &format!("{meta_types}\"element\",")),
+            "edge_types lists the type \"element\" twice",
+        ),
+        (
+            good.replace(node_types, &format!("{node_types}\"array\",")),
+            "node_types lists the type \"array\" twice",
+        ),
+    ];
+    for (text, want) in cases {
+        let msg = load_err(text.as_bytes(), "bad.heapsnapshot");
+        assert!(msg.contains(want), "want {want:?} in: {msg}");
+    }
+}
+
+/// `leaklint ARGS` in `dir`, killed after 60 s (the test then fails: a hang).
+fn leaklint_within_a_minute(dir: &Path, shell_prefix: &str, args: &str) -> std::process::Output {
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "{shell_prefix} exec '{}' {args}",
+            env!("CARGO_BIN_EXE_leaklint")
+        ))
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("leaklint {args} hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_header_claiming_billions_of_nodes_reserves_only_what_the_file_can_hold() {
+    let text = tiny(false).replace("\"node_count\":5", "\"node_count\":4294967294");
+    let (d, p) = write_tmp(text.as_bytes(), "huge.heapsnapshot");
+    // 4 GB of address space: enough for leaklint's thread stacks and a real 4 MB snapshot, not
+    // for 2^28 node records reserved up front.
+    let o = leaklint_within_a_minute(
+        d.path(),
+        "ulimit -v 4000000 &&",
+        &format!("heap summary '{}'", p.display()),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with("leaklint: error: ")
+            && err.contains("huge.heapsnapshot: ")
+            && err.contains("node_count is 4294967294 at byte "),
+        "{err}"
+    );
+    // The same limit leaves room for a real snapshot.
+    let o = leaklint_within_a_minute(
+        d.path(),
+        "ulimit -v 4000000 &&",
+        &format!("heap summary --top 3 '{}'", small_snapshot().display()),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn source_maps_are_read_only_from_regular_files() {
+    let d = tempfile::tempdir().unwrap();
+    let app = "const cache = new Map();\n\
+        function handle(i) { cache.set('k' + i, { payload: new Array(64).fill(i) }); }\n\
+        for (let i = 0; i < 5000; i++) handle(i);\n\
+        require('v8').writeHeapSnapshot(process.argv[2]);\n\
+        //# sourceMappingURL=app.js.map\n";
+    std::fs::write(d.path().join("app.js"), app).unwrap();
+    let snap = d.path().join("snap.heapsnapshot");
+    let st = Command::new("node")
+        .arg("app.js")
+        .arg(&snap)
+        .current_dir(d.path())
+        .status()
+        .expect("node must be installed");
+    assert!(st.success());
+    let map = d.path().join("app.js.map");
+    let fifo = Command::new("mkfifo").arg(&map).status().unwrap();
+    assert!(fifo.success());
+    let summary = |what: &str| {
+        let o = leaklint_within_a_minute(
+            d.path(),
+            "ulimit -v 4000000 &&",
+            "heap summary --top 3 snap.heapsnapshot",
+        );
+        let out = String::from_utf8_lossy(&o.stdout).into_owned();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{what}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            out.contains("Map (object)") && out.contains("app.js:1"),
+            "{what}: {out}"
+        );
+    };
+    // A FIFO: opening it would block until someone writes.
+    summary("FIFO");
+    // /dev/zero: reading it never ends (under the 4 GB limit, a read to the end runs out of
+    // memory instead of taking the machine's).
+    std::fs::remove_file(&map).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &map).unwrap();
+    summary("/dev/zero");
+}

@@ -43,6 +43,7 @@ impl Client {
         let options = ServerOptions {
             lint,
             debounce: Duration::from_millis(5),
+            lint_budget: Duration::from_millis(1500),
         };
         let server = std::thread::spawn(move || server::serve(server_conn, options));
         let mut c = Client {
@@ -495,13 +496,23 @@ fn a_panic_while_linting_is_answered_and_the_server_keeps_serving() {
             && n.params["message"].as_str().unwrap().contains("injected failure"))
     });
     assert!(matches!(logged, Message::Notification(_)));
+    // The pushed diagnostics of the file say that it crashed, instead of showing nothing.
+    let pushed = c.published(&boom);
+    let items = pushed["diagnostics"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{pushed}");
+    assert_eq!(items[0]["code"], "internal-error");
+    assert_eq!(items[0]["severity"], 1);
+    assert!(items[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("injected failure"));
+    // So do pulled ones.
     let r = c.request(
         "textDocument/diagnostic",
         json!({ "textDocument": { "uri": boom } }),
     );
-    let err = r.response_result.unwrap_err();
-    assert_eq!(err.code, -32603);
-    assert!(err.message.contains("boom.js"));
+    let report = r.response_result.unwrap();
+    assert_eq!(report["items"][0]["code"], "internal-error", "{report}");
     c.open(&u, "javascript", LEAKY);
     assert_eq!(c.published(&u)["diagnostics"].as_array().unwrap().len(), 1);
     assert_eq!(c.shutdown(), 0);
@@ -630,4 +641,70 @@ fn the_vscode_extension_lists_every_rule() {
         names, registry,
         "editors/vscode/package.json `leaklint.rules` must list every rule"
     );
+}
+
+fn stuck_lint(
+    path: &Path,
+    text: &str,
+    options: &leaklint::LintOptions,
+) -> Vec<leaklint::diagnostic::Diagnostic> {
+    if text.contains("/*stuck*/") {
+        std::thread::sleep(Duration::from_secs(4));
+    }
+    leaklint::lint_source(path, text, options)
+}
+
+#[test]
+fn slow_documents_delay_only_their_own_diagnostics() {
+    let (dir, _file, u) = workspace();
+    let mut c = Client::start_with(push_caps(), Value::Null, dir.path(), stuck_lint);
+    let stuck: Vec<String> = (0..3)
+        .map(|i| uri(&dir.path().join(format!("stuck{i}.js"))))
+        .collect();
+    for s in &stuck {
+        c.open(s, "javascript", &format!("/*stuck*/{LEAKY}"));
+    }
+    std::thread::sleep(Duration::from_millis(50));
+    let started = Instant::now();
+    c.open(&u, "javascript", LEAKY);
+    let p = c.published(&u);
+    assert!(
+        started.elapsed() < Duration::from_millis(1000),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(p["diagnostics"].as_array().unwrap().len(), 1, "{p}");
+    // Past the budget (1.5 s here) each stuck document says why it has no findings yet ...
+    for s in &stuck {
+        let p = c.published(s);
+        assert_eq!(p["diagnostics"][0]["code"], "parse-timeout", "{p}");
+    }
+    // ... and its findings replace that once the lint ends.
+    for s in &stuck {
+        let p = c.published(s);
+        assert_eq!(p["diagnostics"][0]["code"], "no-leaked-listener", "{p}");
+    }
+    // Requests on a stuck document are answered within the budget too.
+    c.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": stuck[0], "version": 2 },
+            "contentChanges": [{ "text": format!("/*stuck*/{LEAKY}") }],
+        }),
+    );
+    let started = Instant::now();
+    let r = c.request(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": stuck[0] } }),
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        r.response_result.unwrap()["items"][0]["code"],
+        "parse-timeout"
+    );
+    assert_eq!(c.shutdown(), 0);
 }

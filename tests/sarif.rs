@@ -292,3 +292,33 @@ fn every_fixture_and_stdin_and_output_file_give_valid_logs() {
     assert_valid(&log);
     assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn a_file_that_crashes_is_a_valid_tool_execution_notification() {
+    let d = tempfile::tempdir().unwrap();
+    git_init(d.path());
+    // swc 47 panics on this JSX (docs/known-issues.md): an internal-error for the file.
+    write(d.path(), "src/bad.jsx", "const x = <a:b.c />;\n");
+    write(d.path(), "src/leak.js", LEAK);
+    let o = leaklint(
+        d.path(),
+        &["check", "--format", "sarif", "--no-cache"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let log: Value = serde_json::from_slice(&o.stdout).unwrap();
+    // Also written for the SARIF multitool with GitHub's rules in CI (GH2012 asks the
+    // notification descriptors for a full description and help).
+    assert_valid(&log);
+    let run = &log["runs"][0];
+    assert_eq!(run["results"].as_array().unwrap().len(), 1);
+    let notes = &run["invocations"][0]["toolExecutionNotifications"];
+    assert_eq!(notes[0]["descriptor"]["id"], "internal-error");
+    assert_eq!(
+        notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "src/bad.jsx"
+    );
+    let descriptor = &run["tool"]["driver"]["notifications"][0];
+    assert!(descriptor["fullDescription"]["text"].is_string());
+    assert!(descriptor["help"]["markdown"].is_string());
+}

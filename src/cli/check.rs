@@ -38,7 +38,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         args.paths.clone()
     };
     let (mut results, found, read_errors) = match &args.stdin_filename {
-        Some(name) => match lint_stdin(name, args.force_exclude, &resolver, override_conf) {
+        Some(name) => match lint_stdin(name, args, &resolver, override_conf) {
             Ok((results, found)) => (results, found, Vec::new()),
             Err(e) => {
                 eprintln!("leaklint: error: cannot read standard input: {e}");
@@ -48,8 +48,13 @@ pub fn run(args: &CheckArgs) -> u8 {
         None => {
             let found = walk::discover(&paths, args.force_exclude, &resolver);
             let cache = (!args.no_cache).then(|| Cache::open(&cwd));
-            let (results, read_errors) =
-                walk::lint_files_cached(&found.files, &resolver, override_conf, cache.as_ref());
+            let (results, read_errors) = walk::lint_files_cached(
+                &found.files,
+                &resolver,
+                override_conf,
+                cache.as_ref(),
+                args.parse_limit(),
+            );
             if let Some(c) = &cache {
                 // A cache that cannot be written only costs time on the next run.
                 let _ = c.save();
@@ -114,6 +119,22 @@ pub fn run(args: &CheckArgs) -> u8 {
         eprintln!("leaklint: error: {}: {}", e.path.display(), e.message);
         failed = true;
     }
+    let unchecked = results
+        .iter()
+        .filter(|r| {
+            r.diagnostics
+                .iter()
+                .any(|d| crate::isolate::is_tool_failure(d.rule))
+        })
+        .count();
+    if unchecked > 0 {
+        eprintln!(
+            "leaklint: error: {unchecked} file{} could not be checked (internal-error or \
+             parse-timeout in the report)",
+            if unchecked == 1 { "" } else { "s" }
+        );
+        failed = true;
+    }
     if found.files.is_empty() && found.ignored_explicit > 0 && !args.no_errors_on_unmatched {
         eprintln!(
             "leaklint: error: every path given is ignored (not JavaScript/TypeScript, or excluded); \
@@ -130,7 +151,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     EXIT_OK
 }
 
-/// Lints standard input as the file `name` (`--stdin-filename`). With `force_exclude`, a name the
+/// Lints standard input as the file `name` (`--stdin-filename`). With `--force-exclude`, a name the
 /// configuration excludes gives no result, like an excluded explicit path; so does a name that is
 /// not a JS/TS file.
 ///
@@ -138,7 +159,7 @@ pub fn run(args: &CheckArgs) -> u8 {
 /// I/O errors reading standard input.
 fn lint_stdin(
     name: &Path,
-    force_exclude: bool,
+    args: &CheckArgs,
     resolver: &ConfigResolver,
     min_confidence: Option<Confidence>,
 ) -> std::io::Result<(Vec<FileResult>, Discovered)> {
@@ -146,7 +167,7 @@ fn lint_stdin(
     std::io::stdin().lock().read_to_end(&mut bytes)?;
     let mut found = Discovered::default();
     let config = resolver.for_file(name);
-    if Dialect::from_path(name).is_none() || (force_exclude && resolver.excludes(name)) {
+    if Dialect::from_path(name).is_none() || (args.force_exclude && resolver.excludes(name)) {
         found.ignored_explicit = 1;
         return Ok((Vec::new(), found));
     }
@@ -154,7 +175,7 @@ fn lint_stdin(
     if let Some(c) = min_confidence {
         options.min_confidence = c;
     }
-    let (text, diagnostics) = crate::lint_bytes(name, bytes, &options);
+    let (text, diagnostics) = crate::lint_bytes_within(name, bytes, &options, args.parse_limit());
     found.files.push(name.to_path_buf());
     Ok((
         vec![FileResult {

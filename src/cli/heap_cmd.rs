@@ -1,5 +1,6 @@
 //! `leaklint confirm BEFORE AFTER [FINAL]` and `leaklint heap summary FILE`.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
@@ -17,6 +18,23 @@ pub enum HeapFormat {
     Json,
     /// SARIF 2.1.0: confirmed findings with their retainer paths as code flows.
     Sarif,
+}
+
+/// Writes `text` to standard output. A closed pipe (`| head`) ends the output quietly, as for
+/// `check`; other write errors are reported.
+///
+/// # Errors
+/// [`EXIT_ERROR`] after printing the error.
+fn emit(text: &str) -> Result<(), u8> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            eprintln!("leaklint: error: cannot write the report: {e}");
+            Err(EXIT_ERROR)
+        }
+    }
 }
 
 /// Output formats of `heap summary` (no SARIF: a summary has no findings to report).
@@ -74,9 +92,24 @@ fn same_process(snaps: &[heap::HeapSnapshot], force: bool) -> bool {
 
 /// Runs `confirm`: loads the snapshots, checks they come from one process in order, diffs them,
 /// lints `project`, joins the two and prints the report. Exit code 1 when a finding is confirmed
-/// or unexplained growth exceeds `fail_on_unexplained`, 0 otherwise, 2 on errors (unreadable or
-/// mismatched snapshots).
+/// or unexplained growth exceeds `fail_on_unexplained`, 0 otherwise, 2 on errors (a missing
+/// project, unreadable or mismatched snapshots; a bad configuration or an unreadable file in the
+/// project, after the report).
 pub fn confirm(snapshots: &[PathBuf], project: &Path, opts: ConfirmOptions) -> u8 {
+    match std::fs::metadata(project) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            eprintln!(
+                "leaklint: error: {}: the project is not a directory",
+                project.display()
+            );
+            return EXIT_ERROR;
+        }
+        Err(e) => {
+            eprintln!("leaklint: error: {}: {e}", project.display());
+            return EXIT_ERROR;
+        }
+    }
     let mut loaded = Vec::new();
     for s in snapshots {
         match load(s) {
@@ -96,25 +129,48 @@ pub fn confirm(snapshots: &[PathBuf], project: &Path, opts: ConfirmOptions) -> u
     drop(loaded);
     let resolver = ConfigResolver::new(None, project);
     let found = walk::discover(&[project.to_path_buf()], false, &resolver);
-    let (results, errors) = walk::lint_files(
+    // The same parse budget as `check`'s default: a pathological file cannot hang `confirm`.
+    let (results, errors) = walk::lint_files_cached(
         &found.files,
         &resolver,
         Some(crate::diagnostic::Confidence::Low),
+        None,
+        Some(std::time::Duration::from_secs(60)),
     );
+    // As in `check`: the report is still written, but the run failed.
+    let mut failed = false;
+    for r in &results {
+        for d in r
+            .diagnostics
+            .iter()
+            .filter(|d| crate::isolate::is_tool_failure(d.rule))
+        {
+            eprintln!("leaklint: error: {}: {}", r.path.display(), d.message);
+            failed = true;
+        }
+    }
+    for e in resolver.take_errors() {
+        eprintln!("leaklint: error: {e}");
+        failed = true;
+    }
     for e in found.errors.iter().chain(&errors) {
         eprintln!("leaklint: error: {}: {}", e.path.display(), e.message);
+        failed = true;
     }
     let report = confirm::join(project, &results, &growth, opts.min_bytes, evidence);
-    match opts.format {
-        HeapFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        ),
-        HeapFormat::Pretty => print!("{}", pretty(&report)),
+    let text = match opts.format {
+        HeapFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
+        HeapFormat::Pretty => pretty(&report),
         HeapFormat::Sarif => {
             let log = crate::report::confirm_sarif::to_value(project, &results, &report);
-            println!("{}", serde_json::to_string_pretty(&log).unwrap_or_default());
+            serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
         }
+    };
+    if let Err(code) = emit(&text) {
+        return code;
+    }
+    if failed {
+        return EXIT_ERROR;
     }
     let confirmed = report
         .findings
@@ -216,26 +272,27 @@ pub fn summary(file: &Path, project: &Path, top: usize, format: SummaryFormat) -
         Err(code) => return code,
     };
     let entries = heap::summary(&snap, project, top);
-    match format {
-        SummaryFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&entries).unwrap_or_default()
-        ),
-        SummaryFormat::Pretty => {
-            for e in &entries {
+    let text = match format {
+        SummaryFormat::Json => serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n",
+        SummaryFormat::Pretty => entries
+            .iter()
+            .map(|e| {
                 let at = e
                     .anchor
                     .as_ref()
                     .map(|a| format!("{}:{}", a.file.display(), a.line))
                     .unwrap_or_else(|| "-".into());
-                println!(
-                    "{:>10}  {:<40} {at}\n            {}",
+                format!(
+                    "{:>10}  {:<40} {at}\n            {}\n",
                     bytes(e.retained_bytes),
                     format!("{} ({})", e.node_name, e.node_type),
                     heap::render_pretty(&e.retainer_path)
-                );
-            }
-        }
+                )
+            })
+            .collect(),
+    };
+    match emit(&text) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
     }
-    EXIT_OK
 }

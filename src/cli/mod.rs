@@ -1,6 +1,7 @@
 //! Command-line interface: argument parsing (clap) and dispatch to one module per subcommand.
 //! Exit codes: 0 nothing at error severity, 1 findings at error severity (or more warnings than
-//! `--max-warnings`), 2 usage, configuration or internal errors.
+//! `--max-warnings`), 2 usage, configuration or internal errors (including a file that could not
+//! be checked: `internal-error`, `parse-timeout`).
 
 mod capture_cmd;
 mod check;
@@ -164,6 +165,27 @@ pub struct CheckArgs {
     /// Neither read nor write the cache of clean files (`.leaklint_cache/`).
     #[arg(long)]
     pub no_cache: bool,
+    /// Give up parsing a file after this many seconds and report `parse-timeout` for it
+    /// (0: no limit).
+    #[arg(long, default_value_t = 60.0, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub file_timeout: f64,
+}
+
+impl CheckArgs {
+    /// The parse budget per file, `None` for no limit (`--file-timeout 0`).
+    pub fn parse_limit(&self) -> Option<std::time::Duration> {
+        (self.file_timeout > 0.0).then(|| std::time::Duration::from_secs_f64(self.file_timeout))
+    }
+}
+
+/// A number of seconds: finite, not negative, at most a day.
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=86_400.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "{s:?} is not a number of seconds between 0 and 86400"
+        )),
+    }
 }
 
 /// Parses the process arguments and runs the command.

@@ -17,6 +17,7 @@ use serde::Serialize;
 
 mod diff;
 pub mod dominators;
+mod files;
 mod graph;
 pub mod identity;
 mod parse;

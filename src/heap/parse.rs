@@ -83,6 +83,9 @@ struct Layout {
     node_count: u64,
     edge_count: u64,
     root_index: u64,
+    /// An upper bound of the decoded input's size in bytes, which bounds what is reserved up
+    /// front: a header may claim any count, the file can only hold so many values.
+    input_bytes: u64,
 }
 
 /// Counts bytes read from the underlying file (drives the progress bar; for `.gz` input these are
@@ -156,6 +159,8 @@ struct Scanner<'a> {
     path: PathBuf,
     gz: bool,
     progress: Option<(ProgressBar, Arc<AtomicU64>)>,
+    /// An upper bound of the decoded size in bytes ([`Layout::input_bytes`]).
+    input_bytes: u64,
 }
 
 enum Err {
@@ -633,6 +638,13 @@ fn enum_list(types: &[serde_json::Value], idx: usize, what: &str) -> Result<Vec<
     if out.len() > 255 {
         return Err(format!("snapshot.meta.{what} has more than 255 types"));
     }
+    // Types are looked up by name: a name listed twice would give one kind two numbers, and the
+    // second would be read as another kind (an element index as a string index).
+    for (i, t) in out.iter().enumerate() {
+        if out[..i].contains(t) {
+            return Err(format!("snapshot.meta.{what} lists the type {t:?} twice"));
+        }
+    }
     Ok(out)
 }
 
@@ -691,6 +703,7 @@ impl Layout {
             node_count: h.node_count,
             edge_count: h.edge_count,
             root_index: h.root_index.unwrap_or(0),
+            input_bytes: u64::MAX,
         })
     }
 }
@@ -744,7 +757,9 @@ struct NodeSink<'a> {
 
 impl<'a> NodeSink<'a> {
     fn new(l: &'a Layout, c: &'a mut Cols) -> Self {
-        let cap = l.node_count.min(1 << 28) as usize;
+        // Each value takes at least two bytes of JSON (a digit and a comma).
+        let fits = l.input_bytes / (2 * l.nf as u64);
+        let cap = l.node_count.min(fits).min(1 << 28) as usize;
         c.n_type.reserve(cap);
         c.n_name.reserve(cap);
         c.n_id.reserve(cap);
@@ -801,7 +816,8 @@ struct EdgeSink<'a> {
 
 impl<'a> EdgeSink<'a> {
     fn new(l: &'a Layout, c: &'a mut Cols) -> Self {
-        let cap = l.edge_count.min(1 << 30) as usize;
+        let fits = l.input_bytes / (2 * l.ef as u64);
+        let cap = l.edge_count.min(fits).min(1 << 30) as usize;
         c.e_type.reserve(cap);
         c.e_name.reserve(cap);
         c.e_to.reserve(cap);
@@ -964,7 +980,10 @@ pub(crate) fn parse_file(path: &Path) -> Result<Parsed, HeapError> {
     } else {
         None
     };
-    let res = parse_source(None, Some(chunks), path, gz, pb.clone());
+    // A gzip file decodes to more than its size: heap snapshots compress about tenfold, and 16×
+    // keeps reservations within a small multiple of what a real snapshot needs.
+    let input_bytes = if gz { total.saturating_mul(16) } else { total };
+    let res = parse_source(None, Some(chunks), path, gz, pb.clone(), input_bytes);
     if let Some((pb, _)) = pb {
         pb.finish_and_clear();
     }
@@ -978,6 +997,7 @@ fn parse_source(
     path: &Path,
     gz: bool,
     progress: Option<(ProgressBar, Arc<AtomicU64>)>,
+    input_bytes: u64,
 ) -> Result<Parsed, HeapError> {
     let mut s = Scanner {
         r,
@@ -994,6 +1014,7 @@ fn parse_source(
         path: path.to_path_buf(),
         gz,
         progress,
+        input_bytes,
     };
     let wrap = |s: &Scanner, e: Err| {
         let Err::At(offset, msg) = e;
@@ -1033,6 +1054,7 @@ fn run(s: &mut Scanner) -> R<Parsed> {
     let mut str_data = String::new();
     let mut str_offs = Vec::new();
     let mut first = true;
+    let mut seen_keys: Vec<String> = Vec::new();
     let mut pending: Option<IndexJob> = None;
     loop {
         s.skip_ws()?;
@@ -1056,7 +1078,17 @@ fn run(s: &mut Scanner) -> R<Parsed> {
             None => return s.eof_err("top-level object"),
         }
         first = false;
+        let key_off = s.off();
         let key = s.key()?;
+        // A repeated key would decode its array twice into the same columns, or change the
+        // layout under arrays already decoded.
+        if seen_keys.contains(&key) {
+            return Err(Err::At(
+                key_off,
+                format!("the key `{key}` appears twice in the snapshot object"),
+            ));
+        }
+        seen_keys.push(key.clone());
         let t_key = std::time::Instant::now();
         s.expect(b':', "top-level object")?;
         s.skip_ws()?;
@@ -1067,7 +1099,8 @@ fn run(s: &mut Scanner) -> R<Parsed> {
                 s.raw_value(Some(&mut raw), "snapshot header")?;
                 let h: Header = serde_json::from_slice(&raw)
                     .map_err(|e| Err::At(value_off, format!("invalid `snapshot` header: {e}")))?;
-                let l = Layout::from_header(h).map_err(|m| Err::At(value_off, m))?;
+                let mut l = Layout::from_header(h).map_err(|m| Err::At(value_off, m))?;
+                l.input_bytes = s.input_bytes;
                 // Decode arrays that came before the header.
                 if let Some(raw) = raw_nodes.take() {
                     replay(&raw, &mut NodeSink::new(&l, &mut cols))

@@ -217,7 +217,7 @@ impl<'a> Mapper<'a> {
     fn text(&self, file: &Path) -> Option<String> {
         let mut c = self.files.borrow_mut();
         c.entry(file.to_path_buf())
-            .or_insert_with(|| std::fs::read_to_string(file).ok())
+            .or_insert_with(|| super::files::read_regular(file, super::files::MAX_FILE))
             .clone()
     }
 

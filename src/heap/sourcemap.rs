@@ -170,7 +170,7 @@ impl SourceMap {
         } else {
             let p = dir.join(url.strip_prefix("file://").unwrap_or(url));
             (
-                std::fs::read_to_string(&p).ok()?,
+                super::files::read_regular(&p, super::files::MAX_FILE)?,
                 p.parent().unwrap_or(dir).to_path_buf(),
             )
         };

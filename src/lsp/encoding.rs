@@ -79,10 +79,13 @@ impl<'a> PositionMap<'a> {
     /// UTF-8 column inside a multi-byte character rounds down to the character start.
     pub fn offset(&self, pos: Position) -> usize {
         match self.encoding {
-            Encoding::Utf16 => {
-                self.index
-                    .offset(self.text, pos.line + 1, pos.character + 1) as usize
-            }
+            // Saturating: `line`/`character` may be `u32::MAX` (clients use it for "the end");
+            // `+ 1` would wrap to 0 and put an edit at the start of the document instead.
+            Encoding::Utf16 => self.index.offset(
+                self.text,
+                pos.line.saturating_add(1),
+                pos.character.saturating_add(1),
+            ) as usize,
             Encoding::Utf8 => {
                 let line = pos.line as usize;
                 if line >= self.index.line_count() {
@@ -125,5 +128,10 @@ mod tests {
         assert_eq!(u16.offset(Position::new(9, 0)), text.len());
         // Inside the emoji rounds down to its start.
         assert_eq!(u8.offset(Position::new(0, 3)), 2);
+        // The largest positions mean the end, in either encoding (not the start, by wrapping).
+        for map in [&u16, &u8] {
+            assert_eq!(map.offset(Position::new(u32::MAX, u32::MAX)), text.len());
+            assert_eq!(map.offset(Position::new(0, u32::MAX)), x as usize + 1);
+        }
     }
 }

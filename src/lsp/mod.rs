@@ -6,6 +6,7 @@
 //! - [`document`]: open documents and incremental text sync.
 //! - [`encoding`]: UTF-16 / UTF-8 positions.
 //! - [`settings`]: editor settings and `leaklint.toml` discovery.
+//! - [`transport`]: stdio framing that survives malformed messages.
 //! - [`convert`], [`actions`], [`hover`]: what the handlers answer.
 
 pub mod actions;
@@ -15,11 +16,10 @@ pub mod encoding;
 pub mod hover;
 pub mod server;
 pub mod settings;
+pub mod transport;
 
 use std::path::Path;
 use std::time::Duration;
-
-use lsp_server::Connection;
 
 use crate::diagnostic::Diagnostic;
 use crate::LintOptions;
@@ -36,14 +36,19 @@ pub struct ServerOptions {
     /// How long after the last `didChange` of a document its diagnostics are pushed, so that a
     /// burst of keystrokes is linted once.
     pub debounce: Duration,
+    /// How long a lint may take before the document gets a `parse-timeout` diagnostic (the lint
+    /// goes on in the background, and its findings replace that diagnostic if it ends).
+    pub lint_budget: Duration,
 }
 
 impl Default for ServerOptions {
-    /// [`crate::lint_source`], 10 ms debounce (short: editors debounce their own `didChange`s).
+    /// [`crate::lint_source`], 10 ms debounce (short: editors debounce their own `didChange`s),
+    /// 10 s lint budget.
     fn default() -> ServerOptions {
         ServerOptions {
             lint: crate::lint_source,
             debounce: Duration::from_millis(10),
+            lint_budget: Duration::from_secs(10),
         }
     }
 }
@@ -52,7 +57,7 @@ impl Default for ServerOptions {
 /// proper `shutdown` then `exit`, 1 otherwise (LSP 3.17 §"Exit Notification"). Errors are
 /// printed to stderr, which editors keep in their log.
 pub fn run() -> u8 {
-    let (conn, io) = Connection::stdio();
+    let (conn, io) = transport::stdio();
     let code = match server::serve(conn, ServerOptions::default()) {
         Ok(code) => code as u8,
         Err(e) => {

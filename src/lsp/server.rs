@@ -2,9 +2,14 @@
 //! linting to worker threads with a snapshot of the document (the ruff_server / rust-analyzer
 //! model, STYLE.md §2.1 item 7). Results come back on a channel and are dropped when the
 //! document has moved on to a newer version in the meantime.
+//!
+//! Every lint runs on a thread of its own, so a document that parses slowly (swc backtracks
+//! exponentially on some TypeScript, docs/known-issues.md) delays only its own diagnostics. A
+//! document has at most one pushed lint running: edits made meanwhile are linted once it ends,
+//! so a slow document never piles up threads. Past the lint budget the document is given a
+//! `parse-timeout` diagnostic, which its findings replace if the lint ends after all.
 
 use std::collections::HashMap;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -19,6 +24,7 @@ use super::encoding::{Encoding, PositionMap};
 use super::settings::{is_config_file, ConfigFiles, EditorSettings};
 use super::{actions, convert, hover, ServerOptions};
 use crate::diagnostic::Diagnostic;
+use crate::isolate;
 use crate::source::LineIndex;
 use crate::LintOptions;
 
@@ -43,7 +49,7 @@ enum Done {
     },
     /// A response to send as it is.
     Respond(Response),
-    /// Linting panicked; the message is logged.
+    /// Linting panicked (the document gets an `internal-error` diagnostic); the message is logged.
     Failed(String),
 }
 
@@ -62,6 +68,18 @@ struct Session {
     done_rx: Receiver<Done>,
     shutdown: bool,
     next_request: i32,
+    /// Documents with a pushed lint running: the version linted, when its budget ends, and
+    /// whether a `parse-timeout` was published for it.
+    running: HashMap<Uri, Running>,
+    /// Documents edited while their lint was running, to lint again when it ends.
+    relint: std::collections::HashSet<Uri>,
+}
+
+/// A pushed lint in progress.
+struct Running {
+    version: i32,
+    deadline: Instant,
+    timed_out: bool,
 }
 
 /// Runs the initialize handshake and then the main loop until `exit`.
@@ -70,10 +88,10 @@ struct Session {
 /// `exit` came after `shutdown`, 1 otherwise (including a client that hung up).
 ///
 /// # Errors
-/// Protocol errors during the handshake (the client sent something other than `initialize`
-/// first, or went away).
+/// The client went away, or sent `exit`, before `initialize` (requests before it are answered
+/// with `ServerNotInitialized`; nothing after it ends the server but `exit`).
 pub fn serve(conn: Connection, options: ServerOptions) -> anyhow::Result<i32> {
-    let (id, params) = conn.initialize_start()?;
+    let (id, params) = wait_for_initialize(&conn)?;
     let caps = &params["capabilities"];
     let offered: Vec<String> = caps
         .pointer("/general/positionEncodings")
@@ -96,13 +114,19 @@ pub fn serve(conn: Connection, options: ServerOptions) -> anyhow::Result<i32> {
         .get("initializationOptions")
         .map(EditorSettings::from_json)
         .unwrap_or_default();
-    conn.initialize_finish(
-        id,
-        json!({
-            "capabilities": capabilities(encoding),
-            "serverInfo": { "name": "leaklint", "version": env!("CARGO_PKG_VERSION") },
-        }),
-    )?;
+    // The `initialized` notification that follows is taken as any other notification: a client
+    // that sends something else first (or a damaged `initialized`) is still served, where
+    // lsp-server's `initialize_finish` would end the server.
+    let _ = conn.sender.send(
+        Response::new_ok(
+            id,
+            json!({
+                "capabilities": capabilities(encoding),
+                "serverInfo": { "name": "leaklint", "version": env!("CARGO_PKG_VERSION") },
+            }),
+        )
+        .into(),
+    );
     let (done_tx, done_rx) = unbounded();
     let mut session = Session {
         conn,
@@ -117,16 +141,47 @@ pub fn serve(conn: Connection, options: ServerOptions) -> anyhow::Result<i32> {
         done_rx,
         shutdown: false,
         next_request: 0,
+        running: HashMap::new(),
+        relint: Default::default(),
     };
     for w in warnings {
         session.show(lsp::MessageType::Warning, &format!("leaklint: {w}"));
     }
-    // `initialize_finish` has already consumed the `initialized` notification, after which the
-    // spec allows server-to-client requests.
+    // The spec allows server-to-client requests once the initialize result is sent.
     if session.caps.watch_registration {
         session.register_config_watcher();
     }
     Ok(session.run())
+}
+
+/// Waits for the `initialize` request (LSP 3.17 §"Initialize Request"): other requests are
+/// answered with `ServerNotInitialized` (-32002), notifications and responses are dropped.
+///
+/// # Errors
+/// The client went away, or sent `exit`, before `initialize`.
+fn wait_for_initialize(conn: &Connection) -> anyhow::Result<(RequestId, Value)> {
+    loop {
+        match conn.receiver.recv() {
+            Ok(Message::Request(req)) if req.method == "initialize" => {
+                return Ok((req.id, req.params))
+            }
+            Ok(Message::Request(req)) => {
+                let _ = conn.sender.send(
+                    Response::new_err(
+                        req.id,
+                        ErrorCode::ServerNotInitialized as i32,
+                        format!("expected the initialize request, got {}", req.method),
+                    )
+                    .into(),
+                );
+            }
+            Ok(Message::Notification(n)) if n.method == "exit" => {
+                anyhow::bail!("the client sent exit before initialize")
+            }
+            Ok(_) => {}
+            Err(_) => anyhow::bail!("the client went away before initialize"),
+        }
+    }
 }
 
 /// The server's capabilities (LSP 3.17 §"Server Capabilities").
@@ -170,20 +225,27 @@ impl Session {
     fn run(&mut self) -> i32 {
         loop {
             let now = Instant::now();
+            let budget_ends = self
+                .running
+                .values()
+                .filter(|r| !r.timed_out)
+                .map(|r| r.deadline);
             let wait = self
                 .due
                 .values()
+                .copied()
+                .chain(budget_ends)
                 .min()
                 .map(|d| d.saturating_duration_since(now))
                 .unwrap_or(Duration::from_secs(3600));
             select! {
                 recv(self.conn.receiver) -> msg => match msg {
-                    Ok(Message::Request(req)) => self.on_request(req),
+                    Ok(Message::Request(req)) => self.on_request_isolated(req),
                     Ok(Message::Notification(n)) => {
                         if n.method == "exit" {
                             return if self.shutdown { 0 } else { 1 };
                         }
-                        self.on_notification(n);
+                        self.on_notification_isolated(n);
                     }
                     // Answers to our own requests (registerCapability, refresh): nothing to do.
                     Ok(Message::Response(_)) => {}
@@ -197,6 +259,7 @@ impl Session {
                 default(wait) => {}
             }
             self.start_due_lints();
+            self.publish_timeouts();
         }
     }
 
@@ -237,6 +300,36 @@ impl Session {
         self.next_request += 1;
         let id = RequestId::from(format!("leaklint-{}", self.next_request));
         self.send(Request::new(id, method.to_string(), params));
+    }
+
+    // ---- isolation ------------------------------------------------------------------------
+
+    /// [`Session::on_request`], with a panic answered as `InternalError` instead of ending the
+    /// server. Unwind safety: a handler changes the session only after its parameters parsed, and
+    /// every change is a whole-value replacement (a document's text, a settings struct, a map
+    /// entry), so an unwind leaves the previous or the new value, never a torn one.
+    fn on_request_isolated(&mut self, req: Request) {
+        let id = req.id.clone();
+        let method = req.method.clone();
+        if let Err(p) = isolate::catch(|| self.on_request(req)) {
+            let message = format!("internal error in {method}: {}", p.describe());
+            self.log(lsp::MessageType::Error, &message);
+            self.send(Response::new_err(
+                id,
+                ErrorCode::InternalError as i32,
+                message,
+            ));
+        }
+    }
+
+    /// [`Session::on_notification`], with a panic logged instead of ending the server (unwind
+    /// safety as for [`Session::on_request_isolated`]).
+    fn on_notification_isolated(&mut self, n: Notification) {
+        let method = n.method.clone();
+        if let Err(p) = isolate::catch(|| self.on_notification(n)) {
+            let message = format!("internal error in {method}: {}", p.describe());
+            self.log(lsp::MessageType::Error, &message);
+        }
     }
 
     // ---- requests -------------------------------------------------------------------------
@@ -453,30 +546,78 @@ impl Session {
             .collect();
         for uri in ready {
             self.due.remove(&uri);
+            if self.running.contains_key(&uri) {
+                self.relint.insert(uri);
+                continue;
+            }
             let Some(job) = self.job(&uri) else {
                 continue;
             };
+            self.running.insert(
+                uri.clone(),
+                Running {
+                    version: job.doc.version,
+                    deadline: Instant::now() + self.options.lint_budget,
+                    timed_out: false,
+                },
+            );
             let tx = self.done_tx.clone();
-            rayon::spawn(move || {
+            let uri_again = uri.clone();
+            let started = spawn_worker(move || {
                 let version = job.doc.version;
-                let done = match job.lint() {
-                    Ok(found) => {
-                        let index = LineIndex::new(&job.doc.text);
-                        let map = PositionMap::new(&job.doc.text, &index, job.encoding);
-                        let diagnostics = found
-                            .iter()
-                            .map(|d| convert::to_lsp(d, &uri, &map))
-                            .collect();
-                        Done::Publish {
-                            uri,
-                            version,
-                            diagnostics,
-                        }
-                    }
-                    Err(e) => Done::Failed(e),
-                };
-                let _ = tx.send(done);
+                let (found, failure) = job.lint();
+                if let Some(log) = failure {
+                    let _ = tx.send(Done::Failed(log));
+                }
+                let index = LineIndex::new(&job.doc.text);
+                let map = PositionMap::new(&job.doc.text, &index, job.encoding);
+                let diagnostics = found
+                    .iter()
+                    .map(|d| convert::to_lsp(d, &uri, &map))
+                    .collect();
+                let _ = tx.send(Done::Publish {
+                    uri,
+                    version,
+                    diagnostics,
+                });
             });
+            if !started {
+                // Nothing will report back: let a later edit try again.
+                self.running.remove(&uri_again);
+            }
+        }
+    }
+
+    /// Publishes a `parse-timeout` for every document whose running lint is past its budget
+    /// (once per lint, and only while the document is still at the version being linted).
+    fn publish_timeouts(&mut self) {
+        let now = Instant::now();
+        let budget = self.options.lint_budget;
+        let mut late = Vec::new();
+        for (uri, r) in &mut self.running {
+            if !r.timed_out && r.deadline <= now {
+                r.timed_out = true;
+                late.push((uri.clone(), r.version));
+            }
+        }
+        for (uri, version) in late {
+            let Some(doc) = self.docs.get(&uri) else {
+                continue;
+            };
+            if doc.version != version {
+                continue;
+            }
+            let index = LineIndex::new(&doc.text);
+            let map = PositionMap::new(&doc.text, &index, self.encoding);
+            let d = convert::to_lsp(&crate::budget::parse_timeout(budget), &uri, &map);
+            self.log(
+                lsp::MessageType::Warning,
+                &format!(
+                    "linting {} takes longer than {budget:?}; its findings follow when it ends",
+                    doc.path.display()
+                ),
+            );
+            self.publish(uri, Some(version), vec![d]);
         }
     }
 
@@ -509,23 +650,29 @@ impl Session {
         respond: impl FnOnce(&LintJob, Vec<Diagnostic>) -> Response + Send + 'static,
     ) {
         let tx = self.done_tx.clone();
-        rayon::spawn(move || {
-            let response = match job.lint() {
-                Ok(found) => catch_unwind(AssertUnwindSafe(|| respond(&job, found)))
-                    .unwrap_or_else(|p| {
-                        Response::new_err(
-                            id.clone(),
-                            ErrorCode::InternalError as i32,
-                            panic_message(&job.doc.path, &*p),
-                        )
-                    }),
-                Err(e) => {
-                    let _ = tx.send(Done::Failed(e.clone()));
-                    Response::new_err(id, ErrorCode::InternalError as i32, e)
-                }
-            };
+        let budget = self.options.lint_budget;
+        let id_again = id.clone();
+        let started = spawn_worker(move || {
+            let (found, failure) = job.lint_within(budget);
+            if let Some(log) = failure {
+                let _ = tx.send(Done::Failed(log));
+            }
+            let response = isolate::catch(|| respond(&job, found)).unwrap_or_else(|p| {
+                Response::new_err(
+                    id.clone(),
+                    ErrorCode::InternalError as i32,
+                    failure_log(&job.doc.path, &p.describe()),
+                )
+            });
             let _ = tx.send(Done::Respond(response));
         });
+        if !started {
+            self.send(Response::new_err(
+                id_again,
+                ErrorCode::InternalError as i32,
+                "leaklint could not start a thread to lint the document".into(),
+            ));
+        }
     }
 
     fn on_done(&mut self, done: Done) {
@@ -535,8 +682,12 @@ impl Session {
                 version,
                 diagnostics,
             } => {
+                self.running.remove(&uri);
                 // Drop results for a document that was closed or changed since the snapshot.
                 let current = self.docs.get(&uri).map(|d| d.version);
+                if self.relint.remove(&uri) && current.is_some() {
+                    self.schedule(uri.clone(), Duration::ZERO);
+                }
                 if current == Some(version) {
                     self.publish(uri, Some(version), diagnostics);
                 }
@@ -558,7 +709,21 @@ impl Session {
     }
 }
 
+/// Runs `work` on a thread of its own (with the lint stack size; only touched pages are used), so
+/// that no lint waits for another. Returns false (and logs why) when no thread could be started.
+fn spawn_worker(work: impl FnOnce() + Send + 'static) -> bool {
+    let spawned = std::thread::Builder::new()
+        .name("leaklint-lint".into())
+        .stack_size(crate::STACK_SIZE)
+        .spawn(work);
+    if let Err(e) = &spawned {
+        eprintln!("leaklint server: cannot start a lint thread: {e}");
+    }
+    spawned.is_ok()
+}
+
 /// Everything a worker needs, owned: the document snapshot and the options in force.
+#[derive(Clone)]
 struct LintJob {
     doc: Snapshot,
     /// `None` when linting is off for this document (disabled, or excluded by its config).
@@ -568,24 +733,53 @@ struct LintJob {
 }
 
 impl LintJob {
-    /// The findings, or a message naming the file when the linter panicked.
-    fn lint(&self) -> Result<Vec<Diagnostic>, String> {
+    /// The findings. When the linter panicked they are one `internal-error` diagnostic, and the
+    /// second value is a log line naming the file.
+    fn lint(&self) -> (Vec<Diagnostic>, Option<String>) {
         let Some(options) = &self.options else {
-            return Ok(Vec::new());
+            return (Vec::new(), None);
         };
-        catch_unwind(AssertUnwindSafe(|| {
-            (self.lint)(&self.doc.path, &self.doc.text, options)
-        }))
-        .map_err(|p| panic_message(&self.doc.path, &*p))
+        // `lint_source` isolates its own panics; this catches those of any other `LintFn`.
+        match isolate::catch(|| (self.lint)(&self.doc.path, &self.doc.text, options)) {
+            Ok(found) => {
+                let failure = found
+                    .iter()
+                    .find(|d| d.rule == isolate::INTERNAL_ERROR)
+                    .map(|d| failure_log(&self.doc.path, &d.message));
+                (found, failure)
+            }
+            Err(p) => (
+                vec![isolate::internal_error(&p)],
+                Some(failure_log(&self.doc.path, &p.describe())),
+            ),
+        }
     }
 }
 
-fn panic_message(path: &Path, payload: &(dyn std::any::Any + Send)) -> String {
-    let what = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into());
+impl LintJob {
+    /// As [`LintJob::lint`], but gives up waiting after `budget`: the lint goes on on its own
+    /// thread and the findings are one `parse-timeout` diagnostic.
+    fn lint_within(&self, budget: Duration) -> (Vec<Diagnostic>, Option<String>) {
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let job = self.clone();
+        if !spawn_worker(move || {
+            let _ = tx.send(job.lint());
+        }) {
+            return self.lint();
+        }
+        rx.recv_timeout(budget).unwrap_or_else(|_| {
+            (
+                vec![crate::budget::parse_timeout(budget)],
+                Some(format!(
+                    "linting {} takes longer than {budget:?}; answered with parse-timeout",
+                    self.doc.path.display()
+                )),
+            )
+        })
+    }
+}
+
+fn failure_log(path: &Path, what: &str) -> String {
     format!(
         "internal error while linting {}: {what} (please report this)",
         path.display()

@@ -3,7 +3,9 @@
 //! endColumn, …}], suppressedMessages, errorCount, fatalErrorCount, warningCount,
 //! fixableErrorCount, fixableWarningCount, usedDeprecatedRules}]`. Lines and columns are 1-based,
 //! columns in UTF-16 code units; `endColumn` is exclusive. leaklint adds `confidence`, `help` and
-//! `labels` to each message. Parse errors are `fatal: true` with `ruleId: null`, as in ESLint.
+//! `labels` to each message. Parse errors are `fatal: true` with `ruleId: null`, as in ESLint; a
+//! file that crashed leaklint (`internal-error`) or went over its parse budget (`parse-timeout`)
+//! is `fatal: true` with that `ruleId`.
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -79,7 +81,8 @@ fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
                 Severity::Warn => warnings += 1,
             }
             let (start, end) = range_of(&r.text, &index, d);
-            let is_fatal = d.rule == "parse-error";
+            // A file that did not parse, crashed or timed out was not checked: ESLint's `fatal`.
+            let is_fatal = d.rule == "parse-error" || crate::isolate::is_tool_failure(d.rule);
             if is_fatal {
                 fatal += 1;
             }
@@ -109,7 +112,7 @@ fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
                 line: start.line,
                 message: &d.message,
                 node_type: None,
-                rule_id: (!is_fatal).then_some(d.rule),
+                rule_id: (d.rule != "parse-error").then_some(d.rule),
                 severity: d.severity.eslint_level(),
             }
         })

@@ -3,6 +3,7 @@
 //! shape), `sarif` (SARIF 2.1.0 for code scanning) and `github` (workflow-command annotations).
 //! Each format is one module with a `render` function over all files' results.
 
+pub mod clip;
 pub mod concise;
 pub mod confirm_sarif;
 pub mod fingerprint;

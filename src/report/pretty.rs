@@ -1,6 +1,8 @@
 //! miette's graphical reports, for terminals. miette is quadratic in findings per file (each
 //! label re-scans the source, ECOSYSTEM.md §4.5), so only the first `cap` findings are drawn and
-//! the rest are listed in the concise format.
+//! the rest are listed in the concise format. Long lines are cut down around the findings
+//! ([`super::clip`]), and a finding that miette cannot draw (an error or a panic in the renderer)
+//! is written as its concise line instead: the report is never lost to its drawing.
 
 use std::io::{self, Write};
 
@@ -8,7 +10,9 @@ use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
 };
 
-use crate::diagnostic::Severity;
+use super::clip;
+use crate::diagnostic::{ByteSpan, Severity};
+use crate::isolate;
 use crate::source::LineIndex;
 use crate::walk::FileResult;
 
@@ -31,6 +35,9 @@ pub fn render(
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
         .with_context_lines(1);
+    // For excerpts the source name carries the position: miette would count columns in the
+    // excerpt, not in the file.
+    let clipped_handler = handler.clone().without_primary_span_start();
     let mut drawn = 0;
     for r in results {
         let mut index = None;
@@ -41,12 +48,25 @@ pub fn render(
                 continue;
             }
             drawn += 1;
+            let line_index = index.get_or_insert_with(|| LineIndex::new(&r.text));
+            let spans: Vec<ByteSpan> = std::iter::once(d.span)
+                .chain(d.labels.iter().map(|l| l.span))
+                .collect();
+            let name = r.path.display().to_string();
+            let excerpt = clip::clip(&r.text, line_index, &spans, &{
+                let p = line_index.position(&r.text, d.span.start);
+                format!("{name}:{}:{}", p.line, p.column)
+            });
+            let (source_text, spans) = match &excerpt {
+                Some((e, moved)) => (e.text(), moved.clone()),
+                None => (r.text.as_str(), spans),
+            };
             let mut labels = vec![LabeledSpan::new_primary_with_span(
                 Some(d.rule.to_string()),
-                span(d.span, &r.text),
+                span(spans[0], source_text),
             )];
-            labels.extend(d.labels.iter().map(|l| {
-                LabeledSpan::new_with_span(Some(l.message.clone()), span(l.span, &r.text))
+            labels.extend(d.labels.iter().zip(&spans[1..]).map(|(l, s)| {
+                LabeledSpan::new_with_span(Some(l.message.clone()), span(*s, source_text))
             }));
             let mut diag = MietteDiagnostic::new(format!(
                 "{} [{} confidence]",
@@ -62,13 +82,17 @@ pub fn render(
             if let Some(h) = &d.help {
                 diag = diag.with_help(h.clone());
             }
-            let source = NamedSource::new(r.path.display().to_string(), r.text.clone())
-                .with_language("JavaScript");
-            let report = Report::new(diag).with_source_code(source);
+            let (report, handler) = match excerpt {
+                Some((e, _)) => (Report::new(diag).with_source_code(e), &clipped_handler),
+                None => {
+                    let source = NamedSource::new(name, r.text.clone()).with_language("JavaScript");
+                    (Report::new(diag).with_source_code(source), &handler)
+                }
+            };
             let mut out = String::new();
-            if handler.render_report(&mut out, report.as_ref()).is_err() {
-                let index = index.get_or_insert_with(|| LineIndex::new(&r.text));
-                out = super::concise::line(r, index, d);
+            let drew = isolate::catch(|| handler.render_report(&mut out, report.as_ref()));
+            if !matches!(drew, Ok(Ok(()))) {
+                out = super::concise::line(r, line_index, d);
             }
             writeln!(w, "{out}")?;
         }
@@ -76,7 +100,7 @@ pub fn render(
     Ok(())
 }
 
-fn span(s: crate::diagnostic::ByteSpan, text: &str) -> miette::SourceSpan {
+fn span(s: ByteSpan, text: &str) -> miette::SourceSpan {
     let start = (s.start as usize).min(text.len());
     let end = (s.end as usize).clamp(start, text.len());
     (start, end - start).into()

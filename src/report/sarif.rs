@@ -15,6 +15,9 @@
 //!   after symlinks are resolved (GitHub does not show results in symlinked paths); files outside
 //!   the root get an absolute `file://` URI;
 //! - secondary labels are `relatedLocations`, the confidence is `properties.confidence`;
+//! - a file that crashed leaklint (`internal-error`) or went over its parse budget
+//!   (`parse-timeout`) is not a result but an entry of the invocation's
+//!   `toolExecutionNotifications` (SARIF §3.20.21), at level `error`, naming the file;
 //! - `partialFingerprints.primaryLocationLineHash` is GitHub's own line hash
 //!   ([`super::fingerprint`]), so uploads through the API and through `upload-sarif` agree.
 
@@ -27,6 +30,7 @@ use serde_json::{json, Value};
 
 use super::range_of;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::isolate::{is_tool_failure, INTERNAL_ERROR, PARSE_TIMEOUT};
 use crate::rules::RuleMeta;
 use crate::source::LineIndex;
 use crate::walk::FileResult;
@@ -300,6 +304,7 @@ pub fn to_value(results: &[FileResult], rules: &[&'static RuleMeta], root: &Sour
         .map(|(i, d)| (d.id, i))
         .collect();
     let mut out = Vec::new();
+    let mut notifications = Vec::new();
     for r in results {
         if r.diagnostics.is_empty() {
             continue;
@@ -308,6 +313,10 @@ pub fn to_value(results: &[FileResult], rules: &[&'static RuleMeta], root: &Sour
         let artifact = artifact_location(root, &r.path);
         let hashes = super::fingerprint::line_hashes(&r.text);
         for d in &r.diagnostics {
+            if is_tool_failure(d.rule) {
+                notifications.push(notification(d, &artifact));
+                continue;
+            }
             out.push(result(
                 r,
                 &index,
@@ -330,13 +339,88 @@ pub fn to_value(results: &[FileResult], rules: &[&'static RuleMeta], root: &Sour
                     "semanticVersion": version,
                     "informationUri": REPOSITORY,
                     "rules": descriptors.iter().map(Descriptor::to_value).collect::<Vec<_>>(),
+                    "notifications": TOOL_FAILURES
+                        .iter()
+                        .map(|(id, text)| notification_descriptor(id, text))
+                        .collect::<Vec<_>>(),
                 }
             },
+            "invocations": [invocation(notifications)],
             "originalUriBaseIds": { "%SRCROOT%": { "uri": root.uri() } },
             "columnKind": "utf16CodeUnits",
             "results": out,
         }]
     })
+}
+
+/// The notifications leaklint reports about its own failures on a file (`tool.driver.notifications`,
+/// SARIF §3.19.23), with their short descriptions.
+const TOOL_FAILURES: [(&str, &str); 2] = [
+    (
+        INTERNAL_ERROR,
+        "leaklint crashed while linting a file, so no rule checked it.",
+    ),
+    (
+        PARSE_TIMEOUT,
+        "Parsing a file took longer than its budget (--file-timeout), so no rule checked it.",
+    ),
+];
+
+/// The `reportingDescriptor` of a tool failure, with what GitHub's ingestion rules ask of every
+/// descriptor (GH2012: `fullDescription` and `help`).
+fn notification_descriptor(id: &str, text: &str) -> Value {
+    let help = format!(
+        "# {id}\n\n{text} The message names the file and what went wrong; please report \
+         crashes at {REPOSITORY}/issues.\n"
+    );
+    json!({
+        "id": id,
+        "name": pascal_case(id),
+        "shortDescription": { "text": text },
+        "fullDescription": { "text": text },
+        "help": { "text": help, "markdown": help },
+        "helpUri": format!("{REPOSITORY}/blob/main/docs/reliability.md"),
+        "defaultConfiguration": { "level": "error" },
+    })
+}
+
+/// The run's one invocation (SARIF §3.20). A file that crashed or timed out is a tool execution
+/// notification at level `error` (§3.20.21: how SARIF reports a tool's failures, kept apart from
+/// the results about the code). `executionSuccessful` stays true: the run itself completed and
+/// reported every other file (§3.20.14 keeps `false` for a tool that could not finish).
+fn invocation(notifications: Vec<Value>) -> Value {
+    let mut v = json!({ "executionSuccessful": true });
+    if !notifications.is_empty() {
+        v["toolExecutionNotifications"] = Value::Array(notifications);
+    }
+    v
+}
+
+/// A tool-failure diagnostic as a SARIF `notification` (§3.58) naming the file.
+fn notification(d: &Diagnostic, artifact: &Value) -> Value {
+    let index = TOOL_FAILURES.iter().position(|(id, _)| *id == d.rule);
+    let mut text = sentence(&d.message);
+    if let Some(h) = &d.help {
+        text.push_str(&format!(" {}", sentence(&capitalised(h))));
+    }
+    let mut descriptor = json!({ "id": d.rule });
+    if let Some(i) = index {
+        descriptor["index"] = Value::from(i);
+    }
+    json!({
+        "level": "error",
+        "message": { "text": text },
+        "descriptor": descriptor,
+        "locations": [{ "physicalLocation": { "artifactLocation": artifact } }],
+    })
+}
+
+/// `text` with its first letter upper-cased.
+fn capitalised(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 fn region(r: &FileResult, index: &LineIndex, span: crate::diagnostic::ByteSpan) -> Value {
