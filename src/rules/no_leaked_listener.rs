@@ -365,7 +365,7 @@ fn long_lived_argument(
             return None;
         };
         let server = matches!(arg.props.as_slice(), [.., via, last] if last == "server" && api::SOCKET_PROPERTIES.contains(&via.as_str()));
-        (server || model.owner_of(arg) == Owner::Process && !arg.props.is_empty() || server)
+        (server || model.owner_of(arg) == Owner::Process && !arg.props.is_empty())
             .then(|| (id, arg.clone()))
     })
 }
