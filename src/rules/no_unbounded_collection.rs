@@ -95,7 +95,8 @@ fn growth_sites(model: &SemanticModel, kind: Kind, alias: &Path, out: &mut Vec<G
             span: call.callee_span,
             func: call.func,
             what: format!("`.{method}()`"),
-            request: request_source(model, &paths),
+            request: request_source(model, &paths)
+                .or_else(|| counter_key(model, call.arg(0), call.func)),
         });
     }
     for a in model.assigns_under(alias) {
@@ -107,7 +108,8 @@ fn growth_sites(model: &SemanticModel, kind: Kind, alias: &Path, out: &mut Vec<G
                     span: a.span,
                     func: a.func,
                     what: "a computed-key write".into(),
-                    request: request_source(model, &paths),
+                    request: request_source(model, &paths)
+                        .or_else(|| counter_key(model, Some(key), a.func)),
                 });
             }
         }
@@ -415,8 +417,19 @@ fn growth(
         span,
         func,
         what,
-        request: request_source(model, &paths),
+        request: request_source(model, &paths).or_else(|| counter_key(model, args.first(), func)),
     }
+}
+
+/// A description of `key` (written in function `f`) when it is made from a counter
+/// ([`SemanticModel::is_counter`]): such keys never repeat.
+fn counter_key(model: &SemanticModel, key: Option<&Value>, f: FuncId) -> Option<String> {
+    let mut paths = Vec::new();
+    key?.mentioned_paths(&mut paths);
+    paths
+        .iter()
+        .find(|p| model.is_counter(p, f))
+        .map(|p| p.display(model).to_string())
 }
 
 /// Whether function `f` runs once per instance: a constructor, or a start-up method (or code

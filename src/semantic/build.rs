@@ -1384,6 +1384,21 @@ impl Visit for Builder {
         }
     }
 
+    fn visit_update_expr(&mut self, n: &UpdateExpr) {
+        n.visit_children_with(self);
+        // `x++` is `x += 1`: recorded as a compound assignment (a counter).
+        if let Some(p) = self.path_of(&n.arg) {
+            let func = self.cur();
+            self.model.assigns.push(Assign {
+                span: bs(n.span),
+                func,
+                target: Target::Path(p),
+                value: Value::Num(1.0),
+                plain: false,
+            });
+        }
+    }
+
     fn visit_assign_expr(&mut self, n: &AssignExpr) {
         self.expect_use(&n.right, || ResultUse::Other);
         let target = match &n.left {

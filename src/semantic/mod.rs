@@ -694,6 +694,52 @@ impl SemanticModel {
             })
     }
 
+    /// Whether `path`, used in function `f`, holds a counter: it is incremented somewhere
+    /// (`x++`, `x += 1`, also through the instance: `this.nextId++` and `self.nextId += 1` are one
+    /// field), or it is a local that takes a counter's value (`const id = this.nextId++`,
+    /// `idx = this.seq`). Keys made from a counter never repeat: a collection keyed by one grows
+    /// without bound unless entries are removed.
+    pub fn is_counter(&self, path: &Path, f: FuncId) -> bool {
+        self.is_counter_depth(path, f, 0)
+    }
+
+    fn is_counter_depth(&self, path: &Path, f: FuncId, depth: u32) -> bool {
+        if depth > 3 {
+            return false;
+        }
+        let field = self.field_of(path, f);
+        let same = |t: &Path, g: FuncId| match &field {
+            Some((c, name)) => {
+                t.props.len() == path.props.len()
+                    && self.is_field_path(t, g, *c, name)
+                    && t.props == path.props
+            }
+            None => t == path,
+        };
+        let mut candidates = Vec::new();
+        for a in &self.assigns {
+            let Target::Path(t) = &a.target else { continue };
+            if !same(t, a.func) {
+                continue;
+            }
+            if !a.plain {
+                return true;
+            }
+            candidates.push((a.value.clone(), a.func));
+        }
+        // A local binding: its initialiser and what is assigned to it.
+        if let (Some(b), true) = (path.root_binding(), path.props.is_empty()) {
+            if let Some(init) = &self.binding(b).init {
+                candidates.push((init.clone(), self.binding(b).func));
+            }
+        }
+        candidates.into_iter().any(|(v, g)| match v {
+            Value::Path(p) => self.is_counter_depth(&p, g, depth + 1),
+            Value::Expr(ps) => ps.iter().any(|p| self.is_counter_depth(p, g, depth + 1)),
+            _ => false,
+        })
+    }
+
     /// What `path` stands for when its root is a `const` initialised with another path
     /// (`const { signal } = options` makes `signal.x` stand for `options.signal.x`), followed
     /// through up to 4 such bindings; `None` when its root is no such binding.
