@@ -1,6 +1,8 @@
 //! `leaklint confirm` end to end on snapshots Node really writes: each leaky fixture program
 //! confirms exactly its rule at its file and line, and the bounded control confirms nothing.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -124,13 +126,7 @@ fn shared_context_chain_is_confirmed() {
 
 #[test]
 fn metric_label_growth_is_confirmed() {
-    // .ci/run installs it; without it the test fails rather than passing unchecked.
-    assert!(
-        fixture("promclient")
-            .join("node_modules/prom-client")
-            .is_dir(),
-        "fixtures/heap/promclient/node_modules is missing: run `npm ci --prefix fixtures/heap/promclient`"
-    );
+    support::ensure_prom_client();
     assert_confirms(
         "promclient",
         "no-unbounded-metric-labels",

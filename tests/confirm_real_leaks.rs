@@ -4,6 +4,8 @@
 //! snapshots, counting, paths through timers, unsupported formats and the unexplained-growth
 //! gate. Every snapshot is written by Node (20) running a fixture program under `fixtures/heap/`.
 
+mod support;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -190,12 +192,7 @@ fn bound_method_listener_is_confirmed_at_its_registration() {
 // 4. A metric finding on the declaration (`labelNames`), not at a call site.
 #[test]
 fn metric_finding_at_the_declaration_is_joined_with_its_label_growth() {
-    // .ci/run installs prom-client (`npm ci --prefix fixtures/heap/promclient`); without it this
-    // test fails rather than passing unchecked.
-    assert!(
-        fixture("promclient/node_modules/prom-client").is_dir(),
-        "prom-client is missing: run `npm ci --prefix fixtures/heap/promclient`"
-    );
+    support::ensure_prom_client();
     let r = confirm_json("promclient/decl", &three("promclient/decl"), &[]);
     let (objects, bytes) = confirmed_at(&r, "no-unbounded-metric-labels", "src/metrics.js", 5);
     assert!(objects >= 1000 && bytes > 50_000, "{r:#}");

@@ -2,7 +2,9 @@
 //! `fixtures/heap/`, parser error handling, and a retained-size cross-check.
 //!
 //! Requires `node` (≥ 20) on PATH. The prom-client fixture additionally needs
-//! `npm ci` in `fixtures/heap/promclient` (the test fails without it; `.ci/run` installs it).
+//! `npm ci` in `fixtures/heap/promclient`, which the test runs itself the first time it is needed.
+
+mod support;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -188,13 +190,7 @@ fn fixture_shared_context_chain() {
 
 #[test]
 fn fixture_promclient_label_growth() {
-    // .ci/run installs it; without it the test fails rather than passing unchecked.
-    assert!(
-        fixtures()
-            .join("promclient/node_modules/prom-client")
-            .is_dir(),
-        "run `npm ci --prefix fixtures/heap/promclient` (prom-client 15.1.3 from the npm registry)"
-    );
+    support::ensure_prom_client();
     let g = top_growth("promclient", "main.js", true);
     let k = assert_anchor(&g, "src/metrics.js", 12, Some("queueDepth"));
     assert_eq!(

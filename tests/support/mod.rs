@@ -1,0 +1,41 @@
+//! Helpers shared by the integration tests (`mod support;` in each test file that needs them).
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Once;
+
+/// Installs the pinned prom-client of `fixtures/heap/promclient` (its `package-lock.json`) with
+/// `npm ci` the first time a test of this binary needs it, so that `cargo test` on a fresh clone
+/// needs nothing but Node and npm. Panics with npm's output when the install fails: a test that
+/// needs prom-client must not pass without it.
+#[allow(dead_code)]
+pub fn ensure_prom_client() {
+    static INSTALL: Once = Once::new();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/heap/promclient");
+    INSTALL.call_once(|| {
+        if dir.join("node_modules/prom-client").is_dir() {
+            return;
+        }
+        let out = Command::new("npm")
+            .args([
+                "ci",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                "--prefix",
+            ])
+            .arg(&dir)
+            .output()
+            .expect("npm is installed (Node 20 and npm are the tests' prerequisites)");
+        assert!(
+            out.status.success(),
+            "npm ci --prefix fixtures/heap/promclient failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    });
+    assert!(
+        dir.join("node_modules/prom-client").is_dir(),
+        "prom-client is missing after npm ci in fixtures/heap/promclient"
+    );
+}
