@@ -5,7 +5,9 @@ use super::{Rule, RuleContext, RuleMeta};
 use crate::describe::{confidence_for, how_often, request_source};
 use crate::diagnostic::ByteSpan;
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
-use crate::semantic::cleanup::{field_release_sites, release_of, release_sites, Release};
+use crate::semantic::cleanup::{
+    field_release_sites, release_of, release_sites, FieldIndex, Release,
+};
 use crate::semantic::{
     BindingId, BindingKind, ClassId, FuncId, Path, Root, SemanticModel, Target, Value,
 };
@@ -259,6 +261,7 @@ fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
 /// module level, or public (code elsewhere makes and keeps them). Growth counts in methods; a
 /// constructor filling its own collection runs once per instance.
 fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
+    let mut index: Option<FieldIndex> = None;
     for (ci, class) in model.classes.iter().enumerate() {
         let c = ClassId(ci as u32);
         // How long an instance lives: a module-level instance lives as long as the process; a
@@ -279,13 +282,15 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
             continue;
         }
         let short_lived = !singleton && !resource;
+        let index = index.get_or_insert_with(|| FieldIndex::new(model));
         let mut decls: Vec<(Atom, Kind, ByteSpan)> = class
             .fields
             .iter()
             .filter_map(|(name, v, span)| Some((name.clone(), collection_kind(model, v)?, *span)))
             .collect();
         if let Some(ctor) = class.constructor {
-            for a in model.assigns.iter().filter(|a| a.func == ctor) {
+            let in_ctor = index.assigns.iter().map(|&i| &model.assigns[i as usize]);
+            for a in in_ctor.filter(|a| a.func == ctor) {
                 if let Target::Path(p) = &a.target {
                     if p.props.len() == 1 && model.class_of_root(p, a.func) == Some(c) {
                         if let Some(kind) = collection_kind(model, &a.value) {
@@ -296,14 +301,14 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
             }
         }
         for (field, kind, span) in decls {
-            let release = release_of(model, field_release_sites(model, c, &field));
+            let release = release_of(model, field_release_sites(model, index, c, &field));
             if release == Release::Yes {
                 continue;
             }
             let at =
                 |p: &Path, f: FuncId| p.props.len() == 1 && model.is_field_path(p, f, c, &field);
             let mut sites = Vec::new();
-            for call in &model.calls {
+            for call in index.calls.iter().map(|&i| &model.calls[i as usize]) {
                 let (Some(m), Some(receiver)) = (call.method(), call.receiver()) else {
                     continue;
                 };
@@ -322,7 +327,7 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
                     ));
                 }
             }
-            for a in &model.assigns {
+            for a in index.assigns.iter().map(|&i| &model.assigns[i as usize]) {
                 if let Target::Computed { object, key } = &a.target {
                     if kind != Kind::Array
                         && !key.is_literal()
@@ -339,10 +344,14 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
                     }
                 }
             }
-            let looked_up = model.calls.iter().any(|call| {
-                call.method().is_some_and(|m| m == "get" || m == "has")
-                    && call.receiver().is_some_and(|r| at(&r, call.func))
-            });
+            let looked_up = index
+                .calls
+                .iter()
+                .map(|&i| &model.calls[i as usize])
+                .any(|call| {
+                    call.method().is_some_and(|m| m == "get" || m == "has")
+                        && call.receiver().is_some_and(|r| at(&r, call.func))
+                });
             // Registries filled by set-up methods (`use(fn)`, `plugin(p)`, `registerHook(h)`)
             // grow with the program, not with its traffic: only a key from request data, or
             // growth in code repeated for a reason visible here, says otherwise.

@@ -23,6 +23,15 @@ impl ClassId {
     }
 }
 
+/// What the model derives about a class from the rest of the file ([`SemanticModel::class_facts`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ClassFacts {
+    /// Exported, or its binding escapes.
+    public: bool,
+    /// Its `new C(…)` calls.
+    instantiations: Vec<CallId>,
+}
+
 /// A class: a `class` declaration or expression, or a constructor function with prototype methods.
 #[derive(Debug, Clone)]
 pub struct Class {
@@ -111,34 +120,73 @@ impl SemanticModel {
             .is_some_and(|c| self.class(c).constructor == Some(f))
     }
 
-    /// The `new C(…)` expressions of class `c` in this file.
+    /// The `new C(…)` expressions of class `c` in this file, in source order.
     pub fn instantiations(&self, c: ClassId) -> impl Iterator<Item = (CallId, &super::Call)> + '_ {
-        let binding = self.class(c).binding;
-        self.calls.iter().enumerate().filter_map(move |(i, call)| {
-            let b = binding?;
-            let callee = call.callee.as_ref()?;
-            (call.is_new && callee.props.is_empty() && callee.root == Root::Binding(b))
-                .then_some((i as CallId, call))
-        })
+        self.class_facts()[c.index()]
+            .instantiations
+            .iter()
+            .map(move |&i| (i, &self.calls[i as usize]))
     }
 
     /// Whether code outside this file can make instances of class `c` or call its methods: the
     /// class is exported, or its binding escapes (returned, passed on, stored).
     pub fn class_is_public(&self, c: ClassId) -> bool {
-        let Some(b) = self.class(c).binding else {
-            // An anonymous class expression is a value handed somewhere.
-            return true;
-        };
-        self.binding(b).exported || self.escapes.iter().any(|e| e.binding == b)
+        self.class_facts()[c.index()].public
     }
 
     /// Whether class `c` may have more than one instance: code elsewhere can make them, or this
     /// file makes them outside the module body.
     pub fn may_have_many_instances(&self, c: ClassId) -> bool {
-        self.class_is_public(c)
-            || self
-                .instantiations(c)
-                .any(|(_, call)| call.func != super::MODULE)
+        let facts = &self.class_facts()[c.index()];
+        facts.public
+            || facts
+                .instantiations
+                .iter()
+                .any(|&i| self.calls[i as usize].func != super::MODULE)
+    }
+
+    /// Per class, what the questions above need, found in one pass over the escapes and the
+    /// calls on first use (asked per method and per registration, they would each scan the
+    /// file).
+    fn class_facts(&self) -> &[ClassFacts] {
+        self.class_facts.get_or_init(|| {
+            let mut by_binding: rustc_hash::FxHashMap<BindingId, usize> = Default::default();
+            let mut facts: Vec<ClassFacts> = self
+                .classes
+                .iter()
+                .enumerate()
+                .map(|(i, class)| {
+                    let public = match class.binding {
+                        Some(b) => {
+                            by_binding.insert(b, i);
+                            self.binding(b).exported
+                        }
+                        // An anonymous class expression is a value handed somewhere.
+                        None => true,
+                    };
+                    ClassFacts {
+                        public,
+                        instantiations: Vec::new(),
+                    }
+                })
+                .collect();
+            for e in &self.escapes {
+                if let Some(&i) = by_binding.get(&e.binding) {
+                    facts[i].public = true;
+                }
+            }
+            for (i, call) in self.calls.iter().enumerate() {
+                let Some(callee) = call.callee.as_ref().filter(|_| call.is_new) else {
+                    continue;
+                };
+                if let (Root::Binding(b), true) = (&callee.root, callee.props.is_empty()) {
+                    if let Some(&c) = by_binding.get(b) {
+                        facts[c].instantiations.push(i as CallId);
+                    }
+                }
+            }
+            facts
+        })
     }
 
     /// The method of class `c` named `name`, if it has one.

@@ -165,12 +165,70 @@ pub fn release_of(model: &SemanticModel, sites: impl IntoIterator<Item = FuncId>
     teardown.map_or(Release::Never, Release::TeardownOnly)
 }
 
+/// The calls, assignments and `delete`s/size checks of a file whose path starts at an instance
+/// (`this.x…`, `self.x…`): the only ones a question about an instance field needs to look at,
+/// found in one pass so that each field's questions do not scan the whole file.
+#[derive(Debug, Default)]
+pub struct FieldIndex {
+    /// Calls whose callee starts at an instance and names at least a field and a method.
+    pub calls: Vec<u32>,
+    /// Assignments whose target (or computed target's object) starts at an instance.
+    pub assigns: Vec<u32>,
+    /// `delete`s and size checks whose object starts at an instance.
+    pub bounds: Vec<u32>,
+}
+
+impl FieldIndex {
+    /// Indexes `model`.
+    pub fn new(model: &SemanticModel) -> FieldIndex {
+        let at_instance = |p: &Path| match &p.root {
+            Root::This => true,
+            Root::Binding(b) => {
+                matches!(&model.binding(*b).init, Some(Value::Path(i)) if i.root == Root::This && i.props.is_empty())
+            }
+            _ => false,
+        };
+        let mut index = FieldIndex::default();
+        for (i, call) in model.calls.iter().enumerate() {
+            if call
+                .callee
+                .as_ref()
+                .is_some_and(|p| p.props.len() >= 2 && at_instance(p))
+            {
+                index.calls.push(i as u32);
+            }
+        }
+        for (i, a) in model.assigns.iter().enumerate() {
+            let target = match &a.target {
+                Target::Path(p) | Target::Computed { object: p, .. } => p,
+                Target::Other => continue,
+            };
+            if at_instance(target) {
+                index.assigns.push(i as u32);
+            }
+        }
+        for (i, b) in model.bounds.iter().enumerate() {
+            if at_instance(&b.object) {
+                index.bounds.push(i as u32);
+            }
+        }
+        index
+    }
+}
+
 /// The functions in which the instance field `field` of class `c` is pruned (a removal method,
-/// `delete this.f[k]`, a size check) or re-bound outside the constructor.
-pub fn field_release_sites(model: &SemanticModel, c: ClassId, field: &Atom) -> Vec<FuncId> {
+/// `delete this.f[k]`, a size check) or re-bound outside the constructor; `index` is the file's
+/// [`FieldIndex`].
+pub fn field_release_sites(
+    model: &SemanticModel,
+    index: &FieldIndex,
+    c: ClassId,
+    field: &Atom,
+) -> Vec<FuncId> {
     let at = |p: &Path, f: FuncId| p.props.len() == 1 && model.is_field_path(p, f, c, field);
     let mut out = Vec::new();
-    for call in &model.calls {
+    for &i in &index.calls {
+        let call = &model.calls[i as usize];
         if let (Some(m), Some(callee)) = (call.method(), &call.callee) {
             if REMOVAL_METHODS.contains(&m.as_str())
                 && callee.props.len() == 2
@@ -180,12 +238,14 @@ pub fn field_release_sites(model: &SemanticModel, c: ClassId, field: &Atom) -> V
             }
         }
     }
-    for b in &model.bounds {
+    for &i in &index.bounds {
+        let b = &model.bounds[i as usize];
         if at(&b.object, b.func) {
             out.push(b.func);
         }
     }
-    for a in &model.assigns {
+    for &i in &index.assigns {
+        let a = &model.assigns[i as usize];
         if let Target::Path(p) = &a.target {
             let rebound = at(p, a.func) && !model.is_constructor(a.func);
             let truncated = p.props.len() == 2 && p.props[1] == "length" && at(&p.parent(), a.func);

@@ -395,6 +395,8 @@ pub struct SemanticModel {
     copies_of: OnceCell<ByBinding>,
     /// How often each function runs, indexed by [`FuncId`].
     frequency: OnceCell<Vec<Frequency>>,
+    /// Per class, whether it is public and where it is instantiated (see [`class`]).
+    class_facts: OnceCell<Vec<class::ClassFacts>>,
     /// The calls whose callee can name a global function (see [`SemanticModel::global_calls`]),
     /// in source order: the timer questions ask about a few names, over and over.
     global_callees: OnceCell<Vec<CallId>>,
