@@ -289,8 +289,7 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
             .filter_map(|(name, v, span)| Some((name.clone(), collection_kind(model, v)?, *span)))
             .collect();
         if let Some(ctor) = class.constructor {
-            let in_ctor = index.assigns.iter().map(|&i| &model.assigns[i as usize]);
-            for a in in_ctor.filter(|a| a.func == ctor) {
+            for a in index.assigns_in(model, ctor) {
                 if let Target::Path(p) = &a.target {
                     if p.props.len() == 1 && model.class_of_root(p, a.func) == Some(c) {
                         if let Some(kind) = collection_kind(model, &a.value) {
@@ -308,7 +307,7 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
             let at =
                 |p: &Path, f: FuncId| p.props.len() == 1 && model.is_field_path(p, f, c, &field);
             let mut sites = Vec::new();
-            for call in index.calls.iter().map(|&i| &model.calls[i as usize]) {
+            for call in index.calls(model, &field) {
                 let (Some(m), Some(receiver)) = (call.method(), call.receiver()) else {
                     continue;
                 };
@@ -327,7 +326,7 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
                     ));
                 }
             }
-            for a in index.assigns.iter().map(|&i| &model.assigns[i as usize]) {
+            for a in index.assigns(model, &field) {
                 if let Target::Computed { object, key } = &a.target {
                     if kind != Kind::Array
                         && !key.is_literal()
@@ -344,14 +343,10 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
                     }
                 }
             }
-            let looked_up = index
-                .calls
-                .iter()
-                .map(|&i| &model.calls[i as usize])
-                .any(|call| {
-                    call.method().is_some_and(|m| m == "get" || m == "has")
-                        && call.receiver().is_some_and(|r| at(&r, call.func))
-                });
+            let looked_up = index.calls(model, &field).any(|call| {
+                call.method().is_some_and(|m| m == "get" || m == "has")
+                    && call.receiver().is_some_and(|r| at(&r, call.func))
+            });
             // Registries filled by set-up methods (`use(fn)`, `plugin(p)`, `registerHook(h)`)
             // grow with the program, not with its traffic: only a key from request data, or
             // growth in code repeated for a reason visible here, says otherwise.

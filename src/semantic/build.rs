@@ -100,10 +100,16 @@ pub(crate) fn unwrap(e: &Expr) -> &Expr {
         Expr::TsConstAssertion(x) => unwrap(&x.expr),
         Expr::Await(x) => unwrap(&x.arg),
         Expr::Seq(s) if !s.exprs.is_empty() => unwrap(s.exprs.last().unwrap()),
-        Expr::Call(c) => match name_wrapper_target(c) {
-            Some(inner) => unwrap(inner),
-            None => e,
-        },
+        _ => e,
+    }
+}
+
+/// [`unwrap`], and also through a bundler's naming helper (`__name(fn, "fn")` is `fn`): for the
+/// places that ask what value an initialiser is.
+fn unwrap_value(e: &Expr) -> &Expr {
+    let e = unwrap(e);
+    match e {
+        Expr::Call(c) => name_wrapper_target(c).map_or(e, unwrap),
         _ => e,
     }
 }
@@ -339,7 +345,7 @@ impl Builder {
     }
 
     fn value_of_depth(&mut self, e: &Expr, depth: u32) -> Value {
-        let e = unwrap(e);
+        let e = unwrap_value(e);
         if let Some(p) = self.path_of(e) {
             return Value::Path(p);
         }
@@ -525,7 +531,7 @@ impl Builder {
         binding: Option<BindingId>,
         use_: Option<FuncUse>,
     ) {
-        if let e @ (Expr::Fn(_) | Expr::Arrow(_)) = unwrap(child) {
+        if let e @ (Expr::Fn(_) | Expr::Arrow(_)) = unwrap_value(child) {
             self.pending_func
                 .insert(key(e.span()), (name, binding, use_));
         }

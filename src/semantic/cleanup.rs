@@ -166,36 +166,43 @@ pub fn release_of(model: &SemanticModel, sites: impl IntoIterator<Item = FuncId>
 }
 
 /// The calls, assignments and `delete`s/size checks of a file whose path starts at an instance
-/// (`this.x…`, `self.x…`): the only ones a question about an instance field needs to look at,
-/// found in one pass so that each field's questions do not scan the whole file.
+/// (`this.x…`, `self.x…`), grouped by the field they name (`x`): the only ones a question about an
+/// instance field needs to look at, found in one pass so that each field's questions do not scan
+/// the whole file.
 #[derive(Debug, Default)]
 pub struct FieldIndex {
     /// Calls whose callee starts at an instance and names at least a field and a method.
-    pub calls: Vec<u32>,
+    calls: rustc_hash::FxHashMap<Atom, Vec<u32>>,
     /// Assignments whose target (or computed target's object) starts at an instance.
-    pub assigns: Vec<u32>,
+    assigns: rustc_hash::FxHashMap<Atom, Vec<u32>>,
     /// `delete`s and size checks whose object starts at an instance.
-    pub bounds: Vec<u32>,
+    bounds: rustc_hash::FxHashMap<Atom, Vec<u32>>,
+    /// The same assignments, by the function that makes them.
+    assigns_by_func: rustc_hash::FxHashMap<FuncId, Vec<u32>>,
 }
 
 impl FieldIndex {
     /// Indexes `model`.
     pub fn new(model: &SemanticModel) -> FieldIndex {
-        let at_instance = |p: &Path| match &p.root {
-            Root::This => true,
-            Root::Binding(b) => {
-                matches!(&model.binding(*b).init, Some(Value::Path(i)) if i.root == Root::This && i.props.is_empty())
-            }
-            _ => false,
+        let field = |p: &Path| -> Option<Atom> {
+            let at_instance = match &p.root {
+                Root::This => true,
+                Root::Binding(b) => {
+                    matches!(&model.binding(*b).init, Some(Value::Path(i)) if i.root == Root::This && i.props.is_empty())
+                }
+                _ => false,
+            };
+            at_instance.then(|| p.props.first().cloned()).flatten()
         };
         let mut index = FieldIndex::default();
         for (i, call) in model.calls.iter().enumerate() {
-            if call
+            if let Some(f) = call
                 .callee
                 .as_ref()
-                .is_some_and(|p| p.props.len() >= 2 && at_instance(p))
+                .filter(|p| p.props.len() >= 2)
+                .and_then(field)
             {
-                index.calls.push(i as u32);
+                index.calls.entry(f).or_default().push(i as u32);
             }
         }
         for (i, a) in model.assigns.iter().enumerate() {
@@ -203,16 +210,72 @@ impl FieldIndex {
                 Target::Path(p) | Target::Computed { object: p, .. } => p,
                 Target::Other => continue,
             };
-            if at_instance(target) {
-                index.assigns.push(i as u32);
+            if let Some(f) = field(target) {
+                index.assigns.entry(f).or_default().push(i as u32);
+                index
+                    .assigns_by_func
+                    .entry(a.func)
+                    .or_default()
+                    .push(i as u32);
             }
         }
         for (i, b) in model.bounds.iter().enumerate() {
-            if at_instance(&b.object) {
-                index.bounds.push(i as u32);
+            if let Some(f) = field(&b.object) {
+                index.bounds.entry(f).or_default().push(i as u32);
             }
         }
         index
+    }
+
+    /// The calls on field `name` of some instance (`this.name.m(…)`).
+    pub fn calls<'a>(
+        &'a self,
+        model: &'a SemanticModel,
+        name: &Atom,
+    ) -> impl Iterator<Item = &'a Call> + 'a {
+        self.calls
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(move |&i| &model.calls[i as usize])
+    }
+
+    /// The assignments to field `name` of some instance, or into it (`this.name[k] = v`).
+    pub fn assigns<'a>(
+        &'a self,
+        model: &'a SemanticModel,
+        name: &Atom,
+    ) -> impl Iterator<Item = &'a super::Assign> + 'a {
+        self.assigns
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(move |&i| &model.assigns[i as usize])
+    }
+
+    /// The assignments that start at an instance made in function `f`, in source order.
+    pub fn assigns_in<'a>(
+        &'a self,
+        model: &'a SemanticModel,
+        f: FuncId,
+    ) -> impl Iterator<Item = &'a super::Assign> + 'a {
+        self.assigns_by_func
+            .get(&f)
+            .into_iter()
+            .flatten()
+            .map(move |&i| &model.assigns[i as usize])
+    }
+
+    fn bounds<'a>(
+        &'a self,
+        model: &'a SemanticModel,
+        name: &Atom,
+    ) -> impl Iterator<Item = &'a super::Bound> + 'a {
+        self.bounds
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(move |&i| &model.bounds[i as usize])
     }
 }
 
@@ -227,8 +290,7 @@ pub fn field_release_sites(
 ) -> Vec<FuncId> {
     let at = |p: &Path, f: FuncId| p.props.len() == 1 && model.is_field_path(p, f, c, field);
     let mut out = Vec::new();
-    for &i in &index.calls {
-        let call = &model.calls[i as usize];
+    for call in index.calls(model, field) {
         if let (Some(m), Some(callee)) = (call.method(), &call.callee) {
             if REMOVAL_METHODS.contains(&m.as_str())
                 && callee.props.len() == 2
@@ -238,14 +300,12 @@ pub fn field_release_sites(
             }
         }
     }
-    for &i in &index.bounds {
-        let b = &model.bounds[i as usize];
+    for b in index.bounds(model, field) {
         if at(&b.object, b.func) {
             out.push(b.func);
         }
     }
-    for &i in &index.assigns {
-        let a = &model.assigns[i as usize];
+    for a in index.assigns(model, field) {
         if let Target::Path(p) = &a.target {
             let rebound = at(p, a.func) && !model.is_constructor(a.func);
             let truncated = p.props.len() == 2 && p.props[1] == "length" && at(&p.parent(), a.func);
