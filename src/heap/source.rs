@@ -1,4 +1,4 @@
-//! Source mapping (HEAPSNAPSHOT.md §6, §9, §12 "generic source-mapping recipe"): closures →
+//! Source mapping (docs/heap.md §6, §9, §12 "generic source-mapping recipe"): closures →
 //! script → file, context variables → declarations, listeners, timers, collections and
 //! prom-client label maps → a [`SourceAnchor`].
 
@@ -619,7 +619,7 @@ impl<'a> Mapper<'a> {
     }
 
     /// Derives the anchor for a leaked object `leaf` reached by `path` (root first), following
-    /// HEAPSNAPSHOT.md §12's recipe. Priority: timer callback, listener, metric labels,
+    /// docs/heap.md §12's recipe. Priority: timer callback, listener, metric labels,
     /// self-similar context chains (Meteor), collections, context variables, closures,
     /// constructors.
     pub fn anchor(&self, path: &[(u32, u32)], leaf: u32) -> Option<SourceAnchor> {

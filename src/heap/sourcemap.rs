@@ -1,4 +1,4 @@
-//! Minimal Source Map v3 reader (HEAPSNAPSHOT.md §12: "for TypeScript the locations refer to the
+//! Minimal Source Map v3 reader (docs/heap.md §12: "for TypeScript the locations refer to the
 //! executed JS; apply the file's source map"). Follows the last `//# sourceMappingURL=` comment of
 //! the executed file (a sibling `.map` file or an inline `data:…;base64,` URL), decodes the
 //! Base64-VLQ `mappings` and maps a generated (line, column) back to (source file, line, column).
