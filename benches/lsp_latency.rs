@@ -5,9 +5,9 @@
 //! is what an editor waits for minus the pipe. Prints min / median / p90 / max over 40 edits;
 //! the target is a median of at most 50 ms.
 //!
-//! Recorded 2026-11-21 (release, 2 cores shared with other builds, load average 6–8): 5,003 lines,
-//! 96 findings; medians over four runs 46.1, 30.1, 39.0 and 29.0 ms (min 20 ms, of which 10 ms is
-//! the debounce; p90 58–71 ms).
+//! Recorded 2026-12-06 at `285cc47` (release, 2 cores shared with other builds, load average
+//! 5–6.6): 5,003 lines, 144 findings; medians over three runs 24.1, 24.3 and 23.3 ms (min 17–19 ms,
+//! of which 10 ms is the debounce; p90 27–40 ms).
 
 use std::time::{Duration, Instant};
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Throughput benchmark of leaklint on the pinned JS/TS corpus (shared/bench/fetch-corpus.sh).
+# Throughput benchmark of leaklint on the pinned JS/TS corpus (benches/corpus.tsv, fetched by
+# benches/fetch-corpus.sh).
 #
 # One run measures, RUNS times each, alternating tools, with THREADS threads:
 #   parse_only       examples/parse_only.rs: leaklint's discovery + read + swc parse + swc resolver
@@ -14,14 +15,13 @@
 # reported, times also as ratios against the parse-only baselines of the same run.
 #
 # Usage: benches/throughput.sh > report.md   (progress on stderr; env: RUNS=5 MEM_RUNS=3 THREADS=2
-#        CORPUS=benches/corpus OXLINT_VERSION=1.94.0 SHARED=../shared CARGO_TARGET_DIR)
+#        CORPUS=benches/corpus OXLINT_VERSION=1.94.0 CARGO_TARGET_DIR)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 RUNS="${RUNS:-5}"
 THREADS="${THREADS:-2}"
 CORPUS="${CORPUS:-$ROOT/benches/corpus}"
 OXLINT_VERSION="${OXLINT_VERSION:-1.94.0}"
-SHARED="${SHARED:-$ROOT/../shared}"
 TOOLS_DIR="$ROOT/benches/.tools"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 cd "$ROOT"
@@ -36,11 +36,7 @@ fi
 
 if [ ! -d "$CORPUS" ] || [ -z "$(ls -A "$CORPUS" 2>/dev/null)" ]; then
   say "fetching the corpus into $CORPUS"
-  # shared/ is read-only and the fetch script writes a scratch dir next to itself: run a copy.
-  tmp="$(mktemp -d)"
-  cp "$SHARED/bench/fetch-corpus.sh" "$SHARED/bench/corpus-stats.sh" "$tmp/"
-  bash "$tmp/fetch-corpus.sh" "$CORPUS" >&2
-  rm -rf "$tmp"
+  "$ROOT/benches/fetch-corpus.sh" "$CORPUS" >&2
 fi
 
 say "building leaklint and examples/parse_only (release)"

@@ -12,7 +12,6 @@
 //! ```
 
 use std::collections::HashMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -32,8 +31,10 @@ pub const MAX_GLOB: usize = 1024;
 /// The most globs accepted in one `include` or `exclude` list.
 pub const MAX_GLOBS: usize = 1000;
 
-/// A configuration problem, located in its file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A configuration problem, located in its file. Displays as `FILE:LINE:COLUMN: message`, or
+/// `FILE: message` when the problem has no position.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.located())]
 pub struct ConfigError {
     /// The configuration file.
     pub path: PathBuf,
@@ -45,11 +46,10 @@ pub struct ConfigError {
     pub message: String,
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ConfigError {
+    fn located(&self) -> String {
         if self.line > 0 {
-            write!(
-                f,
+            format!(
                 "{}:{}:{}: {}",
                 self.path.display(),
                 self.line,
@@ -57,12 +57,10 @@ impl fmt::Display for ConfigError {
                 self.message
             )
         } else {
-            write!(f, "{}: {}", self.path.display(), self.message)
+            format!("{}: {}", self.path.display(), self.message)
         }
     }
 }
-
-impl std::error::Error for ConfigError {}
 
 /// One loaded configuration file.
 #[derive(Clone)]

@@ -50,7 +50,7 @@ impl Severity {
     }
 }
 
-/// How sure a rule is that the finding leaks (RULES.md §3.7): `high` = long-lived owner,
+/// How sure a rule is that the finding leaks (docs/architecture.md): `high` = long-lived owner,
 /// repeated code, request-derived data and no cleanup anywhere; `medium` = parameter owners,
 /// exported functions, escaping collections; `low` = shapes that leak only in some programs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

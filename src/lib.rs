@@ -45,7 +45,8 @@ pub struct LintOptions {
 }
 
 impl Default for LintOptions {
-    /// Every rule at its default severity, `medium` confidence and up (RULES.md §3.7's CI gate).
+    /// Every rule at its default severity, `medium` confidence and up (the CI gate,
+    /// docs/architecture.md).
     fn default() -> LintOptions {
         LintOptions {
             rules: rules::REGISTRY

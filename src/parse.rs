@@ -1,5 +1,5 @@
 //! Parsing with swc and running its resolver, so that every identifier carries the
-//! `SyntaxContext` of its binding (RULES.md §4).
+//! `SyntaxContext` of its binding (docs/architecture.md, "Binding identity").
 
 use swc_common::{
     comments::SingleThreadedComments, input::StringInput, BytePos, Mark, Spanned, SyntaxContext,

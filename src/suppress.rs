@@ -1,4 +1,4 @@
-//! Suppression comments (DESIGN.md "Decisions"), ESLint style with leaklint's prefix:
+//! Suppression comments (docs/architecture.md, "Decisions"), ESLint style with leaklint's prefix:
 //!
 //! - `// leaklint-disable-next-line <rule>[, <rule>…] -- reason`
 //! - `// leaklint-disable-line <rule>`

@@ -1,6 +1,7 @@
-//! RULES.md §3.8 as a test: the article examples and our own bad/good pairs in
-//! `../shared/examples` get exactly the verdicts the design notes give them, for the rule
-//! families leaklint implements (confidence tiers included). Files not listed must stay silent.
+//! The oracle verdicts of docs/architecture.md as a test: the article examples and our own
+//! bad/good pairs in `fixtures/oracle/` (provenance in its README) get exactly the verdicts the
+//! design gives them, for the rule families leaklint implements (confidence tiers included).
+//! Files not listed must stay silent.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -152,12 +153,8 @@ const EXPECTED: &[(&str, &str, Confidence)] = &[
 ];
 
 #[test]
-fn article_examples_get_the_verdicts_of_rules_md() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/examples");
-    assert!(
-        root.is_dir(),
-        "../shared/examples must sit beside the checkout (as in CI)"
-    );
+fn article_examples_get_the_oracle_verdicts() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/oracle");
     let mut want: BTreeMap<String, Vec<(String, Confidence)>> = BTreeMap::new();
     for (f, r, c) in EXPECTED {
         want.entry(f.to_string())

@@ -1,6 +1,6 @@
 //! `--format sarif`: every SARIF log the suite produces validates against the official OASIS
 //! schema (`fixtures/schemas/sarif-schema-2.1.0.json`, draft-04, offline), and carries what
-//! GitHub code scanning needs (ECOSYSTEM.md §4.1).
+//! GitHub code scanning needs (GitHub's "SARIF support for code scanning").
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

@@ -1,4 +1,4 @@
-//! Snapshot diff (HEAPSNAPSHOT.md §8, memlab's three-snapshot mode §13.1) and single-snapshot
+//! Snapshot diff (docs/heap.md §8, memlab's three-snapshot mode §13.1) and single-snapshot
 //! summary of the largest retainers.
 
 use std::path::Path;
@@ -183,7 +183,7 @@ fn sorted_ids(s: &HeapSnapshot) -> Vec<u64> {
     v
 }
 
-/// Diffs snapshots of one process by object id (HEAPSNAPSHOT.md §8) and groups what leaked by
+/// Diffs snapshots of one process by object id (docs/heap.md §8) and groups what leaked by
 /// the shape of its retainer path.
 ///
 /// * Two snapshots (`final_ = None`): leaked = JS objects (odd ids; even embedder ids are

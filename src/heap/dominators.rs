@@ -4,7 +4,7 @@
 //!   Algorithm for Finding Dominators in a Flowgraph", ACM TOPLAS 1(1), 1979 — the "simple"
 //!   variant (path compression without balancing, O(m log n)), written iteratively (no recursion,
 //!   so 6,000-hop Meteor chains or million-element linked lists cannot overflow the stack).
-//!   This is what Chrome DevTools and memlab use for retained sizes (HEAPSNAPSHOT.md §10.6, §13).
+//!   This is what Chrome DevTools and memlab use for retained sizes (docs/heap.md §10.6, §13).
 //! * [`cooper_harvey_kennedy`] — K. D. Cooper, T. J. Harvey and K. Kennedy, "A Simple, Fast
 //!   Dominance Algorithm", Software Practice & Experience 4, 2001 (iterative fix-point over the
 //!   reverse postorder). Kept as an independent cross-check for tests and small graphs.

@@ -1,4 +1,4 @@
-//! Indexed heap graph: flat arrays, retainer index, shortest retainer paths (HEAPSNAPSHOT.md
+//! Indexed heap graph: flat arrays, retainer index, shortest retainer paths (docs/heap.md
 //! §10 traversal policy) and dominators / retained sizes (§10.6 refinements).
 
 use std::time::Instant;
@@ -342,7 +342,7 @@ impl Graph {
         true
     }
 
-    /// Breadth-first shortest paths (HEAPSNAPSHOT.md §10): phase 1 from the user roots (the
+    /// Breadth-first shortest paths (docs/heap.md §10): phase 1 from the user roots (the
     /// root's non-synthetic children, i.e. `global`), phase 2 from the synthetic root for
     /// everything else (distance offset 100,000,000 like DevTools), phase 3 relaxes the display
     /// filter (only weak edges stay excluded) so every strongly reachable node gets a path.

@@ -2,8 +2,8 @@
 //! or Chrome, index them as a compact graph, compute shortest retainer paths, dominators and
 //! retained sizes, diff snapshots of one process, and map what grows back to source code.
 //!
-//! Format and policy references are to `/work/shared/HEAPSNAPSHOT.md` (sections §1–§13); the
-//! design and measured results are in `docs/heap.md`.
+//! Format and policy references (§1–§14) are to "The snapshot format" in `docs/heap.md`; the
+//! design and measured results are in the first half of that page.
 //!
 //! Entry points: [`load`], [`diff()`], [`summary`], [`render_pretty`].
 
@@ -239,7 +239,7 @@ impl HeapSnapshot {
 /// Loads a `.heapsnapshot` (or gzip-compressed `.heapsnapshot.gz`, detected by magic bytes) and
 /// builds the indexed graph, shortest paths, dominators and retained sizes.
 ///
-/// * Format: HEAPSNAPSHOT.md §1–§6 (fields looked up by name in `snapshot.meta`; streaming
+/// * Format: docs/heap.md §1–§6 (fields looked up by name in `snapshot.meta`; streaming
 ///   parse, the file is never held in memory as text or as a JSON value).
 /// * Shortest retainer paths: §10 traversal policy (user roots first, no weak edges, WeakMap
 ///   ephemeron rule, no length cap).
@@ -273,7 +273,7 @@ pub fn load(path: &Path) -> Result<HeapSnapshot, HeapError> {
     })
 }
 
-/// What kind of source construct a [`SourceAnchor`] points at (HEAPSNAPSHOT.md §9, §12).
+/// What kind of source construct a [`SourceAnchor`] points at (docs/heap.md §9, §12).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AnchorKind {
@@ -308,7 +308,7 @@ pub enum AnchorKind {
 }
 
 /// Where in the user's code a retained object comes from: derived from its retainer path with the
-/// "generic source-mapping recipe" of HEAPSNAPSHOT.md §12 (closure locations §6, context
+/// "generic source-mapping recipe" of docs/heap.md §12 (closure locations §6, context
 /// variables §9.1–9.2, listeners §9.4, timers §9.5, collections §9.3, prom-client §12f), then
 /// mapped through the executed file's source map when it has one. Rules: `docs/heap.md`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

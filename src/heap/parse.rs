@@ -1,6 +1,6 @@
 //! Streaming byte-level parser for V8 `.heapsnapshot` files (Node and Chrome).
 //!
-//! Format: `/work/shared/HEAPSNAPSHOT.md` §1–§6 (file layout, `snapshot.meta`, nodes, edges,
+//! Format: `docs/heap.md` §1–§6 (file layout, `snapshot.meta`, nodes, edges,
 //! strings, locations). The file is one JSON object, but only the small `snapshot` header object
 //! is handed to `serde_json`; the big integer arrays (`nodes`, `edges`, `locations`) and the
 //! `strings` array are decoded by a hand-written scanner that reads the input in 4 MiB chunks,

@@ -1,4 +1,4 @@
-//! Source mapping (HEAPSNAPSHOT.md §6, §9, §12 "generic source-mapping recipe"): closures →
+//! Source mapping (docs/heap.md §6, §9, §12 "generic source-mapping recipe"): closures →
 //! script → file, context variables → declarations, listeners, timers, collections and
 //! prom-client label maps → a [`SourceAnchor`].
 
@@ -44,34 +44,14 @@ pub(crate) fn script_names(g: &Graph) -> FxHashMap<u32, String> {
     map
 }
 
-/// Decodes `%XX` escapes of a `file://` URL path.
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Some(v) = std::str::from_utf8(&b[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// Script name → absolute path: CommonJS absolute paths as they are, ESM `file://` URLs decoded;
 /// `node:` builtins, `[eval]` and other pseudo names → `None`.
 pub(crate) fn script_path(name: &str) -> Option<PathBuf> {
     if let Some(rest) = name.strip_prefix("file://") {
         let rest = rest.strip_prefix("localhost").unwrap_or(rest);
-        return Some(PathBuf::from(percent_decode(rest)));
+        // `%XX` escapes decoded; a `%` not followed by two hex digits stays as it is.
+        let decoded = percent_encoding::percent_decode_str(rest).decode_utf8_lossy();
+        return Some(PathBuf::from(decoded.into_owned()));
     }
     if name.starts_with('/')
         || (name.len() > 2
@@ -619,7 +599,7 @@ impl<'a> Mapper<'a> {
     }
 
     /// Derives the anchor for a leaked object `leaf` reached by `path` (root first), following
-    /// HEAPSNAPSHOT.md §12's recipe. Priority: timer callback, listener, metric labels,
+    /// docs/heap.md §12's recipe. Priority: timer callback, listener, metric labels,
     /// self-similar context chains (Meteor), collections, context variables, closures,
     /// constructors.
     pub fn anchor(&self, path: &[(u32, u32)], leaf: u32) -> Option<SourceAnchor> {
@@ -757,5 +737,29 @@ impl<'a> Mapper<'a> {
             return Some(self.anchor_at(&l, None, kind));
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_names_become_paths() {
+        assert_eq!(
+            script_path("file:///srv/my%20app/s%C3%A9en.mjs"),
+            Some(PathBuf::from("/srv/my app/séen.mjs"))
+        );
+        // A `%` that starts no escape is kept.
+        assert_eq!(
+            script_path("file://localhost/a/100%.mjs"),
+            Some(PathBuf::from("/a/100%.mjs"))
+        );
+        assert_eq!(
+            script_path("/srv/app/users.js"),
+            Some(PathBuf::from("/srv/app/users.js"))
+        );
+        assert_eq!(script_path("node:events"), None);
+        assert_eq!(script_path("[eval]"), None);
     }
 }

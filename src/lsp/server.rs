@@ -1,6 +1,6 @@
 //! The main loop: reads messages in order, changes document state on this thread only, and hands
 //! linting to worker threads with a snapshot of the document (the ruff_server / rust-analyzer
-//! model, STYLE.md §2.1 item 7). Results come back on a channel and are dropped when the
+//! model). Results come back on a channel and are dropped when the
 //! document has moved on to a newer version in the meantime.
 //!
 //! Every lint runs on a thread of its own, so a document that parses slowly (swc backtracks

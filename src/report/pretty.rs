@@ -1,5 +1,5 @@
 //! miette's graphical reports, for terminals. miette is quadratic in findings per file (each
-//! label re-scans the source, ECOSYSTEM.md §4.5), so only the first `cap` findings are drawn and
+//! label re-scans the source), so only the first `cap` findings are drawn and
 //! the rest are listed in the concise format. Long lines are cut down around the findings
 //! ([`super::clip`]), and a finding that miette cannot draw (an error or a panic in the renderer)
 //! is written as its concise line instead: the report is never lost to its drawing.

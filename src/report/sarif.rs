@@ -1,7 +1,7 @@
 //! SARIF 2.1.0 output (`--format sarif`) for GitHub code scanning and other SARIF viewers.
 //!
 //! Format: OASIS SARIF 2.1.0 errata01 (`fixtures/schemas/sarif-schema-2.1.0.json`), with the subset
-//! and limits GitHub documents in "SARIF support for code scanning" (ECOSYSTEM.md §4.1):
+//! and limits GitHub documents in "SARIF support for code scanning":
 //!
 //! - one run; `tool.driver` names every enabled rule plus the built-in checks (`parse-error`,
 //!   `unused-suppression`, `invalid-suppression`) in `rules[]`, with descriptions and help taken

@@ -1,6 +1,6 @@
 //! `no-ignored-backpressure`: `writable.write()` in a `'data'` listener or a loop whose `false`
 //! result is ignored (or only logged), with no `pause()`, `'drain'` wait, `pipe` or `pipeline`
-//! nearby (RULES.md §3.6).
+//! nearby (rules/no-ignored-backpressure.md).
 
 use super::{Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};

@@ -1,6 +1,6 @@
 //! `no-large-closure-capture`: closures kept alive by a long-lived owner that capture a large
 //! value or a request-scoped object from an enclosing function, and V8's shared-context chain
-//! (RULES.md §3.4).
+//! (rules/no-large-closure-capture.md).
 //!
 //! V8 allocates one context per function scope for all variables that any inner closure uses, and
 //! every closure created in that scope points at it. So a closure that escapes keeps alive every
@@ -32,7 +32,7 @@ static META: RuleMeta = RuleMeta {
 const REQUEST_NAMES: &[&str] = &[
     "req", "res", "request", "response", "ctx", "reply", "socket", "sock", "ws",
 ];
-/// Calls whose results are typically large (RULES.md §3.4).
+/// Calls whose results are typically large (rules/no-large-closure-capture.md).
 const LARGE_CALLS: &[&str] = &[
     "readFileSync",
     "readFile",

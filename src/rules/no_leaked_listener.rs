@@ -1,6 +1,6 @@
 //! `no-leaked-listener`: a listener added to an owner that outlives the code registering it, with
 //! no removal of the same handler, no `{ once: true }`, no `{ signal }` and no `removeAllListeners`
-//! (RULES.md §3.2).
+//! (rules/no-leaked-listener.md).
 
 use super::{Rule, RuleContext, RuleMeta};
 use crate::describe::{confidence_for, how_often};

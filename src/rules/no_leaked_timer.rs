@@ -1,6 +1,6 @@
 //! `no-leaked-timer`: `setInterval` (and a self-rescheduling `setTimeout`) started in code that
 //! can run more than once, whose handle is discarded or never reaches `clearInterval`/`clearTimeout`
-//! (RULES.md §3.3).
+//! (rules/no-leaked-timer.md).
 
 use super::{Rule, RuleContext, RuleMeta};
 use crate::describe::{confidence_for, how_often};

@@ -1,6 +1,6 @@
 //! `no-max-listeners-override`: `setMaxListeners(0 | Infinity | ≥ 50)` and assignments to
 //! `EventEmitter.defaultMaxListeners`, which silence `MaxListenersExceededWarning`, Node's only
-//! built-in leak detector (RULES.md §3.2 "Separate checks").
+//! built-in leak detector (rules/no-max-listeners-override.md).
 
 use super::{Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};

@@ -1,5 +1,5 @@
 //! `no-unbounded-collection`: a module-level Map, Set, array or object used as a map that grows
-//! in repeatedly-run code, with no removal, clear or size bound anywhere (RULES.md §3.1).
+//! in repeatedly-run code, with no removal, clear or size bound anywhere.
 
 use super::{Rule, RuleContext, RuleMeta};
 use crate::describe::{confidence_for, how_often, request_source};

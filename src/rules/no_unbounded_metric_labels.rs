@@ -1,6 +1,6 @@
 //! `no-unbounded-metric-labels`: prom-client metrics and OpenTelemetry instruments whose label
 //! values come from unbounded sources — request paths, ids, emails, error messages, timestamps —
-//! directly or through local aliases, template literals and object spreads (RULES.md §3.5).
+//! directly or through local aliases, template literals and object spreads.
 //! `labelNames` that name unbounded things are reported at the declaration too.
 
 use super::{Rule, RuleContext, RuleMeta};

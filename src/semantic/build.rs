@@ -1579,7 +1579,7 @@ fn callee_name_of(e: &Expr) -> Option<&str> {
     }
 }
 
-/// Functions whose names say they map values onto a bounded set (RULES.md §3.5).
+/// Functions whose names say they map values onto a bounded set.
 pub(crate) fn is_normaliser(name: &str) -> bool {
     // Compared case-insensitively in place: this runs for every call inside a summarised expression.
     [

@@ -1,4 +1,4 @@
-//! Cleanup evidence the rules ask about (RULES.md §3.0 "Cleanup catalogue"): whether a listener
+//! Cleanup evidence the rules ask about (docs/architecture.md): whether a listener
 //! is removed, a timer handle is managed, a collection is ever pruned.
 
 use swc_atoms::Atom;

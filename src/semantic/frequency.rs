@@ -1,4 +1,4 @@
-//! How often each function runs (RULES.md §3.0 "Execution frequency"): once at module load, a
+//! How often each function runs (docs/architecture.md): once at module load, a
 //! number of times nobody in this file decides, or repeatedly — per request, per connection, per
 //! event, per interval tick, or per call of an exported function.
 //!
@@ -242,7 +242,7 @@ pub fn classify_callback(
 }
 
 /// Names of start-up entry points (exact, case-insensitive): such a function runs once per process
-/// unless this file shows it running per request or event (RULES.md §3.0: `main()`, `bootstrap()`,
+/// unless this file shows it running per request or event (docs/architecture.md: `main()`, `bootstrap()`,
 /// `start()`).
 const STARTUP_NAMES: &[&str] = &[
     "init",

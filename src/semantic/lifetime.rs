@@ -1,4 +1,4 @@
-//! How long the owner of a member path lives (RULES.md §3.0 "Lifetime of an owner"), and where it
+//! How long the owner of a member path lives (docs/architecture.md), and where it
 //! is created — the two facts that decide whether a registration or an entry outlives the code that
 //! adds it.
 

@@ -1,4 +1,4 @@
-//! The per-file semantic model every rule asks its questions of (RULES.md §3.0 and §4).
+//! The per-file semantic model every rule asks its questions of (docs/architecture.md).
 //!
 //! Built once per file by one AST walk ([`build()`]) over a resolved swc program:
 //! - **bindings** with identity from swc's resolver (`(name, SyntaxContext)`), their kind, the
