@@ -18,7 +18,7 @@ fn main() {
 /// The commit the crate is built from: `$LEAKLINT_GIT_COMMIT` when set (a build from a source
 /// tarball can say where it came from), else `git rev-parse --short=12 HEAD` in `root`, else
 /// "unknown" (no git, or not a checkout, as in a crates.io package). Asks cargo to rerun the
-/// script when HEAD or the branch it points to moves.
+/// script when HEAD or the branch it points to moves (loose or packed).
 fn git_commit(root: &std::path::Path) -> String {
     println!("cargo:rerun-if-env-changed=LEAKLINT_GIT_COMMIT");
     if let Ok(commit) = std::env::var("LEAKLINT_GIT_COMMIT") {
@@ -40,8 +40,11 @@ fn git_commit(root: &std::path::Path) -> String {
     let mut watched = vec!["HEAD".to_owned(), "packed-refs".to_owned()];
     watched.extend(git(&["symbolic-ref", "-q", "HEAD"]));
     for name in watched {
-        if let Some(path) = git(&["rev-parse", "--git-path", &name]) {
-            println!("cargo:rerun-if-changed={}", root.join(path).display());
+        // A path that does not exist would make cargo rerun this script, and so rebuild the
+        // crate, on every build.
+        let path = git(&["rev-parse", "--git-path", &name]).map(|p| root.join(p));
+        if let Some(path) = path.filter(|p| p.exists()) {
+            println!("cargo:rerun-if-changed={}", path.display());
         }
     }
     commit
