@@ -644,3 +644,83 @@ fn the_action_declares_what_it_uses_and_its_steps_lint_with_the_npm_package() {
     runner.inputs.insert("upload".into(), "false".into());
     assert!(!runner.condition(upload["if"].as_str().unwrap()));
 }
+
+/// The release workflow cannot run here; what can be checked is that it builds one binary per
+/// platform package under npm/ and that the scripts it calls are the ones tested above.
+#[test]
+fn the_release_workflow_covers_every_platform_package_with_the_tested_scripts() {
+    let raw =
+        std::fs::read_to_string(Path::new(ROOT).join(".github/workflows/release.yml")).unwrap();
+    let workflow: Value = serde_yaml_ng::from_str(&raw).unwrap();
+    let matrix = workflow["jobs"]["build"]["strategy"]["matrix"]["include"]
+        .as_sequence()
+        .unwrap();
+    let mut npm: Vec<&str> = matrix.iter().map(|m| m["npm"].as_str().unwrap()).collect();
+    npm.sort();
+    let mut packages: Vec<String> = std::fs::read_dir(Path::new(ROOT).join("npm"))
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            name.strip_prefix("cli-").map(str::to_owned)
+        })
+        .collect();
+    packages.sort();
+    assert_eq!(npm, packages);
+    let vscode = [
+        "linux-x64",
+        "linux-arm64",
+        "alpine-x64",
+        "darwin-x64",
+        "darwin-arm64",
+        "win32-x64",
+    ];
+    for m in matrix {
+        assert!(vscode.contains(&m["vscode"].as_str().unwrap()), "{m:?}");
+    }
+    for script in [
+        "scripts/npm-pack.sh dist/npm",
+        "scripts/package-target.sh",
+        "npm publish --provenance",
+        "sha256sum",
+    ] {
+        assert!(raw.contains(script), "{script}");
+    }
+    assert!(Path::new(ROOT)
+        .join("editors/vscode/scripts/package-target.sh")
+        .is_file());
+}
+
+/// The release workflow packs other platforms' packages with LEAKLINT_PACK_TARGET (here with a
+/// stand-in binary: packing does not run it): the Windows package carries `leaklint.exe`.
+#[test]
+fn npm_pack_packs_the_platform_it_is_told() {
+    let tmp = tempfile::tempdir().unwrap();
+    let stand_in = tmp.path().join("leaklint.exe");
+    std::fs::write(&stand_in, "MZ stand-in").unwrap();
+    let out = tmp.path().join("out");
+    let o = run(Command::new("bash")
+        .arg(Path::new(ROOT).join("scripts/npm-pack.sh"))
+        .arg(&out)
+        .env("LEAKLINT_PACK_BINARY", &stand_in)
+        .env("LEAKLINT_PACK_TARGET", "win32-x64"));
+    assert!(o.status.success(), "{}", text(&o));
+    let version = env!("CARGO_PKG_VERSION");
+    let tgz = out.join(format!("leaklint-cli-win32-x64-{version}.tgz"));
+    let listing = run(Command::new("tar").arg("tzf").arg(&tgz));
+    assert_eq!(
+        String::from_utf8(listing.stdout).unwrap(),
+        "package/leaklint.exe\npackage/package.json\n"
+    );
+
+    let o = run(Command::new("bash")
+        .arg(Path::new(ROOT).join("scripts/npm-pack.sh"))
+        .arg(&out)
+        .env("LEAKLINT_PACK_BINARY", &stand_in)
+        .env("LEAKLINT_PACK_TARGET", "plan9-x64"));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o).contains("no platform package for plan9-x64"),
+        "{}",
+        text(&o)
+    );
+}
