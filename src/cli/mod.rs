@@ -6,6 +6,7 @@
 mod capture_cmd;
 mod check;
 mod heap_cmd;
+mod init_cmd;
 mod rules_cmd;
 
 use std::path::PathBuf;
@@ -20,11 +21,20 @@ pub const EXIT_FINDINGS: u8 = 1;
 /// Exit code for usage, configuration and internal errors.
 pub const EXIT_ERROR: u8 = 2;
 
+/// What `leaklint --version` prints after the name: the crate version and the commit it was
+/// built from (`build.rs`), e.g. `0.1.0 (commit 04b6345c0a1d)`.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("LEAKLINT_GIT_COMMIT"),
+    ")"
+);
+
 /// leaklint: find memory-leak patterns in JavaScript and TypeScript.
 #[derive(Debug, Parser)]
 #[command(
     name = "leaklint",
-    version,
+    version = VERSION,
     about,
     args_conflicts_with_subcommands = true
 )]
@@ -81,6 +91,19 @@ enum Command {
     },
     /// Run the language server on stdin/stdout (for editors).
     Server,
+    /// Write a commented leaklint.toml and, with --hook, a git hook configuration.
+    Init {
+        /// The project folder (default: the current directory).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Also write the configuration of this git hook manager (or print it, if the project
+        /// has one already).
+        #[arg(long, value_enum)]
+        hook: Option<init_cmd::Hook>,
+        /// Replace an existing leaklint.toml.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -197,6 +220,7 @@ pub fn run() -> ExitCode {
         Some(Command::Rules) => rules_cmd::list(),
         Some(Command::Explain { rule }) => rules_cmd::explain(&rule),
         Some(Command::Server) => crate::lsp::run(),
+        Some(Command::Init { dir, hook, force }) => init_cmd::run(&dir, hook, force),
         Some(Command::Confirm {
             before,
             after,

@@ -53,7 +53,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   if (!found) {
     output.appendLine("leaklint: no binary found (set leaklint.path or put leaklint on PATH)");
     void vscode.window.showWarningMessage(
-      "leaklint: the leaklint binary was not found. Install it (cargo install leaklint) or set `leaklint.path`.",
+      "leaklint: the leaklint binary was not found. Install the extension for your platform (it brings the binary), put leaklint on PATH (npm i -g leaklint), or set `leaklint.path`.",
     );
     return;
   }
