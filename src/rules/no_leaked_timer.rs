@@ -5,7 +5,7 @@
 use super::{Rule, RuleContext, RuleMeta};
 use crate::describe::{confidence_for, how_often};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
-use crate::semantic::cleanup::lost_handle;
+use crate::semantic::cleanup::{lost_handle, LostHandle};
 use crate::semantic::{Call, Frequency, FuncId, Repeat, SemanticModel, Value};
 
 /// The rule.
@@ -83,7 +83,7 @@ impl Rule for NoLeakedTimer {
                 || matches!(freq, Frequency::Repeated(r) if matches!(r.origin(), Repeat::Method(_) | Repeat::Instance(_)));
             let confidence = if method_like
                 && model.in_method_context(call.func)
-                && fate.contains("discarded")
+                && fate == LostHandle::Discarded
             {
                 Confidence::Low
             } else {

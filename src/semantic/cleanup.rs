@@ -85,19 +85,37 @@ fn handle_is_managed(model: &SemanticModel, handle: &Path) -> bool {
     cleared || closed || escapes
 }
 
+/// What happens to a timer's handle when nothing can clear it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LostHandle {
+    /// The handle is dropped where the timer is made (`setInterval(…)`, `setInterval(…).unref()`).
+    Discarded,
+    /// The handle is kept (a variable, a field) but nothing clears, closes or hands it on.
+    NeverCleared,
+}
+
+impl std::fmt::Display for LostHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LostHandle::Discarded => "its handle is discarded",
+            LostHandle::NeverCleared => "its handle is never cleared",
+        })
+    }
+}
+
 /// Where the handle of the timer created by `call` goes: `None` when it is managed (returned,
-/// passed on, cleared), else a phrase for what happens to it.
-pub fn lost_handle(model: &SemanticModel, call: &Call) -> Option<&'static str> {
+/// passed on, cleared), else what happens to it.
+pub fn lost_handle(model: &SemanticModel, call: &Call) -> Option<LostHandle> {
     match effective_result(model, call) {
-        ResultUse::Discarded => Some("its handle is discarded"),
+        ResultUse::Discarded => Some(LostHandle::Discarded),
         ResultUse::Member(m) if matches!(m.as_str(), "unref" | "ref" | "hasRef" | "refresh") => {
-            Some("its handle is discarded")
+            Some(LostHandle::Discarded)
         }
         ResultUse::Declared(b) => {
-            (!handle_is_managed(model, &Path::binding(*b))).then_some("its handle is never cleared")
+            (!handle_is_managed(model, &Path::binding(*b))).then_some(LostHandle::NeverCleared)
         }
         ResultUse::Assigned(p) => {
-            (!handle_is_managed(model, p)).then_some("its handle is never cleared")
+            (!handle_is_managed(model, p)).then_some(LostHandle::NeverCleared)
         }
         _ => None,
     }
