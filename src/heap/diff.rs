@@ -183,6 +183,44 @@ fn sorted_ids(s: &HeapSnapshot) -> Vec<u64> {
     v
 }
 
+/// Per node: whether its shortest retainer path (the BFS parents the graph keeps) runs through
+/// the synthetic `(Stack roots)` or `(Handle scope)` root — V8's roots for the values live on the
+/// stack and in handle scopes at the moment of the snapshot (docs/heap.md §7, the synthetic root
+/// categories), which hold transient work, not retained state. Walks each
+/// parent chain once (answers are memoised as the walk unwinds).
+fn held_by_transient_roots(g: &Graph) -> Vec<bool> {
+    const UNKNOWN: u8 = 2;
+    let n = g.node_count();
+    let mut state = vec![UNKNOWN; n];
+    let mut chain = Vec::new();
+    for start in 0..n as u32 {
+        let mut v = start;
+        // Walk up to a node whose answer is known, or to the root.
+        let answer = loop {
+            if state[v as usize] != UNKNOWN {
+                break state[v as usize] == 1;
+            }
+            if g.n_type[v as usize] == g.nt.synthetic {
+                let name = g.name(v);
+                if name.starts_with("(Stack roots") || name.starts_with("(Handle scope") {
+                    break true;
+                }
+            }
+            let parent = g.parent_node[v as usize];
+            if v == g.root || parent == NONE || parent == v || g.dist[v as usize] == NONE {
+                break false;
+            }
+            chain.push(v);
+            v = parent;
+        };
+        state[v as usize] = answer as u8;
+        for u in chain.drain(..) {
+            state[u as usize] = answer as u8;
+        }
+    }
+    state.into_iter().map(|s| s == 1).collect()
+}
+
 /// Diffs snapshots of one process by object id (docs/heap.md §8) and groups what leaked by
 /// the shape of its retainer path.
 ///
@@ -193,7 +231,8 @@ fn sorted_ids(s: &HeapSnapshot) -> Vec<u64> {
 ///   `before` and `after` that are still alive in `final_`; paths and sizes come from `final_`.
 ///
 /// Leaked objects are JS objects, closures and regexps, and strings, numbers and arrays
-/// (backing stores) reachable from the user roots — not V8 internals. Leaked objects dominated
+/// (backing stores) reachable from the user roots — not V8 internals, and not objects whose
+/// shortest retainer path starts at `(Stack roots)` or `(Handle scope)` (transient work). Leaked objects dominated
 /// by another leaked object are folded into it; the remaining "top-level" leaked objects are
 /// grouped by holder (nearest object on the path that existed in `before`) and
 /// [`Growth::shape`]. `retained_bytes` sums their retained sizes (bytes, Lengauer–Tarjan
@@ -213,12 +252,16 @@ pub fn diff(
     let n = g.node_count();
     let base = sorted_ids(before);
     let mid = final_.map(|_| sorted_ids(after));
+    let transient = held_by_transient_roots(g);
     let mut leaked = vec![false; n];
     for (v, flag) in leaked.iter_mut().enumerate() {
         let id = g.n_id[v];
-        // Even ids are embedder objects, regenerated in every snapshot (§8).
+        // Even ids are embedder objects, regenerated in every snapshot (§8). Objects whose
+        // shortest retainer path starts at the stack or a handle scope are whatever the code
+        // was working on when the snapshot was taken, not memory the program keeps.
         if id.is_multiple_of(2)
             || g.dist[v] == NONE
+            || transient[v]
             || !(interesting(g, v as u32) || leaked_data(g, v as u32))
         {
             continue;
