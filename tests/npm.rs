@@ -94,11 +94,16 @@ fn npx(project: &Path, args: &[&str]) -> Command {
     cmd
 }
 
+/// The commit `--version` names: the checkout's HEAD, or "unknown" when the sources are not a git
+/// checkout (CI's copy, a source tarball).
 fn git_commit() -> String {
     let o = run(Command::new("git")
         .args(["rev-parse", "--short=12", "HEAD"])
         .current_dir(ROOT));
-    String::from_utf8(o.stdout).unwrap().trim().to_owned()
+    match String::from_utf8(o.stdout).unwrap().trim() {
+        "" => "unknown".to_owned(),
+        head => head.to_owned(),
+    }
 }
 
 #[test]
