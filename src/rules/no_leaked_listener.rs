@@ -6,9 +6,11 @@ use super::{Rule, RuleContext, RuleMeta};
 use crate::describe::{confidence_for, how_often};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
 use crate::semantic::api;
-use crate::semantic::cleanup::{is_removed, self_removing_options, signal_option};
+use crate::semantic::cleanup::{
+    is_removed, same_event, self_removing_options, signal_option, REMOVE,
+};
 use crate::semantic::{
-    BindingKind, Call, Frequency, FuncId, Owner, Path, Repeat, Root, SemanticModel, Value,
+    BindingKind, Call, Frequency, FuncId, Owner, Path, Root, SemanticModel, Value,
 };
 
 /// The rule.
@@ -279,7 +281,16 @@ fn consumed_here(model: &SemanticModel, d: FuncId, b: crate::semantic::BindingId
 /// (`remove()`, `destroy()`) that removes other listeners from the same owner — the owner as
 /// written or the instance field that holds it (`this._map = map`) — but not this one: an
 /// incomplete teardown, which leaves every detached instance reachable from the owner.
-fn incomplete_detach(model: &SemanticModel, call: &Call, receiver: &Path) -> Option<FuncId> {
+/// `removals` are the file's calls of a removal method ([`REMOVE`]), found once per file.
+fn incomplete_detach(
+    model: &SemanticModel,
+    removals: &[&Call],
+    call: &Call,
+    receiver: &Path,
+) -> Option<FuncId> {
+    if removals.is_empty() {
+        return None;
+    }
     let c = model.this_class(call.func)?;
     // The instance fields that hold the owner: `this.f = receiver` anywhere in the class.
     let mut fields: Vec<&swc_atoms::Atom> = Vec::new();
@@ -307,22 +318,8 @@ fn incomplete_detach(model: &SemanticModel, call: &Call, receiver: &Path) -> Opt
                 && model.class_of_root(&rr, r.func) == Some(c)
         })
     };
-    let removals: Vec<&Call> = model
-        .calls
-        .iter()
-        .filter(|r| {
-            r.method().is_some_and(|m| {
-                matches!(m.as_str(), "off" | "removeListener" | "removeEventListener")
-            }) && same_owner(r)
-        })
-        .collect();
-    if removals.iter().any(|r| {
-        let same_event = match (call.arg(0), r.arg(0)) {
-            (Some(Value::Str(x)), Some(Value::Str(y))) => x == y,
-            _ => true,
-        };
-        same_event
-    }) {
+    let removals: Vec<&Call> = removals.iter().copied().filter(|r| same_owner(r)).collect();
+    if removals.iter().any(|r| same_event(call.arg(0), r.arg(0))) {
         return None;
     }
     removals.iter().find_map(|r| {
@@ -377,11 +374,7 @@ fn helper_finding(
     receiver: &Path,
     (site, arg): (crate::semantic::CallId, Path),
 ) -> Diagnostic {
-    let event = call
-        .arg(0)
-        .and_then(|v| v.as_str())
-        .map(|e| format!("'{e}'"))
-        .unwrap_or_else(|| "an event".into());
+    let event = event_text(call, "an event");
     let site_call = &model.calls[site as usize];
     let (often, _) = how_often(model, model.frequency_of(site_call.func));
     let arg_text = arg.display(model).to_string();
@@ -409,11 +402,7 @@ fn incomplete_detach_finding(
     receiver: &Path,
     detach: FuncId,
 ) -> Diagnostic {
-    let event = call
-        .arg(0)
-        .and_then(|v| v.as_str())
-        .map(|e| format!("'{e}'"))
-        .unwrap_or_else(|| "this event".into());
+    let event = event_text(call, "this event");
     let owner = receiver.display(model).to_string();
     let name = model.function(detach).name.as_deref().unwrap_or("teardown");
     let mut d = Diagnostic::new(
@@ -433,6 +422,15 @@ fn incomplete_detach_finding(
     d.with_help(format!(
         "remove it in `{name}()` as well, with the same event and handler"
     ))
+}
+
+/// How a message names the event `call` registers for: `'close'`, or `fallback` when it is not a
+/// string literal.
+fn event_text(call: &Call, fallback: &str) -> String {
+    call.arg(0)
+        .and_then(|v| v.as_str())
+        .map(|e| format!("'{e}'"))
+        .unwrap_or_else(|| fallback.into())
 }
 
 /// Whether the registering function also records the owner in a collection
@@ -457,12 +455,6 @@ fn stops_timer(model: &SemanticModel, call: &Call) -> bool {
         .any(|(_, c)| model.is_within(c.func, *g))
 }
 
-/// Whether the frequency comes from the instances of a class: once per instance, or per method
-/// call.
-fn per_instance(freq: &Frequency) -> bool {
-    matches!(freq, Frequency::Repeated(r) if matches!(r.origin(), Repeat::Instance(_) | Repeat::Method(_)))
-}
-
 impl Rule for NoLeakedListener {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -470,6 +462,11 @@ impl Rule for NoLeakedListener {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = ctx.model;
+        let removals: Vec<&Call> = model
+            .calls
+            .iter()
+            .filter(|r| r.method().is_some_and(|m| REMOVE.contains(&m.as_str())))
+            .collect();
         for call in &model.calls {
             let Some(method) = call.method() else {
                 continue;
@@ -520,7 +517,7 @@ impl Rule for NoLeakedListener {
             }
             let owner = model.owner_of(&receiver);
             let freq = model.frequency_of(call.func);
-            if let Some(detach) = incomplete_detach(model, call, &receiver) {
+            if let Some(detach) = incomplete_detach(model, &removals, call, &receiver) {
                 out.push(incomplete_detach_finding(model, call, &receiver, detach));
                 continue;
             }
@@ -574,7 +571,7 @@ impl Rule for NoLeakedListener {
                     // A method's parameter is the object the call is about (`addClient(socket)`,
                     // `handleConnection(client)` run once per socket): the instance's callers
                     // decide how often the same object comes back, and this file does not show it.
-                    if per_instance(outer) {
+                    if outer.is_per_instance() {
                         continue;
                     }
                     let setup = call
@@ -612,7 +609,7 @@ impl Rule for NoLeakedListener {
             // from the owner after its user is done with it.
             // (Once per instance: a method's registrations per call are judged like an exported
             // function's.)
-            let holds_instance = matches!(freq, Frequency::Repeated(r) if matches!(r.origin(), Repeat::Instance(_)))
+            let holds_instance = freq.is_once_per_instance()
                 && handler_holds_instance(model, call, call.func)
                 && model
                     .this_class(call.func)
@@ -627,11 +624,7 @@ impl Rule for NoLeakedListener {
             } else {
                 confidence
             };
-            let event = call
-                .arg(0)
-                .and_then(|v| v.as_str())
-                .map(|e| format!("'{e}'"))
-                .unwrap_or_else(|| "an event".into());
+            let event = event_text(call, "an event");
             let owner_text = receiver.display(model).to_string();
             let owner_kind = match owner {
                 Owner::Process => "long-lived",

@@ -6,7 +6,7 @@ use super::{Rule, RuleContext, RuleMeta};
 use crate::describe::{confidence_for, how_often};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
 use crate::semantic::cleanup::{lost_handle, LostHandle};
-use crate::semantic::{Call, Frequency, FuncId, Repeat, SemanticModel, Value};
+use crate::semantic::{Call, Frequency, FuncId, SemanticModel, Value};
 
 /// The rule.
 pub struct NoLeakedTimer;
@@ -79,8 +79,7 @@ impl Rule for NoLeakedTimer {
             // A discarded handle inside a method whose callers we cannot see is usually a CLI or
             // start-up path; a handle stored on the instance and never cleared pins every instance.
             // (A method of a class runs per call of its callers elsewhere: the same.)
-            let method_like = freq == &Frequency::Unknown
-                || matches!(freq, Frequency::Repeated(r) if matches!(r.origin(), Repeat::Method(_) | Repeat::Instance(_)));
+            let method_like = freq == &Frequency::Unknown || freq.is_per_instance();
             let confidence = if method_like
                 && model.in_method_context(call.func)
                 && fate == LostHandle::Discarded

@@ -51,8 +51,7 @@ fn has_repeated_listeners(model: &SemanticModel, receiver: &Path) -> bool {
             // Per call of a function, not per instance or per method call of a class (a class
             // registering its own 'error' handler once per instance is wiring, not a leak).
             let freq = model.frequency_of(c.func);
-            freq.is_repeated()
-                && !matches!(freq, crate::semantic::Frequency::Repeated(r) if matches!(r.origin(), crate::semantic::Repeat::Method(_) | crate::semantic::Repeat::Instance(_)))
+            freq.is_repeated() && !freq.is_per_instance()
         })
 }
 

@@ -439,8 +439,7 @@ fn counter_key(model: &SemanticModel, key: Option<&Value>, f: FuncId) -> Option<
 /// Whether function `f` runs once per instance: a constructor, or a start-up method (or code
 /// only they call) — filling an instance's own collection there does not grow it over time.
 fn per_instance_once(model: &SemanticModel, f: FuncId) -> bool {
-    model.is_constructor(f)
-        || matches!(model.frequency_of(f), crate::semantic::Frequency::Repeated(r) if matches!(r.origin(), crate::semantic::Repeat::Instance(_)))
+    model.is_constructor(f) || model.frequency_of(f).is_once_per_instance()
 }
 
 /// The finding for a candidate that grows in repeated code, if any.

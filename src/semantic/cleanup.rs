@@ -5,12 +5,15 @@ use swc_atoms::Atom;
 
 use super::{api, Call, ClassId, FuncId, Path, ResultUse, Root, SemanticModel, Target, Value};
 
-const REMOVE: &[&str] = &["off", "removeListener", "removeEventListener"];
+/// Methods that remove a listener.
+pub const REMOVE: &[&str] = &["off", "removeListener", "removeEventListener"];
 const CLEAR: &[&str] = &["clearInterval", "clearTimeout", "clearImmediate"];
 
 const REMOVAL_METHODS: &[&str] = &["delete", "clear", "shift", "pop", "splice", "length"];
 
-fn same_event(a: Option<&Value>, b: Option<&Value>) -> bool {
+/// Whether two registrations' event arguments can name the same event: equal string literals, or
+/// either not a literal.
+pub fn same_event(a: Option<&Value>, b: Option<&Value>) -> bool {
     match (a, b) {
         (Some(Value::Str(x)), Some(Value::Str(y))) => x == y,
         _ => true,

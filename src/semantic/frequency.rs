@@ -95,6 +95,18 @@ impl Frequency {
         matches!(self, Frequency::Repeated(_))
     }
 
+    /// True when it repeats because of a class's instances: once per instance (a constructor, a
+    /// start-up method) or on every call of a method.
+    pub fn is_per_instance(&self) -> bool {
+        matches!(self, Frequency::Repeated(r) if matches!(r.origin(), Repeat::Instance(_) | Repeat::Method(_)))
+    }
+
+    /// True when it runs once per instance of a class (a constructor, a start-up method, or code
+    /// only they call).
+    pub fn is_once_per_instance(&self) -> bool {
+        matches!(self, Frequency::Repeated(r) if matches!(r.origin(), Repeat::Instance(_)))
+    }
+
     /// True when repeated for a reason visible in this file (request, connection, event, tick,
     /// effect), as opposed to merely exported.
     pub fn is_strongly_repeated(&self) -> bool {

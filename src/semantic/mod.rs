@@ -727,16 +727,16 @@ impl SemanticModel {
             if !a.plain {
                 return true;
             }
-            candidates.push((a.value.clone(), a.func));
+            candidates.push((&a.value, a.func));
         }
         // A local binding: its initialiser and what is assigned to it.
         if let (Some(b), true) = (path.root_binding(), path.props.is_empty()) {
             if let Some(init) = &self.binding(b).init {
-                candidates.push((init.clone(), self.binding(b).func));
+                candidates.push((init, self.binding(b).func));
             }
         }
         candidates.into_iter().any(|(v, g)| match v {
-            Value::Path(p) => self.is_counter_depth(&p, g, depth + 1),
+            Value::Path(p) => self.is_counter_depth(p, g, depth + 1),
             Value::Expr(ps) => ps.iter().any(|p| self.is_counter_depth(p, g, depth + 1)),
             _ => false,
         })
