@@ -4,7 +4,8 @@
 
 use super::{Rule, RuleContext, RuleMeta};
 use crate::describe::{confidence_for, how_often};
-use crate::diagnostic::{Confidence, Diagnostic, Severity};
+use crate::diagnostic::{ByteSpan, Confidence, Diagnostic, Severity};
+
 use crate::semantic::api;
 use crate::semantic::cleanup::{
     is_removed, same_event, self_removing_options, signal_option, REMOVE,
@@ -444,6 +445,192 @@ fn tracked_per_owner(model: &SemanticModel, call: &Call, receiver: &Path) -> boo
     })
 }
 
+/// A listener that waits for one outcome of a piece of work on an owner that outlives the work,
+/// while another outcome can settle it first: `conn.once('error', …)` next to
+/// `conn.once('connect', …)`, or next to a promise that a callback resolves. When the other
+/// outcome comes, nothing removes the listener, and the owner keeps one per piece of work.
+struct Abandoned {
+    /// The function that does the work (for a promise executor, the function that makes the
+    /// promise): how often it runs is how often a listener is left behind.
+    unit: FuncId,
+    /// Where the other outcome settles the work.
+    other: ByteSpan,
+}
+
+/// If `call` (a registration on `receiver`) is abandoned when the work settles another way, how
+/// ([`Abandoned`]). Owners made by the work itself, streams the work consumes, and waits for the
+/// owner's end (`'end'`, `'close'`: [`api::TERMINAL_EVENTS`]) are not: their listeners go with
+/// the owner.
+fn abandoned_outcome(model: &SemanticModel, call: &Call, receiver: &Path) -> Option<Abandoned> {
+    let event = call.arg(0).and_then(Value::as_str)?;
+    if api::TERMINAL_EVENTS.contains(&event) || signal_option(call) {
+        return None;
+    }
+    let f = call.func;
+    let executor = model.function(f).uses.iter().any(|u| {
+        matches!(u, crate::semantic::FuncUse::Argument { call, index: 0 }
+            if model.calls[*call as usize].is_new
+                && model.calls[*call as usize].callee.as_ref().is_some_and(api::is_promise_constructor))
+    });
+    let unit = if executor {
+        model.function(f).parent?
+    } else {
+        f
+    };
+    if !outlives_unit(model, receiver, unit) {
+        return None;
+    }
+    // Other registrations on the same owner in the same function: the other outcomes.
+    let siblings: Vec<&Call> = model
+        .method_calls_on(receiver, ADD)
+        .map(|(_, c)| c)
+        .filter(|c| c.func == f && c.span != call.span)
+        .collect();
+    let waits_for_end = siblings.iter().any(|c| {
+        c.arg(0)
+            .and_then(Value::as_str)
+            .is_some_and(|e| api::TERMINAL_EVENTS.contains(&e))
+    });
+    if waits_for_end || is_removed(model, receiver, call) {
+        return None;
+    }
+    let once_like = |c: &Call| {
+        c.method()
+            .is_some_and(|m| matches!(m.as_str(), "once" | "prependOnceListener"))
+            || matches!(c.arg(2), Some(Value::Object(props)) if props.iter().any(|(k, _)| k.as_deref() == Some("once")))
+    };
+    // A handler that removes another registration of the group treats the two as alternatives
+    // (`on('loaded', a); on('failed', () => off('loaded', a))`).
+    let removes_in = |c: &Call, target: &Call| match c.arg(1) {
+        Some(Value::Func(g)) => model
+            .method_calls_on(receiver, REMOVE)
+            .any(|(_, r)| model.is_within(r.func, *g) && same_event(target.arg(0), r.arg(0))),
+        _ => false,
+    };
+    let alternative = siblings
+        .iter()
+        .filter(|c| c.arg(0).and_then(Value::as_str).is_some_and(|e| e != event))
+        .find(|c| {
+            // Success and failure: one of the two is 'error'.
+            let failure_pair =
+                event == "error" || c.arg(0).and_then(Value::as_str) == Some("error");
+            failure_pair && once_like(call) && once_like(c) || removes_in(call, c)
+        });
+    // When the group's 'error' listener is left too, that one is the finding: one leak, one report.
+    if event != "error"
+        && siblings.iter().any(|c| {
+            c.arg(0).and_then(Value::as_str) == Some("error")
+                && once_like(c)
+                && once_like(call)
+                && !is_removed(model, receiver, c)
+        })
+    {
+        return None;
+    }
+    let other = alternative.map(|c| c.callee_span).or_else(|| {
+        // In a promise executor, a handler that settles the promise (it is `resolve`/`reject`, or
+        // calls one) is one outcome; `resolve`/`reject` used outside it are others.
+        let settles = &model.function(f).params;
+        let handler_settles = match call.arg(1) {
+            Some(Value::Func(g)) => model
+                .references_within(*g)
+                .iter()
+                .any(|r| settles.contains(&r.binding)),
+            Some(Value::Path(p)) => p.root_binding().is_some_and(|b| settles.contains(&b)),
+            _ => false,
+        };
+        // What a failed wait leaves behind goes with a failed owner; an 'error' listener left
+        // after success stays on a working one.
+        if !(executor && handler_settles && event == "error") {
+            return None;
+        }
+        let handler = match call.arg(1) {
+            Some(Value::Func(g)) => Some(*g),
+            _ => None,
+        };
+        model.references_within(f).iter().find_map(|r| {
+            (settles.contains(&r.binding)
+                && !handler.is_some_and(|g| model.is_within(r.func, g))
+                && !matches!(call.arg(1), Some(Value::Path(p)) if p.root_binding() == Some(r.binding)))
+            .then_some(r.span)
+        })
+    })?;
+    // The work ends the owner itself (`stream.end()`, `conn.destroy()`): its listeners go with it.
+    let ends_owner = model
+        .calls
+        .iter()
+        .filter(|c| model.is_within(c.func, unit))
+        .any(|c| {
+            c.receiver().as_ref() == Some(receiver)
+                && c.method().is_some_and(|m| api::is_teardown_name(m))
+        });
+    // The work makes the owner, or the object it hangs off (`this.stream = net.connect(…)`,
+    // `this.client = new Client()` for `this.client.sock`): the listener goes with it.
+    let made_here = (0..=receiver.props.len()).any(|k| {
+        let prefix = Path {
+            root: receiver.root.clone(),
+            props: receiver.props[..k].iter().cloned().collect(),
+        };
+        model.assigns_under(&prefix).any(|a| {
+            model.is_within(a.func, unit)
+                && matches!(&a.target, crate::semantic::Target::Path(t) if *t == prefix)
+                && matches!(&a.value, Value::Call(_))
+        })
+    });
+    if ends_owner || made_here {
+        return None;
+    }
+    if let Owner::Param(d, b) = model.owner_of(receiver) {
+        if receiver.props.is_empty() && consumed_here(model, d, b) {
+            return None;
+        }
+    }
+    Some(Abandoned { unit, other })
+}
+
+/// Whether the object `receiver` names was there before function `unit` ran and stays after it:
+/// the instance (outside its constructor), a global, an import, a module-level binding, a
+/// parameter of `unit` or of a function around it, or a variable of a function around it.
+fn outlives_unit(model: &SemanticModel, receiver: &Path, unit: FuncId) -> bool {
+    match &receiver.root {
+        Root::This => !model.is_constructor(unit),
+        Root::Global(_) => true,
+        Root::Unknown => false,
+        Root::Binding(b) => {
+            let binding = model.binding(*b);
+            binding.module_level
+                || binding.kind == BindingKind::Import
+                || binding.kind == BindingKind::Param && model.is_within(unit, binding.func)
+                || binding.func != unit && model.is_within(unit, binding.func)
+        }
+    }
+}
+
+/// The finding for an abandoned outcome listener ([`abandoned_outcome`]).
+fn abandoned_finding(
+    model: &SemanticModel,
+    call: &Call,
+    receiver: &Path,
+    abandoned: &Abandoned,
+    confidence: Confidence,
+) -> Diagnostic {
+    let event = event_text(call, "an event");
+    let owner = receiver.display(model).to_string();
+    let (often, registration) = how_often(model, model.frequency_of(abandoned.unit));
+    let mut d = Diagnostic::new(
+        META.name,
+        call.callee_span,
+        format!("listener for {event} is added to `{owner}` {often} and stays there when the work ends another way: `{owner}` keeps one listener, and what it captures, per call"),
+    )
+    .with_confidence(confidence)
+    .with_severity(META.default_severity)
+    .with_label(abandoned.other, "the work can end here, and nothing then removes the listener");
+    if let Some((span, text)) = registration {
+        d = d.with_label(span, text);
+    }
+    d.with_help(format!("keep the handler in a variable and remove it (`{owner}.off({event}, handler)`) on every outcome, or await `events.once({owner}, …)`, which removes its listeners"))
+}
+
 /// Whether the handler (argument 1) clears a timer: the signal is the off switch of work that runs
 /// until it aborts (a polling loop), so the listener lives exactly as long as that work.
 fn stops_timer(model: &SemanticModel, call: &Call) -> bool {
@@ -554,6 +741,24 @@ impl Rule for NoLeakedListener {
                 }
                 out.push(special_finding(model, call, &receiver, special, method));
                 continue;
+            }
+            if let Some(abandoned) = abandoned_outcome(model, call, &receiver) {
+                let unit_freq = model.frequency_of(abandoned.unit);
+                let confidence = if unit_freq == &Frequency::Once {
+                    None
+                } else if unit_freq.is_strongly_repeated()
+                    || model.in_method_context(abandoned.unit)
+                {
+                    Some(Confidence::Medium)
+                } else {
+                    Some(Confidence::Low)
+                };
+                if let Some(confidence) = confidence {
+                    out.push(abandoned_finding(
+                        model, call, &receiver, &abandoned, confidence,
+                    ));
+                    continue;
+                }
             }
             let (confidence, reason_func) = match owner {
                 Owner::Process => match confidence_for(freq, Confidence::High) {

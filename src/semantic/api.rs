@@ -11,8 +11,24 @@
 //! - `socket.setTimeout(ms, cb)` and `request.setTimeout(ms, cb)` add `cb` as a `'timeout'`
 //!   listener (Node docs, `net.Socket.setTimeout`: "the optional callback parameter will be
 //!   added as a one-time listener for the 'timeout' event").
+//! - After a stream's `'end'`/`'finish'`/`'close'`, or a child process's `'exit'`, the object is
+//!   done: listeners left on it go with it (Node docs, `stream`: "The 'close' event is emitted
+//!   when the stream and any of its underlying resources have been closed … no more events will
+//!   be emitted"). A `'error'` listener left after `'connect'` or `'ready'`, by contrast, stays on
+//!   an object that lives on.
+//! - `new Promise(executor)` runs `executor` at once, with `resolve` and `reject` as its first two
+//!   parameters (ECMA-262 §27.2.3.1): whatever settles the promise is one outcome of the work.
 
 use super::{Path, Value};
+
+/// Events after which their emitter does nothing more (see the module docs): waiting for one of
+/// them alongside `'error'` is waiting for the object's end, not for one piece of work on it.
+pub const TERMINAL_EVENTS: &[&str] = &["end", "finish", "close", "exit", "destroy", "destroyed"];
+
+/// Whether `callee` names the global `Promise` constructor.
+pub fn is_promise_constructor(callee: &Path) -> bool {
+    callee.props.is_empty() && matches!(&callee.root, super::Root::Global(g) if g == "Promise")
+}
 
 /// Names of methods that end an object's life or its participation in something: a release found
 /// only in such a method runs at teardown, not when each unit of work completes.

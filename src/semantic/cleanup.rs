@@ -23,7 +23,10 @@ pub fn same_event(a: Option<&Value>, b: Option<&Value>) -> bool {
 fn same_handler(a: Option<&Value>, b: Option<&Value>) -> bool {
     match (a, b) {
         (Some(Value::Path(x)), Some(Value::Path(y))) => x == y,
-        // An inline function can only be removed by removeAllListeners.
+        // A removal that names only the event removes every handler for it (jQuery's
+        // `.off(events)`, EventEmitter3's `off(event)`).
+        (_, None) => true,
+        // Otherwise an inline function can only be removed by removeAllListeners.
         (Some(Value::Func(_)), _) => false,
         _ => true,
     }
