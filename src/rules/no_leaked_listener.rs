@@ -631,6 +631,14 @@ fn abandoned_finding(
     d.with_help(format!("keep the handler in a variable and remove it (`{owner}.off({event}, handler)`) on every outcome, or await `events.once({owner}, …)`, which removes its listeners"))
 }
 
+/// Whether function `f` is a listener registered on `receiver` itself.
+fn listens_on(model: &SemanticModel, f: FuncId, receiver: &Path) -> bool {
+    model.function(f).uses.iter().any(|u| {
+        matches!(u, crate::semantic::FuncUse::Argument { call, index: 1 }
+            if model.calls[*call as usize].receiver().as_ref() == Some(receiver))
+    })
+}
+
 /// Whether the handler (argument 1) clears a timer: the signal is the off switch of work that runs
 /// until it aborts (a polling loop), so the listener lives exactly as long as that work.
 fn stops_timer(model: &SemanticModel, call: &Call) -> bool {
@@ -767,6 +775,16 @@ impl Rule for NoLeakedListener {
                 },
                 Owner::Request(d) | Owner::Connection(d) | Owner::Local(d) => {
                     match model.repeats_between(call.func, d) {
+                        // A short-lived object's listener added on one of its own events
+                        // (`file.on('limit', () => file.on('readable', …))`): as many as that
+                        // object emits the event in its short life, which for most events is
+                        // once.
+                        Some(f)
+                            if matches!(owner, Owner::Local(_))
+                                && listens_on(model, f, &receiver) =>
+                        {
+                            (Confidence::Low, f)
+                        }
                         Some(f) => (Confidence::Medium, f),
                         None => continue,
                     }
