@@ -631,6 +631,102 @@ fn abandoned_finding(
     d.with_help(format!("keep the handler in a variable and remove it (`{owner}.off({event}, handler)`) on every outcome, or await `events.once({owner}, …)`, which removes its listeners"))
 }
 
+/// An object with a teardown (a class with a `close()`/`shutdown()`/… method, or an object the
+/// registering code equips with one: `app.shutdown = function …`) whose handler on a process-lived
+/// owner holds it: the teardown says the object ends before the process, and after it ends the
+/// owner still holds it through the handler. Returns the teardown function. Handlers that call
+/// the teardown are how it gets triggered (`process.on('SIGTERM', () => this.close())`), not a
+/// leak.
+fn disposable_holder(model: &SemanticModel, call: &Call) -> Option<FuncId> {
+    let handler = match call.arg(1) {
+        Some(Value::Func(g)) => Some(*g),
+        Some(Value::Path(p)) if p.props.is_empty() => {
+            p.root_binding().and_then(|b| model.binding(b).func_value)
+        }
+        _ => None,
+    };
+    let calls_teardown = |g: FuncId| {
+        model.calls.iter().any(|c| {
+            model.is_within(c.func, g) && c.method().is_some_and(|m| api::is_teardown_name(m))
+        })
+    };
+    // Handlers for the process's end run the teardown or end the process themselves.
+    let terminating = call
+        .arg(0)
+        .and_then(Value::as_str)
+        .is_some_and(|e| api::TERMINATION_EVENTS.contains(&e));
+    if terminating || handler.is_some_and(calls_teardown) {
+        return None;
+    }
+    // A class with a teardown method, and a handler that holds the instance.
+    if let Some(c) = model.this_class(call.func) {
+        let teardown = model.class(c).methods.iter().copied().find(|&m| {
+            model
+                .function(m)
+                .name
+                .as_deref()
+                .is_some_and(api::is_teardown_name)
+        });
+        if let Some(t) = teardown {
+            if model.may_have_many_instances(c) && handler_holds_instance(model, call, call.func) {
+                return Some(t);
+            }
+        }
+        return None;
+    }
+    // An object equipped with a teardown by the registering function or one around it, which
+    // the handler refers to.
+    let g = handler?;
+    model.assigns.iter().find_map(|a| {
+        let crate::semantic::Target::Path(t) = &a.target else {
+            return None;
+        };
+        let (Value::Func(teardown), [name]) = (&a.value, t.props.as_slice()) else {
+            return None;
+        };
+        let object = t.root_binding()?;
+        let declared_in = model.binding(object).func;
+        (declared_in != crate::semantic::MODULE
+            && model.is_within(call.func, declared_in)
+            && api::is_teardown_name(name)
+            && model
+                .references_within(g)
+                .iter()
+                .any(|r| r.binding == object))
+        .then_some(*teardown)
+    })
+}
+
+/// The finding for a disposable object's registration ([`disposable_holder`]).
+fn disposable_finding(
+    model: &SemanticModel,
+    call: &Call,
+    receiver: &Path,
+    teardown: FuncId,
+) -> Diagnostic {
+    let event = event_text(call, "an event");
+    let owner = receiver.display(model).to_string();
+    let name = model
+        .function(teardown)
+        .name
+        .as_deref()
+        .unwrap_or("teardown");
+    let mut d = Diagnostic::new(
+        META.name,
+        call.callee_span,
+        format!("listener for {event} is added to long-lived `{owner}` and `{name}()` never removes it: every object that is shut down stays reachable from `{owner}` through this handler"),
+    )
+    .with_confidence(Confidence::Medium)
+    .with_severity(META.default_severity)
+    .with_label(model.function(teardown).span, format!("`{name}()` ends the object but leaves the listener"));
+    if let Some(h) = call.arg_spans.get(1) {
+        d = d.with_label(*h, "this handler holds the object");
+    }
+    d.with_help(format!(
+        "keep the handler and remove it in `{name}()` (`{owner}.off({event}, handler)`)"
+    ))
+}
+
 /// Whether function `f` is a listener registered on `receiver` itself.
 fn listens_on(model: &SemanticModel, f: FuncId, receiver: &Path) -> bool {
     model.function(f).uses.iter().any(|u| {
@@ -765,6 +861,16 @@ impl Rule for NoLeakedListener {
                     out.push(abandoned_finding(
                         model, call, &receiver, &abandoned, confidence,
                     ));
+                    continue;
+                }
+            }
+            if owner == Owner::Process
+                && call.func != crate::semantic::MODULE
+                && !self_removing_options(call)
+                && !is_removed(model, &receiver, call)
+            {
+                if let Some(teardown) = disposable_holder(model, call) {
+                    out.push(disposable_finding(model, call, &receiver, teardown));
                     continue;
                 }
             }

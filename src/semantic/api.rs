@@ -25,6 +25,11 @@ use super::{Path, Value};
 /// them alongside `'error'` is waiting for the object's end, not for one piece of work on it.
 pub const TERMINAL_EVENTS: &[&str] = &["end", "finish", "close", "exit", "destroy", "destroyed"];
 
+/// Process events that come when the process is about to end (Node docs, `process` events and
+/// signal events): their handlers end the process or run its teardown, so whatever they hold
+/// is held until the end anyway.
+pub const TERMINATION_EVENTS: &[&str] = &["exit", "beforeExit", "SIGTERM", "SIGINT", "SIGQUIT"];
+
 /// Whether `callee` names the global `Promise` constructor.
 pub fn is_promise_constructor(callee: &Path) -> bool {
     callee.props.is_empty() && matches!(&callee.root, super::Root::Global(g) if g == "Promise")
