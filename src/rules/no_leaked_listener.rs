@@ -697,6 +697,38 @@ fn disposable_holder(model: &SemanticModel, call: &Call) -> Option<FuncId> {
     })
 }
 
+/// The finding for a handler that is also run early ([`run_early`]).
+fn run_early_finding(
+    model: &SemanticModel,
+    call: &Call,
+    receiver: &Path,
+    early: ByteSpan,
+    confidence: Confidence,
+) -> Diagnostic {
+    let event = event_text(call, "the event");
+    let owner = receiver.display(model).to_string();
+    let handler = call
+        .arg(1)
+        .and_then(|v| match v {
+            Value::Path(p) => Some(p.display(model).to_string()),
+            _ => None,
+        })
+        .unwrap_or_else(|| "handler".into());
+    let (often, registration) = how_often(model, model.frequency_of(call.func));
+    let mut d = Diagnostic::new(
+        META.name,
+        call.callee_span,
+        format!("listener for {event} is added to long-lived `{owner}` {often}, but `{handler}` also runs before {event} comes and never removes itself: `{owner}` keeps one registration, and what `{handler}` captures, per call"),
+    )
+    .with_confidence(confidence)
+    .with_severity(META.default_severity)
+    .with_label(early, format!("`{handler}` can run here, and the registration stays"));
+    if let Some((span, text)) = registration {
+        d = d.with_label(span, text);
+    }
+    d.with_help(format!("remove the registration when `{handler}` runs (`{owner}.off({event}, {handler})` inside it)"))
+}
+
 /// The finding for a disposable object's registration ([`disposable_holder`]).
 fn disposable_finding(
     model: &SemanticModel,
@@ -725,6 +757,37 @@ fn disposable_finding(
     d.with_help(format!(
         "keep the handler and remove it in `{name}()` (`{owner}.off({event}, handler)`)"
     ))
+}
+
+/// A handler on a process-lived owner that the code also runs itself, or hands to others to run
+/// (`process.once('exit', kill)` next to `kill()` on failure and `new Browser(kill)`): when its
+/// work is done before the event, the registration stays, one per call. Returns where the
+/// handler is run or handed out.
+fn run_early(model: &SemanticModel, call: &Call, call_id: usize) -> Option<ByteSpan> {
+    let Some(Value::Path(p)) = call.arg(1) else {
+        return None;
+    };
+    let b = p.root_binding().filter(|_| p.props.is_empty())?;
+    let g = model.binding(b).func_value?;
+    // Calls that name the handler: as the callee (`kill()`) or as an argument (`new Browser(kill)`).
+    model.calls_mentioning(b).iter().find_map(|&other| {
+        let c = &model.calls[other as usize];
+        let registration = c.method().is_some_and(|m| ADD.contains(&m.as_str()));
+        // Run from another of the owner's events (`process.on('SIGINT', () => { kill(); … })`)
+        // is not early: the owner's life is what ends.
+        let mut on_owner_event = false;
+        let mut f = c.func;
+        while f != call.func {
+            on_owner_event |= listens_on(model, f, &call.receiver()?);
+            f = model.function(f).parent?;
+        }
+        (other as usize != call_id
+            && !registration
+            && !on_owner_event
+            && !model.is_within(c.func, g)
+            && model.is_within(c.func, call.func))
+        .then_some(c.callee_span)
+    })
 }
 
 /// Whether function `f` is a listener registered on `receiver` itself.
@@ -758,7 +821,7 @@ impl Rule for NoLeakedListener {
             .iter()
             .filter(|r| r.method().is_some_and(|m| REMOVE.contains(&m.as_str())))
             .collect();
-        for call in &model.calls {
+        for (call_id, call) in model.calls.iter().enumerate() {
             let Some(method) = call.method() else {
                 continue;
             };
@@ -861,6 +924,22 @@ impl Rule for NoLeakedListener {
                     out.push(abandoned_finding(
                         model, call, &receiver, &abandoned, confidence,
                     ));
+                    continue;
+                }
+            }
+            if owner == Owner::Process
+                && freq != &Frequency::Once
+                && call.func != crate::semantic::MODULE
+                && !is_removed(model, &receiver, call)
+            {
+                if let Some(early) = run_early(model, call, call_id) {
+                    let confidence =
+                        if freq.is_strongly_repeated() || model.in_method_context(call.func) {
+                            Confidence::Medium
+                        } else {
+                            Confidence::Low
+                        };
+                    out.push(run_early_finding(model, call, &receiver, early, confidence));
                     continue;
                 }
             }
