@@ -790,6 +790,120 @@ fn run_early(model: &SemanticModel, call: &Call, call_id: usize) -> Option<ByteS
     })
 }
 
+/// An observable subscription whose handle is dropped: `source.subscribe(fn)` or
+/// `source.pipe(map(…)).subscribe(fn)` as a statement, on a source the code did not make (an
+/// injected service's stream, a parameter, an import), with no operator that ends it
+/// ([`api::ENDING_OPERATORS`]). Nothing can unsubscribe, so the source keeps the observer, and
+/// what it holds, until it completes. Returns the source.
+fn dropped_subscription(model: &SemanticModel, index: usize, call: &Call) -> Option<Path> {
+    if call.method().map(|m| m.as_str()) != Some(api::SUBSCRIBE_METHOD)
+        || call.result != crate::semantic::ResultUse::Discarded
+    {
+        return None;
+    }
+    // An observer: a function or `{ next }` — not a channel name (Redis, MQTT and WebSocket
+    // `subscribe(topic)`).
+    let observer = match call.arg(0) {
+        Some(Value::Func(_)) => true,
+        Some(Value::Path(p)) => p
+            .root_binding()
+            .filter(|_| p.props.is_empty())
+            .is_some_and(|b| model.binding(b).func_value.is_some()),
+        Some(Value::Object(props)) => props
+            .iter()
+            .any(|(k, _)| matches!(k.as_deref(), Some("next" | "error" | "complete"))),
+        _ => false,
+    };
+    if !observer {
+        return None;
+    }
+    let source = match call.receiver() {
+        Some(r) if r.root != Root::Unknown => r,
+        Some(r) if !r.props.is_empty() => return None,
+        _ => {
+            // `source.pipe(…).subscribe(fn)`: the piped call ends inside the callee, just before
+            // this call's end (calls are in source order of their ends).
+            let piped = model.calls[..index]
+                .iter()
+                .rev()
+                .take_while(|c| c.span.end > call.span.start)
+                .find(|c| {
+                    c.result == crate::semantic::ResultUse::Member(api::SUBSCRIBE_METHOD.into())
+                        && c.span.start >= call.callee_span.start
+                        && c.span.end <= call.callee_span.end
+                })?;
+            if piped.method().map(|m| m.as_str()) != Some(api::PIPE_METHOD) {
+                // A fresh observable per call (`http.get(url).subscribe(…)`) completes on its own.
+                return None;
+            }
+            // An operator call among the pipe's arguments (`takeUntil(this.destroyed)`).
+            let ends = piped.arg_spans.iter().any(|arg| {
+                model.calls[..index]
+                    .iter()
+                    .rev()
+                    .take_while(|c| c.span.end > arg.start)
+                    .any(|c| {
+                        c.span.start >= arg.start
+                            && c.span.end <= arg.end
+                            && c.callee
+                                .as_ref()
+                                .and_then(|p| model.callee_name(p))
+                                .is_some_and(|m| api::ENDING_OPERATORS.contains(&m.as_str()))
+                    })
+            });
+            if ends {
+                return None;
+            }
+            piped.receiver()?
+        }
+    };
+    (outlives_unit(model, &source, call.func) && !made_by_instance(model, &source, call.func))
+        .then_some(source)
+}
+
+/// Whether `path` is an instance field that the class fills with an object of its own
+/// (`this.changes = new Subject()`, `changes = new Subject()`): what subscribes to it goes with
+/// the instance.
+fn made_by_instance(model: &SemanticModel, path: &Path, f: FuncId) -> bool {
+    let Some((c, field)) = model.field_of(path, f) else {
+        return false;
+    };
+    let class = model.class(c);
+    class
+        .fields
+        .iter()
+        .any(|(name, value, _)| *name == field && matches!(value, Value::Call(_)))
+        || model.assigns.iter().any(|a| {
+            matches!(&a.target, crate::semantic::Target::Path(t) if model.is_field_path(t, a.func, c, &field))
+                && matches!(&a.value, Value::Call(k) if model.calls[*k as usize].is_new)
+        })
+}
+
+/// The finding for a dropped subscription ([`dropped_subscription`]).
+fn subscription_finding(
+    model: &SemanticModel,
+    call: &Call,
+    source: &Path,
+    confidence: Confidence,
+) -> Diagnostic {
+    let owner = source.display(model).to_string();
+    let (often, registration) = how_often(model, model.frequency_of(call.func));
+    let mut d = Diagnostic::new(
+        META.name,
+        call.callee_span,
+        format!("subscription to `{owner}` is made {often} and its handle is dropped: nothing can unsubscribe, so `{owner}` keeps the observer, and what it captures, until it completes"),
+    )
+    .with_confidence(confidence)
+    .with_severity(META.default_severity);
+    if let Some(h) = call.arg_spans.first() {
+        d = d.with_label(*h, format!("this observer stays subscribed to `{owner}`"));
+    }
+    if let Some((span, text)) = registration {
+        d = d.with_label(span, text);
+    }
+    d.with_help("keep the subscription and unsubscribe in the teardown (`ngOnDestroy`, `onModuleDestroy`, the effect's cleanup), or end it with an operator: `pipe(takeUntil(this.destroyed$))`, `take(1)`")
+}
+
 /// Whether function `f` is a listener registered on `receiver` itself.
 fn listens_on(model: &SemanticModel, f: FuncId, receiver: &Path) -> bool {
     model.function(f).uses.iter().any(|u| {
@@ -822,6 +936,25 @@ impl Rule for NoLeakedListener {
             .filter(|r| r.method().is_some_and(|m| REMOVE.contains(&m.as_str())))
             .collect();
         for (call_id, call) in model.calls.iter().enumerate() {
+            if let Some(source) = dropped_subscription(model, call_id, call) {
+                let freq = model.frequency_of(call.func);
+                let per_instance = freq.is_once_per_instance()
+                    && model
+                        .this_class(call.func)
+                        .is_some_and(|c| model.may_have_many_instances(c));
+                let confidence = if freq == &Frequency::Once || model.is_run_once_guarded(call.func)
+                {
+                    None
+                } else if per_instance || freq.is_strongly_repeated() {
+                    Some(Confidence::Medium)
+                } else {
+                    Some(Confidence::Low)
+                };
+                if let Some(confidence) = confidence {
+                    out.push(subscription_finding(model, call, &source, confidence));
+                }
+                continue;
+            }
             let Some(method) = call.method() else {
                 continue;
             };

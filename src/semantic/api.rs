@@ -16,6 +16,10 @@
 //!   when the stream and any of its underlying resources have been closed … no more events will
 //!   be emitted"). A `'error'` listener left after `'connect'` or `'ready'`, by contrast, stays on
 //!   an object that lives on.
+//! - An observable's `subscribe(observer)` (RxJS `Observable.prototype.subscribe`, the TC39
+//!   Observable proposal) keeps the observer until the source completes or the returned
+//!   subscription is unsubscribed; operators that end a subscription early (`take`, `first`,
+//!   `takeUntil`, `takeWhile`, Angular's `takeUntilDestroyed`) bound it.
 //! - `new Promise(executor)` runs `executor` at once, with `resolve` and `reject` as its first two
 //!   parameters (ECMA-262 §27.2.3.1): whatever settles the promise is one outcome of the work.
 
@@ -29,6 +33,24 @@ pub const TERMINAL_EVENTS: &[&str] = &["end", "finish", "close", "exit", "destro
 /// signal events): their handlers end the process or run its teardown, so whatever they hold
 /// is held until the end anyway.
 pub const TERMINATION_EVENTS: &[&str] = &["exit", "beforeExit", "SIGTERM", "SIGINT", "SIGQUIT"];
+
+/// The method that subscribes an observer to an observable.
+pub const SUBSCRIBE_METHOD: &str = "subscribe";
+
+/// The method a source is piped through operators with (`source.pipe(map(f), take(1))`).
+pub const PIPE_METHOD: &str = "pipe";
+
+/// Operators that end a subscription on their own (see the module docs).
+pub const ENDING_OPERATORS: &[&str] = &[
+    "take",
+    "first",
+    "takeUntil",
+    "takeWhile",
+    "takeUntilDestroyed",
+    "takeLast",
+    "single",
+    "timeout",
+];
 
 /// Whether `callee` names the global `Promise` constructor.
 pub fn is_promise_constructor(callee: &Path) -> bool {
