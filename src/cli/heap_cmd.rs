@@ -63,7 +63,7 @@ fn load(path: &Path) -> Result<heap::HeapSnapshot, u8> {
     // Snapshots are loaded through large short-lived buffers: give freed memory back at once so
     // that the peak RSS is the graph's, not the allocator's cache.
     crate::alloc::purge_freed_memory_immediately();
-    heap::load(path).map_err(|e| {
+    heap::load_with_progress(path, &super::progress::SnapshotProgress::default()).map_err(|e| {
         eprintln!("leaklint: error: {e}");
         EXIT_ERROR
     })

@@ -7,6 +7,7 @@ mod capture_cmd;
 mod check;
 mod heap_cmd;
 mod init_cmd;
+mod progress;
 mod rules_cmd;
 
 use std::path::PathBuf;
