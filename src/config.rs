@@ -18,9 +18,9 @@ use std::sync::{Arc, Mutex};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::diagnostic::{Confidence, Severity};
+use crate::linter::LintOptions;
 use crate::rules;
 use crate::source::LineIndex;
-use crate::LintOptions;
 
 /// The file names searched for, in order, in each directory.
 pub const CONFIG_NAMES: [&str; 2] = ["leaklint.toml", ".leaklint.toml"];

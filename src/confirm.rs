@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::heap::{AnchorKind, Growth, PathStep, SourceAnchor};
+use crate::linter::FileResult;
 use crate::source::LineIndex;
-use crate::walk::FileResult;
 
 /// Objects and bytes gained between the snapshots.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]

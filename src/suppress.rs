@@ -15,7 +15,6 @@ use crate::diagnostic::{ByteSpan, Diagnostic, Severity};
 use crate::parse::BASE;
 use crate::rules;
 use crate::source::LineIndex;
-use crate::LintOptions;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Scope {
@@ -156,11 +155,11 @@ impl Directives {
 
     /// Drops the findings the directives suppress and returns the rest; pushes
     /// `invalid-suppression` and `unused-suppression` diagnostics onto `report`. Unused directives
-    /// are not reported for rules that are switched off.
+    /// are not reported for rules that are switched off (`is_enabled(name)` is false).
     pub fn apply(
         mut self,
         found: Vec<Diagnostic>,
-        options: &LintOptions,
+        is_enabled: impl Fn(&str) -> bool,
         report: &mut Vec<Diagnostic>,
     ) -> Vec<Diagnostic> {
         report.append(&mut self.invalid);
@@ -203,7 +202,7 @@ impl Directives {
                 continue;
             }
             for (i, r) in dir.rules.iter().enumerate() {
-                if !dir.used[i] && options.severity_of(r).is_some() {
+                if !dir.used[i] && is_enabled(r) {
                     report.push(unused(dir.span, dir.keyword, Some(r)));
                 }
             }

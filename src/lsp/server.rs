@@ -25,8 +25,8 @@ use super::settings::{is_config_file, ConfigFiles, EditorSettings};
 use super::{actions, convert, hover, ServerOptions};
 use crate::diagnostic::Diagnostic;
 use crate::isolate;
+use crate::linter::LintOptions;
 use crate::source::LineIndex;
-use crate::LintOptions;
 
 /// What the client said it can do, reduced to what changes our behaviour.
 #[derive(Debug, Clone, Copy)]
@@ -714,7 +714,7 @@ impl Session {
 fn spawn_worker(work: impl FnOnce() + Send + 'static) -> bool {
     let spawned = std::thread::Builder::new()
         .name("leaklint-lint".into())
-        .stack_size(crate::STACK_SIZE)
+        .stack_size(crate::stacks::STACK_SIZE)
         .spawn(work);
     if let Err(e) = &spawned {
         eprintln!("leaklint server: cannot start a lint thread: {e}");

@@ -19,8 +19,8 @@ use serde_json::Value;
 
 use crate::config::{Config, ConfigError, ConfigResolver};
 use crate::diagnostic::{Confidence, Severity};
+use crate::linter::LintOptions;
 use crate::rules;
-use crate::LintOptions;
 
 /// Settings sent by the editor.
 #[derive(Debug, Clone, PartialEq)]

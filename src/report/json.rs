@@ -15,8 +15,8 @@ use serde::Serialize;
 use super::range_of;
 use crate::config::absolute_from;
 use crate::diagnostic::Severity;
+use crate::linter::FileResult;
 use crate::source::LineIndex;
-use crate::walk::FileResult;
 use rayon::prelude::*;
 
 // The report is written after the parallel lint, with one entry per file linted: typed entries

@@ -31,9 +31,9 @@ use serde_json::{json, Value};
 use super::range_of;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::isolate::{is_tool_failure, INTERNAL_ERROR, PARSE_TIMEOUT};
+use crate::linter::FileResult;
 use crate::rules::RuleMeta;
 use crate::source::LineIndex;
-use crate::walk::FileResult;
 
 /// The `$schema` GitHub's documentation gives for SARIF 2.1.0.
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
