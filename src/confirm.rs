@@ -192,7 +192,7 @@ pub fn join(
             // Built-in checks and tool failures (`internal-error`, `parse-timeout`) are no
             // leak findings.
             .filter(|d| {
-                !crate::rules::BUILTIN_CHECKS.contains(&d.rule)
+                crate::rules::BuiltinCheck::from_name(d.rule).is_none()
                     && !crate::isolate::is_tool_failure(d.rule)
             })
         {

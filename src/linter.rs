@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::diagnostic::{ByteSpan, Confidence, Diagnostic, Severity};
-use crate::rules::{self, Rule, RuleContext};
+use crate::rules::{self, BuiltinCheck, Rule, RuleContext};
 use crate::source::Dialect;
 use crate::{budget, isolate, parse, semantic, stacks, suppress};
 
@@ -128,8 +128,7 @@ pub fn lint_bytes_within(
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let e = e.utf8_error();
             let at = e.valid_up_to() as u32;
-            let d = Diagnostic::new(
-                "parse-error",
+            let d = BuiltinCheck::ParseError.report(
                 ByteSpan::new(at, at),
                 format!(
                     "Parsing error: the file is not valid UTF-8 text (invalid byte at offset {at})"
@@ -167,8 +166,7 @@ fn lint_in_globals(
     let parsed = match parsed {
         Ok(p) => p,
         Err(e) => {
-            return vec![Diagnostic::new(
-                "parse-error",
+            return vec![BuiltinCheck::ParseError.report(
                 ByteSpan::new(e.offset, e.end),
                 format!("Parsing error: {}", e.message),
             )];
@@ -177,8 +175,7 @@ fn lint_in_globals(
     let directives = suppress::Directives::parse(&parsed.comments, text);
     let mut out = Vec::new();
     if let Some(e) = parsed.recovered_errors.first() {
-        out.push(Diagnostic::new(
-            "parse-error",
+        out.push(BuiltinCheck::ParseError.report(
             ByteSpan::new(e.offset, e.end),
             format!("Parsing error: {}", e.message),
         ));

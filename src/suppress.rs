@@ -11,9 +11,9 @@
 
 use swc_common::comments::SingleThreadedComments;
 
-use crate::diagnostic::{ByteSpan, Diagnostic, Severity};
+use crate::diagnostic::{ByteSpan, Diagnostic};
 use crate::parse::BASE;
-use crate::rules;
+use crate::rules::{self, BuiltinCheck};
 use crate::source::LineIndex;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,13 +96,9 @@ impl Directives {
             for n in &names {
                 if rules::find(n).is_none() {
                     out.invalid.push(
-                        Diagnostic::new(
-                            "invalid-suppression",
-                            span,
-                            format!("unknown rule `{n}` in `{keyword}`"),
-                        )
-                        .with_severity(Severity::Warn)
-                        .with_help("`leaklint rules` lists the rule names"),
+                        BuiltinCheck::InvalidSuppression
+                            .report(span, format!("unknown rule `{n}` in `{keyword}`"))
+                            .with_help("`leaklint rules` lists the rule names"),
                     );
                 }
             }
@@ -213,11 +209,10 @@ impl Directives {
 
 fn unused(span: ByteSpan, keyword: &str, rule: Option<&str>) -> Diagnostic {
     let what = rule.map(|r| format!(" for `{r}`")).unwrap_or_default();
-    Diagnostic::new(
-        "unused-suppression",
-        span,
-        format!("unused `{keyword}`{what}: there is nothing to suppress here"),
-    )
-    .with_severity(Severity::Warn)
-    .with_help("remove the comment, or move it to the line of the finding")
+    BuiltinCheck::UnusedSuppression
+        .report(
+            span,
+            format!("unused `{keyword}`{what}: there is nothing to suppress here"),
+        )
+        .with_help("remove the comment, or move it to the line of the finding")
 }

@@ -1,6 +1,7 @@
 //! The rules and their registry. A rule is one file here plus its document `rules/<name>.md`;
 //! adding one touches that file, that document and [`REGISTRY`], nothing else.
 
+mod builtin;
 mod no_ignored_backpressure;
 mod no_large_closure_capture;
 mod no_leaked_listener;
@@ -8,6 +9,8 @@ mod no_leaked_timer;
 mod no_max_listeners_override;
 mod no_unbounded_collection;
 mod no_unbounded_metric_labels;
+
+pub use builtin::BuiltinCheck;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::semantic::SemanticModel;
@@ -23,6 +26,22 @@ pub struct RuleMeta {
     pub default_severity: Severity,
     /// The rule's document (`rules/<name>.md`), embedded at build time.
     pub doc: &'static str,
+}
+
+impl RuleMeta {
+    /// What the rule reports, in one paragraph on one line: the first paragraph under
+    /// `## What it does` in its document (every document has one, `tests/rule_docs.rs`), or the
+    /// summary for a document without it. SARIF's `fullDescription`.
+    pub fn description(&self) -> String {
+        let paragraph = self
+            .doc
+            .split("## What it does")
+            .nth(1)
+            .and_then(|rest| rest.trim_start().split("\n\n").next())
+            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|p| !p.is_empty());
+        paragraph.unwrap_or_else(|| self.summary.to_string())
+    }
 }
 
 /// What a rule sees of a file.
@@ -56,6 +75,3 @@ pub static REGISTRY: &[&dyn Rule] = &[
 pub fn find(name: &str) -> Option<&'static dyn Rule> {
     REGISTRY.iter().copied().find(|r| r.meta().name == name)
 }
-
-/// Names of the checks leaklint itself reports besides the rules.
-pub const BUILTIN_CHECKS: &[&str] = &["parse-error", "unused-suppression", "invalid-suppression"];
