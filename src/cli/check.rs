@@ -21,7 +21,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         Some(p) => match Config::load(p) {
             Ok(c) => Some(c),
             Err(e) => {
-                eprintln!("leaklint: error: {e}");
+                super::print_config_error(&e);
                 return EXIT_ERROR;
             }
         },
@@ -113,7 +113,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     }
     let mut failed = false;
     for e in &config_errors {
-        eprintln!("leaklint: error: {e}");
+        super::print_config_error(e);
         failed = true;
     }
     for e in found.errors.iter().chain(read_errors.iter()) {

@@ -151,7 +151,7 @@ pub fn confirm(snapshots: &[PathBuf], project: &Path, opts: ConfirmOptions) -> u
         }
     }
     for e in resolver.take_errors() {
-        eprintln!("leaklint: error: {e}");
+        super::print_config_error(&e);
         failed = true;
     }
     for e in found.errors.iter().chain(&errors) {
