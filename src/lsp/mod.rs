@@ -14,6 +14,7 @@ pub mod convert;
 pub mod document;
 pub mod encoding;
 pub mod hover;
+mod initialize;
 pub mod server;
 pub mod settings;
 pub mod transport;
