@@ -1,5 +1,5 @@
-//! Parsing a `.heapsnapshot` file: opens it ([`input`](super::input)), scans its JSON
-//! ([`json`](super::json)) and decodes the V8 layout ([`decode`](super::decode)), turning a
+//! Parsing a `.heapsnapshot` file: opens it ([`super::input`]), scans its JSON
+//! ([`super::json`]) and decodes the V8 layout ([`super::decode`]), turning a
 //! scan error into a [`HeapError`] that names the file.
 
 use std::path::Path;
