@@ -181,20 +181,13 @@ fn lint_in_globals(
         ));
     }
     let model = semantic::build(&parsed.program, parsed.unresolved);
-    let ctx = RuleContext {
-        model: &model,
-        text,
-    };
     let mut found = Vec::new();
     for (rule, severity) in &options.rules {
         if directives.disables_whole_file(rule.meta().name) {
             continue;
         }
-        let start = found.len();
+        let ctx = RuleContext::new(&model, text, rule.meta(), *severity);
         rule.check(&ctx, &mut found);
-        for d in &mut found[start..] {
-            d.severity = *severity;
-        }
     }
     drop(model);
     drop(parsed);

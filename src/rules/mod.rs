@@ -12,7 +12,7 @@ mod no_unbounded_metric_labels;
 
 pub use builtin::BuiltinCheck;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{ByteSpan, Diagnostic, Severity};
 use crate::semantic::SemanticModel;
 
 /// What every rule declares about itself.
@@ -44,19 +44,46 @@ impl RuleMeta {
     }
 }
 
-/// What a rule sees of a file.
+/// What a rule sees of a file, and how it reports a finding.
 pub struct RuleContext<'a> {
     /// The semantic model.
     pub model: &'a SemanticModel,
     /// The file's text.
     pub text: &'a str,
+    /// The name of the rule that runs.
+    rule: &'static str,
+    /// Its configured severity.
+    severity: Severity,
+}
+
+impl<'a> RuleContext<'a> {
+    /// The context of `rule`, running at `severity`, on a file's `model` and `text`.
+    pub fn new(
+        model: &'a SemanticModel,
+        text: &'a str,
+        rule: &'static RuleMeta,
+        severity: Severity,
+    ) -> RuleContext<'a> {
+        RuleContext {
+            model,
+            text,
+            rule: rule.name,
+            severity,
+        }
+    }
+
+    /// A finding of the running rule at `span`, at its configured severity (high confidence,
+    /// no labels or help until the rule adds them).
+    pub fn report(&self, span: ByteSpan, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.rule, span, message).with_severity(self.severity)
+    }
 }
 
 /// A lint rule. Rules only query the semantic model; none walks the AST itself.
 pub trait Rule: Sync + Send {
     /// The rule's metadata.
     fn meta(&self) -> &'static RuleMeta;
-    /// Appends the rule's findings for one file to `out`, at the rule's default severity.
+    /// Appends the rule's findings for one file to `out` (made with [`RuleContext::report`]).
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>);
 }
 
