@@ -20,9 +20,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use leaklint::diagnostic::Diagnostic;
+use leaklint::linter::FileResult;
 use leaklint::lsp::{server, transport, ServerOptions};
 use leaklint::report::sarif::SourceRoot;
-use leaklint::walk::FileResult;
 use serde_json::{json, Value};
 
 /// The parse budget of the `lint` target: the hang threshold of the fuzzing campaign.

@@ -7,15 +7,12 @@
 //! for all its files, so the cost per file is two channel messages, not a thread.
 
 use std::cell::RefCell;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{bounded, unbounded, Receiver, RecvTimeoutError, Sender};
 
 use crate::diagnostic::{ByteSpan, Diagnostic};
 use crate::isolate::PARSE_TIMEOUT;
-use crate::LintOptions;
 
 /// What the helper reports about one job.
 enum Progress {
@@ -25,10 +22,11 @@ enum Progress {
     Done(Vec<Diagnostic>),
 }
 
+/// A lint to run: it calls its argument once the parse is over.
+type Lint = Box<dyn FnOnce(&dyn Fn()) -> Vec<Diagnostic> + Send>;
+
 struct Job {
-    path: PathBuf,
-    text: Arc<str>,
-    options: LintOptions,
+    lint: Lint,
     reply: Sender<Progress>,
 }
 
@@ -41,7 +39,7 @@ fn start_helper() -> Sender<Job> {
     let (tx, rx) = unbounded::<Job>();
     std::thread::Builder::new()
         .name("leaklint-parse".into())
-        .stack_size(crate::STACK_SIZE)
+        .stack_size(crate::stacks::STACK_SIZE)
         .spawn(move || helper(&rx))
         .expect("cannot start a parse thread");
     tx
@@ -50,28 +48,24 @@ fn start_helper() -> Sender<Job> {
 fn helper(jobs: &Receiver<Job>) {
     for job in jobs {
         let reply = job.reply;
-        let found = crate::lint_source_observed(&job.path, &job.text, &job.options, &|| {
+        let found = (job.lint)(&|| {
             let _ = reply.send(Progress::Parsed);
         });
         let _ = reply.send(Progress::Done(found));
     }
 }
 
-/// Lints `text` as `path` (as [`crate::lint_source`] does) with at most `limit` for the parse.
-/// Returns the findings, or one `parse-timeout` diagnostic at the start of the file when the
-/// parse did not finish within `limit`.
+/// Runs `lint` (one file's lint, which calls its argument once its parse is over) with at most
+/// `limit` for the parse. Returns the findings, or one `parse-timeout` diagnostic at the start
+/// of the file when the parse did not finish within `limit`.
 pub fn lint_within(
-    path: &Path,
-    text: Arc<str>,
-    options: &LintOptions,
     limit: Duration,
+    lint: impl FnOnce(&dyn Fn()) -> Vec<Diagnostic> + Send + 'static,
 ) -> Vec<Diagnostic> {
     let deadline = Instant::now() + limit;
     let (reply, progress) = bounded(2);
     let job = Job {
-        path: path.to_path_buf(),
-        text,
-        options: options.clone(),
+        lint: Box::new(lint),
         reply,
     };
     let sent = HELPER.with(|h| {
@@ -82,7 +76,7 @@ pub fn lint_within(
     if let Err(job) = sent {
         // The helper is gone (it cannot panic: the lint is isolated); lint here instead.
         HELPER.with(|h| h.borrow_mut().take());
-        return crate::lint_source(&job.path, &job.text, &job.options);
+        return (job.lint)(&|| {});
     }
     match progress.recv_deadline(deadline) {
         // Past the parse, the rest of the lint is not limited.
@@ -128,7 +122,19 @@ fn seconds(d: Duration) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
     use super::*;
+    use crate::linter::{lint_source, lint_source_observed, LintOptions};
+
+    /// Lints `text` as `path` within `limit`, as the linter does.
+    fn lint_as(path: &str, text: Arc<str>, opts: &LintOptions, limit: Duration) -> Vec<Diagnostic> {
+        let (path, opts) = (Path::new(path).to_path_buf(), opts.clone());
+        lint_within(limit, move |on_parsed| {
+            lint_source_observed(&path, &text, &opts, on_parsed)
+        })
+    }
 
     /// Nested `<a>(`: each level doubles swc's TypeScript parse time (docs/known-issues.md).
     fn slow_ts(levels: usize) -> Arc<str> {
@@ -139,23 +145,13 @@ mod tests {
     fn a_slow_parse_times_out_and_the_next_file_is_linted_on_a_new_helper() {
         let opts = LintOptions::default();
         let t = Instant::now();
-        let d = lint_within(
-            Path::new("slow.ts"),
-            slow_ts(40),
-            &opts,
-            Duration::from_millis(200),
-        );
+        let d = lint_as("slow.ts", slow_ts(40), &opts, Duration::from_millis(200));
         assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].rule, PARSE_TIMEOUT);
         assert!(d[0].message.contains("0.2 s"), "{}", d[0].message);
         let leak = "const cache = new Map();\nexport function get(req) {\n  cache.set(req.params.id, req.body);\n}\n";
-        let d = lint_within(
-            Path::new("a.js"),
-            leak.into(),
-            &opts,
-            Duration::from_secs(60),
-        );
+        let d = lint_as("a.js", leak.into(), &opts, Duration::from_secs(60));
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].rule, "no-unbounded-collection");
     }
@@ -165,13 +161,13 @@ mod tests {
         let opts = LintOptions::default();
         let text = "<a>(".repeat(8);
         assert_eq!(
-            lint_within(
-                Path::new("ok.ts"),
+            lint_as(
+                "ok.ts",
                 text.as_str().into(),
                 &opts,
                 Duration::from_secs(60)
             ),
-            crate::lint_source(Path::new("ok.ts"), &text, &opts)
+            lint_source(Path::new("ok.ts"), &text, &opts)
         );
     }
 }

@@ -18,8 +18,8 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use crate::linter::LintOptions;
 use crate::source::Dialect;
-use crate::LintOptions;
 
 /// The folder name, created in the working directory.
 pub const CACHE_DIR: &str = ".leaklint_cache";

@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::heap::{AnchorKind, Growth, PathStep, SourceAnchor};
+use crate::linter::FileResult;
 use crate::source::LineIndex;
-use crate::walk::FileResult;
 
 /// Objects and bytes gained between the snapshots.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -192,7 +192,7 @@ pub fn join(
             // Built-in checks and tool failures (`internal-error`, `parse-timeout`) are no
             // leak findings.
             .filter(|d| {
-                !crate::rules::BUILTIN_CHECKS.contains(&d.rule)
+                crate::rules::BuiltinCheck::from_name(d.rule).is_none()
                     && !crate::isolate::is_tool_failure(d.rule)
             })
         {

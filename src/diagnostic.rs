@@ -95,8 +95,8 @@ pub struct Label {
 /// One finding in one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    /// Rule name (`no-leaked-timer`), or one of the built-in checks `parse-error`,
-    /// `unused-suppression`, `invalid-suppression`.
+    /// Rule name (`no-leaked-timer`), or the name of a built-in check
+    /// ([`crate::rules::BuiltinCheck`]) or of a tool failure (`internal-error`, `parse-timeout`).
     pub rule: &'static str,
     /// Severity after configuration was applied.
     pub severity: Severity,

@@ -11,11 +11,10 @@
 
 use swc_common::comments::SingleThreadedComments;
 
-use crate::diagnostic::{ByteSpan, Diagnostic, Severity};
+use crate::diagnostic::{ByteSpan, Diagnostic};
 use crate::parse::BASE;
-use crate::rules;
+use crate::rules::{self, BuiltinCheck};
 use crate::source::LineIndex;
-use crate::LintOptions;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Scope {
@@ -97,13 +96,9 @@ impl Directives {
             for n in &names {
                 if rules::find(n).is_none() {
                     out.invalid.push(
-                        Diagnostic::new(
-                            "invalid-suppression",
-                            span,
-                            format!("unknown rule `{n}` in `{keyword}`"),
-                        )
-                        .with_severity(Severity::Warn)
-                        .with_help("`leaklint rules` lists the rule names"),
+                        BuiltinCheck::InvalidSuppression
+                            .report(span, format!("unknown rule `{n}` in `{keyword}`"))
+                            .with_help("`leaklint rules` lists the rule names"),
                     );
                 }
             }
@@ -156,11 +151,11 @@ impl Directives {
 
     /// Drops the findings the directives suppress and returns the rest; pushes
     /// `invalid-suppression` and `unused-suppression` diagnostics onto `report`. Unused directives
-    /// are not reported for rules that are switched off.
+    /// are not reported for rules that are switched off (`is_enabled(name)` is false).
     pub fn apply(
         mut self,
         found: Vec<Diagnostic>,
-        options: &LintOptions,
+        is_enabled: impl Fn(&str) -> bool,
         report: &mut Vec<Diagnostic>,
     ) -> Vec<Diagnostic> {
         report.append(&mut self.invalid);
@@ -203,7 +198,7 @@ impl Directives {
                 continue;
             }
             for (i, r) in dir.rules.iter().enumerate() {
-                if !dir.used[i] && options.severity_of(r).is_some() {
+                if !dir.used[i] && is_enabled(r) {
                     report.push(unused(dir.span, dir.keyword, Some(r)));
                 }
             }
@@ -214,11 +209,10 @@ impl Directives {
 
 fn unused(span: ByteSpan, keyword: &str, rule: Option<&str>) -> Diagnostic {
     let what = rule.map(|r| format!(" for `{r}`")).unwrap_or_default();
-    Diagnostic::new(
-        "unused-suppression",
-        span,
-        format!("unused `{keyword}`{what}: there is nothing to suppress here"),
-    )
-    .with_severity(Severity::Warn)
-    .with_help("remove the comment, or move it to the line of the finding")
+    BuiltinCheck::UnusedSuppression
+        .report(
+            span,
+            format!("unused `{keyword}`{what}: there is nothing to suppress here"),
+        )
+        .with_help("remove the comment, or move it to the line of the finding")
 }

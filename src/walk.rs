@@ -7,7 +7,8 @@ use rayon::prelude::*;
 
 use crate::cache::Cache;
 use crate::config::ConfigResolver;
-use crate::diagnostic::{Confidence, Diagnostic};
+use crate::diagnostic::Confidence;
+use crate::linter::FileResult;
 use crate::source::Dialect;
 
 /// A path the walk could not read, or an explicit path that does not exist.
@@ -143,17 +144,6 @@ fn sort_and_dedup(files: &mut Vec<PathBuf>) {
 /// follows the largest file, not the corpus, and no worker waits for another's big file.
 const BIG_FILE: u64 = 2 << 20;
 
-/// The result of linting one file.
-#[derive(Debug, Clone)]
-pub struct FileResult {
-    /// The path as discovered.
-    pub path: PathBuf,
-    /// The file's text (lossily decoded when it is not UTF-8); empty when it has no diagnostics.
-    pub text: String,
-    /// Its diagnostics, sorted by position.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
 /// Lints `files` in parallel, each with its own configuration (with `min_confidence` replacing the
 /// configured minimum when given); a file that cannot be read gives an error entry instead of
 /// stopping the others. Results keep the order of `files`.
@@ -202,7 +192,8 @@ pub fn lint_files_cached(
                 });
             }
         }
-        let (text, diagnostics) = crate::lint_bytes_within(path, bytes, options, parse_limit);
+        let (text, diagnostics) =
+            crate::linter::lint_bytes_within(path, bytes, options, parse_limit);
         if let (Some(cache), Some(key), true) = (cache, key, diagnostics.is_empty()) {
             cache.mark_clean(key);
         }

@@ -108,3 +108,55 @@ fn bad_examples_give_exactly_their_rule_and_good_ones_nothing() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The README's `## Rules` table lists every rule of the registry once, with its default
+/// severity and a link to its document, and nothing else.
+#[test]
+fn readme_rule_table_lists_the_registry() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let table = readme
+        .split("\n## Rules\n")
+        .nth(1)
+        .expect("README.md has a `## Rules` section");
+    // Rows of the first table in the section: `| [`name`](rules/name.md) | severity | … |`.
+    let rows: Vec<(String, String, String)> = table
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .skip(2)
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let (name, link) = cells[1]
+                .strip_prefix("[`")
+                .and_then(|c| c.split_once("`]("))
+                .unwrap_or_else(|| panic!("README rule row without a linked name: {l}"));
+            (
+                name.to_string(),
+                link.trim_end_matches(')').to_string(),
+                cells[2].to_string(),
+            )
+        })
+        .collect();
+    let mut listed: Vec<&str> = rows.iter().map(|(n, _, _)| n.as_str()).collect();
+    listed.sort_unstable();
+    let mut registry: Vec<&str> = REGISTRY.iter().map(|r| r.meta().name).collect();
+    registry.sort_unstable();
+    assert_eq!(
+        listed, registry,
+        "README.md's rule table must list every rule once"
+    );
+    for (name, link, severity) in &rows {
+        let meta = leaklint::rules::find(name).unwrap().meta();
+        assert_eq!(
+            severity,
+            meta.default_severity.as_str(),
+            "README.md: default severity of {name}"
+        );
+        assert_eq!(
+            link,
+            &format!("rules/{name}.md"),
+            "README.md: link of {name}"
+        );
+    }
+}

@@ -7,11 +7,12 @@ use super::{CheckArgs, Format, MinConfidence, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 use crate::cache::Cache;
 use crate::config::{Config, ConfigResolver};
 use crate::diagnostic::{Confidence, Severity};
+use crate::linter::FileResult;
 use crate::report::sarif::SourceRoot;
 use crate::report::{self, Totals};
 use crate::rules::RuleMeta;
 use crate::source::Dialect;
-use crate::walk::{self, Discovered, FileResult};
+use crate::walk::{self, Discovered};
 
 /// Runs `leaklint check` and returns the exit code.
 pub fn run(args: &CheckArgs) -> u8 {
@@ -20,7 +21,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         Some(p) => match Config::load(p) {
             Ok(c) => Some(c),
             Err(e) => {
-                eprintln!("leaklint: error: {e}");
+                super::print_config_error(&e);
                 return EXIT_ERROR;
             }
         },
@@ -112,7 +113,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     }
     let mut failed = false;
     for e in &config_errors {
-        eprintln!("leaklint: error: {e}");
+        super::print_config_error(e);
         failed = true;
     }
     for e in found.errors.iter().chain(read_errors.iter()) {
@@ -175,7 +176,8 @@ fn lint_stdin(
     if let Some(c) = min_confidence {
         options.min_confidence = c;
     }
-    let (text, diagnostics) = crate::lint_bytes_within(name, bytes, &options, args.parse_limit());
+    let (text, diagnostics) =
+        crate::linter::lint_bytes_within(name, bytes, &options, args.parse_limit());
     found.files.push(name.to_path_buf());
     Ok((
         vec![FileResult {

@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::config::ConfigResolver;
-use crate::confirm::{self, ConfirmReport, Status};
+use crate::confirm::{self, Status};
 use crate::heap;
+use crate::report;
 use crate::walk;
 
 /// Output formats of `confirm`.
@@ -63,7 +64,7 @@ fn load(path: &Path) -> Result<heap::HeapSnapshot, u8> {
     // Snapshots are loaded through large short-lived buffers: give freed memory back at once so
     // that the peak RSS is the graph's, not the allocator's cache.
     crate::alloc::purge_freed_memory_immediately();
-    heap::load(path).map_err(|e| {
+    heap::load_with_progress(path, &super::progress::SnapshotProgress::default()).map_err(|e| {
         eprintln!("leaklint: error: {e}");
         EXIT_ERROR
     })
@@ -150,7 +151,7 @@ pub fn confirm(snapshots: &[PathBuf], project: &Path, opts: ConfirmOptions) -> u
         }
     }
     for e in resolver.take_errors() {
-        eprintln!("leaklint: error: {e}");
+        super::print_config_error(&e);
         failed = true;
     }
     for e in found.errors.iter().chain(&errors) {
@@ -159,12 +160,9 @@ pub fn confirm(snapshots: &[PathBuf], project: &Path, opts: ConfirmOptions) -> u
     }
     let report = confirm::join(project, &results, &growth, opts.min_bytes, evidence);
     let text = match opts.format {
-        HeapFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
-        HeapFormat::Pretty => pretty(&report),
-        HeapFormat::Sarif => {
-            let log = crate::report::confirm_sarif::to_value(project, &results, &report);
-            serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
-        }
+        HeapFormat::Json => report::confirm::json(&report),
+        HeapFormat::Pretty => report::confirm::pretty(&report),
+        HeapFormat::Sarif => report::confirm::sarif::render(project, &results, &report),
     };
     if let Err(code) = emit(&text) {
         return code;
@@ -186,85 +184,6 @@ pub fn confirm(snapshots: &[PathBuf], project: &Path, opts: ConfirmOptions) -> u
     }
 }
 
-/// Bytes in binary units (KiB = 1024 B, MiB = 1024 KiB), as `heap summary` and `confirm` print
-/// them and `docs/heap.md` quotes them.
-pub(crate) fn bytes(n: u64) -> String {
-    match n {
-        n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / (1 << 20) as f64),
-        n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
-        n => format!("{n} B"),
-    }
-}
-
-fn pretty(r: &ConfirmReport) -> String {
-    let mut out = String::new();
-    for f in &r.findings {
-        let status = match f.status {
-            Status::Confirmed => format!(
-                "confirmed: +{} objects, {} retained",
-                f.growth.objects,
-                bytes(f.growth.retained_bytes)
-            ),
-            Status::NotObserved => "not observed".to_string(),
-        };
-        let status = match &f.same_growth_as {
-            Some(o) => format!(
-                "confirmed by the growth counted at {} {}:{}",
-                o.rule_id,
-                o.path.display(),
-                o.line
-            ),
-            None => status,
-        };
-        out.push_str(&format!(
-            "{}:{}:{}: {} [{status}] {}\n",
-            f.path.display(),
-            f.line,
-            f.column,
-            f.rule_id,
-            f.message
-        ));
-        if f.status == Status::Confirmed {
-            out.push_str(&format!(
-                "    retainer path: {}\n",
-                heap::render_pretty(&f.retainer_path)
-            ));
-        }
-    }
-    for u in &r.unexplained {
-        let at = match (&u.path, u.line) {
-            (Some(p), Some(l)) => format!("{}:{l}", p.display()),
-            _ => "(no source location)".to_string(),
-        };
-        out.push_str(&format!(
-            "{at}: unexplained growth: +{} objects, {} retained, which no rule predicted\n    retainer path: {}\n",
-            u.growth.objects,
-            bytes(u.growth.retained_bytes),
-            heap::render_pretty(&u.retainer_path)
-        ));
-    }
-    let confirmed = r
-        .findings
-        .iter()
-        .filter(|f| f.status == Status::Confirmed)
-        .count();
-    out.push_str(&format!(
-        "{confirmed} of {} findings confirmed ({} retained, each byte counted once), {} unexplained growth sites ({} retained)\n",
-        r.findings.len(),
-        bytes(r.totals.confirmed.retained_bytes),
-        r.unexplained.len(),
-        bytes(r.totals.unexplained.retained_bytes),
-    ));
-    if r.evidence == confirm::Evidence::TwoSnapshots {
-        out.push_str(
-            "note: two snapshots are weaker evidence than three: growth is what each holder gained \
-             between them, and a cache still filling up to its bound looks like a leak; pass a third \
-             snapshot taken after more load to keep only objects that survive it\n",
-        );
-    }
-    out
-}
-
 /// Runs `heap summary`: the `top` largest retainers of one snapshot by retained size.
 pub fn summary(file: &Path, project: &Path, top: usize, format: SummaryFormat) -> u8 {
     let snap = match load(file) {
@@ -284,7 +203,7 @@ pub fn summary(file: &Path, project: &Path, top: usize, format: SummaryFormat) -
                     .unwrap_or_else(|| "-".into());
                 format!(
                     "{:>10}  {:<40} {at}\n            {}\n",
-                    bytes(e.retained_bytes),
+                    report::binary_bytes(e.retained_bytes),
                     format!("{} ({})", e.node_name, e.node_type),
                     heap::render_pretty(&e.retainer_path)
                 )

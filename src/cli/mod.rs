@@ -7,6 +7,7 @@ mod capture_cmd;
 mod check;
 mod heap_cmd;
 mod init_cmd;
+mod progress;
 mod rules_cmd;
 
 use std::path::PathBuf;
@@ -29,6 +30,14 @@ pub const VERSION: &str = concat!(
     env!("LEAKLINT_GIT_COMMIT"),
     ")"
 );
+
+/// Prints a configuration error on stderr: `leaklint: error: FILE:LINE:COLUMN: message`, then
+/// the lines of the file around it (coloured on a terminal, unless `NO_COLOR` is set).
+fn print_config_error(e: &crate::config::ConfigError) {
+    use std::io::IsTerminal;
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    eprintln!("leaklint: error: {}", e.with_snippet(color));
+}
 
 /// leaklint: find memory-leak patterns in JavaScript and TypeScript.
 #[derive(Debug, Parser)]

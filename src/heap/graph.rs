@@ -5,8 +5,9 @@ use std::time::Instant;
 
 use rustc_hash::FxHashMap;
 
+use super::decode::Parsed;
 use super::dominators::{lengauer_tarjan, subtree_sums, DomGraph};
-use super::parse::Parsed;
+use super::index::{build_index, Index};
 use super::Timings;
 
 /// No distance / no parent.
@@ -96,7 +97,7 @@ pub(crate) struct Graph {
 }
 
 impl Graph {
-    pub fn build(p: Parsed, t: &mut Timings) -> Graph {
+    pub(super) fn build(p: Parsed, t: &mut Timings) -> Graph {
         let t0 = Instant::now();
         let index = match p.index {
             Some(ix) => ix,
@@ -503,53 +504,6 @@ impl Graph {
         let sizes = &self.n_size;
         let retained = subtree_sums(&tree, |v| sizes[v as usize]);
         (retained, tree.idom, tree.order, tree.orphans)
-    }
-}
-
-/// First-edge and retainer indexes.
-pub(crate) struct Index {
-    pub first_edge: Vec<u32>,
-    pub first_ret: Vec<u32>,
-    pub ret_edge: Vec<u32>,
-    pub ret_src: Vec<u32>,
-}
-
-/// Builds the first-edge prefix sums and the retainer index (counting sort by target).
-/// Requires `Σ edge_count == e_to.len() < 2^32` and every target `< edge_count.len()`.
-pub(crate) fn build_index(edge_count: &[u32], e_to: &[u32]) -> Index {
-    let n = edge_count.len();
-    let mut first_edge = Vec::with_capacity(n + 1);
-    let mut acc = 0u32;
-    first_edge.push(0);
-    for &c in edge_count {
-        acc += c;
-        first_edge.push(acc);
-    }
-    let m = e_to.len();
-    let mut first_ret = vec![0u32; n + 1];
-    for &to in e_to {
-        first_ret[to as usize + 1] += 1;
-    }
-    for k in 0..n {
-        first_ret[k + 1] += first_ret[k];
-    }
-    let mut fill = first_ret.clone();
-    let mut ret_edge = vec![0u32; m];
-    let mut ret_src = vec![0u32; m];
-    for k in 0..n {
-        for e in first_edge[k]..first_edge[k + 1] {
-            let to = e_to[e as usize] as usize;
-            let slot = fill[to] as usize;
-            fill[to] += 1;
-            ret_edge[slot] = e;
-            ret_src[slot] = k as u32;
-        }
-    }
-    Index {
-        first_edge,
-        first_ret,
-        ret_edge,
-        ret_src,
     }
 }
 

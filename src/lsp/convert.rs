@@ -5,7 +5,7 @@ use gen_lsp_types::Uri;
 
 use super::encoding::PositionMap;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules;
+use crate::rules::{self, BuiltinCheck};
 
 /// `Diagnostic.source` of everything the server reports.
 pub const SOURCE: &str = "leaklint";
@@ -44,7 +44,8 @@ pub fn to_lsp(d: &Diagnostic, uri: &Uri, map: &PositionMap<'_>) -> lsp::Diagnost
             message: l.message.clone(),
         })
         .collect();
-    let tags = (d.rule == "unused-suppression").then(|| vec![lsp::DiagnosticTag::Unnecessary]);
+    let tags =
+        (BuiltinCheck::UnusedSuppression.is(d.rule)).then(|| vec![lsp::DiagnosticTag::Unnecessary]);
     lsp::Diagnostic {
         range: map.range(d.span),
         severity: Some(match d.severity {

@@ -14,6 +14,7 @@ pub mod convert;
 pub mod document;
 pub mod encoding;
 pub mod hover;
+mod initialize;
 pub mod server;
 pub mod settings;
 pub mod transport;
@@ -22,9 +23,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::diagnostic::Diagnostic;
-use crate::LintOptions;
+use crate::linter::LintOptions;
 
-/// The linting function the server calls: [`crate::lint_source`] in production; tests pass
+/// The linting function the server calls: [`crate::linter::lint_source`] in production; tests pass
 /// their own (one that panics, to check that the server survives).
 pub type LintFn = fn(&Path, &str, &LintOptions) -> Vec<Diagnostic>;
 
@@ -42,11 +43,11 @@ pub struct ServerOptions {
 }
 
 impl Default for ServerOptions {
-    /// [`crate::lint_source`], 10 ms debounce (short: editors debounce their own `didChange`s),
+    /// [`crate::linter::lint_source`], 10 ms debounce (short: editors debounce their own `didChange`s),
     /// 10 s lint budget.
     fn default() -> ServerOptions {
         ServerOptions {
-            lint: crate::lint_source,
+            lint: crate::linter::lint_source,
             debounce: Duration::from_millis(10),
             lint_budget: Duration::from_secs(10),
         }

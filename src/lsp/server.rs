@@ -10,7 +10,7 @@
 //! `parse-timeout` diagnostic, which its findings replace if the lint ends after all.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{select, unbounded, Receiver, Sender};
@@ -21,23 +21,13 @@ use serde_json::{json, Value};
 
 use super::document::{Document, DocumentStore, Snapshot};
 use super::encoding::{Encoding, PositionMap};
+use super::initialize::{self, ClientCaps, ClientSetup};
 use super::settings::{is_config_file, ConfigFiles, EditorSettings};
 use super::{actions, convert, hover, ServerOptions};
 use crate::diagnostic::Diagnostic;
 use crate::isolate;
+use crate::linter::LintOptions;
 use crate::source::LineIndex;
-use crate::LintOptions;
-
-/// What the client said it can do, reduced to what changes our behaviour.
-#[derive(Debug, Clone, Copy)]
-struct ClientCaps {
-    /// `textDocument.diagnostic` is present: the client pulls, we never push.
-    pull_diagnostics: bool,
-    /// `workspace.diagnostics.refreshSupport`: we may ask a pulling client to pull again.
-    refresh: bool,
-    /// `workspace.didChangeWatchedFiles.dynamicRegistration`: we may ask to watch config files.
-    watch_registration: bool,
-}
 
 /// A finished piece of background work.
 enum Done {
@@ -92,50 +82,32 @@ struct Running {
 /// with `ServerNotInitialized`; nothing after it ends the server but `exit`).
 pub fn serve(conn: Connection, options: ServerOptions) -> anyhow::Result<i32> {
     let (id, params) = wait_for_initialize(&conn)?;
-    let caps = &params["capabilities"];
-    let offered: Vec<String> = caps
-        .pointer("/general/positionEncodings")
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
-        .unwrap_or_default();
-    let encoding = Encoding::negotiate(&offered);
-    let client = ClientCaps {
-        pull_diagnostics: caps.pointer("/textDocument/diagnostic").is_some(),
-        refresh: caps
-            .pointer("/workspace/diagnostics/refreshSupport")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
-        watch_registration: caps
-            .pointer("/workspace/didChangeWatchedFiles/dynamicRegistration")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
-    };
-    let root = workspace_root(&params);
-    let (settings, warnings) = params
-        .get("initializationOptions")
+    let setup = ClientSetup::read(params);
+    let (settings, warnings) = setup
+        .settings
+        .as_ref()
         .map(EditorSettings::from_json)
         .unwrap_or_default();
     // The `initialized` notification that follows is taken as any other notification: a client
     // that sends something else first (or a damaged `initialized`) is still served, where
     // lsp-server's `initialize_finish` would end the server.
-    let _ = conn.sender.send(
-        Response::new_ok(
-            id,
-            json!({
-                "capabilities": capabilities(encoding),
-                "serverInfo": { "name": "leaklint", "version": env!("CARGO_PKG_VERSION") },
-            }),
-        )
-        .into(),
-    );
+    let result = lsp::InitializeResult {
+        capabilities: initialize::capabilities(setup.encoding),
+        server_info: Some(lsp::ServerInfo {
+            name: "leaklint".to_string(),
+            version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        }),
+    };
+    let _ = conn.sender.send(Response::new_ok(id, result).into());
     let (done_tx, done_rx) = unbounded();
     let mut session = Session {
         conn,
         options,
-        encoding,
-        caps: client,
+        encoding: setup.encoding,
+        caps: setup.caps,
         docs: DocumentStore::default(),
         settings,
-        configs: ConfigFiles::new(&root),
+        configs: ConfigFiles::new(&setup.root),
         due: HashMap::new(),
         done_tx,
         done_rx,
@@ -144,6 +116,12 @@ pub fn serve(conn: Connection, options: ServerOptions) -> anyhow::Result<i32> {
         running: HashMap::new(),
         relint: Default::default(),
     };
+    if let Some(problem) = &setup.problem {
+        session.show(
+            lsp::MessageType::Warning,
+            &format!("leaklint: could not read the initialize params ({problem}); using defaults"),
+        );
+    }
     for w in warnings {
         session.show(lsp::MessageType::Warning, &format!("leaklint: {w}"));
     }
@@ -182,43 +160,6 @@ fn wait_for_initialize(conn: &Connection) -> anyhow::Result<(RequestId, Value)> 
             Err(_) => anyhow::bail!("the client went away before initialize"),
         }
     }
-}
-
-/// The server's capabilities (LSP 3.17 §"Server Capabilities").
-fn capabilities(encoding: Encoding) -> Value {
-    json!({
-        "positionEncoding": encoding.as_str(),
-        // 2 = Incremental: didChange carries only the edited ranges.
-        "textDocumentSync": { "openClose": true, "change": 2 },
-        "hoverProvider": true,
-        "codeActionProvider": { "codeActionKinds": ["quickfix"] },
-        "diagnosticProvider": {
-            "identifier": "leaklint",
-            "interFileDependencies": false,
-            "workspaceDiagnostics": false,
-        },
-    })
-}
-
-/// The workspace folder (first one), else `rootUri`, else `rootPath`, else the working directory:
-/// files with no `leaklint.toml` above them get the defaults rooted there.
-fn workspace_root(params: &Value) -> PathBuf {
-    let from_uri = |v: &Value| {
-        v.as_str()
-            .and_then(|s| Uri::parse(s).ok())
-            .and_then(|u| u.to_file_path().ok())
-    };
-    params
-        .pointer("/workspaceFolders/0/uri")
-        .and_then(from_uri)
-        .or_else(|| params.get("rootUri").and_then(from_uri))
-        .or_else(|| {
-            params
-                .get("rootPath")
-                .and_then(Value::as_str)
-                .map(PathBuf::from)
-        })
-        .unwrap_or_else(|| std::env::current_dir().unwrap_or_default())
 }
 
 impl Session {
@@ -714,7 +655,7 @@ impl Session {
 fn spawn_worker(work: impl FnOnce() + Send + 'static) -> bool {
     let spawned = std::thread::Builder::new()
         .name("leaklint-lint".into())
-        .stack_size(crate::STACK_SIZE)
+        .stack_size(crate::stacks::STACK_SIZE)
         .spawn(work);
     if let Err(e) = &spawned {
         eprintln!("leaklint server: cannot start a lint thread: {e}");

@@ -15,12 +15,14 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use serde::Deserialize;
 use serde_json::Value;
 
+use crate::config::schema::{ConfidenceSetting, RuleName, RuleSetting};
 use crate::config::{Config, ConfigError, ConfigResolver};
 use crate::diagnostic::{Confidence, Severity};
+use crate::linter::LintOptions;
 use crate::rules;
-use crate::LintOptions;
 
 /// Settings sent by the editor.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,8 +47,10 @@ impl Default for EditorSettings {
 
 impl EditorSettings {
     /// Reads settings from a JSON value; unknown keys, unknown rules and bad values are skipped
-    /// (an editor setting must never stop the server), and each one skipped is described in the
-    /// returned warnings.
+    /// (an editor setting must never stop the server), and each unknown confidence or rule is
+    /// described in the returned warnings. Values are read by the configuration file's own types
+    /// ([`crate::config::schema`]); a rule set to anything else (the VS Code setting's
+    /// `"default"`) is left to the file.
     pub fn from_json(value: &Value) -> (EditorSettings, Vec<String>) {
         let value = value.get("leaklint").unwrap_or(value);
         let mut s = EditorSettings::default();
@@ -54,30 +58,26 @@ impl EditorSettings {
         if let Some(e) = value.get("enable").and_then(Value::as_bool) {
             s.enable = e;
         }
-        match value.get("minConfidence").and_then(Value::as_str) {
-            Some("low") => s.min_confidence = Some(Confidence::Low),
-            Some("medium") => s.min_confidence = Some(Confidence::Medium),
-            Some("high") => s.min_confidence = Some(Confidence::High),
-            Some(other) => warnings.push(format!("unknown minConfidence `{other}`")),
-            None => {}
+        if let Some(c) = value.get("minConfidence") {
+            match ConfidenceSetting::deserialize(c) {
+                Ok(ConfidenceSetting(c)) => s.min_confidence = Some(c),
+                Err(_) => {
+                    if let Some(other) = c.as_str() {
+                        warnings.push(format!("unknown minConfidence `{other}`"));
+                    }
+                }
+            }
         }
         if let Some(map) = value.get("rules").and_then(Value::as_object) {
-            for (name, level) in map {
-                if rules::find(name).is_none() {
+            for (name, setting) in map {
+                let Ok(RuleName(rule)) = RuleName::deserialize(Value::from(name.as_str())) else {
                     warnings.push(format!("unknown rule `{name}` in settings"));
                     continue;
-                }
-                let level = level
-                    .as_str()
-                    .or_else(|| level.get("severity").and_then(Value::as_str));
-                let sev = match level {
-                    Some("off") => None,
-                    Some("warn" | "warning") => Some(Severity::Warn),
-                    Some("error") => Some(Severity::Error),
-                    // "default" (the VS Code enum's first value) or nothing: the file decides.
-                    _ => continue,
                 };
-                s.rules.push((name.clone(), sev));
+                if let Ok(setting) = RuleSetting::deserialize(setting) {
+                    s.rules
+                        .push((rule.meta().name.to_string(), setting.level.severity()));
+                }
             }
         }
         (s, warnings)

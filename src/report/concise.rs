@@ -4,8 +4,8 @@
 use std::io::{self, Write};
 
 use super::range_of;
+use crate::linter::FileResult;
 use crate::source::LineIndex;
-use crate::walk::FileResult;
 
 /// Writes one line per diagnostic of `results` to `w`.
 ///

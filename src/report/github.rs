@@ -13,8 +13,8 @@ use std::io::{self, Write};
 use super::range_of;
 use super::sarif::SourceRoot;
 use crate::diagnostic::Severity;
+use crate::linter::FileResult;
 use crate::source::LineIndex;
-use crate::walk::FileResult;
 
 /// Escapes a command's message (`escapeData`): `%` → `%25`, `\r` → `%0D`, `\n` → `%0A`.
 pub fn escape_data(s: &str) -> String {

@@ -15,8 +15,9 @@ use serde::Serialize;
 use super::range_of;
 use crate::config::absolute_from;
 use crate::diagnostic::Severity;
+use crate::linter::FileResult;
+use crate::rules::BuiltinCheck;
 use crate::source::LineIndex;
-use crate::walk::FileResult;
 use rayon::prelude::*;
 
 // The report is written after the parallel lint, with one entry per file linted: typed entries
@@ -82,7 +83,8 @@ fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
             }
             let (start, end) = range_of(&r.text, &index, d);
             // A file that did not parse, crashed or timed out was not checked: ESLint's `fatal`.
-            let is_fatal = d.rule == "parse-error" || crate::isolate::is_tool_failure(d.rule);
+            let is_fatal =
+                BuiltinCheck::ParseError.is(d.rule) || crate::isolate::is_tool_failure(d.rule);
             if is_fatal {
                 fatal += 1;
             }
@@ -112,7 +114,7 @@ fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
                 line: start.line,
                 message: &d.message,
                 node_type: None,
-                rule_id: (d.rule != "parse-error").then_some(d.rule),
+                rule_id: (!BuiltinCheck::ParseError.is(d.rule)).then_some(d.rule),
                 severity: d.severity.eslint_level(),
             }
         })

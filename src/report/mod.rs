@@ -1,11 +1,12 @@
 //! Output formats for `leaklint check`: `pretty` (miette, terminals), `concise`
 //! (`path:line:col: rule message`, the default elsewhere), `json` (ESLint's JSON formatter
 //! shape), `sarif` (SARIF 2.1.0 for code scanning) and `github` (workflow-command annotations).
-//! Each format is one module with a `render` function over all files' results.
+//! Each format is one module with a `render` function over all files' results. The reports of
+//! `leaklint confirm` are in [`confirm`].
 
 pub mod clip;
 pub mod concise;
-pub mod confirm_sarif;
+pub mod confirm;
 pub mod fingerprint;
 pub mod github;
 pub mod json;
@@ -14,6 +15,16 @@ pub mod sarif;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::{LineIndex, Position};
+
+/// Bytes in binary units (KiB = 1024 B, MiB = 1024 KiB), as `heap summary` and `confirm` print
+/// them and `docs/heap.md` quotes them.
+pub fn binary_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / (1 << 20) as f64),
+        n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{n} B"),
+    }
+}
 
 /// A diagnostic's start and end as 1-based lines and UTF-16 columns (end exclusive).
 pub fn range_of(text: &str, index: &LineIndex, d: &Diagnostic) -> (Position, Position) {
@@ -38,7 +49,7 @@ pub struct Totals {
 
 impl Totals {
     /// Counts the diagnostics of `results`.
-    pub fn of(results: &[crate::walk::FileResult]) -> Totals {
+    pub fn of(results: &[crate::linter::FileResult]) -> Totals {
         let mut t = Totals {
             files: results.len(),
             ..Totals::default()

@@ -13,8 +13,8 @@ use miette::{
 use super::clip;
 use crate::diagnostic::{ByteSpan, Severity};
 use crate::isolate;
+use crate::linter::FileResult;
 use crate::source::LineIndex;
-use crate::walk::FileResult;
 
 /// Draws up to `cap` diagnostics of `results` with source snippets to `w` (with colour when
 /// `color`), then lists the remaining ones one per line.

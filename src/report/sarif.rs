@@ -3,9 +3,9 @@
 //! Format: OASIS SARIF 2.1.0 errata01 (`fixtures/schemas/sarif-schema-2.1.0.json`), with the subset
 //! and limits GitHub documents in "SARIF support for code scanning":
 //!
-//! - one run; `tool.driver` names every enabled rule plus the built-in checks (`parse-error`,
-//!   `unused-suppression`, `invalid-suppression`) in `rules[]`, with descriptions and help taken
-//!   from the rule's document `rules/<name>.md`, `helpUri`, `properties.tags`,
+//! - one run; `tool.driver` names every enabled rule plus the built-in checks
+//!   ([`BuiltinCheck`]) in `rules[]`, with descriptions from their metadata ([`RuleMeta`],
+//!   [`BuiltinCheck::description`]), help from the rule's document `rules/<name>.md`, `helpUri`, `properties.tags`,
 //!   `properties.precision`, `properties.problem.severity` and `defaultConfiguration.level`
 //!   (never `security-severity`: leaks are reliability problems, not vulnerabilities);
 //! - `run.columnKind` is `utf16CodeUnits`: lines and columns are 1-based, columns count UTF-16
@@ -31,9 +31,9 @@ use serde_json::{json, Value};
 use super::range_of;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::isolate::{is_tool_failure, INTERNAL_ERROR, PARSE_TIMEOUT};
-use crate::rules::RuleMeta;
+use crate::linter::FileResult;
+use crate::rules::{BuiltinCheck, RuleMeta};
 use crate::source::LineIndex;
-use crate::walk::FileResult;
 
 /// The `$schema` GitHub's documentation gives for SARIF 2.1.0.
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -167,7 +167,7 @@ impl Descriptor {
         Descriptor {
             id: meta.name,
             summary: meta.summary,
-            full: what_it_does(meta.doc).unwrap_or_else(|| meta.summary.to_string()),
+            full: meta.description(),
             doc: meta.doc.to_string(),
             level: meta.default_severity,
             help_uri: format!("{REPOSITORY}/blob/main/rules/{}.md", meta.name),
@@ -176,30 +176,14 @@ impl Descriptor {
         }
     }
 
-    fn builtin(id: &'static str) -> Descriptor {
-        let (summary, level, full): (&'static str, Severity, &str) = match id {
-            "parse-error" => (
-                "The file could not be parsed as JavaScript or TypeScript",
-                Severity::Error,
-                "leaklint could not parse the file (a syntax error, or text that is not UTF-8), so no rule checked it. The message gives swc's error and its position.",
-            ),
-            "unused-suppression" => (
-                "A leaklint-disable comment suppresses nothing",
-                Severity::Warn,
-                "A `leaklint-disable` comment did not suppress any finding: the code it covered was fixed or moved. Remove the comment.",
-            ),
-            _ => (
-                "A leaklint-disable comment names an unknown rule",
-                Severity::Warn,
-                "A `leaklint-disable` comment names a rule that does not exist; `leaklint rules` lists the rules.",
-            ),
-        };
+    fn builtin(check: BuiltinCheck) -> Descriptor {
+        let (id, full) = (check.name(), check.description());
         Descriptor {
             id,
-            summary,
+            summary: check.summary(),
             full: full.to_string(),
             doc: format!("# {id}\n\n{full}\n"),
-            level,
+            level: check.severity(),
             help_uri: format!("{REPOSITORY}#suppressions"),
             tags: &["leaklint"],
             precision: "very-high",
@@ -222,14 +206,6 @@ impl Descriptor {
             },
         })
     }
-}
-
-/// The first paragraph under `## What it does` in a rule document, on one line.
-fn what_it_does(doc: &str) -> Option<String> {
-    let rest = doc.split("## What it does").nth(1)?;
-    let para = rest.trim_start().split("\n\n").next()?;
-    let one_line = para.split_whitespace().collect::<Vec<_>>().join(" ");
-    (!one_line.is_empty()).then_some(one_line)
 }
 
 /// `no-leaked-timer` → `NoLeakedTimer` (SARIF's friendly rule name, §3.49.7).
@@ -283,11 +259,7 @@ fn problem_severity(s: Severity) -> &'static str {
 /// for. Every result's `ruleIndex` points into `tool.driver.rules`.
 pub fn to_value(results: &[FileResult], rules: &[&'static RuleMeta], root: &SourceRoot) -> Value {
     let mut descriptors: Vec<Descriptor> = rules.iter().map(|m| Descriptor::of_rule(m)).collect();
-    descriptors.extend(
-        crate::rules::BUILTIN_CHECKS
-            .iter()
-            .map(|id| Descriptor::builtin(id)),
-    );
+    descriptors.extend(BuiltinCheck::ALL.into_iter().map(Descriptor::builtin));
     // A finding of a rule that is not in `rules` (cannot happen through the CLI) still gets one.
     for r in results {
         for d in &r.diagnostics {

@@ -228,8 +228,7 @@ impl Rule for NoIgnoredBackpressure {
                 "its result is ignored"
             };
             out.push(
-                Diagnostic::new(META.name, call.callee_span, format!("`{text}.write()` {context}: {what}, so when `{text}` is slower than its source the data piles up in memory"))
-                    .with_severity(META.default_severity)
+                ctx.report(call.callee_span, format!("`{text}.write()` {context}: {what}, so when `{text}` is slower than its source the data piles up in memory"))
                     .with_confidence(Confidence::Medium)
                     .with_help("use `await pipeline(source, destination)` from `node:stream/promises`, or pause the source when `write()` returns false and resume it on 'drain'"),
             );

@@ -220,7 +220,8 @@ fn all_sinks(model: &SemanticModel) -> FxHashMap<FuncId, Vec<Sink>> {
 impl NoLargeClosureCapture {
     /// The shared-context chain (A1): in function `s`, binding `x = O` (an outer binding) is used
     /// by a closure created in `s`, and `s` assigns to `O` a value carrying a closure created in `s`.
-    fn chains(&self, model: &SemanticModel, out: &mut Vec<Diagnostic>) {
+    fn chains(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let model = ctx.model;
         for (xi, x) in model.bindings.iter().enumerate() {
             let s = x.func;
             if s == MODULE
@@ -281,20 +282,18 @@ impl NoLargeClosureCapture {
                 .unwrap_or("this function")
                 .to_string();
             out.push(
-                Diagnostic::new(
-                    META.name,
-                    x.span,
+                ctx.report(x.span,
                     format!("`{}` holds the previous `{outer}` and is used by a closure, so it lives in `{fname}`'s shared V8 context; the closure stored in the new `{outer}` keeps that context, so each call links every generation to the one before", x.name),
                 )
                 .with_confidence(Confidence::High)
-                .with_severity(META.default_severity)
                 .with_label(assign_span, format!("the new `{outer}` carries a closure created here, which keeps the whole context alive"))
                 .with_help(format!("declare it with `let` and set `{} = null` before `{fname}` returns, or move the closures that use it out of `{fname}`", x.name)),
             );
         }
     }
 
-    fn captures(&self, model: &SemanticModel, out: &mut Vec<Diagnostic>) {
+    fn captures(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let model = ctx.model;
         let sinks = all_sinks(model);
         if sinks.is_empty() {
             return;
@@ -357,8 +356,7 @@ impl NoLargeClosureCapture {
                 format!(" (created {often})")
             };
             out.push(
-                Diagnostic::new(
-                    META.name,
+                ctx.report(
                     span,
                     format!(
                         "this closure captures {why}, and {} keeps the closure alive{created}",
@@ -366,7 +364,6 @@ impl NoLargeClosureCapture {
                     ),
                 )
                 .with_confidence(confidence)
-                .with_severity(META.default_severity)
                 .with_label(b.span, "declared here")
                 .with_label(sink.span, "the closure is kept alive here")
                 .with_help(copy),
@@ -381,7 +378,7 @@ impl Rule for NoLargeClosureCapture {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        self.chains(ctx.model, out);
-        self.captures(ctx.model, out);
+        self.chains(ctx, out);
+        self.captures(ctx, out);
     }
 }

@@ -370,22 +370,20 @@ fn long_lived_argument(
 
 /// The finding for a helper's registration on a long-lived argument ([`long_lived_argument`]).
 fn helper_finding(
-    model: &SemanticModel,
+    ctx: &RuleContext<'_>,
     call: &Call,
     receiver: &Path,
     (site, arg): (crate::semantic::CallId, Path),
 ) -> Diagnostic {
+    let model = ctx.model;
     let event = event_text(call, "an event");
     let site_call = &model.calls[site as usize];
     let (often, _) = how_often(model, model.frequency_of(site_call.func));
     let arg_text = arg.display(model).to_string();
-    let mut d = Diagnostic::new(
-        META.name,
-        call.callee_span,
+    let mut d = ctx.report(call.callee_span,
         format!("listener for {event} is added to `{}`, which is `{arg_text}` {often}, and never removed", receiver.display(model)),
     )
     .with_confidence(Confidence::Medium)
-    .with_severity(META.default_severity)
     .with_label(site_call.callee_span, format!("called here with `{arg_text}`, which outlives each call"));
     if let Some(h) = call.arg_spans.get(1) {
         d = d.with_label(
@@ -398,21 +396,19 @@ fn helper_finding(
 
 /// The finding for an incomplete teardown ([`incomplete_detach`]).
 fn incomplete_detach_finding(
-    model: &SemanticModel,
+    ctx: &RuleContext<'_>,
     call: &Call,
     receiver: &Path,
     detach: FuncId,
 ) -> Diagnostic {
+    let model = ctx.model;
     let event = event_text(call, "this event");
     let owner = receiver.display(model).to_string();
     let name = model.function(detach).name.as_deref().unwrap_or("teardown");
-    let mut d = Diagnostic::new(
-        META.name,
-        call.callee_span,
+    let mut d = ctx.report(call.callee_span,
         format!("listener for {event} is added to `{owner}` and never removed: `{name}()` removes this class's other listeners from it, but not this one, so every detached instance stays reachable from `{owner}`"),
     )
     .with_confidence(Confidence::Medium)
-    .with_severity(META.default_severity)
     .with_label(model.function(detach).span, format!("`{name}()` removes the others"));
     if let Some(h) = call.arg_spans.get(1) {
         d = d.with_label(
@@ -1005,7 +1001,7 @@ impl Rule for NoLeakedListener {
             let owner = model.owner_of(&receiver);
             let freq = model.frequency_of(call.func);
             if let Some(detach) = incomplete_detach(model, &removals, call, &receiver) {
-                out.push(incomplete_detach_finding(model, call, &receiver, detach));
+                out.push(incomplete_detach_finding(ctx, call, &receiver, detach));
                 continue;
             }
             // A helper that registers on its parameter, called from repeated code with an owner
@@ -1013,7 +1009,7 @@ impl Rule for NoLeakedListener {
             if let Owner::Param(d, b) = owner {
                 if receiver.props.is_empty() && !is_removed(model, &receiver, call) {
                     if let Some(site) = long_lived_argument(model, d, b) {
-                        out.push(helper_finding(model, call, &receiver, site));
+                        out.push(helper_finding(ctx, call, &receiver, site));
                         continue;
                     }
                 }
@@ -1039,7 +1035,7 @@ impl Rule for NoLeakedListener {
                 {
                     continue;
                 }
-                out.push(special_finding(model, call, &receiver, special, method));
+                out.push(special_finding(ctx, call, &receiver, special, method));
                 continue;
             }
             if let Some(abandoned) = abandoned_outcome(model, call, &receiver) {
@@ -1174,13 +1170,10 @@ impl Rule for NoLeakedListener {
                 _ => "outer",
             };
             let (often, registration) = how_often(model, model.frequency_of(reason_func));
-            let mut d = Diagnostic::new(
-                META.name,
-                call.callee_span,
+            let mut d = ctx.report(call.callee_span,
                 format!("listener for {event} is added to {owner_kind} `{owner_text}` {often} and never removed"),
             )
-            .with_confidence(confidence)
-            .with_severity(META.default_severity);
+            .with_confidence(confidence);
             if let Some(hspan) = call.arg_spans.get(1) {
                 d = d.with_label(*hspan, format!("this handler, and everything it captures, stays reachable from `{owner_text}`"));
             }
@@ -1203,12 +1196,13 @@ impl Rule for NoLeakedListener {
 
 /// The finding for a registration on an owner an API model says outlives the work that adds it.
 fn special_finding(
-    model: &SemanticModel,
+    ctx: &RuleContext<'_>,
     call: &Call,
     receiver: &Path,
     special: Special,
     method: &swc_atoms::Atom,
 ) -> Diagnostic {
+    let model = ctx.model;
     let owner_text = receiver.display(model).to_string();
     let (often, registration) = how_often(model, model.frequency_of(call.func));
     let (message, help) = match special {
@@ -1228,9 +1222,9 @@ fn special_finding(
             )
         }
     };
-    let mut d = Diagnostic::new(META.name, call.callee_span, message)
-        .with_confidence(Confidence::Medium)
-        .with_severity(META.default_severity);
+    let mut d = ctx
+        .report(call.callee_span, message)
+        .with_confidence(Confidence::Medium);
     let handler = if method == api::SET_TIMEOUT_METHOD {
         call.arg_spans.last()
     } else {

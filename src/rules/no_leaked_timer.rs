@@ -89,13 +89,10 @@ impl Rule for NoLeakedTimer {
                 confidence
             };
             let (often, registration) = how_often(model, freq);
-            let mut d = Diagnostic::new(
-                META.name,
-                call.callee_span,
+            let mut d = ctx.report(call.callee_span,
                 format!("`setInterval` is started {often} and {fate}, so these intervals pile up and can never be stopped"),
             )
-            .with_confidence(confidence)
-            .with_severity(META.default_severity);
+            .with_confidence(confidence);
             if let Some(cb) = call.arg_spans.first() {
                 d = d.with_label(
                     *cb,
@@ -132,13 +129,10 @@ impl Rule for NoLeakedTimer {
                 .unwrap_or("this function")
                 .to_string();
             let (often, registration) = how_often(model, freq);
-            let mut d = Diagnostic::new(
-                META.name,
-                call.callee_span,
+            let mut d = ctx.report(call.callee_span,
                 format!("`{name}` re-arms itself with `setTimeout` forever and is started {often}: each start adds a polling loop that never stops"),
             )
             .with_confidence(confidence)
-            .with_severity(META.default_severity)
             .with_label(model.function(loop_fn).span, format!("`{name}` has no stop condition before re-arming"));
             if let Some((span, text)) = registration {
                 d = d.with_label(span, text);

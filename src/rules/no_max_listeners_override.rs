@@ -117,8 +117,7 @@ impl Rule for NoMaxListenersOverride {
                 Confidence::Medium
             };
             out.push(
-                Diagnostic::new(META.name, call.span, format!("`setMaxListeners({limit})` on `{target}` {warning}"))
-                    .with_severity(META.default_severity)
+                ctx.report(call.span, format!("`setMaxListeners({limit})` on `{target}` {warning}"))
                     .with_confidence(confidence)
                     .with_help("find the listener that is added repeatedly and remove it; if the emitter really needs more listeners, set the exact number it needs"),
             );
@@ -132,8 +131,7 @@ impl Rule for NoMaxListenersOverride {
                 .or_else(|| (!a.value.is_literal()).then(|| "a computed value".to_string()));
             let Some(limit) = limit else { continue };
             out.push(
-                Diagnostic::new(META.name, a.span, format!("setting `{}` to {limit} {warning} for every emitter in the process", p.display(model)))
-                    .with_severity(META.default_severity)
+                ctx.report(a.span, format!("setting `{}` to {limit} {warning} for every emitter in the process", p.display(model)))
                     .with_confidence(Confidence::Medium)
                     .with_help("leave the default (10) and fix the emitter that collects listeners; raise the limit only on that emitter, to the number it needs"),
             );

@@ -143,13 +143,13 @@ impl Rule for NoUnboundedCollection {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = ctx.model;
-        keyed_collections_written_with_brackets(model, out);
+        keyed_collections_written_with_brackets(ctx, out);
         let mut candidates = Vec::new();
         module_level(model, &mut candidates);
         instance_fields(model, &mut candidates);
         long_lived_members(model, &mut candidates);
         for c in candidates {
-            if let Some(d) = report(model, c) {
+            if let Some(d) = report(ctx, c) {
                 out.push(d);
             }
         }
@@ -160,7 +160,8 @@ impl Rule for NoUnboundedCollection {
 /// string-keyed property of the object, which neither `delete(key)` nor weak references ever
 /// release (the key is the string form of the object: every span, every request, a new
 /// property). Always a bug; a leak as long as the collection lives (`high` at module level).
-fn keyed_collections_written_with_brackets(model: &SemanticModel, out: &mut Vec<Diagnostic>) {
+fn keyed_collections_written_with_brackets(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
     for a in &model.assigns {
         let Target::Computed { object, key } = &a.target else {
             continue;
@@ -190,13 +191,10 @@ fn keyed_collections_written_with_brackets(model: &SemanticModel, out: &mut Vec<
         };
         let method = if kind.ends_with("Set") { "add" } else { "set" };
         out.push(
-            Diagnostic::new(
-                META.name,
-                a.span,
+            ctx.report(a.span,
                 format!("`{}[…] = …` on a {kind} sets a plain property named after the key's string form: `.delete()` never removes it and a weak key never frees it", binding.name),
             )
             .with_confidence(confidence)
-            .with_severity(META.default_severity)
             .with_label(binding.span, format!("a {kind}"))
             .with_help(format!("use `{}.{method}(key, value)` and `.get(key)`", binding.name)),
         );
@@ -443,7 +441,8 @@ fn per_instance_once(model: &SemanticModel, f: FuncId) -> bool {
 }
 
 /// The finding for a candidate that grows in repeated code, if any.
-fn report(model: &SemanticModel, c: Candidate) -> Option<Diagnostic> {
+fn report(ctx: &RuleContext<'_>, c: Candidate) -> Option<Diagnostic> {
+    let model = ctx.model;
     let mut best: Option<(Confidence, &Growth)> = None;
     for site in &c.sites {
         let strong = if site.request.is_some() {
@@ -491,13 +490,9 @@ fn report(model: &SemanticModel, c: Candidate) -> Option<Diagnostic> {
         ),
         _ => ", and nothing ever removes its entries".into(),
     };
-    let mut d = Diagnostic::new(
-        META.name,
-        c.span,
-        format!("{} grows {often}{keyed}{released}", c.what),
-    )
-    .with_confidence(confidence)
-    .with_severity(META.default_severity);
+    let mut d = ctx
+        .report(c.span, format!("{} grows {often}{keyed}{released}", c.what))
+        .with_confidence(confidence);
     for s in c
         .sites
         .iter()

@@ -294,13 +294,10 @@ impl Rule for NoUnboundedMetricLabels {
             };
             let metric = receiver.display(model).to_string();
             out.push(
-                Diagnostic::new(
-                    META.name,
-                    call.callee_span,
+                ctx.report(call.callee_span,
                     format!("metric `{metric}` gets unbounded label values ({}): every distinct value is a new time series, kept in memory forever", parts.join(", ")),
                 )
                 .with_confidence(confidence)
-                .with_severity(META.default_severity)
                 .with_help(help),
             );
         }
@@ -333,13 +330,10 @@ impl Rule for NoUnboundedMetricLabels {
             }
             let span: ByteSpan = call.arg_spans.first().copied().unwrap_or(call.span);
             out.push(
-                Diagnostic::new(
-                    META.name,
-                    span,
+                ctx.report(span,
                     format!("metric `{}` declares label names for unbounded values ({}): each user, path or id becomes a time series", b.name, names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
                 )
                 .with_confidence(Confidence::Medium)
-                .with_severity(META.default_severity)
                 .with_label(b.span, "declared here")
                 .with_help(help),
             );

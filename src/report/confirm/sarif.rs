@@ -8,16 +8,21 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use super::sarif::{self, SourceRoot};
 use crate::confirm::{ConfirmReport, Status};
 use crate::heap::PathStep;
-use crate::walk::FileResult;
+use crate::linter::FileResult;
+use crate::report::sarif::{self, SourceRoot};
 
 fn step_text(s: &PathStep) -> String {
     format!(
         "--{} ({})--> {} ({}), {} B",
         s.edge, s.edge_type, s.node_name, s.node_type, s.self_size
     )
+}
+
+/// [`to_value`] as pretty-printed JSON text with a final newline.
+pub fn render(project: &Path, results: &[FileResult], report: &ConfirmReport) -> String {
+    serde_json::to_string_pretty(&to_value(project, results, report)).unwrap_or_default() + "\n"
 }
 
 /// The SARIF log of `report`: lint `results` of the project (as given to

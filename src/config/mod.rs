@@ -15,52 +15,21 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::GlobSet;
 
-use crate::diagnostic::{Confidence, Severity};
+use crate::linter::LintOptions;
 use crate::rules;
 use crate::source::LineIndex;
-use crate::LintOptions;
+use schema::{ConfidenceSetting, ConfigFile, Globs, RuleName};
 
 /// The file names searched for, in order, in each directory.
 pub const CONFIG_NAMES: [&str; 2] = ["leaklint.toml", ".leaklint.toml"];
 
-/// The longest glob accepted in `include`/`exclude`, in bytes.
-pub const MAX_GLOB: usize = 1024;
+mod error;
+pub mod schema;
 
-/// The most globs accepted in one `include` or `exclude` list.
-pub const MAX_GLOBS: usize = 1000;
-
-/// A configuration problem, located in its file. Displays as `FILE:LINE:COLUMN: message`, or
-/// `FILE: message` when the problem has no position.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}", self.located())]
-pub struct ConfigError {
-    /// The configuration file.
-    pub path: PathBuf,
-    /// 1-based line (0 when the problem has no position, e.g. the file cannot be read).
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl ConfigError {
-    fn located(&self) -> String {
-        if self.line > 0 {
-            format!(
-                "{}:{}:{}: {}",
-                self.path.display(),
-                self.line,
-                self.column,
-                self.message
-            )
-        } else {
-            format!("{}: {}", self.path.display(), self.message)
-        }
-    }
-}
+pub use error::ConfigError;
+pub use schema::{MAX_GLOB, MAX_GLOBS};
 
 /// One loaded configuration file.
 #[derive(Clone)]
@@ -93,26 +62,22 @@ impl Config {
     /// Unreadable files, TOML syntax errors, unknown keys, unknown rule names and bad values, each
     /// with the line and column.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let bytes = std::fs::read(path).map_err(|e| ConfigError {
-            path: path.into(),
-            line: 0,
-            column: 0,
-            message: format!("cannot read: {e}"),
-        })?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| ConfigError::unlocated(path.into(), format!("cannot read: {e}")))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             // Name the first bad byte by the line and column of the valid text before it.
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let valid = std::str::from_utf8(valid).unwrap_or_default();
             let p = LineIndex::new(valid).position(valid, valid.len() as u32);
-            ConfigError {
-                path: path.into(),
-                line: p.line,
-                column: p.column,
-                message: format!(
+            ConfigError::at_position(
+                path.into(),
+                p.line,
+                p.column,
+                format!(
                     "the file is not valid UTF-8 text (invalid byte at offset {})",
                     valid.len()
                 ),
-            }
+            )
         })?;
         Config::parse(path, &text)
     }
@@ -122,163 +87,48 @@ impl Config {
     /// # Errors
     /// As [`Config::load`].
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-        let index = LineIndex::new(text);
-        let err = |span: Option<std::ops::Range<usize>>, message: String| {
-            let (line, column) = span
-                .map(|s| {
-                    let p = index.position(text, s.start as u32);
-                    (p.line, p.column)
-                })
-                .unwrap_or((0, 0));
-            ConfigError {
-                path: path.into(),
-                line,
-                column,
-                message,
+        let file: ConfigFile = toml::from_str(text).map_err(|e| {
+            // serde says "field"; in TOML it is a key.
+            let message = e
+                .message()
+                .replacen("unknown field", "unknown key", 1)
+                .replacen("missing field", "missing key", 1);
+            match e.span() {
+                Some(span) => ConfigError::in_text(path.into(), text, span, message),
+                None => ConfigError::unlocated(path.into(), message),
             }
-        };
+        })?;
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut config = Config::default_at(&root);
         config.path = Some(path.to_path_buf());
-        // Parse with spans on every key and value so that each complaint can name its line.
-        let doc: toml::de::DeTable = toml::de::DeTable::parse(text)
-            .map_err(|e| err(e.span(), e.message().to_string()))?
-            .into_inner();
-        for (key, value) in doc.iter() {
-            let kspan = Some(key.span());
-            let vspan = Some(value.span());
-            match key.get_ref().as_ref() {
-                "min-confidence" => {
-                    let s = value.get_ref().as_str().ok_or_else(|| {
-                        err(
-                            vspan.clone(),
-                            "`min-confidence` must be \"low\", \"medium\" or \"high\"".into(),
-                        )
-                    })?;
-                    config.options.min_confidence = match s {
-                        "low" => Confidence::Low,
-                        "medium" => Confidence::Medium,
-                        "high" => Confidence::High,
-                        other => {
-                            return Err(err(
-                                vspan,
-                                format!(
-                                "unknown confidence `{other}`: use \"low\", \"medium\" or \"high\""
-                            ),
-                            ))
-                        }
-                    };
-                }
-                k @ ("include" | "exclude") => {
-                    let arr = value.get_ref().as_array().ok_or_else(|| {
-                        err(
-                            vspan.clone(),
-                            format!("`{k}` must be an array of glob strings"),
-                        )
-                    })?;
-                    if arr.len() > MAX_GLOBS {
-                        return Err(err(
-                            vspan.clone(),
-                            format!("`{k}` has more than {MAX_GLOBS} globs"),
-                        ));
-                    }
-                    let mut b = GlobSetBuilder::new();
-                    for item in arr.iter() {
-                        let ispan = Some(item.span());
-                        let g = item.get_ref().as_str().ok_or_else(|| {
-                            err(ispan.clone(), format!("`{k}` entries must be strings"))
-                        })?;
-                        // globset compiles each glob into a regular expression: a 70 KB glob
-                        // takes half a minute, so sizes no real pattern reaches are refused.
-                        if g.len() > MAX_GLOB {
-                            return Err(err(ispan, format!("a glob longer than {MAX_GLOB} bytes")));
-                        }
-                        b.add(
-                            Glob::new(g)
-                                .map_err(|e| err(ispan.clone(), format!("bad glob `{g}`: {e}")))?,
-                        );
-                        if !g.starts_with("**/") && !g.starts_with('/') {
-                            // `dist/**` should also match `dist` itself and anything below.
-                            if let Ok(g2) = Glob::new(&format!("{}/**", g.trim_end_matches("/**")))
-                            {
-                                b.add(g2);
-                            }
-                        }
-                    }
-                    let set = b.build().map_err(|e| err(vspan.clone(), e.to_string()))?;
-                    if k == "include" {
-                        config.include = Some(set);
-                    } else {
-                        config.exclude = set;
-                    }
-                }
-                "rules" => {
-                    let rules_table = value
-                        .get_ref()
-                        .as_table()
-                        .ok_or_else(|| err(vspan.clone(), "`rules` must be a table".into()))?;
-                    for (rname, rvalue) in rules_table.iter() {
-                        let name = rname.get_ref().as_ref();
-                        let rspan = Some(rname.span());
-                        let Some(rule) = rules::find(name) else {
-                            return Err(err(
-                                rspan,
-                                format!("unknown rule `{name}` (`leaklint rules` lists them)"),
-                            ));
-                        };
-                        let sev_value = if let Some(t) = rvalue.get_ref().as_table() {
-                            let mut sev = None;
-                            for (ok, ov) in t.iter() {
-                                match ok.get_ref().as_ref() {
-                                    "severity" => sev = Some(ov),
-                                    other => return Err(err(Some(ok.span()), format!("unknown option `{other}` for rule `{name}` (allowed: severity)"))),
-                                }
-                            }
-                            sev.ok_or_else(|| {
-                                err(
-                                    Some(rvalue.span()),
-                                    format!("rule `{name}` needs a `severity`"),
-                                )
-                            })?
-                        } else {
-                            rvalue
-                        };
-                        let level = sev_value.get_ref().as_str().ok_or_else(|| {
-                            err(
-                                Some(sev_value.span()),
-                                "a severity is \"off\", \"warn\" or \"error\"".into(),
-                            )
-                        })?;
-                        let severity = match level {
-                            "off" => None,
-                            "warn" | "warning" => Some(Severity::Warn),
-                            "error" => Some(Severity::Error),
-                            other => return Err(err(Some(sev_value.span()), format!("unknown severity `{other}`: use \"off\", \"warn\" or \"error\""))),
-                        };
-                        config
-                            .options
-                            .rules
-                            .retain(|(r, _)| r.meta().name != rule.meta().name);
-                        if let Some(s) = severity {
-                            config.options.rules.push((rule, s));
-                        }
-                    }
-                    let order = |n: &str| {
-                        rules::REGISTRY
-                            .iter()
-                            .position(|r| r.meta().name == n)
-                            .unwrap_or(usize::MAX)
-                    };
-                    config
-                        .options
-                        .rules
-                        .sort_by_key(|(r, _)| order(r.meta().name));
-                }
-                other => {
-                    return Err(err(kspan, format!("unknown key `{other}` (allowed: min-confidence, include, exclude, rules)")));
-                }
+        if let Some(ConfidenceSetting(c)) = file.min_confidence {
+            config.options.min_confidence = c;
+        }
+        if let Some(Globs(set)) = file.include {
+            config.include = Some(set);
+        }
+        if let Some(Globs(set)) = file.exclude {
+            config.exclude = set;
+        }
+        for (RuleName(rule), setting) in file.rules.0 {
+            let options = &mut config.options;
+            options
+                .rules
+                .retain(|(r, _)| r.meta().name != rule.meta().name);
+            if let Some(s) = setting.level.severity() {
+                options.rules.push((rule, s));
             }
         }
+        let order = |n: &str| {
+            rules::REGISTRY
+                .iter()
+                .position(|r| r.meta().name == n)
+                .unwrap_or(usize::MAX)
+        };
+        config
+            .options
+            .rules
+            .sort_by_key(|(r, _)| order(r.meta().name));
         Ok(config)
     }
 
@@ -431,6 +281,49 @@ fn is_lexically_absolute(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_name_the_position_and_show_the_snippet() {
+        let text = "[rules]\nno-leaked-timer = \"loud\"\n";
+        let Err(e) = Config::parse(Path::new("leaklint.toml"), text) else {
+            panic!("a bad severity must be refused");
+        };
+        assert_eq!(
+            e.to_string(),
+            "leaklint.toml:2:19: unknown severity `loud`: use \"off\", \"warn\" or \"error\""
+        );
+        let snippet = e.snippet(false).expect("a snippet");
+        assert!(snippet.contains("╭─[leaklint.toml:2:19]"), "{snippet}");
+        assert!(
+            snippet.contains(" 2 │ no-leaked-timer = \"loud\""),
+            "{snippet}"
+        );
+        assert!(snippet.contains("───"), "{snippet}");
+        assert!(!snippet.contains("unknown severity"), "{snippet}");
+    }
+
+    #[test]
+    fn rule_settings_in_both_forms_apply_in_registry_order() {
+        let text = "min-confidence = \"high\"\n[rules]\nno-leaked-timer = \"warning\"\n\
+                    no-unbounded-collection = { severity = \"off\" }\n";
+        let c = Config::parse(Path::new("leaklint.toml"), text).unwrap();
+        assert_eq!(
+            c.options.min_confidence,
+            crate::diagnostic::Confidence::High
+        );
+        assert_eq!(c.options.severity_of("no-unbounded-collection"), None);
+        assert_eq!(
+            c.options.severity_of("no-leaked-timer"),
+            Some(crate::diagnostic::Severity::Warn)
+        );
+        let names: Vec<_> = c.options.rules.iter().map(|(r, _)| r.meta().name).collect();
+        let registry: Vec<_> = rules::REGISTRY
+            .iter()
+            .map(|r| r.meta().name)
+            .filter(|n| *n != "no-unbounded-collection")
+            .collect();
+        assert_eq!(names, registry);
+    }
 
     #[test]
     fn absolute_from_agrees_with_the_standard_library() {

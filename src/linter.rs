@@ -1,0 +1,236 @@
+//! The lint pipeline for one file: parse, build the semantic model, run the enabled rules,
+//! apply suppression comments and the confidence floor. Every front end (the CLI through
+//! [`crate::walk`], the language server) lints through [`lint_source`] or [`lint_bytes`].
+
+use std::path::Path;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::diagnostic::{ByteSpan, Confidence, Diagnostic, Severity};
+use crate::rules::{self, BuiltinCheck, Rule, RuleContext};
+use crate::source::Dialect;
+use crate::{budget, isolate, parse, semantic, stacks, suppress};
+
+/// Which rules run, at which severity, and the lowest confidence reported.
+#[derive(Clone)]
+pub struct LintOptions {
+    /// Enabled rules with their configured severity.
+    pub rules: Vec<(&'static dyn Rule, Severity)>,
+    /// Findings below this confidence are dropped (after suppressions are matched).
+    pub min_confidence: Confidence,
+}
+
+impl Default for LintOptions {
+    /// Every rule at its default severity, `medium` confidence and up (the CI gate,
+    /// docs/architecture.md).
+    fn default() -> LintOptions {
+        LintOptions {
+            rules: rules::REGISTRY
+                .iter()
+                .map(|r| (*r, r.meta().default_severity))
+                .collect(),
+            min_confidence: Confidence::Medium,
+        }
+    }
+}
+
+impl LintOptions {
+    /// The configured severity of rule `name`, or `None` when it is off.
+    pub fn severity_of(&self, name: &str) -> Option<Severity> {
+        self.rules
+            .iter()
+            .find(|(r, _)| r.meta().name == name)
+            .map(|(_, s)| *s)
+    }
+}
+
+/// The result of linting one file.
+#[derive(Debug, Clone)]
+pub struct FileResult {
+    /// The path as discovered.
+    pub path: PathBuf,
+    /// The file's text (lossily decoded when it is not UTF-8); empty when it has no diagnostics.
+    pub text: String,
+    /// Its diagnostics, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Lints one file's text.
+///
+/// `path` decides the dialect (TypeScript for `.ts .tsx .mts .cts`, JavaScript with JSX otherwise)
+/// and is not read. Returns the diagnostics sorted by position: rule findings, a `parse-error` when
+/// the file does not parse (then no rule runs), and `invalid-suppression`/`unused-suppression` for
+/// suppression comments. Findings in test files ([`is_test_path`]) get `low` confidence. Never
+/// panics on any input text: a panic in the parser, the model or a rule gives one
+/// `internal-error` diagnostic ([`isolate::internal_error`]) instead.
+pub fn lint_source(path: &Path, text: &str, options: &LintOptions) -> Vec<Diagnostic> {
+    lint_source_observed(path, text, options, &|| {})
+}
+
+/// As [`lint_source`], calling `on_parsed` once the parse is over (whether it succeeded or not),
+/// before the model is built: [`budget`] limits the parse alone.
+pub(crate) fn lint_source_observed(
+    path: &Path,
+    text: &str,
+    options: &LintOptions,
+    on_parsed: &dyn Fn(),
+) -> Vec<Diagnostic> {
+    let dialect = Dialect::from_path(path).unwrap_or(Dialect::JavaScript);
+    let is_test_file = is_test_path(path);
+    // The resolver, our visitors and the AST's drop recurse once per nesting level; on a thread
+    // with little stack left, continue on a fresh 256 MiB segment (only touched pages are used).
+    stacker::maybe_grow(stacks::RED_ZONE, stacks::STACK_SIZE, || {
+        // Unwind safety: the closure only reads `text` and `options`; the swc globals, the AST,
+        // the model and the findings are all created inside and dropped by the unwind, so a panic
+        // leaves nothing half-updated behind for the next file.
+        isolate::catch(|| {
+            swc_common::GLOBALS.set(&swc_common::Globals::new(), || {
+                lint_in_globals(text, dialect, is_test_file, options, on_parsed)
+            })
+        })
+        .unwrap_or_else(|p| vec![isolate::internal_error(&p)])
+    })
+}
+
+/// Lints raw file bytes: text that is not UTF-8 gives one `parse-error` naming the first bad byte.
+/// Returns the text (lossily decoded when it is not UTF-8) with the diagnostics.
+pub fn lint_bytes(path: &Path, bytes: Vec<u8>, options: &LintOptions) -> (String, Vec<Diagnostic>) {
+    lint_bytes_within(path, bytes, options, None)
+}
+
+/// As [`lint_bytes`], with at most `parse_limit` for the parse when given ([`budget`]): a parse
+/// that takes longer gives one `parse-timeout` diagnostic.
+pub fn lint_bytes_within(
+    path: &Path,
+    bytes: Vec<u8>,
+    options: &LintOptions,
+    parse_limit: Option<std::time::Duration>,
+) -> (String, Vec<Diagnostic>) {
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let d = match parse_limit {
+                Some(limit) => {
+                    let (path, shared, options) = (
+                        path.to_path_buf(),
+                        Arc::<str>::from(text.as_str()),
+                        options.clone(),
+                    );
+                    budget::lint_within(limit, move |on_parsed| {
+                        lint_source_observed(&path, &shared, &options, on_parsed)
+                    })
+                }
+                None => lint_source(path, &text, options),
+            };
+            (text, d)
+        }
+        Err(e) => {
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let e = e.utf8_error();
+            let at = e.valid_up_to() as u32;
+            let d = BuiltinCheck::ParseError.report(
+                ByteSpan::new(at, at),
+                format!(
+                    "Parsing error: the file is not valid UTF-8 text (invalid byte at offset {at})"
+                ),
+            );
+            (text, vec![d])
+        }
+    }
+}
+
+/// Whether `path` looks like a test file: under `test/`, `tests/`, `__tests__/` or `spec/`, or
+/// named `*.test.*` / `*.spec.*`.
+pub fn is_test_path(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    // The path's segments between separators are its components' names (an empty or `.` segment
+    // matches nothing): cheaper than `Path::components`, asked once per file.
+    name.contains(".test.")
+        || name.contains(".spec.")
+        || path
+            .as_os_str()
+            .as_encoded_bytes()
+            .split(|&b| std::path::is_separator(b as char))
+            .any(|segment| matches!(segment, b"test" | b"tests" | b"__tests__" | b"spec"))
+}
+
+fn lint_in_globals(
+    text: &str,
+    dialect: Dialect,
+    is_test_file: bool,
+    options: &LintOptions,
+    on_parsed: &dyn Fn(),
+) -> Vec<Diagnostic> {
+    let parsed = parse::parse(text, dialect);
+    on_parsed();
+    let parsed = match parsed {
+        Ok(p) => p,
+        Err(e) => {
+            return vec![BuiltinCheck::ParseError.report(
+                ByteSpan::new(e.offset, e.end),
+                format!("Parsing error: {}", e.message),
+            )];
+        }
+    };
+    let directives = suppress::Directives::parse(&parsed.comments, text);
+    let mut out = Vec::new();
+    if let Some(e) = parsed.recovered_errors.first() {
+        out.push(BuiltinCheck::ParseError.report(
+            ByteSpan::new(e.offset, e.end),
+            format!("Parsing error: {}", e.message),
+        ));
+    }
+    let model = semantic::build(&parsed.program, parsed.unresolved);
+    let mut found = Vec::new();
+    for (rule, severity) in &options.rules {
+        if directives.disables_whole_file(rule.meta().name) {
+            continue;
+        }
+        let ctx = RuleContext::new(&model, text, rule.meta(), *severity);
+        rule.check(&ctx, &mut found);
+    }
+    drop(model);
+    drop(parsed);
+    if is_test_file {
+        // Tests and fixtures run briefly and are torn down: a leak there costs nothing, so
+        // findings stay available (`--min-confidence low`) but are not shown by default.
+        found
+            .iter_mut()
+            .for_each(|d| d.confidence = Confidence::Low);
+    }
+    let kept = directives.apply(found, |rule| options.severity_of(rule).is_some(), &mut out);
+    out.extend(
+        kept.into_iter()
+            .filter(|d| d.confidence >= options.min_confidence),
+    );
+    out.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_paths_are_recognised_by_directory_or_name() {
+        for p in [
+            "test/a.js",
+            "pkg/tests/a.ts",
+            "./__tests__/a.js",
+            "/abs/spec/a.js",
+            "src/a.test.js",
+            "src/a.spec.ts",
+        ] {
+            assert!(is_test_path(Path::new(p)), "{p}");
+        }
+        for p in [
+            "src/a.js",
+            "testing/a.js",
+            "src/latest/a.js",
+            "spec.js",
+            "src/contest.js",
+        ] {
+            assert!(!is_test_path(Path::new(p)), "{p}");
+        }
+    }
+}
