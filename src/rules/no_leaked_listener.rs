@@ -604,22 +604,21 @@ fn outlives_unit(model: &SemanticModel, receiver: &Path, unit: FuncId) -> bool {
 
 /// The finding for an abandoned outcome listener ([`abandoned_outcome`]).
 fn abandoned_finding(
-    model: &SemanticModel,
+    ctx: &RuleContext<'_>,
     call: &Call,
     receiver: &Path,
     abandoned: &Abandoned,
     confidence: Confidence,
 ) -> Diagnostic {
+    let model = ctx.model;
     let event = event_text(call, "an event");
     let owner = receiver.display(model).to_string();
     let (often, registration) = how_often(model, model.frequency_of(abandoned.unit));
-    let mut d = Diagnostic::new(
-        META.name,
+    let mut d = ctx.report(
         call.callee_span,
         format!("listener for {event} is added to `{owner}` {often} and stays there when the work ends another way: `{owner}` keeps one listener, and what it captures, per call"),
     )
     .with_confidence(confidence)
-    .with_severity(META.default_severity)
     .with_label(abandoned.other, "the work can end here, and nothing then removes the listener");
     if let Some((span, text)) = registration {
         d = d.with_label(span, text);
@@ -695,12 +694,13 @@ fn disposable_holder(model: &SemanticModel, call: &Call) -> Option<FuncId> {
 
 /// The finding for a handler that is also run early ([`run_early`]).
 fn run_early_finding(
-    model: &SemanticModel,
+    ctx: &RuleContext<'_>,
     call: &Call,
     receiver: &Path,
     early: ByteSpan,
     confidence: Confidence,
 ) -> Diagnostic {
+    let model = ctx.model;
     let event = event_text(call, "the event");
     let owner = receiver.display(model).to_string();
     let handler = call
@@ -711,13 +711,11 @@ fn run_early_finding(
         })
         .unwrap_or_else(|| "handler".into());
     let (often, registration) = how_often(model, model.frequency_of(call.func));
-    let mut d = Diagnostic::new(
-        META.name,
+    let mut d = ctx.report(
         call.callee_span,
         format!("listener for {event} is added to long-lived `{owner}` {often}, but `{handler}` also runs before {event} comes and never removes itself: `{owner}` keeps one registration, and what `{handler}` captures, per call"),
     )
     .with_confidence(confidence)
-    .with_severity(META.default_severity)
     .with_label(early, format!("`{handler}` can run here, and the registration stays"));
     if let Some((span, text)) = registration {
         d = d.with_label(span, text);
@@ -727,11 +725,12 @@ fn run_early_finding(
 
 /// The finding for a disposable object's registration ([`disposable_holder`]).
 fn disposable_finding(
-    model: &SemanticModel,
+    ctx: &RuleContext<'_>,
     call: &Call,
     receiver: &Path,
     teardown: FuncId,
 ) -> Diagnostic {
+    let model = ctx.model;
     let event = event_text(call, "an event");
     let owner = receiver.display(model).to_string();
     let name = model
@@ -739,13 +738,11 @@ fn disposable_finding(
         .name
         .as_deref()
         .unwrap_or("teardown");
-    let mut d = Diagnostic::new(
-        META.name,
+    let mut d = ctx.report(
         call.callee_span,
         format!("listener for {event} is added to long-lived `{owner}` and `{name}()` never removes it: every object that is shut down stays reachable from `{owner}` through this handler"),
     )
     .with_confidence(Confidence::Medium)
-    .with_severity(META.default_severity)
     .with_label(model.function(teardown).span, format!("`{name}()` ends the object but leaves the listener"));
     if let Some(h) = call.arg_spans.get(1) {
         d = d.with_label(*h, "this handler holds the object");
@@ -877,20 +874,19 @@ fn made_by_instance(model: &SemanticModel, path: &Path, f: FuncId) -> bool {
 
 /// The finding for a dropped subscription ([`dropped_subscription`]).
 fn subscription_finding(
-    model: &SemanticModel,
+    ctx: &RuleContext<'_>,
     call: &Call,
     source: &Path,
     confidence: Confidence,
 ) -> Diagnostic {
+    let model = ctx.model;
     let owner = source.display(model).to_string();
     let (often, registration) = how_often(model, model.frequency_of(call.func));
-    let mut d = Diagnostic::new(
-        META.name,
+    let mut d = ctx.report(
         call.callee_span,
         format!("subscription to `{owner}` is made {often} and its handle is dropped: nothing can unsubscribe, so `{owner}` keeps the observer, and what it captures, until it completes"),
     )
-    .with_confidence(confidence)
-    .with_severity(META.default_severity);
+    .with_confidence(confidence);
     if let Some(h) = call.arg_spans.first() {
         d = d.with_label(*h, format!("this observer stays subscribed to `{owner}`"));
     }
@@ -947,7 +943,7 @@ impl Rule for NoLeakedListener {
                     Some(Confidence::Low)
                 };
                 if let Some(confidence) = confidence {
-                    out.push(subscription_finding(model, call, &source, confidence));
+                    out.push(subscription_finding(ctx, call, &source, confidence));
                 }
                 continue;
             }
@@ -1051,7 +1047,7 @@ impl Rule for NoLeakedListener {
                 };
                 if let Some(confidence) = confidence {
                     out.push(abandoned_finding(
-                        model, call, &receiver, &abandoned, confidence,
+                        ctx, call, &receiver, &abandoned, confidence,
                     ));
                     continue;
                 }
@@ -1068,7 +1064,7 @@ impl Rule for NoLeakedListener {
                         } else {
                             Confidence::Low
                         };
-                    out.push(run_early_finding(model, call, &receiver, early, confidence));
+                    out.push(run_early_finding(ctx, call, &receiver, early, confidence));
                     continue;
                 }
             }
@@ -1078,7 +1074,7 @@ impl Rule for NoLeakedListener {
                 && !is_removed(model, &receiver, call)
             {
                 if let Some(teardown) = disposable_holder(model, call) {
-                    out.push(disposable_finding(model, call, &receiver, teardown));
+                    out.push(disposable_finding(ctx, call, &receiver, teardown));
                     continue;
                 }
             }
