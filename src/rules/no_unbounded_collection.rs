@@ -6,7 +6,8 @@ use crate::describe::{confidence_for, how_often, request_source};
 use crate::diagnostic::ByteSpan;
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
 use crate::semantic::cleanup::{
-    field_release_sites, release_of, release_sites, FieldIndex, Release,
+    field_release_sites, instance_release_of, is_nullish, nulled_entries, release_of,
+    release_sites, FieldIndex, Release,
 };
 use crate::semantic::{
     BindingId, BindingKind, ClassId, FuncId, Path, Root, SemanticModel, Target, Value,
@@ -82,6 +83,17 @@ struct Growth {
     func: u32,
     what: String,
     request: Option<String>,
+    /// The class whose instance (`this`) this site stores: the collection is a registry of them.
+    instance: Option<ClassId>,
+}
+
+/// The class whose instance `value`, stored by code in function `f`, is: `this` or a binding
+/// holding it (`const self = this`).
+fn stored_instance(model: &SemanticModel, value: Option<&Value>, f: FuncId) -> Option<ClassId> {
+    match value {
+        Some(Value::Path(p)) if p.props.is_empty() => model.class_of_root(p, f),
+        _ => None,
+    }
 }
 
 fn growth_sites(model: &SemanticModel, kind: Kind, alias: &Path, out: &mut Vec<Growth>) {
@@ -93,17 +105,25 @@ fn growth_sites(model: &SemanticModel, kind: Kind, alias: &Path, out: &mut Vec<G
         let mut paths = Vec::new();
         call.args.iter().for_each(|a| a.mentioned_paths(&mut paths));
         let method = call.method().map(|m| m.to_string()).unwrap_or_default();
+        let stored = if kind == Kind::Map {
+            call.arg(1)
+        } else {
+            call.arg(0)
+        };
         out.push(Growth {
             span: call.callee_span,
             func: call.func,
             what: format!("`.{method}()`"),
             request: request_source(model, &paths)
                 .or_else(|| counter_key(model, call.arg(0), call.func)),
+            instance: stored_instance(model, stored, call.func),
         });
     }
     for a in model.assigns_under(alias) {
         if let Target::Computed { object, key } = &a.target {
-            if object == alias && !key.is_literal() && kind != Kind::Array {
+            // `obj[k] = null` empties an entry (and keeps its key): not growth.
+            if object == alias && !key.is_literal() && kind != Kind::Array && !is_nullish(&a.value)
+            {
                 let mut paths = Vec::new();
                 key.mentioned_paths(&mut paths);
                 out.push(Growth {
@@ -112,6 +132,7 @@ fn growth_sites(model: &SemanticModel, kind: Kind, alias: &Path, out: &mut Vec<G
                     what: "a computed-key write".into(),
                     request: request_source(model, &paths)
                         .or_else(|| counter_key(model, Some(key), a.func)),
+                    instance: stored_instance(model, Some(&a.value), a.func),
                 });
             }
         }
@@ -134,6 +155,10 @@ struct Candidate {
     looked_up: bool,
     /// Its owner's lifetime is unknown (a field of a class that may be made per call).
     at_most_low: bool,
+    /// It holds the instances of this class (a registry of live instances).
+    registry: Option<ClassId>,
+    /// Some entries are set to `null`/`undefined` instead of deleted: the keys stay.
+    nulled: bool,
 }
 
 impl Rule for NoUnboundedCollection {
@@ -222,22 +247,35 @@ fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
             .into_iter()
             .map(Path::binding)
             .collect();
-        let release = release_of(
-            model,
-            aliases.iter().flat_map(|a| release_sites(model, a, None)),
-        );
-        if release == Release::Yes {
-            continue;
-        }
+        let released_in: Vec<FuncId> = aliases
+            .iter()
+            .flat_map(|a| release_sites(model, a, None))
+            .collect();
         let mut sites = Vec::new();
+        let mut release = release_of(model, released_in.iter().copied());
         aliases
             .iter()
             .for_each(|a| growth_sites(model, kind, a, &mut sites));
-        let escapes = b.exported
-            || model
-                .escapes
-                .iter()
-                .any(|e| aliases.iter().any(|a| a.root_binding() == Some(e.binding)));
+        // A registry of a class's live instances (`all.add(this)`) is judged by whether an
+        // instance leaves it without its user's help.
+        let registry = registry_class(&sites);
+        if let Some(c) = registry {
+            release = instance_release_of(model, c, released_in.iter().copied());
+        }
+        if release == Release::Yes {
+            continue;
+        }
+        let nulled =
+            kind == Kind::Object && aliases.iter().any(|a| !nulled_entries(model, a).is_empty());
+        // Code elsewhere may evict from a collection it can reach, unless this module already
+        // removes (or tries to remove) entries itself: then the eviction is this module's job.
+        let owns_eviction = nulled || matches!(release, Release::TeardownOnly(_));
+        let escapes = !owns_eviction
+            && (b.exported
+                || model
+                    .escapes
+                    .iter()
+                    .any(|e| aliases.iter().any(|a| a.root_binding() == Some(e.binding))));
         let looked_up = aliases
             .iter()
             .any(|a| model.method_calls_on(a, &["get", "has"]).next().is_some());
@@ -250,10 +288,23 @@ fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
             escapes,
             looked_up,
             // A module's `stop()`/`shutdown()` is often part of its normal life (a redeploy
-            // stops and restarts flows): entries released only there are shown at `low`.
-            at_most_low: matches!(release, Release::TeardownOnly(_)),
+            // stops and restarts flows): entries released only there are shown at `low`. An
+            // instance's own `close()` is another matter: each instance dropped without it stays.
+            at_most_low: matches!(release, Release::TeardownOnly(_)) && registry.is_none(),
+            registry,
+            nulled,
         });
     }
+}
+
+/// The class whose instances every growth site stores (`all.add(this)` in its constructor,
+/// `jobs[this.name] = this` in a method), if there is one and only one.
+fn registry_class(sites: &[Growth]) -> Option<ClassId> {
+    let first = sites.first()?.instance?;
+    sites
+        .iter()
+        .all(|s| s.instance == Some(first))
+        .then_some(first)
 }
 
 /// Instance fields initialised with an empty collection (`pending = new Map()` in the class body,
@@ -363,6 +414,8 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
                 escapes: false,
                 looked_up,
                 at_most_low: short_lived || !traffic,
+                registry: None,
+                nulled: false,
             });
         }
     }
@@ -404,6 +457,8 @@ fn long_lived_members(model: &SemanticModel, out: &mut Vec<Candidate>) {
             escapes: !matches!(p.root, Root::Global(_)),
             looked_up,
             at_most_low: false,
+            registry: None,
+            nulled: false,
         });
     }
 }
@@ -422,6 +477,7 @@ fn growth(
         func,
         what,
         request: request_source(model, &paths).or_else(|| counter_key(model, args.first(), func)),
+        instance: None,
     }
 }
 
@@ -469,7 +525,10 @@ fn report(model: &SemanticModel, c: Candidate) -> Option<Diagnostic> {
     // domain (format strings, script names, event names, plugin ids): keep it at `low` for
     // objects used as maps, and for Maps/Sets that are looked up in merely exported code.
     let weak = !model.frequency_of(site.func).is_strongly_repeated();
-    if site.request.is_none() && (c.kind == Kind::Object || weak && c.looked_up) {
+    // Entries that hold instances, or that are emptied one by one (`m[k] = null`), are per-work
+    // items, not a memo table over a bounded domain.
+    let per_item = c.registry.is_some() || c.nulled;
+    if site.request.is_none() && !per_item && (c.kind == Kind::Object || weak && c.looked_up) {
         confidence = Confidence::Low;
     }
     if c.escapes {
@@ -484,17 +543,35 @@ fn report(model: &SemanticModel, c: Candidate) -> Option<Diagnostic> {
         .as_deref()
         .map(|r| format!(" (keyed by `{r}`)"))
         .unwrap_or_default();
-    let released = match c.release {
-        Release::TeardownOnly(f) => format!(
+    let released = match (c.release, c.registry) {
+        (Release::TeardownOnly(f), Some(_)) => {
+            let name = model.function(f).name.as_deref().unwrap_or("teardown code");
+            format!(
+                ", and only `{name}` removes one: an instance dropped without calling `{name}()` is never collected"
+            )
+        }
+        (Release::TeardownOnly(f), None) => format!(
             ", and only `{}` removes its entries",
             model.function(f).name.as_deref().unwrap_or("teardown code")
         ),
+        _ if c.nulled => {
+            ", and its entries are only set to `null`: every key ever written stays".into()
+        }
         _ => ", and nothing ever removes its entries".into(),
     };
+    let holds = c
+        .registry
+        .map(|r| {
+            format!(
+                " (it holds `{}` instances)",
+                model.class(r).name.as_deref().unwrap_or("class")
+            )
+        })
+        .unwrap_or_default();
     let mut d = Diagnostic::new(
         META.name,
         c.span,
-        format!("{} grows {often}{keyed}{released}", c.what),
+        format!("{}{holds} grows {often}{keyed}{released}", c.what),
     )
     .with_confidence(confidence)
     .with_severity(META.default_severity);
@@ -508,6 +585,8 @@ fn report(model: &SemanticModel, c: Candidate) -> Option<Diagnostic> {
         d = d.with_label(s.span, format!("grows here through {}, {often}", s.what));
     }
     let help = match c.kind {
+        _ if c.nulled => "remove entries with `delete obj[key]` (or use a `Map` and `.delete(key)`): assigning `null` keeps the key",
+        _ if c.registry.is_some() => "hold the instances weakly (a `WeakRef` or a `FinalizationRegistry`), or remove each one when its work ends, not only when its user tears it down",
         Kind::Map | Kind::Object => "bound it: use an LRU cache (`new LRUCache({ max })` from lru-cache), delete each entry when its work ends, or check `.size` before adding",
         Kind::Set => "bound it: delete each member when it is done (return an unsubscribe function that calls `.delete()`), use an LRU cache, or clear it past a size limit",
         Kind::Array => "remove items when their work finishes (`splice`, `shift`) or cap the length before pushing",

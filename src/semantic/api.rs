@@ -107,3 +107,37 @@ pub fn is_detach_name(name: &str) -> bool {
     let bare = name.trim_start_matches(['_', '#']);
     is_teardown_name(name) || DETACH_METHODS.iter().any(|t| bare.eq_ignore_ascii_case(t))
 }
+
+/// Teardown callbacks a UI framework calls by itself when a component or element goes away
+/// (React's `componentWillUnmount`, custom elements' `disconnectedCallback`, Angular's
+/// `ngOnDestroy`, NestJS's `onModuleDestroy`, Vue's `beforeDestroy`/`beforeUnmount`/`unmounted`/
+/// `destroyed`, and the `unmount` of mount/unmount component APIs): a release there happens
+/// whenever the instance ends, without its user remembering to call anything.
+const FRAMEWORK_TEARDOWN: &[&str] = &[
+    "unmount",
+    "componentWillUnmount",
+    "disconnectedCallback",
+    "ngOnDestroy",
+    "onModuleDestroy",
+    "beforeDestroy",
+    "beforeUnmount",
+    "unmounted",
+    "destroyed",
+];
+
+/// Names of methods that abandon a piece of scheduled or pending work (a job's `cancel()`, a
+/// request's `abort()`): like a detach method, its user has to call it.
+const ABANDON_METHODS: &[&str] = &["cancel", "abort"];
+
+/// Whether a method named `name` releases its object only when its user calls it: a teardown,
+/// detach or abandon name ([`is_teardown_name`], [`is_detach_name`], `cancel`, `abort`) that is
+/// not a framework lifecycle callback (those run by themselves when the component goes).
+/// Takes the method's name; compared as [`is_teardown_name`] does.
+pub fn is_user_release_name(name: &str) -> bool {
+    let bare = name.trim_start_matches(['_', '#']);
+    let framework = FRAMEWORK_TEARDOWN
+        .iter()
+        .any(|t| bare.eq_ignore_ascii_case(t));
+    !framework
+        && (is_detach_name(name) || ABANDON_METHODS.iter().any(|t| bare.eq_ignore_ascii_case(t)))
+}

@@ -418,6 +418,11 @@ impl Builder {
                 Value::Array(items)
             }
             Expr::Unary(u) if u.op == UnaryOp::Void => Value::OtherLiteral,
+            // `a = b` is worth `b`: `module.exports = exports = Class`,
+            // `const cache = (module.exports.cache = new Map())`.
+            Expr::Assign(a) if a.op == AssignOp::Assign && depth < 4 => {
+                self.value_of_depth(&a.right, depth + 1)
+            }
             _ => {
                 // Collected into a reused buffer, then copied out at its exact size.
                 let mut scratch = std::mem::take(&mut self.scratch_paths);

@@ -391,3 +391,88 @@ pub fn has_cleanup(model: &SemanticModel, alias: &Path) -> bool {
         _ => false,
     })
 }
+
+/// The method of class `c` whose user calls it to release something, that function `f` is (or
+/// is nested in): a teardown, detach or abandon method ([`api::is_user_release_name`]) written in
+/// the class's code (a method, or a function the constructor assigns to `this.cancel`). `None`
+/// when `f` is no such code.
+fn user_release_method(model: &SemanticModel, f: FuncId, c: ClassId) -> Option<FuncId> {
+    let mut cur = Some(f);
+    let mut method = None;
+    while let Some(g) = cur {
+        let func = model.function(g);
+        if method.is_none() && func.name.as_deref().is_some_and(api::is_user_release_name) {
+            method = Some(g);
+        }
+        if func.class == Some(c) {
+            return method;
+        }
+        cur = func.parent;
+    }
+    None
+}
+
+/// Whether the class `c` calls its own method `m` (`this.cancel()`, `self.close()`) from code
+/// that is not itself a release method: the class then releases on a path of its own (a job
+/// that cancels itself when done), not only when its user asks.
+fn calls_own_release(model: &SemanticModel, c: ClassId, m: FuncId) -> bool {
+    let Some(name) = model.function(m).name.as_ref() else {
+        return false;
+    };
+    model.calls.iter().any(|call| {
+        call.callee.as_ref().is_some_and(|p| {
+            p.props.len() == 1
+                && &p.props[0] == name
+                && model.class_of_root(p, call.func) == Some(c)
+                && user_release_method(model, call.func, c).is_none()
+        })
+    })
+}
+
+/// Classifies the functions `sites` that release entries of a collection holding instances of
+/// class `c` (a registry of live instances: `all.add(this)` in the constructor). A release only in
+/// the class's own teardown, detach or `cancel` methods, which the class never calls itself, is
+/// [`Release::TeardownOnly`] (naming the method): an instance its user drops without calling it
+/// stays in the registry for good. A release anywhere else (a framework lifecycle callback, code
+/// that runs as the work completes, code outside the class) is [`Release::Yes`].
+pub fn instance_release_of(
+    model: &SemanticModel,
+    c: ClassId,
+    sites: impl IntoIterator<Item = FuncId>,
+) -> Release {
+    let mut teardown = None;
+    for f in sites {
+        match user_release_method(model, f, c) {
+            Some(m) if !calls_own_release(model, c, m) => {
+                teardown.get_or_insert(m);
+            }
+            _ => return Release::Yes,
+        }
+    }
+    teardown.map_or(Release::Never, Release::TeardownOnly)
+}
+
+/// The functions in which an entry of the object used as a map at `alias` is set to `null` or
+/// `undefined` (`jobs[name] = null`): an attempt to release it that keeps the key, so every key
+/// ever written stays.
+pub fn nulled_entries(model: &SemanticModel, alias: &Path) -> Vec<FuncId> {
+    model
+        .assigns_under(alias)
+        .filter(|a| match &a.target {
+            Target::Computed { object, .. } => object == alias && is_nullish(&a.value),
+            _ => false,
+        })
+        .map(|a| a.func)
+        .collect()
+}
+
+/// `null`, `undefined` or `void 0`.
+pub fn is_nullish(v: &Value) -> bool {
+    match v {
+        Value::OtherLiteral => true,
+        Value::Path(p) => {
+            p.props.is_empty() && matches!(&p.root, Root::Global(g) if g == "undefined")
+        }
+        _ => false,
+    }
+}
