@@ -10,7 +10,7 @@ use crate::semantic::cleanup::{
     release_sites, FieldIndex, Release,
 };
 use crate::semantic::{
-    BindingId, BindingKind, ClassId, FuncId, Path, Root, SemanticModel, Target, Value,
+    api, BindingId, BindingKind, ClassId, FuncId, Path, Root, SemanticModel, Target, Value,
 };
 use swc_atoms::Atom;
 
@@ -169,6 +169,7 @@ impl Rule for NoUnboundedCollection {
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = ctx.model;
         keyed_collections_written_with_brackets(model, out);
+        domain_members(model, out);
         let mut candidates = Vec::new();
         module_level(model, &mut candidates);
         instance_fields(model, &mut candidates);
@@ -224,6 +225,42 @@ fn keyed_collections_written_with_brackets(model: &SemanticModel, out: &mut Vec<
             .with_severity(META.default_severity)
             .with_label(binding.span, format!("a {kind}"))
             .with_help(format!("use `{}.{method}(key, value)` and `.get(key)`", binding.name)),
+        );
+    }
+}
+
+/// `d.add(x)` on a Node domain ([`api::is_domain`]) in repeated code with no `d.remove(x)`: the
+/// domain's `members` array keeps every `x` for as long as the domain lives (a pool's domain, the
+/// process's). A collection nobody declared in this file, grown through the API.
+fn domain_members(model: &SemanticModel, out: &mut Vec<Diagnostic>) {
+    for call in &model.calls {
+        if call.method().is_none_or(|m| m != "add") || call.args.len() != 1 {
+            continue;
+        }
+        let Some(receiver) = call.receiver().filter(|r| api::is_domain(model, r)) else {
+            continue;
+        };
+        let freq = model.frequency_of(call.func);
+        let Some(confidence) = confidence_for(freq, Confidence::Medium) else {
+            continue;
+        };
+        let removed = model
+            .method_calls_on(&receiver, &["remove"])
+            .any(|(_, r)| r.arg(0) == call.arg(0));
+        if removed {
+            continue;
+        }
+        let (often, _) = how_often(model, freq);
+        let what = receiver.display(model).to_string();
+        out.push(
+            Diagnostic::new(
+                META.name,
+                call.callee_span,
+                format!("`{what}.add()` pushes onto the domain's `members` array {often}, and nothing removes it with `{what}.remove()`: a long-lived domain keeps every one"),
+            )
+            .with_confidence(confidence)
+            .with_severity(META.default_severity)
+            .with_help("do not add per-call objects to a shared domain (an emitter made while the domain is active is already bound to it), or call `.remove()` when the object is done"),
         );
     }
 }

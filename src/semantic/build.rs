@@ -41,6 +41,7 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
         decl_top: false,
         class_stack: Vec::new(),
         pending_class_binding: None,
+        returned: Vec::new(),
     };
     let span = program.span();
     b.model.functions.push(Function {
@@ -213,6 +214,9 @@ struct Builder {
     class_stack: Vec<ClassId>,
     /// The binding that names the next class body visited (`class C`, `const C = class {}`).
     pending_class_binding: Option<BindingId>,
+    /// `(function, value)` for each `return` of a function, an object literal or a binding, so
+    /// that `module.exports = (() => { …; return { save } })()` exports what the IIFE returns.
+    returned: Vec<(FuncId, Value)>,
 }
 
 impl Builder {
@@ -751,6 +755,19 @@ impl Builder {
                 .uses
                 .push(FuncUse::Exported),
             Value::Object(props) => props.iter().for_each(|(_, v)| self.export_value(v)),
+            // `module.exports = (function () { …; return { a, b }; })()`: what the IIFE
+            // returns is exported (UMD wrappers, hand-written module patterns).
+            Value::Call(c) => {
+                if let Some(f) = self.model.calls[*c as usize].callee_func {
+                    let values: Vec<Value> = self
+                        .returned
+                        .iter()
+                        .filter(|(g, _)| *g == f)
+                        .map(|(_, v)| v.clone())
+                        .collect();
+                    values.iter().for_each(|v| self.export_value(v));
+                }
+            }
             _ => {}
         }
     }
@@ -1276,6 +1293,12 @@ impl Visit for Builder {
         if let Some(arg) = &n.arg {
             let v = self.value_of(arg);
             self.note_escapes(&v, bs(n.span), true);
+            if matches!(&v, Value::Object(_) | Value::Func(_))
+                || matches!(&v, Value::Path(p) if p.props.is_empty())
+            {
+                let f = self.cur();
+                self.returned.push((f, v));
+            }
         }
     }
 
