@@ -191,42 +191,89 @@ fn keyed_collections_written_with_brackets(model: &SemanticModel, out: &mut Vec<
         let Target::Computed { object, key } = &a.target else {
             continue;
         };
-        if key.is_literal() || !object.props.is_empty() {
+        if key.is_literal() {
             continue;
         }
-        let Some(b) = object.root_binding() else {
-            continue;
-        };
-        let binding = model.binding(b);
-        let Some(Value::Call(c)) = &binding.init else {
-            continue;
-        };
-        let call = &model.calls[*c as usize];
-        let kind = match call.callee.as_ref().map(|p| (&p.root, p.props.is_empty())) {
-            Some((Root::Global(g), true)) if call.is_new => g.as_str(),
+        // The collection written to: a binding (`wm[k] = v`), or an instance field
+        // (`this.bySpan[k] = v`, `#bySpan` included) initialised in the class body or the
+        // constructor.
+        let (name, init, decl, confidence) = match object.props.as_slice() {
+            [] => {
+                let Some(b) = object.root_binding() else {
+                    continue;
+                };
+                let binding = model.binding(b);
+                let Some(init) = &binding.init else { continue };
+                let confidence = if binding.module_level {
+                    Confidence::High
+                } else {
+                    Confidence::Medium
+                };
+                (binding.name.to_string(), init, binding.span, confidence)
+            }
+            [field] => {
+                let Some(c) = model.class_of_root(object, a.func) else {
+                    continue;
+                };
+                let Some((init, decl)) = field_init(model, c, field) else {
+                    continue;
+                };
+                (format!("this.{field}"), init, decl, Confidence::Medium)
+            }
             _ => continue,
         };
-        if !matches!(kind, "Map" | "Set" | "WeakMap" | "WeakSet") {
+        let Some(kind) = keyed_kind(model, init) else {
             continue;
-        }
-        let confidence = if binding.module_level {
-            Confidence::High
-        } else {
-            Confidence::Medium
         };
         let method = if kind.ends_with("Set") { "add" } else { "set" };
         out.push(
             Diagnostic::new(
                 META.name,
                 a.span,
-                format!("`{}[…] = …` on a {kind} sets a plain property named after the key's string form: `.delete()` never removes it and a weak key never frees it", binding.name),
+                format!("`{name}[…] = …` on a {kind} sets a plain property named after the key's string form: `.delete()` never removes it and a weak key never frees it"),
             )
             .with_confidence(confidence)
             .with_severity(META.default_severity)
-            .with_label(binding.span, format!("a {kind}"))
-            .with_help(format!("use `{}.{method}(key, value)` and `.get(key)`", binding.name)),
+            .with_label(decl, format!("a {kind}"))
+            .with_help(format!("use `{name}.{method}(key, value)` and `.get(key)`")),
         );
     }
+}
+
+/// `Map`, `Set`, `WeakMap` or `WeakSet` when `init` is `new` of one of them.
+fn keyed_kind<'a>(model: &'a SemanticModel, init: &Value) -> Option<&'a str> {
+    let Value::Call(c) = init else { return None };
+    let call = &model.calls[*c as usize];
+    let kind = match call.callee.as_ref().map(|p| (&p.root, p.props.is_empty())) {
+        Some((Root::Global(g), true)) if call.is_new => g.as_str(),
+        _ => return None,
+    };
+    matches!(kind, "Map" | "Set" | "WeakMap" | "WeakSet").then_some(kind)
+}
+
+/// The initialiser of instance field `field` of class `c` and where it is declared: a class-body
+/// field (`bySpan = new WeakMap()`) or a constructor assignment (`this.bySpan = new WeakMap()`).
+fn field_init<'a>(
+    model: &'a SemanticModel,
+    c: ClassId,
+    field: &Atom,
+) -> Option<(&'a Value, ByteSpan)> {
+    let class = model.class(c);
+    if let Some((_, v, span)) = class.fields.iter().find(|(n, _, _)| n == field) {
+        return Some((v, *span));
+    }
+    let ctor = class.constructor?;
+    model.assigns.iter().find_map(|a| match &a.target {
+        Target::Path(p)
+            if a.func == ctor
+                && p.props.len() == 1
+                && &p.props[0] == field
+                && model.class_of_root(p, a.func) == Some(c) =>
+        {
+            Some((&a.value, a.span))
+        }
+        _ => None,
+    })
 }
 
 /// `d.add(x)` on a Node domain ([`api::is_domain`]) in repeated code with no `d.remove(x)`: the

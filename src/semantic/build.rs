@@ -1231,6 +1231,24 @@ impl Visit for Builder {
         }
     }
 
+    // `#pending = new Map()`: a private field, named `#pending` as member paths name it.
+    fn visit_private_prop(&mut self, n: &PrivateProp) {
+        let name = Atom::from(format!("#{}", n.key.name));
+        if let Some(v) = &n.value {
+            self.expect_func(v, Some(name.clone()), None, Some(FuncUse::Method));
+        }
+        n.value.visit_with(self);
+        if let (Some(v), false, Some(&c)) = (&n.value, n.is_static, self.class_stack.last()) {
+            let value = self.value_of(v);
+            self.model.classes[c.index()]
+                .fields
+                .push((name, value, bs(n.span)));
+            if let e @ (Expr::Fn(_) | Expr::Arrow(_)) = unwrap(v) {
+                self.add_method(e.span(), false);
+            }
+        }
+    }
+
     fn visit_method_prop(&mut self, n: &MethodProp) {
         self.visit_function(&n.function, prop_name(&n.key), None, true);
     }
