@@ -10,7 +10,7 @@ use crate::semantic::cleanup::{
     release_sites, FieldIndex, Release,
 };
 use crate::semantic::{
-    api, BindingId, BindingKind, ClassId, FuncId, Path, Root, SemanticModel, Target, Value,
+    api, summary, BindingId, BindingKind, ClassId, FuncId, Path, Root, SemanticModel, Target, Value,
 };
 use swc_atoms::Atom;
 
@@ -122,16 +122,22 @@ fn growth_sites(model: &SemanticModel, kind: Kind, alias: &Path, out: &mut Vec<G
     for a in model.assigns_under(alias) {
         if let Target::Computed { object, key } = &a.target {
             // `obj[k] = null` empties an entry (and keeps its key): not growth.
-            if object == alias && !key.is_literal() && kind != Kind::Array && !is_nullish(&a.value)
-            {
+            if object == alias && !key.is_literal() && !is_nullish(&a.value) {
                 let mut paths = Vec::new();
                 key.mentioned_paths(&mut paths);
+                let request =
+                    request_source(model, &paths).or_else(|| counter_key(model, Some(key), a.func));
+                // An array written at an index usually overwrites a slot (`out[i] = f(x)`); at a
+                // lasting counter or a request id it grows (a sparse array as long as the largest
+                // id).
+                if kind == Kind::Array && !grows_array(model, key, request.is_some(), a.func) {
+                    continue;
+                }
                 out.push(Growth {
                     span: a.span,
                     func: a.func,
                     what: "a computed-key write".into(),
-                    request: request_source(model, &paths)
-                        .or_else(|| counter_key(model, Some(key), a.func)),
+                    request,
                     instance: stored_instance(model, Some(&a.value), a.func),
                 });
             }
@@ -331,15 +337,16 @@ fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
             .into_iter()
             .map(Path::binding)
             .collect();
-        let released_in: Vec<FuncId> = aliases
+        let mut released_in: Vec<FuncId> = aliases
             .iter()
             .flat_map(|a| release_sites(model, a, None))
             .collect();
         let mut sites = Vec::new();
-        let mut release = release_of(model, released_in.iter().copied());
         aliases
             .iter()
             .for_each(|a| growth_sites(model, kind, a, &mut sites));
+        let helped = through_helpers(model, kind, &aliases, &mut sites, &mut released_in);
+        let mut release = release_of(model, released_in.iter().copied());
         // A registry of a class's live instances (`all.add(this)`) is judged by whether an
         // instance leaves it without its user's help.
         let registry = registry_class(&sites);
@@ -354,12 +361,13 @@ fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
         // Code elsewhere may evict from a collection it can reach, unless this module already
         // removes (or tries to remove) entries itself: then the eviction is this module's job.
         let owns_eviction = nulled || matches!(release, Release::TeardownOnly(_));
+        // Handing it to a helper of this file whose effect is known is not an escape.
         let escapes = !owns_eviction
             && (b.exported
-                || model
-                    .escapes
-                    .iter()
-                    .any(|e| aliases.iter().any(|a| a.root_binding() == Some(e.binding))));
+                || model.escapes.iter().any(|e| {
+                    aliases.iter().any(|a| a.root_binding() == Some(e.binding))
+                        && !helped.contains(&e.span)
+                }));
         let looked_up = aliases
             .iter()
             .any(|a| model.method_calls_on(a, &["get", "has"]).next().is_some());
@@ -379,6 +387,77 @@ fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
             nulled,
         });
     }
+}
+
+/// Growth and releases of the collection at `aliases` through helpers of this file it is handed
+/// to (`remember(cache, key, value)` where `remember` calls `cache.set(…)`): a growth inside the
+/// helper is a growth site at the call (in the caller's function, with the call's other arguments
+/// as the key), a removal inside it a release in the caller. Returns the spans of the calls whose
+/// helper was followed.
+fn through_helpers(
+    model: &SemanticModel,
+    kind: Kind,
+    aliases: &[Path],
+    sites: &mut Vec<Growth>,
+    released_in: &mut Vec<FuncId>,
+) -> Vec<ByteSpan> {
+    let mut followed: Vec<ByteSpan> = Vec::new();
+    for alias in aliases {
+        let Some(b) = alias.root_binding() else {
+            continue;
+        };
+        for &c in model.calls_mentioning(b) {
+            let call = &model.calls[c as usize];
+            if followed.contains(&call.span) {
+                continue;
+            }
+            let Some(i) = call
+                .args
+                .iter()
+                .position(|a| matches!(a, Value::Path(p) if p == alias))
+            else {
+                continue;
+            };
+            let Some((_, param)) = summary::param_of_callee(model, call, i) else {
+                continue;
+            };
+            let param = Path::binding(param);
+            let mut inner = Vec::new();
+            growth_sites(model, kind, &param, &mut inner);
+            let releases = release_sites(model, &param, None);
+            if inner.is_empty() && releases.is_empty() {
+                continue;
+            }
+            followed.push(call.span);
+            if !releases.is_empty() {
+                released_in.push(call.func);
+            }
+            if let Some(g) = inner.first() {
+                let others: Vec<Value> = call
+                    .args
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != i)
+                    .map(|(_, v)| v.clone())
+                    .collect();
+                let name = call
+                    .callee
+                    .as_ref()
+                    .map(|p| p.display(model).to_string())
+                    .unwrap_or_default();
+                let mut site = growth(
+                    model,
+                    call.callee_span,
+                    call.func,
+                    format!("`{name}()`, which grows it through {}", g.what),
+                    &others,
+                );
+                site.request = site.request.or_else(|| g.request.clone());
+                sites.push(site);
+            }
+        }
+    }
+    followed
 }
 
 /// The class whose instances every growth site stores (`all.add(this)` in its constructor,
@@ -463,18 +542,25 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
             }
             for a in index.assigns(model, &field) {
                 if let Target::Computed { object, key } = &a.target {
-                    if kind != Kind::Array
-                        && !key.is_literal()
+                    if !key.is_literal()
+                        && !is_nullish(&a.value)
                         && at(object, a.func)
                         && !per_instance_once(model, a.func)
                     {
-                        sites.push(growth(
+                        let site = growth(
                             model,
                             a.span,
                             a.func,
                             "a computed-key write".into(),
                             std::slice::from_ref(key),
-                        ));
+                        );
+                        // As for module-level arrays: only a lasting counter or a request key
+                        // grows one.
+                        if kind != Kind::Array
+                            || grows_array(model, key, site.request.is_some(), a.func)
+                        {
+                            sites.push(site);
+                        }
                     }
                 }
             }
@@ -574,6 +660,26 @@ fn counter_key(model: &SemanticModel, key: Option<&Value>, f: FuncId) -> Option<
         .iter()
         .find(|p| model.is_counter(p, f))
         .map(|p| p.display(model).to_string())
+}
+
+/// Whether writing an array at index `key` (in function `f`) grows it: the key comes from request
+/// data (`keyed`, already found), or it is a counter that outlives the call (`seq++` at module
+/// level, `this.nextId++`, a local taking such a value) — not a loop index or another local that
+/// counts from a literal each call (`for (let i = 0; …; i++) out[i] = …` fills the same slots).
+fn grows_array(model: &SemanticModel, key: &Value, keyed: bool, f: FuncId) -> bool {
+    let mut paths = Vec::new();
+    key.mentioned_paths(&mut paths);
+    let local_count = |p: &Path| match (p.root_binding(), p.props.is_empty()) {
+        (Some(b), true) => {
+            let binding = model.binding(b);
+            model.is_within(binding.func, f) && matches!(binding.init, None | Some(Value::Num(_)))
+        }
+        _ => false,
+    };
+    let lasting = paths
+        .iter()
+        .any(|p| model.is_counter(p, f) && !local_count(p));
+    lasting || keyed && !paths.iter().any(local_count)
 }
 
 /// Whether function `f` runs once per instance: a constructor, or a start-up method (or code

@@ -22,6 +22,7 @@ mod handoff;
 pub mod lifetime;
 mod path;
 mod span_index;
+pub mod summary;
 
 pub use build::build;
 pub(crate) use build::is_normaliser;
