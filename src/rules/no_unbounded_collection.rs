@@ -224,6 +224,20 @@ fn keyed_collections_written_with_brackets(model: &SemanticModel, out: &mut Vec<
                 let Some((init, decl)) = field_init(model, c, field) else {
                     continue;
                 };
+                // A field used only with brackets works as a plain object (keyed by whatever
+                // its writer chooses, often a fixed set); the mistake shows where the same field
+                // is also used through the collection's methods (`.delete(span)` that never
+                // removes what brackets wrote), in code that runs more than once per instance.
+                let methods = ["get", "set", "has", "delete", "add", "clear"];
+                let mixed = model.calls.iter().any(|call| {
+                    call.method().is_some_and(|m| methods.contains(&m.as_str()))
+                        && call.callee.as_ref().is_some_and(|p| {
+                            p.props.len() == 2 && model.is_field_path(p, call.func, c, field)
+                        })
+                });
+                if !mixed || per_instance_once(model, a.func) {
+                    continue;
+                }
                 (format!("this.{field}"), init, decl, Confidence::Medium)
             }
             _ => continue,
