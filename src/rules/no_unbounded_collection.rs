@@ -678,15 +678,18 @@ fn counter_key(model: &SemanticModel, key: Option<&Value>, f: FuncId) -> Option<
 
 /// Whether writing an array at index `key` (in function `f`) grows it: the key comes from request
 /// data (`keyed`, already found), or it is a counter that outlives the call (`seq++` at module
-/// level, `this.nextId++`, a local taking such a value) — not a loop index or another local that
-/// counts from a literal each call (`for (let i = 0; …; i++) out[i] = …` fills the same slots).
+/// level, `this.nextId++`, a local taking such a value: `const id = seq++`) — not a loop index or
+/// another local that counts on its own from wherever each call starts it
+/// (`for (let i = start; i <= end; i++) out[i] = …` fills the same slots).
 fn grows_array(model: &SemanticModel, key: &Value, keyed: bool, f: FuncId) -> bool {
     let mut paths = Vec::new();
     key.mentioned_paths(&mut paths);
     let local_count = |p: &Path| match (p.root_binding(), p.props.is_empty()) {
         (Some(b), true) => {
-            let binding = model.binding(b);
-            model.is_within(binding.func, f) && matches!(binding.init, None | Some(Value::Num(_)))
+            model.is_within(model.binding(b).func, f)
+                && model
+                    .assigns_under(p)
+                    .any(|a| !a.plain && matches!(&a.target, Target::Path(t) if t == p))
         }
         _ => false,
     };
