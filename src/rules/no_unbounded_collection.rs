@@ -193,6 +193,9 @@ impl Rule for NoUnboundedCollection {
 /// release (the key is the string form of the object: every span, every request, a new
 /// property). Always a bug; a leak as long as the collection lives (`high` at module level).
 fn keyed_collections_written_with_brackets(model: &SemanticModel, out: &mut Vec<Diagnostic>) {
+    // Instance fields holding a keyed collection, and the file's field index: found on the first
+    // bracket write into a field (one pass each, not one per write).
+    let mut fields: Option<(Vec<KeyedField>, FieldIndex)> = None;
     for a in &model.assigns {
         let Target::Computed { object, key } = &a.target else {
             continue;
@@ -203,25 +206,29 @@ fn keyed_collections_written_with_brackets(model: &SemanticModel, out: &mut Vec<
         // The collection written to: a binding (`wm[k] = v`), or an instance field
         // (`this.bySpan[k] = v`, `#bySpan` included) initialised in the class body or the
         // constructor.
-        let (name, init, decl, confidence) = match object.props.as_slice() {
+        let (name, kind, decl, confidence) = match object.props.as_slice() {
             [] => {
                 let Some(b) = object.root_binding() else {
                     continue;
                 };
                 let binding = model.binding(b);
-                let Some(init) = &binding.init else { continue };
+                let Some(kind) = binding.init.as_ref().and_then(|i| keyed_kind(model, i)) else {
+                    continue;
+                };
                 let confidence = if binding.module_level {
                     Confidence::High
                 } else {
                     Confidence::Medium
                 };
-                (binding.name.to_string(), init, binding.span, confidence)
+                (binding.name.to_string(), kind, binding.span, confidence)
             }
             [field] => {
                 let Some(c) = model.class_of_root(object, a.func) else {
                     continue;
                 };
-                let Some((init, decl)) = field_init(model, c, field) else {
+                let (keyed, index) =
+                    fields.get_or_insert_with(|| (keyed_fields(model), FieldIndex::new(model)));
+                let Some(f) = keyed.iter().find(|f| f.class == c && &f.name == field) else {
                     continue;
                 };
                 // A field used only with brackets works as a plain object (keyed by whatever
@@ -229,7 +236,7 @@ fn keyed_collections_written_with_brackets(model: &SemanticModel, out: &mut Vec<
                 // is also used through the collection's methods (`.delete(span)` that never
                 // removes what brackets wrote), in code that runs more than once per instance.
                 let methods = ["get", "set", "has", "delete", "add", "clear"];
-                let mixed = model.calls.iter().any(|call| {
+                let mixed = index.calls(model, field).any(|call| {
                     call.method().is_some_and(|m| methods.contains(&m.as_str()))
                         && call.callee.as_ref().is_some_and(|p| {
                             p.props.len() == 2 && model.is_field_path(p, call.func, c, field)
@@ -238,12 +245,9 @@ fn keyed_collections_written_with_brackets(model: &SemanticModel, out: &mut Vec<
                 if !mixed || per_instance_once(model, a.func) {
                     continue;
                 }
-                (format!("this.{field}"), init, decl, Confidence::Medium)
+                (format!("this.{field}"), f.kind, f.decl, Confidence::Medium)
             }
             _ => continue,
-        };
-        let Some(kind) = keyed_kind(model, init) else {
-            continue;
         };
         let method = if kind.ends_with("Set") { "add" } else { "set" };
         out.push(
@@ -260,40 +264,59 @@ fn keyed_collections_written_with_brackets(model: &SemanticModel, out: &mut Vec<
     }
 }
 
-/// `Map`, `Set`, `WeakMap` or `WeakSet` when `init` is `new` of one of them.
-fn keyed_kind<'a>(model: &'a SemanticModel, init: &Value) -> Option<&'a str> {
-    let Value::Call(c) = init else { return None };
-    let call = &model.calls[*c as usize];
-    let kind = match call.callee.as_ref().map(|p| (&p.root, p.props.is_empty())) {
-        Some((Root::Global(g), true)) if call.is_new => g.as_str(),
-        _ => return None,
-    };
-    matches!(kind, "Map" | "Set" | "WeakMap" | "WeakSet").then_some(kind)
+/// An instance field initialised with a keyed collection (`Map`, `Set`, `WeakMap`, `WeakSet`).
+struct KeyedField {
+    class: ClassId,
+    name: Atom,
+    kind: &'static str,
+    decl: ByteSpan,
 }
 
-/// The initialiser of instance field `field` of class `c` and where it is declared: a class-body
-/// field (`bySpan = new WeakMap()`) or a constructor assignment (`this.bySpan = new WeakMap()`).
-fn field_init<'a>(
-    model: &'a SemanticModel,
-    c: ClassId,
-    field: &Atom,
-) -> Option<(&'a Value, ByteSpan)> {
-    let class = model.class(c);
-    if let Some((_, v, span)) = class.fields.iter().find(|(n, _, _)| n == field) {
-        return Some((v, *span));
-    }
-    let ctor = class.constructor?;
-    model.assigns.iter().find_map(|a| match &a.target {
-        Target::Path(p)
-            if a.func == ctor
-                && p.props.len() == 1
-                && &p.props[0] == field
-                && model.class_of_root(p, a.func) == Some(c) =>
-        {
-            Some((&a.value, a.span))
+/// The instance fields of the file's classes initialised with a keyed collection, in the class
+/// body (`bySpan = new WeakMap()`) or by the constructor (`this.bySpan = new WeakMap()`).
+fn keyed_fields(model: &SemanticModel) -> Vec<KeyedField> {
+    let mut out = Vec::new();
+    for (ci, class) in model.classes.iter().enumerate() {
+        for (name, v, span) in &class.fields {
+            if let Some(kind) = keyed_kind(model, v) {
+                out.push(KeyedField {
+                    class: ClassId(ci as u32),
+                    name: name.clone(),
+                    kind,
+                    decl: *span,
+                });
+            }
         }
+    }
+    for a in &model.assigns {
+        let Target::Path(p) = &a.target else { continue };
+        if p.props.len() != 1 || !model.is_constructor(a.func) {
+            continue;
+        }
+        let (Some(c), Some(kind)) = (model.class_of_root(p, a.func), keyed_kind(model, &a.value))
+        else {
+            continue;
+        };
+        out.push(KeyedField {
+            class: c,
+            name: p.props[0].clone(),
+            kind,
+            decl: a.span,
+        });
+    }
+    out
+}
+
+/// `Map`, `Set`, `WeakMap` or `WeakSet` when `init` is `new` of one of them.
+fn keyed_kind(model: &SemanticModel, init: &Value) -> Option<&'static str> {
+    let Value::Call(c) = init else { return None };
+    let call = &model.calls[*c as usize];
+    match call.callee.as_ref().map(|p| (&p.root, p.props.is_empty())) {
+        Some((Root::Global(g), true)) if call.is_new => ["Map", "Set", "WeakMap", "WeakSet"]
+            .into_iter()
+            .find(|k| g == k),
         _ => None,
-    })
+    }
 }
 
 /// `d.add(x)` on a Node domain ([`api::is_domain`]) in repeated code with no `d.remove(x)`: the
