@@ -10,7 +10,8 @@ use crate::semantic::cleanup::{
     release_sites, FieldIndex, Release,
 };
 use crate::semantic::{
-    api, summary, BindingId, BindingKind, ClassId, FuncId, Path, Root, SemanticModel, Target, Value,
+    api, summary, BindingId, BindingKind, ClassId, FuncId, Path, ResultUse, Root, SemanticModel,
+    Target, Value,
 };
 use swc_atoms::Atom;
 
@@ -521,7 +522,7 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
         // classes (builders, per-call state) are at most `low`.
         let singleton = model
             .instantiations(c)
-            .any(|(_, call)| call.func == crate::semantic::MODULE);
+            .any(|(_, call)| call.func == crate::semantic::MODULE || kept_by_module(model, call));
         let resource = class.methods.iter().any(|&m| {
             model
                 .function(m)
@@ -625,6 +626,23 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
                 nulled: false,
             });
         }
+    }
+}
+
+/// Whether the instance `call` makes is stored where the module keeps it: a module-level binding
+/// (`instance = new Registry()` in a lazy getter) or a member of one or of a global
+/// (`Registry.instance = new Registry()`, `global.registry = …`). Such an instance lives as long
+/// as the process (until it is replaced), wherever it is made.
+fn kept_by_module(model: &SemanticModel, call: &crate::semantic::Call) -> bool {
+    let lasting = |p: &Path| match &p.root {
+        Root::Binding(b) => model.binding(*b).module_level,
+        Root::Global(_) => true,
+        _ => false,
+    };
+    match &call.result {
+        ResultUse::Declared(b) => model.binding(*b).module_level,
+        ResultUse::Assigned(p) => lasting(p),
+        _ => false,
     }
 }
 
