@@ -6,8 +6,8 @@ use crate::describe::{confidence_for, how_often, request_source};
 use crate::diagnostic::ByteSpan;
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
 use crate::semantic::cleanup::{
-    field_release_sites, instance_release_of, is_nullish, nulled_entries, release_of,
-    release_sites, FieldIndex, Release,
+    field_release_spans, instance_release_of, is_nullish, nulled_entries, on_error_path,
+    release_of, release_sites, release_spans, FieldIndex, Release,
 };
 use crate::semantic::{
     api, summary, BindingId, BindingKind, ClassId, FuncId, Path, ResultUse, Root, SemanticModel,
@@ -166,6 +166,8 @@ struct Candidate {
     registry: Option<ClassId>,
     /// Some entries are set to `null`/`undefined` instead of deleted: the keys stay.
     nulled: bool,
+    /// It is pruned only on error paths (`catch`, `.catch()`, `'error'`): not when work succeeds.
+    error_only: bool,
 }
 
 impl Rule for NoUnboundedCollection {
@@ -375,15 +377,19 @@ fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
             .into_iter()
             .map(Path::binding)
             .collect();
-        let mut released_in: Vec<FuncId> = aliases
+        let mut released_at: Vec<(FuncId, ByteSpan)> = aliases
             .iter()
-            .flat_map(|a| release_sites(model, a, None))
+            .flat_map(|a| release_spans(model, a, None))
             .collect();
         let mut sites = Vec::new();
         aliases
             .iter()
             .for_each(|a| growth_sites(model, kind, a, &mut sites));
-        let helped = through_helpers(model, kind, &aliases, &mut sites, &mut released_in);
+        let helped = through_helpers(model, kind, &aliases, &mut sites, &mut released_at);
+        let looked_up = aliases
+            .iter()
+            .any(|a| model.method_calls_on(a, &["get", "has"]).next().is_some());
+        let (released_in, error_only) = normal_path_releases(model, &released_at, looked_up);
         let mut release = release_of(model, released_in.iter().copied());
         // A registry of a class's live instances (`all.add(this)`) is judged by whether an
         // instance leaves it without its user's help.
@@ -406,9 +412,6 @@ fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
                     aliases.iter().any(|a| a.root_binding() == Some(e.binding))
                         && !helped.contains(&e.span)
                 }));
-        let looked_up = aliases
-            .iter()
-            .any(|a| model.method_calls_on(a, &["get", "has"]).next().is_some());
         out.push(Candidate {
             span: b.span,
             what: format!("module-level {} `{}`", kind.noun(), b.name),
@@ -423,8 +426,34 @@ fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
             at_most_low: matches!(release, Release::TeardownOnly(_)) && registry.is_none(),
             registry,
             nulled,
+            error_only,
         });
     }
+}
+
+/// The functions of the releases in `released_at` that can run when work succeeds, and whether
+/// there were releases but all of them run only when something failed (a `catch` block, a
+/// `.catch()` callback, an `'error'` listener: [`on_error_path`]): then entries of work that
+/// succeeds are never removed.
+///
+/// A collection that is looked up (`memo`: a cache) is exempt: evicting only failures
+/// (`cache.set(k, p); p.catch(() => cache.delete(k))`) is how a memo of promises retries them,
+/// and whether its keys are bounded is the memo question, not this one.
+fn normal_path_releases(
+    model: &SemanticModel,
+    released_at: &[(FuncId, ByteSpan)],
+    memo: bool,
+) -> (Vec<FuncId>, bool) {
+    if memo {
+        return (released_at.iter().map(|&(f, _)| f).collect(), false);
+    }
+    let normal: Vec<FuncId> = released_at
+        .iter()
+        .filter(|&&(f, span)| !on_error_path(model, f, span))
+        .map(|&(f, _)| f)
+        .collect();
+    let error_only = normal.is_empty() && !released_at.is_empty();
+    (normal, error_only)
 }
 
 /// Growth and releases of the collection at `aliases` through helpers of this file it is handed
@@ -437,7 +466,7 @@ fn through_helpers(
     kind: Kind,
     aliases: &[Path],
     sites: &mut Vec<Growth>,
-    released_in: &mut Vec<FuncId>,
+    released_at: &mut Vec<(FuncId, ByteSpan)>,
 ) -> Vec<ByteSpan> {
     let mut followed: Vec<ByteSpan> = Vec::new();
     for alias in aliases {
@@ -468,7 +497,7 @@ fn through_helpers(
             }
             followed.push(call.span);
             if !releases.is_empty() {
-                released_in.push(call.func);
+                released_at.push((call.func, call.span));
             }
             if let Some(g) = inner.first() {
                 let others: Vec<Value> = call
@@ -552,12 +581,21 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
             }
         }
         for (field, kind, span) in decls {
-            let release = release_of(model, field_release_sites(model, index, c, &field));
+            let at =
+                |p: &Path, f: FuncId| p.props.len() == 1 && model.is_field_path(p, f, c, &field);
+            let looked_up = index.calls(model, &field).any(|call| {
+                call.method().is_some_and(|m| m == "get" || m == "has")
+                    && call.receiver().is_some_and(|r| at(&r, call.func))
+            });
+            let (released_in, error_only) = normal_path_releases(
+                model,
+                &field_release_spans(model, index, c, &field),
+                looked_up,
+            );
+            let release = release_of(model, released_in);
             if release == Release::Yes {
                 continue;
             }
-            let at =
-                |p: &Path, f: FuncId| p.props.len() == 1 && model.is_field_path(p, f, c, &field);
             let mut sites = Vec::new();
             for call in index.calls(model, &field) {
                 let (Some(m), Some(receiver)) = (call.method(), call.receiver()) else {
@@ -602,10 +640,6 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
                     }
                 }
             }
-            let looked_up = index.calls(model, &field).any(|call| {
-                call.method().is_some_and(|m| m == "get" || m == "has")
-                    && call.receiver().is_some_and(|r| at(&r, call.func))
-            });
             // Registries filled by set-up methods (`use(fn)`, `plugin(p)`, `registerHook(h)`)
             // grow with the program, not with its traffic: only a key from request data, or
             // growth in code repeated for a reason visible here, says otherwise.
@@ -624,6 +658,7 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
                 at_most_low: short_lived || !traffic,
                 registry: None,
                 nulled: false,
+                error_only,
             });
         }
     }
@@ -665,13 +700,15 @@ fn long_lived_members(model: &SemanticModel, out: &mut Vec<Candidate>) {
             continue;
         };
         seen.push(p);
-        let release = release_of(model, release_sites(model, p, Some(a.span)));
+        let looked_up = model.method_calls_on(p, &["get", "has"]).next().is_some();
+        let (released_in, error_only) =
+            normal_path_releases(model, &release_spans(model, p, Some(a.span)), looked_up);
+        let release = release_of(model, released_in);
         if release == Release::Yes {
             continue;
         }
         let mut sites = Vec::new();
         growth_sites(model, kind, p, &mut sites);
-        let looked_up = model.method_calls_on(p, &["get", "has"]).next().is_some();
         out.push(Candidate {
             span: a.span,
             what: format!("{} `{}`", kind.noun(), p.display(model)),
@@ -684,6 +721,7 @@ fn long_lived_members(model: &SemanticModel, out: &mut Vec<Candidate>) {
             at_most_low: false,
             registry: None,
             nulled: false,
+            error_only,
         });
     }
 }
@@ -805,6 +843,7 @@ fn report(model: &SemanticModel, c: Candidate) -> Option<Diagnostic> {
         _ if c.nulled => {
             ", and its entries are only set to `null`: every key ever written stays".into()
         }
+        _ if c.error_only => ", and only its error handling removes entries: work that succeeds leaves its entry for good".into(),
         _ => ", and nothing ever removes its entries".into(),
     };
     let holds = c
@@ -834,6 +873,7 @@ fn report(model: &SemanticModel, c: Candidate) -> Option<Diagnostic> {
     }
     let help = match c.kind {
         _ if c.nulled => "remove entries with `delete obj[key]` (or use a `Map` and `.delete(key)`): assigning `null` keeps the key",
+        _ if c.error_only => "remove the entry on every path (in a `finally`, or where the work completes), not only when it fails",
         _ if c.registry.is_some() => "hold the instances weakly (a `WeakRef` or a `FinalizationRegistry`), or remove each one when its work ends, not only when its user tears it down",
         Kind::Map | Kind::Object => "bound it: use an LRU cache (`new LRUCache({ max })` from lru-cache), delete each entry when its work ends, or check `.size` before adding",
         Kind::Set => "bound it: delete each member when it is done (return an unsubscribe function that calls `.delete()`), use an LRU cache, or clear it past a size limit",

@@ -1271,6 +1271,7 @@ impl Visit for Builder {
         if let Some(p) = &n.param {
             self.declare_pat(p, BindingKind::Catch, false);
         }
+        self.model.catch_blocks.push(bs(n.body.span));
         n.body.visit_with(self);
     }
 

@@ -3,7 +3,10 @@
 
 use swc_atoms::Atom;
 
-use super::{api, Call, ClassId, FuncId, Path, ResultUse, Root, SemanticModel, Target, Value};
+use super::{
+    api, Call, ClassId, FuncId, FuncUse, Path, ResultUse, Root, SemanticModel, Target, Value,
+};
+use crate::diagnostic::ByteSpan;
 
 /// Methods that remove a listener.
 pub const REMOVE: &[&str] = &["off", "removeListener", "removeEventListener"];
@@ -309,6 +312,19 @@ pub fn field_release_sites(
     c: ClassId,
     field: &Atom,
 ) -> Vec<FuncId> {
+    field_release_spans(model, index, c, field)
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect()
+}
+
+/// [`field_release_sites`] with where each release happens: `(function, span)`.
+pub fn field_release_spans(
+    model: &SemanticModel,
+    index: &FieldIndex,
+    c: ClassId,
+    field: &Atom,
+) -> Vec<(FuncId, ByteSpan)> {
     let at = |p: &Path, f: FuncId| p.props.len() == 1 && model.is_field_path(p, f, c, field);
     let mut out = Vec::new();
     for call in index.calls(model, field) {
@@ -317,13 +333,13 @@ pub fn field_release_sites(
                 && callee.props.len() == 2
                 && at(&callee.parent(), call.func)
             {
-                out.push(call.func);
+                out.push((call.func, call.span));
             }
         }
     }
     for b in index.bounds(model, field) {
         if at(&b.object, b.func) {
-            out.push(b.func);
+            out.push((b.func, b.span));
         }
     }
     for a in index.assigns(model, field) {
@@ -331,7 +347,7 @@ pub fn field_release_sites(
             let rebound = at(p, a.func) && !model.is_constructor(a.func);
             let truncated = p.props.len() == 2 && p.props[1] == "length" && at(&p.parent(), a.func);
             if rebound || truncated {
-                out.push(a.func);
+                out.push((a.func, a.span));
             }
         }
     }
@@ -343,17 +359,29 @@ pub fn field_release_sites(
 pub fn release_sites(
     model: &SemanticModel,
     alias: &Path,
-    declaration: Option<crate::diagnostic::ByteSpan>,
+    declaration: Option<ByteSpan>,
 ) -> Vec<FuncId> {
-    let mut out: Vec<FuncId> = model
+    release_spans(model, alias, declaration)
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect()
+}
+
+/// [`release_sites`] with where each release happens: `(function, span)`.
+pub fn release_spans(
+    model: &SemanticModel,
+    alias: &Path,
+    declaration: Option<ByteSpan>,
+) -> Vec<(FuncId, ByteSpan)> {
+    let mut out: Vec<(FuncId, ByteSpan)> = model
         .method_calls_on(alias, REMOVAL_METHODS)
-        .map(|(_, c)| c.func)
+        .map(|(_, c)| (c.func, c.span))
         .collect();
     out.extend(
         model
             .bounds_under(alias)
             .filter(|b| &b.object == alias)
-            .map(|b| b.func),
+            .map(|b| (b.func, b.span)),
     );
     out.extend(
         model
@@ -366,9 +394,56 @@ pub fn release_sites(
                 }
                 _ => false,
             })
-            .map(|a| a.func),
+            .map(|a| (a.func, a.span)),
     );
     out
+}
+
+/// Whether a release at `span` in function `f` runs only when something failed: inside a `catch`
+/// block, or in a function handed over as an error handler (`.catch(fn)`, the second argument of
+/// `.then(ok, fn)`, an `'error'` listener). Such a release never runs on the normal completion
+/// path, so entries of work that succeeds stay.
+pub fn on_error_path(model: &SemanticModel, f: FuncId, span: ByteSpan) -> bool {
+    if model
+        .catch_blocks
+        .iter()
+        .any(|c| c.start <= span.start && span.end <= c.end)
+    {
+        return true;
+    }
+    let mut cur = Some(f);
+    while let Some(g) = cur {
+        let func = model.function(g);
+        let handler = func.uses.iter().any(|u| match *u {
+            FuncUse::Argument { call, index } => {
+                let call = &model.calls[call as usize];
+                match call.method().map(|m| m.as_str()) {
+                    Some("catch") => index == 0,
+                    Some("then") => index == 1,
+                    Some("on" | "once" | "addListener" | "addEventListener") => {
+                        index == 1 && call.arg(0).and_then(Value::as_str) == Some("error")
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        });
+        if handler {
+            return true;
+        }
+        // An arrow or function inside the handler runs on the same path only when it is called
+        // there; stop at the first function value that is itself handed somewhere else.
+        if !func.is_arrow
+            || func
+                .uses
+                .iter()
+                .any(|u| !matches!(u, FuncUse::Called { .. }))
+        {
+            return false;
+        }
+        cur = func.parent;
+    }
+    false
 }
 
 /// Whether the collection at `alias` is ever pruned, truncated, re-bound or size-checked.
