@@ -389,7 +389,8 @@ fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
         let looked_up = aliases
             .iter()
             .any(|a| model.method_calls_on(a, &["get", "has"]).next().is_some());
-        let (released_in, error_only) = normal_path_releases(model, &released_at, looked_up);
+        let (released_in, error_only) =
+            normal_path_releases(model, &released_at, looked_up || kind == Kind::Object);
         let mut release = release_of(model, released_in.iter().copied());
         // A registry of a class's live instances (`all.add(this)`) is judged by whether an
         // instance leaves it without its user's help.
@@ -438,7 +439,10 @@ fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
 ///
 /// A collection that is looked up (`memo`: a cache) is exempt: evicting only failures
 /// (`cache.set(k, p); p.catch(() => cache.delete(k))`) is how a memo of promises retries them,
-/// and whether its keys are bounded is the memo question, not this one.
+/// and whether its keys are bounded is the memo question, not this one. Callers pass objects used
+/// as maps as `memo` too: their lookups (`obj[k]`) are not visible, and a registry that drops the
+/// entries whose set-up failed (`plugins[id] = p; try { p.init() } catch { delete plugins[id] }`)
+/// keeps the others by design.
 fn normal_path_releases(
     model: &SemanticModel,
     released_at: &[(FuncId, ByteSpan)],
@@ -590,7 +594,7 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
             let (released_in, error_only) = normal_path_releases(
                 model,
                 &field_release_spans(model, index, c, &field),
-                looked_up,
+                looked_up || kind == Kind::Object,
             );
             let release = release_of(model, released_in);
             if release == Release::Yes {
@@ -701,8 +705,11 @@ fn long_lived_members(model: &SemanticModel, out: &mut Vec<Candidate>) {
         };
         seen.push(p);
         let looked_up = model.method_calls_on(p, &["get", "has"]).next().is_some();
-        let (released_in, error_only) =
-            normal_path_releases(model, &release_spans(model, p, Some(a.span)), looked_up);
+        let (released_in, error_only) = normal_path_releases(
+            model,
+            &release_spans(model, p, Some(a.span)),
+            looked_up || kind == Kind::Object,
+        );
         let release = release_of(model, released_in);
         if release == Release::Yes {
             continue;
