@@ -70,11 +70,28 @@ impl SemanticModel {
             if let Some(c) = func.class {
                 return Some(c);
             }
-            if !func.is_arrow {
+            if !func.is_arrow && !self.is_awaiter_body(cur) {
                 return None;
             }
             cur = func.parent?;
         }
+    }
+
+    /// Whether function `f` is the generator body of a transpiled `async` function:
+    /// TypeScript's and tslib's `__awaiter(this, arguments, P, function* () { … })` runs it with
+    /// the caller's `this`, so `this` inside it is the enclosing method's instance.
+    pub fn is_awaiter_body(&self, f: FuncId) -> bool {
+        self.function(f).uses.iter().any(|u| match *u {
+            super::FuncUse::Argument { call, index: 3 } => {
+                let call = &self.calls[call as usize];
+                call.callee
+                    .as_ref()
+                    .and_then(|p| self.callee_name(p))
+                    .is_some_and(|m| m == "__awaiter")
+                    && matches!(call.arg(0), Some(Value::Path(p)) if p.root == Root::This && p.props.is_empty())
+            }
+            _ => false,
+        })
     }
 
     /// The class whose instance `path` starts from, as seen from code in function `f`: `this…`,
