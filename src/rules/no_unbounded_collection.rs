@@ -6,10 +6,12 @@ use crate::describe::{confidence_for, how_often, request_source};
 use crate::diagnostic::ByteSpan;
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
 use crate::semantic::cleanup::{
-    field_release_sites, release_of, release_sites, FieldIndex, Release,
+    field_release_spans, instance_release_of, is_nullish, nulled_entries, on_error_path,
+    release_of, release_sites, release_spans, FieldIndex, Release,
 };
 use crate::semantic::{
-    BindingId, BindingKind, ClassId, FuncId, Path, Root, SemanticModel, Target, Value,
+    api, summary, BindingId, BindingKind, ClassId, FuncId, Path, ResultUse, Root, SemanticModel,
+    Target, Value,
 };
 use swc_atoms::Atom;
 
@@ -82,6 +84,17 @@ struct Growth {
     func: u32,
     what: String,
     request: Option<String>,
+    /// The class whose instance (`this`) this site stores: the collection is a registry of them.
+    instance: Option<ClassId>,
+}
+
+/// The class whose instance `value`, stored by code in function `f`, is: `this` or a binding
+/// holding it (`const self = this`).
+fn stored_instance(model: &SemanticModel, value: Option<&Value>, f: FuncId) -> Option<ClassId> {
+    match value {
+        Some(Value::Path(p)) if p.props.is_empty() => model.class_of_root(p, f),
+        _ => None,
+    }
 }
 
 fn growth_sites(model: &SemanticModel, kind: Kind, alias: &Path, out: &mut Vec<Growth>) {
@@ -93,25 +106,40 @@ fn growth_sites(model: &SemanticModel, kind: Kind, alias: &Path, out: &mut Vec<G
         let mut paths = Vec::new();
         call.args.iter().for_each(|a| a.mentioned_paths(&mut paths));
         let method = call.method().map(|m| m.to_string()).unwrap_or_default();
+        let stored = if kind == Kind::Map {
+            call.arg(1)
+        } else {
+            call.arg(0)
+        };
         out.push(Growth {
             span: call.callee_span,
             func: call.func,
             what: format!("`.{method}()`"),
             request: request_source(model, &paths)
                 .or_else(|| counter_key(model, call.arg(0), call.func)),
+            instance: stored_instance(model, stored, call.func),
         });
     }
     for a in model.assigns_under(alias) {
         if let Target::Computed { object, key } = &a.target {
-            if object == alias && !key.is_literal() && kind != Kind::Array {
+            // `obj[k] = null` empties an entry (and keeps its key): not growth.
+            if object == alias && !key.is_literal() && !is_nullish(&a.value) {
                 let mut paths = Vec::new();
                 key.mentioned_paths(&mut paths);
+                let request =
+                    request_source(model, &paths).or_else(|| counter_key(model, Some(key), a.func));
+                // An array written at an index usually overwrites a slot (`out[i] = f(x)`); at a
+                // lasting counter or a request id it grows (a sparse array as long as the largest
+                // id).
+                if kind == Kind::Array && !grows_array(model, key, request.is_some(), a.func) {
+                    continue;
+                }
                 out.push(Growth {
                     span: a.span,
                     func: a.func,
                     what: "a computed-key write".into(),
-                    request: request_source(model, &paths)
-                        .or_else(|| counter_key(model, Some(key), a.func)),
+                    request,
+                    instance: stored_instance(model, Some(&a.value), a.func),
                 });
             }
         }
@@ -134,6 +162,12 @@ struct Candidate {
     looked_up: bool,
     /// Its owner's lifetime is unknown (a field of a class that may be made per call).
     at_most_low: bool,
+    /// It holds the instances of this class (a registry of live instances).
+    registry: Option<ClassId>,
+    /// Some entries are set to `null`/`undefined` instead of deleted: the keys stay.
+    nulled: bool,
+    /// It is pruned only on error paths (`catch`, `.catch()`, `'error'`): not when work succeeds.
+    error_only: bool,
 }
 
 impl Rule for NoUnboundedCollection {
@@ -144,6 +178,7 @@ impl Rule for NoUnboundedCollection {
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = ctx.model;
         keyed_collections_written_with_brackets(ctx, out);
+        domain_members(ctx, out);
         let mut candidates = Vec::new();
         module_level(model, &mut candidates);
         instance_fields(model, &mut candidates);
@@ -162,41 +197,161 @@ impl Rule for NoUnboundedCollection {
 /// property). Always a bug; a leak as long as the collection lives (`high` at module level).
 fn keyed_collections_written_with_brackets(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
+    // Instance fields holding a keyed collection, and the file's field index: found on the first
+    // bracket write into a field (one pass each, not one per write).
+    let mut fields: Option<(Vec<KeyedField>, FieldIndex)> = None;
     for a in &model.assigns {
         let Target::Computed { object, key } = &a.target else {
             continue;
         };
-        if key.is_literal() || !object.props.is_empty() {
+        if key.is_literal() {
             continue;
         }
-        let Some(b) = object.root_binding() else {
-            continue;
-        };
-        let binding = model.binding(b);
-        let Some(Value::Call(c)) = &binding.init else {
-            continue;
-        };
-        let call = &model.calls[*c as usize];
-        let kind = match call.callee.as_ref().map(|p| (&p.root, p.props.is_empty())) {
-            Some((Root::Global(g), true)) if call.is_new => g.as_str(),
+        // The collection written to: a binding (`wm[k] = v`), or an instance field
+        // (`this.bySpan[k] = v`, `#bySpan` included) initialised in the class body or the
+        // constructor.
+        let (name, kind, decl, confidence) = match object.props.as_slice() {
+            [] => {
+                let Some(b) = object.root_binding() else {
+                    continue;
+                };
+                let binding = model.binding(b);
+                let Some(kind) = binding.init.as_ref().and_then(|i| keyed_kind(model, i)) else {
+                    continue;
+                };
+                let confidence = if binding.module_level {
+                    Confidence::High
+                } else {
+                    Confidence::Medium
+                };
+                (binding.name.to_string(), kind, binding.span, confidence)
+            }
+            [field] => {
+                let Some(c) = model.class_of_root(object, a.func) else {
+                    continue;
+                };
+                let (keyed, index) =
+                    fields.get_or_insert_with(|| (keyed_fields(model), FieldIndex::new(model)));
+                let Some(f) = keyed.iter().find(|f| f.class == c && &f.name == field) else {
+                    continue;
+                };
+                // A field used only with brackets works as a plain object (keyed by whatever
+                // its writer chooses, often a fixed set); the mistake shows where the same field
+                // is also used through the collection's methods (`.delete(span)` that never
+                // removes what brackets wrote), in code that runs more than once per instance.
+                let methods = ["get", "set", "has", "delete", "add", "clear"];
+                let mixed = index.calls(model, field).any(|call| {
+                    call.method().is_some_and(|m| methods.contains(&m.as_str()))
+                        && call.callee.as_ref().is_some_and(|p| {
+                            p.props.len() == 2 && model.is_field_path(p, call.func, c, field)
+                        })
+                });
+                if !mixed || per_instance_once(model, a.func) {
+                    continue;
+                }
+                (format!("this.{field}"), f.kind, f.decl, Confidence::Medium)
+            }
             _ => continue,
-        };
-        if !matches!(kind, "Map" | "Set" | "WeakMap" | "WeakSet") {
-            continue;
-        }
-        let confidence = if binding.module_level {
-            Confidence::High
-        } else {
-            Confidence::Medium
         };
         let method = if kind.ends_with("Set") { "add" } else { "set" };
         out.push(
-            ctx.report(a.span,
-                format!("`{}[…] = …` on a {kind} sets a plain property named after the key's string form: `.delete()` never removes it and a weak key never frees it", binding.name),
+            ctx.report(
+                a.span,
+                format!("`{name}[…] = …` on a {kind} sets a plain property named after the key's string form: `.delete()` never removes it and a weak key never frees it"),
             )
             .with_confidence(confidence)
-            .with_label(binding.span, format!("a {kind}"))
-            .with_help(format!("use `{}.{method}(key, value)` and `.get(key)`", binding.name)),
+            .with_label(decl, format!("a {kind}"))
+            .with_help(format!("use `{name}.{method}(key, value)` and `.get(key)`")),
+        );
+    }
+}
+
+/// An instance field initialised with a keyed collection (`Map`, `Set`, `WeakMap`, `WeakSet`).
+struct KeyedField {
+    class: ClassId,
+    name: Atom,
+    kind: &'static str,
+    decl: ByteSpan,
+}
+
+/// The instance fields of the file's classes initialised with a keyed collection, in the class
+/// body (`bySpan = new WeakMap()`) or by the constructor (`this.bySpan = new WeakMap()`).
+fn keyed_fields(model: &SemanticModel) -> Vec<KeyedField> {
+    let mut out = Vec::new();
+    for (ci, class) in model.classes.iter().enumerate() {
+        for (name, v, span) in &class.fields {
+            if let Some(kind) = keyed_kind(model, v) {
+                out.push(KeyedField {
+                    class: ClassId(ci as u32),
+                    name: name.clone(),
+                    kind,
+                    decl: *span,
+                });
+            }
+        }
+    }
+    for a in &model.assigns {
+        let Target::Path(p) = &a.target else { continue };
+        if p.props.len() != 1 || !model.is_constructor(a.func) {
+            continue;
+        }
+        let (Some(c), Some(kind)) = (model.class_of_root(p, a.func), keyed_kind(model, &a.value))
+        else {
+            continue;
+        };
+        out.push(KeyedField {
+            class: c,
+            name: p.props[0].clone(),
+            kind,
+            decl: a.span,
+        });
+    }
+    out
+}
+
+/// `Map`, `Set`, `WeakMap` or `WeakSet` when `init` is `new` of one of them.
+fn keyed_kind(model: &SemanticModel, init: &Value) -> Option<&'static str> {
+    let Value::Call(c) = init else { return None };
+    let call = &model.calls[*c as usize];
+    match call.callee.as_ref().map(|p| (&p.root, p.props.is_empty())) {
+        Some((Root::Global(g), true)) if call.is_new => ["Map", "Set", "WeakMap", "WeakSet"]
+            .into_iter()
+            .find(|k| g == k),
+        _ => None,
+    }
+}
+
+/// `d.add(x)` on a Node domain ([`api::is_domain`]) in repeated code with no `d.remove(x)`: the
+/// domain's `members` array keeps every `x` for as long as the domain lives (a pool's domain, the
+/// process's). A collection nobody declared in this file, grown through the API.
+fn domain_members(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    for call in &model.calls {
+        if call.method().is_none_or(|m| m != "add") || call.args.len() != 1 {
+            continue;
+        }
+        let Some(receiver) = call.receiver().filter(|r| api::is_domain(model, r)) else {
+            continue;
+        };
+        let freq = model.frequency_of(call.func);
+        let Some(confidence) = confidence_for(freq, Confidence::Medium) else {
+            continue;
+        };
+        let removed = model
+            .method_calls_on(&receiver, &["remove"])
+            .any(|(_, r)| r.arg(0) == call.arg(0));
+        if removed {
+            continue;
+        }
+        let (often, _) = how_often(model, freq);
+        let what = receiver.display(model).to_string();
+        out.push(
+            ctx.report(
+                call.callee_span,
+                format!("`{what}.add()` pushes onto the domain's `members` array {often}, and nothing removes it with `{what}.remove()`: a long-lived domain keeps every one"),
+            )
+            .with_confidence(confidence)
+            .with_help("do not add per-call objects to a shared domain (an emitter made while the domain is active is already bound to it), or call `.remove()` when the object is done"),
         );
     }
 }
@@ -220,25 +375,42 @@ fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
             .into_iter()
             .map(Path::binding)
             .collect();
-        let release = release_of(
-            model,
-            aliases.iter().flat_map(|a| release_sites(model, a, None)),
-        );
-        if release == Release::Yes {
-            continue;
-        }
+        let mut released_at: Vec<(FuncId, ByteSpan)> = aliases
+            .iter()
+            .flat_map(|a| release_spans(model, a, None))
+            .collect();
         let mut sites = Vec::new();
         aliases
             .iter()
             .for_each(|a| growth_sites(model, kind, a, &mut sites));
-        let escapes = b.exported
-            || model
-                .escapes
-                .iter()
-                .any(|e| aliases.iter().any(|a| a.root_binding() == Some(e.binding)));
+        let helped = through_helpers(model, kind, &aliases, &mut sites, &mut released_at);
         let looked_up = aliases
             .iter()
             .any(|a| model.method_calls_on(a, &["get", "has"]).next().is_some());
+        let (released_in, error_only) =
+            normal_path_releases(model, &released_at, looked_up || kind == Kind::Object);
+        let mut release = release_of(model, released_in.iter().copied());
+        // A registry of a class's live instances (`all.add(this)`) is judged by whether an
+        // instance leaves it without its user's help.
+        let registry = registry_class(&sites);
+        if let Some(c) = registry {
+            release = instance_release_of(model, c, released_in.iter().copied());
+        }
+        if release == Release::Yes {
+            continue;
+        }
+        let nulled =
+            kind == Kind::Object && aliases.iter().any(|a| !nulled_entries(model, a).is_empty());
+        // Code elsewhere may evict from a collection it can reach, unless this module already
+        // removes (or tries to remove) entries itself: then the eviction is this module's job.
+        let owns_eviction = nulled || matches!(release, Release::TeardownOnly(_));
+        // Handing it to a helper of this file whose effect is known is not an escape.
+        let escapes = !owns_eviction
+            && (b.exported
+                || model.escapes.iter().any(|e| {
+                    aliases.iter().any(|a| a.root_binding() == Some(e.binding))
+                        && !helped.contains(&e.span)
+                }));
         out.push(Candidate {
             span: b.span,
             what: format!("module-level {} `{}`", kind.noun(), b.name),
@@ -248,10 +420,123 @@ fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
             escapes,
             looked_up,
             // A module's `stop()`/`shutdown()` is often part of its normal life (a redeploy
-            // stops and restarts flows): entries released only there are shown at `low`.
-            at_most_low: matches!(release, Release::TeardownOnly(_)),
+            // stops and restarts flows): entries released only there are shown at `low`. An
+            // instance's own `close()` is another matter: each instance dropped without it stays.
+            at_most_low: matches!(release, Release::TeardownOnly(_)) && registry.is_none(),
+            registry,
+            nulled,
+            error_only,
         });
     }
+}
+
+/// The functions of the releases in `released_at` that can run when work succeeds, and whether
+/// there were releases but all of them run only when something failed (a `catch` block, a
+/// `.catch()` callback, an `'error'` listener: [`on_error_path`]): then entries of work that
+/// succeeds are never removed.
+///
+/// A collection that is looked up (`memo`: a cache) is exempt: evicting only failures
+/// (`cache.set(k, p); p.catch(() => cache.delete(k))`) is how a memo of promises retries them,
+/// and whether its keys are bounded is the memo question, not this one. Callers pass objects used
+/// as maps as `memo` too: their lookups (`obj[k]`) are not visible, and a registry that drops the
+/// entries whose set-up failed (`plugins[id] = p; try { p.init() } catch { delete plugins[id] }`)
+/// keeps the others by design.
+fn normal_path_releases(
+    model: &SemanticModel,
+    released_at: &[(FuncId, ByteSpan)],
+    memo: bool,
+) -> (Vec<FuncId>, bool) {
+    if memo {
+        return (released_at.iter().map(|&(f, _)| f).collect(), false);
+    }
+    let normal: Vec<FuncId> = released_at
+        .iter()
+        .filter(|&&(f, span)| !on_error_path(model, f, span))
+        .map(|&(f, _)| f)
+        .collect();
+    let error_only = normal.is_empty() && !released_at.is_empty();
+    (normal, error_only)
+}
+
+/// Growth and releases of the collection at `aliases` through helpers of this file it is handed
+/// to (`remember(cache, key, value)` where `remember` calls `cache.set(…)`): a growth inside the
+/// helper is a growth site at the call (in the caller's function, with the call's other arguments
+/// as the key), a removal inside it a release in the caller. Returns the spans of the calls whose
+/// helper was followed.
+fn through_helpers(
+    model: &SemanticModel,
+    kind: Kind,
+    aliases: &[Path],
+    sites: &mut Vec<Growth>,
+    released_at: &mut Vec<(FuncId, ByteSpan)>,
+) -> Vec<ByteSpan> {
+    let mut followed: Vec<ByteSpan> = Vec::new();
+    for alias in aliases {
+        let Some(b) = alias.root_binding() else {
+            continue;
+        };
+        for &c in model.calls_mentioning(b) {
+            let call = &model.calls[c as usize];
+            if followed.contains(&call.span) {
+                continue;
+            }
+            let Some(i) = call
+                .args
+                .iter()
+                .position(|a| matches!(a, Value::Path(p) if p == alias))
+            else {
+                continue;
+            };
+            let Some((_, param)) = summary::param_of_callee(model, call, i) else {
+                continue;
+            };
+            let param = Path::binding(param);
+            let mut inner = Vec::new();
+            growth_sites(model, kind, &param, &mut inner);
+            let releases = release_sites(model, &param, None);
+            if inner.is_empty() && releases.is_empty() {
+                continue;
+            }
+            followed.push(call.span);
+            if !releases.is_empty() {
+                released_at.push((call.func, call.span));
+            }
+            if let Some(g) = inner.first() {
+                let others: Vec<Value> = call
+                    .args
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != i)
+                    .map(|(_, v)| v.clone())
+                    .collect();
+                let name = call
+                    .callee
+                    .as_ref()
+                    .map(|p| p.display(model).to_string())
+                    .unwrap_or_default();
+                let mut site = growth(
+                    model,
+                    call.callee_span,
+                    call.func,
+                    format!("`{name}()`, which grows it through {}", g.what),
+                    &others,
+                );
+                site.request = site.request.or_else(|| g.request.clone());
+                sites.push(site);
+            }
+        }
+    }
+    followed
+}
+
+/// The class whose instances every growth site stores (`all.add(this)` in its constructor,
+/// `jobs[this.name] = this` in a method), if there is one and only one.
+fn registry_class(sites: &[Growth]) -> Option<ClassId> {
+    let first = sites.first()?.instance?;
+    sites
+        .iter()
+        .all(|s| s.instance == Some(first))
+        .then_some(first)
 }
 
 /// Instance fields initialised with an empty collection (`pending = new Map()` in the class body,
@@ -268,7 +553,7 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
         // classes (builders, per-call state) are at most `low`.
         let singleton = model
             .instantiations(c)
-            .any(|(_, call)| call.func == crate::semantic::MODULE);
+            .any(|(_, call)| call.func == crate::semantic::MODULE || kept_by_module(model, call));
         let resource = class.methods.iter().any(|&m| {
             model
                 .function(m)
@@ -298,12 +583,21 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
             }
         }
         for (field, kind, span) in decls {
-            let release = release_of(model, field_release_sites(model, index, c, &field));
+            let at =
+                |p: &Path, f: FuncId| p.props.len() == 1 && model.is_field_path(p, f, c, &field);
+            let looked_up = index.calls(model, &field).any(|call| {
+                call.method().is_some_and(|m| m == "get" || m == "has")
+                    && call.receiver().is_some_and(|r| at(&r, call.func))
+            });
+            let (released_in, error_only) = normal_path_releases(
+                model,
+                &field_release_spans(model, index, c, &field),
+                looked_up || kind == Kind::Object,
+            );
+            let release = release_of(model, released_in);
             if release == Release::Yes {
                 continue;
             }
-            let at =
-                |p: &Path, f: FuncId| p.props.len() == 1 && model.is_field_path(p, f, c, &field);
             let mut sites = Vec::new();
             for call in index.calls(model, &field) {
                 let (Some(m), Some(receiver)) = (call.method(), call.receiver()) else {
@@ -326,25 +620,28 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
             }
             for a in index.assigns(model, &field) {
                 if let Target::Computed { object, key } = &a.target {
-                    if kind != Kind::Array
-                        && !key.is_literal()
+                    if !key.is_literal()
+                        && !is_nullish(&a.value)
                         && at(object, a.func)
                         && !per_instance_once(model, a.func)
                     {
-                        sites.push(growth(
+                        let site = growth(
                             model,
                             a.span,
                             a.func,
                             "a computed-key write".into(),
                             std::slice::from_ref(key),
-                        ));
+                        );
+                        // As for module-level arrays: only a lasting counter or a request key
+                        // grows one.
+                        if kind != Kind::Array
+                            || grows_array(model, key, site.request.is_some(), a.func)
+                        {
+                            sites.push(site);
+                        }
                     }
                 }
             }
-            let looked_up = index.calls(model, &field).any(|call| {
-                call.method().is_some_and(|m| m == "get" || m == "has")
-                    && call.receiver().is_some_and(|r| at(&r, call.func))
-            });
             // Registries filled by set-up methods (`use(fn)`, `plugin(p)`, `registerHook(h)`)
             // grow with the program, not with its traffic: only a key from request data, or
             // growth in code repeated for a reason visible here, says otherwise.
@@ -361,8 +658,28 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
                 escapes: false,
                 looked_up,
                 at_most_low: short_lived || !traffic,
+                registry: None,
+                nulled: false,
+                error_only,
             });
         }
+    }
+}
+
+/// Whether the instance `call` makes is stored where the module keeps it: a module-level binding
+/// (`instance = new Registry()` in a lazy getter) or a member of one or of a global
+/// (`Registry.instance = new Registry()`, `global.registry = …`). Such an instance lives as long
+/// as the process (until it is replaced), wherever it is made.
+fn kept_by_module(model: &SemanticModel, call: &crate::semantic::Call) -> bool {
+    let lasting = |p: &Path| match &p.root {
+        Root::Binding(b) => model.binding(*b).module_level,
+        Root::Global(_) => true,
+        _ => false,
+    };
+    match &call.result {
+        ResultUse::Declared(b) => model.binding(*b).module_level,
+        ResultUse::Assigned(p) => lasting(p),
+        _ => false,
     }
 }
 
@@ -385,13 +702,18 @@ fn long_lived_members(model: &SemanticModel, out: &mut Vec<Candidate>) {
             continue;
         };
         seen.push(p);
-        let release = release_of(model, release_sites(model, p, Some(a.span)));
+        let looked_up = model.method_calls_on(p, &["get", "has"]).next().is_some();
+        let (released_in, error_only) = normal_path_releases(
+            model,
+            &release_spans(model, p, Some(a.span)),
+            looked_up || kind == Kind::Object,
+        );
+        let release = release_of(model, released_in);
         if release == Release::Yes {
             continue;
         }
         let mut sites = Vec::new();
         growth_sites(model, kind, p, &mut sites);
-        let looked_up = model.method_calls_on(p, &["get", "has"]).next().is_some();
         out.push(Candidate {
             span: a.span,
             what: format!("{} `{}`", kind.noun(), p.display(model)),
@@ -402,6 +724,9 @@ fn long_lived_members(model: &SemanticModel, out: &mut Vec<Candidate>) {
             escapes: !matches!(p.root, Root::Global(_)),
             looked_up,
             at_most_low: false,
+            registry: None,
+            nulled: false,
+            error_only,
         });
     }
 }
@@ -420,6 +745,7 @@ fn growth(
         func,
         what,
         request: request_source(model, &paths).or_else(|| counter_key(model, args.first(), func)),
+        instance: None,
     }
 }
 
@@ -432,6 +758,29 @@ fn counter_key(model: &SemanticModel, key: Option<&Value>, f: FuncId) -> Option<
         .iter()
         .find(|p| model.is_counter(p, f))
         .map(|p| p.display(model).to_string())
+}
+
+/// Whether writing an array at index `key` (in function `f`) grows it: the key comes from request
+/// data (`keyed`, already found), or it is a counter that outlives the call (`seq++` at module
+/// level, `this.nextId++`, a local taking such a value: `const id = seq++`) — not a loop index or
+/// another local that counts on its own from wherever each call starts it
+/// (`for (let i = start; i <= end; i++) out[i] = …` fills the same slots).
+fn grows_array(model: &SemanticModel, key: &Value, keyed: bool, f: FuncId) -> bool {
+    let mut paths = Vec::new();
+    key.mentioned_paths(&mut paths);
+    let local_count = |p: &Path| match (p.root_binding(), p.props.is_empty()) {
+        (Some(b), true) => {
+            model.is_within(model.binding(b).func, f)
+                && model
+                    .assigns_under(p)
+                    .any(|a| !a.plain && matches!(&a.target, Target::Path(t) if t == p))
+        }
+        _ => false,
+    };
+    let lasting = paths
+        .iter()
+        .any(|p| model.is_counter(p, f) && !local_count(p));
+    lasting || keyed && !paths.iter().any(local_count)
 }
 
 /// Whether function `f` runs once per instance: a constructor, or a start-up method (or code
@@ -468,7 +817,10 @@ fn report(ctx: &RuleContext<'_>, c: Candidate) -> Option<Diagnostic> {
     // domain (format strings, script names, event names, plugin ids): keep it at `low` for
     // objects used as maps, and for Maps/Sets that are looked up in merely exported code.
     let weak = !model.frequency_of(site.func).is_strongly_repeated();
-    if site.request.is_none() && (c.kind == Kind::Object || weak && c.looked_up) {
+    // Entries that hold instances, or that are emptied one by one (`m[k] = null`), are per-work
+    // items, not a memo table over a bounded domain.
+    let per_item = c.registry.is_some() || c.nulled;
+    if site.request.is_none() && !per_item && (c.kind == Kind::Object || weak && c.looked_up) {
         confidence = Confidence::Low;
     }
     if c.escapes {
@@ -483,15 +835,37 @@ fn report(ctx: &RuleContext<'_>, c: Candidate) -> Option<Diagnostic> {
         .as_deref()
         .map(|r| format!(" (keyed by `{r}`)"))
         .unwrap_or_default();
-    let released = match c.release {
-        Release::TeardownOnly(f) => format!(
+    let released = match (c.release, c.registry) {
+        (Release::TeardownOnly(f), Some(_)) => {
+            let name = model.function(f).name.as_deref().unwrap_or("teardown code");
+            format!(
+                ", and only `{name}` removes one: an instance dropped without calling `{name}()` is never collected"
+            )
+        }
+        (Release::TeardownOnly(f), None) => format!(
             ", and only `{}` removes its entries",
             model.function(f).name.as_deref().unwrap_or("teardown code")
         ),
+        _ if c.nulled => {
+            ", and its entries are only set to `null`: every key ever written stays".into()
+        }
+        _ if c.error_only => ", and only its error handling removes entries: work that succeeds leaves its entry for good".into(),
         _ => ", and nothing ever removes its entries".into(),
     };
+    let holds = c
+        .registry
+        .map(|r| {
+            format!(
+                " (it holds `{}` instances)",
+                model.class(r).name.as_deref().unwrap_or("class")
+            )
+        })
+        .unwrap_or_default();
     let mut d = ctx
-        .report(c.span, format!("{} grows {often}{keyed}{released}", c.what))
+        .report(
+            c.span,
+            format!("{}{holds} grows {often}{keyed}{released}", c.what),
+        )
         .with_confidence(confidence);
     for s in c
         .sites
@@ -503,6 +877,9 @@ fn report(ctx: &RuleContext<'_>, c: Candidate) -> Option<Diagnostic> {
         d = d.with_label(s.span, format!("grows here through {}, {often}", s.what));
     }
     let help = match c.kind {
+        _ if c.nulled => "remove entries with `delete obj[key]` (or use a `Map` and `.delete(key)`): assigning `null` keeps the key",
+        _ if c.error_only => "remove the entry on every path (in a `finally`, or where the work completes), not only when it fails",
+        _ if c.registry.is_some() => "hold the instances weakly (a `WeakRef` or a `FinalizationRegistry`), or remove each one when its work ends, not only when its user tears it down",
         Kind::Map | Kind::Object => "bound it: use an LRU cache (`new LRUCache({ max })` from lru-cache), delete each entry when its work ends, or check `.size` before adding",
         Kind::Set => "bound it: delete each member when it is done (return an unsubscribe function that calls `.delete()`), use an LRU cache, or clear it past a size limit",
         Kind::Array => "remove items when their work finishes (`splice`, `shift`) or cap the length before pushing",

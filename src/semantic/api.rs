@@ -150,3 +150,78 @@ pub fn is_detach_name(name: &str) -> bool {
     let bare = name.trim_start_matches(['_', '#']);
     is_teardown_name(name) || DETACH_METHODS.iter().any(|t| bare.eq_ignore_ascii_case(t))
 }
+
+/// Teardown callbacks a UI framework calls by itself when a component or element goes away
+/// (React's `componentWillUnmount`, custom elements' `disconnectedCallback`, Angular's
+/// `ngOnDestroy`, NestJS's `onModuleDestroy`, Vue's `beforeDestroy`/`beforeUnmount`/`unmounted`/
+/// `destroyed`, and the `unmount` of mount/unmount component APIs): a release there happens
+/// whenever the instance ends, without its user remembering to call anything.
+const FRAMEWORK_TEARDOWN: &[&str] = &[
+    "unmount",
+    "componentWillUnmount",
+    "disconnectedCallback",
+    "ngOnDestroy",
+    "onModuleDestroy",
+    "beforeDestroy",
+    "beforeUnmount",
+    "unmounted",
+    "destroyed",
+];
+
+/// Names of methods that abandon a piece of scheduled or pending work (a job's `cancel()`, a
+/// request's `abort()`): like a detach method, its user has to call it.
+const ABANDON_METHODS: &[&str] = &["cancel", "abort"];
+
+/// Whether a method named `name` releases its object only when its user calls it: a teardown,
+/// detach or abandon name ([`is_teardown_name`], [`is_detach_name`], `cancel`, `abort`) that is
+/// not a framework lifecycle callback (those run by themselves when the component goes).
+/// Takes the method's name; compared as [`is_teardown_name`] does.
+pub fn is_user_release_name(name: &str) -> bool {
+    let bare = name.trim_start_matches(['_', '#']);
+    let framework = FRAMEWORK_TEARDOWN
+        .iter()
+        .any(|t| bare.eq_ignore_ascii_case(t));
+    !framework
+        && (is_detach_name(name) || ABANDON_METHODS.iter().any(|t| bare.eq_ignore_ascii_case(t)))
+}
+
+/// Node's `domain` module: `domain.add(emitter)` pushes the emitter (or timer) onto the domain's
+/// `members` array, where it stays until `domain.remove(emitter)` (Node docs, `domain.add`:
+/// "explicitly adds an emitter to the domain"; `domain.members`: "an array of timers and event
+/// emitters that have been explicitly added to the domain"). An emitter's `domain` property is
+/// the domain that was active when it was made, which lives as long as that context.
+pub const DOMAIN_MODULES: &[&str] = &["domain", "node:domain"];
+
+/// Whether `receiver`, as seen from the model, is a domain: an object's `domain` property
+/// (`pool.domain`, `this.domain`), or a binding made by `domain.create()` of the `domain` module.
+/// Takes the model and the receiver path; returns the verdict.
+pub fn is_domain(model: &super::SemanticModel, receiver: &Path) -> bool {
+    if receiver.props.last().is_some_and(|p| p == "domain") {
+        return true;
+    }
+    let Some(b) = receiver
+        .root_binding()
+        .filter(|_| receiver.props.is_empty())
+    else {
+        return false;
+    };
+    let Some(Value::Call(c)) = &model.binding(b).init else {
+        return false;
+    };
+    let call = &model.calls[*c as usize];
+    let from_domain = |p: &Path| {
+        p.root_binding().is_some_and(|m| {
+            model
+                .binding(m)
+                .source_module
+                .as_deref()
+                .is_some_and(|s| DOMAIN_MODULES.contains(&s))
+        })
+    };
+    call.callee.as_ref().is_some_and(|p| {
+        from_domain(p)
+            && model
+                .callee_name(p)
+                .is_some_and(|n| n == "create" || n == "createDomain")
+    })
+}

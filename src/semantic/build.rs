@@ -41,6 +41,7 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
         decl_top: false,
         class_stack: Vec::new(),
         pending_class_binding: None,
+        returned: Vec::new(),
     };
     let span = program.span();
     b.model.functions.push(Function {
@@ -213,6 +214,9 @@ struct Builder {
     class_stack: Vec<ClassId>,
     /// The binding that names the next class body visited (`class C`, `const C = class {}`).
     pending_class_binding: Option<BindingId>,
+    /// `(function, value)` for each `return` of a function, an object literal or a binding, so
+    /// that `module.exports = (() => { …; return { save } })()` exports what the IIFE returns.
+    returned: Vec<(FuncId, Value)>,
 }
 
 impl Builder {
@@ -418,6 +422,11 @@ impl Builder {
                 Value::Array(items)
             }
             Expr::Unary(u) if u.op == UnaryOp::Void => Value::OtherLiteral,
+            // `a = b` is worth `b`: `module.exports = exports = Class`,
+            // `const cache = (module.exports.cache = new Map())`.
+            Expr::Assign(a) if a.op == AssignOp::Assign && depth < 4 => {
+                self.value_of_depth(&a.right, depth + 1)
+            }
             _ => {
                 // Collected into a reused buffer, then copied out at its exact size.
                 let mut scratch = std::mem::take(&mut self.scratch_paths);
@@ -746,6 +755,19 @@ impl Builder {
                 .uses
                 .push(FuncUse::Exported),
             Value::Object(props) => props.iter().for_each(|(_, v)| self.export_value(v)),
+            // `module.exports = (function () { …; return { a, b }; })()`: what the IIFE
+            // returns is exported (UMD wrappers, hand-written module patterns).
+            Value::Call(c) => {
+                if let Some(f) = self.model.calls[*c as usize].callee_func {
+                    let values: Vec<Value> = self
+                        .returned
+                        .iter()
+                        .filter(|(g, _)| *g == f)
+                        .map(|(_, v)| v.clone())
+                        .collect();
+                    values.iter().for_each(|v| self.export_value(v));
+                }
+            }
             _ => {}
         }
     }
@@ -1209,6 +1231,24 @@ impl Visit for Builder {
         }
     }
 
+    // `#pending = new Map()`: a private field, named `#pending` as member paths name it.
+    fn visit_private_prop(&mut self, n: &PrivateProp) {
+        let name = Atom::from(format!("#{}", n.key.name));
+        if let Some(v) = &n.value {
+            self.expect_func(v, Some(name.clone()), None, Some(FuncUse::Method));
+        }
+        n.value.visit_with(self);
+        if let (Some(v), false, Some(&c)) = (&n.value, n.is_static, self.class_stack.last()) {
+            let value = self.value_of(v);
+            self.model.classes[c.index()]
+                .fields
+                .push((name, value, bs(n.span)));
+            if let e @ (Expr::Fn(_) | Expr::Arrow(_)) = unwrap(v) {
+                self.add_method(e.span(), false);
+            }
+        }
+    }
+
     fn visit_method_prop(&mut self, n: &MethodProp) {
         self.visit_function(&n.function, prop_name(&n.key), None, true);
     }
@@ -1231,6 +1271,7 @@ impl Visit for Builder {
         if let Some(p) = &n.param {
             self.declare_pat(p, BindingKind::Catch, false);
         }
+        self.model.catch_blocks.push(bs(n.body.span));
         n.body.visit_with(self);
     }
 
@@ -1271,6 +1312,12 @@ impl Visit for Builder {
         if let Some(arg) = &n.arg {
             let v = self.value_of(arg);
             self.note_escapes(&v, bs(n.span), true);
+            if matches!(&v, Value::Object(_) | Value::Func(_))
+                || matches!(&v, Value::Path(p) if p.props.is_empty())
+            {
+                let f = self.cur();
+                self.returned.push((f, v));
+            }
         }
     }
 

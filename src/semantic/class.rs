@@ -70,11 +70,42 @@ impl SemanticModel {
             if let Some(c) = func.class {
                 return Some(c);
             }
-            if !func.is_arrow {
+            if !func.is_arrow && !self.is_awaiter_body(cur) {
                 return None;
             }
             cur = func.parent?;
         }
+    }
+
+    /// Whether function `f` is the generator body of a transpiled `async` function:
+    /// TypeScript's and tslib's `__awaiter(this, arguments, P, function* () { … })` runs it with
+    /// the caller's `this`, so `this` inside it is the enclosing method's instance. Recognised by
+    /// the helper's name or, where a bundle renamed it, by the call's shape.
+    pub fn is_awaiter_body(&self, f: FuncId) -> bool {
+        self.function(f).uses.iter().any(|u| match *u {
+            super::FuncUse::Argument { call, index: 3 } => {
+                let call = &self.calls[call as usize];
+                let named = call
+                    .callee
+                    .as_ref()
+                    .and_then(|p| self.callee_name(p))
+                    .is_some_and(|m| m == "__awaiter");
+                // Minified bundles rename the helper (`performance._(this, void 0, void 0,
+                // function* () {…})`); TypeScript's call shape stays: four arguments, the second
+                // and third `void 0` or `arguments`.
+                let unused = |v: Option<&Value>| match v {
+                    Some(Value::OtherLiteral) => true,
+                    Some(Value::Path(p)) => {
+                        p.props.is_empty() && matches!(&p.root, Root::Global(g) if g == "arguments")
+                    }
+                    _ => false,
+                };
+                let shaped = call.args.len() == 4 && unused(call.arg(1)) && unused(call.arg(2));
+                (named || shaped)
+                    && matches!(call.arg(0), Some(Value::Path(p)) if p.root == Root::This && p.props.is_empty())
+            }
+            _ => false,
+        })
     }
 
     /// The class whose instance `path` starts from, as seen from code in function `f`: `this…`,

@@ -3,7 +3,10 @@
 
 use swc_atoms::Atom;
 
-use super::{api, Call, ClassId, FuncId, Path, ResultUse, Root, SemanticModel, Target, Value};
+use super::{
+    api, Call, ClassId, FuncId, FuncUse, Path, ResultUse, Root, SemanticModel, Target, Value,
+};
+use crate::diagnostic::ByteSpan;
 
 /// Methods that remove a listener.
 pub const REMOVE: &[&str] = &["off", "removeListener", "removeEventListener"];
@@ -312,6 +315,19 @@ pub fn field_release_sites(
     c: ClassId,
     field: &Atom,
 ) -> Vec<FuncId> {
+    field_release_spans(model, index, c, field)
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect()
+}
+
+/// [`field_release_sites`] with where each release happens: `(function, span)`.
+pub fn field_release_spans(
+    model: &SemanticModel,
+    index: &FieldIndex,
+    c: ClassId,
+    field: &Atom,
+) -> Vec<(FuncId, ByteSpan)> {
     let at = |p: &Path, f: FuncId| p.props.len() == 1 && model.is_field_path(p, f, c, field);
     let mut out = Vec::new();
     for call in index.calls(model, field) {
@@ -320,13 +336,13 @@ pub fn field_release_sites(
                 && callee.props.len() == 2
                 && at(&callee.parent(), call.func)
             {
-                out.push(call.func);
+                out.push((call.func, call.span));
             }
         }
     }
     for b in index.bounds(model, field) {
         if at(&b.object, b.func) {
-            out.push(b.func);
+            out.push((b.func, b.span));
         }
     }
     for a in index.assigns(model, field) {
@@ -334,7 +350,7 @@ pub fn field_release_sites(
             let rebound = at(p, a.func) && !model.is_constructor(a.func);
             let truncated = p.props.len() == 2 && p.props[1] == "length" && at(&p.parent(), a.func);
             if rebound || truncated {
-                out.push(a.func);
+                out.push((a.func, a.span));
             }
         }
     }
@@ -346,17 +362,29 @@ pub fn field_release_sites(
 pub fn release_sites(
     model: &SemanticModel,
     alias: &Path,
-    declaration: Option<crate::diagnostic::ByteSpan>,
+    declaration: Option<ByteSpan>,
 ) -> Vec<FuncId> {
-    let mut out: Vec<FuncId> = model
+    release_spans(model, alias, declaration)
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect()
+}
+
+/// [`release_sites`] with where each release happens: `(function, span)`.
+pub fn release_spans(
+    model: &SemanticModel,
+    alias: &Path,
+    declaration: Option<ByteSpan>,
+) -> Vec<(FuncId, ByteSpan)> {
+    let mut out: Vec<(FuncId, ByteSpan)> = model
         .method_calls_on(alias, REMOVAL_METHODS)
-        .map(|(_, c)| c.func)
+        .map(|(_, c)| (c.func, c.span))
         .collect();
     out.extend(
         model
             .bounds_under(alias)
             .filter(|b| &b.object == alias)
-            .map(|b| b.func),
+            .map(|b| (b.func, b.span)),
     );
     out.extend(
         model
@@ -369,9 +397,56 @@ pub fn release_sites(
                 }
                 _ => false,
             })
-            .map(|a| a.func),
+            .map(|a| (a.func, a.span)),
     );
     out
+}
+
+/// Whether a release at `span` in function `f` runs only when something failed: inside a `catch`
+/// block, or in a function handed over as an error handler (`.catch(fn)`, the second argument of
+/// `.then(ok, fn)`, an `'error'` listener). Such a release never runs on the normal completion
+/// path, so entries of work that succeeds stay.
+pub fn on_error_path(model: &SemanticModel, f: FuncId, span: ByteSpan) -> bool {
+    if model
+        .catch_blocks
+        .iter()
+        .any(|c| c.start <= span.start && span.end <= c.end)
+    {
+        return true;
+    }
+    let mut cur = Some(f);
+    while let Some(g) = cur {
+        let func = model.function(g);
+        let handler = func.uses.iter().any(|u| match *u {
+            FuncUse::Argument { call, index } => {
+                let call = &model.calls[call as usize];
+                match call.method().map(|m| m.as_str()) {
+                    Some("catch") => index == 0,
+                    Some("then") => index == 1,
+                    Some("on" | "once" | "addListener" | "addEventListener") => {
+                        index == 1 && call.arg(0).and_then(Value::as_str) == Some("error")
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        });
+        if handler {
+            return true;
+        }
+        // An arrow or function inside the handler runs on the same path only when it is called
+        // there; stop at the first function value that is itself handed somewhere else.
+        if !func.is_arrow
+            || func
+                .uses
+                .iter()
+                .any(|u| !matches!(u, FuncUse::Called { .. }))
+        {
+            return false;
+        }
+        cur = func.parent;
+    }
+    false
 }
 
 /// Whether the collection at `alias` is ever pruned, truncated, re-bound or size-checked.
@@ -393,4 +468,89 @@ pub fn has_cleanup(model: &SemanticModel, alias: &Path) -> bool {
         }
         _ => false,
     })
+}
+
+/// The method of class `c` whose user calls it to release something, that function `f` is (or
+/// is nested in): a teardown, detach or abandon method ([`api::is_user_release_name`]) written in
+/// the class's code (a method, or a function the constructor assigns to `this.cancel`). `None`
+/// when `f` is no such code.
+fn user_release_method(model: &SemanticModel, f: FuncId, c: ClassId) -> Option<FuncId> {
+    let mut cur = Some(f);
+    let mut method = None;
+    while let Some(g) = cur {
+        let func = model.function(g);
+        if method.is_none() && func.name.as_deref().is_some_and(api::is_user_release_name) {
+            method = Some(g);
+        }
+        if func.class == Some(c) {
+            return method;
+        }
+        cur = func.parent;
+    }
+    None
+}
+
+/// Whether the class `c` calls its own method `m` (`this.cancel()`, `self.close()`) from code
+/// that is not itself a release method: the class then releases on a path of its own (a job
+/// that cancels itself when done), not only when its user asks.
+fn calls_own_release(model: &SemanticModel, c: ClassId, m: FuncId) -> bool {
+    let Some(name) = model.function(m).name.as_ref() else {
+        return false;
+    };
+    model.calls.iter().any(|call| {
+        call.callee.as_ref().is_some_and(|p| {
+            p.props.len() == 1
+                && &p.props[0] == name
+                && model.class_of_root(p, call.func) == Some(c)
+                && user_release_method(model, call.func, c).is_none()
+        })
+    })
+}
+
+/// Classifies the functions `sites` that release entries of a collection holding instances of
+/// class `c` (a registry of live instances: `all.add(this)` in the constructor). A release only in
+/// the class's own teardown, detach or `cancel` methods, which the class never calls itself, is
+/// [`Release::TeardownOnly`] (naming the method): an instance its user drops without calling it
+/// stays in the registry for good. A release anywhere else (a framework lifecycle callback, code
+/// that runs as the work completes, code outside the class) is [`Release::Yes`].
+pub fn instance_release_of(
+    model: &SemanticModel,
+    c: ClassId,
+    sites: impl IntoIterator<Item = FuncId>,
+) -> Release {
+    let mut teardown = None;
+    for f in sites {
+        match user_release_method(model, f, c) {
+            Some(m) if !calls_own_release(model, c, m) => {
+                teardown.get_or_insert(m);
+            }
+            _ => return Release::Yes,
+        }
+    }
+    teardown.map_or(Release::Never, Release::TeardownOnly)
+}
+
+/// The functions in which an entry of the object used as a map at `alias` is set to `null` or
+/// `undefined` (`jobs[name] = null`): an attempt to release it that keeps the key, so every key
+/// ever written stays.
+pub fn nulled_entries(model: &SemanticModel, alias: &Path) -> Vec<FuncId> {
+    model
+        .assigns_under(alias)
+        .filter(|a| match &a.target {
+            Target::Computed { object, .. } => object == alias && is_nullish(&a.value),
+            _ => false,
+        })
+        .map(|a| a.func)
+        .collect()
+}
+
+/// `null`, `undefined` or `void 0`.
+pub fn is_nullish(v: &Value) -> bool {
+    match v {
+        Value::OtherLiteral => true,
+        Value::Path(p) => {
+            p.props.is_empty() && matches!(&p.root, Root::Global(g) if g == "undefined")
+        }
+        _ => false,
+    }
 }

@@ -22,6 +22,7 @@ mod handoff;
 pub mod lifetime;
 mod path;
 mod span_index;
+pub mod summary;
 
 pub use build::build;
 pub(crate) use build::is_normaliser;
@@ -378,6 +379,8 @@ pub struct SemanticModel {
     /// `(binding, call)` for each call that names a binding as its callee (`b(…)`) or as an
     /// argument, in source order of the calls' ends: one entry per mention.
     pub(crate) call_mentions: Vec<(BindingId, CallId)>,
+    /// The bodies of `catch` clauses, in source order: code that runs only when something threw.
+    pub catch_blocks: Vec<ByteSpan>,
     // Derived on first use: most files never ask (no rule finds a candidate in them), and these
     // cost a pass over the references, the calls and the call graph.
     /// Indices into `references` by binding, in source order.
