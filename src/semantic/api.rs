@@ -107,3 +107,11 @@ pub fn is_detach_name(name: &str) -> bool {
     let bare = name.trim_start_matches(['_', '#']);
     is_teardown_name(name) || DETACH_METHODS.iter().any(|t| bare.eq_ignore_ascii_case(t))
 }
+
+/// Events that end the life of a connection, socket or stream (Node docs: `net.Socket` `'close'`
+/// and `'end'`, `stream.Writable` `'finish'`, ws `'close'`, socket.io `'disconnect'`): the point
+/// where per-connection work must be released.
+pub const END_EVENTS: &[&str] = &["close", "end", "finish", "disconnect"];
+
+/// Methods that register an event listener on an emitter or an `EventTarget`.
+pub const ON_METHODS: &[&str] = &["on", "once", "addListener", "addEventListener"];
