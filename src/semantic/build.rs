@@ -1143,7 +1143,7 @@ impl Visit for Builder {
             let v = self.value_of(init);
             if let Some(b) = single {
                 if let Value::Call(c) = &v {
-                    if let Some(m) = require_source(&self.model.calls[*c as usize]) {
+                    if let Some(m) = required_module(&self.model, *c) {
                         self.model.bindings[b as usize].source_module = Some(m);
                     }
                 }
@@ -1777,6 +1777,23 @@ fn is_commonjs_export(p: &Path) -> bool {
         (Root::Global(g), Some("exports")) if g == "module" => true,
         (Root::Global(g), Some(_)) if g == "exports" => true,
         _ => false,
+    }
+}
+
+/// The module name of `require('name')`, also through a transpiler's import helper
+/// (`__importDefault(require('name'))`, [`crate::semantic::api::IMPORT_HELPERS`]).
+fn required_module(model: &SemanticModel, c: CallId) -> Option<String> {
+    let call = &model.calls[c as usize];
+    if let Some(m) = require_source(call) {
+        return Some(m);
+    }
+    let helper = call.callee.as_ref().and_then(|p| model.callee_name(p))?;
+    if !crate::semantic::api::IMPORT_HELPERS.contains(&helper.as_str()) {
+        return None;
+    }
+    match call.arg(0) {
+        Some(Value::Call(inner)) => require_source(&model.calls[*inner as usize]),
+        _ => None,
     }
 }
 

@@ -173,20 +173,9 @@ fn checked_before(model: &SemanticModel, slot: &Slot, call: &Call) -> bool {
     clear_before
         || model.calls.iter().any(|c| {
             before(c.span, c.func)
-                && called_function(model, c)
+                && super::flow::called_function(model, c)
                     .is_some_and(|h| clears.iter().any(|&g| model.is_within(g, h)))
         })
-}
-
-/// The function a call runs when this file defines it: a function called by its binding's name,
-/// or a method of the caller's own class called on the instance (`this.reset()`).
-fn called_function(model: &SemanticModel, call: &Call) -> Option<FuncId> {
-    let callee = call.callee.as_ref()?;
-    match callee.props.as_slice() {
-        [] => model.binding(callee.root_binding()?).func_value,
-        [name] => model.method_named(model.class_of_root(callee, call.func)?, name),
-        _ => None,
-    }
 }
 
 /// Whether the timer started by call `id` stores its handle where an earlier, still pending
