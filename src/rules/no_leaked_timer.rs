@@ -309,13 +309,13 @@ fn one_shot(model: &SemanticModel, id: CallId, call: &Call, out: &mut Vec<Diagno
         d = teardown_finding(model, id, call, "setTimeout", &often, Confidence::Low);
     }
     if d.is_none() {
-        if let Some(o) = timer::overwritten_handle(model, id).filter(|o| !o.cleared_in.is_empty()) {
+        // A one-shot timer kept in a single field is mostly a reconnect or a self-rescheduling
+        // loop, re-armed after it fired: only overwrites that are certain are worth a finding.
+        if let Some(o) = timer::overwritten_handle(model, id)
+            .filter(|o| !o.cleared_in.is_empty() && timer::overwrite_is_certain(model, o, call))
+        {
             let slot = slot_phrase(model, &o.slot);
-            let confidence = if timer::overwrite_is_certain(model, &o, call) {
-                base
-            } else {
-                Confidence::Low
-            };
+            let confidence = base;
             let mut x = Diagnostic::new(
                 META.name,
                 call.callee_span,
