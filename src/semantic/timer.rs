@@ -63,6 +63,9 @@ pub fn handle_slot(model: &SemanticModel, id: CallId) -> Option<Slot> {
         }
         return None;
     }
+    if call.result != ResultUse::Other {
+        return None;
+    }
     // `table[key] = setTimeout(…)`: the computed assignment holds the call as its value. Only a
     // table that outlives the call (an instance field, a module-level map) keyed by something
     // that varies (not a module-level constant such as a symbol) holds one timer per item.
@@ -329,12 +332,11 @@ pub fn is_watchdog(model: &SemanticModel, call: &Call) -> bool {
     let is_reject = |v: &Value| matches!(v, Value::Path(p) if p.props.is_empty() && p.root == Root::Binding(reject));
     match call.arg(0) {
         Some(v) if is_reject(v) => true,
-        Some(Value::Func(cb)) => model.calls.iter().any(|c| {
-            model.is_within(c.func, *cb)
-                && c.callee
-                    .as_ref()
-                    .is_some_and(|p| is_reject(&Value::Path(p.clone())))
-        }),
+        // The callback names `reject` (calls it, or hands it on).
+        Some(Value::Func(cb)) => model
+            .references_within(*cb)
+            .iter()
+            .any(|r| r.binding == reject),
         _ => false,
     }
 }
