@@ -6,7 +6,8 @@ use super::{Rule, RuleContext, RuleMeta};
 use crate::describe::{confidence_for, how_often};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
 use crate::semantic::cleanup::{lost_handle, LostHandle};
-use crate::semantic::{Call, Frequency, FuncId, SemanticModel, Value};
+use crate::semantic::timer::{self, Overwrite, Slot};
+use crate::semantic::{Call, CallId, Frequency, FuncId, ResultUse, SemanticModel, Value};
 
 /// The rule.
 pub struct NoLeakedTimer;
@@ -64,7 +65,7 @@ impl Rule for NoLeakedTimer {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = ctx.model;
-        for (_, call) in model.global_calls(&["setInterval"]) {
+        for (id, call) in model.global_calls(&["setInterval"]) {
             let freq = model.frequency_of(call.func);
             // Unknown call frequency still gets medium: an interval whose handle is lost inside
             // a function can never be stopped, and a second call doubles it.
@@ -74,6 +75,7 @@ impl Rule for NoLeakedTimer {
                 continue;
             };
             let Some(fate) = lost_handle(model, call) else {
+                managed_handle(ctx, id, call, out);
                 continue;
             };
             // A discarded handle inside a method whose callers we cannot see is usually a CLI or
@@ -104,8 +106,9 @@ impl Rule for NoLeakedTimer {
             }
             out.push(d.with_help("keep the handle and call `clearInterval(handle)` when the work ends: return a stop function, clear it in a `close`/`stop` method, or clear it when the request or connection closes"));
         }
-        for (_, call) in model.global_calls(&["setTimeout", "setImmediate"]) {
+        for (id, call) in model.global_calls(&["setTimeout", "setImmediate"]) {
             let Some(loop_fn) = rearmed_function(model, call) else {
+                one_shot(ctx, id, call, out);
                 continue;
             };
             if stop_condition(model, call, loop_fn) || lost_handle(model, call).is_none() {
@@ -140,4 +143,187 @@ impl Rule for NoLeakedTimer {
             out.push(d.with_help("add a stop condition (return early when an AbortSignal is aborted or a `stopped` flag is set) and keep the handle to `clearTimeout` it on shutdown"));
         }
     }
+}
+
+/// What is said about the slot a handle is stored in, for the message.
+fn slot_phrase(model: &SemanticModel, slot: &Slot) -> String {
+    match slot {
+        Slot::Variable(p) | Slot::Field(p) => format!("`{}`", p.display(model)),
+        Slot::Keyed(p) => format!("an entry of `{}`", p.display(model)),
+    }
+}
+
+/// The label on the functions that clear the slot elsewhere, if any.
+fn cleared_label(
+    model: &SemanticModel,
+    o: &Overwrite,
+) -> Option<(crate::diagnostic::ByteSpan, String)> {
+    let f = *o.cleared_in.first()?;
+    let func = model.function(f);
+    let name = func.name.as_deref().unwrap_or("this function");
+    Some((
+        func.span,
+        format!("`{name}` clears only the handle stored last"),
+    ))
+}
+
+/// An interval whose handle is kept and cleared somewhere: reported when the code that starts it
+/// can replace a pending handle without clearing it, when it is stopped only from its own callback
+/// and the connection it serves closes without stopping it, or when the class's teardown clears
+/// its other timers but not this one.
+fn managed_handle(ctx: &RuleContext<'_>, id: CallId, call: &Call, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    let freq = model.frequency_of(call.func);
+    let Some(base) = confidence_for(freq, Confidence::Medium) else {
+        return;
+    };
+    let (often, registration) = how_often(model, freq);
+    let mut d = None;
+    if let (ResultUse::Declared(b), Some(Value::Func(cb))) = (
+        crate::semantic::cleanup::effective_result(model, call),
+        call.arg(0),
+    ) {
+        if let Some(end) = timer::outlives_owner_end(model, *b, *cb, call.func) {
+            let end_call = &model.calls[end as usize];
+            let owner = end_call
+                .receiver()
+                .map(|p| p.display(model).to_string())
+                .unwrap_or_default();
+            d = Some(
+                ctx.report(
+call.callee_span,
+                    format!("`setInterval` is started {often} and is stopped only from its own callback when a condition holds: when `{owner}` closes first, the interval runs on forever and keeps `{owner}` alive"),
+                )
+                .with_confidence(base)
+                .with_label(end_call.callee_span, format!("`{owner}`'s end handler does not clear the interval")),
+            );
+        }
+    }
+    // An interval the teardown forgets runs on after it (before the weaker overwrite question).
+    if d.is_none() {
+        d = teardown_finding(ctx, id, call, "setInterval", &often, base);
+    }
+    if d.is_none() {
+        if let Some(o) = timer::overwritten_handle(model, id) {
+            let slot = slot_phrase(model, &o.slot);
+            let confidence = if timer::overwrite_is_certain(model, &o, call) {
+                base
+            } else {
+                Confidence::Low
+            };
+            let mut x = ctx.report(
+call.callee_span,
+                format!("`setInterval` is started {often} and its handle is stored in {slot} without clearing the one already there: the earlier interval keeps running and can no longer be stopped"),
+            )
+            .with_confidence(confidence);
+            if let Some((span, text)) = cleared_label(model, &o) {
+                x = x.with_label(span, text);
+            }
+            d = Some(x);
+        }
+    }
+    let Some(mut d) = d else { return };
+    if let Some((span, text)) = registration {
+        d = d.with_label(span, text);
+    }
+    out.push(
+        d.with_help("clear the pending handle before storing a new one (or return early when one is running), and clear it wherever the work ends: on the connection's `close`, in `close()`/`destroy()`"),
+    );
+}
+
+/// The finding for a timer kept in an instance field that the class's teardown method does not
+/// clear although it clears the instance's other timers.
+fn teardown_finding(
+    ctx: &RuleContext<'_>,
+    id: CallId,
+    call: &Call,
+    api: &str,
+    often: &str,
+    confidence: Confidence,
+) -> Option<Diagnostic> {
+    let model = ctx.model;
+    let Some(Slot::Field(p)) = timer::handle_slot(model, id) else {
+        return None;
+    };
+    let (c, field) = model.field_of(&p, call.func)?;
+    let (teardown, other) = timer::teardown_forgets(model, c, &field)?;
+    let name = model
+        .function(teardown)
+        .name
+        .as_deref()
+        .unwrap_or("teardown")
+        .to_string();
+    Some(
+        ctx.report(
+call.callee_span,
+            format!("`{api}` is started {often} into `this.{field}`, which `{name}()` does not clear (it clears `this.{other}`): a timer pending after `{name}()` keeps the instance and everything its callback holds alive"),
+        )
+        .with_confidence(confidence)
+        .with_label(model.function(teardown).span, format!("`{name}()` clears the other timers, not `this.{field}`")),
+    )
+}
+
+/// A one-shot `setTimeout`: reported when it is a per-call watchdog whose handle is dropped, when
+/// its handle replaces a pending one that code elsewhere expects to cancel, or when the class's
+/// teardown forgets it. Timeouts under a second are never reported.
+fn one_shot(ctx: &RuleContext<'_>, id: CallId, call: &Call, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    if !model.is_global_function(
+        call.callee.as_ref().expect("a global call"),
+        &["setTimeout"],
+    ) || timer::is_short_delay(call.arg(1))
+    {
+        return;
+    }
+    let freq = model.frequency_of(call.func);
+    let Some(base) = confidence_for(freq, Confidence::Medium) else {
+        return;
+    };
+    let (often, registration) = how_often(model, freq);
+    let mut d = None;
+    if lost_handle(model, call) == Some(LostHandle::Discarded) && timer::is_watchdog(model, call) {
+        // A delay fixed in this module (a few seconds) bounds what each call leaves behind.
+        let confidence = if timer::delay_is_caller_chosen(model, call) {
+            base
+        } else {
+            Confidence::Low
+        };
+        d = Some(
+            ctx.report(
+call.callee_span,
+                format!("this timeout guards work started {often} and its handle is discarded: when the work settles first (the usual case) the timer stays pending for its full delay, holding its callback and the promise it would reject"),
+            )
+            .with_confidence(confidence),
+        );
+    }
+    if d.is_none() {
+        // A one-shot timer pending after teardown holds the instance only until it fires.
+        d = teardown_finding(ctx, id, call, "setTimeout", &often, Confidence::Low);
+    }
+    if d.is_none() {
+        // A one-shot timer kept in a single field is mostly a reconnect or a self-rescheduling
+        // loop, re-armed after it fired: only overwrites that are certain are worth a finding.
+        if let Some(o) = timer::overwritten_handle(model, id)
+            .filter(|o| !o.cleared_in.is_empty() && timer::overwrite_is_certain(model, o, call))
+        {
+            let slot = slot_phrase(model, &o.slot);
+            let confidence = base;
+            let mut x = ctx.report(
+call.callee_span,
+                format!("`setTimeout` is started {often} and its handle is stored in {slot} without clearing a pending one: the replaced timer can no longer be cancelled and keeps its callback alive until it fires"),
+            )
+            .with_confidence(confidence);
+            if let Some((span, text)) = cleared_label(model, &o) {
+                x = x.with_label(span, text);
+            }
+            d = Some(x);
+        }
+    }
+    let Some(mut d) = d else { return };
+    if let Some((span, text)) = registration {
+        d = d.with_label(span, text);
+    }
+    out.push(d.with_help(
+        "keep the handle and `clearTimeout` it when the work settles (in `finally`), before storing a new one, and in `close()`/`destroy()`",
+    ));
 }

@@ -6,7 +6,11 @@
 use super::{Rule, RuleContext, RuleMeta};
 use crate::describe::{unbounded_name, REQUEST_PROPS, REQUEST_ROOTS};
 use crate::diagnostic::{ByteSpan, Confidence, Diagnostic, Severity};
-use crate::semantic::{BindingId, BindingKind, Call, Path, Root, SemanticModel, Value};
+use crate::semantic::flow::{arguments_for, written_into};
+use crate::semantic::{
+    api, BindingId, BindingKind, Call, CallId, FuncId, Path, ResultUse, Root, SemanticModel,
+    Target, Value,
+};
 
 /// The rule.
 pub struct NoUnboundedMetricLabels;
@@ -74,7 +78,90 @@ fn metric_kind(model: &SemanticModel, b: BindingId) -> Option<Kind> {
     let Some(Value::Call(c)) = &model.binding(b).init else {
         return None;
     };
-    let call = &model.calls[*c as usize];
+    kind_of_call(model, *c)
+}
+
+/// The metric kind of a receiver path used in function `f`: a binding initialised with a metric,
+/// or an instance field assigned one (`this.hist = meter.createHistogram(…)`).
+fn receiver_kind(model: &SemanticModel, receiver: &Path, f: FuncId) -> Option<Kind> {
+    if receiver.props.is_empty() {
+        return metric_kind(model, receiver.root_binding()?);
+    }
+    let (c, field) = model
+        .field_of(receiver, f)
+        .filter(|_| receiver.props.len() == 1)?;
+    model
+        .assigns_under(receiver)
+        .find_map(|a| match (&a.target, &a.value) {
+            (Target::Path(t), Value::Call(call))
+                if t.props.len() == 1 && model.is_field_path(t, a.func, c, &field) =>
+            {
+                kind_of_call(model, *call)
+            }
+            _ => None,
+        })
+}
+
+/// Whether two paths name the same stash on a framework object across hooks: equal, or rooted at
+/// parameters of the same name with the same properties (`request.metrics.hist` set in an
+/// `onRequest` hook and called in `onResponse`).
+fn same_stash(model: &SemanticModel, a: &Path, b: &Path) -> bool {
+    if a == b {
+        return true;
+    }
+    let (Some(x), Some(y)) = (a.root_binding(), b.root_binding()) else {
+        return false;
+    };
+    let (x, y) = (model.binding(x), model.binding(y));
+    x.kind == BindingKind::Param
+        && y.kind == BindingKind::Param
+        && x.name == y.name
+        && a.props == b.props
+}
+
+/// Where the end functions returned by metrics' `startTimer()` are kept in this file: a binding
+/// (`const end = h.startTimer()`), a path (`req.end = h.startTimer()`), or a property of a stored
+/// object (`request.metrics = { hist: h.startTimer() }`), with the metric's kind.
+fn timer_ends(model: &SemanticModel) -> Vec<(Path, Kind)> {
+    let mut out = Vec::new();
+    for (i, call) in model.calls.iter().enumerate() {
+        if call.method().map(|m| m.as_str()) != Some(api::METRIC_TIMER_METHOD) {
+            continue;
+        }
+        let Some(kind) = call
+            .receiver()
+            .and_then(|r| receiver_kind(model, &r, call.func))
+        else {
+            continue;
+        };
+        let id = i as CallId;
+        match &call.result {
+            ResultUse::Declared(b) => out.push((Path::binding(*b), kind)),
+            ResultUse::Assigned(p) => out.push(((**p).clone(), kind)),
+            _ => {
+                let holds = |v: &Value| match v {
+                    Value::Object(props) => props
+                        .iter()
+                        .find_map(|(k, v)| (*v == Value::Call(id)).then(|| k.clone()).flatten()),
+                    _ => None,
+                };
+                for a in &model.assigns {
+                    if let (Target::Path(t), Some(k)) = (&a.target, holds(&a.value)) {
+                        let mut p = t.clone();
+                        p.props.push(k);
+                        out.push((p, kind));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The metric kind made by call `c`: a prom-client `new Histogram(…)` (also through a
+/// transpiler's import helper), or an OpenTelemetry instrument factory.
+fn kind_of_call(model: &SemanticModel, c: CallId) -> Option<Kind> {
+    let call = &model.calls[c as usize];
     let callee = call.callee.as_ref()?;
     let name = model.callee_name(callee)?;
     if call.is_new && PROM_TYPES.contains(&name.as_str()) {
@@ -161,6 +248,11 @@ fn path_source(model: &SemanticModel, p: &Path, depth: u32) -> Option<(String, C
     let text = p.display(model).to_string();
     let props: Vec<&str> = p.props.iter().map(|a| a.as_str()).collect();
     if REQUEST_ROOTS.contains(&root.as_str()) {
+        // `request.raw.url` is the Node request's `url`.
+        let props = match props.split_first() {
+            Some((first, rest)) if api::REQUEST_WRAPPER_PROPS.contains(first) => rest,
+            _ => &props[..],
+        };
         return match props.first() {
             Some(&"route") | Some(&"routeOptions") | Some(&"routerPath") | Some(&"method") => None,
             Some(first) if REQUEST_PROPS.contains(first) => {
@@ -197,6 +289,22 @@ fn path_source(model: &SemanticModel, p: &Path, depth: u32) -> Option<(String, C
                 }
             }
         }
+        if p.props.is_empty() {
+            // An attributes object filled after it is made (`attrs[k] = error.message`).
+            if let Some(found) = written_into(model, p).find_map(|v| unbounded(model, v, depth + 1))
+            {
+                return Some(found);
+            }
+            // A parameter: what the calls of its function in this file pass.
+            if binding.kind == BindingKind::Param {
+                if let Some(found) = arguments_for(model, b)
+                    .into_iter()
+                    .find_map(|(_, v)| unbounded(model, v, depth + 1))
+                {
+                    return Some(found);
+                }
+            }
+        }
     }
     let leaf = p
         .props
@@ -210,6 +318,46 @@ fn path_source(model: &SemanticModel, p: &Path, depth: u32) -> Option<(String, C
         return Some((format!("`{text}`"), Confidence::High));
     }
     None
+}
+
+const HELP: &str = "use bounded values: the route template (`req.route?.path`), `req.method`, the status class; put ids and paths in logs or traces, not labels";
+
+/// Reports the sink call `call` (method `method` of a metric of `kind`, or the end function of
+/// its `startTimer()`) when one of its label values is unbounded.
+fn report(ctx: &RuleContext<'_>, call: &Call, method: &str, kind: Kind, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    let mut worst: Option<(Confidence, String)> = None;
+    let mut parts = Vec::new();
+    for (label, value) in label_values(call, method, kind) {
+        if let Some((why, conf)) = unbounded(model, &value, 0) {
+            parts.push(match &label {
+                Some(l) => format!("`{l}` from {why}"),
+                None => why.clone(),
+            });
+            if worst.as_ref().is_none_or(|(c, _)| conf > *c) {
+                worst = Some((conf, why));
+            }
+        }
+    }
+    let Some((confidence, _)) = worst else {
+        return;
+    };
+    let metric = match call.receiver() {
+        Some(r) if method != api::METRIC_TIMER_METHOD => r.display(model).to_string(),
+        _ => call
+            .callee
+            .as_ref()
+            .map(|c| c.display(model).to_string())
+            .unwrap_or_default(),
+    };
+    out.push(
+        ctx.report(
+call.callee_span,
+            format!("metric `{metric}` gets unbounded label values ({}): every distinct value is a new time series, kept in memory forever", parts.join(", ")),
+        )
+        .with_confidence(confidence)
+        .with_help(HELP),
+    );
 }
 
 /// The label values of a sink call: `(label name if known, value)`.
@@ -239,8 +387,19 @@ impl Rule for NoUnboundedMetricLabels {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = ctx.model;
-        let help = "use bounded values: the route template (`req.route?.path`), `req.method`, the status class; put ids and paths in logs or traces, not labels";
+        // Most files start no metric timer: found once, and only asked about when there are some.
+        let ends = timer_ends(model);
         for call in &model.calls {
+            if !ends.is_empty() {
+                if let Some((_, kind)) = call
+                    .callee
+                    .as_ref()
+                    .and_then(|c| ends.iter().find(|(p, _)| same_stash(model, p, c)))
+                {
+                    report(ctx, call, "startTimer", *kind, out);
+                    continue;
+                }
+            }
             let Some(method) = call.method() else {
                 continue;
             };
@@ -252,12 +411,7 @@ impl Rule for NoUnboundedMetricLabels {
             let Some(receiver) = call.receiver() else {
                 continue;
             };
-            let known = receiver
-                .props
-                .is_empty()
-                .then(|| receiver.root_binding())
-                .flatten()
-                .and_then(|b| metric_kind(model, b));
+            let known = receiver_kind(model, &receiver, call.func);
             let kind = match known {
                 Some(k) => k,
                 None if PROM_ONLY_SINKS.contains(&method.as_str())
@@ -276,30 +430,7 @@ impl Rule for NoUnboundedMetricLabels {
             if !sinks.contains(&method.as_str()) {
                 continue;
             }
-            let mut worst: Option<(Confidence, String)> = None;
-            let mut parts = Vec::new();
-            for (label, value) in label_values(call, &method, kind) {
-                if let Some((why, conf)) = unbounded(model, &value, 0) {
-                    parts.push(match &label {
-                        Some(l) => format!("`{l}` from {why}"),
-                        None => why.clone(),
-                    });
-                    if worst.as_ref().is_none_or(|(c, _)| conf > *c) {
-                        worst = Some((conf, why));
-                    }
-                }
-            }
-            let Some((confidence, _)) = worst else {
-                continue;
-            };
-            let metric = receiver.display(model).to_string();
-            out.push(
-                ctx.report(call.callee_span,
-                    format!("metric `{metric}` gets unbounded label values ({}): every distinct value is a new time series, kept in memory forever", parts.join(", ")),
-                )
-                .with_confidence(confidence)
-                .with_help(help),
-            );
+            report(ctx, call, &method, kind, out);
         }
         // Declarations whose label names promise unbounded values.
         for (i, b) in model.bindings.iter().enumerate() {
@@ -330,12 +461,13 @@ impl Rule for NoUnboundedMetricLabels {
             }
             let span: ByteSpan = call.arg_spans.first().copied().unwrap_or(call.span);
             out.push(
-                ctx.report(span,
+                ctx.report(
+span,
                     format!("metric `{}` declares label names for unbounded values ({}): each user, path or id becomes a time series", b.name, names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
                 )
                 .with_confidence(Confidence::Medium)
                 .with_label(b.span, "declared here")
-                .with_help(help),
+                .with_help(HELP),
             );
         }
     }

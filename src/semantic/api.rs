@@ -225,3 +225,31 @@ pub fn is_domain(model: &super::SemanticModel, receiver: &Path) -> bool {
                 .is_some_and(|n| n == "create" || n == "createDomain")
     })
 }
+
+/// Events that end the life of a connection, socket or stream (Node docs: `net.Socket` `'close'`
+/// and `'end'`, `stream.Writable` `'finish'`, ws `'close'`, socket.io `'disconnect'`): the point
+/// where per-connection work must be released.
+pub const END_EVENTS: &[&str] = &["close", "end", "finish", "disconnect"];
+
+/// Methods that register an event listener on an emitter or an `EventTarget`.
+pub const ON_METHODS: &[&str] = &["on", "once", "addListener", "addEventListener"];
+
+/// Helpers that transpilers wrap around `require(…)` to import a CommonJS module as an ES one
+/// (TypeScript's `__importDefault`/`__importStar`, Babel's `_interopRequireDefault`/
+/// `_interopRequireWildcard`, esbuild's `__toESM`): the result is still that module.
+pub const IMPORT_HELPERS: &[&str] = &[
+    "__importDefault",
+    "__importStar",
+    "_interopRequireDefault",
+    "_interopRequireWildcard",
+    "__toESM",
+];
+
+/// Properties of a framework's request or context object that hold the underlying Node request
+/// or response (fastify `request.raw`/`reply.raw`, koa `ctx.req`/`ctx.request`): what is under
+/// them is per-request data like the framework object's own.
+pub const REQUEST_WRAPPER_PROPS: &[&str] = &["raw", "req", "request"];
+
+/// The prom-client method that starts a timer and returns the function ending it: the labels
+/// passed to that function label the observation (`const end = h.startTimer(); end({ route })`).
+pub const METRIC_TIMER_METHOD: &str = "startTimer";

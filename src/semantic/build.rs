@@ -10,8 +10,9 @@ use super::class::{Class as ClassInfo, ClassId};
 use super::handoff::Handoffs;
 use super::span_index::SpanIndex;
 use super::{
-    Assign, Binding, BindingId, BindingKind, Bound, Call, CallId, Escape, FuncId, FuncUse,
-    Function, Path, Props, Reference, ResultUse, Root, SemanticModel, Target, Value, MODULE,
+    Assign, Binding, BindingId, BindingKind, Bound, Call, CallId, Condition, Escape, FuncId,
+    FuncUse, Function, Path, Props, Reference, ResultUse, Root, SemanticModel, Target, Value,
+    MODULE,
 };
 use crate::diagnostic::ByteSpan;
 use crate::parse::BASE;
@@ -495,6 +496,20 @@ impl Builder {
         }
     }
 
+    /// Records the paths a test reads (already visited), when it reads any.
+    fn note_condition(&mut self, test: &Expr) {
+        let mut paths = Vec::new();
+        self.value_of(test).mentioned_paths(&mut paths);
+        if !paths.is_empty() {
+            let func = self.cur();
+            self.model.conditions.push(Condition {
+                span: bs(test.span()),
+                func,
+                paths,
+            });
+        }
+    }
+
     /// Records the bindings a value lets escape.
     fn note_escapes(&mut self, v: &Value, span: ByteSpan, returned: bool) {
         let func = self.cur();
@@ -714,6 +729,92 @@ impl Builder {
         };
         self.model.functions[method as usize].class = Some(c);
         self.model.classes[c.index()].methods.push(method);
+    }
+
+    /// Babel's `_createClass(Ctor, [{ key: 'm', value: function m() {…} }, …], statics)` (also
+    /// minified: any callee with that argument shape) makes the functions of the first array
+    /// prototype methods of the constructor function `Ctor`.
+    fn note_create_class(&mut self, n: &CallExpr) {
+        let (Some(first), Some(second)) = (n.args.first(), n.args.get(1)) else {
+            return;
+        };
+        let (Expr::Ident(ctor), Expr::Array(protos)) = (unwrap(&first.expr), unwrap(&second.expr))
+        else {
+            return;
+        };
+        let ctor = self.binding_for(ctor);
+        if self.model.bindings[ctor as usize].func_value.is_none() || protos.elems.is_empty() {
+            return;
+        }
+        let mut methods = Vec::new();
+        for el in &protos.elems {
+            let Some(Expr::Object(o)) = el.as_ref().map(|e| unwrap(&e.expr)) else {
+                return;
+            };
+            let mut has_key = false;
+            let mut func = None;
+            for p in &o.props {
+                let PropOrSpread::Prop(p) = p else { return };
+                let Prop::KeyValue(kv) = &**p else { continue };
+                match prop_name(&kv.key).as_deref() {
+                    Some("key") => has_key = true,
+                    Some("value" | "get" | "set") => {
+                        if let f @ (Expr::Fn(_) | Expr::Arrow(_)) = unwrap(&kv.value) {
+                            func = self.func_at(f.span());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if !has_key {
+                return;
+            }
+            methods.extend(func);
+        }
+        for m in methods {
+            self.add_prototype_method(ctor, m);
+        }
+    }
+
+    /// A bundle's module table handed to its loader IIFE (webpack's and browserify's
+    /// `(function (modules) {…})([function (module, exports, require) {…}, …])`, or an object of
+    /// such functions): the loader runs each module function at most once (its module cache), so
+    /// each is called by the IIFE rather than escaping to unknown callers.
+    fn note_module_table(&mut self, n: &CallExpr) {
+        let [arg] = n.args.as_slice() else { return };
+        let elems: Vec<&Expr> = match unwrap(&arg.expr) {
+            Expr::Array(a) => a.elems.iter().flatten().map(|e| &*e.expr).collect(),
+            Expr::Object(o) => o
+                .props
+                .iter()
+                .filter_map(|p| match p {
+                    PropOrSpread::Prop(p) => match &**p {
+                        Prop::KeyValue(kv) => Some(&*kv.value),
+                        _ => None,
+                    },
+                    PropOrSpread::Spread(_) => None,
+                })
+                .collect(),
+            _ => return,
+        };
+        let funcs: Option<Vec<FuncId>> = elems
+            .iter()
+            .map(|e| match unwrap(e) {
+                f @ (Expr::Fn(_) | Expr::Arrow(_)) => self.func_at(f.span()),
+                _ => None,
+            })
+            .collect();
+        let (Some(funcs), Some(call)) = (funcs, self.call_at(n.span)) else {
+            return;
+        };
+        if funcs.is_empty() {
+            return;
+        }
+        for f in funcs {
+            let uses = &mut self.model.functions[f as usize].uses;
+            uses.retain(|u| !matches!(u, FuncUse::Escapes | FuncUse::OptionOf { .. }));
+            uses.push(FuncUse::Called { call });
+        }
     }
 
     /// esbuild's `__export(target, { name: () => binding, … })` exports each getter's binding.
@@ -1064,7 +1165,7 @@ impl Visit for Builder {
             let v = self.value_of(init);
             if let Some(b) = single {
                 if let Value::Call(c) = &v {
-                    if let Some(m) = require_source(&self.model.calls[*c as usize]) {
+                    if let Some(m) = required_module(&self.model, *c) {
                         self.model.bindings[b as usize].source_module = Some(m);
                     }
                 }
@@ -1373,6 +1474,7 @@ impl Visit for Builder {
 
     fn visit_if_stmt(&mut self, n: &IfStmt) {
         n.test.visit_with(self);
+        self.note_condition(&n.test);
         *self.cond_depth.last_mut().unwrap() += 1;
         n.cons.visit_with(self);
         n.alt.visit_with(self);
@@ -1381,6 +1483,7 @@ impl Visit for Builder {
 
     fn visit_cond_expr(&mut self, n: &CondExpr) {
         n.test.visit_with(self);
+        self.note_condition(&n.test);
         *self.cond_depth.last_mut().unwrap() += 1;
         n.cons.visit_with(self);
         n.alt.visit_with(self);
@@ -1392,6 +1495,7 @@ impl Visit for Builder {
         match n.op {
             LogicalAnd | LogicalOr | NullishCoalescing => {
                 n.left.visit_with(self);
+                self.note_condition(&n.left);
                 *self.cond_depth.last_mut().unwrap() += 1;
                 n.right.visit_with(self);
                 *self.cond_depth.last_mut().unwrap() -= 1;
@@ -1551,6 +1655,10 @@ impl Visit for Builder {
         let cs = n.callee.span();
         self.push_call(n.span, cs, callee, callee_func, &n.args, false);
         self.note_bundler_exports(n);
+        self.note_create_class(n);
+        if callee_func.is_some() {
+            self.note_module_table(n);
+        }
     }
 
     fn visit_opt_chain_expr(&mut self, n: &OptChainExpr) {
@@ -1716,6 +1824,23 @@ fn is_commonjs_export(p: &Path) -> bool {
         (Root::Global(g), Some("exports")) if g == "module" => true,
         (Root::Global(g), Some(_)) if g == "exports" => true,
         _ => false,
+    }
+}
+
+/// The module name of `require('name')`, also through a transpiler's import helper
+/// (`__importDefault(require('name'))`, [`crate::semantic::api::IMPORT_HELPERS`]).
+fn required_module(model: &SemanticModel, c: CallId) -> Option<String> {
+    let call = &model.calls[c as usize];
+    if let Some(m) = require_source(call) {
+        return Some(m);
+    }
+    let helper = call.callee.as_ref().and_then(|p| model.callee_name(p))?;
+    if !crate::semantic::api::IMPORT_HELPERS.contains(&helper.as_str()) {
+        return None;
+    }
+    match call.arg(0) {
+        Some(Value::Call(inner)) => require_source(&model.calls[*inner as usize]),
+        _ => None,
     }
 }
 

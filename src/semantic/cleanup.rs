@@ -10,7 +10,8 @@ use crate::diagnostic::ByteSpan;
 
 /// Methods that remove a listener.
 pub const REMOVE: &[&str] = &["off", "removeListener", "removeEventListener"];
-const CLEAR: &[&str] = &["clearInterval", "clearTimeout", "clearImmediate"];
+/// Global functions that clear a timer given its handle.
+pub(crate) const CLEAR: &[&str] = &["clearInterval", "clearTimeout", "clearImmediate"];
 
 const REMOVAL_METHODS: &[&str] = &["delete", "clear", "shift", "pop", "splice", "length"];
 

@@ -17,12 +17,14 @@ mod build;
 mod by_binding;
 pub mod class;
 pub mod cleanup;
+pub mod flow;
 pub mod frequency;
 mod handoff;
 pub mod lifetime;
 mod path;
 mod span_index;
 pub mod summary;
+pub mod timer;
 
 pub use build::build;
 pub(crate) use build::is_normaliser;
@@ -329,6 +331,18 @@ pub struct Bound {
     pub func: FuncId,
 }
 
+/// The test of an `if`, a conditional expression or the left side of `&&`/`||`/`??`: the paths it
+/// reads, so that a rule can tell whether code checks a handle or a flag before acting.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    /// The test expression.
+    pub span: ByteSpan,
+    /// The function containing it.
+    pub func: FuncId,
+    /// The identifiers and member paths the test mentions.
+    pub paths: Vec<Path>,
+}
+
 /// A value flowing somewhere a rule cannot follow: returned, passed to a call, stored in a literal
 /// or a property.
 #[derive(Debug, Clone)]
@@ -374,6 +388,8 @@ pub struct SemanticModel {
     pub bounds: Vec<Bound>,
     /// Escaping values.
     pub escapes: Vec<Escape>,
+    /// Tests of `if`s, conditionals and logical operators that mention a path, in source order.
+    pub conditions: Vec<Condition>,
     /// References to bindings, in source order.
     pub references: Vec<Reference>,
     /// `(binding, call)` for each call that names a binding as its callee (`b(…)`) or as an

@@ -1,0 +1,84 @@
+//! Values followed across one file's functions (issue 14's "function summaries", intra-file):
+//! which calls run a function defined here, what a parameter receives from them, and what is
+//! written into an object after it is made (`attrs[k] = v`).
+
+use super::{Call, CallId, FuncId, Path, SemanticModel, Target, Value};
+
+/// The function of this file a call runs: one called by its binding's name (`helper(…)`), or a
+/// method of the caller's own class called on the instance (`this.record(…)`, `self.record(…)`).
+pub fn called_function(model: &SemanticModel, call: &Call) -> Option<FuncId> {
+    let callee = call.callee.as_ref()?;
+    match callee.props.as_slice() {
+        [] => model.binding(callee.root_binding()?).func_value,
+        [name] => model.method_named(model.class_of_root(callee, call.func)?, name),
+        _ => None,
+    }
+}
+
+/// The calls in this file that run function `f` (see [`called_function`]), in source order.
+pub fn callers_of(model: &SemanticModel, f: FuncId) -> Vec<CallId> {
+    let func = model.function(f);
+    // Calls by name are the binding's mentions; method calls need a look at every call whose
+    // callee is `<instance>.<name>`.
+    if let Some(b) = func.binding {
+        let mut out: Vec<CallId> = model
+            .calls_mentioning(b)
+            .iter()
+            .copied()
+            .filter(|&c| called_function(model, &model.calls[c as usize]) == Some(f))
+            .collect();
+        out.dedup();
+        if !out.is_empty() || func.class.is_none() {
+            return out;
+        }
+    }
+    let Some(name) = func.name.as_ref().filter(|_| func.class.is_some()) else {
+        return Vec::new();
+    };
+    model
+        .calls
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            c.method() == Some(name)
+                && c.callee.as_ref().is_some_and(|p| p.props.len() == 1)
+                && called_function(model, c) == Some(f)
+        })
+        .map(|(i, _)| i as CallId)
+        .collect()
+}
+
+/// For parameter binding `param` (a plain identifier parameter), the arguments the calls of its
+/// function in this file pass for it, with the function each call is made in.
+pub fn arguments_for(model: &SemanticModel, param: super::BindingId) -> Vec<(FuncId, &Value)> {
+    let f = model.binding(param).func;
+    let Some(index) = model.function(f).params.iter().position(|&p| p == param) else {
+        return Vec::new();
+    };
+    callers_of(model, f)
+        .into_iter()
+        .filter_map(|c| {
+            let call = &model.calls[c as usize];
+            Some((call.func, call.arg(index)?))
+        })
+        .collect()
+}
+
+/// The values written into properties of the object at `object` after it is made: `o[k] = v` and
+/// `o.k = v` (the object's own properties, one level deep).
+pub fn written_into<'a>(
+    model: &'a SemanticModel,
+    object: &'a Path,
+) -> impl Iterator<Item = &'a Value> + 'a {
+    model
+        .assigns_under(object)
+        .filter_map(move |a| match &a.target {
+            Target::Computed { object: o, .. } if o == object => Some(&a.value),
+            Target::Path(t)
+                if t.props.len() == object.props.len() + 1 && t.is_member_of(object) =>
+            {
+                Some(&a.value)
+            }
+            _ => None,
+        })
+}

@@ -1,0 +1,425 @@
+//! Timer handles beyond "is it ever cleared" (docs/architecture.md, issue 14's timer shapes):
+//! where a timer's handle is kept (a variable outside the function, an instance field, an entry of
+//! a table keyed per item), whether code that stores a new handle there can replace one that is
+//! still pending without clearing it first, whether a class's teardown forgets one of its timers,
+//! and which one-shot timeouts are watchdogs that outlive the work they guard.
+
+use swc_atoms::Atom;
+
+use super::cleanup::{effective_result, CLEAR};
+use super::{
+    api, Call, CallId, ClassId, FuncId, Path, ResultUse, Root, SemanticModel, Target, Value,
+};
+
+/// Where a timer's handle is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Slot {
+    /// A variable declared by code that runs once (module level, a bundle's module wrapper),
+    /// filled by a function.
+    Variable(Path),
+    /// An instance field (`this.timer`).
+    Field(Path),
+    /// An entry of a table (`this.timers[id]`, `timers[key]`): the path is the table's.
+    Keyed(Path),
+}
+
+impl Slot {
+    /// The path of the variable, the field, or the table.
+    pub fn path(&self) -> &Path {
+        match self {
+            Slot::Variable(p) | Slot::Field(p) | Slot::Keyed(p) => p,
+        }
+    }
+}
+
+/// A timer whose new handle can replace a pending one in the same slot without clearing it.
+#[derive(Debug, Clone)]
+pub struct Overwrite {
+    /// Where the handle goes.
+    pub slot: Slot,
+    /// The functions elsewhere in the file that clear a handle held in the slot (the pending
+    /// timer that was replaced can no longer be cleared by them).
+    pub cleared_in: Vec<FuncId>,
+}
+
+/// Where the handle of the timer made by call `id` is stored, when it is stored in a slot that
+/// outlives the call of the function that starts it: `None` for locals, returned handles and
+/// anything else.
+pub fn handle_slot(model: &SemanticModel, id: CallId) -> Option<Slot> {
+    let call = &model.calls[id as usize];
+    if let ResultUse::Assigned(p) = effective_result(model, call) {
+        if p.props.len() == 1 && model.field_of(p, call.func).is_some() {
+            return Some(Slot::Field((**p).clone()));
+        }
+        if let (Some(b), true) = (p.root_binding(), p.props.is_empty()) {
+            // A variable of an enclosing function that runs repeatedly is fresh on each of its
+            // runs, and the code inside may run once per run (a promise executor): only one
+            // declared by code that runs once (the module body, a bundle's module wrapper, an
+            // IIFE) is shared by every run.
+            let binding = model.binding(b);
+            let shared =
+                binding.module_level || *model.frequency_of(binding.func) == super::Frequency::Once;
+            return (shared && binding.func != call.func).then(|| Slot::Variable((**p).clone()));
+        }
+        return None;
+    }
+    if call.result != ResultUse::Other {
+        return None;
+    }
+    // `table[key] = setTimeout(…)`: the computed assignment holds the call as its value. Only a
+    // table that outlives the call (an instance field, a module-level map) keyed by something
+    // that varies (not a module-level constant such as a symbol) holds one timer per item.
+    model
+        .assigns
+        .iter()
+        .find_map(|a| match (&a.target, &a.value) {
+            (Target::Computed { object, key }, Value::Call(c)) if *c == id => {
+                let lasting = match object.root_binding() {
+                    Some(b) => model.binding(b).module_level,
+                    None => model.field_of(object, call.func).is_some() && object.props.len() == 1,
+                };
+                let constant_key = matches!(key, Value::Path(k) if k.props.is_empty()
+                && k.root_binding().is_some_and(|b| {
+                    let b = model.binding(b);
+                    b.module_level && b.kind == super::BindingKind::Const
+                }));
+                (lasting && !constant_key && !key.is_literal()).then(|| Slot::Keyed(object.clone()))
+            }
+            _ => None,
+        })
+}
+
+/// Whether `q`, seen from function `g`, names the same slot path as `p` seen from `f`: the same
+/// instance field of the same class (`this.t` and `self.t`), else the same path.
+fn same_path(model: &SemanticModel, p: &Path, f: FuncId, q: &Path, g: FuncId) -> bool {
+    match model.field_of(p, f) {
+        Some((c, field)) if p.props.len() == 1 => {
+            q.props.len() == 1 && model.is_field_path(q, g, c, &field)
+        }
+        _ => p == q,
+    }
+}
+
+/// Whether the argument `v` of a clear call names a handle held in `slot` (seen from `f`), from
+/// code in function `g`.
+fn names_slot(model: &SemanticModel, slot: &Slot, f: FuncId, v: &Value, g: FuncId) -> bool {
+    let p = slot.path();
+    match (slot, v) {
+        (Slot::Keyed(_), Value::Path(q)) => {
+            !q.props.is_empty() && same_path(model, p, f, &q.parent(), g)
+        }
+        // `clearTimeout(this.timers[id])` is summarised as the paths it mentions.
+        (Slot::Keyed(_), Value::Expr(qs)) => qs.iter().any(|q| same_path(model, p, f, q, g)),
+        (_, Value::Path(q)) => same_path(model, p, f, q, g),
+        _ => false,
+    }
+}
+
+/// The clear calls (`clearInterval`, `clearTimeout`, …) of a handle held in `slot`, which the
+/// timer call in function `f` fills.
+pub fn clears_of<'a>(
+    model: &'a SemanticModel,
+    slot: &'a Slot,
+    f: FuncId,
+) -> impl Iterator<Item = (CallId, &'a Call)> + 'a {
+    model.global_calls(CLEAR).filter(move |(_, c)| {
+        c.arg(0)
+            .is_some_and(|v| names_slot(model, slot, f, v, c.func))
+    })
+}
+
+/// The function whose call makes a fresh run of the code in `f`: `f` itself, or for an arrow
+/// function (a callback inside a method) still `f`: each run of the arrow stores a new handle.
+/// The chain from `f` up to the nearest function that binds `this` is what "before the timer is
+/// started" looks at.
+fn enclosing_chain(model: &SemanticModel, f: FuncId) -> Vec<FuncId> {
+    let mut out = vec![f];
+    let mut cur = f;
+    while model.function(cur).is_arrow {
+        match model.function(cur).parent {
+            Some(p) => {
+                out.push(p);
+                cur = p;
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// Whether the code that starts the timer at `call` looks at the slot first: it tests the handle
+/// (`if (this.timer) return`, `if (!timers[id])`) or clears it, before the timer call, in the
+/// same function or the function enclosing an arrow callback.
+fn checked_before(model: &SemanticModel, slot: &Slot, call: &Call) -> bool {
+    let chain = enclosing_chain(model, call.func);
+    let before = |span: crate::diagnostic::ByteSpan, g: FuncId| {
+        span.start < call.span.start && chain.contains(&g)
+    };
+    let p = slot.path();
+    let tested = model.conditions.iter().any(|c| {
+        before(c.span, c.func)
+            && c.paths.iter().any(|q| {
+                same_path(model, p, call.func, q, c.func)
+                    || (matches!(slot, Slot::Keyed(_))
+                        && !q.props.is_empty()
+                        && same_path(model, p, call.func, &q.parent(), c.func))
+            })
+    });
+    if tested {
+        return true;
+    }
+    let clears: Vec<FuncId> = clears_of(model, slot, call.func)
+        .map(|(_, c)| c.func)
+        .collect();
+    let clear_before = clears_of(model, slot, call.func).any(|(_, c)| before(c.span, c.func));
+    // Or it calls a helper that clears it first (`this.stopTimer()`, `stopTimer()`).
+    clear_before
+        || model.calls.iter().any(|c| {
+            before(c.span, c.func)
+                && super::flow::called_function(model, c)
+                    .is_some_and(|h| clears.iter().any(|&g| model.is_within(g, h)))
+        })
+}
+
+/// Whether the timer started by call `id` stores its handle where an earlier, still pending
+/// handle may be: a slot that outlives the starting function, filled by code that can run again
+/// for the same slot (not a constructor filling its own instance's field, not once-only code),
+/// without testing or clearing the slot first. `None` when it cannot overwrite.
+pub fn overwritten_handle(model: &SemanticModel, id: CallId) -> Option<Overwrite> {
+    let call = &model.calls[id as usize];
+    let slot = handle_slot(model, id)?;
+    let chain = enclosing_chain(model, call.func);
+    let outer = *chain.last()?;
+    match &slot {
+        // A constructor fills the field of a fresh instance: nothing is pending there yet.
+        Slot::Field(_) if model.is_constructor(outer) => return None,
+        _ => {}
+    }
+    if *model.frequency_of(call.func) == super::Frequency::Once {
+        return None;
+    }
+    // `this.timer ??= setInterval(…)` keeps the pending one.
+    let compound = model
+        .assigns
+        .iter()
+        .any(|a| !a.plain && a.value == Value::Call(id) && matches!(&a.target, Target::Path(_)));
+    if compound || checked_before(model, &slot, call) {
+        return None;
+    }
+    let mut cleared_in: Vec<FuncId> = clears_of(model, &slot, call.func)
+        .map(|(_, c)| c.func)
+        .collect();
+    cleared_in.dedup();
+    Some(Overwrite { slot, cleared_in })
+}
+
+/// Whether the runs that fill the slot of overwrite `o` (started by `call`) are certain to overlap
+/// for the same slot: one variable filled by every instance's constructor (two live instances
+/// replace each other's handle), or a variable or a table entry filled on every request, event or
+/// tick (the same item comes back). A field filled by a public method (`start()`, `connect()`) is
+/// usually paired with a `stop()` by its callers; from one file that is only a possibility.
+pub fn overwrite_is_certain(model: &SemanticModel, o: &Overwrite, call: &Call) -> bool {
+    let freq = model.frequency_of(call.func);
+    let outer = enclosing_chain(model, call.func).last().copied();
+    match o.slot {
+        Slot::Variable(_) => {
+            freq.is_strongly_repeated()
+                || (outer.is_some_and(|f| model.is_constructor(f)) && freq.is_per_instance())
+        }
+        Slot::Keyed(_) => freq.is_strongly_repeated(),
+        Slot::Field(_) => false,
+    }
+}
+
+/// For a timer whose handle is kept in instance field `field` of class `c`: the class's teardown
+/// method (`close`, `destroy`, …) that clears other timer fields of the instance but not this one,
+/// with one of the fields it clears. `None` when no teardown clears timers, or one clears this one
+/// (directly or through a method of the same class it calls).
+pub fn teardown_forgets(model: &SemanticModel, c: ClassId, field: &Atom) -> Option<(FuncId, Atom)> {
+    let teardowns: Vec<FuncId> = model
+        .class(c)
+        .methods
+        .iter()
+        .copied()
+        .filter(|&m| {
+            model
+                .function(m)
+                .name
+                .as_deref()
+                .is_some_and(api::is_teardown_name)
+        })
+        .collect();
+    if teardowns.is_empty() {
+        return None;
+    }
+    // The teardown methods and the methods of the same class they call (`this.clearTimers()`),
+    // and the functions nested in them.
+    let mut reached = teardowns.clone();
+    let mut i = 0;
+    while i < reached.len() && reached.len() < 32 {
+        let m = reached[i];
+        for call in model.calls.iter().filter(|k| model.is_within(k.func, m)) {
+            let Some(callee) = &call.callee else { continue };
+            let [name] = callee.props.as_slice() else {
+                continue;
+            };
+            if model.class_of_root(callee, call.func) != Some(c) {
+                continue;
+            }
+            if let Some(next) = model.method_named(c, name) {
+                if !reached.contains(&next) {
+                    reached.push(next);
+                }
+            }
+        }
+        i += 1;
+    }
+    let mut other = None;
+    for (_, clear) in model.global_calls(CLEAR) {
+        if !reached.iter().any(|&m| model.is_within(clear.func, m)) {
+            continue;
+        }
+        let Some(Value::Path(p)) = clear.arg(0) else {
+            continue;
+        };
+        let Some((pc, name)) = model.field_of(p, clear.func) else {
+            continue;
+        };
+        if pc != c || p.props.len() != 1 {
+            continue;
+        }
+        if &name == field {
+            return None;
+        }
+        other.get_or_insert(name);
+    }
+    let other = other?;
+    Some((teardowns[0], other))
+}
+
+/// Whether the one-shot timer at `call` is a watchdog: its callback rejects the promise whose
+/// executor starts it (`new Promise((resolve, reject) => setTimeout(() => reject(…), ms))`, or
+/// `setTimeout(reject, ms)`). The work it guards usually settles first; a watchdog whose handle is
+/// dropped stays pending, with everything its callback holds, for the full delay after that.
+pub fn is_watchdog(model: &SemanticModel, call: &Call) -> bool {
+    // The executor: the nearest enclosing function passed as the first argument of `new Promise`.
+    let mut cur = Some(call.func);
+    let mut executor = None;
+    while let Some(f) = cur {
+        let func = model.function(f);
+        let is_executor = func.uses.iter().any(|u| match u {
+            super::FuncUse::Argument { call: c, index: 0 } => {
+                let c = &model.calls[*c as usize];
+                c.is_new
+                    && c.callee.as_ref().is_some_and(|p| {
+                        matches!(&p.root, Root::Global(g) if g == "Promise") && p.props.is_empty()
+                    })
+            }
+            _ => false,
+        });
+        if is_executor {
+            executor = Some(f);
+            break;
+        }
+        cur = func.parent;
+    }
+    let Some(executor) = executor else {
+        return false;
+    };
+    let Some(&reject) = model.function(executor).params.get(1) else {
+        return false;
+    };
+    let is_reject = |v: &Value| matches!(v, Value::Path(p) if p.props.is_empty() && p.root == Root::Binding(reject));
+    match call.arg(0) {
+        Some(v) if is_reject(v) => true,
+        // The callback names `reject` (calls it, or hands it on).
+        Some(Value::Func(cb)) => model
+            .references_within(*cb)
+            .iter()
+            .any(|r| r.binding == reject),
+        _ => false,
+    }
+}
+
+/// Whether a one-shot timer with delay argument `delay` is short (a literal under a second):
+/// pending for so short a time that what it holds does not matter.
+pub fn is_short_delay(delay: Option<&Value>) -> bool {
+    matches!(delay, Some(Value::Num(n)) if *n < 1000.0)
+}
+
+/// For an interval whose handle is the local `handle`, cleared only inside its own callback `cb`
+/// (under some condition, else it would be a `setTimeout`): the registration, in the function
+/// `f` that starts it, of an end-of-life listener (`conn.on('close', …)`) on an object the
+/// callback works on, which does not clear it. The interval then outlives the connection
+/// whenever the callback's condition is not met before it closes. `None` when there is no such
+/// registration or the handle is cleared anywhere else.
+pub fn outlives_owner_end(
+    model: &SemanticModel,
+    handle: super::BindingId,
+    cb: FuncId,
+    f: FuncId,
+) -> Option<CallId> {
+    let handle_path = Path::binding(handle);
+    let mut any_clear = false;
+    for (_, c) in model.global_calls(CLEAR) {
+        if matches!(c.arg(0), Some(Value::Path(p)) if *p == handle_path) {
+            if !model.is_within(c.func, cb) {
+                return None;
+            }
+            any_clear = true;
+        }
+    }
+    // Passing the handle to the clear call inside the callback is an escape too: only the others
+    // hand it to someone else.
+    let escapes = model
+        .escapes
+        .iter()
+        .any(|e| e.binding == handle && !model.is_within(e.func, cb));
+    if !any_clear || escapes {
+        return None;
+    }
+    let used_in_cb: Vec<super::BindingId> = model
+        .references_within(cb)
+        .iter()
+        .map(|r| r.binding)
+        .collect();
+    model.calls.iter().enumerate().find_map(|(i, c)| {
+        if c.func != f
+            || !c
+                .method()
+                .is_some_and(|m| api::ON_METHODS.contains(&m.as_str()))
+        {
+            return None;
+        }
+        let event = c.arg(0)?.as_str()?;
+        if !api::END_EVENTS.contains(&event) {
+            return None;
+        }
+        let owner = c.receiver()?.root_binding()?;
+        used_in_cb.contains(&owner).then_some(i as CallId)
+    })
+}
+
+/// Whether the delay of the one-shot timer `call` is chosen by code outside this file: a
+/// parameter of an exported function or of a method of a public class (a caller's timeout can be
+/// minutes long), as opposed to a constant or a value this module computes.
+pub fn delay_is_caller_chosen(model: &SemanticModel, call: &Call) -> bool {
+    let Some(Value::Path(p)) = call.arg(1) else {
+        return false;
+    };
+    let Some(b) = p.root_binding().filter(|_| p.props.is_empty()) else {
+        return false;
+    };
+    let binding = model.binding(b);
+    if binding.kind != super::BindingKind::Param {
+        return false;
+    }
+    let f = binding.func;
+    match model.frequency_of(f) {
+        super::Frequency::Repeated(super::Repeat::Exported) => true,
+        super::Frequency::Repeated(super::Repeat::Method(_)) => model
+            .class_of_function(f)
+            .is_some_and(|c| model.class_is_public(c)),
+        _ => false,
+    }
+}
