@@ -243,3 +243,46 @@ fn signal_mode_takes_a_snapshot_per_sigusr2() {
         "{seen:#?}"
     );
 }
+
+#[test]
+fn errors_name_what_failed_and_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_leaklint"))
+            .arg("capture")
+            .arg("--out")
+            .arg(tmp.path().join("s"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{o:?}");
+        assert!(o.stdout.is_empty());
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    // The program, and the operating system's reason (the error's source) after it.
+    let err = run(&["--", "/nonexistent/leaklint-no-such-program"]);
+    assert!(
+        err.contains("cannot start /nonexistent/leaklint-no-such-program: No such file"),
+        "{err}"
+    );
+    // A program that is not Node exits before the preload answers; the load command is only run
+    // once the preload has answered.
+    let err = run(&["--load", "true", "--", "true"]);
+    assert!(
+        err.contains("the program exited (exit status: 0) before leaklint's preload answered"),
+        "{err}"
+    );
+    // The load command, with its exit status.
+    let err = run(&[
+        "--load",
+        "exit 3",
+        "--",
+        "node",
+        "-e",
+        "setInterval(() => {}, 1000)",
+    ]);
+    assert!(
+        err.contains("the load command `exit 3` failed (exit status: 3)"),
+        "{err}"
+    );
+}

@@ -27,7 +27,7 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 
 struct Client {
     conn: Connection,
-    server: Option<JoinHandle<anyhow::Result<i32>>>,
+    server: Option<JoinHandle<Result<i32, server::ServeError>>>,
     next_id: i32,
     /// Messages received while waiting for something else.
     backlog: Vec<Message>,
@@ -531,6 +531,35 @@ fn exit_without_shutdown_is_exit_code_1_and_requests_after_shutdown_fail() {
     assert_eq!(r.response_result.unwrap_err().code, -32600);
     c.notify("exit", Value::Null);
     assert_eq!(c.server.take().unwrap().join().unwrap().unwrap(), 0);
+}
+
+#[test]
+fn a_client_that_leaves_before_initialize_ends_the_server_with_an_error() {
+    // `exit` first: requests before it are refused with ServerNotInitialized (-32002).
+    let (server_conn, conn) = Connection::memory();
+    let server = std::thread::spawn(move || server::serve(server_conn, ServerOptions::default()));
+    conn.sender
+        .send(Request::new(RequestId::from(1), "textDocument/hover".into(), json!({})).into())
+        .unwrap();
+    let refused = conn.receiver.recv_timeout(TIMEOUT).unwrap();
+    assert!(
+        matches!(&refused, Message::Response(r) if matches!(&r.response_result, Err(e) if e.code == -32002)),
+        "{refused:?}"
+    );
+    conn.sender
+        .send(Notification::new("exit".into(), Value::Null).into())
+        .unwrap();
+    let err = server.join().unwrap().unwrap_err();
+    assert_eq!(err, server::ServeError::ExitBeforeInitialize);
+    assert_eq!(err.to_string(), "the client sent exit before initialize");
+
+    // Hanging up without a word.
+    let (server_conn, conn) = Connection::memory();
+    let server = std::thread::spawn(move || server::serve(server_conn, ServerOptions::default()));
+    drop(conn);
+    let err = server.join().unwrap().unwrap_err();
+    assert_eq!(err, server::ServeError::DisconnectedBeforeInitialize);
+    assert_eq!(err.to_string(), "the client went away before initialize");
 }
 
 fn slow_lint(

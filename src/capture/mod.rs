@@ -17,10 +17,14 @@ use std::io::{BufRead, BufReader, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
+mod error;
+
+pub use error::CaptureError;
+
+type Result<T> = std::result::Result<T, CaptureError>;
 
 /// The preload script given to the program.
 pub const PRELOAD_JS: &str = include_str!("preload.js");
@@ -87,23 +91,26 @@ fn is_node(program: &Path) -> bool {
 /// stderr, and so does the program's own stdout, so that stdout stays the report's.
 ///
 /// # Errors
-/// The output directory cannot be created, the program cannot be started, exits early or never
-/// loads the preload, the load command fails, or the socket breaks. The program is stopped in
-/// every case.
-pub fn capture(opts: &CaptureOptions) -> Result<Captured> {
+/// A [`CaptureError`]: the output directory cannot be created, the program cannot be started,
+/// exits early or never loads the preload, the load command fails, or the socket breaks. The
+/// program is stopped in every case.
+pub fn capture(opts: &CaptureOptions) -> std::result::Result<Captured, CaptureError> {
     let Some(program) = opts.command.first() else {
-        bail!("no command given: leaklint capture [OPTIONS] -- node app.js");
+        return Err(CaptureError::NoCommand);
     };
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
         .create(&opts.out)
-        .with_context(|| format!("cannot create {}", opts.out.display()))?;
+        .map_err(|source| CaptureError::CreateOut {
+            path: opts.out.clone(),
+            source,
+        })?;
     let out = std::path::absolute(&opts.out).unwrap_or_else(|_| opts.out.clone());
     let private = tempfile::Builder::new()
         .prefix("leaklint-capture-")
         .tempdir()
-        .context("cannot create a temporary directory")?;
+        .map_err(|source| CaptureError::TempDir { source })?;
     let preload = private.path().join("preload.js");
     std::fs::OpenOptions::new()
         .write(true)
@@ -111,7 +118,10 @@ pub fn capture(opts: &CaptureOptions) -> Result<Captured> {
         .mode(0o600)
         .open(&preload)
         .and_then(|mut f| f.write_all(PRELOAD_JS.as_bytes()))
-        .context("cannot write the preload script")?;
+        .map_err(|source| CaptureError::WritePreload {
+            path: preload.clone(),
+            source,
+        })?;
     let socket = private.path().join("control.sock");
 
     let mut cmd = Command::new(program);
@@ -129,9 +139,10 @@ pub fn capture(opts: &CaptureOptions) -> Result<Captured> {
         .env("LEAKLINT_CAPTURE_SOCKET", &socket)
         .env("LEAKLINT_CAPTURE_DIR", &out)
         .stdout(stderr_stdio());
-    let child = cmd
-        .spawn()
-        .with_context(|| format!("cannot start {}", Path::new(program).display()))?;
+    let child = cmd.spawn().map_err(|source| CaptureError::Start {
+        program: PathBuf::from(program),
+        source,
+    })?;
     let mut running = Running {
         child,
         stream: None,
@@ -158,7 +169,8 @@ struct Running {
 
 impl Running {
     fn drive(&mut self, opts: &CaptureOptions, socket: &Path) -> Result<Captured> {
-        let pid = self.connect(socket, opts.startup_timeout)?;
+        let Running { child, stream } = self;
+        let (pid, stream) = connect(child, stream, socket, opts.startup_timeout)?;
         let mut captured = Captured::default();
         for (k, name) in names(opts.snapshots).iter().enumerate() {
             let reply = match opts.trigger {
@@ -168,7 +180,7 @@ impl Running {
                         k + 1,
                         opts.snapshots
                     );
-                    self.read_line()?
+                    read_line(stream, child)?
                 }
                 Trigger::Request { interval } => {
                     if let Some(load) = &opts.load {
@@ -177,7 +189,7 @@ impl Running {
                     if let Some(d) = interval {
                         std::thread::sleep(d);
                     }
-                    self.request(&format!("snapshot {name}"))?
+                    request(stream, child, &format!("snapshot {name}"))?
                 }
             };
             match reply.split_once(' ') {
@@ -199,64 +211,6 @@ impl Running {
         Ok(captured)
     }
 
-    /// Waits for the preload's socket and its `hello PID`; returns the pid.
-    fn connect(&mut self, socket: &Path, timeout: Duration) -> Result<u32> {
-        let start = Instant::now();
-        loop {
-            if let Some(st) = self.child.try_wait()? {
-                bail!("the program exited ({st}) before leaklint's preload answered: is it a Node.js program, and does it keep running?");
-            }
-            if let Ok(s) = UnixStream::connect(socket) {
-                self.stream = Some(BufReader::new(s));
-                let hello = self.read_line()?;
-                return hello
-                    .strip_prefix("hello ")
-                    .and_then(|p| p.trim().parse().ok())
-                    .with_context(|| format!("unexpected greeting from the preload: {hello}"));
-            }
-            if start.elapsed() > timeout {
-                bail!(
-                    "the program did not load leaklint's preload within {} s (is it a Node.js program? launchers other than `node` need to pass NODE_OPTIONS on)",
-                    timeout.as_secs()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn request(&mut self, line: &str) -> Result<String> {
-        let s = self.stream.as_mut().context("not connected")?;
-        s.get_mut()
-            .write_all(format!("{line}\n").as_bytes())
-            .context("the program closed leaklint's control socket")?;
-        self.read_line()
-    }
-
-    /// One line from the preload; checks every second that the program still runs.
-    fn read_line(&mut self) -> Result<String> {
-        let s = self.stream.as_mut().context("not connected")?;
-        s.get_ref().set_read_timeout(Some(Duration::from_secs(1)))?;
-        let mut line = String::new();
-        loop {
-            match s.read_line(&mut line) {
-                Ok(0) => bail!("the program closed leaklint's control socket (did it exit?)"),
-                Ok(_) if line.ends_with('\n') => return Ok(line.trim_end().to_string()),
-                Ok(_) => {}
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                    ) =>
-                {
-                    if let Some(st) = self.child.try_wait()? {
-                        bail!("the program exited ({st}) while leaklint waited for a snapshot");
-                    }
-                }
-                Err(e) => return Err(e).context("reading leaklint's control socket"),
-            }
-        }
-    }
-
     /// Asks the program to exit, waits up to `grace`, then kills it.
     fn stop(&mut self, grace: Duration) {
         if let Some(s) = self.stream.as_mut() {
@@ -274,6 +228,80 @@ impl Running {
     }
 }
 
+/// Waits for the preload's socket and its `hello PID`; keeps the connection in `slot` (so that
+/// [`Running::stop`] can ask the program to exit) and returns the pid with the connection.
+fn connect<'a>(
+    child: &mut Child,
+    slot: &'a mut Option<BufReader<UnixStream>>,
+    socket: &Path,
+    timeout: Duration,
+) -> Result<(u32, &'a mut BufReader<UnixStream>)> {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = try_wait(child)? {
+            return Err(CaptureError::ExitedBeforePreload { status });
+        }
+        if let Ok(s) = UnixStream::connect(socket) {
+            let stream = slot.insert(BufReader::new(s));
+            let hello = read_line(stream, child)?;
+            return match hello
+                .strip_prefix("hello ")
+                .and_then(|p| p.trim().parse().ok())
+            {
+                Some(pid) => Ok((pid, stream)),
+                None => Err(CaptureError::BadGreeting { greeting: hello }),
+            };
+        }
+        if start.elapsed() > timeout {
+            return Err(CaptureError::PreloadTimeout { timeout });
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Sends one request line to the preload and returns its answer.
+fn request(stream: &mut BufReader<UnixStream>, child: &mut Child, line: &str) -> Result<String> {
+    stream
+        .get_mut()
+        .write_all(format!("{line}\n").as_bytes())
+        .map_err(|source| CaptureError::WriteSocket { source })?;
+    read_line(stream, child)
+}
+
+/// One line from the preload; checks every second that the program still runs.
+fn read_line(stream: &mut BufReader<UnixStream>, child: &mut Child) -> Result<String> {
+    stream
+        .get_ref()
+        .set_read_timeout(Some(Duration::from_secs(1)))
+        .map_err(|source| CaptureError::ReadSocket { source })?;
+    let mut line = String::new();
+    loop {
+        match stream.read_line(&mut line) {
+            Ok(0) => return Err(CaptureError::SocketClosed),
+            Ok(_) if line.ends_with('\n') => return Ok(line.trim_end().to_string()),
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                if let Some(status) = try_wait(child)? {
+                    return Err(CaptureError::ExitedWhileWaiting { status });
+                }
+            }
+            Err(source) => return Err(CaptureError::ReadSocket { source }),
+        }
+    }
+}
+
+/// The program's exit status when it has exited.
+fn try_wait(child: &mut Child) -> Result<Option<ExitStatus>> {
+    child
+        .try_wait()
+        .map_err(|source| CaptureError::Wait { source })
+}
+
 /// Runs the load command with `sh -c`, its stdout on our stderr.
 fn run_load(load: &str) -> Result<()> {
     let st = Command::new("sh")
@@ -281,9 +309,15 @@ fn run_load(load: &str) -> Result<()> {
         .arg(load)
         .stdout(stderr_stdio())
         .status()
-        .with_context(|| format!("cannot run the load command `{load}`"))?;
+        .map_err(|source| CaptureError::LoadStart {
+            command: load.to_string(),
+            source,
+        })?;
     if !st.success() {
-        bail!("the load command `{load}` failed ({st})");
+        return Err(CaptureError::LoadFailed {
+            command: load.to_string(),
+            status: st,
+        });
     }
     Ok(())
 }

@@ -92,7 +92,8 @@ pub fn run(args: CaptureArgs) -> u8 {
     let captured = match capture::capture(&opts) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("leaklint: error: capture: {e:#}");
+            // The error's chain (`cannot start X: No such file or directory`), as anyhow prints it.
+            eprintln!("leaklint: error: capture: {:#}", anyhow::Error::new(e));
             return EXIT_ERROR;
         }
     };

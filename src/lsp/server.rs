@@ -65,6 +65,19 @@ struct Session {
     relint: std::collections::HashSet<Uri>,
 }
 
+/// Why [`serve`] ended before serving: the client never sent `initialize`. Once the handshake
+/// is done nothing ends the server but `exit`, so these are the only errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ServeError {
+    /// The client sent the `exit` notification before the `initialize` request.
+    #[error("the client sent exit before initialize")]
+    ExitBeforeInitialize,
+    /// The connection closed (the client hung up, or stdin reached its end) before the
+    /// `initialize` request.
+    #[error("the client went away before initialize")]
+    DisconnectedBeforeInitialize,
+}
+
 /// A pushed lint in progress.
 struct Running {
     version: i32,
@@ -78,9 +91,9 @@ struct Running {
 /// `exit` came after `shutdown`, 1 otherwise (including a client that hung up).
 ///
 /// # Errors
-/// The client went away, or sent `exit`, before `initialize` (requests before it are answered
-/// with `ServerNotInitialized`; nothing after it ends the server but `exit`).
-pub fn serve(conn: Connection, options: ServerOptions) -> anyhow::Result<i32> {
+/// A [`ServeError`]: the client went away, or sent `exit`, before `initialize` (requests before
+/// it are answered with `ServerNotInitialized`; nothing after it ends the server but `exit`).
+pub fn serve(conn: Connection, options: ServerOptions) -> Result<i32, ServeError> {
     let (id, params) = wait_for_initialize(&conn)?;
     let setup = ClientSetup::read(params);
     let (settings, warnings) = setup
@@ -137,7 +150,7 @@ pub fn serve(conn: Connection, options: ServerOptions) -> anyhow::Result<i32> {
 ///
 /// # Errors
 /// The client went away, or sent `exit`, before `initialize`.
-fn wait_for_initialize(conn: &Connection) -> anyhow::Result<(RequestId, Value)> {
+fn wait_for_initialize(conn: &Connection) -> Result<(RequestId, Value), ServeError> {
     loop {
         match conn.receiver.recv() {
             Ok(Message::Request(req)) if req.method == "initialize" => {
@@ -154,10 +167,10 @@ fn wait_for_initialize(conn: &Connection) -> anyhow::Result<(RequestId, Value)> 
                 );
             }
             Ok(Message::Notification(n)) if n.method == "exit" => {
-                anyhow::bail!("the client sent exit before initialize")
+                return Err(ServeError::ExitBeforeInitialize)
             }
             Ok(_) => {}
-            Err(_) => anyhow::bail!("the client went away before initialize"),
+            Err(_) => return Err(ServeError::DisconnectedBeforeInitialize),
         }
     }
 }
