@@ -15,8 +15,8 @@ use crate::semantic::cleanup::{has_cleanup, is_removed, lost_handle, self_removi
 use rustc_hash::FxHashMap;
 
 use crate::semantic::{
-    BindingId, BindingKind, CallId, Frequency, FuncId, Owner, Path, Root, SemanticModel, Target,
-    Value, MODULE,
+    api, BindingId, BindingKind, CallId, Frequency, FuncId, FuncUse, Owner, Path, Root,
+    SemanticModel, Target, Value, MODULE,
 };
 
 /// The rule.
@@ -47,10 +47,29 @@ const LARGE_CALLS: &[&str] = &[
     "findAll",
 ];
 
-/// Functions created directly in `s` that `v` carries.
+/// Functions created directly in `s` that `v` carries, including one returned by a function
+/// expression that `s` calls on the spot (an IIFE: `x = function () { …; return function () {…} }()`,
+/// the shape transpiled async functions take), whose context chain runs through `s`'s.
 fn funcs_created_in(model: &SemanticModel, v: &Value, s: FuncId, out: &mut Vec<FuncId>) {
     match v {
         Value::Func(g) if model.function(*g).parent == Some(s) => out.push(*g),
+        Value::Call(c) => {
+            let call = &model.calls[*c as usize];
+            let Some(g) = call.callee_func else { return };
+            if model.function(g).parent != Some(s) {
+                return;
+            }
+            out.extend(
+                model
+                    .functions
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, h)| {
+                        h.parent == Some(g) && h.uses.iter().any(|u| matches!(u, FuncUse::Escapes))
+                    })
+                    .map(|(h, _)| h as FuncId),
+            );
+        }
         Value::Object(props) => props
             .iter()
             .for_each(|(_, v)| funcs_created_in(model, v, s, out)),
@@ -232,16 +251,44 @@ impl NoLargeClosureCapture {
             {
                 continue;
             }
-            let Some(Value::Path(outer_path)) = &x.init else {
-                continue;
+            // The previous value: `x = O`, or `x = O.bind(…)`, which holds `O` as its target.
+            let outer_owned = match &x.init {
+                Some(Value::Path(p)) => p.clone(),
+                Some(Value::Call(c)) => {
+                    let call = &model.calls[*c as usize];
+                    match &call.callee {
+                        Some(callee)
+                            if !call.is_new
+                                && callee.props.len() >= 2
+                                && callee.last().is_some_and(|m| m == api::BIND_METHOD) =>
+                        {
+                            callee.parent()
+                        }
+                        _ => continue,
+                    }
+                }
+                _ => continue,
             };
-            let outer_ok = outer_path.props.is_empty()
-                && match &outer_path.root {
-                    Root::Binding(o) => model.binding(*o).func != s,
-                    Root::Global(_) => true,
-                    _ => false,
-                };
-            if !outer_ok {
+            let outer_path = &outer_owned;
+            let outer_ok = match &outer_path.root {
+                Root::Binding(o) => model.binding(*o).func != s,
+                Root::Global(_) => true,
+                _ => false,
+            };
+            // Replacing a property of a shared object (wrapping a method) links generations only
+            // when the wrapping function runs more than once: a one-time patch at start-up holds
+            // one previous function, which is the point of wrapping it.
+            // The object must also outlive one call: wrapping a method of an object made per call
+            // (a query, a request) wraps each object once.
+            let repeated = outer_path.props.is_empty() || {
+                let freq = model.frequency_of(s);
+                (freq.is_strongly_repeated() || freq.is_per_instance())
+                    && !matches!(
+                        model.owner_of(outer_path),
+                        Owner::Local(_) | Owner::Request(_) | Owner::Connection(_)
+                    )
+            };
+            if !outer_ok || !repeated {
                 continue;
             }
             let xi = xi as BindingId;

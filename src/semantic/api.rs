@@ -20,6 +20,8 @@
 //!   Observable proposal) keeps the observer until the source completes or the returned
 //!   subscription is unsubscribed; operators that end a subscription early (`take`, `first`,
 //!   `takeUntil`, `takeWhile`, Angular's `takeUntilDestroyed`) bound it.
+//! - `f.bind(thisArg, …)` returns a bound function whose `[[BoundTargetFunction]]` is `f`
+//!   (ECMA-262 §10.4.1.3, BoundFunctionCreate): holding the bound function holds `f`.
 //! - `new Promise(executor)` runs `executor` at once, with `resolve` and `reject` as its first two
 //!   parameters (ECMA-262 §27.2.3.1): whatever settles the promise is one outcome of the work.
 
@@ -51,6 +53,9 @@ pub const ENDING_OPERATORS: &[&str] = &[
     "single",
     "timeout",
 ];
+
+/// The method whose result keeps its receiver function alive (see the module docs).
+pub const BIND_METHOD: &str = "bind";
 
 /// Whether `callee` names the global `Promise` constructor.
 pub fn is_promise_constructor(callee: &Path) -> bool {
