@@ -419,6 +419,134 @@ impl NoLargeClosureCapture {
     }
 }
 
+/// Whether bare binding `b` names an object that outlives the call that handles it: the socket a
+/// client request is given (pooled by a keep-alive agent, see [`api::CLIENT_SOCKET_EVENT`]), or an
+/// object made in a function that also stores it in a collection of the instance (`this.items`),
+/// which then lives as long as the instance.
+fn pooled(model: &SemanticModel, b: BindingId) -> bool {
+    let binding = model.binding(b);
+    if binding.kind == BindingKind::Param {
+        return model.function(binding.func).uses.iter().any(|u| match u {
+            FuncUse::Argument { call, index: 1 } => {
+                let c = &model.calls[*call as usize];
+                c.method()
+                    .is_some_and(|m| api::ADD_LISTENER_METHODS.contains(&m.as_str()))
+                    && c.arg(0).and_then(Value::as_str) == Some(api::CLIENT_SOCKET_EVENT)
+            }
+            _ => false,
+        });
+    }
+    let own = Path::binding(b);
+    model.calls.iter().any(|c| {
+        c.func == binding.func
+            && c.method()
+                .is_some_and(|m| api::STORE_METHODS.contains(&m.as_str()))
+            && c.receiver()
+                .is_some_and(|r| r.root == Root::This && !r.props.is_empty())
+            && c.args
+                .iter()
+                .any(|a| matches!(a, Value::Path(p) if *p == own))
+    })
+}
+
+impl NoLargeClosureCapture {
+    /// The shared context of a listener on a pooled object: the listener is created inside a
+    /// function that runs once per operation, and a sibling closure there calls a parameter (the
+    /// caller's callback, a promise's `resolve`): V8 keeps both in one context, so the listener
+    /// holds the caller's continuation, and all it closes over, for as long as the pooled object
+    /// lives, although it never mentions it.
+    fn pooled_listeners(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let model = ctx.model;
+        for call in &model.calls {
+            if !call
+                .method()
+                .is_some_and(|m| api::ADD_LISTENER_METHODS.contains(&m.as_str()))
+            {
+                continue;
+            }
+            // The listener, written in place or through the binding that names it.
+            let g = match call.arg(1) {
+                Some(Value::Func(g)) => *g,
+                Some(Value::Path(p)) if p.props.is_empty() => {
+                    match p.root_binding().and_then(|b| model.binding(b).func_value) {
+                        Some(g) => g,
+                        None => continue,
+                    }
+                }
+                _ => continue,
+            };
+            let f = model.function(g);
+            let Some(parent) = f.parent.filter(|p| *p != MODULE) else {
+                continue;
+            };
+            {
+                let Some(receiver) = call.receiver() else {
+                    continue;
+                };
+                let Some(rb) = receiver
+                    .root_binding()
+                    .filter(|_| receiver.props.is_empty())
+                else {
+                    continue;
+                };
+                // The listener is made once per call of the function that creates it.
+                let freq = model.frequency_of(parent);
+                if !(freq.is_strongly_repeated() || freq.is_per_instance()) || !pooled(model, rb) {
+                    continue;
+                }
+                // Removed by code other than the listener itself (which runs only if the event
+                // comes).
+                let removed = model.calls.iter().any(|r| {
+                    !model.is_within(r.func, g)
+                        && r.method()
+                            .is_some_and(|m| api::REMOVE_LISTENER_METHODS.contains(&m.as_str()))
+                        && r.receiver().as_ref() == Some(&receiver)
+                });
+                if removed {
+                    continue;
+                }
+                // A parameter of an enclosing function that a sibling closure calls.
+                let mut a = Some(parent);
+                let mut held = None;
+                while let Some(scope) = a.filter(|s| *s != MODULE) {
+                    held = model.function(scope).params.iter().copied().find(|&p| {
+                        p != rb
+                            && model.calls.iter().any(|c| {
+                                c.callee.as_ref() == Some(&Path::binding(p))
+                                    && c.func != scope
+                                    && model.is_within(c.func, scope)
+                                    && !model.is_within(c.func, g)
+                            })
+                    });
+                    if held.is_some() {
+                        break;
+                    }
+                    a = model.function(scope).parent;
+                }
+                let (Some(p), Some(scope)) = (held, a) else {
+                    continue;
+                };
+                let b = model.binding(p);
+                let fname = model
+                    .function(scope)
+                    .name
+                    .as_deref()
+                    .unwrap_or("the enclosing function")
+                    .to_string();
+                out.push(
+                    ctx.report(call.callee_span, format!(
+                        "this listener on `{}`, which outlives the call, is created inside `{fname}`, whose V8 context also holds `{}` because a sibling closure calls it; the listener keeps `{}` and everything it closes over alive for as long as `{}` lives",
+                        receiver.display(model), b.name, b.name, receiver.display(model)))
+                    .with_confidence(Confidence::Medium)
+                    .with_label(f.span, "the listener, created in a context shared with the per-call callback")
+                    .with_label(b.span, "per-call callback, declared here")
+                    .with_help(format!("build the listener in a separate function (a factory at module level) that receives only what it needs, so it does not share `{fname}`'s context")),
+                );
+            }
+        }
+    }
+}
+
 impl Rule for NoLargeClosureCapture {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -427,5 +555,6 @@ impl Rule for NoLargeClosureCapture {
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         self.chains(ctx, out);
         self.captures(ctx, out);
+        self.pooled_listeners(ctx, out);
     }
 }

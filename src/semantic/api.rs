@@ -111,6 +111,15 @@ pub fn is_abort_signal_listener(receiver: &Path, event: Option<&Value>) -> bool 
 /// The event `ClientRequest` emits with its (possibly pooled) socket.
 pub const CLIENT_SOCKET_EVENT: &str = "socket";
 
+/// Methods that add their second argument as a listener on the receiver (Node `EventEmitter`).
+pub const ADD_LISTENER_METHODS: &[&str] = &["on", "addListener", "prependListener"];
+
+/// Methods that remove a listener (Node `EventEmitter`, DOM `EventTarget`).
+pub const REMOVE_LISTENER_METHODS: &[&str] = &["off", "removeListener", "removeEventListener"];
+
+/// Methods that store their argument in a collection (`Array`, `Set`, `Map`).
+pub const STORE_METHODS: &[&str] = &["push", "unshift", "add", "set"];
+
 /// Properties that hold a request's or response's underlying socket: on a keep-alive connection
 /// (server side) or a pooled agent socket (client side) it outlives the request.
 pub const SOCKET_PROPERTIES: &[&str] = &["socket", "connection"];
