@@ -190,10 +190,22 @@ fn all_sinks(model: &SemanticModel) -> FxHashMap<FuncId, Vec<Sink>> {
                 });
             }
         } else {
+            // A module-level collection: a binding that is not an instance of a class of its own
+            // (whose `push` may consume what it is given, like a task queue).
             let module_collection = receiver.props.is_empty()
-                && receiver
-                    .root_binding()
-                    .is_some_and(|b| model.binding(b).module_level);
+                && receiver.root_binding().is_some_and(|b| {
+                    let binding = model.binding(b);
+                    binding.module_level
+                        && !matches!(&binding.init, Some(Value::Call(c)) if {
+                            let init = &model.calls[*c as usize];
+                            init.is_new
+                                && !init
+                                    .callee
+                                    .as_ref()
+                                    .and_then(|p| model.callee_name(p))
+                                    .is_some_and(|n| api::BUILTIN_COLLECTIONS.contains(&n.as_ref()))
+                        })
+                });
             if !module_collection {
                 continue;
             }

@@ -117,6 +117,11 @@ pub const ADD_LISTENER_METHODS: &[&str] = &["on", "addListener", "prependListene
 /// Methods that remove a listener (Node `EventEmitter`, DOM `EventTarget`).
 pub const REMOVE_LISTENER_METHODS: &[&str] = &["off", "removeListener", "removeEventListener"];
 
+/// The built-in constructors whose `push`/`add`/`set` keep what they are given until it is removed
+/// (ECMA-262 `Array`, `Set`, `Map`). An instance of any other class has its own `push` (a task
+/// queue that consumes its entries, a buffer that flushes): what it keeps is not known from here.
+pub const BUILTIN_COLLECTIONS: &[&str] = &["Array", "Set", "Map"];
+
 /// Methods that store their argument in a collection (`Array`, `Set`, `Map`).
 pub const STORE_METHODS: &[&str] = &["push", "unshift", "add", "set"];
 
