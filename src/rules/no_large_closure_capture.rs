@@ -15,8 +15,8 @@ use crate::semantic::cleanup::{has_cleanup, is_removed, lost_handle, self_removi
 use rustc_hash::FxHashMap;
 
 use crate::semantic::{
-    BindingId, BindingKind, CallId, Frequency, FuncId, Owner, Path, Root, SemanticModel, Target,
-    Value, MODULE,
+    api, BindingId, BindingKind, CallId, Frequency, FuncId, FuncUse, Owner, Path, Root,
+    SemanticModel, Target, Value, MODULE,
 };
 
 /// The rule.
@@ -47,10 +47,29 @@ const LARGE_CALLS: &[&str] = &[
     "findAll",
 ];
 
-/// Functions created directly in `s` that `v` carries.
+/// Functions created directly in `s` that `v` carries, including one returned by a function
+/// expression that `s` calls on the spot (an IIFE: `x = function () { …; return function () {…} }()`,
+/// the shape transpiled async functions take), whose context chain runs through `s`'s.
 fn funcs_created_in(model: &SemanticModel, v: &Value, s: FuncId, out: &mut Vec<FuncId>) {
     match v {
         Value::Func(g) if model.function(*g).parent == Some(s) => out.push(*g),
+        Value::Call(c) => {
+            let call = &model.calls[*c as usize];
+            let Some(g) = call.callee_func else { return };
+            if model.function(g).parent != Some(s) {
+                return;
+            }
+            out.extend(
+                model
+                    .functions
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, h)| {
+                        h.parent == Some(g) && h.uses.iter().any(|u| matches!(u, FuncUse::Escapes))
+                    })
+                    .map(|(h, _)| h as FuncId),
+            );
+        }
         Value::Object(props) => props
             .iter()
             .for_each(|(_, v)| funcs_created_in(model, v, s, out)),
@@ -171,10 +190,22 @@ fn all_sinks(model: &SemanticModel) -> FxHashMap<FuncId, Vec<Sink>> {
                 });
             }
         } else {
+            // A module-level collection: a binding that is not an instance of a class of its own
+            // (whose `push` may consume what it is given, like a task queue).
             let module_collection = receiver.props.is_empty()
-                && receiver
-                    .root_binding()
-                    .is_some_and(|b| model.binding(b).module_level);
+                && receiver.root_binding().is_some_and(|b| {
+                    let binding = model.binding(b);
+                    binding.module_level
+                        && !matches!(&binding.init, Some(Value::Call(c)) if {
+                            let init = &model.calls[*c as usize];
+                            init.is_new
+                                && !init
+                                    .callee
+                                    .as_ref()
+                                    .and_then(|p| model.callee_name(p))
+                                    .is_some_and(|n| api::BUILTIN_COLLECTIONS.contains(&n.as_ref()))
+                        })
+                });
             if !module_collection {
                 continue;
             }
@@ -232,16 +263,44 @@ impl NoLargeClosureCapture {
             {
                 continue;
             }
-            let Some(Value::Path(outer_path)) = &x.init else {
-                continue;
+            // The previous value: `x = O`, or `x = O.bind(…)`, which holds `O` as its target.
+            let outer_owned = match &x.init {
+                Some(Value::Path(p)) => p.clone(),
+                Some(Value::Call(c)) => {
+                    let call = &model.calls[*c as usize];
+                    match &call.callee {
+                        Some(callee)
+                            if !call.is_new
+                                && callee.props.len() >= 2
+                                && callee.last().is_some_and(|m| m == api::BIND_METHOD) =>
+                        {
+                            callee.parent()
+                        }
+                        _ => continue,
+                    }
+                }
+                _ => continue,
             };
-            let outer_ok = outer_path.props.is_empty()
-                && match &outer_path.root {
-                    Root::Binding(o) => model.binding(*o).func != s,
-                    Root::Global(_) => true,
-                    _ => false,
-                };
-            if !outer_ok {
+            let outer_path = &outer_owned;
+            let outer_ok = match &outer_path.root {
+                Root::Binding(o) => model.binding(*o).func != s,
+                Root::Global(_) => true,
+                _ => false,
+            };
+            // Replacing a property of a shared object (wrapping a method) links generations only
+            // when the wrapping function runs more than once: a one-time patch at start-up holds
+            // one previous function, which is the point of wrapping it.
+            // The object must also outlive one call: wrapping a method of an object made per call
+            // (a query, a request) wraps each object once.
+            let repeated = outer_path.props.is_empty() || {
+                let freq = model.frequency_of(s);
+                (freq.is_strongly_repeated() || freq.is_per_instance())
+                    && !matches!(
+                        model.owner_of(outer_path),
+                        Owner::Local(_) | Owner::Request(_) | Owner::Connection(_)
+                    )
+            };
+            if !outer_ok || !repeated {
                 continue;
             }
             let xi = xi as BindingId;
@@ -372,6 +431,134 @@ impl NoLargeClosureCapture {
     }
 }
 
+/// Whether bare binding `b` names an object that outlives the call that handles it: the socket a
+/// client request is given (pooled by a keep-alive agent, see [`api::CLIENT_SOCKET_EVENT`]), or an
+/// object made in a function that also stores it in a collection of the instance (`this.items`),
+/// which then lives as long as the instance.
+fn pooled(model: &SemanticModel, b: BindingId) -> bool {
+    let binding = model.binding(b);
+    if binding.kind == BindingKind::Param {
+        return model.function(binding.func).uses.iter().any(|u| match u {
+            FuncUse::Argument { call, index: 1 } => {
+                let c = &model.calls[*call as usize];
+                c.method()
+                    .is_some_and(|m| api::ADD_LISTENER_METHODS.contains(&m.as_str()))
+                    && c.arg(0).and_then(Value::as_str) == Some(api::CLIENT_SOCKET_EVENT)
+            }
+            _ => false,
+        });
+    }
+    let own = Path::binding(b);
+    model.calls.iter().any(|c| {
+        c.func == binding.func
+            && c.method()
+                .is_some_and(|m| api::STORE_METHODS.contains(&m.as_str()))
+            && c.receiver()
+                .is_some_and(|r| r.root == Root::This && !r.props.is_empty())
+            && c.args
+                .iter()
+                .any(|a| matches!(a, Value::Path(p) if *p == own))
+    })
+}
+
+impl NoLargeClosureCapture {
+    /// The shared context of a listener on a pooled object: the listener is created inside a
+    /// function that runs once per operation, and a sibling closure there calls a parameter (the
+    /// caller's callback, a promise's `resolve`): V8 keeps both in one context, so the listener
+    /// holds the caller's continuation, and all it closes over, for as long as the pooled object
+    /// lives, although it never mentions it.
+    fn pooled_listeners(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let model = ctx.model;
+        for call in &model.calls {
+            if !call
+                .method()
+                .is_some_and(|m| api::ADD_LISTENER_METHODS.contains(&m.as_str()))
+            {
+                continue;
+            }
+            // The listener, written in place or through the binding that names it.
+            let g = match call.arg(1) {
+                Some(Value::Func(g)) => *g,
+                Some(Value::Path(p)) if p.props.is_empty() => {
+                    match p.root_binding().and_then(|b| model.binding(b).func_value) {
+                        Some(g) => g,
+                        None => continue,
+                    }
+                }
+                _ => continue,
+            };
+            let f = model.function(g);
+            let Some(parent) = f.parent.filter(|p| *p != MODULE) else {
+                continue;
+            };
+            {
+                let Some(receiver) = call.receiver() else {
+                    continue;
+                };
+                let Some(rb) = receiver
+                    .root_binding()
+                    .filter(|_| receiver.props.is_empty())
+                else {
+                    continue;
+                };
+                // The listener is made once per call of the function that creates it.
+                let freq = model.frequency_of(parent);
+                if !(freq.is_strongly_repeated() || freq.is_per_instance()) || !pooled(model, rb) {
+                    continue;
+                }
+                // Removed by code other than the listener itself (which runs only if the event
+                // comes).
+                let removed = model.calls.iter().any(|r| {
+                    !model.is_within(r.func, g)
+                        && r.method()
+                            .is_some_and(|m| api::REMOVE_LISTENER_METHODS.contains(&m.as_str()))
+                        && r.receiver().as_ref() == Some(&receiver)
+                });
+                if removed {
+                    continue;
+                }
+                // A parameter of an enclosing function that a sibling closure calls.
+                let mut a = Some(parent);
+                let mut held = None;
+                while let Some(scope) = a.filter(|s| *s != MODULE) {
+                    held = model.function(scope).params.iter().copied().find(|&p| {
+                        p != rb
+                            && model.calls.iter().any(|c| {
+                                c.callee.as_ref() == Some(&Path::binding(p))
+                                    && c.func != scope
+                                    && model.is_within(c.func, scope)
+                                    && !model.is_within(c.func, g)
+                            })
+                    });
+                    if held.is_some() {
+                        break;
+                    }
+                    a = model.function(scope).parent;
+                }
+                let (Some(p), Some(scope)) = (held, a) else {
+                    continue;
+                };
+                let b = model.binding(p);
+                let fname = model
+                    .function(scope)
+                    .name
+                    .as_deref()
+                    .unwrap_or("the enclosing function")
+                    .to_string();
+                out.push(
+                    ctx.report(call.callee_span, format!(
+                        "this listener on `{}`, which outlives the call, is created inside `{fname}`, whose V8 context also holds `{}` because a sibling closure calls it; the listener keeps `{}` and everything it closes over alive for as long as `{}` lives",
+                        receiver.display(model), b.name, b.name, receiver.display(model)))
+                    .with_confidence(Confidence::Medium)
+                    .with_label(f.span, "the listener, created in a context shared with the per-call callback")
+                    .with_label(b.span, "per-call callback, declared here")
+                    .with_help(format!("build the listener in a separate function (a factory at module level) that receives only what it needs, so it does not share `{fname}`'s context")),
+                );
+            }
+        }
+    }
+}
+
 impl Rule for NoLargeClosureCapture {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -380,5 +567,6 @@ impl Rule for NoLargeClosureCapture {
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         self.chains(ctx, out);
         self.captures(ctx, out);
+        self.pooled_listeners(ctx, out);
     }
 }

@@ -20,6 +20,8 @@
 //!   Observable proposal) keeps the observer until the source completes or the returned
 //!   subscription is unsubscribed; operators that end a subscription early (`take`, `first`,
 //!   `takeUntil`, `takeWhile`, Angular's `takeUntilDestroyed`) bound it.
+//! - `f.bind(thisArg, …)` returns a bound function whose `[[BoundTargetFunction]]` is `f`
+//!   (ECMA-262 §10.4.1.3, BoundFunctionCreate): holding the bound function holds `f`.
 //! - `new Promise(executor)` runs `executor` at once, with `resolve` and `reject` as its first two
 //!   parameters (ECMA-262 §27.2.3.1): whatever settles the promise is one outcome of the work.
 
@@ -51,6 +53,9 @@ pub const ENDING_OPERATORS: &[&str] = &[
     "single",
     "timeout",
 ];
+
+/// The method whose result keeps its receiver function alive (see the module docs).
+pub const BIND_METHOD: &str = "bind";
 
 /// Whether `callee` names the global `Promise` constructor.
 pub fn is_promise_constructor(callee: &Path) -> bool {
@@ -105,6 +110,20 @@ pub fn is_abort_signal_listener(receiver: &Path, event: Option<&Value>) -> bool 
 
 /// The event `ClientRequest` emits with its (possibly pooled) socket.
 pub const CLIENT_SOCKET_EVENT: &str = "socket";
+
+/// Methods that add their second argument as a listener on the receiver (Node `EventEmitter`).
+pub const ADD_LISTENER_METHODS: &[&str] = &["on", "addListener", "prependListener"];
+
+/// Methods that remove a listener (Node `EventEmitter`, DOM `EventTarget`).
+pub const REMOVE_LISTENER_METHODS: &[&str] = &["off", "removeListener", "removeEventListener"];
+
+/// The built-in constructors whose `push`/`add`/`set` keep what they are given until it is removed
+/// (ECMA-262 `Array`, `Set`, `Map`). An instance of any other class has its own `push` (a task
+/// queue that consumes its entries, a buffer that flushes): what it keeps is not known from here.
+pub const BUILTIN_COLLECTIONS: &[&str] = &["Array", "Set", "Map"];
+
+/// Methods that store their argument in a collection (`Array`, `Set`, `Map`).
+pub const STORE_METHODS: &[&str] = &["push", "unshift", "add", "set"];
 
 /// Properties that hold a request's or response's underlying socket: on a keep-alive connection
 /// (server side) or a pooled agent socket (client side) it outlives the request.
