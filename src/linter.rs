@@ -109,20 +109,28 @@ pub fn lint_bytes_within(
 ) -> (String, Vec<Diagnostic>) {
     match String::from_utf8(bytes) {
         Ok(text) => {
-            let d = match parse_limit {
+            match parse_limit {
                 Some(limit) => {
-                    let (path, shared, options) = (
-                        path.to_path_buf(),
-                        Arc::<str>::from(text.as_str()),
-                        options.clone(),
-                    );
-                    budget::lint_within(limit, move |on_parsed| {
-                        lint_source_observed(&path, &shared, &options, on_parsed)
-                    })
+                    // The helper thread needs its own handle on the text: share the `String`
+                    // itself rather than copying its bytes into an `Arc<str>` (a copy of every
+                    // file, the size of the corpus).
+                    let shared = Arc::new(text);
+                    let (path, mine, options) =
+                        (path.to_path_buf(), Arc::clone(&shared), options.clone());
+                    let d = budget::lint_within(limit, move |on_parsed| {
+                        lint_source_observed(&path, &mine, &options, on_parsed)
+                    });
+                    // The helper drops its handle before it reports the findings, so the text
+                    // comes back without a copy; only after a timeout is it still held (the
+                    // abandoned parse goes on) and copied.
+                    let text = Arc::try_unwrap(shared).unwrap_or_else(|held| (*held).clone());
+                    (text, d)
                 }
-                None => lint_source(path, &text, options),
-            };
-            (text, d)
+                None => {
+                    let d = lint_source(path, &text, options);
+                    (text, d)
+                }
+            }
         }
         Err(e) => {
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();

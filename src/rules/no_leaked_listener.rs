@@ -2,6 +2,8 @@
 //! no removal of the same handler, no `{ once: true }`, no `{ signal }` and no `removeAllListeners`
 //! (rules/no-leaked-listener.md).
 
+use std::cell::OnceCell;
+
 use super::{Rule, RuleContext, RuleMeta};
 use crate::describe::{confidence_for, how_often};
 use crate::diagnostic::{ByteSpan, Confidence, Diagnostic, Severity};
@@ -922,11 +924,18 @@ impl Rule for NoLeakedListener {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = ctx.model;
-        let removals: Vec<&Call> = model
-            .calls
-            .iter()
-            .filter(|r| r.method().is_some_and(|m| REMOVE.contains(&m.as_str())))
-            .collect();
+        // The file's removal calls, listed when a registration first gets as far as asking (in
+        // most files none does): otherwise a pass over every call of every file.
+        let removals = OnceCell::new();
+        let removals = || -> &Vec<&Call> {
+            removals.get_or_init(|| {
+                model
+                    .calls
+                    .iter()
+                    .filter(|r| r.method().is_some_and(|m| REMOVE.contains(&m.as_str())))
+                    .collect()
+            })
+        };
         for (call_id, call) in model.calls.iter().enumerate() {
             if let Some(source) = dropped_subscription(model, call_id, call) {
                 let freq = model.frequency_of(call.func);
@@ -996,7 +1005,7 @@ impl Rule for NoLeakedListener {
             }
             let owner = model.owner_of(&receiver);
             let freq = model.frequency_of(call.func);
-            if let Some(detach) = incomplete_detach(model, &removals, call, &receiver) {
+            if let Some(detach) = incomplete_detach(model, removals(), call, &receiver) {
                 out.push(incomplete_detach_finding(ctx, call, &receiver, detach));
                 continue;
             }

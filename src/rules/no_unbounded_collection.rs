@@ -1,6 +1,8 @@
 //! `no-unbounded-collection`: a module-level Map, Set, array or object used as a map that grows
 //! in repeatedly-run code, with no removal, clear or size bound anywhere.
 
+use std::cell::OnceCell;
+
 use super::{Rule, RuleContext, RuleMeta};
 use crate::describe::{confidence_for, how_often, request_source};
 use crate::diagnostic::ByteSpan;
@@ -177,11 +179,13 @@ impl Rule for NoUnboundedCollection {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = ctx.model;
-        keyed_collections_written_with_brackets(ctx, out);
+        // The file's field index, built on first use and shared by the checks that need it.
+        let index = OnceCell::new();
+        keyed_collections_written_with_brackets(ctx, &index, out);
         domain_members(ctx, out);
         let mut candidates = Vec::new();
         module_level(model, &mut candidates);
-        instance_fields(model, &mut candidates);
+        instance_fields(model, &index, &mut candidates);
         long_lived_members(model, &mut candidates);
         for c in candidates {
             if let Some(d) = report(ctx, c) {
@@ -195,11 +199,15 @@ impl Rule for NoUnboundedCollection {
 /// string-keyed property of the object, which neither `delete(key)` nor weak references ever
 /// release (the key is the string form of the object: every span, every request, a new
 /// property). Always a bug; a leak as long as the collection lives (`high` at module level).
-fn keyed_collections_written_with_brackets(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+fn keyed_collections_written_with_brackets(
+    ctx: &RuleContext<'_>,
+    index: &OnceCell<FieldIndex>,
+    out: &mut Vec<Diagnostic>,
+) {
     let model = ctx.model;
     // Instance fields holding a keyed collection, and the file's field index: found on the first
     // bracket write into a field (one pass each, not one per write).
-    let mut fields: Option<(Vec<KeyedField>, FieldIndex)> = None;
+    let mut fields: Option<Vec<KeyedField>> = None;
     for a in &model.assigns {
         let Target::Computed { object, key } = &a.target else {
             continue;
@@ -230,11 +238,11 @@ fn keyed_collections_written_with_brackets(ctx: &RuleContext<'_>, out: &mut Vec<
                 let Some(c) = model.class_of_root(object, a.func) else {
                     continue;
                 };
-                let (keyed, index) =
-                    fields.get_or_insert_with(|| (keyed_fields(model), FieldIndex::new(model)));
+                let keyed = fields.get_or_insert_with(|| keyed_fields(model));
                 let Some(f) = keyed.iter().find(|f| f.class == c && &f.name == field) else {
                     continue;
                 };
+                let index = index.get_or_init(|| FieldIndex::new(model));
                 // A field used only with brackets works as a plain object (keyed by whatever
                 // its writer chooses, often a fixed set); the mistake shows where the same field
                 // is also used through the collection's methods (`.delete(span)` that never
@@ -543,8 +551,7 @@ fn registry_class(sites: &[Growth]) -> Option<ClassId> {
 /// `this.pending = new Map()` in the constructor) of classes whose instances live on: made at
 /// module level, or public (code elsewhere makes and keeps them). Growth counts in methods; a
 /// constructor filling its own collection runs once per instance.
-fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
-    let mut index: Option<FieldIndex> = None;
+fn instance_fields(model: &SemanticModel, index: &OnceCell<FieldIndex>, out: &mut Vec<Candidate>) {
     for (ci, class) in model.classes.iter().enumerate() {
         let c = ClassId(ci as u32);
         // How long an instance lives: a module-level instance lives as long as the process; a
@@ -565,7 +572,7 @@ fn instance_fields(model: &SemanticModel, out: &mut Vec<Candidate>) {
             continue;
         }
         let short_lived = !singleton && !resource;
-        let index = index.get_or_insert_with(|| FieldIndex::new(model));
+        let index = index.get_or_init(|| FieldIndex::new(model));
         let mut decls: Vec<(Atom, Kind, ByteSpan)> = class
             .fields
             .iter()

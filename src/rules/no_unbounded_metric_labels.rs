@@ -3,13 +3,15 @@
 //! directly or through local aliases, template literals and object spreads.
 //! `labelNames` that name unbounded things are reported at the declaration too.
 
+use std::cell::OnceCell;
+
 use super::{Rule, RuleContext, RuleMeta};
 use crate::describe::{unbounded_name, REQUEST_PROPS, REQUEST_ROOTS};
 use crate::diagnostic::{ByteSpan, Confidence, Diagnostic, Severity};
 use crate::semantic::flow::{arguments_for, written_into};
 use crate::semantic::{
-    api, BindingId, BindingKind, Call, CallId, FuncId, Path, ResultUse, Root, SemanticModel,
-    Target, Value,
+    api, Assign, BindingId, BindingKind, Call, CallId, FuncId, Path, ResultUse, Root,
+    SemanticModel, Target, Value,
 };
 
 /// The rule.
@@ -81,25 +83,53 @@ fn metric_kind(model: &SemanticModel, b: BindingId) -> Option<Kind> {
     kind_of_call(model, *c)
 }
 
+/// The assignments that can make an instance field a metric (`this.hist = …(…)`): to a path one
+/// property long, of a call's result, in model order. Found once per file, when first needed: a
+/// receiver rooted at `this` would otherwise be matched against every assignment of the file, for
+/// each `.set()`/`.add()`/… call on a field, and most assignments are of no other kind.
+type FieldAssigns<'m> = OnceCell<Vec<&'m Assign>>;
+
 /// The metric kind of a receiver path used in function `f`: a binding initialised with a metric,
 /// or an instance field assigned one (`this.hist = meter.createHistogram(…)`).
-fn receiver_kind(model: &SemanticModel, receiver: &Path, f: FuncId) -> Option<Kind> {
+fn receiver_kind<'m>(
+    model: &'m SemanticModel,
+    field_assigns: &FieldAssigns<'m>,
+    receiver: &Path,
+    f: FuncId,
+) -> Option<Kind> {
     if receiver.props.is_empty() {
         return metric_kind(model, receiver.root_binding()?);
     }
     let (c, field) = model
         .field_of(receiver, f)
         .filter(|_| receiver.props.len() == 1)?;
-    model
-        .assigns_under(receiver)
-        .find_map(|a| match (&a.target, &a.value) {
-            (Target::Path(t), Value::Call(call))
-                if t.props.len() == 1 && model.is_field_path(t, a.func, c, &field) =>
-            {
-                kind_of_call(model, *call)
-            }
-            _ => None,
-        })
+    let made_here = |a: &Assign| match (&a.target, &a.value) {
+        (Target::Path(t), Value::Call(call))
+            if t.props.len() == 1 && model.is_field_path(t, a.func, c, &field) =>
+        {
+            kind_of_call(model, *call)
+        }
+        _ => None,
+    };
+    match receiver.root {
+        // Assignments under a binding are indexed by it already.
+        Root::Binding(_) => model.assigns_under(receiver).find_map(made_here),
+        // Under any other root `assigns_under` gives every assignment: the same ones that can
+        // match, in the same order, are in `field_assigns`.
+        _ => field_assigns
+            .get_or_init(|| {
+                model
+                    .assigns
+                    .iter()
+                    .filter(|a| match (&a.target, &a.value) {
+                        (Target::Path(t), Value::Call(_)) => t.props.len() == 1,
+                        _ => false,
+                    })
+                    .collect()
+            })
+            .iter()
+            .find_map(|a| made_here(a)),
+    }
 }
 
 /// Whether two paths name the same stash on a framework object across hooks: equal, or rooted at
@@ -122,7 +152,7 @@ fn same_stash(model: &SemanticModel, a: &Path, b: &Path) -> bool {
 /// Where the end functions returned by metrics' `startTimer()` are kept in this file: a binding
 /// (`const end = h.startTimer()`), a path (`req.end = h.startTimer()`), or a property of a stored
 /// object (`request.metrics = { hist: h.startTimer() }`), with the metric's kind.
-fn timer_ends(model: &SemanticModel) -> Vec<(Path, Kind)> {
+fn timer_ends<'m>(model: &'m SemanticModel, field_assigns: &FieldAssigns<'m>) -> Vec<(Path, Kind)> {
     let mut out = Vec::new();
     for (i, call) in model.calls.iter().enumerate() {
         if call.method().map(|m| m.as_str()) != Some(api::METRIC_TIMER_METHOD) {
@@ -130,7 +160,7 @@ fn timer_ends(model: &SemanticModel) -> Vec<(Path, Kind)> {
         }
         let Some(kind) = call
             .receiver()
-            .and_then(|r| receiver_kind(model, &r, call.func))
+            .and_then(|r| receiver_kind(model, field_assigns, &r, call.func))
         else {
             continue;
         };
@@ -388,7 +418,8 @@ impl Rule for NoUnboundedMetricLabels {
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = ctx.model;
         // Most files start no metric timer: found once, and only asked about when there are some.
-        let ends = timer_ends(model);
+        let field_assigns = FieldAssigns::new();
+        let ends = timer_ends(model, &field_assigns);
         for call in &model.calls {
             if !ends.is_empty() {
                 if let Some((_, kind)) = call
@@ -411,7 +442,7 @@ impl Rule for NoUnboundedMetricLabels {
             let Some(receiver) = call.receiver() else {
                 continue;
             };
-            let known = receiver_kind(model, &receiver, call.func);
+            let known = receiver_kind(model, &field_assigns, &receiver, call.func);
             let kind = match known {
                 Some(k) => k,
                 None if PROM_ONLY_SINKS.contains(&method.as_str())

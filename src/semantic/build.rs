@@ -499,7 +499,8 @@ impl Builder {
     /// Records the paths a test reads (already visited), when it reads any.
     fn note_condition(&mut self, test: &Expr) {
         let mut paths = Vec::new();
-        self.value_of(test).mentioned_paths(&mut paths);
+        // The test's value is only wanted for its paths.
+        self.value_of(test).into_mentioned_paths(&mut paths);
         if !paths.is_empty() {
             let func = self.cur();
             self.model.conditions.push(Condition {

@@ -111,6 +111,23 @@ impl Value {
         }
     }
 
+    /// As [`Value::mentioned_paths`], in the same order, for a value no longer needed: the paths
+    /// are moved out instead of cloned (each clone bumps atom reference counts and may allocate,
+    /// and the original is then dropped), and an `Expr` value's list is taken whole when `out`
+    /// is still empty.
+    pub fn into_mentioned_paths(self, out: &mut Vec<Path>) {
+        match self {
+            Value::Path(p) => out.push(p),
+            Value::Expr(ps) if out.is_empty() => *out = ps,
+            Value::Expr(ps) => out.extend(ps),
+            Value::Object(props) => props
+                .into_iter()
+                .for_each(|(_, v)| v.into_mentioned_paths(out)),
+            Value::Array(items) => items.into_iter().for_each(|v| v.into_mentioned_paths(out)),
+            _ => {}
+        }
+    }
+
     /// True for literals whose value is fixed in the source.
     pub fn is_literal(&self) -> bool {
         matches!(
