@@ -167,6 +167,25 @@ fn cleared_label(
     ))
 }
 
+/// The finding for a timer handle stored over a pending one (`o`, from
+/// `timer::overwritten_handle`): `message` at `confidence`, with a label on where the slot is
+/// cleared, if anywhere.
+fn overwrite_finding(
+    ctx: &RuleContext<'_>,
+    call: &Call,
+    o: &timer::Overwrite,
+    message: String,
+    confidence: Confidence,
+) -> Diagnostic {
+    let d = ctx
+        .report(call.callee_span, message)
+        .with_confidence(confidence);
+    match cleared_label(ctx.model, o) {
+        Some((span, text)) => d.with_label(span, text),
+        None => d,
+    }
+}
+
 /// An interval whose handle is kept and cleared somewhere: reported when the code that starts it
 /// can replace a pending handle without clearing it, when it is stopped only from its own callback
 /// and the connection it serves closes without stopping it, or when the class's teardown clears
@@ -211,15 +230,13 @@ call.callee_span,
             } else {
                 Confidence::Low
             };
-            let mut x = ctx.report(
-call.callee_span,
+            d = Some(overwrite_finding(
+                ctx,
+                call,
+                &o,
                 format!("`setInterval` is started {often} and its handle is stored in {slot} without clearing the one already there: the earlier interval keeps running and can no longer be stopped"),
-            )
-            .with_confidence(confidence);
-            if let Some((span, text)) = cleared_label(model, &o) {
-                x = x.with_label(span, text);
-            }
-            d = Some(x);
+                confidence,
+            ));
         }
     }
     let Some(mut d) = d else { return };
@@ -307,16 +324,13 @@ call.callee_span,
             .filter(|o| !o.cleared_in.is_empty() && timer::overwrite_is_certain(model, o, call))
         {
             let slot = slot_phrase(model, &o.slot);
-            let confidence = base;
-            let mut x = ctx.report(
-call.callee_span,
+            d = Some(overwrite_finding(
+                ctx,
+                call,
+                &o,
                 format!("`setTimeout` is started {often} and its handle is stored in {slot} without clearing a pending one: the replaced timer can no longer be cancelled and keeps its callback alive until it fires"),
-            )
-            .with_confidence(confidence);
-            if let Some((span, text)) = cleared_label(model, &o) {
-                x = x.with_label(span, text);
-            }
-            d = Some(x);
+                base,
+            ));
         }
     }
     let Some(mut d) = d else { return };

@@ -63,7 +63,8 @@ pub fn is_promise_constructor(callee: &Path) -> bool {
 }
 
 /// Names of methods that end an object's life or its participation in something: a release found
-/// only in such a method runs at teardown, not when each unit of work completes.
+/// only in such a method runs at teardown, not when each unit of work completes. The framework
+/// lifecycle callbacks ([`FRAMEWORK_TEARDOWN`]) are teardown names too.
 const TEARDOWN_METHODS: &[&str] = &[
     "close",
     "destroy",
@@ -77,15 +78,6 @@ const TEARDOWN_METHODS: &[&str] = &[
     "end",
     "teardown",
     "cleanup",
-    "unmount",
-    "componentWillUnmount",
-    "disconnectedCallback",
-    "ngOnDestroy",
-    "onModuleDestroy",
-    "beforeDestroy",
-    "beforeUnmount",
-    "unmounted",
-    "destroyed",
 ];
 
 /// Whether a function named `name` is a teardown method (one of the names above, compared
@@ -94,6 +86,7 @@ pub fn is_teardown_name(name: &str) -> bool {
     let name = name.trim_start_matches(['_', '#']);
     TEARDOWN_METHODS
         .iter()
+        .chain(FRAMEWORK_TEARDOWN)
         .any(|t| name.eq_ignore_ascii_case(t))
 }
 
