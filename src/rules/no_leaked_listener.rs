@@ -10,7 +10,7 @@ use crate::diagnostic::{ByteSpan, Confidence, Diagnostic, Severity};
 
 use crate::semantic::api;
 use crate::semantic::cleanup::{
-    is_removed, same_event, self_removing_options, signal_option, REMOVE,
+    is_removed, once_option, same_event, self_removing_options, signal_option, REMOVE,
 };
 use crate::semantic::{
     BindingKind, Call, Frequency, FuncId, Owner, Path, Root, SemanticModel, Value,
@@ -35,6 +35,40 @@ const ADD: &[&str] = &[
     "once",
     "prependOnceListener",
 ];
+
+/// Whether `call` registers with a method that removes the listener when the event fires
+/// (`once`, `prependOnceListener`).
+fn is_once_method(call: &Call) -> bool {
+    call.method()
+        .is_some_and(|m| matches!(m.as_str(), "once" | "prependOnceListener"))
+}
+
+/// The function a handler argument names: a function written in place, or a binding that names
+/// one (`process.on('exit', kill)` with `function kill() {…}`).
+fn handler_function(model: &SemanticModel, handler: Option<&Value>) -> Option<FuncId> {
+    match handler? {
+        Value::Func(g) => Some(*g),
+        Value::Path(p) if p.props.is_empty() => {
+            p.root_binding().and_then(|b| model.binding(b).func_value)
+        }
+        _ => None,
+    }
+}
+
+/// How sure a finding is that depends on how often function `f` runs per call of the code around
+/// it: none for run-once code, `medium` in code that runs strongly repeatedly or in a method
+/// (its callers are the instance's users), `low` in code that is merely exported.
+fn per_call_confidence(model: &SemanticModel, f: FuncId) -> Option<Confidence> {
+    let freq = model.frequency_of(f);
+    if freq == &Frequency::Once {
+        None
+    } else if freq.is_strongly_repeated() || model.in_method_context(f) {
+        Some(Confidence::Medium)
+    } else {
+        Some(Confidence::Low)
+    }
+}
+
 const SHARED_PARAM_NAMES: &[&str] = &[
     "sock",
     "socket",
@@ -112,15 +146,8 @@ const REQUEST_SHAPED: &[&str] = &[
 ];
 
 fn captures_per_call_state(model: &SemanticModel, call: &Call, d: u32, what: Captured) -> bool {
-    let handler = match call.arg(1) {
-        Some(Value::Func(g)) => *g,
-        Some(Value::Path(p)) if p.props.is_empty() => {
-            match p.root_binding().and_then(|b| model.binding(b).func_value) {
-                Some(g) => g,
-                None => return false,
-            }
-        }
-        _ => return false,
+    let Some(handler) = handler_function(model, call.arg(1)) else {
+        return false;
     };
     model.references_within(handler).iter().any(|r| {
         let b = model.binding(r.binding);
@@ -492,11 +519,7 @@ fn abandoned_outcome(model: &SemanticModel, call: &Call, receiver: &Path) -> Opt
     if waits_for_end || is_removed(model, receiver, call) {
         return None;
     }
-    let once_like = |c: &Call| {
-        c.method()
-            .is_some_and(|m| matches!(m.as_str(), "once" | "prependOnceListener"))
-            || matches!(c.arg(2), Some(Value::Object(props)) if props.iter().any(|(k, _)| k.as_deref() == Some("once")))
-    };
+    let once_like = |c: &Call| is_once_method(c) || once_option(c);
     // A handler that removes another registration of the group treats the two as alternatives
     // (`on('loaded', a); on('failed', () => off('loaded', a))`).
     let removes_in = |c: &Call, target: &Call| match c.arg(1) {
@@ -635,63 +658,63 @@ fn abandoned_finding(
 /// the teardown are how it gets triggered (`process.on('SIGTERM', () => this.close())`), not a
 /// leak.
 fn disposable_holder(model: &SemanticModel, call: &Call) -> Option<FuncId> {
-    let handler = match call.arg(1) {
-        Some(Value::Func(g)) => Some(*g),
-        Some(Value::Path(p)) if p.props.is_empty() => {
-            p.root_binding().and_then(|b| model.binding(b).func_value)
+    let handler = handler_function(model, call.arg(1));
+    let teardown = match model.this_class(call.func) {
+        // A class with a teardown method, and a handler that holds the instance.
+        Some(c) => model
+            .class(c)
+            .methods
+            .iter()
+            .copied()
+            .find(|&m| {
+                model
+                    .function(m)
+                    .name
+                    .as_deref()
+                    .is_some_and(api::is_teardown_name)
+            })
+            .filter(|_| {
+                model.may_have_many_instances(c) && handler_holds_instance(model, call, call.func)
+            })?,
+        // An object equipped with a teardown by the registering function or one around it, which
+        // the handler refers to: the first such assignment in the file.
+        None => {
+            let g = handler?;
+            model
+                .references_within(g)
+                .iter()
+                .filter(|r| {
+                    let declared_in = model.binding(r.binding).func;
+                    declared_in != crate::semantic::MODULE
+                        && model.is_within(call.func, declared_in)
+                })
+                .flat_map(|r| model.assigns_under(&Path::binding(r.binding)))
+                .filter_map(|a| {
+                    let crate::semantic::Target::Path(t) = &a.target else {
+                        return None;
+                    };
+                    let (Value::Func(teardown), [name]) = (&a.value, t.props.as_slice()) else {
+                        return None;
+                    };
+                    api::is_teardown_name(name).then_some((a.span.start, *teardown))
+                })
+                .min()?
+                .1
         }
-        _ => None,
     };
+    // Handlers for the process's end run the teardown or end the process themselves, and
+    // handlers that call a teardown are how it gets triggered: both asked only once a teardown is
+    // found (the second is a pass over the file's calls).
+    let terminating = call
+        .arg(0)
+        .and_then(Value::as_str)
+        .is_some_and(|e| api::TERMINATION_EVENTS.contains(&e));
     let calls_teardown = |g: FuncId| {
         model.calls.iter().any(|c| {
             model.is_within(c.func, g) && c.method().is_some_and(|m| api::is_teardown_name(m))
         })
     };
-    // Handlers for the process's end run the teardown or end the process themselves.
-    let terminating = call
-        .arg(0)
-        .and_then(Value::as_str)
-        .is_some_and(|e| api::TERMINATION_EVENTS.contains(&e));
-    if terminating || handler.is_some_and(calls_teardown) {
-        return None;
-    }
-    // A class with a teardown method, and a handler that holds the instance.
-    if let Some(c) = model.this_class(call.func) {
-        let teardown = model.class(c).methods.iter().copied().find(|&m| {
-            model
-                .function(m)
-                .name
-                .as_deref()
-                .is_some_and(api::is_teardown_name)
-        });
-        if let Some(t) = teardown {
-            if model.may_have_many_instances(c) && handler_holds_instance(model, call, call.func) {
-                return Some(t);
-            }
-        }
-        return None;
-    }
-    // An object equipped with a teardown by the registering function or one around it, which
-    // the handler refers to.
-    let g = handler?;
-    model.assigns.iter().find_map(|a| {
-        let crate::semantic::Target::Path(t) = &a.target else {
-            return None;
-        };
-        let (Value::Func(teardown), [name]) = (&a.value, t.props.as_slice()) else {
-            return None;
-        };
-        let object = t.root_binding()?;
-        let declared_in = model.binding(object).func;
-        (declared_in != crate::semantic::MODULE
-            && model.is_within(call.func, declared_in)
-            && api::is_teardown_name(name)
-            && model
-                .references_within(g)
-                .iter()
-                .any(|r| r.binding == object))
-        .then_some(*teardown)
-    })
+    (!terminating && !handler.is_some_and(calls_teardown)).then_some(teardown)
 }
 
 /// The finding for a handler that is also run early ([`run_early`]).
@@ -1044,17 +1067,7 @@ impl Rule for NoLeakedListener {
                 continue;
             }
             if let Some(abandoned) = abandoned_outcome(model, call, &receiver) {
-                let unit_freq = model.frequency_of(abandoned.unit);
-                let confidence = if unit_freq == &Frequency::Once {
-                    None
-                } else if unit_freq.is_strongly_repeated()
-                    || model.in_method_context(abandoned.unit)
-                {
-                    Some(Confidence::Medium)
-                } else {
-                    Some(Confidence::Low)
-                };
-                if let Some(confidence) = confidence {
+                if let Some(confidence) = per_call_confidence(model, abandoned.unit) {
                     out.push(abandoned_finding(
                         ctx, call, &receiver, &abandoned, confidence,
                     ));
@@ -1062,19 +1075,14 @@ impl Rule for NoLeakedListener {
                 }
             }
             if owner == Owner::Process
-                && freq != &Frequency::Once
                 && call.func != crate::semantic::MODULE
                 && !is_removed(model, &receiver, call)
             {
-                if let Some(early) = run_early(model, call, call_id) {
-                    let confidence =
-                        if freq.is_strongly_repeated() || model.in_method_context(call.func) {
-                            Confidence::Medium
-                        } else {
-                            Confidence::Low
-                        };
-                    out.push(run_early_finding(ctx, call, &receiver, early, confidence));
-                    continue;
+                if let Some(confidence) = per_call_confidence(model, call.func) {
+                    if let Some(early) = run_early(model, call, call_id) {
+                        out.push(run_early_finding(ctx, call, &receiver, early, confidence));
+                        continue;
+                    }
                 }
             }
             if owner == Owner::Process
@@ -1132,7 +1140,7 @@ impl Rule for NoLeakedListener {
                 }
                 Owner::Unknown => continue,
             };
-            let once = matches!(method.as_str(), "once" | "prependOnceListener");
+            let once = is_once_method(call);
             // A `once` listener on anything but a process-lifetime owner goes away with its owner
             // or when the event fires; only a never-firing event on a global piles up.
             if once && !matches!(owner, Owner::Process) {

@@ -74,9 +74,15 @@ pub fn signal_option(call: &Call) -> bool {
     matches!(call.arg(2), Some(Value::Object(props)) if props.iter().any(|(k, _)| k.as_deref() == Some("signal")))
 }
 
+/// `{ once: true }` in the options argument of `addEventListener`: the listener goes when the
+/// event fires.
+pub fn once_option(call: &Call) -> bool {
+    matches!(call.arg(2), Some(Value::Object(props)) if props.iter().any(|(k, _)| k.as_deref() == Some("once")))
+}
+
 /// `{ once: true }` or `{ signal }` in the options argument of `addEventListener`.
 pub fn self_removing_options(call: &Call) -> bool {
-    matches!(call.arg(2), Some(Value::Object(props)) if props.iter().any(|(k, _)| matches!(k.as_deref(), Some("once" | "signal"))))
+    once_option(call) || signal_option(call)
 }
 
 /// Whether a handle stored at `handle` is cleared, closed, or handed to someone who can clear it.
