@@ -2,26 +2,11 @@
 //! suppressions, configuration errors, `rules` and `explain`.
 
 use std::path::Path;
-use std::process::{Command, Output};
+
+mod support;
+use support::{leaklint, stderr, stdout};
 
 const LEAK: &str = "const cache = new Map();\nexport function get(req) {\n  cache.set(req.params.id, req.body);\n}\n";
-
-fn leaklint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_leaklint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn write(dir: &Path, rel: &str, text: &str) {
     let p = dir.join(rel);

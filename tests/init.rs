@@ -3,14 +3,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn leaklint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_leaklint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
+mod support;
+use support::leaklint;
 
 fn text(o: &Output) -> String {
     format!(

@@ -3,7 +3,10 @@
 //! clean), and the pretty reporter survives findings past column 65,535.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
+
+mod support;
+use support::{leaklint, stderr, stdout};
 
 use serde_json::Value;
 
@@ -13,23 +16,6 @@ const LEAK: &str = "const cache = new Map();\nexport function get(req) {\n  cach
 /// JSXObject`). Should swc start to report it as a syntax error, replace it with another input that
 /// panics: these tests are about what happens to the rest of the run.
 const SWC_PANIC: &str = "const x = <a:b.c />;\n";
-
-fn leaklint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_leaklint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn project() -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();

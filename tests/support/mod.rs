@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests (`mod support;` in each test file that needs them).
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output};
 use std::sync::Once;
 
 /// Installs the pinned prom-client of `fixtures/heap/promclient` (its `package-lock.json`) with
@@ -38,4 +38,28 @@ pub fn ensure_prom_client() {
         dir.join("node_modules/prom-client").is_dir(),
         "prom-client is missing after npm ci in fixtures/heap/promclient"
     );
+}
+
+/// Runs the leaklint binary built for these tests with `args` in folder `dir` (colours off) and
+/// returns what it printed and its exit status.
+#[allow(dead_code)]
+pub fn leaklint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_leaklint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+/// What a run printed on standard output, as text.
+#[allow(dead_code)]
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// What a run printed on standard error, as text.
+#[allow(dead_code)]
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
 }
