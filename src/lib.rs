@@ -10,6 +10,7 @@ pub mod budget;
 /// The hash that identifies one build's lint code (computed by `build.rs`, which includes this
 /// module; [`build_id::tree_hash`]), for keying the cache.
 pub mod build_id;
+pub mod builtin_check;
 pub mod cache;
 #[cfg(unix)]
 pub mod capture;

@@ -1,7 +1,6 @@
 //! The rules and their registry. A rule is one file here plus its document `rules/<name>.md`;
 //! adding one touches that file, that document and [`REGISTRY`], nothing else.
 
-mod builtin;
 mod no_ignored_backpressure;
 mod no_large_closure_capture;
 mod no_leaked_listener;
@@ -10,7 +9,7 @@ mod no_max_listeners_override;
 mod no_unbounded_collection;
 mod no_unbounded_metric_labels;
 
-pub use builtin::BuiltinCheck;
+pub use crate::builtin_check::BuiltinCheck;
 
 use crate::diagnostic::{ByteSpan, Diagnostic, Severity};
 use crate::semantic::SemanticModel;
