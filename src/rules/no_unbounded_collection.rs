@@ -12,7 +12,7 @@ use crate::semantic::cleanup::{
     release_of, release_sites, release_spans, FieldIndex, Release,
 };
 use crate::semantic::{
-    api, summary, BindingId, BindingKind, ClassId, FuncId, Path, ResultUse, Root, SemanticModel,
+    api, flow, BindingId, BindingKind, ClassId, FuncId, Path, ResultUse, Root, SemanticModel,
     Target, Value,
 };
 use swc_atoms::Atom;
@@ -495,7 +495,7 @@ fn through_helpers(
             else {
                 continue;
             };
-            let Some((_, param)) = summary::param_of_callee(model, call, i) else {
+            let Some((_, param)) = flow::param_of_callee(model, call, i) else {
                 continue;
             };
             let param = Path::binding(param);

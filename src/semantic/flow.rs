@@ -1,8 +1,10 @@
 //! Values followed across one file's functions (issue 14's "function summaries", intra-file):
-//! which calls run a function defined here, what a parameter receives from them, and what is
-//! written into an object after it is made (`attrs[k] = v`).
+//! which calls run a function defined here, what a parameter receives from them, which parameter
+//! an argument lands in (so that a collection handed to `remember(cache, key, value)` grows, or is
+//! pruned, where the helper is called), and what is written into an object after it is made
+//! (`attrs[k] = v`). One level deep; a separate issue takes helpers across modules.
 
-use super::{Call, CallId, FuncId, Path, SemanticModel, Target, Value};
+use super::{BindingId, Call, CallId, FuncId, Path, SemanticModel, Target, Value};
 
 /// The function of this file a call runs: one called by its binding's name (`helper(…)`), or a
 /// method of the caller's own class called on the instance (`this.record(…)`, `self.record(…)`).
@@ -13,6 +15,29 @@ pub fn called_function(model: &SemanticModel, call: &Call) -> Option<FuncId> {
         [name] => model.method_named(model.class_of_root(callee, call.func)?, name),
         _ => None,
     }
+}
+
+/// The function declared in this file that `call` invokes by name (`helper(…)`, not a method or
+/// `new`; see [`called_function`]), and the binding of its parameter at position `index`; `None`
+/// for any other call.
+///
+/// Parameters are recorded as bindings, and a destructured parameter declares several, so the
+/// position is trusted only when the function has no more parameter bindings than the call has
+/// arguments (no destructuring can then shift them).
+pub fn param_of_callee(
+    model: &SemanticModel,
+    call: &Call,
+    index: usize,
+) -> Option<(FuncId, BindingId)> {
+    if !call.callee.as_ref()?.props.is_empty() || call.is_new {
+        return None;
+    }
+    let f = called_function(model, call)?;
+    let params = &model.function(f).params;
+    if params.len() > call.args.len() {
+        return None;
+    }
+    Some((f, *params.get(index)?))
 }
 
 /// The calls in this file that run function `f` (see [`called_function`]), in source order.

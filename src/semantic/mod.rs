@@ -23,7 +23,6 @@ mod handoff;
 pub mod lifetime;
 mod path;
 mod span_index;
-pub mod summary;
 pub mod timer;
 
 pub use build::build;
