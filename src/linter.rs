@@ -96,7 +96,25 @@ pub(crate) fn lint_source_observed(
 /// Lints raw file bytes: text that is not UTF-8 gives one `parse-error` naming the first bad byte.
 /// Returns the text (lossily decoded when it is not UTF-8) with the diagnostics.
 pub fn lint_bytes(path: &Path, bytes: Vec<u8>, options: &LintOptions) -> (String, Vec<Diagnostic>) {
-    lint_bytes_within(path, bytes, options, None)
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let d = lint_source(path, &text, options);
+            (text, d)
+        }
+        Err(e) => not_utf8(e),
+    }
+}
+
+/// The text (lossily decoded) and the one `parse-error` of bytes that are not UTF-8, placed at
+/// the first bad byte.
+fn not_utf8(e: std::string::FromUtf8Error) -> (String, Vec<Diagnostic>) {
+    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+    let at = e.utf8_error().valid_up_to() as u32;
+    let d = BuiltinCheck::ParseError.report(
+        ByteSpan::new(at, at),
+        format!("Parsing error: the file is not valid UTF-8 text (invalid byte at offset {at})"),
+    );
+    (text, vec![d])
 }
 
 /// As [`lint_bytes`], with at most `parse_limit` for the parse when given ([`budget`]): a parse
@@ -107,44 +125,51 @@ pub fn lint_bytes_within(
     options: &LintOptions,
     parse_limit: Option<std::time::Duration>,
 ) -> (String, Vec<Diagnostic>) {
-    match String::from_utf8(bytes) {
-        Ok(text) => {
-            match parse_limit {
-                Some(limit) => {
-                    // The helper thread needs its own handle on the text: share the `String`
-                    // itself rather than copying its bytes into an `Arc<str>` (a copy of every
-                    // file, the size of the corpus).
-                    let shared = Arc::new(text);
-                    let (path, mine, options) =
-                        (path.to_path_buf(), Arc::clone(&shared), options.clone());
-                    let d = budget::lint_within(limit, move |on_parsed| {
-                        lint_source_observed(&path, &mine, &options, on_parsed)
-                    });
-                    // The helper drops its handle before it reports the findings, so the text
-                    // comes back without a copy; only after a timeout is it still held (the
-                    // abandoned parse goes on) and copied.
-                    let text = Arc::try_unwrap(shared).unwrap_or_else(|held| (*held).clone());
-                    (text, d)
-                }
-                None => {
-                    let d = lint_source(path, &text, options);
-                    (text, d)
-                }
-            }
+    match parse_limit {
+        Some(limit) => {
+            lint_all_bytes_within(limit, vec![(path.to_path_buf(), bytes, options.clone())])
+                .pop()
+                .unwrap_or_default()
         }
-        Err(e) => {
-            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let e = e.utf8_error();
-            let at = e.valid_up_to() as u32;
-            let d = BuiltinCheck::ParseError.report(
-                ByteSpan::new(at, at),
-                format!(
-                    "Parsing error: the file is not valid UTF-8 text (invalid byte at offset {at})"
-                ),
-            );
-            (text, vec![d])
+        None => lint_bytes(path, bytes, options),
+    }
+}
+
+/// As [`lint_bytes`] for each `(path, bytes, options)` of `files`, with at most `limit` for each
+/// parse ([`budget::lint_all_within`]: the files go to one helper thread together). Returns each
+/// file's text and diagnostics, in the order of `files`.
+pub fn lint_all_bytes_within(
+    limit: std::time::Duration,
+    files: Vec<(PathBuf, Vec<u8>, LintOptions)>,
+) -> Vec<(String, Vec<Diagnostic>)> {
+    let mut out: Vec<Option<(String, Vec<Diagnostic>)>> = Vec::with_capacity(files.len());
+    // The helper thread needs its own handle on each text: share the `String` itself rather than
+    // copying its bytes into an `Arc<str>` (a copy of every file, the size of the corpus).
+    let mut shared = Vec::new();
+    let mut lints: Vec<budget::Lint> = Vec::new();
+    for (path, bytes, options) in files {
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                let text = Arc::new(text);
+                let mine = Arc::clone(&text);
+                lints.push(Box::new(move |on_parsed: &dyn Fn()| {
+                    lint_source_observed(&path, &mine, &options, on_parsed)
+                }));
+                shared.push((out.len(), text));
+                out.push(None);
+            }
+            Err(e) => out.push(Some(not_utf8(e))),
         }
     }
+    let found = budget::lint_all_within(limit, lints);
+    for ((index, text), diagnostics) in shared.into_iter().zip(found) {
+        // The helper drops its handle before it reports the findings, so the text comes back
+        // without a copy; only after a timeout is it still held (the abandoned parse goes on)
+        // and copied.
+        let text = Arc::try_unwrap(text).unwrap_or_else(|held| (*held).clone());
+        out[index] = Some((text, diagnostics));
+    }
+    out.into_iter().map(Option::unwrap_or_default).collect()
 }
 
 /// Whether `path` looks like a test file: under `test/`, `tests/`, `__tests__/` or `spec/`, or

@@ -8,7 +8,8 @@ use rayon::prelude::*;
 use crate::cache::Cache;
 use crate::config::ConfigResolver;
 use crate::diagnostic::Confidence;
-use crate::linter::FileResult;
+use crate::diagnostic::Diagnostic;
+use crate::linter::{FileResult, LintOptions};
 use crate::source::Dialect;
 
 /// A path the walk could not read, or an explicit path that does not exist.
@@ -166,51 +167,101 @@ pub fn lint_files_cached(
     cache: Option<&Cache>,
     parse_limit: Option<std::time::Duration>,
 ) -> (Vec<FileResult>, Vec<WalkError>) {
-    let lint_one = |path: &PathBuf| -> Result<FileResult, WalkError> {
+    // A file to lint: its bytes, the options in force and its cache key.
+    struct ToLint {
+        bytes: Vec<u8>,
+        options: LintOptions,
+        key: Option<crate::cache::Key>,
+    }
+    let prepare = |path: &PathBuf| -> Result<Option<ToLint>, WalkError> {
         let bytes = std::fs::read(path).map_err(|e| WalkError {
             path: path.clone(),
             message: format!("cannot read: {e}"),
         })?;
         let config = configs.for_file(path);
-        let overridden;
-        let options = match min_confidence {
-            Some(c) => {
-                let mut o = config.options.clone();
-                o.min_confidence = c;
-                overridden = o;
-                &overridden
-            }
-            None => &config.options,
-        };
-        let key = cache.map(|_| Cache::key(path, &bytes, options));
+        let mut options = config.options.clone();
+        if let Some(c) = min_confidence {
+            options.min_confidence = c;
+        }
+        let key = cache.map(|_| Cache::key(path, &bytes, &options));
         if let (Some(cache), Some(key)) = (cache, &key) {
             if cache.is_clean(key) {
-                return Ok(FileResult {
-                    path: path.clone(),
-                    text: String::new(),
-                    diagnostics: Vec::new(),
-                });
+                return Ok(None);
             }
         }
-        let (text, diagnostics) =
-            crate::linter::lint_bytes_within(path, bytes, options, parse_limit);
-        if let (Some(cache), Some(key), true) = (cache, key, diagnostics.is_empty()) {
-            cache.mark_clean(key);
-        }
-        // Text is only needed to place findings: dropping it for clean files keeps peak memory
-        // independent of the size of the tree.
-        let text = if diagnostics.is_empty() {
-            String::new()
-        } else {
-            text
-        };
-        Ok(FileResult {
-            path: path.clone(),
-            text,
-            diagnostics,
-        })
+        Ok(Some(ToLint {
+            bytes,
+            options,
+            key,
+        }))
     };
-    let results = map_big_files_first(files, lint_one);
+    let finish =
+        |path: &PathBuf, key: Option<crate::cache::Key>, linted: (String, Vec<Diagnostic>)| {
+            let (text, diagnostics) = linted;
+            if let (Some(cache), Some(key), true) = (cache, key, diagnostics.is_empty()) {
+                cache.mark_clean(key);
+            }
+            // Text is only needed to place findings: dropping it for clean files keeps peak memory
+            // independent of the size of the tree.
+            let text = if diagnostics.is_empty() {
+                String::new()
+            } else {
+                text
+            };
+            FileResult {
+                path: path.clone(),
+                text,
+                diagnostics,
+            }
+        };
+    let lint_batch = |paths: &[&PathBuf]| -> Vec<Result<FileResult, WalkError>> {
+        let mut prepared: Vec<_> = paths.iter().map(|p| prepare(p)).collect();
+        let mut linted: Vec<(String, Vec<Diagnostic>)> = match parse_limit {
+            // The bytes and options move to the helper; the key stays for `finish`.
+            Some(limit) => crate::linter::lint_all_bytes_within(
+                limit,
+                paths
+                    .iter()
+                    .zip(&mut prepared)
+                    .filter_map(|(path, p)| match p {
+                        Ok(Some(f)) => Some((
+                            (*path).clone(),
+                            std::mem::take(&mut f.bytes),
+                            std::mem::take(&mut f.options),
+                        )),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            None => Vec::new(),
+        };
+        let mut linted = linted.drain(..);
+        paths
+            .iter()
+            .zip(prepared)
+            .map(|(path, p)| match p? {
+                None => Ok(FileResult {
+                    path: (*path).clone(),
+                    text: String::new(),
+                    diagnostics: Vec::new(),
+                }),
+                Some(f) => {
+                    let result = match parse_limit {
+                        Some(_) => linted.next().unwrap_or_default(),
+                        None => crate::linter::lint_bytes(path, f.bytes, &f.options),
+                    };
+                    Ok(finish(path, f.key, result))
+                }
+            })
+            .collect()
+    };
+    // With a parse budget each batch goes to a helper thread in one hand-off (crate::budget).
+    let batch = if parse_limit.is_some() {
+        BUDGET_BATCH
+    } else {
+        1
+    };
+    let results = map_big_files_first_in_batches(files, batch, lint_batch);
     let mut ok = Vec::new();
     let mut errors = Vec::new();
     for r in results {
@@ -222,6 +273,11 @@ pub fn lint_files_cached(
     (ok, errors)
 }
 
+/// How many files go to the parse helper in one hand-off when parses have a budget: one thread
+/// switch per batch instead of two or three per file, while batches stay small enough for
+/// rayon to balance the work.
+const BUDGET_BATCH: usize = 16;
+
 /// Applies `work` to every file on rayon's pool and returns the results in the order of `files`.
 /// Files of at least 2 MiB go one after another on a lane of their own, started at
 /// once beside the parallel walk over the others: peak memory then follows the largest file, and
@@ -231,21 +287,31 @@ pub fn map_big_files_first<T: Send>(
     files: &[PathBuf],
     work: impl Fn(&PathBuf) -> T + Sync,
 ) -> Vec<T> {
+    map_big_files_first_in_batches(files, 1, |batch| batch.iter().map(|p| work(p)).collect())
+}
+
+/// As [`map_big_files_first`], handing `work` up to `batch` files at a time (files of one lane,
+/// in the order of `files`); `work` returns one result per file it is given.
+pub fn map_big_files_first_in_batches<T: Send>(
+    files: &[PathBuf],
+    batch: usize,
+    work: impl Fn(&[&PathBuf]) -> Vec<T> + Sync,
+) -> Vec<T> {
     let is_big: Vec<bool> = files
         .par_iter()
         .map(|p| std::fs::metadata(p).is_ok_and(|m| m.len() >= BIG_FILE))
         .collect();
     let (big, small): (Vec<usize>, Vec<usize>) = (0..files.len()).partition(|&i| is_big[i]);
+    let run = |indices: &[usize]| -> Vec<(usize, T)> {
+        let paths: Vec<&PathBuf> = indices.iter().map(|&i| &files[i]).collect();
+        indices.iter().copied().zip(work(&paths)).collect()
+    };
     let (big_done, small_done) = rayon::join(
-        || {
-            big.iter()
-                .map(|&i| (i, work(&files[i])))
-                .collect::<Vec<_>>()
-        },
+        || big.chunks(batch.max(1)).flat_map(run).collect::<Vec<_>>(),
         || {
             small
-                .par_iter()
-                .map(|&i| (i, work(&files[i])))
+                .par_chunks(batch.max(1))
+                .flat_map_iter(run)
                 .collect::<Vec<_>>()
         },
     );
