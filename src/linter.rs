@@ -194,7 +194,7 @@ fn lint_in_globals(
     options: &LintOptions,
     on_parsed: &dyn Fn(),
 ) -> Vec<Diagnostic> {
-    let parsed = parse::parse(text, dialect);
+    let parsed = parse::parse_keeping_comments(text, dialect, suppress::may_have_directives);
     on_parsed();
     let parsed = match parsed {
         Ok(p) => p,

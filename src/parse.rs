@@ -65,14 +65,30 @@ pub fn syntax_for(dialect: Dialect) -> Syntax {
 /// # Errors
 /// A fatal syntax error gives a [`SyntaxFailure`] with swc's message and its byte offset.
 pub fn parse(text: &str, dialect: Dialect) -> Result<ParsedFile, SyntaxFailure> {
+    parse_keeping_comments(text, dialect, |_| true)
+}
+
+/// As [`parse`], but collects the comments only when `wanted(text)` says so (otherwise
+/// [`ParsedFile::comments`] is empty). The linter reads comments for suppression directives
+/// alone, and one vectorised search for their prefix rules most files out: swc then neither
+/// buffers nor indexes their comments.
+///
+/// # Errors
+/// As [`parse`].
+pub fn parse_keeping_comments(
+    text: &str,
+    dialect: Dialect,
+    wanted: impl FnOnce(&str) -> bool,
+) -> Result<ParsedFile, SyntaxFailure> {
     let syntax = syntax_for(dialect);
     let comments = SingleThreadedComments::default();
+    let keep = wanted(text);
     // A byte-order mark is not part of the program (swc would reject a shebang after it); skip it
     // but keep positions relative to the whole text.
     let skip = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let end = BytePos(BASE + text.len() as u32);
     let input = StringInput::new(&text[skip..], BytePos(BASE + skip as u32), end);
-    let mut parser = Parser::new(syntax, input, Some(&comments));
+    let mut parser = Parser::new(syntax, input, keep.then_some(&comments as _));
     let mut program = parser.parse_program().map_err(|e| failure(&e))?;
     let _ = EsVersion::latest();
     let recovered_errors = parser.take_errors().iter().map(failure).collect();

@@ -50,12 +50,17 @@ const KEYWORDS: &[&str] = &[
     "leaklint-enable",
 ];
 
+/// Whether `text` may hold a directive: it contains the prefix `leaklint-`. Most files do not,
+/// and one vectorised search settles that without looking at comments (a comment's text is part
+/// of the file's text).
+pub fn may_have_directives(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), b"leaklint-").is_some()
+}
+
 impl Directives {
     /// Finds every directive among a file's `comments`; `text` is the file's text.
     pub fn parse(comments: &SingleThreadedComments, text: &str) -> Directives {
-        // Most files have no directive: one vectorised search of the text settles that without
-        // visiting each comment (a comment's text is part of the file's text).
-        if memchr::memmem::find(text.as_bytes(), b"leaklint-").is_none() {
+        if !may_have_directives(text) {
             return Directives::default();
         }
         let (leading, trailing) = comments.borrow_all();
