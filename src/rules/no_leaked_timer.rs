@@ -314,8 +314,14 @@ call.callee_span,
         );
     }
     if d.is_none() {
-        // A one-shot timer pending after teardown holds the instance only until it fires.
-        d = teardown_finding(ctx, id, call, "setTimeout", &often, Confidence::Low);
+        // A one-shot timer pending after teardown holds the instance only until it fires: for a
+        // moment, unless its delay is a minute or more by what this file says of it.
+        let confidence = if timer::delay_is_long(model, call) {
+            base
+        } else {
+            Confidence::Low
+        };
+        d = teardown_finding(ctx, id, call, "setTimeout", &often, confidence);
     }
     if d.is_none() {
         // A one-shot timer kept in a single field is mostly a reconnect or a self-rescheduling

@@ -116,6 +116,24 @@ fn unwrap_value(e: &Expr) -> &Expr {
     }
 }
 
+/// The value of an arithmetic expression on number literals (`30 * 60 * 1000`), if it is one.
+fn const_number(e: &Expr) -> Option<f64> {
+    match unwrap(e) {
+        Expr::Lit(Lit::Num(n)) => Some(n.value),
+        Expr::Bin(b) => {
+            let (l, r) = (const_number(&b.left)?, const_number(&b.right)?);
+            match b.op {
+                BinaryOp::Mul => Some(l * r),
+                BinaryOp::Add => Some(l + r),
+                BinaryOp::Sub => Some(l - r),
+                BinaryOp::Div if r != 0.0 => Some(l / r),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 /// The function a bundler's naming helper wraps: esbuild's `__name(fn, "fn")` returns `fn`
 /// itself (it only sets `fn.name`), so `const f = __name(() => …, "f")` declares that function.
 fn name_wrapper_target(c: &CallExpr) -> Option<&Expr> {
@@ -369,6 +387,8 @@ impl Builder {
                 .unwrap_or(Value::Expr(vec![])),
             Expr::Lit(Lit::Str(s)) => Value::Str(str_atom(&s.value)),
             Expr::Lit(Lit::Num(n)) => Value::Num(n.value),
+            // `30 * 60 * 1000`: a duration spelled as arithmetic on literals is that number.
+            Expr::Bin(_) if const_number(e).is_some() => Value::Num(const_number(e).unwrap_or(0.0)),
             Expr::Lit(Lit::Bool(b)) => Value::Bool(b.value),
             Expr::Lit(_) => Value::OtherLiteral,
             Expr::Tpl(t) if t.exprs.is_empty() => Value::Str(Atom::from(

@@ -423,3 +423,78 @@ pub fn delay_is_caller_chosen(model: &SemanticModel, call: &Call) -> bool {
         _ => false,
     }
 }
+
+/// A delay of a minute or more: a one-shot timer that long holds what its callback captures
+/// for as long as a leak matters (a channel, a pool, a whole client), not for a moment.
+const LONG_DELAY_MS: f64 = 60_000.0;
+
+/// Whether the delay of the one-shot timer `call` is long by what this file says of it
+/// ([`LONG_DELAY_MS`] or more): a literal, a constant, or an instance field whose initialiser
+/// (in the class body or the constructor) is one, or takes one as its default or its floor
+/// (`Math.max(options.idle ?? DEFAULT_IDLE_MS, MIN_IDLE_MS)` with `DEFAULT_IDLE_MS = 30 * 60 *
+/// 1000`). A caller may still choose a shorter delay: this is the delay the module expects.
+pub fn delay_is_long(model: &SemanticModel, call: &Call) -> bool {
+    call.arg(1)
+        .is_some_and(|v| value_is_long(model, v, call.func, 0))
+}
+
+fn value_is_long(model: &SemanticModel, v: &Value, f: FuncId, depth: u32) -> bool {
+    if depth > 4 {
+        return false;
+    }
+    match v {
+        Value::Num(n) => *n >= LONG_DELAY_MS,
+        Value::Path(p) => path_is_long(model, p, f, depth),
+        // `options.idle ?? DEFAULT_IDLE_MS`, `opts.ttl || ONE_HOUR`: a long default.
+        Value::Expr(paths) => paths.iter().any(|p| path_is_long(model, p, f, depth)),
+        Value::Call(c) => {
+            let c = &model.calls[*c as usize];
+            let is_math = |name: &str| {
+                c.callee.as_ref().is_some_and(|p| {
+                    matches!(&p.root, Root::Global(g) if g == "Math")
+                        && p.props.len() == 1
+                        && p.props[0] == name
+                })
+            };
+            let long = |a: &Value| value_is_long(model, a, c.func, depth + 1);
+            if is_math("max") {
+                c.args.iter().any(long)
+            } else if is_math("min") {
+                !c.args.is_empty() && c.args.iter().all(long)
+            } else {
+                false
+            }
+        }
+        _ => false,
+    }
+}
+
+fn path_is_long(model: &SemanticModel, p: &Path, f: FuncId, depth: u32) -> bool {
+    if let (Some(b), true) = (p.root_binding(), p.props.is_empty()) {
+        let binding = model.binding(b);
+        return binding.kind == super::BindingKind::Const
+            && binding
+                .init
+                .as_ref()
+                .is_some_and(|v| value_is_long(model, v, binding.func, depth + 1));
+    }
+    let Some((c, field)) = model.field_of(p, f).filter(|_| p.props.len() == 1) else {
+        return false;
+    };
+    let class = model.class(c);
+    let declared = class
+        .fields
+        .iter()
+        .filter(|(name, _, _)| *name == field)
+        .any(|(_, v, _)| value_is_long(model, v, f, depth + 1));
+    declared
+        || class.constructor.is_some_and(|ctor| {
+            model.assigns.iter().any(|a| {
+                model.is_within(a.func, ctor)
+                    && a.plain
+                    && matches!(&a.target, Target::Path(t) if t.props.len() == 1
+                        && model.is_field_path(t, a.func, c, &field))
+                    && value_is_long(model, &a.value, a.func, depth + 1)
+            })
+        })
+}
