@@ -89,7 +89,9 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
 /// has no constructor of its own. Only a parameter counts (not `exports`, which TypeScript marks
 /// with `__esModule`), and only an object given at least one method.
 fn extended_objects(model: &mut SemanticModel) {
-    let mut found: Vec<(BindingId, Vec<FuncId>, Vec<(Atom, Value, ByteSpan)>)> = Vec::new();
+    // Per extended parameter: the functions installed on it, and its other values.
+    type Fields = Vec<(Atom, Value, ByteSpan)>;
+    let mut found: Vec<(BindingId, Vec<FuncId>, Fields)> = Vec::new();
     for call in &model.calls {
         let Some(callee) = call.callee.as_ref() else {
             continue;
