@@ -360,6 +360,24 @@ pub fn own_end_forgets(
         if !api::END_EVENTS.contains(&event) {
             return None;
         }
+        // An end the instance announces only from its teardown (`close() { clearInterval(…);
+        // this.emit('close') }`) is no end of its own.
+        let mut emits = model.calls.iter().filter(|k| {
+            k.method().is_some_and(|m| m == "emit")
+                && k.arg(0).and_then(Value::as_str) == Some(event)
+                && k.receiver().is_some_and(|r| {
+                    r.props.is_empty() && model.class_of_root(&r, k.func) == Some(c)
+                })
+        });
+        let first = emits.next();
+        if first.is_some()
+            && first
+                .into_iter()
+                .chain(emits)
+                .all(|k| in_teardown.iter().any(|&t| model.is_within(k.func, t)))
+        {
+            return None;
+        }
         let handler = handler_function(model, c, reg.arg(1)?, reg.func)?;
         let handling = methods_reached(model, c, vec![handler]);
         // (The clear before re-arming does not stop the interval when the instance ends.)
