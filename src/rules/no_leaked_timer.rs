@@ -223,6 +223,9 @@ call.callee_span,
         d = teardown_finding(ctx, id, call, "setInterval", &often, base);
     }
     if d.is_none() {
+        d = own_end_finding(ctx, id, call, &often, base);
+    }
+    if d.is_none() {
         if let Some(o) = timer::overwritten_handle(model, id) {
             let slot = slot_phrase(model, &o.slot);
             let confidence = if timer::overwrite_is_certain(model, &o, call) {
@@ -246,6 +249,40 @@ call.callee_span,
     out.push(
         d.with_help("clear the pending handle before storing a new one (or return early when one is running), and clear it wherever the work ends: on the connection's `close`, in `close()`/`destroy()`"),
     );
+}
+
+/// The finding for an interval kept in an instance field that only the class's teardown methods
+/// clear, when the instance also ends on its own (its own `'close'` listener) without clearing it.
+fn own_end_finding(
+    ctx: &RuleContext<'_>,
+    id: CallId,
+    call: &Call,
+    often: &str,
+    confidence: Confidence,
+) -> Option<Diagnostic> {
+    let model = ctx.model;
+    let slot = timer::handle_slot(model, id)?;
+    let Slot::Field(p) = &slot else {
+        return None;
+    };
+    let (c, field) = model.field_of(p, call.func)?;
+    let (reg, teardown) = timer::own_end_forgets(model, c, &slot, call.func)?;
+    let reg = &model.calls[reg as usize];
+    let event = reg.arg(0).and_then(Value::as_str).unwrap_or("close");
+    let name = model
+        .function(teardown)
+        .name
+        .as_deref()
+        .unwrap_or("teardown")
+        .to_string();
+    Some(
+        ctx.report(
+            call.callee_span,
+            format!("`setInterval` is started {often} into `this.{field}`, which only `{name}()` clears: when the instance ends on its own (its `'{event}'` listener runs without `{name}()`), the interval runs on and keeps the instance alive"),
+        )
+        .with_confidence(confidence)
+        .with_label(reg.callee_span, format!("the instance's own `'{event}'` handling does not clear `this.{field}`")),
+    )
 }
 
 /// The finding for a timer kept in an instance field that the class's teardown method does not
@@ -314,8 +351,14 @@ call.callee_span,
         );
     }
     if d.is_none() {
-        // A one-shot timer pending after teardown holds the instance only until it fires.
-        d = teardown_finding(ctx, id, call, "setTimeout", &often, Confidence::Low);
+        // A one-shot timer pending after teardown holds the instance only until it fires: for a
+        // moment, unless its delay is a minute or more by what this file says of it.
+        let confidence = if timer::delay_is_long(model, call) {
+            base
+        } else {
+            Confidence::Low
+        };
+        d = teardown_finding(ctx, id, call, "setTimeout", &often, confidence);
     }
     if d.is_none() {
         // A one-shot timer kept in a single field is mostly a reconnect or a self-rescheduling

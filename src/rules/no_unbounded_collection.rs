@@ -655,6 +655,12 @@ fn instance_fields(model: &SemanticModel, index: &OnceCell<FieldIndex>, out: &mu
             let traffic = sites
                 .iter()
                 .any(|s| s.request.is_some() || model.frequency_of(s.func).is_strongly_repeated());
+            // `this.byId[k] = null`: entries emptied one by one, keys kept.
+            let nulled = kind == Kind::Object
+                && index.assigns(model, &field).any(|a| {
+                    matches!(&a.target, Target::Computed { object, .. } if at(object, a.func))
+                        && is_nullish(&a.value)
+                });
             let class_name = class.name.as_deref().unwrap_or("this class");
             out.push(Candidate {
                 span,
@@ -666,7 +672,7 @@ fn instance_fields(model: &SemanticModel, index: &OnceCell<FieldIndex>, out: &mu
                 looked_up,
                 at_most_low: short_lived || !traffic,
                 registry: None,
-                nulled: false,
+                nulled,
                 error_only,
             });
         }

@@ -74,9 +74,146 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
             }
         }
     }
+    extended_objects(&mut model);
     model.functions[MODULE as usize].refs = (0, model.references.len() as u32);
     model.call_mentions = b.call_mentions;
     model
+}
+
+/// Objects a function extends with methods and state through property descriptors
+/// (`function extend(pool) { Object.defineProperties(pool, { _queue: { value: [] }, getConnection:
+/// { value: getConnection } }) }`, `Object.defineProperty(pool, 'name', { value: … })`): the
+/// extended parameter is an instance of a class whose methods are the functions given as `value`s
+/// (their `this` is the object they are installed on) and whose fields are the other `value`s. What
+/// the object is and how long it lives is decided by the caller elsewhere: the class is public and
+/// has no constructor of its own. Only a parameter counts (not `exports`, which TypeScript marks
+/// with `__esModule`), and only an object given at least one method.
+fn extended_objects(model: &mut SemanticModel) {
+    // Per extended parameter: the functions installed on it, and its other values.
+    type Fields = Vec<(Atom, Value, ByteSpan)>;
+    let mut found: Vec<(BindingId, Vec<FuncId>, Fields)> = Vec::new();
+    for call in &model.calls {
+        let Some(callee) = call.callee.as_ref() else {
+            continue;
+        };
+        let (Root::Global(g), [m]) = (&callee.root, callee.props.as_slice()) else {
+            continue;
+        };
+        if g != "Object" {
+            continue;
+        }
+        let target = match call.arg(0) {
+            Some(Value::Path(p)) if p.props.is_empty() => p.root_binding(),
+            _ => None,
+        };
+        let Some(target) =
+            target.filter(|&b| model.bindings[b as usize].kind == BindingKind::Param)
+        else {
+            continue;
+        };
+        let span = call.arg_spans.get(1).copied().unwrap_or(call.span);
+        let descriptors: Vec<(Atom, &Value)> = match (m.as_ref(), call.arg(1), call.arg(2)) {
+            ("defineProperties", Some(Value::Object(props)), _) => props
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone()?, v)))
+                .collect(),
+            ("defineProperty", Some(Value::Str(k)), Some(v)) => vec![(k.clone(), v)],
+            _ => continue,
+        };
+        let mut methods = Vec::new();
+        let mut fields = Vec::new();
+        for (name, desc) in descriptors {
+            let Value::Object(desc) = desc else { continue };
+            let Some((_, value)) = desc.iter().find(|(k, _)| k.as_deref() == Some("value")) else {
+                continue;
+            };
+            let func = match value {
+                Value::Func(f) => Some(*f),
+                Value::Path(p) if p.props.is_empty() => p
+                    .root_binding()
+                    .and_then(|b| model.bindings[b as usize].func_value),
+                _ => None,
+            };
+            match func {
+                Some(f) => methods.push(f),
+                None => fields.push((name, value.clone(), span)),
+            }
+        }
+        match found.iter_mut().find(|(b, _, _)| *b == target) {
+            Some((_, ms, fs)) => {
+                ms.extend(methods);
+                fs.extend(fields);
+            }
+            None => found.push((target, methods, fields)),
+        }
+    }
+    for (target, methods, fields) in found {
+        // A function already a method of a class keeps its class; arrows do not bind `this`.
+        let methods: Vec<FuncId> = methods
+            .into_iter()
+            .filter(|&f| {
+                let func = &model.functions[f as usize];
+                func.class.is_none() && !func.is_arrow
+            })
+            .collect();
+        if methods.is_empty() {
+            continue;
+        }
+        let c = ClassId(model.classes.len() as u32);
+        let binding = &model.bindings[target as usize];
+        model.classes.push(ClassInfo {
+            name: Some(binding.name.clone()),
+            binding: None,
+            span: binding.span,
+            constructor: None,
+            methods: methods.clone(),
+            fields,
+            superclass: None,
+        });
+        for f in methods {
+            model.functions[f as usize].class = Some(c);
+        }
+        // Helpers the methods run on the object (`checkQueue.call(self)`, `self` holding `this`)
+        // are methods too: their `this` is the same object.
+        for _ in 0..4 {
+            let helpers: Vec<FuncId> = model
+                .calls
+                .iter()
+                .filter_map(|call| {
+                    let callee = call.callee.as_ref()?;
+                    let [m] = callee.props.as_slice() else {
+                        return None;
+                    };
+                    if m != "call" && m != "apply" {
+                        return None;
+                    }
+                    let g = model.bindings[callee.root_binding()? as usize].func_value?;
+                    let func = &model.functions[g as usize];
+                    if func.class.is_some() || func.is_arrow {
+                        return None;
+                    }
+                    match call.arg(0) {
+                        Some(Value::Path(p))
+                            if p.props.is_empty()
+                                && model.class_of_root(p, call.func) == Some(c) =>
+                        {
+                            Some(g)
+                        }
+                        _ => None,
+                    }
+                })
+                .collect();
+            if helpers.is_empty() {
+                break;
+            }
+            for g in helpers {
+                if model.functions[g as usize].class.is_none() {
+                    model.functions[g as usize].class = Some(c);
+                    model.classes[c.index()].methods.push(g);
+                }
+            }
+        }
+    }
 }
 
 /// A byte span from an swc span.
@@ -113,6 +250,24 @@ fn unwrap_value(e: &Expr) -> &Expr {
     match e {
         Expr::Call(c) => name_wrapper_target(c).map_or(e, unwrap),
         _ => e,
+    }
+}
+
+/// The value of an arithmetic expression on number literals (`30 * 60 * 1000`), if it is one.
+fn const_number(e: &Expr) -> Option<f64> {
+    match unwrap(e) {
+        Expr::Lit(Lit::Num(n)) => Some(n.value),
+        Expr::Bin(b) => {
+            let (l, r) = (const_number(&b.left)?, const_number(&b.right)?);
+            match b.op {
+                BinaryOp::Mul => Some(l * r),
+                BinaryOp::Add => Some(l + r),
+                BinaryOp::Sub => Some(l - r),
+                BinaryOp::Div if r != 0.0 => Some(l / r),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 
@@ -369,6 +524,8 @@ impl Builder {
                 .unwrap_or(Value::Expr(vec![])),
             Expr::Lit(Lit::Str(s)) => Value::Str(str_atom(&s.value)),
             Expr::Lit(Lit::Num(n)) => Value::Num(n.value),
+            // `30 * 60 * 1000`: a duration spelled as arithmetic on literals is that number.
+            Expr::Bin(_) if const_number(e).is_some() => Value::Num(const_number(e).unwrap_or(0.0)),
             Expr::Lit(Lit::Bool(b)) => Value::Bool(b.value),
             Expr::Lit(_) => Value::OtherLiteral,
             Expr::Tpl(t) if t.exprs.is_empty() => Value::Str(Atom::from(

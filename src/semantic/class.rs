@@ -2,10 +2,13 @@
 //! `this` means inside a function, and where instances are made — the facts that let the rules
 //! treat `this.cache`, `this.timer` and `this.socket` like any other collection, handle or owner.
 //!
-//! Two shapes make a class: a `class` declaration or expression, and a constructor function with
+//! Three shapes make a class: a `class` declaration or expression; a constructor function with
 //! methods assigned to its prototype (`function Pool() {…}; Pool.prototype.acquire = function …`),
 //! which is what hand-written ES5 and transpiled output (TypeScript's `/** @class */` IIFEs, Babel)
-//! ship.
+//! ship; and an object a function extends through property descriptors
+//! (`Object.defineProperties(pool, { getConnection: { value: getConnection }, _queue: { value: [] }
+//! })` on a parameter), whose class has no constructor and no name binding (build.rs,
+//! `extended_objects`).
 
 use swc_atoms::Atom;
 

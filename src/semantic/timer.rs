@@ -254,26 +254,7 @@ pub fn teardown_forgets(model: &SemanticModel, c: ClassId, field: &Atom) -> Opti
     }
     // The teardown methods and the methods of the same class they call (`this.clearTimers()`),
     // and the functions nested in them.
-    let mut reached = teardowns.clone();
-    let mut i = 0;
-    while i < reached.len() && reached.len() < 32 {
-        let m = reached[i];
-        for call in model.calls.iter().filter(|k| model.is_within(k.func, m)) {
-            let Some(callee) = &call.callee else { continue };
-            let [name] = callee.props.as_slice() else {
-                continue;
-            };
-            if model.class_of_root(callee, call.func) != Some(c) {
-                continue;
-            }
-            if let Some(next) = model.method_named(c, name) {
-                if !reached.contains(&next) {
-                    reached.push(next);
-                }
-            }
-        }
-        i += 1;
-    }
+    let reached = methods_reached(model, c, teardowns.clone());
     let mut other = None;
     for (_, clear) in model.global_calls(CLEAR) {
         if !reached.iter().any(|&m| model.is_within(clear.func, m)) {
@@ -295,6 +276,144 @@ pub fn teardown_forgets(model: &SemanticModel, c: ClassId, field: &Atom) -> Opti
     }
     let other = other?;
     Some((teardowns[0], other))
+}
+
+/// `start` and the methods of class `c` they call on the instance (`this.clearTimers()`),
+/// transitively (at most 32); code nested in any of them counts as theirs
+/// ([`SemanticModel::is_within`]).
+fn methods_reached(model: &SemanticModel, c: ClassId, start: Vec<FuncId>) -> Vec<FuncId> {
+    let mut reached = start;
+    let mut i = 0;
+    while i < reached.len() && reached.len() < 32 {
+        let m = reached[i];
+        for call in model.calls.iter().filter(|k| model.is_within(k.func, m)) {
+            let Some(callee) = &call.callee else { continue };
+            // `this.m()`, and `this.m.call(this)`/`this.m.bind(this)`.
+            let name = match callee.props.as_slice() {
+                [name] => name,
+                [name, how] if how == "call" || how == "bind" || how == "apply" => name,
+                _ => continue,
+            };
+            if model.class_of_root(callee, call.func) != Some(c) {
+                continue;
+            }
+            if let Some(next) = model.method_named(c, name) {
+                if !reached.contains(&next) {
+                    reached.push(next);
+                }
+            }
+        }
+        i += 1;
+    }
+    reached
+}
+
+/// For an interval kept in an instance field of class `c` (`slot`, filled in function `f`): a
+/// listener the instance registers
+/// for its own end (`this.once('close', this.onClose.bind(this))`) whose handling (the handler and
+/// the methods it calls) neither clears the field nor calls a teardown method, while the only
+/// clears of the field are in the class's teardown methods (`disconnect()`, `quit()`). When the
+/// instance ends on its own (the connection drops and no retry follows) nobody calls the teardown,
+/// and the interval runs on, holding the instance. Returns the registration and the teardown.
+pub fn own_end_forgets(
+    model: &SemanticModel,
+    c: ClassId,
+    slot: &Slot,
+    f: FuncId,
+) -> Option<(CallId, FuncId)> {
+    let teardowns: Vec<FuncId> = model
+        .class(c)
+        .methods
+        .iter()
+        .copied()
+        .filter(|&m| {
+            model
+                .function(m)
+                .name
+                .as_deref()
+                .is_some_and(api::is_teardown_name)
+        })
+        .collect();
+    let in_teardown = methods_reached(model, c, teardowns.clone());
+    let clears: Vec<FuncId> = clears_of(model, slot, f).map(|(_, k)| k.func).collect();
+    // Cleared in teardown, and elsewhere only just before the interval is started again.
+    let teardown = *teardowns
+        .iter()
+        .find(|&&t| clears.iter().any(|&k| model.is_within(k, t)))?;
+    let chain = enclosing_chain(model, f);
+    if !clears
+        .iter()
+        .all(|&k| in_teardown.iter().any(|&t| model.is_within(k, t)) || chain.contains(&k))
+    {
+        return None;
+    }
+    model.calls.iter().enumerate().find_map(|(i, reg)| {
+        let method = reg.method()?;
+        if !api::ON_METHODS.contains(&method.as_str()) {
+            return None;
+        }
+        let receiver = reg.receiver()?;
+        if !receiver.props.is_empty() || model.class_of_root(&receiver, reg.func) != Some(c) {
+            return None;
+        }
+        let event = reg.arg(0)?.as_str()?;
+        if !api::END_EVENTS.contains(&event) {
+            return None;
+        }
+        // An end the instance announces only from its teardown (`close() { clearInterval(…);
+        // this.emit('close') }`) is no end of its own.
+        let mut emits = model.calls.iter().filter(|k| {
+            k.method().is_some_and(|m| m == "emit")
+                && k.arg(0).and_then(Value::as_str) == Some(event)
+                && k.receiver().is_some_and(|r| {
+                    r.props.is_empty() && model.class_of_root(&r, k.func) == Some(c)
+                })
+        });
+        let first = emits.next();
+        if first.is_some()
+            && first
+                .into_iter()
+                .chain(emits)
+                .all(|k| in_teardown.iter().any(|&t| model.is_within(k.func, t)))
+        {
+            return None;
+        }
+        let handler = handler_function(model, c, reg.arg(1)?, reg.func)?;
+        let handling = methods_reached(model, c, vec![handler]);
+        // (The clear before re-arming does not stop the interval when the instance ends.)
+        let clears_here = clears
+            .iter()
+            .filter(|k| !chain.contains(k))
+            .any(|&k| handling.iter().any(|&h| model.is_within(k, h)));
+        let tears_down = handling
+            .iter()
+            .any(|h| in_teardown.contains(h) || teardowns.contains(h));
+        (!clears_here && !tears_down).then_some((i as CallId, teardown))
+    })
+}
+
+/// The function a listener argument `v` (in function `f`) names: a function expression, a local
+/// function, or a method of class `c` (`this.onClose`, `this.onClose.bind(this)`).
+fn handler_function(model: &SemanticModel, c: ClassId, v: &Value, f: FuncId) -> Option<FuncId> {
+    let method = |p: &Path| match p.props.as_slice() {
+        [name] if model.class_of_root(p, f) == Some(c) => model.method_named(c, name),
+        _ => None,
+    };
+    match v {
+        Value::Func(g) => Some(*g),
+        Value::Path(p) if p.props.is_empty() => model.binding(p.root_binding()?).func_value,
+        Value::Path(p) => method(p),
+        Value::Call(k) => {
+            let k = &model.calls[*k as usize];
+            let callee = k.callee.as_ref()?;
+            if callee.props.last().is_some_and(|m| m == "bind") {
+                method(&callee.parent())
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
 }
 
 /// Whether the one-shot timer at `call` is a watchdog: its callback rejects the promise whose
@@ -422,4 +541,79 @@ pub fn delay_is_caller_chosen(model: &SemanticModel, call: &Call) -> bool {
             .is_some_and(|c| model.class_is_public(c)),
         _ => false,
     }
+}
+
+/// A delay of a minute or more: a one-shot timer that long holds what its callback captures
+/// for as long as a leak matters (a channel, a pool, a whole client), not for a moment.
+const LONG_DELAY_MS: f64 = 60_000.0;
+
+/// Whether the delay of the one-shot timer `call` is long by what this file says of it
+/// ([`LONG_DELAY_MS`] or more): a literal, a constant, or an instance field whose initialiser
+/// (in the class body or the constructor) is one, or takes one as its default or its floor
+/// (`Math.max(options.idle ?? DEFAULT_IDLE_MS, MIN_IDLE_MS)` with `DEFAULT_IDLE_MS = 30 * 60 *
+/// 1000`). A caller may still choose a shorter delay: this is the delay the module expects.
+pub fn delay_is_long(model: &SemanticModel, call: &Call) -> bool {
+    call.arg(1)
+        .is_some_and(|v| value_is_long(model, v, call.func, 0))
+}
+
+fn value_is_long(model: &SemanticModel, v: &Value, f: FuncId, depth: u32) -> bool {
+    if depth > 4 {
+        return false;
+    }
+    match v {
+        Value::Num(n) => *n >= LONG_DELAY_MS,
+        Value::Path(p) => path_is_long(model, p, f, depth),
+        // `options.idle ?? DEFAULT_IDLE_MS`, `opts.ttl || ONE_HOUR`: a long default.
+        Value::Expr(paths) => paths.iter().any(|p| path_is_long(model, p, f, depth)),
+        Value::Call(c) => {
+            let c = &model.calls[*c as usize];
+            let is_math = |name: &str| {
+                c.callee.as_ref().is_some_and(|p| {
+                    matches!(&p.root, Root::Global(g) if g == "Math")
+                        && p.props.len() == 1
+                        && p.props[0] == name
+                })
+            };
+            let long = |a: &Value| value_is_long(model, a, c.func, depth + 1);
+            if is_math("max") {
+                c.args.iter().any(long)
+            } else if is_math("min") {
+                !c.args.is_empty() && c.args.iter().all(long)
+            } else {
+                false
+            }
+        }
+        _ => false,
+    }
+}
+
+fn path_is_long(model: &SemanticModel, p: &Path, f: FuncId, depth: u32) -> bool {
+    if let (Some(b), true) = (p.root_binding(), p.props.is_empty()) {
+        let binding = model.binding(b);
+        return binding.kind == super::BindingKind::Const
+            && binding
+                .init
+                .as_ref()
+                .is_some_and(|v| value_is_long(model, v, binding.func, depth + 1));
+    }
+    let Some((c, field)) = model.field_of(p, f).filter(|_| p.props.len() == 1) else {
+        return false;
+    };
+    let class = model.class(c);
+    let declared = class
+        .fields
+        .iter()
+        .filter(|(name, _, _)| *name == field)
+        .any(|(_, v, _)| value_is_long(model, v, f, depth + 1));
+    declared
+        || class.constructor.is_some_and(|ctor| {
+            model.assigns.iter().any(|a| {
+                model.is_within(a.func, ctor)
+                    && a.plain
+                    && matches!(&a.target, Target::Path(t) if t.props.len() == 1
+                        && model.is_field_path(t, a.func, c, &field))
+                    && value_is_long(model, &a.value, a.func, depth + 1)
+            })
+        })
 }
