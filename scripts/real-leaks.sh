@@ -5,7 +5,9 @@
 #
 # For every row it unpacks both versions with `npm pack` into a cache, lints the leaky file and the
 # fixed file alone at default settings (plus LEAKLINT_ARGS), and counts a hit when a finding of the
-# row's rule points into the row's lines (its primary location or one of its labels). It prints one
+# row's rule points into the row's lines (its primary location or one of its labels). A finding of
+# another rule that the row's rule's finding was merged into (one leak, one finding: a label with
+# the row's rule as `ruleId`, src/merge.rs) counts as a finding of the row's rule. It prints one
 # line per row, recall per rule, and for the hits whether the fixed file has fewer findings of that
 # rule. Per-row results go to $CACHE/results.tsv.
 #
@@ -56,7 +58,10 @@ tail -n +2 "$TSV" | while IFS=$'\t' read -r id package leaky fixed file lines ru
     const [leaky, fixed, rule, lines, id] = process.argv.slice(1);
     const [from, to] = lines.split("-").map(Number);
     const msgs = (text) => {
-      try { return JSON.parse(text).flatMap((f) => f.messages).filter((m) => m.ruleId === rule); }
+      try {
+        return JSON.parse(text).flatMap((f) => f.messages)
+          .filter((m) => m.ruleId === rule || (m.labels || []).some((x) => x.ruleId === rule));
+      }
       catch { return []; }
     };
     const inRange = (l) => l >= from && l <= (to || from);

@@ -90,6 +90,39 @@ pub struct Label {
     pub span: ByteSpan,
     /// What is there, e.g. "grows here, once per request".
     pub message: String,
+    /// Set when the label is another rule's finding of the same leak, merged into this one
+    /// ([`crate::merge`]): that finding's rule, severity and confidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged: Option<Merged>,
+}
+
+/// What is left of a finding merged into another one as a label ([`crate::merge`]): suppression
+/// comments still name its rule, and the finding it joined keeps the higher severity and
+/// confidence of the two while the label is there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Merged {
+    /// The merged finding's rule.
+    pub rule: &'static str,
+    /// Its primary span (suppression comments there still apply to it).
+    #[serde(skip)]
+    pub span: ByteSpan,
+    /// Its severity.
+    pub severity: Severity,
+    /// Its confidence.
+    pub confidence: Confidence,
+}
+
+/// Set by a rule whose finding says what another rule's leak keeps alive (a closure held by a
+/// listener, an interval or a collection): where that leak is made, and the short note the
+/// finding becomes when [`crate::merge`] folds it into the other rule's finding there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RetainedBy {
+    /// The registration or growth call that keeps it alive.
+    pub site: ByteSpan,
+    /// Where the label points once merged.
+    pub at: ByteSpan,
+    /// The label's message once merged, e.g. "the handler captures the request-scoped `res`".
+    pub note: String,
 }
 
 /// One finding in one file.
@@ -110,6 +143,13 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// How to fix it.
     pub help: Option<String>,
+    /// Where the leak is made besides the primary span (a collection's growth calls):
+    /// [`crate::merge`] matches [`RetainedBy::site`] against the primary span and these.
+    #[serde(skip)]
+    pub sites: Vec<ByteSpan>,
+    /// Set when this finding describes what another rule's leak retains ([`RetainedBy`]).
+    #[serde(skip)]
+    pub retained_by: Option<RetainedBy>,
 }
 
 impl Diagnostic {
@@ -124,6 +164,8 @@ impl Diagnostic {
             span,
             labels: Vec::new(),
             help: None,
+            sites: Vec::new(),
+            retained_by: None,
         }
     }
 
@@ -132,6 +174,29 @@ impl Diagnostic {
         self.labels.push(Label {
             span,
             message: message.into(),
+            merged: None,
+        });
+        self
+    }
+
+    /// Adds a place where the leak is made besides the primary span ([`Diagnostic::sites`]).
+    pub fn with_site(mut self, span: ByteSpan) -> Diagnostic {
+        self.sites.push(span);
+        self
+    }
+
+    /// Marks the finding as describing what the leak made at `site` retains; once merged into
+    /// that leak's finding it is a label at `at` with message `note` ([`RetainedBy`]).
+    pub fn retained_by(
+        mut self,
+        site: ByteSpan,
+        at: ByteSpan,
+        note: impl Into<String>,
+    ) -> Diagnostic {
+        self.retained_by = Some(RetainedBy {
+            site,
+            at,
+            note: note.into(),
         });
         self
     }

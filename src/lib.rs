@@ -23,6 +23,7 @@ pub mod heap;
 pub mod isolate;
 pub mod linter;
 pub mod lsp;
+pub mod merge;
 pub mod parse;
 pub mod report;
 pub mod rules;

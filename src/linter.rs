@@ -1,5 +1,6 @@
-//! The lint pipeline for one file: parse, build the semantic model, run the enabled rules,
-//! apply suppression comments and the confidence floor. Every front end (the CLI through
+//! The lint pipeline for one file: parse, build the semantic model, run the enabled rules, merge
+//! findings of the same leak ([`crate::merge`]), apply suppression comments and the confidence
+//! floor. Every front end (the CLI through
 //! [`crate::walk`], the language server) lints through [`lint_source`] or [`lint_bytes`].
 
 use std::path::Path;
@@ -10,7 +11,7 @@ use std::sync::Arc;
 use crate::diagnostic::{ByteSpan, Confidence, Diagnostic, Severity};
 use crate::rules::{self, BuiltinCheck, Rule, RuleContext};
 use crate::source::Dialect;
-use crate::{budget, isolate, parse, semantic, stacks, suppress};
+use crate::{budget, isolate, merge, parse, semantic, stacks, suppress};
 
 /// Which rules run, at which severity, and the lowest confidence reported.
 #[derive(Clone)]
@@ -231,7 +232,11 @@ fn lint_in_globals(
             .iter_mut()
             .for_each(|d| d.confidence = Confidence::Low);
     }
-    let kept = directives.apply(found, |rule| options.severity_of(rule).is_some(), &mut out);
+    // One leak, one finding: a closure finding kept alive by another rule's leak joins that
+    // finding as a label. Before the suppressions, which still apply to either rule's name.
+    let found = merge::merge(found);
+    let mut kept = directives.apply(found, |rule| options.severity_of(rule).is_some(), &mut out);
+    merge::settle(&mut kept);
     out.extend(
         kept.into_iter()
             .filter(|d| d.confidence >= options.min_confidence),

@@ -168,28 +168,20 @@ impl Directives {
             return found;
         };
         let mut kept = Vec::new();
-        for d in found {
+        for mut d in found {
             let line = index.line_of(d.span.start);
-            let mut suppressed = false;
-            for dir in &mut self.list {
-                let covers = match dir.scope {
-                    Scope::File => true,
-                    Scope::Lines(a, b) => line >= a && line <= b,
+            if self.suppress(d.rule, &[line]) {
+                continue;
+            }
+            // A finding merged into this one (crate::merge) is suppressed by its own rule's name,
+            // on its own line or on the line of the finding it joined.
+            d.labels.retain(|l| {
+                let Some(m) = l.merged else {
+                    return true;
                 };
-                if !covers {
-                    continue;
-                }
-                if dir.rules.is_empty() {
-                    dir.used[0] = true;
-                    suppressed = true;
-                } else if let Some(i) = dir.rules.iter().position(|r| r == d.rule) {
-                    dir.used[i] = true;
-                    suppressed = true;
-                }
-            }
-            if !suppressed {
-                kept.push(d);
-            }
+                !self.suppress(m.rule, &[index.line_of(m.span.start), line])
+            });
+            kept.push(d);
         }
         for dir in &self.list {
             if dir.scope == Scope::File {
@@ -209,6 +201,31 @@ impl Directives {
             }
         }
         kept
+    }
+}
+
+impl Directives {
+    /// Whether a directive covering one of `lines` names `rule` (or every rule); marks the
+    /// directives that do as used.
+    fn suppress(&mut self, rule: &str, lines: &[usize]) -> bool {
+        let mut suppressed = false;
+        for dir in &mut self.list {
+            let covers = match dir.scope {
+                Scope::File => true,
+                Scope::Lines(a, b) => lines.iter().any(|&line| line >= a && line <= b),
+            };
+            if !covers {
+                continue;
+            }
+            if dir.rules.is_empty() {
+                dir.used[0] = true;
+                suppressed = true;
+            } else if let Some(i) = dir.rules.iter().position(|r| r == rule) {
+                dir.used[i] = true;
+                suppressed = true;
+            }
+        }
+        suppressed
     }
 }
 

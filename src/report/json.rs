@@ -3,7 +3,8 @@
 //! endColumn, …}], suppressedMessages, errorCount, fatalErrorCount, warningCount,
 //! fixableErrorCount, fixableWarningCount, usedDeprecatedRules}]`. Lines and columns are 1-based,
 //! columns in UTF-16 code units; `endColumn` is exclusive. leaklint adds `confidence`, `help` and
-//! `labels` to each message. Parse errors are `fatal: true` with `ruleId: null`, as in ESLint; a
+//! `labels` to each message (a label that is another rule's finding of the same leak, merged, has
+//! that rule's `ruleId`). Parse errors are `fatal: true` with `ruleId: null`, as in ESLint; a
 //! file that crashed leaklint (`internal-error`) or went over its parse budget (`parse-timeout`)
 //! is `fatal: true` with that `ruleId`.
 
@@ -68,6 +69,9 @@ struct Label<'a> {
     end_line: u32,
     line: u32,
     message: &'a str,
+    /// The rule of a finding merged into this one as the label (`crate::merge`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_id: Option<&'a str>,
 }
 
 fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
@@ -100,6 +104,7 @@ fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
                         end_line: e.line,
                         line: s.line,
                         message: &l.message,
+                        rule_id: l.merged.map(|m| m.rule),
                     }
                 })
                 .collect();

@@ -14,7 +14,9 @@
 //!   directory that holds `.git`, else the working directory) with `uriBaseId: "%SRCROOT%"`,
 //!   after symlinks are resolved (GitHub does not show results in symlinked paths); files outside
 //!   the root get an absolute `file://` URI;
-//! - secondary labels are `relatedLocations`, the confidence is `properties.confidence`;
+//! - secondary labels are `relatedLocations` (one that is another rule's finding of the same leak,
+//!   merged into this one, has that rule's `ruleId` and `confidence` in its `properties`), the
+//!   confidence is `properties.confidence`;
 //! - a file that crashed leaklint (`internal-error`) or went over its parse budget
 //!   (`parse-timeout`) is not a result but an entry of the invocation's
 //!   `toolExecutionNotifications` (SARIF §3.20.21), at level `error`, naming the file;
@@ -420,14 +422,19 @@ fn result(
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            json!({
+            let mut v = json!({
                 "id": i + 1,
                 "physicalLocation": {
                     "artifactLocation": artifact,
                     "region": region(r, index, l.span),
                 },
                 "message": { "text": sentence(&l.message) },
-            })
+            });
+            if let Some(m) = l.merged {
+                // Another rule's finding of the same leak, merged into this one (crate::merge).
+                v["properties"] = json!({ "ruleId": m.rule, "confidence": m.confidence.as_str() });
+            }
+            v
         })
         .collect();
     let mut text = sentence(&d.message);

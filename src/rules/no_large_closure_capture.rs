@@ -425,7 +425,12 @@ impl NoLargeClosureCapture {
                 .with_confidence(confidence)
                 .with_label(b.span, "declared here")
                 .with_label(sink.span, "the closure is kept alive here")
-                .with_help(copy),
+                .with_help(copy)
+                .retained_by(
+                    sink.span,
+                    span,
+                    format!("the closure here captures {why}"),
+                ),
             );
         }
     }
@@ -552,7 +557,8 @@ impl NoLargeClosureCapture {
                     .with_confidence(Confidence::Medium)
                     .with_label(f.span, "the listener, created in a context shared with the per-call callback")
                     .with_label(b.span, "per-call callback, declared here")
-                    .with_help(format!("build the listener in a separate function (a factory at module level) that receives only what it needs, so it does not share `{fname}`'s context")),
+                    .with_help(format!("build the listener in a separate function (a factory at module level) that receives only what it needs, so it does not share `{fname}`'s context"))
+                    .retained_by(call.callee_span, b.span, format!("`{}` is kept alive too: the listener shares its V8 context", b.name)),
                 );
             }
         }

@@ -880,6 +880,11 @@ fn report(ctx: &RuleContext<'_>, c: Candidate) -> Option<Diagnostic> {
             format!("{}{holds} grows {often}{keyed}{released}", c.what),
         )
         .with_confidence(confidence);
+    // Every growth call is where this leak is made: a closure finding kept alive by one of them
+    // is the same leak (crate::merge).
+    for s in &c.sites {
+        d = d.with_site(s.span);
+    }
     for s in c
         .sites
         .iter()
