@@ -179,6 +179,9 @@ pub fn leftover(model: &SemanticModel, id: CallId) -> Option<Leftover> {
         }
         ResultUse::Assigned(p) => {
             let p = *p;
+            if tested_before(model, &p, call) {
+                return None;
+            }
             if let Some((c, field)) = model.field_of(&p, call.func).filter(|_| p.props.len() == 1) {
                 if field_calls(model, c, &field, names).next().is_some()
                     || field_handed_on(model, c, &field)
@@ -216,6 +219,23 @@ pub fn leftover(model: &SemanticModel, id: CallId) -> Option<Leftover> {
         what,
         fate: Unreleased::Kept(path),
         observe,
+    })
+}
+
+/// Whether the code that stores the object at `p` tests `p` first, in the same function
+/// (`if (!observer) observer = new PerformanceObserver(…)`): a lazily
+/// made singleton, made again only when the slot is empty.
+fn tested_before(model: &SemanticModel, p: &Path, call: &Call) -> bool {
+    let same = |q: &Path, g: FuncId| match model.field_of(p, call.func) {
+        Some((c, field)) if p.props.len() == 1 => {
+            q.props.len() == 1 && model.is_field_path(q, g, c, &field)
+        }
+        _ => q == p,
+    };
+    model.conditions.iter().any(|c| {
+        c.func == call.func
+            && c.span.start < call.span.start
+            && c.paths.iter().any(|q| same(q, c.func))
     })
 }
 
