@@ -12,8 +12,9 @@ use crate::semantic::api;
 use crate::semantic::cleanup::{
     is_removed, once_option, same_event, self_removing_options, signal_option, REMOVE,
 };
+use crate::semantic::handle::{self, Leftover, Unreleased};
 use crate::semantic::{
-    BindingKind, Call, Frequency, FuncId, Owner, Path, Root, SemanticModel, Value,
+    BindingKind, Call, Frequency, FuncId, Owner, Path, Repeat, Root, SemanticModel, Value,
 };
 
 /// The rule.
@@ -960,6 +961,12 @@ impl Rule for NoLeakedListener {
             })
         };
         for (call_id, call) in model.calls.iter().enumerate() {
+            if let Some(leftover) = handle::leftover(model, call_id as u32) {
+                if let Some(d) = leftover_finding(ctx, call, &leftover) {
+                    out.push(d);
+                }
+                continue;
+            }
             if let Some(source) = dropped_subscription(model, call_id, call) {
                 let freq = model.frequency_of(call.func);
                 let per_instance = freq.is_once_per_instance()
@@ -1255,4 +1262,159 @@ fn special_finding(
         d = d.with_label(span, text);
     }
     d.with_help(help)
+}
+
+/// Whether function `f` runs as a React effect that runs once per mount (`useEffect(fn, [])`):
+/// it is repeated per mount, but not on the same mounted element.
+fn mount_only_effect(model: &SemanticModel, f: FuncId) -> bool {
+    matches!(model.frequency_of(f), Frequency::Repeated(r) if matches!(r.origin(), Repeat::Effect(c)
+        if matches!(model.calls[*c as usize].arg(1), Some(Value::Array(items)) if items.is_empty())))
+}
+
+/// How sure the finding for an observer or a watcher nothing releases ([`handle::leftover`]) is,
+/// and the class teardown that forgets it, if that is the reason: `None` when the code that makes
+/// it runs once.
+///
+/// - An instance field of a class that may have many instances, whose teardown (`destroy()`,
+///   `disconnectedCallback()`, …) does not release it: `medium`.
+/// - Code that runs strongly repeatedly: a watcher is `high` per request, connection or tick
+///   (its open handle keeps it until it is closed), `medium` per event or effect run (some
+///   events fire once: `'ready'`, `'listening'`); an observer is `medium` when what it observes outlives that code (a page-lived
+///   element, the performance timeline) or is the same element on every run (an effect with
+///   dependencies, a listener), `low` when it observes an object made by that code or the
+///   mounted element of an effect that runs once per mount (they go together).
+/// - Otherwise (exported functions, methods, instances without a teardown): `low`.
+fn leftover_confidence(
+    model: &SemanticModel,
+    call: &Call,
+    leftover: &Leftover,
+) -> Option<(Confidence, Option<FuncId>)> {
+    let f = call.func;
+    let freq = model.frequency_of(f);
+    if freq == &Frequency::Once || model.runs_once_behind_flag(f) {
+        return None;
+    }
+    if let Unreleased::Field(c, _) = &leftover.fate {
+        if model.may_have_many_instances(*c) {
+            if let Some(&teardown) = handle::teardowns(model, *c).first() {
+                return Some((Confidence::Medium, Some(teardown)));
+            }
+        }
+    }
+    if !freq.is_strongly_repeated() {
+        return Some((Confidence::Low, None));
+    }
+    let confidence = match leftover.what {
+        api::Releasable::Observer(_) => {
+            let long_lived = handle::observes_long_lived(model, leftover.what, leftover.observe);
+            let goes_with_it = leftover
+                .observe
+                .is_some_and(|o| handle::observes_own_object(model, o, f))
+                || mount_only_effect(model, f);
+            if long_lived || !goes_with_it {
+                Confidence::Medium
+            } else {
+                Confidence::Low
+            }
+        }
+        // Per request, connection or tick: certain. A listener's event may fire once ('ready',
+        // 'listening'), an effect may mount once.
+        _ => match freq {
+            Frequency::Repeated(r)
+                if matches!(
+                    r.origin(),
+                    Repeat::Request(_) | Repeat::Connection(_) | Repeat::Interval(_)
+                ) =>
+            {
+                Confidence::High
+            }
+            _ => Confidence::Medium,
+        },
+    };
+    Some((confidence, None))
+}
+
+/// The finding for an observer or a watcher nothing releases ([`handle::leftover`]), or `None`
+/// when the code that makes it runs once.
+fn leftover_finding(ctx: &RuleContext<'_>, call: &Call, leftover: &Leftover) -> Option<Diagnostic> {
+    let model = ctx.model;
+    let (confidence, teardown) = leftover_confidence(model, call, leftover)?;
+    let api = leftover.what.api();
+    let (often, registration) = how_often(model, model.frequency_of(call.func));
+    let teardown_name = teardown
+        .and_then(|t| model.function(t).name.as_deref())
+        .unwrap_or("teardown")
+        .to_string();
+    let held = match &leftover.fate {
+        Unreleased::Kept(p) => Some(format!("`{}`", p.display(model))),
+        Unreleased::Field(_, field) => Some(format!("`this.{field}`")),
+        _ => None,
+    };
+    let (message, help) = match leftover.what {
+        api::Releasable::Observer(name) => {
+            let target = if api::PAGE_OBSERVERS.contains(&name) {
+                "the performance timeline".to_string()
+            } else {
+                leftover
+                    .observe
+                    .and_then(|o| match model.calls[o as usize].arg(0) {
+                        Some(Value::Path(p)) => Some(format!("`{}`", p.display(model))),
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| "what it observes".into())
+            };
+            let message = match (&leftover.fate, teardown) {
+                (Unreleased::Dropped, _) => format!("`{api}` is created {often} and dropped once it observes: nothing can disconnect it, so {target} keeps the observer, its callback and everything the callback captures"),
+                (_, Some(_)) => format!("`{api}` is created {often} into {}, which `{teardown_name}()` never disconnects: after `{teardown_name}()` {target} still keeps the observer, its callback and the instance it captures", held.as_deref().unwrap_or_default()),
+                _ => format!("`{api}` is created {often} and never disconnected: {target} keeps the observer, its callback and everything the callback captures"),
+            };
+            let help = match teardown {
+                Some(_) => format!("keep the observer and call `disconnect()` on it in `{teardown_name}()`"),
+                None => "keep the observer and call `disconnect()` when the work ends: in the effect's cleanup (`return () => observer.disconnect()`), in the component's teardown, or `unobserve(target)` when the target goes".to_string(),
+            };
+            (message, help)
+        }
+        api::Releasable::FsWatchFile => (
+            format!("`{api}` is started {often} and nothing calls `fs.unwatchFile`: each call leaves a listener on the file's stat watcher, which keeps polling and keeps the listener, and everything it captures, until the process exits"),
+            "call `fs.unwatchFile(file, listener)` when the work ends, or watch the file once at start-up".to_string(),
+        ),
+        _ => {
+            let message = match (&leftover.fate, teardown) {
+                (Unreleased::Dropped, _) => format!("`{api}` is started {often} and its watcher is dropped: nothing can close it, so it keeps watching, with its listeners and everything they capture, until the process exits"),
+                (_, Some(_)) => format!("`{api}` is started {often} into {}, which `{teardown_name}()` never closes: every instance that is shut down keeps watching, with its listeners and the instance they hold", held.as_deref().unwrap_or_default()),
+                _ => format!("`{api}` is started {often} and the watcher in {} is never closed: it keeps watching, with its listeners and everything they capture, until the process exits", held.as_deref().unwrap_or_default()),
+            };
+            let help = match teardown {
+                Some(_) => format!("close the watcher in `{teardown_name}()` (`{}.close()`)", held.as_deref().map(|h| h.trim_matches('`')).unwrap_or("watcher")),
+                None => "keep the watcher and call `watcher.close()` when the work ends (on the request's 'close', in the object's `close()`), or pass `{ signal }` and abort it".to_string(),
+            };
+            (message, help)
+        }
+    };
+    let mut d = ctx
+        .report(call.callee_span, message)
+        .with_confidence(confidence);
+    if let Some(o) = leftover.observe {
+        d = d.with_label(
+            model.calls[o as usize].callee_span,
+            "observes here, and nothing disconnects it",
+        );
+    }
+    if let Some(t) = teardown {
+        d = d.with_label(
+            model.function(t).span,
+            format!(
+                "`{teardown_name}()` ends the instance but leaves the {}",
+                if matches!(leftover.what, api::Releasable::Observer(_)) {
+                    "observer"
+                } else {
+                    "watcher"
+                }
+            ),
+        );
+    }
+    if let Some((span, text)) = registration {
+        d = d.with_label(span, text);
+    }
+    Some(d.with_help(help))
 }

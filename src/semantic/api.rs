@@ -265,3 +265,166 @@ pub const REQUEST_WRAPPER_PROPS: &[&str] = &["raw", "req", "request"];
 /// The prom-client method that starts a timer and returns the function ending it: the labels
 /// passed to that function label the observation (`const end = h.startTimer(); end({ route })`).
 pub const METRIC_TIMER_METHOD: &str = "startTimer";
+
+/// The DOM's observers (DOM Standard §4.3 `MutationObserver`, Resize Observer §3, Intersection
+/// Observer §2.2, Performance Timeline §5 `PerformanceObserver`): `observe(target)` registers the
+/// observer with the target (for `PerformanceObserver`, with the page's performance timeline),
+/// which then keeps the observer, its callback and what the callback closes over until
+/// `disconnect()` (or `unobserve(target)`). An observer made once for the page is fine; one made
+/// per mount or per call and never disconnected stays with every target that outlives the code.
+pub const OBSERVER_CONSTRUCTORS: &[&str] = &[
+    "ResizeObserver",
+    "MutationObserver",
+    "IntersectionObserver",
+    "PerformanceObserver",
+];
+
+/// Ponyfills with `ResizeObserver`'s API (resize-observer-polyfill's default export,
+/// @juggle/resize-observer's `ResizeObserver` export): `observe(…)` registers the observer with a
+/// document-wide controller, which keeps it until `disconnect()` or the last `unobserve(…)`, as
+/// the native one.
+pub const RESIZE_OBSERVER_MODULES: &[&str] =
+    &["resize-observer-polyfill", "@juggle/resize-observer"];
+
+/// The observers whose `observe(…)` registers with something that lives as long as the page
+/// whatever the argument (`PerformanceObserver`: the performance timeline).
+pub const PAGE_OBSERVERS: &[&str] = &["PerformanceObserver"];
+
+/// The method that starts an observer observing.
+pub const OBSERVE_METHOD: &str = "observe";
+
+/// Methods that end an observer's registration (all targets, or the one given).
+pub const OBSERVER_RELEASE_METHODS: &[&str] = &["disconnect", "unobserve"];
+
+/// Node's `fs` module: `fs.watch(…)` returns an `fs.FSWatcher` whose open handle keeps it, its
+/// listeners and what they close over alive until `watcher.close()` (Node docs, `fs.watch`,
+/// `fs.FSWatcher.close`: "stop watching for changes"); `fs.watchFile(…)` adds its listener to the
+/// file's `StatWatcher`, which polls until `fs.unwatchFile(file)` (Node docs, `fs.unwatchFile`).
+pub const FS_MODULES: &[&str] = &["fs", "node:fs"];
+
+/// chokidar: `chokidar.watch(paths)` and `new FSWatcher()` return a watcher that holds its
+/// underlying `fs` watchers and listeners until `watcher.close()` (chokidar README, "Methods &
+/// Events": "`.close()`: removes all listeners from watched files").
+pub const CHOKIDAR_MODULES: &[&str] = &["chokidar"];
+
+/// The watcher class chokidar exports (`new FSWatcher(options)`).
+pub const CHOKIDAR_WATCHER_CLASS: &str = "FSWatcher";
+
+/// The function of the watching modules above that starts a watcher returning a handle.
+pub const WATCH_FUNCTION: &str = "watch";
+
+/// `fs.watchFile`, released only by [`UNWATCH_FILE_FUNCTION`].
+pub const WATCH_FILE_FUNCTION: &str = "watchFile";
+
+/// The `fs` function that releases what `fs.watchFile` registered.
+pub const UNWATCH_FILE_FUNCTION: &str = "unwatchFile";
+
+/// The method that releases a watcher (`fs.FSWatcher`, chokidar's `FSWatcher`).
+pub const WATCHER_RELEASE_METHOD: &str = "close";
+
+/// Methods of an observer or watcher that return the object itself (EventEmitter's `on`, chokidar's
+/// `add`, Node handles' `unref`): `fs.watch(p).on('change', f)` still yields the watcher.
+pub const RETURNS_SELF_METHODS: &[&str] = &[
+    "on",
+    "once",
+    "addListener",
+    "prependListener",
+    "add",
+    "unref",
+    "ref",
+    "setMaxListeners",
+];
+
+/// What a call makes that must be released by a call on it (or, for `fs.watchFile`, by
+/// `fs.unwatchFile`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Releasable {
+    /// `new ResizeObserver(cb)` and the other [`OBSERVER_CONSTRUCTORS`] (the name).
+    Observer(&'static str),
+    /// `fs.watch(…)`.
+    FsWatch,
+    /// `fs.watchFile(…)`.
+    FsWatchFile,
+    /// `chokidar.watch(…)` or `new FSWatcher(…)` of chokidar.
+    Chokidar,
+}
+
+impl Releasable {
+    /// How a message names the API.
+    pub fn api(self) -> &'static str {
+        match self {
+            Releasable::Observer(name) => name,
+            Releasable::FsWatch => "fs.watch",
+            Releasable::FsWatchFile => "fs.watchFile",
+            Releasable::Chokidar => "chokidar.watch",
+        }
+    }
+}
+
+/// What `call` makes that has to be released ([`Releasable`]), if anything: a `new` of a global
+/// observer constructor, or a watch function of `fs`/chokidar called on the module
+/// (`fs.watch`) or as an imported name (`import { watch } from 'node:fs'`).
+pub fn releasable(model: &super::SemanticModel, call: &super::Call) -> Option<Releasable> {
+    let callee = call.callee.as_ref()?;
+    if call.is_new {
+        if let Some(name) = OBSERVER_CONSTRUCTORS
+            .iter()
+            .find(|n| model.is_global_function(callee, &[n]))
+        {
+            return Some(Releasable::Observer(name));
+        }
+    }
+    let b = callee.root_binding()?;
+    let binding = model.binding(b);
+    let module = binding.source_module.as_deref()?;
+    let name = match callee.props.as_slice() {
+        [] => model.callee_name(callee)?,
+        [m] => m.clone(),
+        _ => return None,
+    };
+    if RESIZE_OBSERVER_MODULES.contains(&module) {
+        // The module's default export (`import RO from …`, `_interop(require(…)).default`) or
+        // its `ResizeObserver`.
+        let default = callee.props.is_empty() && binding.type_name.is_none()
+            || name == "default"
+            || name == "ResizeObserver";
+        return (call.is_new && default).then_some(Releasable::Observer("ResizeObserver"));
+    }
+    if FS_MODULES.contains(&module) && !call.is_new {
+        match name.as_str() {
+            WATCH_FUNCTION => Some(Releasable::FsWatch),
+            WATCH_FILE_FUNCTION => Some(Releasable::FsWatchFile),
+            _ => None,
+        }
+    } else if CHOKIDAR_MODULES.contains(&module) {
+        let made = if call.is_new {
+            name == CHOKIDAR_WATCHER_CLASS
+        } else {
+            name == WATCH_FUNCTION
+        };
+        made.then_some(Releasable::Chokidar)
+    } else {
+        None
+    }
+}
+
+/// Whether `call` is `fs.unwatchFile(…)` (on the module or as an imported name).
+pub fn is_unwatch_file(model: &super::SemanticModel, call: &super::Call) -> bool {
+    let Some(callee) = call.callee.as_ref() else {
+        return false;
+    };
+    let Some(b) = callee.root_binding() else {
+        return false;
+    };
+    let from_fs = model
+        .binding(b)
+        .source_module
+        .as_deref()
+        .is_some_and(|m| FS_MODULES.contains(&m));
+    let name = match callee.props.as_slice() {
+        [] => model.callee_name(callee),
+        [m] => Some(m.clone()),
+        _ => None,
+    };
+    from_fs && name.is_some_and(|n| n == UNWATCH_FILE_FUNCTION)
+}

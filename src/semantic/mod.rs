@@ -19,6 +19,7 @@ pub mod class;
 pub mod cleanup;
 pub mod flow;
 pub mod frequency;
+pub mod handle;
 mod handoff;
 pub mod lifetime;
 mod path;
@@ -729,6 +730,53 @@ impl SemanticModel {
                         _ => false,
                     }
             })
+    }
+
+    /// Whether function `f` runs its work once behind a flag it sets, in either form: a guard
+    /// that returns ([`SemanticModel::is_run_once_guarded`]), or a test of the flag around the
+    /// work (`if (!initialized) { initialized = true; … }`): the flag that outlives the call is
+    /// set to `true` in `f` and read by a test in `f` before that.
+    pub fn is_flag_guarded(&self, f: FuncId) -> bool {
+        if self.is_run_once_guarded(f) {
+            return true;
+        }
+        self.assigns.iter().any(|a| {
+            let Target::Path(p) = &a.target else {
+                return false;
+            };
+            let outlives = match &p.root {
+                Root::This => true,
+                Root::Binding(b) => !self.is_within(self.binding(*b).func, f),
+                _ => false,
+            };
+            a.func == f
+                && a.plain
+                && a.value == Value::Bool(true)
+                && outlives
+                && self.conditions.iter().any(|c| {
+                    c.func == f && c.span.start < a.span.start && c.paths.iter().any(|q| q == p)
+                })
+        })
+    }
+
+    /// Whether function `f` runs once however often its callers' callers run: it, or a function
+    /// its repetition comes through (the callers in [`Repeat::CalledFrom`]), is flag-guarded
+    /// ([`SemanticModel::is_flag_guarded`]).
+    pub fn runs_once_behind_flag(&self, f: FuncId) -> bool {
+        if self.is_flag_guarded(f) {
+            return true;
+        }
+        let mut r = match self.frequency_of(f) {
+            Frequency::Repeated(r) => r,
+            _ => return false,
+        };
+        while let Repeat::CalledFrom(g, inner) = r {
+            if self.is_flag_guarded(*g) {
+                return true;
+            }
+            r = inner;
+        }
+        false
     }
 
     /// Whether `path`, used in function `f`, holds a counter: it is incremented somewhere
