@@ -279,13 +279,6 @@ pub const OBSERVER_CONSTRUCTORS: &[&str] = &[
     "PerformanceObserver",
 ];
 
-/// Ponyfills with `ResizeObserver`'s API (resize-observer-polyfill's default export,
-/// @juggle/resize-observer's `ResizeObserver` export): `observe(…)` registers the observer with a
-/// document-wide controller, which keeps it until `disconnect()` or the last `unobserve(…)`, as
-/// the native one.
-pub const RESIZE_OBSERVER_MODULES: &[&str] =
-    &["resize-observer-polyfill", "@juggle/resize-observer"];
-
 /// The observers whose `observe(…)` registers with something that lives as long as the page
 /// whatever the argument (`PerformanceObserver`: the performance timeline).
 pub const PAGE_OBSERVERS: &[&str] = &["PerformanceObserver"];
@@ -382,14 +375,6 @@ pub fn releasable(model: &super::SemanticModel, call: &super::Call) -> Option<Re
         [m] => m.clone(),
         _ => return None,
     };
-    if RESIZE_OBSERVER_MODULES.contains(&module) {
-        // The module's default export (`import RO from …`, `_interop(require(…)).default`) or
-        // its `ResizeObserver`.
-        let default = callee.props.is_empty() && binding.type_name.is_none()
-            || name == "default"
-            || name == "ResizeObserver";
-        return (call.is_new && default).then_some(Releasable::Observer("ResizeObserver"));
-    }
     if FS_MODULES.contains(&module) && !call.is_new {
         match name.as_str() {
             WATCH_FUNCTION => Some(Releasable::FsWatch),
