@@ -662,21 +662,9 @@ fn disposable_holder(model: &SemanticModel, call: &Call) -> Option<FuncId> {
     let handler = handler_function(model, call.arg(1));
     let teardown = match model.this_class(call.func) {
         // A class with a teardown method, and a handler that holds the instance.
-        Some(c) => model
-            .class(c)
-            .methods
-            .iter()
-            .copied()
-            .find(|&m| {
-                model
-                    .function(m)
-                    .name
-                    .as_deref()
-                    .is_some_and(api::is_teardown_name)
-            })
-            .filter(|_| {
-                model.may_have_many_instances(c) && handler_holds_instance(model, call, call.func)
-            })?,
+        Some(c) => model.teardown_methods(c).first().copied().filter(|_| {
+            model.may_have_many_instances(c) && handler_holds_instance(model, call, call.func)
+        })?,
         // An object equipped with a teardown by the registering function or one around it, which
         // the handler refers to: the first such assignment in the file.
         None => {
@@ -1296,7 +1284,7 @@ fn leftover_confidence(
     }
     if let Unreleased::Field(c, _) = &leftover.fate {
         if model.may_have_many_instances(*c) {
-            if let Some(&teardown) = handle::teardowns(model, *c).first() {
+            if let Some(&teardown) = model.teardown_methods(*c).first() {
                 return Some((Confidence::Medium, Some(teardown)));
             }
         }

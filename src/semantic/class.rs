@@ -168,6 +168,22 @@ impl SemanticModel {
         self.class_facts()[c.index()].public
     }
 
+    /// The teardown methods of class `c` (`close`, `destroy`, `dispose`, framework lifecycle
+    /// callbacks: [`super::api::is_teardown_name`]), in source order.
+    pub fn teardown_methods(&self, c: ClassId) -> Vec<FuncId> {
+        self.class(c)
+            .methods
+            .iter()
+            .copied()
+            .filter(|&m| {
+                self.function(m)
+                    .name
+                    .as_deref()
+                    .is_some_and(super::api::is_teardown_name)
+            })
+            .collect()
+    }
+
     /// Whether class `c` may have more than one instance: code elsewhere can make them, or this
     /// file makes them outside the module body.
     pub fn may_have_many_instances(&self, c: ClassId) -> bool {

@@ -291,20 +291,3 @@ pub fn observes_own_object(model: &SemanticModel, observe: CallId, f: FuncId) ->
         _ => false,
     }
 }
-
-/// The teardown methods of class `c` ([`api::is_teardown_name`]), in source order.
-pub fn teardowns(model: &SemanticModel, c: ClassId) -> Vec<FuncId> {
-    model
-        .class(c)
-        .methods
-        .iter()
-        .copied()
-        .filter(|&m| {
-            model
-                .function(m)
-                .name
-                .as_deref()
-                .is_some_and(api::is_teardown_name)
-        })
-        .collect()
-}

@@ -236,19 +236,7 @@ pub fn overwrite_is_certain(model: &SemanticModel, o: &Overwrite, call: &Call) -
 /// with one of the fields it clears. `None` when no teardown clears timers, or one clears this one
 /// (directly or through a method of the same class it calls).
 pub fn teardown_forgets(model: &SemanticModel, c: ClassId, field: &Atom) -> Option<(FuncId, Atom)> {
-    let teardowns: Vec<FuncId> = model
-        .class(c)
-        .methods
-        .iter()
-        .copied()
-        .filter(|&m| {
-            model
-                .function(m)
-                .name
-                .as_deref()
-                .is_some_and(api::is_teardown_name)
-        })
-        .collect();
+    let teardowns: Vec<FuncId> = model.teardown_methods(c);
     if teardowns.is_empty() {
         return None;
     }
@@ -321,19 +309,7 @@ pub fn own_end_forgets(
     slot: &Slot,
     f: FuncId,
 ) -> Option<(CallId, FuncId)> {
-    let teardowns: Vec<FuncId> = model
-        .class(c)
-        .methods
-        .iter()
-        .copied()
-        .filter(|&m| {
-            model
-                .function(m)
-                .name
-                .as_deref()
-                .is_some_and(api::is_teardown_name)
-        })
-        .collect();
+    let teardowns: Vec<FuncId> = model.teardown_methods(c);
     let in_teardown = methods_reached(model, c, teardowns.clone());
     let clears: Vec<FuncId> = clears_of(model, slot, f).map(|(_, k)| k.func).collect();
     // Cleared in teardown, and elsewhere only just before the interval is started again.
