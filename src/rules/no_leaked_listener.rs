@@ -13,7 +13,7 @@ use crate::semantic::cleanup::{
     is_removed, once_option, same_event, self_removing_options, signal_option, REMOVE,
 };
 use crate::semantic::{
-    BindingKind, Call, Frequency, FuncId, Owner, Path, Root, SemanticModel, Value,
+    BindingKind, Call, Frequency, FuncId, Owner, Path, Repeat, Root, RunOnce, SemanticModel, Value,
 };
 
 /// The rule.
@@ -56,13 +56,17 @@ fn handler_function(model: &SemanticModel, handler: Option<&Value>) -> Option<Fu
 }
 
 /// How sure a finding is that depends on how often function `f` runs per call of the code around
-/// it: none for run-once code, `medium` in code that runs strongly repeatedly or in a method
-/// (its callers are the instance's users), `low` in code that is merely exported.
+/// it: none for run-once code, `medium` in code that runs strongly repeatedly, in a method (its
+/// callers are the instance's users) or once per instance of a class with many, `low` in code
+/// that is merely exported.
 fn per_call_confidence(model: &SemanticModel, f: FuncId) -> Option<Confidence> {
     let freq = model.frequency_of(f);
     if freq == &Frequency::Once {
         None
-    } else if freq.is_strongly_repeated() || model.in_method_context(f) {
+    } else if freq.is_strongly_repeated()
+        || model.in_method_context(f)
+        || freq.is_once_per_instance()
+    {
         Some(Confidence::Medium)
     } else {
         Some(Confidence::Low)
@@ -966,14 +970,16 @@ impl Rule for NoLeakedListener {
                     && model
                         .this_class(call.func)
                         .is_some_and(|c| model.may_have_many_instances(c));
-                let confidence = if freq == &Frequency::Once || model.is_run_once_guarded(call.func)
-                {
-                    None
-                } else if per_instance || freq.is_strongly_repeated() {
-                    Some(Confidence::Medium)
-                } else {
-                    Some(Confidence::Low)
-                };
+                // Behind a run-once flag, even one per instance: a component's or service's
+                // one-time wiring.
+                let confidence =
+                    if freq == &Frequency::Once || model.run_once_guard(call.func).is_some() {
+                        None
+                    } else if per_instance || freq.is_strongly_repeated() {
+                        Some(Confidence::Medium)
+                    } else {
+                        Some(Confidence::Low)
+                    };
                 if let Some(confidence) = confidence {
                     out.push(subscription_finding(ctx, call, &source, confidence));
                 }
@@ -1021,13 +1027,21 @@ impl Rule for NoLeakedListener {
                 }
                 None => continue,
             };
-            // Registration behind a run-once flag (`if (this.subscribed) return; this.subscribed =
-            // true`) happens once, whoever calls.
-            if model.is_run_once_guarded(call.func) {
-                continue;
-            }
+            // Registration behind a run-once flag (`if (subscribed) return; subscribed = true`)
+            // happens once, whoever calls; behind an instance's flag (`if (this.subscribed)
+            // return; this.subscribed = true`), once per instance.
+            let guarded;
+            let freq = match model.run_once_guard(call.func) {
+                Some(RunOnce::PerProcess) => continue,
+                Some(RunOnce::PerInstance(c))
+                    if model.frequency_of(call.func) != &Frequency::Once =>
+                {
+                    guarded = Frequency::Repeated(Repeat::Instance(c));
+                    &guarded
+                }
+                _ => model.frequency_of(call.func),
+            };
             let owner = model.owner_of(&receiver);
-            let freq = model.frequency_of(call.func);
             if let Some(detach) = incomplete_detach(model, removals(), call, &receiver) {
                 out.push(incomplete_detach_finding(ctx, call, &receiver, detach));
                 continue;
@@ -1182,7 +1196,12 @@ impl Rule for NoLeakedListener {
                 Owner::Connection(_) => "connection-scoped",
                 _ => "outer",
             };
-            let (often, registration) = how_often(model, model.frequency_of(reason_func));
+            let reason_freq = if reason_func == call.func {
+                freq
+            } else {
+                model.frequency_of(reason_func)
+            };
+            let (often, registration) = how_often(model, reason_freq);
             let mut d = ctx.report(call.callee_span,
                 format!("listener for {event} is added to {owner_kind} `{owner_text}` {often} and never removed"),
             )

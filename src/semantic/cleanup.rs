@@ -65,7 +65,55 @@ pub fn is_removed(model: &SemanticModel, receiver: &Path, call: &Call) -> bool {
     let removed_all = model
         .method_calls_on(receiver, &["removeAllListeners"])
         .any(|(_, r)| r.args.is_empty() || same_event(call.arg(0), r.arg(0)));
-    removed || removed_all
+    removed || removed_all || removed_through_record(model, receiver, call)
+}
+
+/// Where an object literal assigned somewhere keeps `value` (`this.events = { target, onOnline }`
+/// keeps `target` at `this.events.target`).
+fn kept_at(model: &SemanticModel, value: &Path) -> Vec<Path> {
+    let mut out = Vec::new();
+    for a in &model.assigns {
+        let (Target::Path(t), Value::Object(props)) = (&a.target, &a.value) else {
+            continue;
+        };
+        for (k, v) in props {
+            if let (Some(k), Value::Path(p)) = (k, v) {
+                if p == value {
+                    let mut at = t.clone();
+                    at.props.push(k.clone());
+                    out.push(at);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether the owner and the handler of registration `call` are kept together in a record and
+/// removed through it: `this.events = { target, onOnline }` after `target.addEventListener(
+/// 'online', onOnline)`, and `const { target, onOnline } = this.events;
+/// target.removeEventListener('online', onOnline)` in the teardown.
+fn removed_through_record(model: &SemanticModel, receiver: &Path, call: &Call) -> bool {
+    let Some(Value::Path(handler)) = call.arg(1) else {
+        return false;
+    };
+    let owners = kept_at(model, receiver);
+    if owners.is_empty() {
+        return false;
+    }
+    let handlers = kept_at(model, handler);
+    let resolved = |p: &Path| model.resolve_const(p).unwrap_or_else(|| p.clone());
+    model.calls.iter().any(|r| {
+        r.method().is_some_and(|m| REMOVE.contains(&m.as_str()))
+            && same_event(call.arg(0), r.arg(0))
+            && r.receiver()
+                .is_some_and(|rr| owners.contains(&resolved(&rr)))
+            && match r.arg(1) {
+                Some(Value::Path(h)) => handlers.contains(&resolved(h)),
+                None => true,
+                _ => false,
+            }
+    })
 }
 
 /// `{ signal }` in the options argument of `addEventListener`: the listener goes when that

@@ -99,11 +99,32 @@ impl SemanticModel {
                         Some(Value::Object(_) | Value::Array(_) | Value::Func(_)) => {
                             Owner::Local(d)
                         }
+                        // `let target = null; if (…) target = globalThis; else target = …`: a
+                        // variable that picks one of several objects is as long-lived as the
+                        // longest-lived global it can hold.
+                        None | Some(Value::OtherLiteral)
+                            if binding.kind != BindingKind::Const
+                                && self.may_hold_global(*b, depth) =>
+                        {
+                            Owner::Process
+                        }
                         _ => Owner::Unknown,
                     },
                 }
             }
         }
+    }
+
+    /// Whether local binding `b` is assigned a process-lived object (`b = window`, `b =
+    /// globalThis`) in its own function.
+    fn may_hold_global(&self, b: u32, depth: u32) -> bool {
+        let func = self.binding(b).func;
+        self.assigns_under(&Path::binding(b)).any(|a| {
+            a.func == func
+                && a.plain
+                && matches!(&a.target, super::Target::Path(p) if p.props.is_empty())
+                && matches!(&a.value, Value::Path(v) if self.owner_of_depth(v, depth + 1) == Owner::Process)
+        })
     }
 
     /// Whether binding `b` is assigned (`b = …`) inside some function.
