@@ -192,6 +192,51 @@ enum Special {
     /// A request's socket (the `'socket'` event's argument, `req.socket`): pooled or kept alive,
     /// it serves many requests.
     PooledSocket,
+    /// A client checked out of a pool and released back to it: it serves many checkouts.
+    PooledClient,
+}
+
+/// Whether `path` is a local holding a client checked out of a pool ([`api::POOL_CHECKOUT_METHODS`],
+/// through `await` and `.catch(…)`/`.then(…)`) that the code releases back to it
+/// (`client.release()`): the client outlives the work that checked it out.
+fn is_pooled_client(model: &SemanticModel, path: &Path) -> bool {
+    let Some(b) = path.root_binding().filter(|_| path.props.is_empty()) else {
+        return false;
+    };
+    let binding = model.binding(b);
+    let Some(Value::Call(mut c)) = binding.init else {
+        return false;
+    };
+    // `pool.connect().catch(…)`: the checkout is the call whose result `.catch` is called on.
+    for _ in 0..3 {
+        let call = &model.calls[c as usize];
+        let Some(m) = call.method() else {
+            return false;
+        };
+        if api::POOL_CHECKOUT_METHODS.contains(&m.as_str()) {
+            break;
+        }
+        if !matches!(m.as_str(), "catch" | "then" | "finally") {
+            return false;
+        }
+        let inner = model.calls.iter().position(|i| {
+            i.result == crate::semantic::ResultUse::Member(m.clone())
+                && i.span.start >= call.callee_span.start
+                && i.span.end <= call.callee_span.end
+        });
+        match inner {
+            Some(i) => c = i as crate::semantic::CallId,
+            None => return false,
+        }
+    }
+    let checkout = &model.calls[c as usize];
+    checkout.receiver().is_some()
+        && checkout
+            .method()
+            .is_some_and(|m| api::POOL_CHECKOUT_METHODS.contains(&m.as_str()))
+        && model
+            .method_calls_on(path, &[api::POOL_RELEASE_METHOD])
+            .any(|(_, r)| r.func == binding.func)
 }
 
 /// Whether `path`, used in function `f`, names an object that was handed to this code rather
@@ -1062,6 +1107,8 @@ impl Rule for NoLeakedListener {
                 Some(Special::CallerSignal)
             } else if is_request_socket(model, &receiver) {
                 Some(Special::PooledSocket)
+            } else if is_pooled_client(model, &receiver) {
+                Some(Special::PooledClient)
             } else {
                 None
             };
@@ -1070,7 +1117,7 @@ impl Rule for NoLeakedListener {
                     || special == Special::CallerSignal && stops_timer(model, call)
                     || tracked_per_owner(model, call, &receiver)
                     || is_removed(model, &receiver, call)
-                    || special == Special::PooledSocket && self_removing_options(call)
+                    || special != Special::CallerSignal && self_removing_options(call)
                     // `{ once: true }` does not help on a signal that never aborts; `{ signal }`
                     // of a controller of this call's own does.
                     || special == Special::CallerSignal && signal_option(call)
@@ -1242,6 +1289,13 @@ fn special_finding(
             format!("'abort' listener is added to the caller's signal `{owner_text}` {often} and never removed: a signal shared by many calls keeps every listener, and what it captures, until it aborts"),
             format!("remove it when the work settles (`{owner_text}.removeEventListener('abort', onAbort)` in a `finally`), or use `events.addAbortListener` and dispose of what it returns; `{{ once: true }}` is not enough for a signal that never aborts"),
         ),
+        Special::PooledClient => {
+            let event = event_text(call, "an event");
+            (
+                format!("listener for {event} is added to the pooled client `{owner_text}` {often} and never removed: released back to its pool, the client serves the next checkouts and keeps every listener, and what it captures"),
+                format!("keep the handler and remove it before releasing the client (`{owner_text}.removeListener({event}, handler)`), or add the listener once per client, where the pool makes it"),
+            )
+        }
         Special::PooledSocket => {
             let event = call
                 .arg(0)

@@ -24,6 +24,11 @@
 //!   (ECMA-262 §10.4.1.3, BoundFunctionCreate): holding the bound function holds `f`.
 //! - `new Promise(executor)` runs `executor` at once, with `resolve` and `reject` as its first two
 //!   parameters (ECMA-262 §27.2.3.1): whatever settles the promise is one outcome of the work.
+//! - A client checked out of a connection pool (node-postgres `pool.connect()`, mysql/mysql2
+//!   `pool.getConnection()`, generic-pool `pool.acquire()`) is handed back with `release()` and
+//!   then serves the next checkout (node-postgres docs, "Pooling": "you must call
+//!   `client.release()` to return the client to the pool"; mysql docs, "Pooling connections"):
+//!   a listener added per checkout stays on the reused client.
 
 use super::{Path, Value};
 
@@ -265,3 +270,9 @@ pub const REQUEST_WRAPPER_PROPS: &[&str] = &["raw", "req", "request"];
 /// The prom-client method that starts a timer and returns the function ending it: the labels
 /// passed to that function label the observation (`const end = h.startTimer(); end({ route })`).
 pub const METRIC_TIMER_METHOD: &str = "startTimer";
+
+/// Methods that check a client out of a pool (see the module docs).
+pub const POOL_CHECKOUT_METHODS: &[&str] = &["connect", "getConnection", "acquire"];
+
+/// The method that returns a checked-out client to its pool.
+pub const POOL_RELEASE_METHOD: &str = "release";
