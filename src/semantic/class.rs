@@ -201,9 +201,30 @@ impl SemanticModel {
                     }
                 })
                 .collect();
+            // A class escapes with an object literal that holds it, when that object escapes or
+            // is exported (`const api = { Map, Popup }; return api;`, a bundle's export table).
+            let mark_members = |facts: &mut Vec<ClassFacts>, b: BindingId| {
+                if let Some(Value::Object(props)) = &self.binding(b).init {
+                    for (_, v) in props {
+                        if let Value::Path(p) = v {
+                            if let (Root::Binding(m), true) = (&p.root, p.props.is_empty()) {
+                                if let Some(&i) = by_binding.get(m) {
+                                    facts[i].public = true;
+                                }
+                            }
+                        }
+                    }
+                }
+            };
             for e in &self.escapes {
                 if let Some(&i) = by_binding.get(&e.binding) {
                     facts[i].public = true;
+                }
+                mark_members(&mut facts, e.binding);
+            }
+            for (b, binding) in self.bindings.iter().enumerate() {
+                if binding.exported {
+                    mark_members(&mut facts, b as BindingId);
                 }
             }
             for (i, call) in self.calls.iter().enumerate() {
