@@ -418,6 +418,136 @@ fn incomplete_detach(
     })
 }
 
+/// For a registration on an instance field that holds an object handed to the class (`this.el =
+/// options.container`, never an object the class makes), with a handler that holds the instance:
+/// the class's teardown method (`remove()`, `destroy()`) that removes listeners — so the class
+/// knows its listeners outlive it — but not this one. Every torn-down instance then stays
+/// reachable from the object its user handed in, which outlives it.
+fn teardown_forgets(
+    model: &SemanticModel,
+    removals: &[&Call],
+    call: &Call,
+    receiver: &Path,
+) -> Option<FuncId> {
+    if removals.is_empty() || self_removing_options(call) {
+        return None;
+    }
+    let c = model.this_class(call.func)?;
+    let [field] = receiver.props.as_slice() else {
+        return None;
+    };
+    // An arrow holds the instance only when it uses it (`e => e.preventDefault()` does not).
+    let uses_instance = match call.arg(1) {
+        Some(Value::Func(g)) => mentions_instance(model, *g, c),
+        _ => true,
+    };
+    if model.class_of_root(receiver, call.func) != Some(c)
+        || !model.may_have_many_instances(c)
+        || !handler_holds_instance(model, call, call.func)
+        || !uses_instance
+        || model.frequency_of(call.func) == &Frequency::Once
+    {
+        return None;
+    }
+    // What the class stores in the field: at least one object handed in (a path from a parameter
+    // of the method that stores it), and nothing it makes (`new`, `create…()`, literals).
+    let mut handed = false;
+    for a in model.assigns.iter().filter(|a| {
+        matches!(&a.target, crate::semantic::Target::Path(t) if t.props.len() == 1 && model.is_field_path(t, a.func, c, field))
+    }) {
+        match &a.value {
+            Value::Path(v) => match v.root_binding().map(|b| model.binding(b)) {
+                Some(b) if b.kind == BindingKind::Param => handed = true,
+                _ => {}
+            },
+            Value::Call(k)
+                if !model.calls[*k as usize].is_new
+                    && !model.calls[*k as usize]
+                        .callee
+                        .as_ref()
+                        .and_then(|p| model.callee_name(p))
+                        .is_some_and(|m| crate::semantic::lifetime::creates_fresh(&m)) => {}
+            Value::OtherLiteral => {}
+            _ => return None,
+        }
+    }
+    if !handed {
+        return None;
+    }
+    // A teardown method of the class that removes listeners, and none that removes this one.
+    if is_removed(model, receiver, call) {
+        return None;
+    }
+    removals.iter().find_map(|r| {
+        let mut f = Some(r.func);
+        while let Some(cur) = f {
+            let func = model.function(cur);
+            if func.class == Some(c) {
+                return func
+                    .name
+                    .as_deref()
+                    .is_some_and(api::is_detach_name)
+                    .then_some(cur);
+            }
+            f = func.parent;
+        }
+        None
+    })
+}
+
+/// Whether code in function `g` uses the instance of class `c`: a call, an assignment or a test
+/// on a path rooted at it (`this.x`, `self.y`).
+fn mentions_instance(model: &SemanticModel, g: FuncId, c: crate::semantic::ClassId) -> bool {
+    let rooted = |p: &Path, f: FuncId| model.class_of_root(p, f) == Some(c);
+    let within = |f: FuncId| model.is_within(f, g);
+    model.calls.iter().any(|k| {
+        within(k.func)
+            && (k.callee.as_ref().is_some_and(|p| rooted(p, k.func))
+                || k.args
+                    .iter()
+                    .any(|v| matches!(v, Value::Path(p) if rooted(p, k.func))))
+    }) || model.assigns.iter().any(|a| {
+        within(a.func)
+            && (matches!(&a.target, crate::semantic::Target::Path(t) if rooted(t, a.func))
+                || matches!(&a.value, Value::Path(p) if rooted(p, a.func)))
+    }) || model
+        .conditions
+        .iter()
+        .any(|k| within(k.func) && k.paths.iter().any(|p| rooted(p, k.func)))
+}
+
+/// The finding for a teardown that forgets a handed-in owner ([`teardown_forgets`]).
+fn teardown_forgets_finding(
+    ctx: &RuleContext<'_>,
+    call: &Call,
+    receiver: &Path,
+    teardown: FuncId,
+    confidence: Confidence,
+) -> Diagnostic {
+    let model = ctx.model;
+    let event = event_text(call, "this event");
+    let owner = receiver.display(model).to_string();
+    let name = model
+        .function(teardown)
+        .name
+        .as_deref()
+        .unwrap_or("teardown");
+    let mut d = ctx.report(call.callee_span,
+        format!("listener for {event} is added to `{owner}`, an object handed to this class, and `{name}()` never removes it: every torn-down instance stays reachable from `{owner}`, which outlives it"),
+    )
+    .with_confidence(confidence)
+    .with_label(model.function(teardown).span, format!("`{name}()` removes other listeners, but not this one"));
+    if let Some(h) = call.arg_spans.get(1) {
+        d = d.with_label(
+            *h,
+            "this handler, and the instance it holds, stays registered",
+        );
+    }
+    d.with_help(format!(
+        "remove it in `{name}()` as well, with the same event and handler"
+    ))
+}
+
 /// A call of function `d`, from code that runs more than once, whose argument for parameter `b`
 /// outlives that code: a process-lived object, or a request's server (`req.socket.server`,
 /// `req.connection.server`: the `http.Server` that accepted it).
@@ -1090,6 +1220,18 @@ impl Rule for NoLeakedListener {
             if let Some(detach) = incomplete_detach(model, removals(), call, &receiver) {
                 out.push(incomplete_detach_finding(ctx, call, &receiver, detach));
                 continue;
+            }
+            if owner == Owner::Unknown {
+                if let Some(teardown) = teardown_forgets(model, removals(), call, &receiver) {
+                    out.push(teardown_forgets_finding(
+                        ctx,
+                        call,
+                        &receiver,
+                        teardown,
+                        Confidence::Medium,
+                    ));
+                    continue;
+                }
             }
             // A helper that registers on its parameter, called from repeated code with an owner
             // that outlives those calls (`catchUpgrade(req.connection.server)` per request).

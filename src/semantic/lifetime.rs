@@ -37,7 +37,7 @@ impl Owner {
 }
 
 /// Call names whose result is a fresh object owned by the caller.
-fn creates_fresh(name: &str) -> bool {
+pub(crate) fn creates_fresh(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     [
         "create", "new", "make", "open", "spawn", "fork", "exec", "connect", "request", "fetch",
