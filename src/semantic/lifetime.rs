@@ -116,15 +116,38 @@ impl SemanticModel {
     }
 
     /// Whether local binding `b` is assigned a process-lived object (`b = window`, `b =
-    /// globalThis`) in its own function.
+    /// globalThis`) in its own function, and never an object made there (`b =
+    /// fs.createWriteStream(…)`, `new …`): a variable that is sometimes fresh holds what it
+    /// holds when its listeners are added, which this does not follow.
     fn may_hold_global(&self, b: u32, depth: u32) -> bool {
         let func = self.binding(b).func;
-        self.assigns_under(&Path::binding(b)).any(|a| {
-            a.func == func
-                && a.plain
-                && matches!(&a.target, super::Target::Path(p) if p.props.is_empty())
-                && matches!(&a.value, Value::Path(v) if self.owner_of_depth(v, depth + 1) == Owner::Process)
-        })
+        let mut global = false;
+        for a in self.assigns_under(&Path::binding(b)) {
+            if !matches!(&a.target, super::Target::Path(p) if p.props.is_empty()) {
+                continue;
+            }
+            match &a.value {
+                Value::Path(v) => {
+                    global |= a.func == func
+                        && a.plain
+                        && self.owner_of_depth(v, depth + 1) == Owner::Process
+                }
+                Value::Call(c) => {
+                    let call = &self.calls[*c as usize];
+                    let name = call
+                        .callee
+                        .as_ref()
+                        .and_then(|p| self.callee_name(p))
+                        .unwrap_or_default();
+                    if call.is_new || creates_fresh(&name) {
+                        return false;
+                    }
+                }
+                Value::Object(_) | Value::Array(_) | Value::Func(_) => return false,
+                _ => {}
+            }
+        }
+        global
     }
 
     /// Whether binding `b` is assigned (`b = …`) inside some function.
