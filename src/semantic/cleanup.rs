@@ -38,7 +38,20 @@ fn same_handler(a: Option<&Value>, b: Option<&Value>) -> bool {
 
 /// Whether the registration `call` on `receiver` is undone anywhere in the file.
 pub fn is_removed(model: &SemanticModel, receiver: &Path, call: &Call) -> bool {
-    let same = |r: &Call| same_event(call.arg(0), r.arg(0)) && same_handler(call.arg(1), r.arg(1));
+    // The same instance field, named through `this` in one method and through `_this`/`self`
+    // in another, is the same handler.
+    let same_field = |r: &Call| match (call.arg(1), r.arg(1)) {
+        (Some(Value::Path(x)), Some(Value::Path(y))) => {
+            x.props == y.props
+                && model
+                    .field_of(x, call.func)
+                    .is_some_and(|(c, _)| model.field_of(y, r.func).is_some_and(|(d, _)| c == d))
+        }
+        _ => false,
+    };
+    let same = |r: &Call| {
+        same_event(call.arg(0), r.arg(0)) && (same_handler(call.arg(1), r.arg(1)) || same_field(r))
+    };
     // The receiver as written (`signal`) and what it stands for (`options.signal`).
     let resolved = model.resolve_const(receiver);
     let removed = model
