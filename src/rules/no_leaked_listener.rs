@@ -14,7 +14,7 @@ use crate::semantic::cleanup::{
 };
 use crate::semantic::handle::{self, Leftover, Unreleased};
 use crate::semantic::{
-    BindingKind, Call, Frequency, FuncId, Owner, Path, Repeat, Root, SemanticModel, Value,
+    BindingKind, Call, Frequency, FuncId, Owner, Path, Repeat, Root, RunOnce, SemanticModel, Value,
 };
 
 /// The rule.
@@ -57,13 +57,17 @@ fn handler_function(model: &SemanticModel, handler: Option<&Value>) -> Option<Fu
 }
 
 /// How sure a finding is that depends on how often function `f` runs per call of the code around
-/// it: none for run-once code, `medium` in code that runs strongly repeatedly or in a method
-/// (its callers are the instance's users), `low` in code that is merely exported.
+/// it: none for run-once code, `medium` in code that runs strongly repeatedly, in a method (its
+/// callers are the instance's users) or once per instance of a class with many, `low` in code
+/// that is merely exported.
 fn per_call_confidence(model: &SemanticModel, f: FuncId) -> Option<Confidence> {
     let freq = model.frequency_of(f);
     if freq == &Frequency::Once {
         None
-    } else if freq.is_strongly_repeated() || model.in_method_context(f) {
+    } else if freq.is_strongly_repeated()
+        || model.in_method_context(f)
+        || freq.is_once_per_instance()
+    {
         Some(Confidence::Medium)
     } else {
         Some(Confidence::Low)
@@ -189,6 +193,51 @@ enum Special {
     /// A request's socket (the `'socket'` event's argument, `req.socket`): pooled or kept alive,
     /// it serves many requests.
     PooledSocket,
+    /// A client checked out of a pool and released back to it: it serves many checkouts.
+    PooledClient,
+}
+
+/// Whether `path` is a local holding a client checked out of a pool ([`api::POOL_CHECKOUT_METHODS`],
+/// through `await` and `.catch(…)`/`.then(…)`) that the code releases back to it
+/// (`client.release()`): the client outlives the work that checked it out.
+fn is_pooled_client(model: &SemanticModel, path: &Path) -> bool {
+    let Some(b) = path.root_binding().filter(|_| path.props.is_empty()) else {
+        return false;
+    };
+    let binding = model.binding(b);
+    let Some(Value::Call(mut c)) = binding.init else {
+        return false;
+    };
+    // `pool.connect().catch(…)`: the checkout is the call whose result `.catch` is called on.
+    for _ in 0..3 {
+        let call = &model.calls[c as usize];
+        let Some(m) = call.method() else {
+            return false;
+        };
+        if api::POOL_CHECKOUT_METHODS.contains(&m.as_str()) {
+            break;
+        }
+        if !matches!(m.as_str(), "catch" | "then" | "finally") {
+            return false;
+        }
+        let inner = model.calls.iter().position(|i| {
+            i.result == crate::semantic::ResultUse::Member(m.clone())
+                && i.span.start >= call.callee_span.start
+                && i.span.end <= call.callee_span.end
+        });
+        match inner {
+            Some(i) => c = i as crate::semantic::CallId,
+            None => return false,
+        }
+    }
+    let checkout = &model.calls[c as usize];
+    checkout.receiver().is_some()
+        && checkout
+            .method()
+            .is_some_and(|m| api::POOL_CHECKOUT_METHODS.contains(&m.as_str()))
+        && model
+            .method_calls_on(path, &[api::POOL_RELEASE_METHOD])
+            .any(|(_, r)| r.func == binding.func)
 }
 
 /// Whether `path`, used in function `f`, names an object that was handed to this code rather
@@ -368,6 +417,136 @@ fn incomplete_detach(
         }
         None
     })
+}
+
+/// For a registration on an instance field that holds an object handed to the class (`this.el =
+/// options.container`, never an object the class makes), with a handler that holds the instance:
+/// the class's teardown method (`remove()`, `destroy()`) that removes listeners — so the class
+/// knows its listeners outlive it — but not this one. Every torn-down instance then stays
+/// reachable from the object its user handed in, which outlives it.
+fn teardown_forgets(
+    model: &SemanticModel,
+    removals: &[&Call],
+    call: &Call,
+    receiver: &Path,
+) -> Option<FuncId> {
+    if removals.is_empty() || self_removing_options(call) {
+        return None;
+    }
+    let c = model.this_class(call.func)?;
+    let [field] = receiver.props.as_slice() else {
+        return None;
+    };
+    // An arrow holds the instance only when it uses it (`e => e.preventDefault()` does not).
+    let uses_instance = match call.arg(1) {
+        Some(Value::Func(g)) => mentions_instance(model, *g, c),
+        _ => true,
+    };
+    if model.class_of_root(receiver, call.func) != Some(c)
+        || !model.may_have_many_instances(c)
+        || !handler_holds_instance(model, call, call.func)
+        || !uses_instance
+        || model.frequency_of(call.func) == &Frequency::Once
+    {
+        return None;
+    }
+    // What the class stores in the field: at least one object handed in (a path from a parameter
+    // of the method that stores it), and nothing it makes (`new`, `create…()`, literals).
+    let mut handed = false;
+    for a in model.assigns.iter().filter(|a| {
+        matches!(&a.target, crate::semantic::Target::Path(t) if t.props.len() == 1 && model.is_field_path(t, a.func, c, field))
+    }) {
+        match &a.value {
+            Value::Path(v) => match v.root_binding().map(|b| model.binding(b)) {
+                Some(b) if b.kind == BindingKind::Param => handed = true,
+                _ => {}
+            },
+            Value::Call(k)
+                if !model.calls[*k as usize].is_new
+                    && !model.calls[*k as usize]
+                        .callee
+                        .as_ref()
+                        .and_then(|p| model.callee_name(p))
+                        .is_some_and(|m| crate::semantic::lifetime::creates_fresh(&m)) => {}
+            Value::OtherLiteral => {}
+            _ => return None,
+        }
+    }
+    if !handed {
+        return None;
+    }
+    // A teardown method of the class that removes listeners, and none that removes this one.
+    if is_removed(model, receiver, call) {
+        return None;
+    }
+    removals.iter().find_map(|r| {
+        let mut f = Some(r.func);
+        while let Some(cur) = f {
+            let func = model.function(cur);
+            if func.class == Some(c) {
+                return func
+                    .name
+                    .as_deref()
+                    .is_some_and(api::is_detach_name)
+                    .then_some(cur);
+            }
+            f = func.parent;
+        }
+        None
+    })
+}
+
+/// Whether code in function `g` uses the instance of class `c`: a call, an assignment or a test
+/// on a path rooted at it (`this.x`, `self.y`).
+fn mentions_instance(model: &SemanticModel, g: FuncId, c: crate::semantic::ClassId) -> bool {
+    let rooted = |p: &Path, f: FuncId| model.class_of_root(p, f) == Some(c);
+    let within = |f: FuncId| model.is_within(f, g);
+    model.calls.iter().any(|k| {
+        within(k.func)
+            && (k.callee.as_ref().is_some_and(|p| rooted(p, k.func))
+                || k.args
+                    .iter()
+                    .any(|v| matches!(v, Value::Path(p) if rooted(p, k.func))))
+    }) || model.assigns.iter().any(|a| {
+        within(a.func)
+            && (matches!(&a.target, crate::semantic::Target::Path(t) if rooted(t, a.func))
+                || matches!(&a.value, Value::Path(p) if rooted(p, a.func)))
+    }) || model
+        .conditions
+        .iter()
+        .any(|k| within(k.func) && k.paths.iter().any(|p| rooted(p, k.func)))
+}
+
+/// The finding for a teardown that forgets a handed-in owner ([`teardown_forgets`]).
+fn teardown_forgets_finding(
+    ctx: &RuleContext<'_>,
+    call: &Call,
+    receiver: &Path,
+    teardown: FuncId,
+    confidence: Confidence,
+) -> Diagnostic {
+    let model = ctx.model;
+    let event = event_text(call, "this event");
+    let owner = receiver.display(model).to_string();
+    let name = model
+        .function(teardown)
+        .name
+        .as_deref()
+        .unwrap_or("teardown");
+    let mut d = ctx.report(call.callee_span,
+        format!("listener for {event} is added to `{owner}`, an object handed to this class, and `{name}()` never removes it: every torn-down instance stays reachable from `{owner}`, which outlives it"),
+    )
+    .with_confidence(confidence)
+    .with_label(model.function(teardown).span, format!("`{name}()` removes other listeners, but not this one"));
+    if let Some(h) = call.arg_spans.get(1) {
+        d = d.with_label(
+            *h,
+            "this handler, and the instance it holds, stays registered",
+        );
+    }
+    d.with_help(format!(
+        "remove it in `{name}()` as well, with the same event and handler"
+    ))
 }
 
 /// A call of function `d`, from code that runs more than once, whose argument for parameter `b`
@@ -961,14 +1140,16 @@ impl Rule for NoLeakedListener {
                     && model
                         .this_class(call.func)
                         .is_some_and(|c| model.may_have_many_instances(c));
-                let confidence = if freq == &Frequency::Once || model.is_run_once_guarded(call.func)
-                {
-                    None
-                } else if per_instance || freq.is_strongly_repeated() {
-                    Some(Confidence::Medium)
-                } else {
-                    Some(Confidence::Low)
-                };
+                // Behind a run-once flag, even one per instance: a component's or service's
+                // one-time wiring.
+                let confidence =
+                    if freq == &Frequency::Once || model.run_once_guard(call.func).is_some() {
+                        None
+                    } else if per_instance || freq.is_strongly_repeated() {
+                        Some(Confidence::Medium)
+                    } else {
+                        Some(Confidence::Low)
+                    };
                 if let Some(confidence) = confidence {
                     out.push(subscription_finding(ctx, call, &source, confidence));
                 }
@@ -1016,16 +1197,36 @@ impl Rule for NoLeakedListener {
                 }
                 None => continue,
             };
-            // Registration behind a run-once flag (`if (this.subscribed) return; this.subscribed =
-            // true`) happens once, whoever calls.
-            if model.is_run_once_guarded(call.func) {
-                continue;
-            }
+            // Registration behind a run-once flag (`if (subscribed) return; subscribed = true`)
+            // happens once, whoever calls; behind an instance's flag (`if (this.subscribed)
+            // return; this.subscribed = true`), once per instance.
+            let guarded;
+            let freq = match model.run_once_guard(call.func) {
+                Some(RunOnce::PerProcess) => continue,
+                Some(RunOnce::PerInstance(c))
+                    if model.frequency_of(call.func) != &Frequency::Once =>
+                {
+                    guarded = Frequency::Repeated(Repeat::Instance(c));
+                    &guarded
+                }
+                _ => model.frequency_of(call.func),
+            };
             let owner = model.owner_of(&receiver);
-            let freq = model.frequency_of(call.func);
             if let Some(detach) = incomplete_detach(model, removals(), call, &receiver) {
                 out.push(incomplete_detach_finding(ctx, call, &receiver, detach));
                 continue;
+            }
+            if owner == Owner::Unknown {
+                if let Some(teardown) = teardown_forgets(model, removals(), call, &receiver) {
+                    out.push(teardown_forgets_finding(
+                        ctx,
+                        call,
+                        &receiver,
+                        teardown,
+                        Confidence::Medium,
+                    ));
+                    continue;
+                }
             }
             // A helper that registers on its parameter, called from repeated code with an owner
             // that outlives those calls (`catchUpgrade(req.connection.server)` per request).
@@ -1043,6 +1244,8 @@ impl Rule for NoLeakedListener {
                 Some(Special::CallerSignal)
             } else if is_request_socket(model, &receiver) {
                 Some(Special::PooledSocket)
+            } else if is_pooled_client(model, &receiver) {
+                Some(Special::PooledClient)
             } else {
                 None
             };
@@ -1051,7 +1254,7 @@ impl Rule for NoLeakedListener {
                     || special == Special::CallerSignal && stops_timer(model, call)
                     || tracked_per_owner(model, call, &receiver)
                     || is_removed(model, &receiver, call)
-                    || special == Special::PooledSocket && self_removing_options(call)
+                    || special != Special::CallerSignal && self_removing_options(call)
                     // `{ once: true }` does not help on a signal that never aborts; `{ signal }`
                     // of a controller of this call's own does.
                     || special == Special::CallerSignal && signal_option(call)
@@ -1177,7 +1380,12 @@ impl Rule for NoLeakedListener {
                 Owner::Connection(_) => "connection-scoped",
                 _ => "outer",
             };
-            let (often, registration) = how_often(model, model.frequency_of(reason_func));
+            let reason_freq = if reason_func == call.func {
+                freq
+            } else {
+                model.frequency_of(reason_func)
+            };
+            let (often, registration) = how_often(model, reason_freq);
             let mut d = ctx.report(call.callee_span,
                 format!("listener for {event} is added to {owner_kind} `{owner_text}` {often} and never removed"),
             )
@@ -1218,6 +1426,13 @@ fn special_finding(
             format!("'abort' listener is added to the caller's signal `{owner_text}` {often} and never removed: a signal shared by many calls keeps every listener, and what it captures, until it aborts"),
             format!("remove it when the work settles (`{owner_text}.removeEventListener('abort', onAbort)` in a `finally`), or use `events.addAbortListener` and dispose of what it returns; `{{ once: true }}` is not enough for a signal that never aborts"),
         ),
+        Special::PooledClient => {
+            let event = event_text(call, "an event");
+            (
+                format!("listener for {event} is added to the pooled client `{owner_text}` {often} and never removed: released back to its pool, the client serves the next checkouts and keeps every listener, and what it captures"),
+                format!("keep the handler and remove it before releasing the client (`{owner_text}.removeListener({event}, handler)`), or add the listener once per client, where the pool makes it"),
+            )
+        }
         Special::PooledSocket => {
             let event = call
                 .arg(0)

@@ -24,6 +24,11 @@
 //!   (ECMA-262 §10.4.1.3, BoundFunctionCreate): holding the bound function holds `f`.
 //! - `new Promise(executor)` runs `executor` at once, with `resolve` and `reject` as its first two
 //!   parameters (ECMA-262 §27.2.3.1): whatever settles the promise is one outcome of the work.
+//! - A client checked out of a connection pool (node-postgres `pool.connect()`, mysql/mysql2
+//!   `pool.getConnection()`, generic-pool `pool.acquire()`) is handed back with `release()` and
+//!   then serves the next checkout (node-postgres docs, "Pooling": "you must call
+//!   `client.release()` to return the client to the pool"; mysql docs, "Pooling connections"):
+//!   a listener added per checkout stays on the reused client.
 
 use super::{Path, Value};
 
@@ -413,3 +418,9 @@ pub fn is_unwatch_file(model: &super::SemanticModel, call: &super::Call) -> bool
     };
     from_fs && name.is_some_and(|n| n == UNWATCH_FILE_FUNCTION)
 }
+
+/// Methods that check a client out of a pool (see the module docs).
+pub const POOL_CHECKOUT_METHODS: &[&str] = &["connect", "getConnection", "acquire"];
+
+/// The method that returns a checked-out client to its pool.
+pub const POOL_RELEASE_METHOD: &str = "release";

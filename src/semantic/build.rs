@@ -853,6 +853,21 @@ impl Builder {
         }
     }
 
+    /// The constructor function whose prototype binding `alias` holds (`var _proto =
+    /// Ctor.prototype`, Babel's loose-mode classes), when `alias` is initialised so and `Ctor`
+    /// names a function.
+    fn prototype_alias(&self, alias: BindingId) -> Option<BindingId> {
+        let binding = &self.model.bindings[alias as usize];
+        let Some(Value::Path(p)) = &binding.init else {
+            return None;
+        };
+        let (Root::Binding(ctor), [proto]) = (&p.root, p.props.as_slice()) else {
+            return None;
+        };
+        (proto == "prototype" && self.model.bindings[*ctor as usize].func_value.is_some())
+            .then_some(*ctor)
+    }
+
     /// `Ctor.prototype.name = function …`: makes the function a method of the prototype class of
     /// the binding `ctor`, creating that class on its first method.
     fn add_prototype_method(&mut self, ctor: BindingId, method: FuncId) {
@@ -1766,10 +1781,17 @@ impl Visit for Builder {
         n.right.visit_with(self);
         let value = self.value_of(&n.right);
         if let (Target::Path(p), Value::Func(f)) = (&target, &value) {
-            if let (Root::Binding(ctor), [proto, _]) = (&p.root, p.props.as_slice()) {
-                if proto == "prototype" {
+            match (&p.root, p.props.as_slice()) {
+                (Root::Binding(ctor), [proto, _]) if proto == "prototype" => {
                     self.add_prototype_method(*ctor, *f);
                 }
+                // Babel's loose mode: `var _proto = Ctor.prototype; _proto.name = function …`.
+                (Root::Binding(alias), [_]) => {
+                    if let Some(ctor) = self.prototype_alias(*alias) {
+                        self.add_prototype_method(ctor, *f);
+                    }
+                }
+                _ => {}
             }
         }
         let is_cjs_export = matches!(&target, Target::Path(p) if is_commonjs_export(p));

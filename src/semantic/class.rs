@@ -118,11 +118,30 @@ impl SemanticModel {
             Root::This => self.this_class(f),
             Root::Binding(b) => {
                 let binding = self.binding(*b);
+                let is_this = |p: &Path| p.root == Root::This && p.props.is_empty();
+                // `self = this`, or a transpiled constructor's `_this = _super.call(this) ||
+                // this` (the instance is the last operand).
+                let holds_this = |v: &Value| match v {
+                    Value::Path(p) => is_this(p),
+                    Value::Expr(ps) => ps.last().is_some_and(is_this),
+                    _ => false,
+                };
                 match &binding.init {
-                    Some(Value::Path(p)) if p.root == Root::This && p.props.is_empty() => {
-                        self.this_class(binding.func)
+                    Some(v) if holds_this(v) => self.this_class(binding.func),
+                    Some(_) => None,
+                    // Babel's loose mode: `var _this; _this = _Super.call(this) || this;`, the
+                    // binding's only assignments in its function.
+                    None => {
+                        let mut assigns = self
+                            .assigns_under(&Path::binding(*b))
+                            .filter(|a| matches!(&a.target, super::Target::Path(t) if t.props.is_empty()))
+                            .peekable();
+                        assigns.peek()?;
+                        assigns
+                            .all(|a| a.func == binding.func && holds_this(&a.value))
+                            .then(|| self.this_class(binding.func))
+                            .flatten()
                     }
-                    _ => None,
                 }
             }
             _ => None,
@@ -220,9 +239,30 @@ impl SemanticModel {
                     }
                 })
                 .collect();
+            // A class escapes with an object literal that holds it, when that object escapes or
+            // is exported (`const api = { Map, Popup }; return api;`, a bundle's export table).
+            let mark_members = |facts: &mut Vec<ClassFacts>, b: BindingId| {
+                if let Some(Value::Object(props)) = &self.binding(b).init {
+                    for (_, v) in props {
+                        if let Value::Path(p) = v {
+                            if let (Root::Binding(m), true) = (&p.root, p.props.is_empty()) {
+                                if let Some(&i) = by_binding.get(m) {
+                                    facts[i].public = true;
+                                }
+                            }
+                        }
+                    }
+                }
+            };
             for e in &self.escapes {
                 if let Some(&i) = by_binding.get(&e.binding) {
                     facts[i].public = true;
+                }
+                mark_members(&mut facts, e.binding);
+            }
+            for (b, binding) in self.bindings.iter().enumerate() {
+                if binding.exported {
+                    mark_members(&mut facts, b as BindingId);
                 }
             }
             for (i, call) in self.calls.iter().enumerate() {

@@ -38,7 +38,20 @@ fn same_handler(a: Option<&Value>, b: Option<&Value>) -> bool {
 
 /// Whether the registration `call` on `receiver` is undone anywhere in the file.
 pub fn is_removed(model: &SemanticModel, receiver: &Path, call: &Call) -> bool {
-    let same = |r: &Call| same_event(call.arg(0), r.arg(0)) && same_handler(call.arg(1), r.arg(1));
+    // The same instance field, named through `this` in one method and through `_this`/`self`
+    // in another, is the same handler.
+    let same_field = |r: &Call| match (call.arg(1), r.arg(1)) {
+        (Some(Value::Path(x)), Some(Value::Path(y))) => {
+            x.props == y.props
+                && model
+                    .field_of(x, call.func)
+                    .is_some_and(|(c, _)| model.field_of(y, r.func).is_some_and(|(d, _)| c == d))
+        }
+        _ => false,
+    };
+    let same = |r: &Call| {
+        same_event(call.arg(0), r.arg(0)) && (same_handler(call.arg(1), r.arg(1)) || same_field(r))
+    };
     // The receiver as written (`signal`) and what it stands for (`options.signal`).
     let resolved = model.resolve_const(receiver);
     let removed = model
@@ -65,7 +78,55 @@ pub fn is_removed(model: &SemanticModel, receiver: &Path, call: &Call) -> bool {
     let removed_all = model
         .method_calls_on(receiver, &["removeAllListeners"])
         .any(|(_, r)| r.args.is_empty() || same_event(call.arg(0), r.arg(0)));
-    removed || removed_all
+    removed || removed_all || removed_through_record(model, receiver, call)
+}
+
+/// Where an object literal assigned somewhere keeps `value` (`this.events = { target, onOnline }`
+/// keeps `target` at `this.events.target`).
+fn kept_at(model: &SemanticModel, value: &Path) -> Vec<Path> {
+    let mut out = Vec::new();
+    for a in &model.assigns {
+        let (Target::Path(t), Value::Object(props)) = (&a.target, &a.value) else {
+            continue;
+        };
+        for (k, v) in props {
+            if let (Some(k), Value::Path(p)) = (k, v) {
+                if p == value {
+                    let mut at = t.clone();
+                    at.props.push(k.clone());
+                    out.push(at);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether the owner and the handler of registration `call` are kept together in a record and
+/// removed through it: `this.events = { target, onOnline }` after `target.addEventListener(
+/// 'online', onOnline)`, and `const { target, onOnline } = this.events;
+/// target.removeEventListener('online', onOnline)` in the teardown.
+fn removed_through_record(model: &SemanticModel, receiver: &Path, call: &Call) -> bool {
+    let Some(Value::Path(handler)) = call.arg(1) else {
+        return false;
+    };
+    let owners = kept_at(model, receiver);
+    if owners.is_empty() {
+        return false;
+    }
+    let handlers = kept_at(model, handler);
+    let resolved = |p: &Path| model.resolve_const(p).unwrap_or_else(|| p.clone());
+    model.calls.iter().any(|r| {
+        r.method().is_some_and(|m| REMOVE.contains(&m.as_str()))
+            && same_event(call.arg(0), r.arg(0))
+            && r.receiver()
+                .is_some_and(|rr| owners.contains(&resolved(&rr)))
+            && match r.arg(1) {
+                Some(Value::Path(h)) => handlers.contains(&resolved(h)),
+                None => true,
+                _ => false,
+            }
+    })
 }
 
 /// `{ signal }` in the options argument of `addEventListener`: the listener goes when that

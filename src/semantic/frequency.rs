@@ -412,10 +412,22 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
     // function: a rank follows a `CalledFrom` chain to its origin) and builds the frequency only
     // when it beats the stored one: building one clones its caller's chain.
     let mut ranks = vec![Frequency::Once.rank(); n];
+    // A static or object method that returns a fresh object (`static launch(options) { …;
+    // return new Browser(…) }`) is a factory, run once per object made, whatever its name.
+    let mut makes_object = vec![false; n];
+    for call in &model.calls {
+        if call.is_new && call.result == super::ResultUse::Returned {
+            makes_object[call.func as usize] = true;
+        }
+    }
     let startup: Vec<bool> = model
         .functions
         .iter()
-        .map(|func| is_startup_name(func.name.as_deref()))
+        .enumerate()
+        .map(|(f, func)| {
+            is_startup_name(func.name.as_deref())
+                && !(func.is_method && func.class.is_none() && makes_object[f])
+        })
         .collect();
     let fixed_ranks: Vec<u8> = fixed
         .iter()

@@ -37,7 +37,7 @@ impl Owner {
 }
 
 /// Call names whose result is a fresh object owned by the caller.
-fn creates_fresh(name: &str) -> bool {
+pub(crate) fn creates_fresh(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     [
         "create", "new", "make", "open", "spawn", "fork", "exec", "connect", "request", "fetch",
@@ -99,11 +99,55 @@ impl SemanticModel {
                         Some(Value::Object(_) | Value::Array(_) | Value::Func(_)) => {
                             Owner::Local(d)
                         }
+                        // `let target = null; if (…) target = globalThis; else target = …`: a
+                        // variable that picks one of several objects is as long-lived as the
+                        // longest-lived global it can hold.
+                        None | Some(Value::OtherLiteral)
+                            if binding.kind != BindingKind::Const
+                                && self.may_hold_global(*b, depth) =>
+                        {
+                            Owner::Process
+                        }
                         _ => Owner::Unknown,
                     },
                 }
             }
         }
+    }
+
+    /// Whether local binding `b` is assigned a process-lived object (`b = window`, `b =
+    /// globalThis`) in its own function, and never an object made there (`b =
+    /// fs.createWriteStream(…)`, `new …`): a variable that is sometimes fresh holds what it
+    /// holds when its listeners are added, which this does not follow.
+    fn may_hold_global(&self, b: u32, depth: u32) -> bool {
+        let func = self.binding(b).func;
+        let mut global = false;
+        for a in self.assigns_under(&Path::binding(b)) {
+            if !matches!(&a.target, super::Target::Path(p) if p.props.is_empty()) {
+                continue;
+            }
+            match &a.value {
+                Value::Path(v) => {
+                    global |= a.func == func
+                        && a.plain
+                        && self.owner_of_depth(v, depth + 1) == Owner::Process
+                }
+                Value::Call(c) => {
+                    let call = &self.calls[*c as usize];
+                    let name = call
+                        .callee
+                        .as_ref()
+                        .and_then(|p| self.callee_name(p))
+                        .unwrap_or_default();
+                    if call.is_new || creates_fresh(&name) {
+                        return false;
+                    }
+                }
+                Value::Object(_) | Value::Array(_) | Value::Func(_) => return false,
+                _ => {}
+            }
+        }
+        global
     }
 
     /// Whether binding `b` is assigned (`b = …`) inside some function.

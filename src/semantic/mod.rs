@@ -246,6 +246,15 @@ pub enum ResultUse {
     Other,
 }
 
+/// How often a run-once guard lets a function's body run ([`SemanticModel::run_once_guard`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunOnce {
+    /// Once per process: the flag is module-level, global, or of a function around it.
+    PerProcess,
+    /// Once per instance of a class that may have many: the flag is an instance field.
+    PerInstance(ClassId),
+}
+
 /// A call or `new` expression.
 #[derive(Debug, Clone)]
 pub struct Call {
@@ -711,25 +720,50 @@ impl SemanticModel {
     }
 
     /// Whether function `f` runs its body once and then returns early: it has a guard that
-    /// returns (`if (this.started) return;`) and sets a flag that outlives the call to `true`
-    /// (`this.started = true`, a module-level `loaded = true`) — run-once code, whatever its
-    /// callers do.
+    /// returns (`if (loaded) return;`) on a flag that outlives the call, and sets that flag to
+    /// `true` (`loaded = true`, a module-level binding or one of a function around it) — run-once
+    /// code, whatever its callers do. A flag on the instance (`this.started`) only makes the body
+    /// run once per instance: see [`SemanticModel::run_once_guard`].
     pub fn is_run_once_guarded(&self, f: FuncId) -> bool {
+        self.run_once_guard(f) == Some(RunOnce::PerProcess)
+    }
+
+    /// How often a guard on a flag lets function `f`'s body run ([`RunOnce`]): `f` returns early
+    /// when a flag that outlives the call is set (a condition of `f` reads it and `f` has a guard
+    /// that returns or throws), and sets it to `true` itself. `None` when `f` has no such guard
+    /// (a flag set but never tested is a state, not a guard: `if (err) return; track.loaded =
+    /// true`).
+    pub fn run_once_guard(&self, f: FuncId) -> Option<RunOnce> {
         let func = self.function(f);
-        func.has_guard_return
-            && self.assigns.iter().any(|a| {
-                a.func == f
-                    && a.plain
-                    && a.value == Value::Bool(true)
-                    && match &a.target {
-                        Target::Path(p) => match &p.root {
-                            Root::This => true,
-                            Root::Binding(b) => !self.is_within(self.binding(*b).func, f),
-                            _ => false,
-                        },
-                        _ => false,
-                    }
-            })
+        if !func.has_guard_return {
+            return None;
+        }
+        let tested = |p: &Path| {
+            self.conditions
+                .iter()
+                .any(|c| c.func == f && c.paths.iter().any(|q| q == p))
+        };
+        self.assigns.iter().find_map(|a| {
+            if a.func != f || !a.plain || a.value != Value::Bool(true) {
+                return None;
+            }
+            let Target::Path(p) = &a.target else {
+                return None;
+            };
+            let scope = match &p.root {
+                // The instance's flag: once per instance, which for a class with many instances is
+                // as often as instances are made.
+                Root::This => match self.this_class(f) {
+                    Some(c) if self.may_have_many_instances(c) => RunOnce::PerInstance(c),
+                    _ => RunOnce::PerProcess,
+                },
+                Root::Binding(b) if !self.is_within(self.binding(*b).func, f) => {
+                    RunOnce::PerProcess
+                }
+                _ => return None,
+            };
+            tested(p).then_some(scope)
+        })
     }
 
     /// Whether function `f` runs its work once behind a flag it sets, in either form: a guard
