@@ -524,7 +524,7 @@ pub fn delay_is_caller_chosen(model: &SemanticModel, call: &Call) -> bool {
 const LONG_DELAY_MS: f64 = 60_000.0;
 
 /// Whether the delay of the one-shot timer `call` is long by what this file says of it
-/// ([`LONG_DELAY_MS`] or more): a literal, a constant, or an instance field whose initialiser
+/// (`LONG_DELAY_MS` or more): a literal, a constant, or an instance field whose initialiser
 /// (in the class body or the constructor) is one, or takes one as its default or its floor
 /// (`Math.max(options.idle ?? DEFAULT_IDLE_MS, MIN_IDLE_MS)` with `DEFAULT_IDLE_MS = 30 * 60 *
 /// 1000`). A caller may still choose a shorter delay: this is the delay the module expects.
