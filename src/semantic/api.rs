@@ -415,6 +415,16 @@ pub fn releasable(model: &super::SemanticModel, call: &super::Call) -> Option<Re
         {
             return Some(Releasable::Observer(name));
         }
+        // A class imported under the standard name (`import ResizeObserver from '…'`, a
+        // ponyfill): code that names it so uses it as the standard constructor.
+        if let (Some(b), true) = (callee.root_binding(), callee.props.is_empty()) {
+            let binding = model.binding(b);
+            if binding.kind == super::BindingKind::Import {
+                if let Some(name) = OBSERVER_CONSTRUCTORS.iter().find(|n| binding.name == **n) {
+                    return Some(Releasable::Observer(name));
+                }
+            }
+        }
     }
     let b = callee.root_binding()?;
     let binding = model.binding(b);
