@@ -185,6 +185,50 @@ const FRAMEWORK_TEARDOWN: &[&str] = &[
     "destroyed",
 ];
 
+/// Transpilers' class helpers, by the names Babel (`_name`) and SWC (`_snake_name`) give them.
+/// A constructor-return helper returns the instance a derived constructor goes on with
+/// (`_this = _possibleConstructorReturn(this, _getPrototypeOf(C).call(this, props))`,
+/// `_this = _callSuper(this, C, [props])`): its result is the constructor's `this`.
+pub const CONSTRUCTOR_RETURN_HELPERS: &[&str] = &[
+    "_possibleConstructorReturn",
+    "_callSuper",
+    "_possible_constructor_return",
+    "_call_super",
+];
+
+/// The helper that checks `super()` ran and returns its argument, the instance
+/// (`_assertThisInitialized(_this)`).
+pub const ASSERT_THIS_HELPERS: &[&str] = &["_assertThisInitialized", "_assert_this_initialized"];
+
+/// The helpers class-properties output defines an instance field with, in the constructor
+/// (Babel's `_defineProperty(this, "onResize", () => …)`, SWC's `_define_property`, esbuild's
+/// and TypeScript's `__publicField(this, "onResize", …)`): `(instance, name, value)`.
+pub const DEFINE_FIELD_HELPERS: &[&str] = &["_defineProperty", "_define_property", "__publicField"];
+
+/// The helper a transpiled class's constructor function starts with (`_classCallCheck(this, C)`):
+/// it throws unless called with `new`, so the function is a class constructor.
+pub const CLASS_CALL_CHECK_HELPERS: &[&str] = &["_classCallCheck", "_class_call_check"];
+
+/// Mount callbacks a UI framework calls once on each instance when it starts (React's
+/// `componentDidMount` and `componentWillMount`, Angular's `ngOnInit`, NestJS's `onModuleInit`,
+/// Vue class components' `created`/`beforeMount`/`mounted`): as a class's method, like a start-up
+/// method, it runs once per instance, not on every call of something.
+const FRAMEWORK_MOUNT: &[&str] = &[
+    "componentDidMount",
+    "componentWillMount",
+    "UNSAFE_componentWillMount",
+    "ngOnInit",
+    "onModuleInit",
+    "created",
+    "beforeMount",
+    "mounted",
+];
+
+/// Whether a class method named `name` is a framework mount callback ([`FRAMEWORK_MOUNT`], exact).
+pub fn is_mount_name(name: &str) -> bool {
+    FRAMEWORK_MOUNT.contains(&name)
+}
+
 /// Names of methods that abandon a piece of scheduled or pending work (a job's `cancel()`, a
 /// request's `abort()`): like a detach method, its user has to call it.
 const ABANDON_METHODS: &[&str] = &["cancel", "abort"];
@@ -370,6 +414,16 @@ pub fn releasable(model: &super::SemanticModel, call: &super::Call) -> Option<Re
             .find(|n| model.is_global_function(callee, &[n]))
         {
             return Some(Releasable::Observer(name));
+        }
+        // A class imported under the standard name (`import ResizeObserver from '…'`, a
+        // ponyfill): code that names it so uses it as the standard constructor.
+        if let (Some(b), true) = (callee.root_binding(), callee.props.is_empty()) {
+            let binding = model.binding(b);
+            if binding.kind == super::BindingKind::Import {
+                if let Some(name) = OBSERVER_CONSTRUCTORS.iter().find(|n| binding.name == **n) {
+                    return Some(Releasable::Observer(name));
+                }
+            }
         }
     }
     let b = callee.root_binding()?;

@@ -74,10 +74,113 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
             }
         }
     }
+    constructor_members(&mut model);
     extended_objects(&mut model);
     model.functions[MODULE as usize].refs = (0, model.references.len() as u32);
     model.call_mentions = b.call_mentions;
     model
+}
+
+/// Methods a constructor installs on its instance, as class-properties output writes a class's
+/// methods and arrow fields (Babel's `_defineProperty(_assertThisInitialized(_this),
+/// "componentDidMount", function () {…})`, `_defineProperty(this, "onResize", () => {…})`,
+/// esbuild's `__publicField(this, …)`, and `this.handleX = () => {…}` /
+/// `_this.handleX = function () {…}`): each function becomes a method of the constructor's class,
+/// named after its key, so that lifecycle callbacks and teardowns defined so are the class's
+/// methods. The instance is `this`, a binding holding it ([`SemanticModel::holds_this`]: `_this =
+/// _super.call(this) || this`, `_this = _possibleConstructorReturn(this, …)`) or
+/// `_assertThisInitialized(_this)`. A constructor function that starts with Babel's
+/// `_classCallCheck(this, C)` on its own binding and defines its methods only so (no prototype
+/// method) is made a class here.
+fn constructor_members(model: &mut SemanticModel) {
+    let helper = |model: &SemanticModel, call: &super::Call, names: &[&str]| {
+        !call.is_new
+            && call
+                .callee
+                .as_ref()
+                .and_then(|p| model.callee_name(p))
+                .is_some_and(|n| names.contains(&n.as_str()))
+    };
+    // Functions checked to be called with `new`, with the binding naming them.
+    let mut checked: Vec<(FuncId, BindingId)> = Vec::new();
+    for call in &model.calls {
+        if !helper(model, call, super::api::CLASS_CALL_CHECK_HELPERS) {
+            continue;
+        }
+        let this_first = matches!(call.arg(0), Some(Value::Path(p)) if p.root == Root::This && p.props.is_empty());
+        if let (true, Some(Value::Path(p))) = (this_first, call.arg(1)) {
+            if let (Some(b), true) = (p.root_binding(), p.props.is_empty()) {
+                if model.bindings[b as usize].func_value == Some(call.func) {
+                    checked.push((call.func, b));
+                }
+            }
+        }
+    }
+    let is_ctor = |model: &SemanticModel, f: FuncId| {
+        model.functions[f as usize]
+            .class
+            .is_some_and(|c| model.classes[c.index()].constructor == Some(f))
+            || checked.iter().any(|&(g, _)| g == f)
+    };
+    // (constructor, key, function)
+    let mut members: Vec<(FuncId, Atom, FuncId)> = Vec::new();
+    for call in &model.calls {
+        if call.args.len() != 3
+            || !helper(model, call, super::api::DEFINE_FIELD_HELPERS)
+            || !is_ctor(model, call.func)
+        {
+            continue;
+        }
+        if let (Some(target), Some(Value::Str(key)), Some(Value::Func(g))) =
+            (call.arg(0), call.arg(1), call.arg(2))
+        {
+            if model.instance_value(target, call.func) {
+                members.push((call.func, key.clone(), *g));
+            }
+        }
+    }
+    for a in &model.assigns {
+        let (Target::Path(t), Value::Func(g), true) = (&a.target, &a.value, a.plain) else {
+            continue;
+        };
+        let [key] = t.props.as_slice() else { continue };
+        let root = Value::Path(Path {
+            root: t.root.clone(),
+            props: Default::default(),
+        });
+        if is_ctor(model, a.func) && model.instance_value(&root, a.func) {
+            members.push((a.func, key.clone(), *g));
+        }
+    }
+    for (ctor, key, g) in members {
+        if model.functions[g as usize].class.is_some() {
+            continue;
+        }
+        let c = match model.functions[ctor as usize].class {
+            Some(c) => c,
+            None => {
+                let Some(&(_, b)) = checked.iter().find(|&&(f, _)| f == ctor) else {
+                    continue;
+                };
+                let c = ClassId(model.classes.len() as u32);
+                model.classes.push(ClassInfo {
+                    name: Some(model.bindings[b as usize].name.clone()),
+                    binding: Some(b),
+                    span: model.functions[ctor as usize].span,
+                    constructor: Some(ctor),
+                    methods: Vec::new(),
+                    fields: Vec::new(),
+                    superclass: None,
+                });
+                model.functions[ctor as usize].class = Some(c);
+                c
+            }
+        };
+        let func = &mut model.functions[g as usize];
+        func.class = Some(c);
+        func.name.get_or_insert(key);
+        model.classes[c.index()].methods.push(g);
+    }
 }
 
 /// Objects a function extends with methods and state through property descriptors

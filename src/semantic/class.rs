@@ -8,7 +8,11 @@
 //! ship; and an object a function extends through property descriptors
 //! (`Object.defineProperties(pool, { getConnection: { value: getConnection }, _queue: { value: [] }
 //! })` on a parameter), whose class has no constructor and no name binding (build.rs,
-//! `extended_objects`).
+//! `extended_objects`). A constructor's methods also include the functions it installs on its
+//! instance, as class-properties output defines methods and arrow fields
+//! (`_defineProperty(_assertThisInitialized(_this), "componentDidMount", function () {…})`,
+//! `this.onResize = () => {…}`; build.rs, `constructor_members`), and a constructor function
+//! that starts with Babel's `_classCallCheck(this, C)` and defines its methods only so is a class.
 
 use swc_atoms::Atom;
 
@@ -116,35 +120,71 @@ impl SemanticModel {
     pub fn class_of_root(&self, path: &Path, f: FuncId) -> Option<ClassId> {
         match &path.root {
             Root::This => self.this_class(f),
-            Root::Binding(b) => {
-                let binding = self.binding(*b);
-                let is_this = |p: &Path| p.root == Root::This && p.props.is_empty();
-                // `self = this`, or a transpiled constructor's `_this = _super.call(this) ||
-                // this` (the instance is the last operand).
-                let holds_this = |v: &Value| match v {
-                    Value::Path(p) => is_this(p),
-                    Value::Expr(ps) => ps.last().is_some_and(is_this),
-                    _ => false,
-                };
-                match &binding.init {
-                    Some(v) if holds_this(v) => self.this_class(binding.func),
-                    Some(_) => None,
-                    // Babel's loose mode: `var _this; _this = _Super.call(this) || this;`, the
-                    // binding's only assignments in its function.
-                    None => {
-                        let mut assigns = self
-                            .assigns_under(&Path::binding(*b))
-                            .filter(|a| matches!(&a.target, super::Target::Path(t) if t.props.is_empty()))
-                            .peekable();
-                        assigns.peek()?;
-                        assigns
-                            .all(|a| a.func == binding.func && holds_this(&a.value))
-                            .then(|| self.this_class(binding.func))
-                            .flatten()
-                    }
-                }
-            }
+            Root::Binding(b) if self.holds_this(*b) => self.this_class(self.binding(*b).func),
             _ => None,
+        }
+    }
+
+    /// Whether binding `b` holds the `this` of the function declaring it: `self = this`, or a
+    /// transpiled constructor's instance (`_this = _super.call(this) || this`, Babel's
+    /// `_this = _possibleConstructorReturn(this, …)` and `_this = _callSuper(this, C, args)`), in
+    /// its declaration or, as Babel writes it, in the binding's only assignments in its function
+    /// (`var _this; _this = …`).
+    pub fn holds_this(&self, b: BindingId) -> bool {
+        let binding = self.binding(b);
+        let is_this = |p: &Path| p.root == Root::This && p.props.is_empty();
+        let holds_this = |v: &Value| match v {
+            Value::Path(p) => is_this(p),
+            // `_super.call(this) || this`: the instance is the last operand.
+            Value::Expr(ps) => ps.last().is_some_and(is_this),
+            Value::Call(c) => {
+                let call = &self.calls[*c as usize];
+                !call.is_new
+                    && call
+                        .callee
+                        .as_ref()
+                        .and_then(|p| self.callee_name(p))
+                        .is_some_and(|n| {
+                            super::api::CONSTRUCTOR_RETURN_HELPERS.contains(&n.as_str())
+                        })
+                    && matches!(call.arg(0), Some(Value::Path(p)) if is_this(p))
+            }
+            _ => false,
+        };
+        match &binding.init {
+            Some(v) => holds_this(v),
+            None => {
+                let mut assigns = self
+                    .assigns_under(&Path::binding(b))
+                    .filter(|a| matches!(&a.target, super::Target::Path(t) if t.props.is_empty()))
+                    .peekable();
+                assigns.peek().is_some()
+                    && assigns.all(|a| a.func == binding.func && holds_this(&a.value))
+            }
+        }
+    }
+
+    /// Whether `v`, in function `f`, is the instance `f`'s `this` is: `this`, a binding of `f`
+    /// that holds it ([`Self::holds_this`]), or Babel's `_assertThisInitialized(_this)` of one.
+    pub(crate) fn instance_value(&self, v: &Value, f: FuncId) -> bool {
+        match v {
+            Value::Path(p) if p.props.is_empty() => match &p.root {
+                Root::This => true,
+                Root::Binding(b) => self.binding(*b).func == f && self.holds_this(*b),
+                _ => false,
+            },
+            Value::Call(c) => {
+                let call = &self.calls[*c as usize];
+                !call.is_new
+                    && call.args.len() == 1
+                    && call
+                        .callee
+                        .as_ref()
+                        .and_then(|p| self.callee_name(p))
+                        .is_some_and(|n| super::api::ASSERT_THIS_HELPERS.contains(&n.as_str()))
+                    && call.arg(0).is_some_and(|a| self.instance_value(a, f))
+            }
+            _ => false,
         }
     }
 

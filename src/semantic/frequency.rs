@@ -425,8 +425,10 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
         .iter()
         .enumerate()
         .map(|(f, func)| {
-            is_startup_name(func.name.as_deref())
-                && !(func.is_method && func.class.is_none() && makes_object[f])
+            (is_startup_name(func.name.as_deref())
+                && !(func.is_method && func.class.is_none() && makes_object[f]))
+                || (func.class.is_some()
+                    && func.name.as_deref().is_some_and(super::api::is_mount_name))
         })
         .collect();
     let fixed_ranks: Vec<u8> = fixed

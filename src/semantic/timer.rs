@@ -191,8 +191,19 @@ pub fn overwritten_handle(model: &SemanticModel, id: CallId) -> Option<Overwrite
     let chain = enclosing_chain(model, call.func);
     let outer = *chain.last()?;
     match &slot {
-        // A constructor fills the field of a fresh instance: nothing is pending there yet.
-        Slot::Field(_) if model.is_constructor(outer) => return None,
+        // A constructor, or a framework mount callback (`componentDidMount`, run once per
+        // instance), fills the field of a fresh instance: nothing is pending there yet.
+        Slot::Field(_)
+            if model.is_constructor(outer)
+                || (model.function(outer).class.is_some()
+                    && model
+                        .function(outer)
+                        .name
+                        .as_deref()
+                        .is_some_and(super::api::is_mount_name)) =>
+        {
+            return None
+        }
         _ => {}
     }
     if *model.frequency_of(call.func) == super::Frequency::Once {
