@@ -224,7 +224,7 @@ const FRAMEWORK_MOUNT: &[&str] = &[
     "mounted",
 ];
 
-/// Whether a class method named `name` is a framework mount callback ([`FRAMEWORK_MOUNT`], exact).
+/// Whether a class method named `name` is a framework mount callback (`FRAMEWORK_MOUNT`, exact).
 pub fn is_mount_name(name: &str) -> bool {
     FRAMEWORK_MOUNT.contains(&name)
 }

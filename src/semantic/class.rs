@@ -7,11 +7,11 @@
 //! which is what hand-written ES5 and transpiled output (TypeScript's `/** @class */` IIFEs, Babel)
 //! ship; and an object a function extends through property descriptors
 //! (`Object.defineProperties(pool, { getConnection: { value: getConnection }, _queue: { value: [] }
-//! })` on a parameter), whose class has no constructor and no name binding (build.rs,
+//! })` on a parameter), whose class has no constructor and no name binding (`build/classes.rs`,
 //! `extended_objects`). A constructor's methods also include the functions it installs on its
 //! instance, as class-properties output defines methods and arrow fields
 //! (`_defineProperty(_assertThisInitialized(_this), "componentDidMount", function () {…})`,
-//! `this.onResize = () => {…}`; build.rs, `constructor_members`), and a constructor function
+//! `this.onResize = () => {…}`; `build/classes.rs`, `constructor_members`), and a constructor function
 //! that starts with Babel's `_classCallCheck(this, C)` and defines its methods only so is a class.
 
 use swc_atoms::Atom;

@@ -21,15 +21,16 @@ pub mod flow;
 pub mod frequency;
 pub mod handle;
 mod handoff;
+mod key_domain;
 pub mod lifetime;
 mod path;
 mod span_index;
 pub mod timer;
 
 pub use build::build;
-pub(crate) use build::is_normaliser;
 pub use class::{Class, ClassId};
 pub use frequency::{CallbackKind, Frequency, Repeat};
+pub(crate) use key_domain::is_normaliser;
 pub use lifetime::Owner;
 pub use path::{Path, Props, Root};
 

@@ -1,0 +1,569 @@
+//! The one AST walk that fills a [`SemanticModel`]: [`build`] and the builder's state (bindings
+//! by identity, the function being walked, calls and their argument summaries) here; the walk in
+//! `visit`, expression summaries in `values`, class shapes and CommonJS exports in `classes`,
+//! helpers that read swc nodes alone in `ast`.
+
+use smallvec::SmallVec;
+use swc_atoms::Atom;
+use swc_common::{Span, Spanned, SyntaxContext};
+use swc_ecma_ast::*;
+use swc_ecma_visit::{Visit, VisitWith};
+
+use super::class::{Class as ClassInfo, ClassId};
+use super::handoff::Handoffs;
+use super::span_index::SpanIndex;
+use super::{
+    Assign, Binding, BindingId, BindingKind, Bound, Call, CallId, Condition, Escape, FuncId,
+    FuncUse, Function, Path, Props, Reference, ResultUse, Root, SemanticModel, Target, Value,
+    MODULE,
+};
+use crate::diagnostic::ByteSpan;
+use crate::parse::BASE;
+
+mod ast;
+mod classes;
+mod values;
+mod visit;
+
+use ast::*;
+use classes::*;
+
+/// Builds the semantic model of a resolved `program`; `unresolved` is the resolver's context for
+/// identifiers that bind to no declaration.
+pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
+    let len = program.span().hi.0.saturating_sub(program.span().lo.0);
+    let mut b = Builder {
+        model: SemanticModel::with_capacity_for(len),
+        index: Index::with_capacity(len as usize / 64),
+        recent: [(0, 0); RECENT],
+        call_mentions: Vec::with_capacity(len as usize / 64 + 1),
+        unresolved,
+        func_stack: vec![MODULE],
+        cond_depth: vec![0],
+        loop_depth: vec![0],
+        block_depth: 0,
+        pending_use: Handoffs::default(),
+        pending_func: Handoffs::default(),
+        handoff_marks: Vec::new(),
+        calls_by_end: SpanIndex::with_capacity(len as usize / 64),
+        awaited: Handoffs::default(),
+        funcs_by_start: SpanIndex::with_capacity(len as usize / 256),
+        scratch_paths: Vec::new(),
+        decl_kind: None,
+        decl_top: false,
+        class_stack: Vec::new(),
+        pending_class_binding: None,
+        returned: Vec::new(),
+    };
+    let span = program.span();
+    b.model.functions.push(Function {
+        span: bs(span),
+        parent: None,
+        name: None,
+        binding: None,
+        params: SmallVec::new(),
+        uses: SmallVec::new(),
+        has_guard_return: false,
+        is_method: false,
+        is_arrow: false,
+        class: None,
+        refs: (0, 0),
+    });
+    program.visit_with(&mut b);
+    let mut model = b.model;
+    // Prototype classes whose constructor function is declared after its prototype methods.
+    for c in 0..model.classes.len() {
+        if model.classes[c].constructor.is_none() {
+            if let Some(f) = model.classes[c]
+                .binding
+                .and_then(|b| model.bindings[b as usize].func_value)
+            {
+                model.classes[c].constructor = Some(f);
+                if model.functions[f as usize].class.is_none() {
+                    model.functions[f as usize].class = Some(ClassId(c as u32));
+                }
+            }
+        }
+    }
+    constructor_members(&mut model);
+    extended_objects(&mut model);
+    model.functions[MODULE as usize].refs = (0, model.references.len() as u32);
+    model.call_mentions = b.call_mentions;
+    model
+}
+
+/// A byte span from an swc span.
+pub(crate) fn bs(span: Span) -> ByteSpan {
+    ByteSpan::new(
+        span.lo.0.saturating_sub(BASE),
+        span.hi.0.saturating_sub(BASE),
+    )
+}
+
+/// Strips parentheses, TypeScript assertions and `await`, which do not change what a value is.
+pub(crate) fn unwrap(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => unwrap(&p.expr),
+        Expr::TsAs(x) => unwrap(&x.expr),
+        Expr::TsNonNull(x) => unwrap(&x.expr),
+        Expr::TsTypeAssertion(x) => unwrap(&x.expr),
+        Expr::TsSatisfies(x) => unwrap(&x.expr),
+        Expr::TsConstAssertion(x) => unwrap(&x.expr),
+        Expr::Await(x) => unwrap(&x.arg),
+        Expr::Seq(s) if !s.exprs.is_empty() => unwrap(s.exprs.last().unwrap()),
+        _ => e,
+    }
+}
+
+/// What a parent decided for a direct child function expression: its name, the binding naming
+/// it, and how its value is used.
+type PendingFunc = (Option<Atom>, Option<BindingId>, Option<FuncUse>);
+
+/// Binding identity (name, resolver context) → binding: `(name, context, binding)` entries in a
+/// raw hash table, so that a lookup that ends in an insertion hashes and probes once.
+type Index = hashbrown::HashTable<(Atom, SyntaxContext, BindingId)>;
+
+/// Slots of [`Builder::recent`].
+const RECENT: usize = 256;
+
+struct Builder {
+    model: SemanticModel,
+    index: Index,
+    /// The latest identifiers resolved, as `(start offset, binding)`, by start offset modulo
+    /// [`RECENT`].
+    recent: [(u32, BindingId); RECENT],
+    /// `(binding, call)` for each call that names a binding as its callee or an argument, in
+    /// source order of the calls' ends (the intra-file call graph's edges).
+    call_mentions: Vec<(BindingId, CallId)>,
+    unresolved: SyntaxContext,
+    func_stack: Vec<FuncId>,
+    /// Per open function: how many `if`/conditional/logical constructs enclose the current node.
+    cond_depth: Vec<u32>,
+    /// Per open function: how many loop bodies enclose the current node.
+    loop_depth: Vec<u32>,
+    /// Block nesting inside the module body (0 = directly in the module body).
+    block_depth: u32,
+    /// Result uses decided by a parent for its direct child call, keyed by the call's span.
+    pending_use: Handoffs<ResultUse>,
+    /// Names and uses decided by a parent for its direct child function expression.
+    pending_func: Handoffs<PendingFunc>,
+    /// Per open function: the [`Handoffs::mark`]s of `pending_use`, `pending_func` and `awaited`
+    /// when it was entered.
+    handoff_marks: Vec<[usize; 3]>,
+    /// Calls by span, registered as they end.
+    calls_by_end: SpanIndex,
+    /// Spans of calls that are the direct operand of an `await`.
+    awaited: Handoffs<()>,
+    /// Functions by span, registered as they begin.
+    funcs_by_start: SpanIndex,
+    /// Reused by [`Builder::value_of_depth`] to collect an expression's paths.
+    scratch_paths: Vec<Path>,
+    /// The kind of the declaration whose patterns are being visited.
+    decl_kind: Option<BindingKind>,
+    /// Whether that declaration sits directly in the module body.
+    decl_top: bool,
+    /// The classes whose bodies are being visited, innermost last.
+    class_stack: Vec<ClassId>,
+    /// The binding that names the next class body visited (`class C`, `const C = class {}`).
+    pending_class_binding: Option<BindingId>,
+    /// `(function, value)` for each `return` of a function, an object literal or a binding, so
+    /// that `module.exports = (() => { …; return { save } })()` exports what the IIFE returns.
+    returned: Vec<(FuncId, Value)>,
+}
+
+impl Builder {
+    fn cur(&self) -> FuncId {
+        *self.func_stack.last().unwrap()
+    }
+
+    /// The function registered with exactly `span`.
+    fn func_at(&self, span: Span) -> Option<FuncId> {
+        self.funcs_by_start.get(span.lo.0, span.hi.0)
+    }
+
+    /// The call registered with exactly `span`.
+    fn call_at(&self, span: Span) -> Option<CallId> {
+        self.calls_by_end.get(span.hi.0, span.lo.0)
+    }
+
+    fn guarded(&self) -> bool {
+        *self.cond_depth.last().unwrap() > 0
+    }
+
+    /// The binding for identity `id`, created as a placeholder if its declaration is still ahead
+    /// (hoisting) or is one we do not model.
+    #[inline]
+    fn binding_for(&mut self, id: &Ident) -> BindingId {
+        // Summaries look up the identifiers the walk has just resolved: remember the latest ones
+        // by position (one identifier per start offset; 0 is swc's dummy position).
+        let lo = id.span.lo.0;
+        let slot = lo as usize % RECENT;
+        if lo != 0 && self.recent[slot].0 == lo {
+            return self.recent[slot].1;
+        }
+        let b = self.binding_for_uncached(id);
+        self.recent[slot] = (lo, b);
+        b
+    }
+
+    // Kept out of line: the cache hit above stays a few instructions without this frame.
+    #[inline(never)]
+    fn binding_for_uncached(&mut self, id: &Ident) -> BindingId {
+        let hash = identity_hash(&id.sym, id.ctxt);
+        let entry = self.index.entry(
+            hash,
+            |e| e.1 == id.ctxt && e.0 == id.sym,
+            |e| identity_hash(&e.0, e.1),
+        );
+        let vacant = match entry {
+            hashbrown::hash_table::Entry::Occupied(found) => return found.get().2,
+            hashbrown::hash_table::Entry::Vacant(vacant) => vacant,
+        };
+        let b = self.model.bindings.len() as BindingId;
+        vacant.insert((id.sym.clone(), id.ctxt, b));
+        self.model.bindings.push(Binding {
+            name: id.sym.clone(),
+            kind: BindingKind::Unknown,
+            func: self.cur(),
+            module_level: false,
+            span: bs(id.span),
+            init: None,
+            source_module: None,
+            exported: false,
+            func_value: None,
+            type_name: None,
+        });
+        b
+    }
+
+    fn declare(&mut self, id: &Ident, kind: BindingKind, module_level: bool) -> BindingId {
+        let b = self.binding_for(id);
+        let func = self.cur();
+        let binding = &mut self.model.bindings[b as usize];
+        if binding.kind == BindingKind::Unknown {
+            binding.kind = kind;
+            binding.func = func;
+            binding.module_level = module_level;
+            binding.span = bs(id.span);
+        }
+        b
+    }
+
+    fn root_of_ident(&mut self, id: &Ident) -> Root {
+        if id.ctxt == self.unresolved {
+            Root::Global(id.sym.clone())
+        } else {
+            Root::Binding(self.binding_for(id))
+        }
+    }
+
+    /// Marks a direct child call or function of the node being visited.
+    /// `use_` is only evaluated when the child is a call.
+    fn expect_use(&mut self, child: &Expr, use_: impl FnOnce() -> ResultUse) {
+        match unwrap(child) {
+            e @ (Expr::Call(_) | Expr::New(_)) => {
+                self.pending_use.insert(key(e.span()), use_());
+            }
+            Expr::OptChain(o) if matches!(&*o.base, OptChainBase::Call(_)) => {
+                self.pending_use.insert(key(o.base.span()), use_());
+            }
+            _ => {}
+        }
+    }
+
+    fn expect_func(
+        &mut self,
+        child: &Expr,
+        name: Option<Atom>,
+        binding: Option<BindingId>,
+        use_: Option<FuncUse>,
+    ) {
+        if let e @ (Expr::Fn(_) | Expr::Arrow(_)) = unwrap_value(child) {
+            self.pending_func
+                .insert(key(e.span()), (name, binding, use_));
+        }
+    }
+
+    /// Opens a function scope: registers it and returns its id.
+    fn enter_function(
+        &mut self,
+        span: Span,
+        name: Option<Atom>,
+        binding: Option<BindingId>,
+        is_method: bool,
+    ) -> FuncId {
+        let (pname, pbinding, puse) = self
+            .pending_func
+            .remove(key(span))
+            .unwrap_or((None, None, None));
+        let id = self.model.functions.len() as FuncId;
+        let binding = binding.or(pbinding);
+        let mut uses = SmallVec::new();
+        if let Some(u) = puse {
+            uses.push(u);
+        }
+        if is_method {
+            uses.push(FuncUse::Method);
+        }
+        self.model.functions.push(Function {
+            span: bs(span),
+            parent: Some(self.cur()),
+            name: name.or(pname),
+            binding,
+            params: SmallVec::new(),
+            uses,
+            has_guard_return: false,
+            is_method,
+            is_arrow: false,
+            class: None,
+            refs: (self.model.references.len() as u32, 0),
+        });
+        if let Some(b) = binding {
+            self.model.bindings[b as usize].func_value = Some(id);
+        }
+        self.funcs_by_start.insert(span.lo.0, span.hi.0, id);
+        self.func_stack.push(id);
+        self.cond_depth.push(0);
+        self.loop_depth.push(0);
+        self.handoff_marks.push([
+            self.pending_use.mark(),
+            self.pending_func.mark(),
+            self.awaited.mark(),
+        ]);
+        id
+    }
+
+    fn exit_function(&mut self) {
+        let f = self.cur() as usize;
+        self.model.functions[f].refs.1 = self.model.references.len() as u32;
+        self.func_stack.pop();
+        self.cond_depth.pop();
+        self.loop_depth.pop();
+        // Whatever was expected inside the function and never taken stays inside it.
+        if let Some([uses, funcs, awaited]) = self.handoff_marks.pop() {
+            self.pending_use.forget_since(uses);
+            self.pending_func.forget_since(funcs);
+            self.awaited.forget_since(awaited);
+        }
+    }
+
+    fn declare_pat(&mut self, pat: &Pat, kind: BindingKind, top: bool) -> SmallVec<[BindingId; 4]> {
+        let mut out = SmallVec::new();
+        self.declare_pat_into(pat, kind, top, &mut out);
+        out
+    }
+
+    fn declare_pat_into(
+        &mut self,
+        pat: &Pat,
+        kind: BindingKind,
+        top: bool,
+        out: &mut SmallVec<[BindingId; 4]>,
+    ) {
+        match pat {
+            Pat::Ident(bi) => {
+                let b = self.declare(&bi.id, kind, top);
+                if let Some(ann) = &bi.type_ann {
+                    if let TsType::TsTypeRef(r) = &*ann.type_ann {
+                        let name = match &r.type_name {
+                            TsEntityName::Ident(i) => i.sym.clone(),
+                            TsEntityName::TsQualifiedName(q) => q.right.sym.clone(),
+                        };
+                        self.model.bindings[b as usize].type_name = Some(name);
+                    }
+                }
+                out.push(b);
+            }
+            Pat::Array(a) => a
+                .elems
+                .iter()
+                .flatten()
+                .for_each(|p| self.declare_pat_into(p, kind, top, out)),
+            Pat::Object(o) => {
+                for p in &o.props {
+                    match p {
+                        ObjectPatProp::KeyValue(kv) => {
+                            self.declare_pat_into(&kv.value, kind, top, out)
+                        }
+                        ObjectPatProp::Assign(a) => out.push(self.declare(&a.key.id, kind, top)),
+                        ObjectPatProp::Rest(r) => self.declare_pat_into(&r.arg, kind, top, out),
+                    }
+                }
+            }
+            Pat::Rest(r) => self.declare_pat_into(&r.arg, kind, top, out),
+            Pat::Assign(a) => self.declare_pat_into(&a.left, kind, top, out),
+            _ => {}
+        }
+    }
+
+    fn declare_params(&mut self, f: FuncId, pats: &[&Pat]) {
+        for p in pats {
+            let ids = self.declare_pat(p, BindingKind::Param, false);
+            self.model.functions[f as usize].params.extend(ids);
+        }
+    }
+
+    fn push_call(
+        &mut self,
+        span: Span,
+        callee_span: Span,
+        callee: Option<Path>,
+        callee_func: Option<FuncId>,
+        args: &[ExprOrSpread],
+        is_new: bool,
+    ) {
+        let values: SmallVec<[Value; 2]> = args.iter().map(|a| self.value_of(&a.expr)).collect();
+        let arg_spans = args.iter().map(|a| bs(a.expr.span())).collect();
+        let id = self.model.calls.len() as CallId;
+        let result = self
+            .pending_use
+            .remove(key(span))
+            .unwrap_or(ResultUse::Other);
+        let func = self.cur();
+        let guarded = self.guarded();
+        let in_loop = *self.loop_depth.last().unwrap() > 0;
+        // Function values passed as arguments learn who calls them; bindings passed or called
+        // are edges of the call graph.
+        for (i, v) in values.iter().enumerate() {
+            match v {
+                Value::Func(f) => self.model.functions[*f as usize]
+                    .uses
+                    .push(FuncUse::Argument { call: id, index: i }),
+                Value::Path(p) if p.props.is_empty() => {
+                    if let Root::Binding(b) = p.root {
+                        self.call_mentions.push((b, id));
+                    }
+                }
+                Value::Object(props) => {
+                    for (_, pv) in props {
+                        if let Value::Func(f) = pv {
+                            self.model.functions[*f as usize]
+                                .uses
+                                .push(FuncUse::OptionOf { call: id });
+                        }
+                    }
+                }
+                _ => {}
+            }
+            self.note_escapes(v, bs(span), false);
+        }
+        if let Some(p) = &callee {
+            if let (Root::Binding(b), true) = (&p.root, p.props.is_empty()) {
+                self.call_mentions.push((*b, id));
+            }
+        }
+        if let Some(f) = callee_func {
+            self.model.functions[f as usize]
+                .uses
+                .push(FuncUse::Called { call: id });
+        }
+        self.model.calls.push(Call {
+            span: bs(span),
+            func,
+            callee,
+            callee_span: bs(callee_span),
+            callee_func,
+            args: values,
+            arg_spans,
+            result,
+            is_new,
+            guarded,
+            awaited: self.awaited.remove(key(span)).is_some(),
+            in_loop,
+        });
+        self.calls_by_end.insert(span.hi.0, span.lo.0, id);
+    }
+
+    fn in_loop_body(&mut self, body: impl FnOnce(&mut Self)) {
+        *self.loop_depth.last_mut().unwrap() += 1;
+        body(self);
+        *self.loop_depth.last_mut().unwrap() -= 1;
+    }
+
+    /// Visits an swc function (declaration, method, accessor) as one of our functions: its
+    /// parameters are declared in it, then parameters (defaults) and body are walked inside it.
+    fn visit_function(
+        &mut self,
+        func: &swc_ecma_ast::Function,
+        name: Option<Atom>,
+        binding: Option<BindingId>,
+        is_method: bool,
+    ) {
+        let params: Vec<&Pat> = func.params.iter().map(|p| &p.pat).collect();
+        self.visit_function_like(
+            func.span,
+            name,
+            binding,
+            is_method,
+            &params,
+            &|s: &mut Self| {
+                func.params.iter().for_each(|p| p.pat.visit_with(s));
+                func.body.visit_with(s);
+            },
+        );
+    }
+
+    fn visit_function_like(
+        &mut self,
+        span: Span,
+        name: Option<Atom>,
+        binding: Option<BindingId>,
+        is_method: bool,
+        params: &[&Pat],
+        body: &dyn Fn(&mut Self),
+    ) {
+        let f = self.enter_function(span, name, binding, is_method);
+        self.declare_params(f, params);
+        let saved_block = self.block_depth;
+        self.block_depth = 1;
+        body(self);
+        self.block_depth = saved_block;
+        self.exit_function();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Dialect;
+
+    /// The string values of `const sN = …` initialisers, in declaration order.
+    fn string_inits(source: &str) -> Vec<Option<String>> {
+        swc_common::GLOBALS.set(&swc_common::Globals::new(), || {
+            let parsed = crate::parse::parse(source, Dialect::JavaScript).expect("parses");
+            let model = build(&parsed.program, parsed.unresolved);
+            model
+                .bindings
+                .iter()
+                .filter(|b| b.name.starts_with('s'))
+                .map(|b| b.init.as_ref().and_then(Value::as_str).map(str::to_string))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn string_literals_become_atoms_with_lone_surrogates_replaced() {
+        let source = r#"
+            const s1 = "plain";
+            const s2 = "caf\u00e9 \u{1F600} \uD7FF \uE000 \uFFFF 페이지";
+            const s3 = "x\uD800y";
+            const s4 = "\uDC00";
+            const s5 = "\uD83D\uDE00";
+            const s6 = "long text that is not inlined in the atom, with an \uD7FB and \uD800 in it";
+        "#;
+        assert_eq!(
+            string_inits(source),
+            [
+                Some("plain".to_string()),
+                Some("café 😀 \u{D7FF} \u{E000} \u{FFFF} 페이지".to_string()),
+                Some("x\u{FFFD}y".to_string()),
+                Some("\u{FFFD}".to_string()),
+                Some("😀".to_string()),
+                Some(
+                    "long text that is not inlined in the atom, with an \u{D7FB} and \u{FFFD} in it"
+                        .to_string()
+                ),
+            ]
+        );
+    }
+}
