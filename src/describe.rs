@@ -15,7 +15,9 @@ pub fn how_often(model: &SemanticModel, freq: &Frequency) -> (String, Option<(By
 }
 
 fn repeat_phrase(model: &SemanticModel, r: &Repeat) -> (String, Option<(ByteSpan, String)>) {
-    let at = |c: &u32, what: &str| Some((model.calls[*c as usize].callee_span, what.to_string()));
+    let at = |c: &crate::semantic::CallId, what: &str| {
+        Some((model.calls[c.index()].callee_span, what.to_string()))
+    };
     match r {
         Repeat::Request(c) => (
             "on every request".into(),
@@ -26,7 +28,7 @@ fn repeat_phrase(model: &SemanticModel, r: &Repeat) -> (String, Option<(ByteSpan
             at(c, "this callback runs on every connection"),
         ),
         Repeat::Listener(c) => {
-            let ev = model.calls[*c as usize]
+            let ev = model.calls[c.index()]
                 .arg(0)
                 .and_then(|v| v.as_str())
                 .map(|e| format!("'{e}' event"))

@@ -26,7 +26,7 @@ fn data_listener(model: &SemanticModel, f: FuncId) -> Option<FuncId> {
     while let Some(c) = cur {
         for u in &model.function(c).uses {
             if let FuncUse::Argument { call, index: 1 } = u {
-                let call = &model.calls[*call as usize];
+                let call = &model.calls[call.index()];
                 if matches!(
                     call.method().map(|m| m.as_str()),
                     Some("on" | "addListener")
@@ -49,7 +49,7 @@ fn looks_like_stream(model: &SemanticModel, p: &Path) -> bool {
         (Root::Binding(b), None) => {
             let binding = model.binding(*b);
             if let Some(Value::Call(c)) = &binding.init {
-                let callee = model.calls[*c as usize]
+                let callee = model.calls[c.index()]
                     .callee
                     .as_ref()
                     .and_then(|cp| model.callee_name(cp))
@@ -155,15 +155,15 @@ fn carries_data(model: &SemanticModel, value: &Value, l: FuncId, depth: u32) -> 
         Value::Path(p) => path_carries(p),
         Value::Expr(paths) => paths.iter().any(path_carries),
         Value::Call(c) => {
-            let call = &model.calls[*c as usize];
+            let call = &model.calls[c.index()];
             call.callee.as_ref().is_some_and(|p| path_carries(&p.parent()))
                 || call.args.iter().any(|a| carries_data(model, a, l, depth + 1))
                 // `chunk.toString().trim()`: the receiver is the inner call, which starts where
                 // this one does.
-                || model.calls[..*c as usize].iter().enumerate().rev().take(8).any(|(i, inner)| {
+                || model.calls[..c.index()].iter().enumerate().rev().take(8).any(|(i, inner)| {
                     inner.span.start == call.span.start
                         && inner.span.end < call.span.end
-                        && carries_data(model, &Value::Call(i as u32), l, depth + 1)
+                        && carries_data(model, &Value::Call(crate::semantic::CallId::from_index(i)), l, depth + 1)
                 })
         }
         Value::Object(props) => props

@@ -54,7 +54,7 @@ fn funcs_created_in(model: &SemanticModel, v: &Value, s: FuncId, out: &mut Vec<F
     match v {
         Value::Func(g) if model.function(*g).parent == Some(s) => out.push(*g),
         Value::Call(c) => {
-            let call = &model.calls[*c as usize];
+            let call = &model.calls[c.index()];
             let Some(g) = call.callee_func else { return };
             if model.function(g).parent != Some(s) {
                 return;
@@ -67,7 +67,7 @@ fn funcs_created_in(model: &SemanticModel, v: &Value, s: FuncId, out: &mut Vec<F
                     .filter(|(_, h)| {
                         h.parent == Some(g) && h.uses.iter().any(|u| matches!(u, FuncUse::Escapes))
                     })
-                    .map(|(h, _)| h as FuncId),
+                    .map(|(h, _)| FuncId::from_index(h)),
             );
         }
         Value::Object(props) => props
@@ -85,7 +85,7 @@ fn large_value(model: &SemanticModel, b: BindingId) -> Option<String> {
     let Some(Value::Call(c)) = &model.binding(b).init else {
         return None;
     };
-    let call = &model.calls[*c as usize];
+    let call = &model.calls[c.index()];
     let name = call
         .callee
         .as_ref()
@@ -149,7 +149,7 @@ fn all_sinks(model: &SemanticModel) -> FxHashMap<FuncId, Vec<Sink>> {
                 funcs_in(v, funcs);
             }
         };
-        if intervals.next_if_eq(&(id as CallId)).is_some() {
+        if intervals.next_if_eq(&(CallId::from_index(id))).is_some() {
             held(0, &mut funcs);
             for g in &funcs {
                 out.entry(*g).or_default().push(Sink {
@@ -197,7 +197,7 @@ fn all_sinks(model: &SemanticModel) -> FxHashMap<FuncId, Vec<Sink>> {
                     let binding = model.binding(b);
                     binding.module_level
                         && !matches!(&binding.init, Some(Value::Call(c)) if {
-                            let init = &model.calls[*c as usize];
+                            let init = &model.calls[c.index()];
                             init.is_new
                                 && !init
                                     .callee
@@ -267,7 +267,7 @@ impl NoLargeClosureCapture {
             let outer_owned = match &x.init {
                 Some(Value::Path(p)) => p.clone(),
                 Some(Value::Call(c)) => {
-                    let call = &model.calls[*c as usize];
+                    let call = &model.calls[c.index()];
                     match &call.callee {
                         Some(callee)
                             if !call.is_new
@@ -303,7 +303,7 @@ impl NoLargeClosureCapture {
             if !outer_ok || !repeated {
                 continue;
             }
-            let xi = xi as BindingId;
+            let xi = BindingId::from_index(xi);
             let in_closure = model
                 .references_to(xi)
                 .any(|r| r.func != s && model.is_within(r.func, s));
@@ -445,7 +445,7 @@ fn pooled(model: &SemanticModel, b: BindingId) -> bool {
     if binding.kind == BindingKind::Param {
         return model.function(binding.func).uses.iter().any(|u| match u {
             FuncUse::Argument { call, index: 1 } => {
-                let c = &model.calls[*call as usize];
+                let c = &model.calls[call.index()];
                 c.method()
                     .is_some_and(|m| api::ADD_LISTENER_METHODS.contains(&m.as_str()))
                     && c.arg(0).and_then(Value::as_str) == Some(api::CLIENT_SOCKET_EVENT)

@@ -150,7 +150,7 @@ const REQUEST_SHAPED: &[&str] = &[
     "user",
 ];
 
-fn captures_per_call_state(model: &SemanticModel, call: &Call, d: u32, what: Captured) -> bool {
+fn captures_per_call_state(model: &SemanticModel, call: &Call, d: FuncId, what: Captured) -> bool {
     let Some(handler) = handler_function(model, call.arg(1)) else {
         return false;
     };
@@ -170,7 +170,7 @@ fn captures_per_call_state(model: &SemanticModel, call: &Call, d: u32, what: Cap
     })
 }
 
-fn shared_looking_param(model: &SemanticModel, b: u32) -> bool {
+fn shared_looking_param(model: &SemanticModel, b: crate::semantic::BindingId) -> bool {
     let binding = model.binding(b);
     let name = binding.name.as_str();
     SHARED_PARAM_NAMES.contains(&name)
@@ -210,7 +210,7 @@ fn is_pooled_client(model: &SemanticModel, path: &Path) -> bool {
     };
     // `pool.connect().catch(…)`: the checkout is the call whose result `.catch` is called on.
     for _ in 0..3 {
-        let call = &model.calls[c as usize];
+        let call = &model.calls[c.index()];
         let Some(m) = call.method() else {
             return false;
         };
@@ -226,11 +226,11 @@ fn is_pooled_client(model: &SemanticModel, path: &Path) -> bool {
                 && i.span.end <= call.callee_span.end
         });
         match inner {
-            Some(i) => c = i as crate::semantic::CallId,
+            Some(i) => c = crate::semantic::CallId::from_index(i),
             None => return false,
         }
     }
-    let checkout = &model.calls[c as usize];
+    let checkout = &model.calls[c.index()];
     checkout.receiver().is_some()
         && checkout
             .method()
@@ -258,7 +258,7 @@ fn handed_in(model: &SemanticModel, path: &Path, depth: u32) -> bool {
                 BindingKind::Var | BindingKind::Let | BindingKind::Const => match &binding.init {
                     Some(Value::Path(p)) => handed_in(model, p, depth + 1),
                     Some(Value::Call(c)) => {
-                        let call = &model.calls[*c as usize];
+                        let call = &model.calls[c.index()];
                         // A fresh controller or signal, or any `new` object, belongs to this code.
                         !call.is_new
                             && !call.callee.as_ref().is_some_and(
@@ -292,7 +292,7 @@ fn is_request_socket(model: &SemanticModel, path: &Path) -> bool {
     }
     model.function(binding.func).uses.iter().any(|u| match u {
         crate::semantic::FuncUse::Argument { call, index: 1 } => {
-            let c = &model.calls[*call as usize];
+            let c = &model.calls[call.index()];
             c.method().is_some_and(|m| ADD.contains(&m.as_str()))
                 && c.arg(0).and_then(Value::as_str) == Some(api::CLIENT_SOCKET_EVENT)
         }
@@ -313,7 +313,7 @@ fn is_request(model: &SemanticModel, path: &Path) -> bool {
     let binding = model.binding(b);
     match (&binding.kind, &binding.init) {
         (BindingKind::Param, _) => matches!(binding.name.as_str(), "req" | "request"),
-        (_, Some(Value::Call(c))) => model.calls[*c as usize]
+        (_, Some(Value::Call(c))) => model.calls[c.index()]
             .method()
             .is_some_and(|m| matches!(m.as_str(), "request" | "get")),
         _ => false,
@@ -329,7 +329,7 @@ fn handler_holds_instance(model: &SemanticModel, call: &Call, f: FuncId) -> bool
     }
     match call.arg(1) {
         Some(Value::Path(p)) => model.class_of_root(p, f).is_some(),
-        Some(Value::Call(c)) => model.calls[*c as usize]
+        Some(Value::Call(c)) => model.calls[c.index()]
             .callee
             .as_ref()
             .is_some_and(|p| model.class_of_root(p, f).is_some()),
@@ -462,8 +462,8 @@ fn teardown_forgets(
                 _ => {}
             },
             Value::Call(k)
-                if !model.calls[*k as usize].is_new
-                    && !model.calls[*k as usize]
+                if !model.calls[k.index()].is_new
+                    && !model.calls[k.index()]
                         .callee
                         .as_ref()
                         .and_then(|p| model.callee_name(p))
@@ -560,7 +560,7 @@ fn long_lived_argument(
     let index = model.function(d).params.iter().position(|&p| p == b)?;
     let named = model.function(d).binding?;
     model.calls_mentioning(named).iter().find_map(|&id| {
-        let site = &model.calls[id as usize];
+        let site = &model.calls[id.index()];
         let callee = site.callee.as_ref()?;
         if !(callee.props.is_empty() && callee.root_binding() == Some(named)) {
             return None;
@@ -586,7 +586,7 @@ fn helper_finding(
 ) -> Diagnostic {
     let model = ctx.model;
     let event = event_text(call, "an event");
-    let site_call = &model.calls[site as usize];
+    let site_call = &model.calls[site.index()];
     let (often, _) = how_often(model, model.frequency_of(site_call.func));
     let arg_text = arg.display(model).to_string();
     let mut d = ctx.report(call.callee_span,
@@ -674,8 +674,8 @@ fn abandoned_outcome(model: &SemanticModel, call: &Call, receiver: &Path) -> Opt
     let f = call.func;
     let executor = model.function(f).uses.iter().any(|u| {
         matches!(u, crate::semantic::FuncUse::Argument { call, index: 0 }
-            if model.calls[*call as usize].is_new
-                && model.calls[*call as usize].callee.as_ref().is_some_and(api::is_promise_constructor))
+            if model.calls[call.index()].is_new
+                && model.calls[call.index()].callee.as_ref().is_some_and(api::is_promise_constructor))
     });
     let unit = if executor {
         model.function(f).parent?
@@ -957,7 +957,7 @@ fn run_early(model: &SemanticModel, call: &Call, call_id: usize) -> Option<ByteS
     let g = model.binding(b).func_value?;
     // Calls that name the handler: as the callee (`kill()`) or as an argument (`new Browser(kill)`).
     model.calls_mentioning(b).iter().find_map(|&other| {
-        let c = &model.calls[other as usize];
+        let c = &model.calls[other.index()];
         let registration = c.method().is_some_and(|m| ADD.contains(&m.as_str()));
         // Run from another of the owner's events (`process.on('SIGINT', () => { kill(); … })`)
         // is not early: the owner's life is what ends.
@@ -967,7 +967,7 @@ fn run_early(model: &SemanticModel, call: &Call, call_id: usize) -> Option<ByteS
             on_owner_event |= listens_on(model, f, &call.receiver()?);
             f = model.function(f).parent?;
         }
-        (other as usize != call_id
+        (other.index() != call_id
             && !registration
             && !on_owner_event
             && !model.is_within(c.func, g)
@@ -1061,7 +1061,7 @@ fn made_by_instance(model: &SemanticModel, path: &Path, f: FuncId) -> bool {
         .any(|(name, value, _)| *name == field && matches!(value, Value::Call(_)))
         || model.assigns.iter().any(|a| {
             matches!(&a.target, crate::semantic::Target::Path(t) if model.is_field_path(t, a.func, c, &field))
-                && matches!(&a.value, Value::Call(k) if model.calls[*k as usize].is_new)
+                && matches!(&a.value, Value::Call(k) if model.calls[k.index()].is_new)
         })
 }
 
@@ -1093,7 +1093,7 @@ fn subscription_finding(
 fn listens_on(model: &SemanticModel, f: FuncId, receiver: &Path) -> bool {
     model.function(f).uses.iter().any(|u| {
         matches!(u, crate::semantic::FuncUse::Argument { call, index: 1 }
-            if model.calls[*call as usize].receiver().as_ref() == Some(receiver))
+            if model.calls[call.index()].receiver().as_ref() == Some(receiver))
     })
 }
 
@@ -1128,7 +1128,9 @@ impl Rule for NoLeakedListener {
             })
         };
         for (call_id, call) in model.calls.iter().enumerate() {
-            if let Some(leftover) = handle::leftover(model, call_id as u32) {
+            if let Some(leftover) =
+                handle::leftover(model, crate::semantic::CallId::from_index(call_id))
+            {
                 if let Some(d) = leftover_finding(ctx, call, &leftover) {
                     out.push(d);
                 }
@@ -1471,7 +1473,7 @@ fn special_finding(
 /// it is repeated per mount, but not on the same mounted element.
 fn mount_only_effect(model: &SemanticModel, f: FuncId) -> bool {
     matches!(model.frequency_of(f), Frequency::Repeated(r) if matches!(r.origin(), Repeat::Effect(c)
-        if matches!(model.calls[*c as usize].arg(1), Some(Value::Array(items)) if items.is_empty())))
+        if matches!(model.calls[c.index()].arg(1), Some(Value::Array(items)) if items.is_empty())))
 }
 
 /// How sure the finding for an observer or a watcher nothing releases ([`handle::leftover`]) is,
@@ -1560,7 +1562,7 @@ fn leftover_finding(ctx: &RuleContext<'_>, call: &Call, leftover: &Leftover) -> 
             } else {
                 leftover
                     .observe
-                    .and_then(|o| match model.calls[o as usize].arg(0) {
+                    .and_then(|o| match model.calls[o.index()].arg(0) {
                         Some(Value::Path(p)) => Some(format!("`{}`", p.display(model))),
                         _ => None,
                     })
@@ -1599,7 +1601,7 @@ fn leftover_finding(ctx: &RuleContext<'_>, call: &Call, leftover: &Leftover) -> 
         .with_confidence(confidence);
     if let Some(o) = leftover.observe {
         d = d.with_label(
-            model.calls[o as usize].callee_span,
+            model.calls[o.index()].callee_span,
             "observes here, and nothing disconnects it",
         );
     }

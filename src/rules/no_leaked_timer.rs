@@ -203,7 +203,7 @@ fn managed_handle(ctx: &RuleContext<'_>, id: CallId, call: &Call, out: &mut Vec<
         call.arg(0),
     ) {
         if let Some(end) = timer::outlives_owner_end(model, *b, *cb, call.func) {
-            let end_call = &model.calls[end as usize];
+            let end_call = &model.calls[end.index()];
             let owner = end_call
                 .receiver()
                 .map(|p| p.display(model).to_string())
@@ -267,7 +267,7 @@ fn own_end_finding(
     };
     let (c, field) = model.field_of(p, call.func)?;
     let (reg, teardown) = timer::own_end_forgets(model, c, &slot, call.func)?;
-    let reg = &model.calls[reg as usize];
+    let reg = &model.calls[reg.index()];
     let event = reg.arg(0).and_then(Value::as_str).unwrap_or("close");
     let name = model
         .function(teardown)

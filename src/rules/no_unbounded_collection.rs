@@ -60,7 +60,7 @@ fn collection_kind(model: &SemanticModel, init: &Value) -> Option<Kind> {
         Value::Array(items) if items.is_empty() => Some(Kind::Array),
         Value::Object(props) if props.is_empty() => Some(Kind::Object),
         Value::Call(c) => {
-            let call = &model.calls[*c as usize];
+            let call = &model.calls[c.index()];
             let callee = call.callee.as_ref()?;
             let global = |name: &str| matches!(&callee.root, Root::Global(g) if g == name);
             match (callee.props.as_slice(), call.is_new) {
@@ -83,7 +83,7 @@ fn collection_kind(model: &SemanticModel, init: &Value) -> Option<Kind> {
 
 struct Growth {
     span: ByteSpan,
-    func: u32,
+    func: crate::semantic::FuncId,
     what: String,
     request: Option<String>,
     /// The class whose instance (`this`) this site stores: the collection is a registry of them.
@@ -320,7 +320,7 @@ fn keyed_fields(model: &SemanticModel) -> Vec<KeyedField> {
 /// `Map`, `Set`, `WeakMap` or `WeakSet` when `init` is `new` of one of them.
 fn keyed_kind(model: &SemanticModel, init: &Value) -> Option<&'static str> {
     let Value::Call(c) = init else { return None };
-    let call = &model.calls[*c as usize];
+    let call = &model.calls[c.index()];
     match call.callee.as_ref().map(|p| (&p.root, p.props.is_empty())) {
         Some((Root::Global(g), true)) if call.is_new => ["Map", "Set", "WeakMap", "WeakSet"]
             .into_iter()
@@ -379,7 +379,7 @@ fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
             continue;
         };
         let aliases: Vec<Path> = model
-            .aliases_of(i as BindingId)
+            .aliases_of(BindingId::from_index(i))
             .into_iter()
             .map(Path::binding)
             .collect();
@@ -484,7 +484,7 @@ fn through_helpers(
             continue;
         };
         for &c in model.calls_mentioning(b) {
-            let call = &model.calls[c as usize];
+            let call = &model.calls[c.index()];
             if followed.contains(&call.span) {
                 continue;
             }

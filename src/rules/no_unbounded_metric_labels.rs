@@ -164,7 +164,7 @@ fn timer_ends<'m>(model: &'m SemanticModel, field_assigns: &FieldAssigns<'m>) ->
         else {
             continue;
         };
-        let id = i as CallId;
+        let id = CallId::from_index(i);
         match &call.result {
             ResultUse::Declared(b) => out.push((Path::binding(*b), kind)),
             ResultUse::Assigned(p) => out.push(((**p).clone(), kind)),
@@ -191,7 +191,7 @@ fn timer_ends<'m>(model: &'m SemanticModel, field_assigns: &FieldAssigns<'m>) ->
 /// The metric kind made by call `c`: a prom-client `new Histogram(…)` (also through a
 /// transpiler's import helper), or an OpenTelemetry instrument factory.
 fn kind_of_call(model: &SemanticModel, c: CallId) -> Option<Kind> {
-    let call = &model.calls[c as usize];
+    let call = &model.calls[c.index()];
     let callee = call.callee.as_ref()?;
     let name = model.callee_name(callee)?;
     if call.is_new && PROM_TYPES.contains(&name.as_str()) {
@@ -246,7 +246,7 @@ fn unbounded(model: &SemanticModel, v: &Value, depth: u32) -> Option<(String, Co
             .iter()
             .find_map(|(_, v)| unbounded(model, v, depth + 1)),
         Value::Call(c) => {
-            let call = &model.calls[*c as usize];
+            let call = &model.calls[c.index()];
             let name = call
                 .callee
                 .as_ref()
@@ -465,13 +465,13 @@ impl Rule for NoUnboundedMetricLabels {
         }
         // Declarations whose label names promise unbounded values.
         for (i, b) in model.bindings.iter().enumerate() {
-            if metric_kind(model, i as BindingId) != Some(Kind::Prom) {
+            if metric_kind(model, BindingId::from_index(i)) != Some(Kind::Prom) {
                 continue;
             }
             let Some(Value::Call(c)) = &b.init else {
                 continue;
             };
-            let call = &model.calls[*c as usize];
+            let call = &model.calls[c.index()];
             let Some(Value::Object(props)) = call.arg(0) else {
                 continue;
             };

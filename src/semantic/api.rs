@@ -269,7 +269,7 @@ pub fn is_domain(model: &super::SemanticModel, receiver: &Path) -> bool {
     let Some(Value::Call(c)) = &model.binding(b).init else {
         return false;
     };
-    let call = &model.calls[*c as usize];
+    let call = &model.calls[c.index()];
     let from_domain = |p: &Path| {
         p.root_binding().is_some_and(|m| {
             model

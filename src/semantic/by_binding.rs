@@ -7,29 +7,29 @@ use super::BindingId;
 /// are binding `b`'s items, in the order they were given. Built by a counting sort (bindings are
 /// dense small integers), so building is linear and a lookup is two array reads.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct ByBinding {
+pub(crate) struct ByBinding<T> {
     start: Vec<u32>,
-    items: Vec<u32>,
+    items: Vec<T>,
 }
 
-impl ByBinding {
+impl<T: Copy + Default> ByBinding<T> {
     /// Groups `pairs` of `(binding, item index)` for bindings `0..bindings`; a binding may have any
     /// number of items, an item any number of bindings.
     pub(crate) fn new(
-        pairs: impl Iterator<Item = (BindingId, u32)> + Clone,
+        pairs: impl Iterator<Item = (BindingId, T)> + Clone,
         bindings: usize,
-    ) -> ByBinding {
+    ) -> ByBinding<T> {
         let mut start = vec![0u32; bindings + 1];
         for (b, _) in pairs.clone() {
-            start[b as usize + 1] += 1;
+            start[b.index() + 1] += 1;
         }
         for i in 1..start.len() {
             start[i] += start[i - 1];
         }
         let mut next = start.clone();
-        let mut items = vec![0u32; start[bindings] as usize];
+        let mut items = vec![T::default(); start[bindings] as usize];
         for (b, item) in pairs {
-            let slot = &mut next[b as usize];
+            let slot = &mut next[b.index()];
             items[*slot as usize] = item;
             *slot += 1;
         }
@@ -37,8 +37,8 @@ impl ByBinding {
     }
 
     /// The items of binding `b` (none for a binding it was not built with).
-    pub(crate) fn of(&self, b: BindingId) -> &[u32] {
-        match (self.start.get(b as usize), self.start.get(b as usize + 1)) {
+    pub(crate) fn of(&self, b: BindingId) -> &[T] {
+        match (self.start.get(b.index()), self.start.get(b.index() + 1)) {
             (Some(&from), Some(&to)) => &self.items[from as usize..to as usize],
             _ => &[],
         }

@@ -19,16 +19,10 @@ use swc_atoms::Atom;
 use super::{BindingId, CallId, FuncId, Path, Root, SemanticModel, Value};
 use crate::diagnostic::ByteSpan;
 
-/// Index of a class in [`SemanticModel::classes`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ClassId(pub u32);
-
-impl ClassId {
-    /// The index into [`SemanticModel::classes`].
-    pub fn index(self) -> usize {
-        self.0 as usize
-    }
-}
+super::model_id!(
+    /// Index of a class in [`SemanticModel::classes`].
+    ClassId
+);
 
 /// What the model derives about a class from the rest of the file ([`SemanticModel::class_facts`]).
 #[derive(Debug, Clone, Default)]
@@ -91,7 +85,7 @@ impl SemanticModel {
     pub fn is_awaiter_body(&self, f: FuncId) -> bool {
         self.function(f).uses.iter().any(|u| match *u {
             super::FuncUse::Argument { call, index: 3 } => {
-                let call = &self.calls[call as usize];
+                let call = &self.calls[call.index()];
                 let named = call
                     .callee
                     .as_ref()
@@ -138,7 +132,7 @@ impl SemanticModel {
             // `_super.call(this) || this`: the instance is the last operand.
             Value::Expr(ps) => ps.last().is_some_and(is_this),
             Value::Call(c) => {
-                let call = &self.calls[*c as usize];
+                let call = &self.calls[c.index()];
                 !call.is_new
                     && call
                         .callee
@@ -174,7 +168,7 @@ impl SemanticModel {
                 _ => false,
             },
             Value::Call(c) => {
-                let call = &self.calls[*c as usize];
+                let call = &self.calls[c.index()];
                 !call.is_new
                     && call.args.len() == 1
                     && call
@@ -218,7 +212,7 @@ impl SemanticModel {
         self.class_facts()[c.index()]
             .instantiations
             .iter()
-            .map(move |&i| (i, &self.calls[i as usize]))
+            .map(move |&i| (i, &self.calls[i.index()]))
     }
 
     /// Whether code outside this file can make instances of class `c` or call its methods: the
@@ -251,7 +245,7 @@ impl SemanticModel {
             || facts
                 .instantiations
                 .iter()
-                .any(|&i| self.calls[i as usize].func != super::MODULE)
+                .any(|&i| self.calls[i.index()].func != super::MODULE)
     }
 
     /// Per class, what the questions above need, found in one pass over the escapes and the
@@ -302,7 +296,7 @@ impl SemanticModel {
             }
             for (b, binding) in self.bindings.iter().enumerate() {
                 if binding.exported {
-                    mark_members(&mut facts, b as BindingId);
+                    mark_members(&mut facts, BindingId::from_index(b));
                 }
             }
             for (i, call) in self.calls.iter().enumerate() {
@@ -311,7 +305,7 @@ impl SemanticModel {
                 };
                 if let (Root::Binding(b), true) = (&callee.root, callee.props.is_empty()) {
                     if let Some(&c) = by_binding.get(b) {
-                        facts[c].instantiations.push(i as CallId);
+                        facts[c].instantiations.push(CallId::from_index(i));
                     }
                 }
             }

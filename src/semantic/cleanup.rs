@@ -4,7 +4,8 @@
 use swc_atoms::Atom;
 
 use super::{
-    api, Call, ClassId, FuncId, FuncUse, Path, ResultUse, Root, SemanticModel, Target, Value,
+    api, Call, CallId, ClassId, FuncId, FuncUse, Path, ResultUse, Root, SemanticModel, Target,
+    Value,
 };
 use crate::diagnostic::ByteSpan;
 
@@ -267,7 +268,7 @@ pub fn release_of(model: &SemanticModel, sites: impl IntoIterator<Item = FuncId>
 #[derive(Debug, Default)]
 pub struct FieldIndex {
     /// Calls whose callee starts at an instance and names at least a field and a method.
-    calls: rustc_hash::FxHashMap<Atom, Vec<u32>>,
+    calls: rustc_hash::FxHashMap<Atom, Vec<CallId>>,
     /// Assignments whose target (or computed target's object) starts at an instance.
     assigns: rustc_hash::FxHashMap<Atom, Vec<u32>>,
     /// `delete`s and size checks whose object starts at an instance.
@@ -297,7 +298,11 @@ impl FieldIndex {
                 .filter(|p| p.props.len() >= 2)
                 .and_then(field)
             {
-                index.calls.entry(f).or_default().push(i as u32);
+                index
+                    .calls
+                    .entry(f)
+                    .or_default()
+                    .push(CallId::from_index(i));
             }
         }
         for (i, a) in model.assigns.iter().enumerate() {
@@ -332,7 +337,7 @@ impl FieldIndex {
             .get(name)
             .into_iter()
             .flatten()
-            .map(move |&i| &model.calls[i as usize])
+            .map(move |&i| &model.calls[i.index()])
     }
 
     /// The assignments to field `name` of some instance, or into it (`this.name[k] = v`).
@@ -487,7 +492,7 @@ pub fn on_error_path(model: &SemanticModel, f: FuncId, span: ByteSpan) -> bool {
         let func = model.function(g);
         let handler = func.uses.iter().any(|u| match *u {
             FuncUse::Argument { call, index } => {
-                let call = &model.calls[call as usize];
+                let call = &model.calls[call.index()];
                 match call.method().map(|m| m.as_str()) {
                     Some("catch") => index == 0,
                     Some("then") => index == 1,

@@ -50,7 +50,7 @@ pub fn callers_of(model: &SemanticModel, f: FuncId) -> Vec<CallId> {
             .calls_mentioning(b)
             .iter()
             .copied()
-            .filter(|&c| called_function(model, &model.calls[c as usize]) == Some(f))
+            .filter(|&c| called_function(model, &model.calls[c.index()]) == Some(f))
             .collect();
         out.dedup();
         if !out.is_empty() || func.class.is_none() {
@@ -69,7 +69,7 @@ pub fn callers_of(model: &SemanticModel, f: FuncId) -> Vec<CallId> {
                 && c.callee.as_ref().is_some_and(|p| p.props.len() == 1)
                 && called_function(model, c) == Some(f)
         })
-        .map(|(i, _)| i as CallId)
+        .map(|(i, _)| CallId::from_index(i))
         .collect()
 }
 
@@ -83,7 +83,7 @@ pub fn arguments_for(model: &SemanticModel, param: super::BindingId) -> Vec<(Fun
     callers_of(model, f)
         .into_iter()
         .filter_map(|c| {
-            let call = &model.calls[c as usize];
+            let call = &model.calls[c.index()];
             Some((call.func, call.arg(index)?))
         })
         .collect()

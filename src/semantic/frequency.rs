@@ -300,17 +300,17 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
         let Some(f) = binding.func_value else {
             continue;
         };
-        let b = b as BindingId;
+        let b = BindingId::from_index(b);
         for &c in model.calls_mentioning(b) {
-            let call = &model.calls[c as usize];
+            let call = &model.calls[c.index()];
             let as_callee =
                 matches!(&call.callee, Some(p) if p.props.is_empty() && p.root == Root::Binding(b));
             if as_callee {
-                by_binding[f as usize].push((c, None));
+                by_binding[f.index()].push((c, None));
             }
             for (i, v) in call.args.iter().enumerate() {
                 if matches!(v, Value::Path(p) if p.props.is_empty() && p.root == Root::Binding(b)) {
-                    by_binding[f as usize].push((c, Some(i)));
+                    by_binding[f.index()].push((c, Some(i)));
                 }
             }
         }
@@ -332,14 +332,14 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
         for u in &func.uses {
             match *u {
                 FuncUse::Argument { call, index } => {
-                    let c = &model.calls[call as usize];
+                    let c = &model.calls[call.index()];
                     edges[f].push((
                         c.func,
-                        classify_callback(model, c, call, index, f as FuncId),
+                        classify_callback(model, c, call, index, FuncId::from_index(f)),
                     ));
                 }
                 FuncUse::OptionOf { call } => {
-                    let c = &model.calls[call as usize];
+                    let c = &model.calls[call.index()];
                     let routeish = c
                         .method()
                         .is_some_and(|m| ROUTE_METHODS.contains(&m.as_str()) || m == "route");
@@ -351,7 +351,7 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
                     edges[f].push((c.func, kind));
                 }
                 FuncUse::Called { call } => {
-                    edges[f].push((model.calls[call as usize].func, CallbackKind::Inherits))
+                    edges[f].push((model.calls[call.index()].func, CallbackKind::Inherits))
                 }
                 FuncUse::Exported => consider(Frequency::Repeated(Repeat::Exported)),
                 FuncUse::Method if func.class.is_some() => {}
@@ -359,10 +359,10 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
             }
         }
         if let Some(c) = func.class {
-            match class_use(model, c, f as FuncId) {
+            match class_use(model, c, FuncId::from_index(f)) {
                 Some(r) => consider(Frequency::Repeated(r)),
                 // A private class's constructor runs where its instances are made (the edges).
-                None if model.is_constructor(f as FuncId) => {}
+                None if model.is_constructor(FuncId::from_index(f)) => {}
                 None => consider(Frequency::Unknown),
             }
         }
@@ -372,13 +372,13 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
             }
         }
         for &(c, idx) in &by_binding[f] {
-            let call = &model.calls[c as usize];
+            let call = &model.calls[c.index()];
             // A recursive self-call does not make a function run more often than its first call.
-            if call.func as usize == f {
+            if call.func.index() == f {
                 continue;
             }
             let kind = match idx {
-                Some(i) => classify_callback(model, call, c, i, f as FuncId),
+                Some(i) => classify_callback(model, call, c, i, FuncId::from_index(f)),
                 None => CallbackKind::Inherits,
             };
             edges[f].push((call.func, kind));
@@ -390,7 +390,7 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
         let c = ClassId(c as u32);
         if let Some(ctor) = class.constructor {
             for (_, call) in model.instantiations(c) {
-                edges[ctor as usize].push((call.func, CallbackKind::Inherits));
+                edges[ctor.index()].push((call.func, CallbackKind::Inherits));
             }
         }
     }
@@ -404,7 +404,7 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
         };
         if let Some(m) = model.method_named(c, name) {
             if m != call.func {
-                edges[m as usize].push((call.func, CallbackKind::Inherits));
+                edges[m.index()].push((call.func, CallbackKind::Inherits));
             }
         }
     }
@@ -417,7 +417,7 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
     let mut makes_object = vec![false; n];
     for call in &model.calls {
         if call.is_new && call.result == super::ResultUse::Returned {
-            makes_object[call.func as usize] = true;
+            makes_object[call.func.index()] = true;
         }
     }
     let startup: Vec<bool> = model
@@ -439,11 +439,11 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
     // evaluation it is looked at again only when one of them rose since (same rounds, same order
     // and same verdicts as evaluating every function each round; chains on `typescript.js` take
     // dozens of rounds over its 21,000 functions).
-    let mut dependents: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut dependents: Vec<Vec<FuncId>> = vec![Vec::new(); n];
     for (f, list) in edges.iter().enumerate() {
         for (caller, kind) in list {
             if matches!(kind, CallbackKind::Inherits) {
-                dependents[*caller as usize].push(f as u32);
+                dependents[caller.index()].push(FuncId::from_index(f));
             }
         }
     }
@@ -460,7 +460,7 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
             for (i, (caller, kind)) in edges[f].iter().enumerate() {
                 let rank = match kind {
                     CallbackKind::Repeats(r) => r.rank(),
-                    CallbackKind::Inherits => ranks[*caller as usize],
+                    CallbackKind::Inherits => ranks[caller.index()],
                 };
                 if rank > best_rank {
                     best_rank = rank;
@@ -492,8 +492,8 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
                 (None, None) => fixed[f].clone().unwrap_or(Frequency::Once),
                 (None, Some(i)) => match &edges[f][i] {
                     (_, CallbackKind::Repeats(r)) => Frequency::Repeated(r.clone()),
-                    (caller, CallbackKind::Inherits) => match &freq[*caller as usize] {
-                        Frequency::Repeated(r) if *caller != f as FuncId => {
+                    (caller, CallbackKind::Inherits) => match &freq[caller.index()] {
+                        Frequency::Repeated(r) if *caller != FuncId::from_index(f) => {
                             Frequency::Repeated(Repeat::CalledFrom(*caller, Box::new(r.clone())))
                         }
                         other => other.clone(),
@@ -503,13 +503,13 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
             ranks[f] = best_rank;
             changed = true;
             for &g in &dependents[f] {
-                stale[g as usize] = true;
+                stale[g.index()] = true;
             }
         }
         if !changed {
             break;
         }
     }
-    freq[MODULE as usize] = Frequency::Once;
+    freq[MODULE.index()] = Frequency::Once;
     freq
 }

@@ -47,7 +47,12 @@ fn chained(model: &SemanticModel, call: &Call, m: &Atom) -> Option<(CallId, bool
                 && c.method() == Some(m)
                 && c.callee.as_ref().is_none_or(|p| p.props.len() == 1)
         })
-        .map(|(i, _)| (i as CallId, api::RETURNS_SELF_METHODS.contains(&m.as_str())))
+        .map(|(i, _)| {
+            (
+                CallId::from_index(i),
+                api::RETURNS_SELF_METHODS.contains(&m.as_str()),
+            )
+        })
 }
 
 /// What happens to the object `call` makes, through methods that return it
@@ -60,7 +65,7 @@ fn final_use(model: &SemanticModel, call: &Call) -> (ResultUse, Option<CallId>) 
             break;
         };
         match chained(model, cur, m) {
-            Some((next, true)) => cur = &model.calls[next as usize],
+            Some((next, true)) => cur = &model.calls[next.index()],
             Some((next, false)) => {
                 // `new ResizeObserver(cb).observe(el)`: the observer is dropped once observing.
                 let observe = (m == api::OBSERVE_METHOD).then_some(next);
@@ -95,7 +100,7 @@ fn field_calls<'a>(
         }
         let r = k.receiver()?;
         (r.props.len() == 1 && model.is_field_path(&r, k.func, c, field))
-            .then_some((i as CallId, k))
+            .then_some((CallId::from_index(i), k))
     })
 }
 
@@ -126,7 +131,7 @@ fn signal_option(call: &Call) -> bool {
 /// can release, where it is left ([`Leftover`]). `None` when it is released, handed on (returned,
 /// passed to a call, stored in a collection), or, for an observer, never observes anything.
 pub fn leftover(model: &SemanticModel, id: CallId) -> Option<Leftover> {
-    let call = &model.calls[id as usize];
+    let call = &model.calls[id.index()];
     let what = api::releasable(model, call)?;
     if what == Releasable::FsWatchFile {
         let unwatched = model.calls.iter().any(|c| api::is_unwatch_file(model, c));
@@ -274,7 +279,7 @@ pub fn observes_long_lived(
     let Some(o) = observe else {
         return false;
     };
-    match model.calls[o as usize].arg(0) {
+    match model.calls[o.index()].arg(0) {
         Some(Value::Path(p)) => model.owner_of(p) == Owner::Process,
         _ => false,
     }
@@ -284,7 +289,7 @@ pub fn observes_long_lived(
 /// made by `f` itself (`const el = document.createElement(…)`, a parameter of `f`'s callback):
 /// the observer goes with it.
 pub fn observes_own_object(model: &SemanticModel, observe: CallId, f: FuncId) -> bool {
-    match model.calls[observe as usize].arg(0) {
+    match model.calls[observe.index()].arg(0) {
         Some(Value::Path(p)) => {
             matches!(model.owner_of(p), Owner::Local(d) if model.is_within(d, f))
         }

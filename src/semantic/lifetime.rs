@@ -3,7 +3,9 @@
 //! adds it.
 
 use super::frequency::Repeat;
-use super::{BindingKind, Frequency, FuncId, FuncUse, Path, Root, SemanticModel, Value, MODULE};
+use super::{
+    BindingId, BindingKind, Frequency, FuncId, FuncUse, Path, Root, SemanticModel, Value, MODULE,
+};
 
 /// The owner of a registration or entry, longest-lived first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +20,7 @@ pub enum Owner {
     /// event payload).
     Local(FuncId),
     /// A parameter of an ordinary function `FuncId` (binding index): as long-lived as its argument.
-    Param(FuncId, u32),
+    Param(FuncId, BindingId),
     /// `this` or a value we cannot trace.
     Unknown,
 }
@@ -86,7 +88,7 @@ impl SemanticModel {
                     {
                         Some(Value::Path(p)) => self.owner_of_depth(p, depth + 1),
                         Some(Value::Call(c)) => {
-                            let call = &self.calls[*c as usize];
+                            let call = &self.calls[c.index()];
                             let name = call.method().map(|m| m.to_string()).unwrap_or_default();
                             if call.is_new || creates_fresh(&name) {
                                 Owner::Local(d)
@@ -119,7 +121,7 @@ impl SemanticModel {
     /// globalThis`) in its own function, and never an object made there (`b =
     /// fs.createWriteStream(…)`, `new …`): a variable that is sometimes fresh holds what it
     /// holds when its listeners are added, which this does not follow.
-    fn may_hold_global(&self, b: u32, depth: u32) -> bool {
+    fn may_hold_global(&self, b: BindingId, depth: u32) -> bool {
         let func = self.binding(b).func;
         let mut global = false;
         for a in self.assigns_under(&Path::binding(b)) {
@@ -133,7 +135,7 @@ impl SemanticModel {
                         && self.owner_of_depth(v, depth + 1) == Owner::Process
                 }
                 Value::Call(c) => {
-                    let call = &self.calls[*c as usize];
+                    let call = &self.calls[c.index()];
                     let name = call
                         .callee
                         .as_ref()
@@ -151,12 +153,12 @@ impl SemanticModel {
     }
 
     /// Whether binding `b` is assigned (`b = …`) inside some function.
-    pub fn is_reassigned_in_functions(&self, b: u32) -> bool {
+    pub fn is_reassigned_in_functions(&self, b: BindingId) -> bool {
         self.assigns.iter().any(|a| a.func != MODULE && matches!(&a.target, super::Target::Path(p) if p.props.is_empty() && p.root == Root::Binding(b)))
     }
 
     /// The owner a parameter stands for, from what kind of callback its function is.
-    fn param_owner(&self, f: FuncId, b: u32) -> Owner {
+    fn param_owner(&self, f: FuncId, b: BindingId) -> Owner {
         if let Frequency::Repeated(r) = self.frequency_of(f) {
             // Only the function's own registration counts: a handler's parameters, not those of
             // a helper that a handler calls.

@@ -43,14 +43,43 @@ use swc_atoms::Atom;
 
 use crate::diagnostic::ByteSpan;
 
-/// Index of a function in [`SemanticModel::functions`]; [`MODULE`] is the module body.
-pub type FuncId = u32;
-/// Index of a binding in [`SemanticModel::bindings`].
-pub type BindingId = u32;
-/// Index of a call in [`SemanticModel::calls`].
-pub type CallId = u32;
+/// Declares a typed index into one table of the model: a `u32` newtype, so that a binding's
+/// index cannot be used where a call's is meant.
+macro_rules! model_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            /// The position in its table (0-based).
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+
+            /// The id of position `i` (0-based) of its table.
+            pub fn from_index(i: usize) -> $name {
+                $name(i as u32)
+            }
+        }
+    };
+}
+pub(crate) use model_id;
+
+model_id!(
+    /// Index of a function in [`SemanticModel::functions`]; [`MODULE`] is the module body.
+    FuncId
+);
+model_id!(
+    /// Index of a binding in [`SemanticModel::bindings`].
+    BindingId
+);
+model_id!(
+    /// Index of a call in [`SemanticModel::calls`].
+    CallId
+);
 /// The module body, which runs once when the module is loaded.
-pub const MODULE: FuncId = 0;
+pub const MODULE: FuncId = FuncId(0);
 
 /// What declared a binding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -427,18 +456,18 @@ pub struct SemanticModel {
     // Derived on first use: most files never ask (no rule finds a candidate in them), and these
     // cost a pass over the references, the calls and the call graph.
     /// Indices into `references` by binding, in source order.
-    refs_by_binding: OnceCell<ByBinding>,
+    refs_by_binding: OnceCell<ByBinding<u32>>,
     /// Calls whose callee path starts at a binding, by that binding, in source order.
-    calls_by_root: OnceCell<ByBinding>,
+    calls_by_root: OnceCell<ByBinding<CallId>>,
     /// `call_mentions` grouped by binding.
-    calls_of: OnceCell<ByBinding>,
+    calls_of: OnceCell<ByBinding<CallId>>,
     /// Assignments whose target (or computed target's object) starts at a binding, by that
     /// binding, in source order.
-    assigns_by_root: OnceCell<ByBinding>,
+    assigns_by_root: OnceCell<ByBinding<u32>>,
     /// `delete`s and size checks whose object starts at a binding, by that binding.
-    bounds_by_root: OnceCell<ByBinding>,
+    bounds_by_root: OnceCell<ByBinding<u32>>,
     /// Bindings initialised with another binding's bare name (`const c = cache`), by that binding.
-    copies_of: OnceCell<ByBinding>,
+    copies_of: OnceCell<ByBinding<BindingId>>,
     /// How often each function runs, indexed by [`FuncId`].
     frequency: OnceCell<Vec<Frequency>>,
     /// Per class, whether it is public and where it is instantiated (see [`class`]).
@@ -467,17 +496,17 @@ impl SemanticModel {
 
     /// The binding `b`.
     pub fn binding(&self, b: BindingId) -> &Binding {
-        &self.bindings[b as usize]
+        &self.bindings[b.index()]
     }
 
     /// The function `f`.
     pub fn function(&self, f: FuncId) -> &Function {
-        &self.functions[f as usize]
+        &self.functions[f.index()]
     }
 
     /// How often function `f` runs.
     pub fn frequency_of(&self, f: FuncId) -> &Frequency {
-        &self.frequencies()[f as usize]
+        &self.frequencies()[f.index()]
     }
 
     /// How often each function runs, indexed by [`FuncId`] (computed on the first question, as a
@@ -488,18 +517,18 @@ impl SemanticModel {
 
     /// The grouping held in `cell`, built from the `(binding, item)` pairs `pairs` gives the
     /// first time it is asked for.
-    fn grouping<'a, I>(
+    fn grouping<'a, T: Copy + Default, I>(
         &self,
-        cell: &'a OnceCell<ByBinding>,
+        cell: &'a OnceCell<ByBinding<T>>,
         pairs: impl FnOnce() -> I,
-    ) -> &'a ByBinding
+    ) -> &'a ByBinding<T>
     where
-        I: Iterator<Item = (BindingId, u32)> + Clone,
+        I: Iterator<Item = (BindingId, T)> + Clone,
     {
         cell.get_or_init(|| ByBinding::new(pairs(), self.bindings.len()))
     }
 
-    fn refs_by_binding(&self) -> &ByBinding {
+    fn refs_by_binding(&self) -> &ByBinding<u32> {
         self.grouping(&self.refs_by_binding, || {
             self.references
                 .iter()
@@ -508,16 +537,16 @@ impl SemanticModel {
         })
     }
 
-    fn calls_by_root(&self) -> &ByBinding {
+    fn calls_by_root(&self) -> &ByBinding<CallId> {
         self.grouping(&self.calls_by_root, || {
             self.calls
                 .iter()
                 .enumerate()
-                .filter_map(|(i, c)| Some((c.callee_root()?, i as CallId)))
+                .filter_map(|(i, c)| Some((c.callee_root()?, CallId::from_index(i))))
         })
     }
 
-    fn assigns_by_root(&self) -> &ByBinding {
+    fn assigns_by_root(&self) -> &ByBinding<u32> {
         self.grouping(&self.assigns_by_root, || {
             self.assigns.iter().enumerate().filter_map(|(i, a)| {
                 let root = match &a.target {
@@ -529,7 +558,7 @@ impl SemanticModel {
         })
     }
 
-    fn bounds_by_root(&self) -> &ByBinding {
+    fn bounds_by_root(&self) -> &ByBinding<u32> {
         self.grouping(&self.bounds_by_root, || {
             self.bounds
                 .iter()
@@ -538,14 +567,14 @@ impl SemanticModel {
         })
     }
 
-    fn copies_of(&self) -> &ByBinding {
+    fn copies_of(&self) -> &ByBinding<BindingId> {
         self.grouping(&self.copies_of, || {
             self.bindings
                 .iter()
                 .enumerate()
                 .filter_map(|(j, other)| match &other.init {
                     Some(Value::Path(p)) if p.props.is_empty() => {
-                        Some((p.root_binding()?, j as u32))
+                        Some((p.root_binding()?, BindingId::from_index(j)))
                     }
                     _ => None,
                 })
@@ -556,15 +585,25 @@ impl SemanticModel {
     /// `prefix`: those rooted at its binding, or every assignment when `prefix` is not rooted at a
     /// binding. Callers still compare the paths; this only narrows the candidates.
     pub fn assigns_under<'a>(&'a self, prefix: &Path) -> impl Iterator<Item = &'a Assign> + 'a {
-        rooted_candidates(prefix, || self.assigns_by_root(), self.assigns.len())
-            .map(move |i| &self.assigns[i as usize])
+        rooted_candidates(
+            prefix,
+            || self.assigns_by_root(),
+            self.assigns.len(),
+            |i| i as u32,
+        )
+        .map(move |i| &self.assigns[i as usize])
     }
 
     /// The `delete`s and size checks whose object may start with `prefix` (narrowed as
     /// [`SemanticModel::assigns_under`] does).
     pub fn bounds_under<'a>(&'a self, prefix: &Path) -> impl Iterator<Item = &'a Bound> + 'a {
-        rooted_candidates(prefix, || self.bounds_by_root(), self.bounds.len())
-            .map(move |i| &self.bounds[i as usize])
+        rooted_candidates(
+            prefix,
+            || self.bounds_by_root(),
+            self.bounds.len(),
+            |i| i as u32,
+        )
+        .map(move |i| &self.bounds[i as usize])
     }
 
     /// True when `inner` is `outer` or nested inside it.
@@ -574,7 +613,7 @@ impl SemanticModel {
             if cur == outer {
                 return true;
             }
-            f = self.functions[cur as usize].parent;
+            f = self.functions[cur.index()].parent;
         }
         false
     }
@@ -606,17 +645,21 @@ impl SemanticModel {
         names: &'a [&'a str],
     ) -> impl Iterator<Item = (CallId, &'a Call)> + 'a {
         // Receivers rooted at a binding only need that binding's calls.
-        rooted_candidates(receiver, || self.calls_by_root(), self.calls.len()).filter_map(
-            move |i| {
-                let c = &self.calls[i as usize];
-                let m = c.method()?;
-                if !names.contains(&m.as_str()) {
-                    return None;
-                }
-                let p = c.callee.as_ref()?;
-                p.is_member_of(receiver).then_some((i, c))
-            },
+        rooted_candidates(
+            receiver,
+            || self.calls_by_root(),
+            self.calls.len(),
+            CallId::from_index,
         )
+        .filter_map(move |i| {
+            let c = &self.calls[i.index()];
+            let m = c.method()?;
+            if !names.contains(&m.as_str()) {
+                return None;
+            }
+            let p = c.callee.as_ref()?;
+            p.is_member_of(receiver).then_some((i, c))
+        })
     }
 
     /// Calls of a global function (an unresolved identifier such as `clearInterval`) named one of
@@ -627,7 +670,7 @@ impl SemanticModel {
         names: &'a [&'a str],
     ) -> impl Iterator<Item = (CallId, &'a Call)> + 'a {
         self.global_callees().iter().filter_map(move |&i| {
-            let c = &self.calls[i as usize];
+            let c = &self.calls[i.index()];
             let p = c.callee.as_ref()?;
             self.is_global_function(p, names).then_some((i, c))
         })
@@ -637,9 +680,10 @@ impl SemanticModel {
     /// ([`SemanticModel::global_function_name`]), found on first use.
     fn global_callees(&self) -> &[CallId] {
         self.global_callees.get_or_init(|| {
-            (0..self.calls.len() as CallId)
+            (0..self.calls.len())
+                .map(CallId::from_index)
                 .filter(|&i| {
-                    self.calls[i as usize]
+                    self.calls[i.index()]
                         .callee
                         .as_ref()
                         .is_some_and(|p| self.global_function_name(p).is_some())
@@ -902,13 +946,14 @@ impl SemanticModel {
 /// Indices of the items (of `len`) that may belong to a path starting with `prefix`: the ones
 /// `by_root` groups under its root binding, or all of them when `prefix` is not rooted at a
 /// binding. Callers still compare the paths; this only narrows the candidates.
-fn rooted_candidates<'a>(
+fn rooted_candidates<'a, T: Copy + Default + 'a>(
     prefix: &Path,
-    by_root: impl FnOnce() -> &'a ByBinding,
+    by_root: impl FnOnce() -> &'a ByBinding<T>,
     len: usize,
-) -> Box<dyn Iterator<Item = u32> + 'a> {
+    from_index: fn(usize) -> T,
+) -> Box<dyn Iterator<Item = T> + 'a> {
     match prefix.root {
         Root::Binding(b) => Box::new(by_root().of(b).iter().copied()),
-        _ => Box::new(0..len as u32),
+        _ => Box::new((0..len).map(from_index)),
     }
 }

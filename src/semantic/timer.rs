@@ -46,7 +46,7 @@ pub struct Overwrite {
 /// outlives the call of the function that starts it: `None` for locals, returned handles and
 /// anything else.
 pub fn handle_slot(model: &SemanticModel, id: CallId) -> Option<Slot> {
-    let call = &model.calls[id as usize];
+    let call = &model.calls[id.index()];
     if let ResultUse::Assigned(p) = effective_result(model, call) {
         if p.props.len() == 1 && model.field_of(p, call.func).is_some() {
             return Some(Slot::Field((**p).clone()));
@@ -186,7 +186,7 @@ fn checked_before(model: &SemanticModel, slot: &Slot, call: &Call) -> bool {
 /// for the same slot (not a constructor filling its own instance's field, not once-only code),
 /// without testing or clearing the slot first. `None` when it cannot overwrite.
 pub fn overwritten_handle(model: &SemanticModel, id: CallId) -> Option<Overwrite> {
-    let call = &model.calls[id as usize];
+    let call = &model.calls[id.index()];
     let slot = handle_slot(model, id)?;
     let chain = enclosing_chain(model, call.func);
     let outer = *chain.last()?;
@@ -375,7 +375,7 @@ pub fn own_end_forgets(
         let tears_down = handling
             .iter()
             .any(|h| in_teardown.contains(h) || teardowns.contains(h));
-        (!clears_here && !tears_down).then_some((i as CallId, teardown))
+        (!clears_here && !tears_down).then_some((CallId::from_index(i), teardown))
     })
 }
 
@@ -391,7 +391,7 @@ fn handler_function(model: &SemanticModel, c: ClassId, v: &Value, f: FuncId) -> 
         Value::Path(p) if p.props.is_empty() => model.binding(p.root_binding()?).func_value,
         Value::Path(p) => method(p),
         Value::Call(k) => {
-            let k = &model.calls[*k as usize];
+            let k = &model.calls[k.index()];
             let callee = k.callee.as_ref()?;
             if callee.props.last().is_some_and(|m| m == "bind") {
                 method(&callee.parent())
@@ -415,7 +415,7 @@ pub fn is_watchdog(model: &SemanticModel, call: &Call) -> bool {
         let func = model.function(f);
         let is_executor = func.uses.iter().any(|u| match u {
             super::FuncUse::Argument { call: c, index: 0 } => {
-                let c = &model.calls[*c as usize];
+                let c = &model.calls[c.index()];
                 c.is_new
                     && c.callee.as_ref().is_some_and(|p| {
                         matches!(&p.root, Root::Global(g) if g == "Promise") && p.props.is_empty()
@@ -502,7 +502,7 @@ pub fn outlives_owner_end(
             return None;
         }
         let owner = c.receiver()?.root_binding()?;
-        used_in_cb.contains(&owner).then_some(i as CallId)
+        used_in_cb.contains(&owner).then_some(CallId::from_index(i))
     })
 }
 
@@ -554,7 +554,7 @@ fn value_is_long(model: &SemanticModel, v: &Value, f: FuncId, depth: u32) -> boo
         // `options.idle ?? DEFAULT_IDLE_MS`, `opts.ttl || ONE_HOUR`: a long default.
         Value::Expr(paths) => paths.iter().any(|p| path_is_long(model, p, f, depth)),
         Value::Call(c) => {
-            let c = &model.calls[*c as usize];
+            let c = &model.calls[c.index()];
             let is_math = |name: &str| {
                 c.callee.as_ref().is_some_and(|p| {
                     matches!(&p.root, Root::Global(g) if g == "Math")

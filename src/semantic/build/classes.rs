@@ -33,14 +33,14 @@ pub(super) fn constructor_members(model: &mut SemanticModel) {
         let this_first = matches!(call.arg(0), Some(Value::Path(p)) if p.root == Root::This && p.props.is_empty());
         if let (true, Some(Value::Path(p))) = (this_first, call.arg(1)) {
             if let (Some(b), true) = (p.root_binding(), p.props.is_empty()) {
-                if model.bindings[b as usize].func_value == Some(call.func) {
+                if model.bindings[b.index()].func_value == Some(call.func) {
                     checked.push((call.func, b));
                 }
             }
         }
     }
     let is_ctor = |model: &SemanticModel, f: FuncId| {
-        model.functions[f as usize]
+        model.functions[f.index()]
             .class
             .is_some_and(|c| model.classes[c.index()].constructor == Some(f))
             || checked.iter().any(|&(g, _)| g == f)
@@ -76,10 +76,10 @@ pub(super) fn constructor_members(model: &mut SemanticModel) {
         }
     }
     for (ctor, key, g) in members {
-        if model.functions[g as usize].class.is_some() {
+        if model.functions[g.index()].class.is_some() {
             continue;
         }
-        let c = match model.functions[ctor as usize].class {
+        let c = match model.functions[ctor.index()].class {
             Some(c) => c,
             None => {
                 let Some(&(_, b)) = checked.iter().find(|&&(f, _)| f == ctor) else {
@@ -87,19 +87,19 @@ pub(super) fn constructor_members(model: &mut SemanticModel) {
                 };
                 let c = ClassId(model.classes.len() as u32);
                 model.classes.push(ClassInfo {
-                    name: Some(model.bindings[b as usize].name.clone()),
+                    name: Some(model.bindings[b.index()].name.clone()),
                     binding: Some(b),
-                    span: model.functions[ctor as usize].span,
+                    span: model.functions[ctor.index()].span,
                     constructor: Some(ctor),
                     methods: Vec::new(),
                     fields: Vec::new(),
                     superclass: None,
                 });
-                model.functions[ctor as usize].class = Some(c);
+                model.functions[ctor.index()].class = Some(c);
                 c
             }
         };
-        let func = &mut model.functions[g as usize];
+        let func = &mut model.functions[g.index()];
         func.class = Some(c);
         func.name.get_or_insert(key);
         model.classes[c.index()].methods.push(g);
@@ -132,8 +132,7 @@ pub(super) fn extended_objects(model: &mut SemanticModel) {
             Some(Value::Path(p)) if p.props.is_empty() => p.root_binding(),
             _ => None,
         };
-        let Some(target) =
-            target.filter(|&b| model.bindings[b as usize].kind == BindingKind::Param)
+        let Some(target) = target.filter(|&b| model.bindings[b.index()].kind == BindingKind::Param)
         else {
             continue;
         };
@@ -157,7 +156,7 @@ pub(super) fn extended_objects(model: &mut SemanticModel) {
                 Value::Func(f) => Some(*f),
                 Value::Path(p) if p.props.is_empty() => p
                     .root_binding()
-                    .and_then(|b| model.bindings[b as usize].func_value),
+                    .and_then(|b| model.bindings[b.index()].func_value),
                 _ => None,
             };
             match func {
@@ -178,7 +177,7 @@ pub(super) fn extended_objects(model: &mut SemanticModel) {
         let methods: Vec<FuncId> = methods
             .into_iter()
             .filter(|&f| {
-                let func = &model.functions[f as usize];
+                let func = &model.functions[f.index()];
                 func.class.is_none() && !func.is_arrow
             })
             .collect();
@@ -186,7 +185,7 @@ pub(super) fn extended_objects(model: &mut SemanticModel) {
             continue;
         }
         let c = ClassId(model.classes.len() as u32);
-        let binding = &model.bindings[target as usize];
+        let binding = &model.bindings[target.index()];
         model.classes.push(ClassInfo {
             name: Some(binding.name.clone()),
             binding: None,
@@ -197,7 +196,7 @@ pub(super) fn extended_objects(model: &mut SemanticModel) {
             superclass: None,
         });
         for f in methods {
-            model.functions[f as usize].class = Some(c);
+            model.functions[f.index()].class = Some(c);
         }
         // Helpers the methods run on the object (`checkQueue.call(self)`, `self` holding `this`)
         // are methods too: their `this` is the same object.
@@ -213,8 +212,8 @@ pub(super) fn extended_objects(model: &mut SemanticModel) {
                     if m != "call" && m != "apply" {
                         return None;
                     }
-                    let g = model.bindings[callee.root_binding()? as usize].func_value?;
-                    let func = &model.functions[g as usize];
+                    let g = model.bindings[callee.root_binding()?.index()].func_value?;
+                    let func = &model.functions[g.index()];
                     if func.class.is_some() || func.is_arrow {
                         return None;
                     }
@@ -233,8 +232,8 @@ pub(super) fn extended_objects(model: &mut SemanticModel) {
                 break;
             }
             for g in helpers {
-                if model.functions[g as usize].class.is_none() {
-                    model.functions[g as usize].class = Some(c);
+                if model.functions[g.index()].class.is_none() {
+                    model.functions[g.index()].class = Some(c);
                     model.classes[c.index()].methods.push(g);
                 }
             }
@@ -249,7 +248,7 @@ impl Builder {
         let (Some(&c), Some(f)) = (self.class_stack.last(), self.func_at(span)) else {
             return;
         };
-        self.model.functions[f as usize].class = Some(c);
+        self.model.functions[f.index()].class = Some(c);
         let class = &mut self.model.classes[c.index()];
         if constructor {
             class.constructor = Some(f);
@@ -262,14 +261,14 @@ impl Builder {
     /// Ctor.prototype`, Babel's loose-mode classes), when `alias` is initialised so and `Ctor`
     /// names a function.
     pub(super) fn prototype_alias(&self, alias: BindingId) -> Option<BindingId> {
-        let binding = &self.model.bindings[alias as usize];
+        let binding = &self.model.bindings[alias.index()];
         let Some(Value::Path(p)) = &binding.init else {
             return None;
         };
         let (Root::Binding(ctor), [proto]) = (&p.root, p.props.as_slice()) else {
             return None;
         };
-        (proto == "prototype" && self.model.bindings[*ctor as usize].func_value.is_some())
+        (proto == "prototype" && self.model.bindings[ctor.index()].func_value.is_some())
             .then_some(*ctor)
     }
 
@@ -284,11 +283,11 @@ impl Builder {
         let c = match existing {
             Some(i) => ClassId(i as u32),
             None => {
-                let binding = &self.model.bindings[ctor as usize];
+                let binding = &self.model.bindings[ctor.index()];
                 let id = ClassId(self.model.classes.len() as u32);
                 let constructor = binding.func_value;
                 let span = constructor
-                    .map(|f| self.model.functions[f as usize].span)
+                    .map(|f| self.model.functions[f.index()].span)
                     .unwrap_or(binding.span);
                 self.model.classes.push(ClassInfo {
                     name: Some(binding.name.clone()),
@@ -300,12 +299,12 @@ impl Builder {
                     superclass: None,
                 });
                 if let Some(f) = constructor {
-                    self.model.functions[f as usize].class.get_or_insert(id);
+                    self.model.functions[f.index()].class.get_or_insert(id);
                 }
                 id
             }
         };
-        self.model.functions[method as usize].class = Some(c);
+        self.model.functions[method.index()].class = Some(c);
         self.model.classes[c.index()].methods.push(method);
     }
 
@@ -321,7 +320,7 @@ impl Builder {
             return;
         };
         let ctor = self.binding_for(ctor);
-        if self.model.bindings[ctor as usize].func_value.is_none() || protos.elems.is_empty() {
+        if self.model.bindings[ctor.index()].func_value.is_none() || protos.elems.is_empty() {
             return;
         }
         let mut methods = Vec::new();
@@ -389,7 +388,7 @@ impl Builder {
             return;
         }
         for f in funcs {
-            let uses = &mut self.model.functions[f as usize].uses;
+            let uses = &mut self.model.functions[f.index()].uses;
             uses.retain(|u| !matches!(u, FuncUse::Escapes | FuncUse::OptionOf { .. }));
             uses.push(FuncUse::Called { call });
         }
@@ -414,7 +413,7 @@ impl Builder {
                     if let Expr::Ident(target) = unwrap(body) {
                         if target.ctxt != self.unresolved {
                             let b = self.binding_for(target);
-                            self.model.bindings[b as usize].exported = true;
+                            self.model.bindings[b.index()].exported = true;
                         }
                     }
                 }
@@ -427,17 +426,15 @@ impl Builder {
         match v {
             Value::Path(p) if p.props.is_empty() => {
                 if let Root::Binding(b) = p.root {
-                    self.model.bindings[b as usize].exported = true;
+                    self.model.bindings[b.index()].exported = true;
                 }
             }
-            Value::Func(f) => self.model.functions[*f as usize]
-                .uses
-                .push(FuncUse::Exported),
+            Value::Func(f) => self.model.functions[f.index()].uses.push(FuncUse::Exported),
             Value::Object(props) => props.iter().for_each(|(_, v)| self.export_value(v)),
             // `module.exports = (function () { …; return { a, b }; })()`: what the IIFE
             // returns is exported (UMD wrappers, hand-written module patterns).
             Value::Call(c) => {
-                if let Some(f) = self.model.calls[*c as usize].callee_func {
+                if let Some(f) = self.model.calls[c.index()].callee_func {
                     let values: Vec<Value> = self
                         .returned
                         .iter()
@@ -464,7 +461,7 @@ pub(super) fn is_commonjs_export(p: &Path) -> bool {
 /// The module name of `require('name')`, also through a transpiler's import helper
 /// (`__importDefault(require('name'))`, [`crate::semantic::api::IMPORT_HELPERS`]).
 pub(super) fn required_module(model: &SemanticModel, c: CallId) -> Option<String> {
-    let call = &model.calls[c as usize];
+    let call = &model.calls[c.index()];
     if let Some(m) = require_source(call) {
         return Some(m);
     }
@@ -473,7 +470,7 @@ pub(super) fn required_module(model: &SemanticModel, c: CallId) -> Option<String
         return None;
     }
     match call.arg(0) {
-        Some(Value::Call(inner)) => require_source(&model.calls[*inner as usize]),
+        Some(Value::Call(inner)) => require_source(&model.calls[inner.index()]),
         _ => None,
     }
 }

@@ -35,7 +35,7 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
     let mut b = Builder {
         model: SemanticModel::with_capacity_for(len),
         index: Index::with_capacity(len as usize / 64),
-        recent: [(0, 0); RECENT],
+        recent: [(0, BindingId(0)); RECENT],
         call_mentions: Vec::with_capacity(len as usize / 64 + 1),
         unresolved,
         func_stack: vec![MODULE],
@@ -76,18 +76,18 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
         if model.classes[c].constructor.is_none() {
             if let Some(f) = model.classes[c]
                 .binding
-                .and_then(|b| model.bindings[b as usize].func_value)
+                .and_then(|b| model.bindings[b.index()].func_value)
             {
                 model.classes[c].constructor = Some(f);
-                if model.functions[f as usize].class.is_none() {
-                    model.functions[f as usize].class = Some(ClassId(c as u32));
+                if model.functions[f.index()].class.is_none() {
+                    model.functions[f.index()].class = Some(ClassId(c as u32));
                 }
             }
         }
     }
     constructor_members(&mut model);
     extended_objects(&mut model);
-    model.functions[MODULE as usize].refs = (0, model.references.len() as u32);
+    model.functions[MODULE.index()].refs = (0, model.references.len() as u32);
     model.call_mentions = b.call_mentions;
     model
 }
@@ -178,12 +178,12 @@ impl Builder {
 
     /// The function registered with exactly `span`.
     fn func_at(&self, span: Span) -> Option<FuncId> {
-        self.funcs_by_start.get(span.lo.0, span.hi.0)
+        self.funcs_by_start.get(span.lo.0, span.hi.0).map(FuncId)
     }
 
     /// The call registered with exactly `span`.
     fn call_at(&self, span: Span) -> Option<CallId> {
-        self.calls_by_end.get(span.hi.0, span.lo.0)
+        self.calls_by_end.get(span.hi.0, span.lo.0).map(CallId)
     }
 
     fn guarded(&self) -> bool {
@@ -219,7 +219,7 @@ impl Builder {
             hashbrown::hash_table::Entry::Occupied(found) => return found.get().2,
             hashbrown::hash_table::Entry::Vacant(vacant) => vacant,
         };
-        let b = self.model.bindings.len() as BindingId;
+        let b = BindingId::from_index(self.model.bindings.len());
         vacant.insert((id.sym.clone(), id.ctxt, b));
         self.model.bindings.push(Binding {
             name: id.sym.clone(),
@@ -239,7 +239,7 @@ impl Builder {
     fn declare(&mut self, id: &Ident, kind: BindingKind, module_level: bool) -> BindingId {
         let b = self.binding_for(id);
         let func = self.cur();
-        let binding = &mut self.model.bindings[b as usize];
+        let binding = &mut self.model.bindings[b.index()];
         if binding.kind == BindingKind::Unknown {
             binding.kind = kind;
             binding.func = func;
@@ -296,7 +296,7 @@ impl Builder {
             .pending_func
             .remove(key(span))
             .unwrap_or((None, None, None));
-        let id = self.model.functions.len() as FuncId;
+        let id = FuncId::from_index(self.model.functions.len());
         let binding = binding.or(pbinding);
         let mut uses = SmallVec::new();
         if let Some(u) = puse {
@@ -319,9 +319,9 @@ impl Builder {
             refs: (self.model.references.len() as u32, 0),
         });
         if let Some(b) = binding {
-            self.model.bindings[b as usize].func_value = Some(id);
+            self.model.bindings[b.index()].func_value = Some(id);
         }
-        self.funcs_by_start.insert(span.lo.0, span.hi.0, id);
+        self.funcs_by_start.insert(span.lo.0, span.hi.0, id.0);
         self.func_stack.push(id);
         self.cond_depth.push(0);
         self.loop_depth.push(0);
@@ -334,7 +334,7 @@ impl Builder {
     }
 
     fn exit_function(&mut self) {
-        let f = self.cur() as usize;
+        let f = self.cur().index();
         self.model.functions[f].refs.1 = self.model.references.len() as u32;
         self.func_stack.pop();
         self.cond_depth.pop();
@@ -369,7 +369,7 @@ impl Builder {
                             TsEntityName::Ident(i) => i.sym.clone(),
                             TsEntityName::TsQualifiedName(q) => q.right.sym.clone(),
                         };
-                        self.model.bindings[b as usize].type_name = Some(name);
+                        self.model.bindings[b.index()].type_name = Some(name);
                     }
                 }
                 out.push(b);
@@ -399,7 +399,7 @@ impl Builder {
     fn declare_params(&mut self, f: FuncId, pats: &[&Pat]) {
         for p in pats {
             let ids = self.declare_pat(p, BindingKind::Param, false);
-            self.model.functions[f as usize].params.extend(ids);
+            self.model.functions[f.index()].params.extend(ids);
         }
     }
 
@@ -414,7 +414,7 @@ impl Builder {
     ) {
         let values: SmallVec<[Value; 2]> = args.iter().map(|a| self.value_of(&a.expr)).collect();
         let arg_spans = args.iter().map(|a| bs(a.expr.span())).collect();
-        let id = self.model.calls.len() as CallId;
+        let id = CallId::from_index(self.model.calls.len());
         let result = self
             .pending_use
             .remove(key(span))
@@ -426,7 +426,7 @@ impl Builder {
         // are edges of the call graph.
         for (i, v) in values.iter().enumerate() {
             match v {
-                Value::Func(f) => self.model.functions[*f as usize]
+                Value::Func(f) => self.model.functions[f.index()]
                     .uses
                     .push(FuncUse::Argument { call: id, index: i }),
                 Value::Path(p) if p.props.is_empty() => {
@@ -437,7 +437,7 @@ impl Builder {
                 Value::Object(props) => {
                     for (_, pv) in props {
                         if let Value::Func(f) = pv {
-                            self.model.functions[*f as usize]
+                            self.model.functions[f.index()]
                                 .uses
                                 .push(FuncUse::OptionOf { call: id });
                         }
@@ -453,7 +453,7 @@ impl Builder {
             }
         }
         if let Some(f) = callee_func {
-            self.model.functions[f as usize]
+            self.model.functions[f.index()]
                 .uses
                 .push(FuncUse::Called { call: id });
         }
@@ -471,7 +471,7 @@ impl Builder {
             awaited: self.awaited.remove(key(span)).is_some(),
             in_loop,
         });
-        self.calls_by_end.insert(span.hi.0, span.lo.0, id);
+        self.calls_by_end.insert(span.hi.0, span.lo.0, id.0);
     }
 
     fn in_loop_body(&mut self, body: impl FnOnce(&mut Self)) {

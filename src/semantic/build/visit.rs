@@ -38,7 +38,7 @@ impl Visit for Builder {
                 ImportSpecifier::Namespace(x) => (&x.local, None),
             };
             let b = self.declare(local, BindingKind::Import, true);
-            let binding = &mut self.model.bindings[b as usize];
+            let binding = &mut self.model.bindings[b.index()];
             binding.source_module = Some(src.clone());
             if let Some(imp) = imported {
                 // `import { setInterval as every } from 'timers'`: keep the imported name findable.
@@ -63,7 +63,7 @@ impl Visit for Builder {
         };
         for id in ids {
             let b = self.binding_for(&id);
-            self.model.bindings[b as usize].exported = true;
+            self.model.bindings[b.index()].exported = true;
         }
     }
 
@@ -75,7 +75,7 @@ impl Visit for Builder {
             if let ExportSpecifier::Named(x) = s {
                 if let ModuleExportName::Ident(id) = &x.orig {
                     let b = self.binding_for(id);
-                    self.model.bindings[b as usize].exported = true;
+                    self.model.bindings[b.index()].exported = true;
                 }
             }
         }
@@ -101,7 +101,7 @@ impl Visit for Builder {
                     .as_ref()
                     .map(|i| self.declare(i, BindingKind::Function, true));
                 if let Some(b) = binding {
-                    self.model.bindings[b as usize].exported = true;
+                    self.model.bindings[b.index()].exported = true;
                 }
                 let name = f
                     .ident
@@ -116,7 +116,7 @@ impl Visit for Builder {
             DefaultDecl::Class(c) => {
                 if let Some(i) = &c.ident {
                     let b = self.declare(i, BindingKind::Class, true);
-                    self.model.bindings[b as usize].exported = true;
+                    self.model.bindings[b.index()].exported = true;
                 }
                 c.class.visit_with(self);
             }
@@ -160,7 +160,7 @@ impl Visit for Builder {
                 self.pending_class_binding = Some(b);
             }
             self.expect_use(init, || ResultUse::Declared(b));
-            let name = self.model.bindings[b as usize].name.clone();
+            let name = self.model.bindings[b.index()].name.clone();
             self.expect_func(init, Some(name), Some(b), None);
         } else if let Some(init) = &n.init {
             self.expect_use(init, || ResultUse::Other);
@@ -176,10 +176,10 @@ impl Visit for Builder {
             if let Some(b) = single {
                 if let Value::Call(c) = &v {
                     if let Some(m) = required_module(&self.model, *c) {
-                        self.model.bindings[b as usize].source_module = Some(m);
+                        self.model.bindings[b.index()].source_module = Some(m);
                     }
                 }
-                self.model.bindings[b as usize].init = Some(v);
+                self.model.bindings[b.index()].init = Some(v);
             } else {
                 // `const { signal, timeout: ms } = options`: each name is that property of the
                 // object; other patterns get the whole value.
@@ -188,7 +188,7 @@ impl Visit for Builder {
                     _ => Vec::new(),
                 };
                 for b in ids {
-                    let name = &self.model.bindings[b as usize].name;
+                    let name = &self.model.bindings[b.index()].name;
                     let prop = props.iter().find(|(local, _)| local == name);
                     let init = match (prop, &v) {
                         (Some((_, key)), Value::Path(p)) => {
@@ -198,7 +198,7 @@ impl Visit for Builder {
                         }
                         _ => v.clone(),
                     };
-                    self.model.bindings[b as usize].init = Some(init);
+                    self.model.bindings[b.index()].init = Some(init);
                 }
             }
         }
@@ -219,7 +219,7 @@ impl Visit for Builder {
             if let Some(id) = &self_binding {
                 let b = s.declare(id, BindingKind::Function, false);
                 let cur = s.cur();
-                s.model.bindings[b as usize].func_value = Some(cur);
+                s.model.bindings[b.index()].func_value = Some(cur);
             }
             func.params.iter().for_each(|p| p.pat.visit_with(s));
             func.body.visit_with(s);
@@ -229,7 +229,7 @@ impl Visit for Builder {
     fn visit_arrow_expr(&mut self, n: &ArrowExpr) {
         let params: Vec<&Pat> = n.params.iter().collect();
         self.visit_function_like(n.span, None, None, false, &params, &|s: &mut Self| {
-            let cur = s.cur() as usize;
+            let cur = s.cur().index();
             s.model.functions[cur].is_arrow = true;
             n.params.iter().for_each(|p| p.visit_with(s));
             if let ArrowFunctionBody::Expr(e) = &*n.body {
@@ -255,7 +255,7 @@ impl Visit for Builder {
         let superclass = n.super_class.as_deref().and_then(|e| self.path_of(e));
         let id = ClassId(self.model.classes.len() as u32);
         self.model.classes.push(ClassInfo {
-            name: binding.map(|b| self.model.bindings[b as usize].name.clone()),
+            name: binding.map(|b| self.model.bindings[b.index()].name.clone()),
             binding,
             span: bs(n.span),
             constructor: None,
@@ -416,7 +416,7 @@ impl Visit for Builder {
             self.expect_func(arg, None, None, Some(FuncUse::Escapes));
         }
         if self.guarded() {
-            let f = self.cur() as usize;
+            let f = self.cur().index();
             self.model.functions[f].has_guard_return = true;
         }
         n.visit_children_with(self);
@@ -434,7 +434,7 @@ impl Visit for Builder {
 
     fn visit_throw_stmt(&mut self, n: &ThrowStmt) {
         if self.guarded() {
-            let f = self.cur() as usize;
+            let f = self.cur().index();
             self.model.functions[f].has_guard_return = true;
         }
         n.visit_children_with(self);
