@@ -1254,7 +1254,10 @@ impl Rule for NoLeakedListener {
                 // Removed, but only on some of the ways the work ends: every call that ends
                 // another way leaves its listener.
                 if freq != &Frequency::Once && !tracked_per_owner(model, call, &receiver) {
-                    let releases = cleanup::removals_of(model, &receiver, call);
+                    let releases: Vec<_> = cleanup::removals_of(model, &receiver, call)
+                        .iter()
+                        .map(|r| r.func)
+                        .collect();
                     if let Some(partial) =
                         cleanup::released_on_some_completions(model, call.func, &releases)
                     {
@@ -1283,7 +1286,10 @@ impl Rule for NoLeakedListener {
                 && handed_in(model, &receiver, 0)
                 && !tracked_per_owner(model, call, &receiver)
             {
-                let releases = cleanup::removals_of(model, &receiver, call);
+                let releases: Vec<_> = cleanup::removals_of(model, &receiver, call)
+                    .iter()
+                    .map(|r| r.func)
+                    .collect();
                 if let Some(partial) =
                     cleanup::released_on_some_completions(model, call.func, &releases)
                 {

@@ -674,8 +674,8 @@ fn handler_func(model: &SemanticModel, v: &Value) -> Option<FuncId> {
 
 /// Whether function `g` (its nested functions included) runs one of `releases`, directly or
 /// through local functions it calls by name (`done()`), up to a few calls deep.
-fn reaches_release(model: &SemanticModel, g: FuncId, releases: &[&Call], depth: u32) -> bool {
-    if releases.iter().any(|r| model.is_within(r.func, g)) {
+fn reaches_release(model: &SemanticModel, g: FuncId, releases: &[FuncId], depth: u32) -> bool {
+    if releases.iter().any(|&r| model.is_within(r, g)) {
         return true;
     }
     if depth == 0 {
@@ -734,7 +734,8 @@ fn settles_promise(model: &SemanticModel, g: FuncId) -> bool {
     })
 }
 
-/// For releases (`releases`, the calls that undo a registration) of a registration made in
+/// For releases (`releases`, the functions of the calls that undo a registration or remove an
+/// entry) of a registration or an entry made in
 /// function `unit`: whether the handlers for how the unit's own work ends release on some
 /// outcomes and not on another ([`PartialRelease`]). The handlers are those for
 /// [`api::COMPLETION_EVENTS`] on one object the unit made, assigned (`xhr.onerror = …`) or added
@@ -743,7 +744,7 @@ fn settles_promise(model: &SemanticModel, g: FuncId) -> bool {
 pub fn released_on_some_completions(
     model: &SemanticModel,
     unit: FuncId,
-    releases: &[&Call],
+    releases: &[FuncId],
 ) -> Option<PartialRelease> {
     if releases.is_empty() {
         return None;
