@@ -645,7 +645,7 @@ pub fn is_nullish(v: &Value) -> bool {
 }
 
 /// A release that runs on some of the ways a piece of work ends, but not on another: the work's
-/// handler for one outcome (`xhr.onloadend`) reaches the release, the handler for another outcome
+/// handler for one outcome (`xhr.onload`) reaches the release, the handler for another outcome
 /// of the same object (`xhr.onerror`) settles the work and does not.
 #[derive(Debug, Clone)]
 pub struct PartialRelease {
@@ -673,7 +673,7 @@ fn handler_func(model: &SemanticModel, v: &Value) -> Option<FuncId> {
 }
 
 /// Whether function `g` (its nested functions included) runs one of `releases`, directly or
-/// through local functions it calls by name (`done()`), up to a few calls deep.
+/// through local functions it calls by name (`cleanup()`), up to a few calls deep.
 fn reaches_release(model: &SemanticModel, g: FuncId, releases: &[FuncId], depth: u32) -> bool {
     if releases.iter().any(|&r| model.is_within(r, g)) {
         return true;
@@ -689,7 +689,7 @@ fn reaches_release(model: &SemanticModel, g: FuncId, releases: &[FuncId], depth:
                 .as_ref()
                 .and_then(|p| handler_func(model, &Value::Path(p.clone())))
                 .is_some_and(|h| h != g && reaches_release(model, h, releases, depth - 1))
-            // A local function handed to a call (`settle(_resolve, _reject)`) runs there.
+            // A local function handed to a call (`finish(onOk, onFailed)`) runs there.
             || model.is_within(c.func, g)
                 && c.args.iter().any(|a| {
                     matches!(a, Value::Path(p) if p.props.is_empty())
@@ -709,6 +709,19 @@ fn made_within(model: &SemanticModel, path: &Path, unit: FuncId) -> bool {
     model.is_within(binding.func, unit)
         && !binding.module_level
         && matches!(binding.init, Some(Value::Call(_)))
+}
+
+/// Whether binding `b` is a parameter (`resolve`, `reject`) of a promise executor around
+/// function `f`.
+fn executor_param(model: &SemanticModel, f: FuncId, b: super::BindingId) -> bool {
+    std::iter::successors(Some(f), |&f| model.function(f).parent).any(|e| {
+        model.function(e).params.contains(&b)
+            && model.function(e).uses.iter().any(|u| {
+                matches!(u, FuncUse::Argument { call, index: 0 }
+                    if model.calls[*call as usize].is_new
+                        && model.calls[*call as usize].callee.as_ref().is_some_and(api::is_promise_constructor))
+            })
+    })
 }
 
 /// Whether function `g` settles a promise whose executor is a function around it: it calls one
@@ -789,6 +802,35 @@ pub fn released_on_some_completions(
         }
     }
     handlers.retain(|(obj, ..)| made_within(model, obj, unit));
+    // `promise.then(onFulfilled, onRejected)`: the two ways the promise settles. A rejection
+    // handed straight to the enclosing promise's `reject` settles the work without a release.
+    for c in &model.calls {
+        if !model.is_within(c.func, unit) || c.method().is_none_or(|m| m != "then") {
+            continue;
+        }
+        let (Some(ok), Some(failed)) = (c.arg(0), c.arg(1)) else {
+            continue;
+        };
+        let Some(g) = handler_func(model, ok) else {
+            continue;
+        };
+        if !reaches_release(model, g, releases, 3) {
+            continue;
+        }
+        let settles_directly = matches!(failed, Value::Path(p) if p.props.is_empty()
+            && p.root_binding().is_some_and(|b| executor_param(model, c.func, b)));
+        let missed = match handler_func(model, failed) {
+            Some(h) => !reaches_release(model, h, releases, 3) && settles_promise(model, h),
+            None => settles_directly,
+        };
+        if missed {
+            return Some(PartialRelease {
+                releasing: c.arg_spans[0],
+                missing: c.arg_spans[1],
+                missing_event: "rejection".into(),
+            });
+        }
+    }
     for (obj, _, g, span) in &handlers {
         if !reaches_release(model, *g, releases, 3) {
             continue;
