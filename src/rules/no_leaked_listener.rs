@@ -9,6 +9,7 @@ use crate::describe::{confidence_for, how_often};
 use crate::diagnostic::{ByteSpan, Confidence, Diagnostic, Severity};
 
 use crate::semantic::api;
+use crate::semantic::cleanup;
 use crate::semantic::cleanup::{
     is_removed, once_option, same_event, self_removing_options, signal_option, REMOVE,
 };
@@ -1252,6 +1253,20 @@ impl Rule for NoLeakedListener {
                 None
             };
             if let Some(special) = special {
+                // Removed, but only on some of the ways the work ends: every call that ends
+                // another way leaves its listener.
+                if freq != &Frequency::Once && !tracked_per_owner(model, call, &receiver) {
+                    let releases: Vec<_> = cleanup::removals_of(model, &receiver, call)
+                        .iter()
+                        .map(|r| r.func)
+                        .collect();
+                    if let Some(partial) =
+                        cleanup::released_on_some_completions(model, call.func, &releases)
+                    {
+                        out.push(partial_release_finding(ctx, call, &receiver, &partial));
+                        continue;
+                    }
+                }
                 if freq == &Frequency::Once
                     || special == Special::CallerSignal && stops_timer(model, call)
                     || tracked_per_owner(model, call, &receiver)
@@ -1265,6 +1280,24 @@ impl Rule for NoLeakedListener {
                 }
                 out.push(special_finding(ctx, call, &receiver, special, method));
                 continue;
+            }
+            // Any other owner that was there before the work and stays after it (handed in,
+            // not made by the work): removed on some of the ways the work ends only.
+            if freq != &Frequency::Once
+                && outlives_unit(model, &receiver, call.func)
+                && handed_in(model, &receiver, 0)
+                && !tracked_per_owner(model, call, &receiver)
+            {
+                let releases: Vec<_> = cleanup::removals_of(model, &receiver, call)
+                    .iter()
+                    .map(|r| r.func)
+                    .collect();
+                if let Some(partial) =
+                    cleanup::released_on_some_completions(model, call.func, &releases)
+                {
+                    out.push(partial_release_finding(ctx, call, &receiver, &partial));
+                    continue;
+                }
             }
             if let Some(abandoned) = abandoned_outcome(model, call, &receiver) {
                 if let Some(confidence) = per_call_confidence(model, abandoned.unit) {
@@ -1467,6 +1500,33 @@ fn special_finding(
         d = d.with_label(span, text);
     }
     d.with_help(help)
+}
+
+/// The finding for a listener removed on some of the ways its work ends only
+/// ([`cleanup::released_on_some_completions`]).
+fn partial_release_finding(
+    ctx: &RuleContext<'_>,
+    call: &Call,
+    receiver: &Path,
+    partial: &cleanup::PartialRelease,
+) -> Diagnostic {
+    let model = ctx.model;
+    let owner = receiver.display(model).to_string();
+    let event = event_text(call, "an event");
+    let missing = &partial.missing_event;
+    let (often, registration) = how_often(model, model.frequency_of(call.func));
+    let mut d = ctx
+        .report(
+            call.callee_span,
+            format!("listener for {event} is added to `{owner}` {often} and removed only on some of the ways the work ends: each call that ends by '{missing}' leaves its listener, and what it captures, on `{owner}`"),
+        )
+        .with_confidence(Confidence::Medium)
+        .with_label(partial.releasing, "this outcome removes the listener")
+        .with_label(partial.missing, format!("the work can end here ('{missing}'), and nothing then removes the listener"));
+    if let Some((span, text)) = registration {
+        d = d.with_label(span, text);
+    }
+    d.with_help("remove the listener on every outcome: call the same cleanup from each completion handler, or in a `finally` after the work settles")
 }
 
 /// Whether function `f` runs as a React effect that runs once per mount (`useEffect(fn, [])`):

@@ -7,6 +7,7 @@ use super::{Rule, RuleContext, RuleMeta};
 use crate::describe::{confidence_for, how_often, request_source};
 use crate::diagnostic::ByteSpan;
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
+use crate::semantic::cleanup;
 use crate::semantic::cleanup::{
     field_release_spans, instance_release_of, is_nullish, nulled_entries, on_error_path,
     release_of, release_sites, release_spans, FieldIndex, Release,
@@ -170,6 +171,9 @@ struct Candidate {
     nulled: bool,
     /// It is pruned only on error paths (`catch`, `.catch()`, `'error'`): not when work succeeds.
     error_only: bool,
+    /// It is pruned by the handlers of some of the ways its work ends, not by another
+    /// ([`cleanup::released_on_some_completions`]).
+    partial: Option<cleanup::PartialRelease>,
 }
 
 impl Rule for NoUnboundedCollection {
@@ -434,6 +438,7 @@ fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
             registry,
             nulled,
             error_only,
+            partial: None,
         });
     }
 }
@@ -602,9 +607,10 @@ fn instance_fields(model: &SemanticModel, index: &OnceCell<FieldIndex>, out: &mu
                 looked_up || kind == Kind::Object,
             );
             let release = release_of(model, released_in);
-            if release == Release::Yes {
-                continue;
-            }
+            let release_funcs: Vec<FuncId> = field_release_spans(model, index, c, &field)
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect();
             let mut sites = Vec::new();
             for call in index.calls(model, &field) {
                 let (Some(m), Some(receiver)) = (call.method(), call.receiver()) else {
@@ -649,12 +655,26 @@ fn instance_fields(model: &SemanticModel, index: &OnceCell<FieldIndex>, out: &mu
                     }
                 }
             }
+            // Released, but maybe only on some of the ways the work that grows it ends.
+            let partial = if release == Release::Yes {
+                let found = sites.iter().find_map(|s| {
+                    cleanup::released_on_some_completions(model, s.func, &release_funcs)
+                });
+                if found.is_none() {
+                    continue;
+                }
+                found
+            } else {
+                None
+            };
             // Registries filled by set-up methods (`use(fn)`, `plugin(p)`, `registerHook(h)`)
             // grow with the program, not with its traffic: only a key from request data, or
-            // growth in code repeated for a reason visible here, says otherwise.
-            let traffic = sites
-                .iter()
-                .any(|s| s.request.is_some() || model.frequency_of(s.func).is_strongly_repeated());
+            // growth in code repeated for a reason visible here, says otherwise. Entries removed
+            // when the work completes are per-work entries, not a registry's.
+            let traffic = partial.is_some()
+                || sites.iter().any(|s| {
+                    s.request.is_some() || model.frequency_of(s.func).is_strongly_repeated()
+                });
             // `this.byId[k] = null`: entries emptied one by one, keys kept.
             let nulled = kind == Kind::Object
                 && index.assigns(model, &field).any(|a| {
@@ -674,6 +694,7 @@ fn instance_fields(model: &SemanticModel, index: &OnceCell<FieldIndex>, out: &mu
                 registry: None,
                 nulled,
                 error_only,
+                partial,
             });
         }
     }
@@ -740,6 +761,7 @@ fn long_lived_members(model: &SemanticModel, out: &mut Vec<Candidate>) {
             registry: None,
             nulled: false,
             error_only,
+            partial: None,
         });
     }
 }
@@ -832,9 +854,14 @@ fn report(ctx: &RuleContext<'_>, c: Candidate) -> Option<Diagnostic> {
     let weak = !model.frequency_of(site.func).is_strongly_repeated();
     // Entries that hold instances, or that are emptied one by one (`m[k] = null`), are per-work
     // items, not a memo table over a bounded domain.
-    let per_item = c.registry.is_some() || c.nulled;
+    let per_item = c.registry.is_some() || c.nulled || c.partial.is_some();
     if site.request.is_none() && !per_item && (c.kind == Kind::Object || weak && c.looked_up) {
         confidence = Confidence::Low;
+    }
+    // Which way a piece of work ends is the completion model's reading of its handlers: no more
+    // than `medium`.
+    if c.partial.is_some() && confidence > Confidence::Medium {
+        confidence = Confidence::Medium;
     }
     if c.escapes {
         confidence = confidence.lower();
@@ -863,6 +890,10 @@ fn report(ctx: &RuleContext<'_>, c: Candidate) -> Option<Diagnostic> {
             ", and its entries are only set to `null`: every key ever written stays".into()
         }
         _ if c.error_only => ", and only its error handling removes entries: work that succeeds leaves its entry for good".into(),
+        _ if c.partial.is_some() => format!(
+            ", and only some of the ways its work ends remove the entry: each call that ends by '{}' leaves its entry for good",
+            c.partial.as_ref().map(|p| p.missing_event.as_str()).unwrap_or_default()
+        ),
         _ => ", and nothing ever removes its entries".into(),
     };
     let holds = c
@@ -894,7 +925,19 @@ fn report(ctx: &RuleContext<'_>, c: Candidate) -> Option<Diagnostic> {
         let (often, _) = how_often(model, model.frequency_of(s.func));
         d = d.with_label(s.span, format!("grows here through {}, {often}", s.what));
     }
+    if let Some(p) = &c.partial {
+        d = d
+            .with_label(p.releasing, "this outcome removes the entry")
+            .with_label(
+                p.missing,
+                format!(
+                    "the work can end here ('{}'), and nothing then removes the entry",
+                    p.missing_event
+                ),
+            );
+    }
     let help = match c.kind {
+        _ if c.partial.is_some() => "remove the entry on every way the work ends (each completion handler: response, error, timeout, close), or in a `finally` after it settles",
         _ if c.nulled => "remove entries with `delete obj[key]` (or use a `Map` and `.delete(key)`): assigning `null` keeps the key",
         _ if c.error_only => "remove the entry on every path (in a `finally`, or where the work completes), not only when it fails",
         _ if c.registry.is_some() => "hold the instances weakly (a `WeakRef` or a `FinalizationRegistry`), or remove each one when its work ends, not only when its user tears it down",

@@ -36,6 +36,14 @@ use super::{Path, Value};
 /// them alongside `'error'` is waiting for the object's end, not for one piece of work on it.
 pub const TERMINAL_EVENTS: &[&str] = &["end", "finish", "close", "exit", "destroy", "destroyed"];
 
+/// Events by which one piece of work on an object it made comes to an end, one way or another
+/// (XMLHttpRequest's `load`/`loadend`/`error`/`abort`/`timeout` events, also as `on<event>`
+/// properties; a Node client request's `response`/`error`/`timeout`/`close`; a stream's
+/// `end`/`finish`/`close`): handlers for two of them on the same object are two ways the work ends.
+pub const COMPLETION_EVENTS: &[&str] = &[
+    "load", "loadend", "error", "abort", "timeout", "response", "end", "finish", "close",
+];
+
 /// Process events that come when the process is about to end (Node docs, `process` events and
 /// signal events): their handlers end the process or run its teardown, so whatever they hold
 /// is held until the end anyway.

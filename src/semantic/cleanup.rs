@@ -82,6 +82,27 @@ pub fn is_removed(model: &SemanticModel, receiver: &Path, call: &Call) -> bool {
     removed || removed_all || removed_through_record(model, receiver, call)
 }
 
+/// The calls that remove the registration `call` on `receiver` (the removals [`is_removed`]
+/// finds by receiver, event and handler; not those through a record or `removeAllListeners`).
+pub fn removals_of<'a>(model: &'a SemanticModel, receiver: &Path, call: &Call) -> Vec<&'a Call> {
+    let same = |r: &Call| same_event(call.arg(0), r.arg(0)) && same_handler(call.arg(1), r.arg(1));
+    let resolved = model.resolve_const(receiver);
+    model
+        .calls
+        .iter()
+        .filter(|r| {
+            r.method().is_some_and(|m| REMOVE.contains(&m.as_str()))
+                && same(r)
+                && r.receiver().is_some_and(|rr| {
+                    &rr == receiver
+                        || resolved.as_ref().is_some_and(|p| {
+                            &rr == p || model.resolve_const(&rr).as_ref() == Some(p)
+                        })
+                })
+        })
+        .collect()
+}
+
 /// Where an object literal assigned somewhere keeps `value` (`this.events = { target, onOnline }`
 /// keeps `target` at `this.events.target`).
 fn kept_at(model: &SemanticModel, value: &Path) -> Vec<Path> {
@@ -626,4 +647,212 @@ pub fn is_nullish(v: &Value) -> bool {
         }
         _ => false,
     }
+}
+
+/// A release that runs on some of the ways a piece of work ends, but not on another: the work's
+/// handler for one outcome (`xhr.onload`) reaches the release, the handler for another outcome
+/// of the same object (`xhr.onerror`) settles the work and does not.
+#[derive(Debug, Clone)]
+pub struct PartialRelease {
+    /// A completion handler that reaches a release.
+    pub releasing: ByteSpan,
+    /// A completion handler that ends the work without reaching a release.
+    pub missing: ByteSpan,
+    /// The event of the handler that misses the release (`error`).
+    pub missing_event: Atom,
+}
+
+/// The function a handler value names: an inline function, or a binding naming one.
+fn handler_func(model: &SemanticModel, v: &Value) -> Option<FuncId> {
+    match v {
+        Value::Func(g) => Some(*g),
+        Value::Path(p) if p.props.is_empty() => {
+            let b = model.binding(p.root_binding()?);
+            b.func_value.or(match &b.init {
+                Some(Value::Func(g)) => Some(*g),
+                _ => None,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Whether function `g` (its nested functions included) runs one of `releases`, directly or
+/// through local functions it calls by name (`cleanup()`), up to a few calls deep.
+fn reaches_release(model: &SemanticModel, g: FuncId, releases: &[FuncId], depth: u32) -> bool {
+    if releases.iter().any(|&r| model.is_within(r, g)) {
+        return true;
+    }
+    if depth == 0 {
+        return false;
+    }
+    model.calls.iter().any(|c| {
+        model.is_within(c.func, g)
+            && c.callee.as_ref().is_some_and(|p| p.props.is_empty())
+            && c
+                .callee
+                .as_ref()
+                .and_then(|p| handler_func(model, &Value::Path(p.clone())))
+                .is_some_and(|h| h != g && reaches_release(model, h, releases, depth - 1))
+            // A local function handed to a call (`finish(onOk, onFailed)`) runs there.
+            || model.is_within(c.func, g)
+                && c.args.iter().any(|a| {
+                    matches!(a, Value::Path(p) if p.props.is_empty())
+                        && handler_func(model, a)
+                            .is_some_and(|h| h != g && !model.is_within(h, g) && reaches_release(model, h, releases, depth - 1))
+                })
+    })
+}
+
+/// Whether `path` is an object made by function `unit` or a function inside it
+/// (`const xhr = new XMLHttpRequest()`, `const req = http.request(…)`): the unit's own work.
+fn made_within(model: &SemanticModel, path: &Path, unit: FuncId) -> bool {
+    let Some(b) = path.root_binding().filter(|_| path.props.is_empty()) else {
+        return false;
+    };
+    let binding = model.binding(b);
+    model.is_within(binding.func, unit)
+        && !binding.module_level
+        && matches!(binding.init, Some(Value::Call(_)))
+}
+
+/// Whether binding `b` is a parameter (`resolve`, `reject`) of a promise executor around
+/// function `f`.
+fn executor_param(model: &SemanticModel, f: FuncId, b: super::BindingId) -> bool {
+    std::iter::successors(Some(f), |&f| model.function(f).parent).any(|e| {
+        model.function(e).params.contains(&b)
+            && model.function(e).uses.iter().any(|u| {
+                matches!(u, FuncUse::Argument { call, index: 0 }
+                    if model.calls[call.index()].is_new
+                        && model.calls[call.index()].callee.as_ref().is_some_and(api::is_promise_constructor))
+            })
+    })
+}
+
+/// Whether function `g` settles a promise whose executor is a function around it: it calls one
+/// of the executor's parameters (`reject(err)`), directly or in a nested function.
+fn settles_promise(model: &SemanticModel, g: FuncId) -> bool {
+    let executors: Vec<FuncId> = std::iter::successors(Some(g), |&f| model.function(f).parent)
+        .filter(|&f| {
+            model.function(f).uses.iter().any(|u| {
+                matches!(u, FuncUse::Argument { call, index: 0 }
+                    if model.calls[call.index()].is_new
+                        && model.calls[call.index()].callee.as_ref().is_some_and(api::is_promise_constructor))
+            })
+        })
+        .collect();
+    model.calls.iter().any(|c| {
+        model.is_within(c.func, g)
+            && c.callee_root().is_some_and(|b| {
+                c.callee.as_ref().is_some_and(|p| p.props.is_empty())
+                    && executors
+                        .iter()
+                        .any(|&e| model.function(e).params.contains(&b))
+            })
+    })
+}
+
+/// For releases (`releases`, the functions of the calls that undo a registration or remove an
+/// entry) of a registration or an entry made in
+/// function `unit`: whether the handlers for how the unit's own work ends release on some
+/// outcomes and not on another ([`PartialRelease`]). The handlers are those for
+/// [`api::COMPLETION_EVENTS`] on one object the unit made, assigned (`xhr.onerror = …`) or added
+/// (`req.on('timeout', …)`); the one that misses the release must settle the unit's promise
+/// (`reject(…)`), so the work does end there.
+pub fn released_on_some_completions(
+    model: &SemanticModel,
+    unit: FuncId,
+    releases: &[FuncId],
+) -> Option<PartialRelease> {
+    if releases.is_empty() {
+        return None;
+    }
+    // (object, event, handler, where the handler is set)
+    let mut handlers: Vec<(Path, Atom, FuncId, ByteSpan)> = Vec::new();
+    for a in &model.assigns {
+        let Target::Path(t) = &a.target else { continue };
+        if !model.is_within(a.func, unit) {
+            continue;
+        }
+        let Some(event) = t.last().and_then(|p| p.strip_prefix("on")) else {
+            continue;
+        };
+        if !api::COMPLETION_EVENTS.contains(&event) || t.props.len() != 1 {
+            continue;
+        }
+        if let Some(g) = handler_func(model, &a.value) {
+            handlers.push((t.parent(), event.into(), g, a.span));
+        }
+    }
+    for c in &model.calls {
+        if !model.is_within(c.func, unit) || c.is_new {
+            continue;
+        }
+        let Some(m) = c.method() else { continue };
+        if !matches!(
+            m.as_str(),
+            "on" | "once" | "addEventListener" | "addListener"
+        ) {
+            continue;
+        }
+        let (Some(event), Some(h), Some(obj)) = (
+            c.arg(0).and_then(Value::as_str),
+            c.arg(1).and_then(|v| handler_func(model, v)),
+            c.receiver(),
+        ) else {
+            continue;
+        };
+        if api::COMPLETION_EVENTS.contains(&event) {
+            handlers.push((obj, event.into(), h, c.span));
+        }
+    }
+    handlers.retain(|(obj, ..)| made_within(model, obj, unit));
+    // `promise.then(onFulfilled, onRejected)`: the two ways the promise settles. A rejection
+    // handed straight to the enclosing promise's `reject` settles the work without a release.
+    for c in &model.calls {
+        if !model.is_within(c.func, unit) || c.method().is_none_or(|m| m != "then") {
+            continue;
+        }
+        let (Some(ok), Some(failed)) = (c.arg(0), c.arg(1)) else {
+            continue;
+        };
+        let Some(g) = handler_func(model, ok) else {
+            continue;
+        };
+        if !reaches_release(model, g, releases, 3) {
+            continue;
+        }
+        let settles_directly = matches!(failed, Value::Path(p) if p.props.is_empty()
+            && p.root_binding().is_some_and(|b| executor_param(model, c.func, b)));
+        let missed = match handler_func(model, failed) {
+            Some(h) => !reaches_release(model, h, releases, 3) && settles_promise(model, h),
+            None => settles_directly,
+        };
+        if missed {
+            return Some(PartialRelease {
+                releasing: c.arg_spans[0],
+                missing: c.arg_spans[1],
+                missing_event: "rejection".into(),
+            });
+        }
+    }
+    for (obj, _, g, span) in &handlers {
+        if !reaches_release(model, *g, releases, 3) {
+            continue;
+        }
+        let missing = handlers.iter().find(|(o, _, h, _)| {
+            o == obj
+                && h != g
+                && !reaches_release(model, *h, releases, 3)
+                && settles_promise(model, *h)
+        });
+        if let Some((_, event, _, mspan)) = missing {
+            return Some(PartialRelease {
+                releasing: *span,
+                missing: *mspan,
+                missing_event: event.clone(),
+            });
+        }
+    }
+    None
 }
