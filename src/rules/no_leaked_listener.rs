@@ -403,6 +403,16 @@ fn incomplete_detach(
     if removals.iter().any(|r| same_event(call.arg(0), r.arg(0))) {
         return None;
     }
+    detaching_method(model, &removals, c)
+}
+
+/// The method of class `c` with a detach name (`remove`, `destroy`, …: [`api::is_detach_name`])
+/// that holds the first of `removals` made inside one of the class's methods, or `None`.
+fn detaching_method(
+    model: &SemanticModel,
+    removals: &[&Call],
+    c: crate::semantic::class::ClassId,
+) -> Option<FuncId> {
     removals.iter().find_map(|r| {
         let mut f = Some(r.func);
         while let Some(cur) = f {
@@ -480,21 +490,7 @@ fn teardown_forgets(
     if is_removed(model, receiver, call) {
         return None;
     }
-    removals.iter().find_map(|r| {
-        let mut f = Some(r.func);
-        while let Some(cur) = f {
-            let func = model.function(cur);
-            if func.class == Some(c) {
-                return func
-                    .name
-                    .as_deref()
-                    .is_some_and(api::is_detach_name)
-                    .then_some(cur);
-            }
-            f = func.parent;
-        }
-        None
-    })
+    detaching_method(model, removals, c)
 }
 
 /// Whether code in function `g` uses the instance of class `c`: a call, an assignment or a test
