@@ -525,11 +525,7 @@ fn teardown_forgets_finding(
     let model = ctx.model;
     let event = event_text(call, "this event");
     let owner = receiver.display(model).to_string();
-    let name = model
-        .function(teardown)
-        .name
-        .as_deref()
-        .unwrap_or("teardown");
+    let name = model.teardown_name(teardown);
     let mut d = ctx.report(call.callee_span,
         format!("listener for {event} is added to `{owner}`, an object handed to this class, and `{name}()` never removes it: every torn-down instance stays reachable from `{owner}`, which outlives it"),
     )
@@ -610,7 +606,7 @@ fn incomplete_detach_finding(
     let model = ctx.model;
     let event = event_text(call, "this event");
     let owner = receiver.display(model).to_string();
-    let name = model.function(detach).name.as_deref().unwrap_or("teardown");
+    let name = model.teardown_name(detach);
     let mut d = ctx.report(call.callee_span,
         format!("listener for {event} is added to `{owner}` and never removed: `{name}()` removes this class's other listeners from it, but not this one, so every detached instance stays reachable from `{owner}`"),
     )
@@ -923,11 +919,7 @@ fn disposable_finding(
     let model = ctx.model;
     let event = event_text(call, "an event");
     let owner = receiver.display(model).to_string();
-    let name = model
-        .function(teardown)
-        .name
-        .as_deref()
-        .unwrap_or("teardown");
+    let name = model.teardown_name(teardown);
     let mut d = ctx.report(
         call.callee_span,
         format!("listener for {event} is added to long-lived `{owner}` and `{name}()` never removes it: every object that is shut down stays reachable from `{owner}` through this handler"),
@@ -1603,8 +1595,7 @@ fn leftover_finding(ctx: &RuleContext<'_>, call: &Call, leftover: &Leftover) -> 
     let api = leftover.what.api();
     let (often, registration) = how_often(model, model.frequency_of(call.func));
     let teardown_name = teardown
-        .and_then(|t| model.function(t).name.as_deref())
-        .unwrap_or("teardown")
+        .map_or("teardown", |t| model.teardown_name(t))
         .to_string();
     let held = match &leftover.fate {
         Unreleased::Kept(p) => Some(format!("`{}`", p.display(model))),

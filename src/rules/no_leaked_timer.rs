@@ -269,12 +269,7 @@ fn own_end_finding(
     let (reg, teardown) = timer::own_end_forgets(model, c, &slot, call.func)?;
     let reg = &model.calls[reg.index()];
     let event = reg.arg(0).and_then(Value::as_str).unwrap_or("close");
-    let name = model
-        .function(teardown)
-        .name
-        .as_deref()
-        .unwrap_or("teardown")
-        .to_string();
+    let name = model.teardown_name(teardown).to_string();
     Some(
         ctx.report(
             call.callee_span,
@@ -301,12 +296,7 @@ fn teardown_finding(
     };
     let (c, field) = model.field_of(&p, call.func)?;
     let (teardown, other) = timer::teardown_forgets(model, c, &field)?;
-    let name = model
-        .function(teardown)
-        .name
-        .as_deref()
-        .unwrap_or("teardown")
-        .to_string();
+    let name = model.teardown_name(teardown).to_string();
     Some(
         ctx.report(
 call.callee_span,

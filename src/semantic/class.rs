@@ -237,6 +237,12 @@ impl SemanticModel {
             .collect()
     }
 
+    /// The name a finding gives teardown method `f` (`close`, `destroy`, …): its own, or
+    /// `teardown` when it has none.
+    pub fn teardown_name(&self, f: FuncId) -> &str {
+        self.function(f).name.as_deref().unwrap_or("teardown")
+    }
+
     /// Whether class `c` may have more than one instance: code elsewhere can make them, or this
     /// file makes them outside the module body.
     pub fn may_have_many_instances(&self, c: ClassId) -> bool {
