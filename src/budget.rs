@@ -155,19 +155,6 @@ pub fn lint_all_within(limit: Duration, lints: Vec<Lint>) -> Vec<Vec<Diagnostic>
     found.into_iter().map(Option::unwrap_or_default).collect()
 }
 
-/// Runs `lint` (one file's lint, which calls its argument once its parse is over) with at most
-/// `limit` for the parse, as [`lint_all_within`] does for a list. Returns the findings, or one
-/// `parse-timeout` diagnostic at the start of the file when the parse did not finish within
-/// `limit`.
-pub fn lint_within(
-    limit: Duration,
-    lint: impl FnOnce(&dyn Fn()) -> Vec<Diagnostic> + Send + 'static,
-) -> Vec<Diagnostic> {
-    lint_all_within(limit, vec![Box::new(lint)])
-        .pop()
-        .unwrap_or_default()
-}
-
 /// The `parse-timeout` diagnostic for a file whose parse took longer than `limit`.
 pub fn parse_timeout(limit: Duration) -> Diagnostic {
     Diagnostic::new(
@@ -205,9 +192,10 @@ mod tests {
     /// Lints `text` as `path` within `limit`, as the linter does.
     fn lint_as(path: &str, text: Arc<str>, opts: &LintOptions, limit: Duration) -> Vec<Diagnostic> {
         let (path, opts) = (Path::new(path).to_path_buf(), opts.clone());
-        lint_within(limit, move |on_parsed| {
+        let lint: Lint = Box::new(move |on_parsed: &dyn Fn()| {
             lint_source_observed(&path, &text, &opts, on_parsed)
-        })
+        });
+        lint_all_within(limit, vec![lint]).pop().unwrap_or_default()
     }
 
     /// Nested `<a>(`: each level doubles swc's TypeScript parse time (docs/known-issues.md).

@@ -167,11 +167,18 @@ pub fn lint_files_cached(
     cache: Option<&Cache>,
     parse_limit: Option<std::time::Duration>,
 ) -> (Vec<FileResult>, Vec<WalkError>) {
-    // A file to lint: its bytes, the options in force and its cache key.
+    // A file to lint: its bytes, its configuration (with its own copy of the options only when
+    // `min_confidence` overrides them) and its cache key.
     struct ToLint {
         bytes: Vec<u8>,
-        options: LintOptions,
+        config: std::sync::Arc<crate::config::Config>,
+        overridden: Option<LintOptions>,
         key: Option<crate::cache::Key>,
+    }
+    impl ToLint {
+        fn options(&self) -> &LintOptions {
+            self.overridden.as_ref().unwrap_or(&self.config.options)
+        }
     }
     let prepare = |path: &PathBuf| -> Result<Option<ToLint>, WalkError> {
         let bytes = std::fs::read(path).map_err(|e| WalkError {
@@ -179,11 +186,12 @@ pub fn lint_files_cached(
             message: format!("cannot read: {e}"),
         })?;
         let config = configs.for_file(path);
-        let mut options = config.options.clone();
-        if let Some(c) = min_confidence {
-            options.min_confidence = c;
-        }
-        let key = cache.map(|_| Cache::key(path, &bytes, &options));
+        let overridden = min_confidence.map(|c| LintOptions {
+            min_confidence: c,
+            ..config.options.clone()
+        });
+        let options = overridden.as_ref().unwrap_or(&config.options);
+        let key = cache.map(|_| Cache::key(path, &bytes, options));
         if let (Some(cache), Some(key)) = (cache, &key) {
             if cache.is_clean(key) {
                 return Ok(None);
@@ -191,7 +199,8 @@ pub fn lint_files_cached(
         }
         Ok(Some(ToLint {
             bytes,
-            options,
+            config,
+            overridden,
             key,
         }))
     };
@@ -217,7 +226,7 @@ pub fn lint_files_cached(
     let lint_batch = |paths: &[&PathBuf]| -> Vec<Result<FileResult, WalkError>> {
         let mut prepared: Vec<_> = paths.iter().map(|p| prepare(p)).collect();
         let mut linted: Vec<(String, Vec<Diagnostic>)> = match parse_limit {
-            // The bytes and options move to the helper; the key stays for `finish`.
+            // The bytes and a copy of the options go to the helper; the key stays for `finish`.
             Some(limit) => crate::linter::lint_all_bytes_within(
                 limit,
                 paths
@@ -227,7 +236,7 @@ pub fn lint_files_cached(
                         Ok(Some(f)) => Some((
                             (*path).clone(),
                             std::mem::take(&mut f.bytes),
-                            std::mem::take(&mut f.options),
+                            f.options().clone(),
                         )),
                         _ => None,
                     })
@@ -245,10 +254,14 @@ pub fn lint_files_cached(
                     text: String::new(),
                     diagnostics: Vec::new(),
                 }),
-                Some(f) => {
+                Some(mut f) => {
                     let result = match parse_limit {
                         Some(_) => linted.next().unwrap_or_default(),
-                        None => crate::linter::lint_bytes(path, f.bytes, &f.options),
+                        None => crate::linter::lint_bytes(
+                            path,
+                            std::mem::take(&mut f.bytes),
+                            f.options(),
+                        ),
                     };
                     Ok(finish(path, f.key, result))
                 }
