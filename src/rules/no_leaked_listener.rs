@@ -29,20 +29,13 @@ static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/no-leaked-listener.md"),
 };
 
-const ADD: &[&str] = &[
-    "on",
-    "addListener",
-    "prependListener",
-    "addEventListener",
-    "once",
-    "prependOnceListener",
-];
+const ADD: &[&str] = api::REGISTER_LISTENER_METHODS;
 
 /// Whether `call` registers with a method that removes the listener when the event fires
-/// (`once`, `prependOnceListener`).
+/// ([`api::ONCE_METHODS`]).
 fn is_once_method(call: &Call) -> bool {
     call.method()
-        .is_some_and(|m| matches!(m.as_str(), "once" | "prependOnceListener"))
+        .is_some_and(|m| api::ONCE_METHODS.contains(&m.as_str()))
 }
 
 /// The function a handler argument names: a function written in place, or a binding that names

@@ -120,6 +120,21 @@ pub const CLIENT_SOCKET_EVENT: &str = "socket";
 /// Methods that add their second argument as a listener on the receiver (Node `EventEmitter`).
 pub const ADD_LISTENER_METHODS: &[&str] = &["on", "addListener", "prependListener"];
 
+/// Every method that registers its second argument as a listener: Node `EventEmitter`'s (the
+/// `once` forms included) and DOM `EventTarget.addEventListener`.
+pub const REGISTER_LISTENER_METHODS: &[&str] = &[
+    "on",
+    "addListener",
+    "prependListener",
+    "addEventListener",
+    "once",
+    "prependOnceListener",
+];
+
+/// The `EventEmitter` methods whose listener is removed when the event fires (Node docs,
+/// `emitter.once`, `emitter.prependOnceListener`).
+pub const ONCE_METHODS: &[&str] = &["once", "prependOnceListener"];
+
 /// Methods that remove a listener (Node `EventEmitter`, DOM `EventTarget`).
 pub const REMOVE_LISTENER_METHODS: &[&str] = &["off", "removeListener", "removeEventListener"];
 

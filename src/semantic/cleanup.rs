@@ -789,10 +789,7 @@ pub fn released_on_some_completions(
             continue;
         }
         let Some(m) = c.method() else { continue };
-        if !matches!(
-            m.as_str(),
-            "on" | "once" | "addEventListener" | "addListener"
-        ) {
+        if !api::ON_METHODS.contains(&m.as_str()) {
             continue;
         }
         let (Some(event), Some(h), Some(obj)) = (
