@@ -47,6 +47,10 @@ fn repeat_phrase(model: &SemanticModel, r: &Repeat) -> (String, Option<(ByteSpan
             at(c, "the effect runs on every mount and dependency change"),
         ),
         Repeat::Exported => ("each time the exported function is called".into(), None),
+        Repeat::Project(u) => (
+            format!("{} (as used at `{}:{}`)", u.why, u.file, u.line),
+            None,
+        ),
         Repeat::Method(f) => {
             let func = model.function(*f);
             let class = func

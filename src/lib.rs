@@ -25,6 +25,7 @@ pub mod linter;
 pub mod lsp;
 pub mod merge;
 pub mod parse;
+pub mod project;
 pub mod report;
 pub mod rules;
 pub mod semantic;

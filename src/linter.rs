@@ -77,6 +77,31 @@ pub(crate) fn lint_source_observed(
     options: &LintOptions,
     on_parsed: &dyn Fn(),
 ) -> Vec<Diagnostic> {
+    lint_in_project(path, text, options, &Project::Alone, on_parsed).0
+}
+
+/// How a file is linted with respect to the rest of its project ([`crate::project`]).
+#[derive(Debug, Clone, Copy)]
+pub enum Project<'a> {
+    /// Alone, with no summary: the language server and single-file entry points.
+    Alone,
+    /// Alone, leaving the module's summary for the project pass (its first lint).
+    Summarise,
+    /// With what the project pass learnt about its exports' uses (its second lint).
+    Knowing(&'a crate::semantic::ProjectFacts),
+}
+
+/// As [`lint_source`], linting the file as `project` says and calling `on_parsed` once the parse
+/// is over (for [`budget`]); returns the diagnostics and,
+/// for [`Project::Summarise`], the module's summary (`None` when it did not parse or a panic was
+/// caught).
+pub fn lint_in_project(
+    path: &Path,
+    text: &str,
+    options: &LintOptions,
+    project: &Project<'_>,
+    on_parsed: &dyn Fn(),
+) -> (Vec<Diagnostic>, Option<crate::project::ModuleSummary>) {
     let dialect = Dialect::from_path(path).unwrap_or(Dialect::JavaScript);
     let is_test_file = is_test_path(path);
     // The resolver, our visitors and the AST's drop recurse once per nesting level; on a thread
@@ -87,10 +112,10 @@ pub(crate) fn lint_source_observed(
         // leaves nothing half-updated behind for the next file.
         isolate::catch(|| {
             swc_common::GLOBALS.set(&swc_common::Globals::new(), || {
-                lint_in_globals(text, dialect, is_test_file, options, on_parsed)
+                lint_in_globals(text, dialect, is_test_file, options, project, on_parsed)
             })
         })
-        .unwrap_or_else(|p| vec![isolate::internal_error(&p)])
+        .unwrap_or_else(|p| (vec![isolate::internal_error(&p)], None))
     })
 }
 
@@ -143,6 +168,30 @@ pub fn lint_all_bytes_within(
     limit: std::time::Duration,
     files: Vec<(PathBuf, Vec<u8>, LintOptions)>,
 ) -> Vec<(String, Vec<Diagnostic>)> {
+    lint_all_bytes_in_project(limit, files, false)
+        .into_iter()
+        .map(|(text, d, _)| (text, d))
+        .collect()
+}
+
+/// As [`lint_all_bytes_within`], also returning each module's summary for the project pass when
+/// `summarise` is set ([`Project::Summarise`]; `None` for a file that did not parse or timed out).
+pub fn lint_all_bytes_in_project(
+    limit: std::time::Duration,
+    files: Vec<(PathBuf, Vec<u8>, LintOptions)>,
+    summarise: bool,
+) -> Vec<(
+    String,
+    Vec<Diagnostic>,
+    Option<crate::project::ModuleSummary>,
+)> {
+    type Slot = Arc<std::sync::Mutex<Option<crate::project::ModuleSummary>>>;
+    let mut slots: Vec<Option<Slot>> = Vec::with_capacity(files.len());
+    let project = if summarise {
+        Project::Summarise
+    } else {
+        Project::Alone
+    };
     let mut out: Vec<Option<(String, Vec<Diagnostic>)>> = Vec::with_capacity(files.len());
     // The helper thread needs its own handle on each text: share the `String` itself rather than
     // copying its bytes into an `Arc<str>` (a copy of every file, the size of the corpus).
@@ -153,13 +202,23 @@ pub fn lint_all_bytes_within(
             Ok(text) => {
                 let text = Arc::new(text);
                 let mine = Arc::clone(&text);
+                // The budget's lints return findings only: the summary comes back through a slot.
+                let slot: Slot = Arc::default();
+                let filled = Arc::clone(&slot);
                 lints.push(Box::new(move |on_parsed: &dyn Fn()| {
-                    lint_source_observed(&path, &mine, &options, on_parsed)
+                    let (found, summary) =
+                        lint_in_project(&path, &mine, &options, &project, on_parsed);
+                    *filled.lock().unwrap_or_else(|e| e.into_inner()) = summary;
+                    found
                 }));
                 shared.push((out.len(), text));
+                slots.push(Some(slot));
                 out.push(None);
             }
-            Err(e) => out.push(Some(not_utf8(e))),
+            Err(e) => {
+                slots.push(None);
+                out.push(Some(not_utf8(e)));
+            }
         }
     }
     let found = budget::lint_all_within(limit, lints);
@@ -170,7 +229,38 @@ pub fn lint_all_bytes_within(
         let text = Arc::try_unwrap(text).unwrap_or_else(|held| (*held).clone());
         out[index] = Some((text, diagnostics));
     }
-    out.into_iter().map(Option::unwrap_or_default).collect()
+    out.into_iter()
+        .zip(slots)
+        .map(|(linted, slot)| {
+            let (text, diagnostics) = linted.unwrap_or_default();
+            let summary = slot.and_then(|s| s.lock().unwrap_or_else(|e| e.into_inner()).take());
+            (text, diagnostics, summary)
+        })
+        .collect()
+}
+
+/// As [`lint_bytes`], linting the file as `project` says ([`lint_in_project`]); returns the
+/// text, the diagnostics and the summary.
+pub fn lint_bytes_in_project(
+    path: &Path,
+    bytes: Vec<u8>,
+    options: &LintOptions,
+    project: &Project<'_>,
+) -> (
+    String,
+    Vec<Diagnostic>,
+    Option<crate::project::ModuleSummary>,
+) {
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let (d, summary) = lint_in_project(path, &text, options, project, &|| {});
+            (text, d, summary)
+        }
+        Err(e) => {
+            let (text, d) = not_utf8(e);
+            (text, d, None)
+        }
+    }
 }
 
 /// Whether `path` looks like a test file: under `test/`, `tests/`, `__tests__/` or `spec/`, or
@@ -193,17 +283,19 @@ fn lint_in_globals(
     dialect: Dialect,
     is_test_file: bool,
     options: &LintOptions,
+    project: &Project<'_>,
     on_parsed: &dyn Fn(),
-) -> Vec<Diagnostic> {
+) -> (Vec<Diagnostic>, Option<crate::project::ModuleSummary>) {
     let parsed = parse::parse_keeping_comments(text, dialect, suppress::may_have_directives);
     on_parsed();
     let parsed = match parsed {
         Ok(p) => p,
         Err(e) => {
-            return vec![BuiltinCheck::ParseError.report(
+            let d = BuiltinCheck::ParseError.report(
                 ByteSpan::new(e.offset, e.end),
                 format!("Parsing error: {}", e.message),
-            )];
+            );
+            return (vec![d], None);
         }
     };
     let directives = suppress::Directives::parse(&parsed.comments, text);
@@ -214,7 +306,10 @@ fn lint_in_globals(
             format!("Parsing error: {}", e.message),
         ));
     }
-    let model = semantic::build(&parsed.program, parsed.unresolved);
+    let mut model = semantic::build(&parsed.program, parsed.unresolved);
+    if let Project::Knowing(facts) = project {
+        model.set_project_facts((*facts).clone());
+    }
     let mut found = Vec::new();
     for (rule, severity) in &options.rules {
         if directives.disables_whole_file(rule.meta().name) {
@@ -223,6 +318,8 @@ fn lint_in_globals(
         let ctx = RuleContext::new(&model, text, rule.meta(), *severity);
         rule.check(&ctx, &mut found);
     }
+    let summary = matches!(project, Project::Summarise)
+        .then(|| crate::project::summary::summarise(&model, text, is_test_file));
     drop(model);
     drop(parsed);
     if is_test_file {
@@ -242,7 +339,7 @@ fn lint_in_globals(
             .filter(|d| d.confidence >= options.min_confidence),
     );
     out.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
-    out
+    (out, summary)
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@ use crate::cache::Cache;
 use crate::config::ConfigResolver;
 use crate::diagnostic::Confidence;
 use crate::diagnostic::Diagnostic;
-use crate::linter::{FileResult, LintOptions};
+use crate::linter::{FileResult, LintOptions, Project};
+use crate::project::ModuleSummary;
 use crate::source::Dialect;
 
 /// A path the walk could not read, or an explicit path that does not exist.
@@ -204,70 +205,84 @@ pub fn lint_files_cached(
             key,
         }))
     };
-    let finish =
-        |path: &PathBuf, key: Option<crate::cache::Key>, linted: (String, Vec<Diagnostic>)| {
-            let (text, diagnostics) = linted;
-            if let (Some(cache), Some(key), true) = (cache, key, diagnostics.is_empty()) {
-                cache.mark_clean(key);
-            }
-            // Text is only needed to place findings: dropping it for clean files keeps peak memory
-            // independent of the size of the tree.
-            let text = if diagnostics.is_empty() {
-                String::new()
-            } else {
-                text
-            };
+    type Linted = (String, Vec<Diagnostic>, Option<ModuleSummary>);
+    let finish = |path: &PathBuf, key: Option<crate::cache::Key>, linted: Linted| {
+        let (text, diagnostics, summary) = linted;
+        // A file that imports, re-exports or asked about its exports' uses takes part in the
+        // project pass, which the clean-file cache cannot replay: it is linted every time.
+        let alone = summary
+            .as_ref()
+            .is_none_or(ModuleSummary::is_self_contained);
+        if let (Some(cache), Some(key), true) = (cache, key, diagnostics.is_empty() && alone) {
+            cache.mark_clean(key);
+        }
+        // Text is only needed to place findings: dropping it for clean files keeps peak memory
+        // independent of the size of the tree.
+        let text = if diagnostics.is_empty() {
+            String::new()
+        } else {
+            text
+        };
+        (
             FileResult {
                 path: path.clone(),
                 text,
                 diagnostics,
-            }
-        };
-    let lint_batch = |paths: &[&PathBuf]| -> Vec<Result<FileResult, WalkError>> {
-        let mut prepared: Vec<_> = paths.iter().map(|p| prepare(p)).collect();
-        let mut linted: Vec<(String, Vec<Diagnostic>)> = match parse_limit {
-            // The bytes and a copy of the options go to the helper; the key stays for `finish`.
-            Some(limit) => crate::linter::lint_all_bytes_within(
-                limit,
-                paths
-                    .iter()
-                    .zip(&mut prepared)
-                    .filter_map(|(path, p)| match p {
-                        Ok(Some(f)) => Some((
-                            (*path).clone(),
-                            std::mem::take(&mut f.bytes),
-                            f.options().clone(),
-                        )),
-                        _ => None,
-                    })
-                    .collect(),
-            ),
-            None => Vec::new(),
-        };
-        let mut linted = linted.drain(..);
-        paths
-            .iter()
-            .zip(prepared)
-            .map(|(path, p)| match p? {
-                None => Ok(FileResult {
-                    path: (*path).clone(),
-                    text: String::new(),
-                    diagnostics: Vec::new(),
-                }),
-                Some(mut f) => {
-                    let result = match parse_limit {
-                        Some(_) => linted.next().unwrap_or_default(),
-                        None => crate::linter::lint_bytes(
-                            path,
-                            std::mem::take(&mut f.bytes),
-                            f.options(),
-                        ),
-                    };
-                    Ok(finish(path, f.key, result))
-                }
-            })
-            .collect()
+            },
+            summary,
+        )
     };
+    let lint_batch =
+        |paths: &[&PathBuf]| -> Vec<Result<(FileResult, Option<ModuleSummary>), WalkError>> {
+            let mut prepared: Vec<_> = paths.iter().map(|p| prepare(p)).collect();
+            let mut linted: Vec<Linted> = match parse_limit {
+                // The bytes and a copy of the options go to the helper; the key stays for `finish`.
+                Some(limit) => crate::linter::lint_all_bytes_in_project(
+                    limit,
+                    paths
+                        .iter()
+                        .zip(&mut prepared)
+                        .filter_map(|(path, p)| match p {
+                            Ok(Some(f)) => Some((
+                                (*path).clone(),
+                                std::mem::take(&mut f.bytes),
+                                f.options().clone(),
+                            )),
+                            _ => None,
+                        })
+                        .collect(),
+                    true,
+                ),
+                None => Vec::new(),
+            };
+            let mut linted = linted.drain(..);
+            paths
+                .iter()
+                .zip(prepared)
+                .map(|(path, p)| match p? {
+                    None => Ok((
+                        FileResult {
+                            path: (*path).clone(),
+                            text: String::new(),
+                            diagnostics: Vec::new(),
+                        },
+                        None,
+                    )),
+                    Some(mut f) => {
+                        let result = match parse_limit {
+                            Some(_) => linted.next().unwrap_or_default(),
+                            None => crate::linter::lint_bytes_in_project(
+                                path,
+                                std::mem::take(&mut f.bytes),
+                                f.options(),
+                                &Project::Summarise,
+                            ),
+                        };
+                        Ok(finish(path, f.key, result))
+                    }
+                })
+                .collect()
+        };
     // With a parse budget each batch goes to a helper thread in one hand-off (crate::budget).
     let batch = if parse_limit.is_some() {
         BUDGET_BATCH
@@ -276,14 +291,71 @@ pub fn lint_files_cached(
     };
     let results = map_big_files_first_in_batches(files, batch, lint_batch);
     let mut ok = Vec::new();
+    let mut summaries = Vec::new();
     let mut errors = Vec::new();
     for r in results {
         match r {
-            Ok(f) => ok.push(f),
+            Ok((f, summary)) => {
+                ok.push(f);
+                summaries.push(summary);
+            }
             Err(e) => errors.push(e),
         }
     }
+    relint_knowing_project(&mut ok, summaries, configs, min_confidence);
     (ok, errors)
+}
+
+/// The project pass ([`crate::project`]): lints again, knowing how the other modules use their
+/// exports, the files of `results` whose verdicts depended on it (`summaries`, same order).
+fn relint_knowing_project(
+    results: &mut [FileResult],
+    summaries: Vec<Option<ModuleSummary>>,
+    configs: &ConfigResolver,
+    min_confidence: Option<Confidence>,
+) {
+    let paths: Vec<PathBuf> = results.iter().map(|r| r.path.clone()).collect();
+    let facts = crate::project::facts_for(&paths, &summaries);
+    let again: Vec<(usize, crate::semantic::ProjectFacts)> = facts
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, f)| Some((i, f?)))
+        .collect();
+    let relinted: Vec<(usize, FileResult)> = again
+        .into_par_iter()
+        .filter_map(|(i, facts)| {
+            let path = &paths[i];
+            let bytes = std::fs::read(path).ok()?;
+            let config = configs.for_file(path);
+            let overridden = min_confidence.map(|c| LintOptions {
+                min_confidence: c,
+                ..config.options.clone()
+            });
+            let options = overridden.as_ref().unwrap_or(&config.options);
+            let (text, diagnostics, _) = crate::linter::lint_bytes_in_project(
+                path,
+                bytes,
+                options,
+                &Project::Knowing(&facts),
+            );
+            let text = if diagnostics.is_empty() {
+                String::new()
+            } else {
+                text
+            };
+            Some((
+                i,
+                FileResult {
+                    path: path.clone(),
+                    text,
+                    diagnostics,
+                },
+            ))
+        })
+        .collect();
+    for (i, r) in relinted {
+        results[i] = r;
+    }
 }
 
 /// How many files go to the parse helper in one hand-off when parses have a budget: one thread

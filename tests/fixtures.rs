@@ -82,3 +82,91 @@ fn fixtures_give_exactly_the_expected_findings() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The findings `(1-based line, rule, confidence)` each line of `text` announces with `marker`
+/// (`// expect:` or `// alone:`, then `<rule> (<confidence>)`).
+fn annotated(text: &str, marker: &str) -> BTreeSet<(u32, String, String)> {
+    let mut out = BTreeSet::new();
+    for (i, line) in text.lines().enumerate() {
+        let Some(pos) = line.find(marker) else {
+            continue;
+        };
+        let rest = &line[pos + marker.len()..];
+        let rest = rest.split("//").next().unwrap_or(rest).trim();
+        let (rule, confidence) = rest.split_once(" (").unwrap_or((rest, ""));
+        out.insert((
+            i as u32 + 1,
+            rule.trim().to_string(),
+            confidence.trim_end_matches(')').to_string(),
+        ));
+    }
+    out
+}
+
+/// Each folder under `fixtures/project/` linted as a project must give exactly its `// expect:`
+/// findings, and each of its files linted alone exactly its `// alone:` findings (at `low` and
+/// up, with their confidence): the verdicts that how other modules use a file's exports changes
+/// (src/project/).
+#[test]
+fn project_fixtures_change_verdicts_across_modules() {
+    use leaklint::config::ConfigResolver;
+    use leaklint::diagnostic::Confidence;
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/project");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 5, "project fixtures missing: {cases:?}");
+    let configs = ConfigResolver::new(None, &root);
+    let alone_options = LintOptions {
+        min_confidence: Confidence::Low,
+        ..LintOptions::default()
+    };
+    let mut failures = Vec::new();
+    for case in &cases {
+        let mut files = Vec::new();
+        fixture_files(case, &mut files);
+        files.retain(|f| leaklint::source::Dialect::from_path(f).is_some());
+        files.sort();
+        let (results, errors) = leaklint::walk::lint_files(&files, &configs, Some(Confidence::Low));
+        assert!(errors.is_empty(), "{errors:?}");
+        for result in &results {
+            let text = std::fs::read_to_string(&result.path).unwrap();
+            let index = LineIndex::new(&text);
+            let found =
+                |diags: &[leaklint::diagnostic::Diagnostic]| -> BTreeSet<(u32, String, String)> {
+                    diags
+                        .iter()
+                        .filter(|d| !d.rule.is_empty())
+                        .map(|d| {
+                            (
+                                index.position(&text, d.span.start).line,
+                                d.rule.to_string(),
+                                d.confidence.as_str().to_string(),
+                            )
+                        })
+                        .collect()
+                };
+            let in_project = found(&result.diagnostics);
+            let want = annotated(&text, "// expect: ");
+            if in_project != want {
+                failures.push(format!(
+                    "{} as a project: expected {want:?}, got {in_project:?}",
+                    result.path.display()
+                ));
+            }
+            let alone = found(&lint_source(&result.path, &text, &alone_options));
+            let want = annotated(&text, "// alone: ");
+            if alone != want {
+                failures.push(format!(
+                    "{} alone: expected {want:?}, got {alone:?}",
+                    result.path.display()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -170,6 +170,11 @@ pub const NAME_HELPERS: &[&str] = &["__name"];
 /// `__export(target, { name: () => name })`).
 pub const EXPORT_HELPERS: &[&str] = &["__export"];
 
+/// Names of the helpers transpilers emit to re-export all of another module's names:
+/// TypeScript's and tslib's `__exportStar(require('./a'), exports)`, esbuild's
+/// `__reExport(target, require('./a'))`. Either argument may be the `require` call.
+pub const REEXPORT_HELPERS: &[&str] = &["__exportStar", "__reExport"];
+
 /// Names of methods that detach an object from what it was added to (a map control's `remove()`,
 /// a plugin's `onRemove()`), besides the teardown names: where a class removes the listeners it
 /// added to an owner that outlives it.

@@ -27,6 +27,9 @@ pub enum Repeat {
     Effect(CallId),
     /// Exported: the callers are outside this file, so it may be called any number of times.
     Exported,
+    /// Exported, and another module of the project uses it repeatedly (the whole-project pass,
+    /// [`crate::project`]): as strong as a reason this file shows.
+    Project(Box<super::RepeatedUse>),
     /// A method (the `FuncId`) of a class whose instances are used outside this function: the
     /// callers are wherever the instances go, so it may be called any number of times.
     Method(FuncId),
@@ -284,9 +287,69 @@ fn is_startup_name(name: Option<&str>) -> bool {
 fn class_use(model: &SemanticModel, c: ClassId, f: FuncId) -> Option<Repeat> {
     let public = model.class_is_public(c);
     if model.is_constructor(f) {
-        return public.then_some(Repeat::Instance(c));
+        if !public {
+            return None;
+        }
+        // The project makes every instance at start-up: the constructor runs once per process
+        // as far as it knows (a class linted alone may still have many instances).
+        return match project_use(model, &model.export_names_of_class(c)) {
+            Some(super::ProjectUse::Repeated(u)) => Some(Repeat::Project(Box::new(u.clone()))),
+            // Handled by the caller (`instances_made_once`).
+            Some(super::ProjectUse::Once) => None,
+            Some(super::ProjectUse::TestsOnly) => None,
+            None => Some(Repeat::Instance(c)),
+        };
     }
     (public || model.instantiations(c).next().is_some()).then_some(Repeat::Method(f))
+}
+
+/// How the project uses an export known by `names`, when the whole-project pass told the model.
+fn project_use<'a>(
+    model: &'a SemanticModel,
+    names: &[swc_atoms::Atom],
+) -> Option<&'a super::ProjectUse> {
+    if model.project.is_empty() || names.is_empty() {
+        return None;
+    }
+    model.project_use_of(names)
+}
+
+/// The frequency that being exported gives function `f`: called any number of times from
+/// elsewhere, unless the whole-project pass knows every use (then once when every use runs
+/// once, unknown when only tests use it).
+fn exported_frequency(model: &SemanticModel, f: FuncId) -> Option<Frequency> {
+    match project_use(model, &model.export_names_of_func(f)) {
+        Some(super::ProjectUse::Once) => Some(Frequency::Once),
+        Some(super::ProjectUse::TestsOnly) => Some(Frequency::Unknown),
+        Some(super::ProjectUse::Repeated(u)) => {
+            Some(Frequency::Repeated(Repeat::Project(Box::new(u.clone()))))
+        }
+        None => Some(Frequency::Repeated(Repeat::Exported)),
+    }
+}
+
+/// The export names whose uses elsewhere decide `freq`: those of the exported function its
+/// repetition starts from, or of the class whose instances it runs once for. Empty when
+/// `freq` does not depend on an export.
+pub(super) fn deciding_exports(
+    model: &SemanticModel,
+    f: FuncId,
+    freq: &Frequency,
+) -> Vec<swc_atoms::Atom> {
+    let Frequency::Repeated(r) = freq else {
+        return Vec::new();
+    };
+    let mut from = f;
+    let mut r = r;
+    while let Repeat::CalledFrom(g, inner) = r {
+        from = *g;
+        r = inner;
+    }
+    match r {
+        Repeat::Exported => model.export_names_of_func(from),
+        Repeat::Instance(c) => model.export_names_of_class(*c),
+        _ => Vec::new(),
+    }
 }
 
 /// How often each function of `model` runs, indexed by [`FuncId`] (the value behind
@@ -353,7 +416,11 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
                 FuncUse::Called { call } => {
                     edges[f].push((model.calls[call.index()].func, CallbackKind::Inherits))
                 }
-                FuncUse::Exported => consider(Frequency::Repeated(Repeat::Exported)),
+                FuncUse::Exported => {
+                    if let Some(f) = exported_frequency(model, FuncId::from_index(f)) {
+                        consider(f)
+                    }
+                }
                 FuncUse::Method if func.class.is_some() => {}
                 FuncUse::Method | FuncUse::Escapes => consider(Frequency::Unknown),
             }
@@ -361,6 +428,12 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
         if let Some(c) = func.class {
             match class_use(model, c, FuncId::from_index(f)) {
                 Some(r) => consider(Frequency::Repeated(r)),
+                None if model.is_constructor(FuncId::from_index(f)) && model.class_is_public(c) => {
+                    match project_use(model, &model.export_names_of_class(c)) {
+                        Some(super::ProjectUse::Once) => consider(Frequency::Once),
+                        _ => consider(Frequency::Unknown),
+                    }
+                }
                 // A private class's constructor runs where its instances are made (the edges).
                 None if model.is_constructor(FuncId::from_index(f)) => {}
                 None => consider(Frequency::Unknown),
@@ -368,7 +441,9 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
         }
         if let Some(b) = func.binding {
             if model.binding(b).exported {
-                consider(Frequency::Repeated(Repeat::Exported));
+                if let Some(f) = exported_frequency(model, FuncId::from_index(f)) {
+                    consider(f)
+                }
             }
         }
         for &(c, idx) in &by_binding[f] {

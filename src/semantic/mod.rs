@@ -17,6 +17,7 @@ mod build;
 mod by_binding;
 pub mod class;
 pub mod cleanup;
+pub mod exports;
 pub mod flow;
 pub mod frequency;
 pub mod handle;
@@ -29,6 +30,7 @@ pub mod timer;
 
 pub use build::build;
 pub use class::{Class, ClassId};
+pub use exports::{Export, ExportTarget, ProjectFacts, ProjectUse, ReExport, RepeatedUse};
 pub use frequency::{CallbackKind, Frequency, Repeat};
 pub(crate) use key_domain::is_normaliser;
 pub use lifetime::Owner;
@@ -199,6 +201,9 @@ pub struct Binding {
     pub func_value: Option<FuncId>,
     /// The TypeScript type name of its annotation, when it is a plain type reference (`Socket`).
     pub type_name: Option<Atom>,
+    /// For an import, the name it imports from its module: the imported name, `default` for a
+    /// default import, `*` for a namespace import or a whole `require('…')` result.
+    pub import_name: Option<Atom>,
 }
 
 /// How a function value is used, which decides how often it runs.
@@ -453,6 +458,15 @@ pub struct SemanticModel {
     pub(crate) call_mentions: Vec<(BindingId, CallId)>,
     /// The bodies of `catch` clauses, in source order: code that runs only when something threw.
     pub catch_blocks: Vec<ByteSpan>,
+    /// The names this module exports, in source order ([`exports`]).
+    pub exports: Vec<Export>,
+    /// The other modules whose names this module exports as its own, in source order.
+    pub reexports: Vec<ReExport>,
+    /// What the whole-project pass knows about how other modules use the exports (empty for a
+    /// file linted alone).
+    project: ProjectFacts,
+    /// The export names the rules' verdicts depended on.
+    asked: exports::Asked,
     // Derived on first use: most files never ask (no rule finds a candidate in them), and these
     // cost a pass over the references, the calls and the call graph.
     /// Indices into `references` by binding, in source order.
@@ -504,9 +518,18 @@ impl SemanticModel {
         &self.functions[f.index()]
     }
 
-    /// How often function `f` runs.
+    /// How often function `f` runs. A verdict that rests on an export's callers elsewhere is
+    /// noted for the whole-project pass ([`crate::project`]), which may then lint the file again
+    /// knowing them.
     pub fn frequency_of(&self, f: FuncId) -> &Frequency {
-        &self.frequencies()[f.index()]
+        let freq = &self.frequencies()[f.index()];
+        if let Frequency::Repeated(_) = freq {
+            let names = frequency::deciding_exports(self, f, freq);
+            if !names.is_empty() {
+                self.note_asked(names);
+            }
+        }
+        freq
     }
 
     /// How often each function runs, indexed by [`FuncId`] (computed on the first question, as a

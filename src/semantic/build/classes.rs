@@ -414,10 +414,93 @@ impl Builder {
                         if target.ctxt != self.unresolved {
                             let b = self.binding_for(target);
                             self.model.bindings[b.index()].exported = true;
+                            if let Some(name) = prop_name(&kv.key) {
+                                self.model.exports.push(Export {
+                                    name,
+                                    target: ExportTarget::Binding(b),
+                                });
+                            }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// Records that this module exports `value` as `name`: a binding or a function expression
+    /// (other values are not functions or classes whose uses the project pass can follow).
+    pub(super) fn record_export(&mut self, name: Atom, value: &Value) {
+        let target = match value {
+            Value::Path(p) if p.props.is_empty() => match p.root {
+                Root::Binding(b) => ExportTarget::Binding(b),
+                _ => return,
+            },
+            Value::Func(f) => ExportTarget::Func(*f),
+            _ => return,
+        };
+        self.model.exports.push(Export { name, target });
+    }
+
+    /// Records the names a CommonJS export assignment to `target` makes: `module.exports = v`
+    /// exports `v` as `default` (and an object literal's keys by name), `module.exports.x = v`
+    /// and `exports.x = v` export `v` as `x`; `module.exports = require('./a')` re-exports `./a`.
+    pub(super) fn record_commonjs_export(&mut self, target: &Path, value: &Value) {
+        let name = match (&target.root, target.props.as_slice()) {
+            (Root::Global(g), [e]) if g == "module" && e == "exports" => None,
+            (Root::Global(g), [e, name]) if g == "module" && e == "exports" => Some(name.clone()),
+            (Root::Global(g), [name]) if g == "exports" => Some(name.clone()),
+            _ => return,
+        };
+        if let Some(name) = name {
+            self.record_export(name, value);
+            return;
+        }
+        match value {
+            Value::Object(props) => {
+                for (key, v) in props {
+                    if let Some(key) = key {
+                        self.record_export(key.clone(), v);
+                    }
+                }
+            }
+            Value::Call(c) => {
+                if let Some(specifier) = require_source(&self.model.calls[c.index()]) {
+                    self.model.reexports.push(ReExport {
+                        specifier,
+                        names: None,
+                    });
+                }
+            }
+            v => self.record_export(Atom::from("default"), v),
+        }
+    }
+
+    /// A transpiler's re-export of all of a module's names (`__exportStar(require('./a'),
+    /// exports)`, [`crate::semantic::api::REEXPORT_HELPERS`]).
+    pub(super) fn note_reexport_helper(&mut self, c: CallId) {
+        let call = &self.model.calls[c.index()];
+        let is_helper = call
+            .callee
+            .as_ref()
+            .and_then(|p| {
+                p.props.last().or(match &p.root {
+                    Root::Global(g) => Some(g),
+                    _ => None,
+                })
+            })
+            .is_some_and(|n| crate::semantic::api::REEXPORT_HELPERS.contains(&n.as_str()));
+        if !is_helper {
+            return;
+        }
+        let specifier = call.args.iter().find_map(|a| match a {
+            Value::Call(r) => required_module(&self.model, *r),
+            _ => None,
+        });
+        if let Some(specifier) = specifier {
+            self.model.reexports.push(ReExport {
+                specifier,
+                names: None,
+            });
         }
     }
 
@@ -486,5 +569,15 @@ pub(super) fn require_source(c: &Call) -> Option<String> {
             Some(Value::Str(s)),
         ) if g == "require" && props.is_empty() => Some(s.to_string()),
         _ => None,
+    }
+}
+
+/// The name of an export or import specifier: an identifier or a string (`export { a as "b-c" }`).
+pub(super) fn export_name(n: &ModuleExportName) -> Atom {
+    match n {
+        ModuleExportName::Ident(i) => i.sym.clone(),
+        ModuleExportName::Str(s) => Atom::from(s.value.to_string_lossy().as_ref()),
+        #[allow(unreachable_patterns)]
+        _ => Atom::default(),
     }
 }

@@ -10,6 +10,7 @@ use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
 use super::class::{Class as ClassInfo, ClassId};
+use super::exports::{Export, ExportTarget, ReExport};
 use super::handoff::Handoffs;
 use super::span_index::SpanIndex;
 use super::{
@@ -232,6 +233,7 @@ impl Builder {
             exported: false,
             func_value: None,
             type_name: None,
+            import_name: None,
         });
         b
     }

@@ -23,23 +23,28 @@ impl Visit for Builder {
         }
         let src = n.src.value.to_string_lossy().into_owned();
         for s in &n.specifiers {
-            let (local, imported) = match s {
+            let (local, imported, name) = match s {
                 ImportSpecifier::Named(x) => {
                     if x.is_type_only {
                         continue;
                     }
                     let imported = match &x.imported {
                         Some(ModuleExportName::Ident(i)) => Some(i.sym.clone()),
+                        Some(ModuleExportName::Str(s)) => {
+                            Some(Atom::from(s.value.to_string_lossy().as_ref()))
+                        }
                         _ => None,
                     };
-                    (&x.local, imported)
+                    let name = imported.clone().unwrap_or_else(|| x.local.sym.clone());
+                    (&x.local, imported, name)
                 }
-                ImportSpecifier::Default(x) => (&x.local, None),
-                ImportSpecifier::Namespace(x) => (&x.local, None),
+                ImportSpecifier::Default(x) => (&x.local, None, Atom::from("default")),
+                ImportSpecifier::Namespace(x) => (&x.local, None, Atom::from("*")),
             };
             let b = self.declare(local, BindingKind::Import, true);
             let binding = &mut self.model.bindings[b.index()];
             binding.source_module = Some(src.clone());
+            binding.import_name = Some(name);
             if let Some(imp) = imported {
                 // `import { setInterval as every } from 'timers'`: keep the imported name findable.
                 binding.type_name = Some(imp);
@@ -64,11 +69,41 @@ impl Visit for Builder {
         for id in ids {
             let b = self.binding_for(&id);
             self.model.bindings[b.index()].exported = true;
+            self.model.exports.push(Export {
+                name: id.sym.clone(),
+                target: ExportTarget::Binding(b),
+            });
         }
     }
 
     fn visit_named_export(&mut self, n: &NamedExport) {
-        if n.src.is_some() || n.type_only {
+        if n.type_only {
+            return;
+        }
+        if let Some(src) = &n.src {
+            let names = n
+                .specifiers
+                .iter()
+                .filter_map(|s| match s {
+                    ExportSpecifier::Named(x) if !x.is_type_only => {
+                        let orig = export_name(&x.orig);
+                        let exported = x.exported.as_ref().map_or(orig.clone(), export_name);
+                        Some((orig, exported))
+                    }
+                    ExportSpecifier::Default(x) => {
+                        Some((Atom::from("default"), x.exported.sym.clone()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let whole = n
+                .specifiers
+                .iter()
+                .any(|s| matches!(s, ExportSpecifier::Namespace(_)));
+            self.model.reexports.push(ReExport {
+                specifier: src.value.to_string_lossy().into_owned(),
+                names: (!whole).then_some(names),
+            });
             return;
         }
         for s in &n.specifiers {
@@ -76,8 +111,22 @@ impl Visit for Builder {
                 if let ModuleExportName::Ident(id) = &x.orig {
                     let b = self.binding_for(id);
                     self.model.bindings[b.index()].exported = true;
+                    let name = x.exported.as_ref().map_or(id.sym.clone(), export_name);
+                    self.model.exports.push(Export {
+                        name,
+                        target: ExportTarget::Binding(b),
+                    });
                 }
             }
+        }
+    }
+
+    fn visit_export_all(&mut self, n: &ExportAll) {
+        if !n.type_only {
+            self.model.reexports.push(ReExport {
+                specifier: n.src.value.to_string_lossy().into_owned(),
+                names: None,
+            });
         }
     }
 
@@ -91,6 +140,15 @@ impl Visit for Builder {
         n.visit_children_with(self);
         let v = self.value_of(&n.expr);
         self.export_value(&v);
+        // `export default { a, b }`: a module of functions, used as `m.a()` by its importers.
+        if let Value::Object(props) = &v {
+            for (key, value) in props {
+                if let Some(key) = key {
+                    self.record_export(key.clone(), value);
+                }
+            }
+        }
+        self.record_export(Atom::from("default"), &v);
     }
 
     fn visit_export_default_decl(&mut self, n: &ExportDefaultDecl) {
@@ -100,8 +158,20 @@ impl Visit for Builder {
                     .ident
                     .as_ref()
                     .map(|i| self.declare(i, BindingKind::Function, true));
-                if let Some(b) = binding {
-                    self.model.bindings[b.index()].exported = true;
+                let default = Atom::from("default");
+                match binding {
+                    Some(b) => {
+                        self.model.bindings[b.index()].exported = true;
+                        self.model.exports.push(Export {
+                            name: default,
+                            target: ExportTarget::Binding(b),
+                        });
+                    }
+                    // The function about to be visited takes the next id.
+                    None => self.model.exports.push(Export {
+                        name: default,
+                        target: ExportTarget::Func(FuncId::from_index(self.model.functions.len())),
+                    }),
                 }
                 let name = f
                     .ident
@@ -117,6 +187,10 @@ impl Visit for Builder {
                 if let Some(i) = &c.ident {
                     let b = self.declare(i, BindingKind::Class, true);
                     self.model.bindings[b.index()].exported = true;
+                    self.model.exports.push(Export {
+                        name: Atom::from("default"),
+                        target: ExportTarget::Binding(b),
+                    });
                 }
                 c.class.visit_with(self);
             }
@@ -176,7 +250,9 @@ impl Visit for Builder {
             if let Some(b) = single {
                 if let Value::Call(c) = &v {
                     if let Some(m) = required_module(&self.model, *c) {
-                        self.model.bindings[b.index()].source_module = Some(m);
+                        let binding = &mut self.model.bindings[b.index()];
+                        binding.source_module = Some(m);
+                        binding.import_name = Some(Atom::from("*"));
                     }
                 }
                 self.model.bindings[b.index()].init = Some(v);
@@ -184,10 +260,25 @@ impl Visit for Builder {
                 // `const { signal, timeout: ms } = options`: each name is that property of the
                 // object; other patterns get the whole value.
                 let props = match (&n.name, &v) {
-                    (Pat::Object(o), Value::Path(_)) => destructured_props(o),
+                    (Pat::Object(o), Value::Path(_) | Value::Call(_)) => destructured_props(o),
                     _ => Vec::new(),
                 };
+                // `const { a, b: c } = require('./m')`: each name is an import of that property.
+                let required = match (&n.name, &v) {
+                    (Pat::Object(_), Value::Call(c)) => {
+                        n.init.as_ref().and(required_module(&self.model, *c))
+                    }
+                    _ => None,
+                };
                 for b in ids {
+                    let name = &self.model.bindings[b.index()].name;
+                    let prop = props.iter().find(|(local, _)| local == name);
+                    if let (Some(m), Some((_, key))) = (&required, prop) {
+                        let key = key.clone();
+                        let binding = &mut self.model.bindings[b.index()];
+                        binding.source_module = Some(m.clone());
+                        binding.import_name = Some(key);
+                    }
                     let name = &self.model.bindings[b.index()].name;
                     let prop = props.iter().find(|(local, _)| local == name);
                     let init = match (prop, &v) {
@@ -634,6 +725,9 @@ impl Visit for Builder {
         let is_cjs_export = matches!(&target, Target::Path(p) if is_commonjs_export(p));
         if is_cjs_export {
             self.export_value(&value);
+            if let Target::Path(p) = &target {
+                self.record_commonjs_export(p, &value);
+            }
         } else if matches!(&target, Target::Path(p) if !p.props.is_empty())
             || matches!(target, Target::Computed { .. })
         {
@@ -672,6 +766,9 @@ impl Visit for Builder {
         let cs = n.callee.span();
         self.push_call(n.span, cs, callee, callee_func, &n.args, false);
         self.note_bundler_exports(n);
+        if let Some(last) = self.model.calls.len().checked_sub(1) {
+            self.note_reexport_helper(CallId::from_index(last));
+        }
         self.note_create_class(n);
         if callee_func.is_some() {
             self.note_module_table(n);

@@ -1,0 +1,333 @@
+//! The module graph of the linted files, as far as the project pass needs it: which files import
+//! or re-export each file whose exports were asked about ([`ModuleGraph::importers_of`]), and
+//! which files are a package's entry points (their exports are used by code outside the project).
+//!
+//! Specifiers are resolved with `oxc_resolver` (Node's CommonJS and ESM algorithms, TypeScript's
+//! extension substitution and `tsconfig.json` `paths`/`baseUrl`, found per file). Only the
+//! specifiers that can name a file of interest are resolved: a relative specifier whose last
+//! segment is not that file's stem (or, for an `index` file, its folder's name) cannot reach it.
+
+use std::path::{Path, PathBuf};
+
+use oxc_resolver::{ResolveOptions, Resolver, TsconfigDiscovery};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::summary::{ModuleSummary, UseRuns};
+
+/// How an importer reaches a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EdgeKind {
+    /// Through the importer's use `summary.imports[i]`.
+    Import(usize),
+    /// Through the importer's re-export `summary.reexports[i]`.
+    ReExport(usize),
+}
+
+/// One importer of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edge {
+    /// The importing file's index.
+    pub from: usize,
+    /// How it reaches the file.
+    pub kind: EdgeKind,
+}
+
+/// The importers of the files of interest, and the package entry points among them.
+#[derive(Debug, Default)]
+pub struct ModuleGraph {
+    importers: FxHashMap<usize, Vec<Edge>>,
+    entries: FxHashSet<usize>,
+}
+
+/// How many rounds of "files that re-export or forward a file of interest are of interest too".
+const MAX_ROUNDS: usize = 8;
+
+impl ModuleGraph {
+    /// Resolves the imports of `files` (with their `summaries`, same order) that can reach the
+    /// files `of_interest`, and, round by round, of the files that re-export them or use them as
+    /// often as their own exports are used.
+    pub fn build(
+        files: &[PathBuf],
+        summaries: &[Option<ModuleSummary>],
+        of_interest: &[usize],
+    ) -> ModuleGraph {
+        // `tsconfig.json` `paths` only apply to bare specifiers; looking for the nearest
+        // `tsconfig.json` of every file costs more than the resolution of relative ones.
+        let relative_resolver = Resolver::new(ResolveOptions {
+            tsconfig: None,
+            ..resolve_options()
+        });
+        let resolver = relative_resolver.clone_with_options(resolve_options());
+        // Absolute, not canonical: the resolver keeps symbolic links as they are (`symlinks:
+        // false`), so a tree reached through a link maps back to the walked paths without a
+        // `realpath` per file.
+        let canonical: Vec<Option<PathBuf>> = files
+            .par_iter()
+            .map(|p| std::path::absolute(p).ok())
+            .collect();
+        let index: FxHashMap<&Path, usize> = canonical
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| Some((p.as_deref()?, i)))
+            .collect();
+        let mut graph = ModuleGraph::default();
+        let mut done: FxHashSet<usize> = FxHashSet::default();
+        let mut wanted: Vec<usize> = of_interest.to_vec();
+        for _ in 0..MAX_ROUNDS {
+            wanted.retain(|i| done.insert(*i));
+            if wanted.is_empty() {
+                break;
+            }
+            let stems: FxHashSet<String> = wanted
+                .iter()
+                .filter_map(|&i| canonical[i].as_deref())
+                .flat_map(stems_of)
+                .collect();
+            let targets: FxHashSet<usize> = wanted.iter().copied().collect();
+            let found: Vec<(usize, Edge)> = summaries
+                .par_iter()
+                .enumerate()
+                .flat_map_iter(|(from, s)| {
+                    let mut out = Vec::new();
+                    let (Some(s), Some(path)) = (s, canonical[from].as_deref()) else {
+                        return out;
+                    };
+                    let mut resolved: FxHashMap<String, Option<usize>> = FxHashMap::default();
+                    let mut target_of = |specifier: &str| -> Option<usize> {
+                        if !may_name(specifier, &stems) {
+                            return None;
+                        }
+                        *resolved.entry(specifier.to_string()).or_insert_with(|| {
+                            let r = if specifier.starts_with('.') || specifier.starts_with('/') {
+                                relative_resolver.resolve_file(path, specifier)
+                            } else {
+                                resolver.resolve_file(path, specifier)
+                            }
+                            .ok()?;
+                            index.get(r.path()).copied()
+                        })
+                    };
+                    for (u, used) in s.imports.iter().enumerate() {
+                        if let Some(to) = target_of(&used.specifier).filter(|t| targets.contains(t))
+                        {
+                            out.push((
+                                to,
+                                Edge {
+                                    from,
+                                    kind: EdgeKind::Import(u),
+                                },
+                            ));
+                        }
+                    }
+                    for (r, re) in s.reexports.iter().enumerate() {
+                        if let Some(to) = target_of(&re.specifier).filter(|t| targets.contains(t)) {
+                            out.push((
+                                to,
+                                Edge {
+                                    from,
+                                    kind: EdgeKind::ReExport(r),
+                                },
+                            ));
+                        }
+                    }
+                    out
+                })
+                .collect();
+            let mut next = Vec::new();
+            for (to, edge) in found {
+                let forwards = match edge.kind {
+                    EdgeKind::ReExport(_) => true,
+                    EdgeKind::Import(u) => summaries[edge.from]
+                        .as_ref()
+                        .is_some_and(|s| matches!(s.imports[u].runs, UseRuns::AsOftenAs(_))),
+                };
+                if forwards {
+                    next.push(edge.from);
+                }
+                graph.importers.entry(to).or_default().push(edge);
+            }
+            wanted = next;
+        }
+        for edges in graph.importers.values_mut() {
+            edges.sort_by_key(|e| (e.from, matches!(e.kind, EdgeKind::ReExport(_))));
+            edges.dedup();
+        }
+        graph.entries = entry_points(&relative_resolver, &done, &canonical);
+        graph
+    }
+
+    /// The files that import or re-export file `i`, by index, in file order (only for the files
+    /// of interest and those that forward them).
+    pub fn importers_of(&self, i: usize) -> &[Edge] {
+        self.importers.get(&i).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether file `i` is an entry point of its package (`main`, `module`, `browser`, `bin` or an
+    /// `exports` target of the nearest `package.json`): code outside the project uses its
+    /// exports.
+    pub fn is_entry(&self, i: usize) -> bool {
+        self.entries.contains(&i)
+    }
+}
+
+/// Node's and TypeScript's resolution for source files: TypeScript's extensions before
+/// JavaScript's, `.js` in a specifier also finding the `.ts` source (TypeScript's
+/// `moduleResolution: node16` rule), the `node`, `import`, `require` and `default` conditions,
+/// and the nearest `tsconfig.json` for `paths`.
+fn resolve_options() -> ResolveOptions {
+    let ext = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    ResolveOptions {
+        extensions: ext(&[
+            ".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".json",
+        ]),
+        extension_alias: vec![
+            (".js".into(), ext(&[".ts", ".tsx", ".js"])),
+            (".mjs".into(), ext(&[".mts", ".mjs"])),
+            (".cjs".into(), ext(&[".cts", ".cjs"])),
+        ],
+        condition_names: ext(&["node", "import", "require", "default"]),
+        main_fields: ext(&["main", "module"]),
+        builtin_modules: true,
+        symlinks: false,
+        tsconfig: Some(TsconfigDiscovery::Auto),
+        ..ResolveOptions::default()
+    }
+}
+
+/// The names a specifier's last segment may have to reach `path`: its stem, and for an `index`
+/// file its folder's name.
+fn stems_of(path: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(stem) = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .map(strip_extension)
+    else {
+        return out;
+    };
+    if stem == "index" {
+        // `./store` names `store/index.ts`; a workspace package `@app/store` names its
+        // `store/index.ts` or `store/src/index.ts` through its `package.json`.
+        for dir in path.ancestors().skip(1).take(2) {
+            if let Some(name) = dir.file_name().and_then(|n| n.to_str()) {
+                out.push(name.to_string());
+            }
+        }
+    }
+    out.push(stem.to_string());
+    out
+}
+
+fn strip_extension(name: &str) -> &str {
+    const EXTENSIONS: &[&str] = &[
+        ".d.ts", ".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".json",
+    ];
+    EXTENSIONS
+        .iter()
+        .find_map(|e| name.strip_suffix(e))
+        .unwrap_or(name)
+}
+
+/// Whether `specifier` can name a file with one of `stems`: always for `.`/`..`, otherwise when
+/// its last segment (without extension) is one of them (`./store`, `@app/store`,
+/// `@server/utils/fetch` with a `tsconfig.json` path alias).
+fn may_name(specifier: &str, stems: &FxHashSet<String>) -> bool {
+    if specifier.starts_with("node:") {
+        return false;
+    }
+    let last = specifier.rsplit('/').next().unwrap_or(specifier);
+    if last.is_empty() || last == "." || last == ".." {
+        return true;
+    }
+    stems.contains(strip_extension(last))
+}
+
+/// The files among `files` (indices, with their canonical paths) that an entry field of their
+/// nearest `package.json` names.
+fn entry_points(
+    resolver: &Resolver,
+    files: &FxHashSet<usize>,
+    canonical: &[Option<PathBuf>],
+) -> FxHashSet<usize> {
+    let mut by_package: FxHashMap<PathBuf, FxHashSet<PathBuf>> = FxHashMap::default();
+    // The nearest folder with a `package.json`, by folder: files share their folders.
+    let mut package_of: FxHashMap<PathBuf, Option<PathBuf>> = FxHashMap::default();
+    let mut out = FxHashSet::default();
+    for &i in files {
+        let Some(path) = canonical[i].as_deref() else {
+            continue;
+        };
+        let Some(parent) = path.parent() else {
+            continue;
+        };
+        let dir = nearest_package(parent, &mut package_of);
+        let Some(dir) = dir else {
+            continue;
+        };
+        let entries = by_package
+            .entry(dir.clone())
+            .or_insert_with(|| package_entries(resolver, &dir));
+        if entries.contains(path) {
+            out.insert(i);
+        }
+    }
+    out
+}
+
+/// The nearest folder at or above `dir` that holds a `package.json`, remembered in `known` for
+/// every folder on the way.
+fn nearest_package(dir: &Path, known: &mut FxHashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
+    if let Some(found) = known.get(dir) {
+        return found.clone();
+    }
+    let found = if dir.join("package.json").is_file() {
+        Some(dir.to_path_buf())
+    } else {
+        dir.parent().and_then(|p| nearest_package(p, known))
+    };
+    known.insert(dir.to_path_buf(), found.clone());
+    found
+}
+
+/// The files a `package.json` in `dir` names as entry points (resolved, absolute).
+fn package_entries(resolver: &Resolver, dir: &Path) -> FxHashSet<PathBuf> {
+    let mut out = FxHashSet::default();
+    let Ok(text) = std::fs::read_to_string(dir.join("package.json")) else {
+        return out;
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return out;
+    };
+    let mut targets = Vec::new();
+    for field in [
+        "main", "module", "browser", "bin", "exports", "types", "source",
+    ] {
+        if let Some(v) = json.get(field) {
+            string_leaves(v, &mut targets);
+        }
+    }
+    if targets.is_empty() {
+        targets.push("./index".to_string());
+    }
+    for t in targets {
+        let t = if t.starts_with('.') {
+            t
+        } else {
+            format!("./{t}")
+        };
+        if let Ok(r) = resolver.resolve(dir, &t) {
+            out.insert(r.into_path_buf());
+        }
+    }
+    out
+}
+
+fn string_leaves(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(xs) => xs.iter().for_each(|x| string_leaves(x, out)),
+        serde_json::Value::Object(m) => m.values().for_each(|x| string_leaves(x, out)),
+        _ => {}
+    }
+}

@@ -1,0 +1,169 @@
+//! The whole-project pass: joins the modules' summaries ([`summary`]) through the module graph
+//! ([`graph`]) so that a verdict resting on an export's uses in other modules can use them.
+//!
+//! Every file is first linted alone, as before, and leaves a [`ModuleSummary`]: how it uses the
+//! names it imports (how often each call, `new` or callback registration runs), what it
+//! re-exports, and which of its own exports' uses its findings depended on ("each time the
+//! exported function is called", "once per instance of the exported class"). Only when some file
+//! asked does the pass resolve imports (with `oxc_resolver`, which implements Node's and
+//! TypeScript's resolution: extensions, `index` files, `package.json` `exports`, `tsconfig.json`
+//! `paths`), decide for each asked export how the project uses it ([`ProjectUse`]), and lint those
+//! files again knowing it. The answer is only given when every use is known: an export of a
+//! package entry point, one with no importer, one stored or handed on by an importer, or reached
+//! through an import cycle keeps the single-file guess ("called any number of times").
+
+pub mod graph;
+pub mod summary;
+
+use std::path::PathBuf;
+
+use rustc_hash::FxHashMap;
+use swc_atoms::Atom;
+
+use crate::semantic::{ProjectFacts, ProjectUse, RepeatedUse};
+pub use summary::{ImportUse, ModuleSummary, UseRuns};
+
+/// What the project says about the exports of each file of `files` whose summary (in
+/// `summaries`, same order) asked: `Some(facts)` for the files to lint again with them, `None`
+/// for the others (nothing asked, or nothing known). Files are as the walk found them.
+pub fn facts_for(
+    files: &[PathBuf],
+    summaries: &[Option<ModuleSummary>],
+) -> Vec<Option<ProjectFacts>> {
+    let mut out = vec![None; files.len()];
+    let asked: Vec<usize> = (0..files.len())
+        .filter(|&i| summaries[i].as_ref().is_some_and(|s| !s.asked.is_empty()))
+        .collect();
+    if asked.is_empty() {
+        return out;
+    }
+    let graph = graph::ModuleGraph::build(files, summaries, &asked);
+    let mut answers = Answers {
+        graph: &graph,
+        summaries,
+        files,
+        memo: FxHashMap::default(),
+    };
+    for i in asked {
+        let Some(summary) = &summaries[i] else {
+            continue;
+        };
+        let mut facts = ProjectFacts::default();
+        for name in &summary.exports {
+            if let Some(u) = answers.answer(i, name, 0) {
+                facts.uses.insert(name.clone(), u);
+            }
+        }
+        // Only worth a second lint when an asked name has an answer.
+        if summary.asked.iter().any(|n| facts.uses.contains_key(n)) {
+            out[i] = Some(facts);
+        }
+    }
+    out
+}
+
+/// Memoised answers to "how does the project use export `name` of file `i`".
+struct Answers<'a> {
+    graph: &'a graph::ModuleGraph,
+    summaries: &'a [Option<ModuleSummary>],
+    files: &'a [PathBuf],
+    memo: FxHashMap<(usize, Atom), Option<ProjectUse>>,
+}
+
+/// How deep re-exports and "as often as my own export" chains are followed.
+const MAX_DEPTH: u32 = 8;
+
+impl Answers<'_> {
+    fn answer(&mut self, file: usize, name: &Atom, depth: u32) -> Option<ProjectUse> {
+        if depth > MAX_DEPTH || self.graph.is_entry(file) {
+            return None;
+        }
+        let key = (file, name.clone());
+        if let Some(known) = self.memo.get(&key) {
+            return known.clone();
+        }
+        // A cycle reaching this question again gets no answer.
+        self.memo.insert(key.clone(), None);
+        let result = self.compute(file, name, depth);
+        self.memo.insert(key, result.clone());
+        result
+    }
+
+    fn compute(&mut self, file: usize, name: &Atom, depth: u32) -> Option<ProjectUse> {
+        let mut any = false;
+        // Whether a use outside the test files was seen (tests alone say nothing about how
+        // production code uses an export).
+        let mut outside_tests = false;
+        let mut repeated: Option<RepeatedUse> = None;
+        let importers = self.graph.importers_of(file).to_vec();
+        for edge in importers {
+            let Some(summary) = &self.summaries[edge.from] else {
+                return None;
+            };
+            match edge.kind {
+                graph::EdgeKind::Import(u) => {
+                    let used = &summary.imports[u];
+                    if used.name != *name && used.name != "*" {
+                        continue;
+                    }
+                    any = true;
+                    if used.name == "*" {
+                        return None;
+                    }
+                    match &used.runs {
+                        UseRuns::InTest => {}
+                        UseRuns::Once => outside_tests = true,
+                        UseRuns::Unknown => return None,
+                        UseRuns::Repeated { why, line } => {
+                            repeated.get_or_insert_with(|| RepeatedUse {
+                                why: why.clone(),
+                                file: self.files[edge.from].display().to_string(),
+                                line: *line,
+                            });
+                        }
+                        UseRuns::AsOftenAs(names) => {
+                            for n in names.clone() {
+                                match self.answer(edge.from, &n, depth + 1)? {
+                                    ProjectUse::Once => outside_tests = true,
+                                    ProjectUse::TestsOnly => {}
+                                    ProjectUse::Repeated(r) => {
+                                        repeated.get_or_insert(r);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                graph::EdgeKind::ReExport(r) => {
+                    let re = &summary.reexports[r];
+                    let as_names: Vec<Atom> = match &re.names {
+                        None => vec![name.clone()],
+                        Some(pairs) => pairs
+                            .iter()
+                            .filter(|(orig, _)| orig == name)
+                            .map(|(_, exported)| exported.clone())
+                            .collect(),
+                    };
+                    for n in as_names {
+                        any = true;
+                        match self.answer(edge.from, &n, depth + 1)? {
+                            ProjectUse::Once => outside_tests = true,
+                            ProjectUse::TestsOnly => {}
+                            ProjectUse::Repeated(r) => {
+                                repeated.get_or_insert(r);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if !any {
+            return None;
+        }
+        Some(match repeated {
+            Some(r) => ProjectUse::Repeated(r),
+            None if outside_tests => ProjectUse::Once,
+            None => ProjectUse::TestsOnly,
+        })
+    }
+}

@@ -1,0 +1,326 @@
+//! What one module tells the rest of the project ([`ModuleSummary`]): how it uses the names it
+//! imports, which modules it re-exports, the names it exports, and which of its exports' uses
+//! elsewhere its findings depended on. Computed from the semantic model after the rules ran.
+
+use swc_atoms::Atom;
+
+use crate::semantic::frequency::{classify_callback, CallbackKind};
+use crate::semantic::{
+    Frequency, Path, ReExport, Repeat, Root, RunOnce, SemanticModel, Value, MODULE,
+};
+use crate::source::LineIndex;
+
+/// How often one use of an imported name runs, as far as the using module can tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UseRuns {
+    /// At most once per process: in the module body, or in functions that only it calls
+    /// (directly, or through iteration and promise callbacks), behind a run-once guard, or in a
+    /// start-up function.
+    Once,
+    /// In a test file.
+    InTest,
+    /// Repeatedly, for a reason this module shows.
+    Repeated {
+        /// The reason, in the words of the findings ("on every request").
+        why: String,
+        /// The 1-based line of the use.
+        line: u32,
+    },
+    /// As often as this module's own exports of these names are used elsewhere.
+    AsOftenAs(Vec<Atom>),
+    /// Nobody can tell (a method's caller, a value stored or handed on).
+    Unknown,
+}
+
+/// One use of an imported name: a call, a `new`, or the name handed to a call as a callback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportUse {
+    /// The module specifier as written (`./registry`, `@app/store`).
+    pub specifier: String,
+    /// The name used from that module: the imported name, `default`, or `*` for a use of the
+    /// whole namespace that cannot be tied to one name.
+    pub name: Atom,
+    /// How often it runs.
+    pub runs: UseRuns,
+}
+
+/// What one module tells the project pass.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModuleSummary {
+    /// Its uses of imported names, in source order.
+    pub imports: Vec<ImportUse>,
+    /// The modules it re-exports.
+    pub reexports: Vec<ReExport>,
+    /// The names it exports.
+    pub exports: Vec<Atom>,
+    /// The export names whose uses elsewhere its findings depended on.
+    pub asked: Vec<Atom>,
+}
+
+impl ModuleSummary {
+    /// True when the module takes no part in the project pass: it imports and re-exports
+    /// nothing, and none of its verdicts depended on its exports' uses.
+    pub fn is_self_contained(&self) -> bool {
+        self.imports.is_empty() && self.reexports.is_empty() && self.asked.is_empty()
+    }
+}
+
+/// The summary of a module from its `model` (after the rules ran, so that the asked names are
+/// known), its `text` (for line numbers) and whether it is a test file (then every use counts as
+/// [`UseRuns::Once`]: tests are short-lived).
+pub fn summarise(model: &SemanticModel, text: &str, is_test: bool) -> ModuleSummary {
+    let mut lines: Option<LineIndex> = None;
+    let mut imports = Vec::new();
+    // References to each import binding that a call, a `new` or an argument accounts for; any
+    // other reference (stored, returned, compared) is a use nobody can follow.
+    let mut accounted: Vec<(usize, u32)> = Vec::new();
+    let mut account = |b: usize| match accounted.iter_mut().find(|(x, _)| *x == b) {
+        Some(e) => e.1 += 1,
+        None => accounted.push((b, 1)),
+    };
+    for (i, call) in model.calls.iter().enumerate() {
+        let id = crate::semantic::CallId::from_index(i);
+        if let Some((b, name)) = call.callee.as_ref().and_then(|p| imported_name(model, p)) {
+            account(b);
+            let runs = if is_test {
+                UseRuns::InTest
+            } else {
+                runs_in(model, call.func, call.span.start, text, &mut lines)
+            };
+            imports.push(use_of(model, b, name, runs));
+        }
+        for (index, arg) in call.args.iter().enumerate() {
+            let Value::Path(p) = arg else { continue };
+            let Some((b, name)) = imported_name(model, p) else {
+                continue;
+            };
+            account(b);
+            let runs = if is_test {
+                UseRuns::InTest
+            } else {
+                match classify_callback(model, call, id, index, MODULE) {
+                    CallbackKind::Repeats(r) if r.is_strong() => {
+                        let (why, _) = crate::describe::how_often(model, &Frequency::Repeated(r));
+                        UseRuns::Repeated {
+                            why,
+                            line: line_of(text, &mut lines, call.span.start),
+                        }
+                    }
+                    // Handed to a function of this module that only calls it or makes
+                    // instances of it (`this.register(Store)` doing `new Store(this)`): as often
+                    // as that call.
+                    _ if only_invoked_by_callee(model, call, index) => {
+                        runs_in(model, call.func, call.span.start, text, &mut lines)
+                    }
+                    _ => UseRuns::Unknown,
+                }
+            };
+            imports.push(use_of(model, b, name, runs));
+        }
+    }
+    for (b, binding) in model.bindings.iter().enumerate() {
+        if binding.import_name.is_none() || binding.source_module.is_none() {
+            continue;
+        }
+        let used = accounted.iter().find(|(x, _)| *x == b).map_or(0, |e| e.1);
+        let refs = model
+            .references_to(crate::semantic::BindingId::from_index(b))
+            .count() as u32;
+        if refs > used {
+            let name = binding.import_name.clone().unwrap_or_default();
+            imports.push(use_of(model, b, name, UseRuns::Unknown));
+        }
+    }
+    let mut exports: Vec<Atom> = model.exports.iter().map(|e| e.name.clone()).collect();
+    exports.sort();
+    exports.dedup();
+    ModuleSummary {
+        imports,
+        reexports: model.reexports.clone(),
+        exports,
+        asked: model.take_asked(),
+    }
+}
+
+fn use_of(model: &SemanticModel, b: usize, name: Atom, runs: UseRuns) -> ImportUse {
+    let binding = &model.bindings[b];
+    ImportUse {
+        specifier: binding.source_module.clone().unwrap_or_default(),
+        name,
+        runs,
+    }
+}
+
+/// The import binding a callee or argument path starts from and the name it uses from that
+/// module: `f` of `import { f }` and `f(…)`; `m.f` of a namespace, a `require` result or a default
+/// import; `default` for a called namespace (`require('./m')(…)`). `None` for other paths, and for a method of an
+/// imported object (`bus.on`), which is not a use of a function the module exports.
+fn imported_name(model: &SemanticModel, p: &Path) -> Option<(usize, Atom)> {
+    let Root::Binding(b) = p.root else {
+        return None;
+    };
+    let binding = model.binding(b);
+    let import = binding.import_name.as_ref()?;
+    binding.source_module.as_ref()?;
+    // A default import used as `m.name(…)` is a module of functions exported as an object
+    // (`export default { name }`, `module.exports = { name }`), recorded under their keys.
+    let whole = import == "*" || import == "default";
+    let name = match (whole, p.props.as_slice()) {
+        (true, []) if import == "*" => Atom::from("default"),
+        (_, []) => import.clone(),
+        (true, [name]) => name.clone(),
+        _ => return None,
+    };
+    Some((b.index(), name))
+}
+
+/// Whether argument `index` of `call` goes to a function of this module whose parameter is
+/// only called or instantiated, never stored, returned or handed on.
+fn only_invoked_by_callee(
+    model: &SemanticModel,
+    call: &crate::semantic::Call,
+    index: usize,
+) -> bool {
+    let Some((_, param)) = crate::semantic::flow::param_of_callee(model, call, index) else {
+        return false;
+    };
+    let invoked = model
+        .calls_mentioning(param)
+        .iter()
+        .filter(|&&c| model.calls[c.index()].callee_root() == Some(param))
+        .count();
+    invoked > 0 && model.references_to(param).count() == invoked
+}
+
+/// How often code in function `f` runs, for a use at byte `at`.
+fn runs_in(
+    model: &SemanticModel,
+    f: crate::semantic::FuncId,
+    at: u32,
+    text: &str,
+    lines: &mut Option<LineIndex>,
+) -> UseRuns {
+    if matches!(model.run_once_guard(f), Some(RunOnce::PerProcess)) {
+        return UseRuns::Once;
+    }
+    match &model.frequencies()[f.index()] {
+        Frequency::Once if certainly_once(model, f, 0) => UseRuns::Once,
+        Frequency::Once => UseRuns::Unknown,
+        Frequency::Unknown => UseRuns::Unknown,
+        Frequency::Repeated(r) => {
+            let mut from = f;
+            let mut origin = r;
+            while let Repeat::CalledFrom(g, inner) = origin {
+                from = *g;
+                origin = inner;
+            }
+            match origin {
+                Repeat::Exported => {
+                    let names = model.export_names_of_func(from);
+                    if names.is_empty() {
+                        UseRuns::Unknown
+                    } else {
+                        UseRuns::AsOftenAs(names)
+                    }
+                }
+                // Once per instance of an exported class: as often as the project makes them.
+                Repeat::Instance(c) => {
+                    let names = model.export_names_of_class(*c);
+                    if names.is_empty() {
+                        UseRuns::Unknown
+                    } else {
+                        UseRuns::AsOftenAs(names)
+                    }
+                }
+                Repeat::Method(_) => UseRuns::Unknown,
+                _ => {
+                    let (why, _) =
+                        crate::describe::how_often(model, &Frequency::Repeated(r.clone()));
+                    UseRuns::Repeated {
+                        why,
+                        line: line_of(text, lines, at),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Methods that call their callback during the call or once later (iteration, promise
+/// reactions): the callback runs no more often than the code that calls them.
+const RUNS_CALLBACK_NOW: &[&str] = &[
+    "forEach",
+    "map",
+    "filter",
+    "some",
+    "every",
+    "find",
+    "findIndex",
+    "reduce",
+    "flatMap",
+    "then",
+    "catch",
+    "finally",
+];
+
+/// Whether function `f`, which the model finds runs once, certainly does: the model's "once"
+/// also covers a callback handed to a function nobody here knows (it may call it on every
+/// event). True for the module body and for functions only it runs: called by name or as an
+/// IIFE, or handed to an iteration or promise method, from code that certainly runs once.
+fn certainly_once(model: &SemanticModel, f: crate::semantic::FuncId, depth: u32) -> bool {
+    use crate::semantic::FuncUse;
+    if f == MODULE {
+        return true;
+    }
+    if depth > 16 || model.frequencies()[f.index()] != Frequency::Once {
+        return false;
+    }
+    let func = model.function(f);
+    // `exports.init = function init` both exports and stores the function: the store is the
+    // export.
+    let exported = func.uses.contains(&FuncUse::Exported);
+    let mut any = false;
+    for u in &func.uses {
+        let ok = match *u {
+            FuncUse::Called { call } => {
+                certainly_once(model, model.calls[call.index()].func, depth + 1)
+            }
+            FuncUse::Argument { call, .. } => {
+                let c = &model.calls[call.index()];
+                c.method()
+                    .is_some_and(|m| RUNS_CALLBACK_NOW.contains(&m.as_str()))
+                    && certainly_once(model, c.func, depth + 1)
+            }
+            // Exported, yet "once": a start-up function (`exports.init = function init`), which
+            // the single-file verdicts trust as well.
+            FuncUse::Exported => true,
+            FuncUse::Escapes => exported,
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+        any = true;
+    }
+    if let Some(b) = func.binding {
+        for &c in model.calls_mentioning(b) {
+            let call = &model.calls[c.index()];
+            let as_callee = call.callee_root() == Some(b)
+                && call.callee.as_ref().is_some_and(|p| p.props.is_empty());
+            if !as_callee || !certainly_once(model, call.func, depth + 1) {
+                return false;
+            }
+            any = true;
+        }
+    }
+    // No caller here: "once" came from a start-up name (`init`, `main`), which the single-file
+    // verdicts trust as well.
+    any || func.name.is_some()
+}
+
+fn line_of(text: &str, lines: &mut Option<LineIndex>, at: u32) -> u32 {
+    lines
+        .get_or_insert_with(|| LineIndex::new(text))
+        .position(text, at)
+        .line
+}
