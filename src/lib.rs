@@ -28,6 +28,7 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod semantic;
+pub mod sfc;
 pub mod source;
 pub mod stacks;
 pub mod suppress;

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::diagnostic::{ByteSpan, Confidence, Diagnostic, Severity};
 use crate::rules::{self, BuiltinCheck, Rule, RuleContext};
 use crate::source::Dialect;
-use crate::{budget, isolate, merge, parse, semantic, stacks, suppress};
+use crate::{budget, isolate, merge, parse, semantic, sfc, stacks, suppress};
 
 /// Which rules run, at which severity, and the lowest confidence reported.
 #[derive(Clone)]
@@ -60,7 +60,8 @@ pub struct FileResult {
 /// Lints one file's text.
 ///
 /// `path` decides the dialect (TypeScript for `.ts .tsx .mts .cts`, JavaScript with JSX otherwise)
-/// and is not read. Returns the diagnostics sorted by position: rule findings, a `parse-error` when
+/// and is not read. For a component (`.vue .svelte .astro`) only its script blocks are linted
+/// ([`sfc::units`]), each unit parsed in place so that every span is a byte offset of `text`. Returns the diagnostics sorted by position: rule findings, a `parse-error` when
 /// the file does not parse (then no rule runs), and `invalid-suppression`/`unused-suppression` for
 /// suppression comments. Findings in test files ([`is_test_path`]) get `low` confidence. Never
 /// panics on any input text: a panic in the parser, the model or a rule gives one
@@ -87,7 +88,10 @@ pub(crate) fn lint_source_observed(
         // leaves nothing half-updated behind for the next file.
         isolate::catch(|| {
             swc_common::GLOBALS.set(&swc_common::Globals::new(), || {
-                lint_in_globals(text, dialect, is_test_file, options, on_parsed)
+                match sfc::Kind::from_path(path) {
+                    Some(kind) => lint_component(kind, text, is_test_file, options, on_parsed),
+                    None => lint_in_globals(text, dialect, &[], is_test_file, options, on_parsed),
+                }
             })
         })
         .unwrap_or_else(|p| vec![isolate::internal_error(&p)])
@@ -188,9 +192,60 @@ pub fn is_test_path(path: &Path) -> bool {
             .any(|segment| matches!(segment, b"test" | b"tests" | b"__tests__" | b"spec"))
 }
 
+/// Lints the script of component `text` ([`sfc::units`]): each unit is parsed as the component
+/// text blanked outside its blocks ([`sfc::blank_outside`]), so its spans are offsets of `text`.
+/// A `<script>` that is never closed gives one `parse-error` at its opening tag.
+fn lint_component(
+    kind: sfc::Kind,
+    text: &str,
+    is_test_file: bool,
+    options: &LintOptions,
+    on_parsed: &dyn Fn(),
+) -> Vec<Diagnostic> {
+    let units = match sfc::units(kind, text) {
+        Ok(units) => units,
+        Err(e) => {
+            on_parsed();
+            return vec![BuiltinCheck::ParseError.report(
+                ByteSpan::new(e.start as u32, e.tag_end as u32),
+                "Parsing error: this `<script>` block is not closed by `</script>`".to_string(),
+            )];
+        }
+    };
+    if units.is_empty() {
+        on_parsed();
+    }
+    let mut out = Vec::new();
+    let last = units.len().saturating_sub(1);
+    for (i, unit) in units.into_iter().enumerate() {
+        let code = sfc::blank_outside(text, &unit.blocks);
+        // The parse budget ([`budget`]) watches until the last unit is parsed: every parse of
+        // the file is under it (with the earlier units' rules, a small price for one budget).
+        let observe: &dyn Fn() = if i == last { on_parsed } else { &|| {} };
+        let instance: Vec<ByteSpan> = unit
+            .instance
+            .iter()
+            .map(|r| ByteSpan::new(r.start as u32, r.end as u32))
+            .collect();
+        out.extend(lint_in_globals(
+            &code,
+            unit.dialect,
+            &instance,
+            is_test_file,
+            options,
+            observe,
+        ));
+    }
+    out.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
+    out
+}
+
+/// Lints `text` parsed as `dialect`; `instance_blocks` are the byte ranges whose top-level code
+/// runs once per component instance ([`semantic::SemanticModel::instance_blocks`]).
 fn lint_in_globals(
     text: &str,
     dialect: Dialect,
+    instance_blocks: &[ByteSpan],
     is_test_file: bool,
     options: &LintOptions,
     on_parsed: &dyn Fn(),
@@ -214,7 +269,8 @@ fn lint_in_globals(
             format!("Parsing error: {}", e.message),
         ));
     }
-    let model = semantic::build(&parsed.program, parsed.unresolved);
+    let mut model = semantic::build(&parsed.program, parsed.unresolved);
+    model.instance_blocks = instance_blocks.to_vec();
     let mut found = Vec::new();
     for (rule, severity) in &options.rules {
         if directives.disables_whole_file(rule.meta().name) {
@@ -248,6 +304,25 @@ fn lint_in_globals(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn component_errors_are_placed_in_the_component_text() {
+        let options = LintOptions::default();
+        // A syntax error inside the block: its offset is the component file's.
+        let text = "<template><p>é</p></template>\n<script setup>\nconst x = ;\n</script>\n";
+        let d = lint_source(Path::new("a.vue"), text, &options);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].rule, "parse-error");
+        assert_eq!(d[0].span.start as usize, text.find(" ;").unwrap() + 1);
+        // An unclosed block: one parse error at its tag, nothing else, no panic.
+        let text = "<template/>\n<script>\nwindow.addEventListener('x', () => {});\n";
+        let d = lint_source(Path::new("a.svelte"), text, &options);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].rule, "parse-error");
+        assert_eq!(d[0].span.start, 12);
+        // No script at all: nothing to say.
+        assert!(lint_source(Path::new("a.vue"), "<template><p/></template>", &options).is_empty());
+    }
 
     #[test]
     fn test_paths_are_recognised_by_directory_or_name() {

@@ -453,6 +453,11 @@ pub struct SemanticModel {
     pub(crate) call_mentions: Vec<(BindingId, CallId)>,
     /// The bodies of `catch` clauses, in source order: code that runs only when something threw.
     pub catch_blocks: Vec<ByteSpan>,
+    /// Byte ranges of the text whose top-level code runs once per component instance (a Vue
+    /// `<script setup>`, a Svelte instance `<script>`: [`crate::sfc::Unit::instance`]), set by
+    /// the linter after [`build`]; empty for other files. The module body still counts as
+    /// running once ([`Frequency::Once`]); only [`SemanticModel::is_instance_state`] asks.
+    pub instance_blocks: Vec<ByteSpan>,
     // Derived on first use: most files never ask (no rule finds a candidate in them), and these
     // cost a pass over the references, the calls and the call graph.
     /// Indices into `references` by binding, in source order.
@@ -492,6 +497,19 @@ impl SemanticModel {
             escapes: Vec::with_capacity(len / 64 + 1),
             ..SemanticModel::default()
         }
+    }
+
+    /// Whether binding `b` is the state of one component instance: declared (not imported) at the
+    /// top level of a block whose code runs once per instance ([`SemanticModel::instance_blocks`]),
+    /// so each instance has its own.
+    pub fn is_instance_state(&self, b: BindingId) -> bool {
+        let binding = self.binding(b);
+        binding.func == MODULE
+            && binding.kind != BindingKind::Import
+            && self
+                .instance_blocks
+                .iter()
+                .any(|r| r.start <= binding.span.start && binding.span.end <= r.end)
     }
 
     /// The binding `b`.
