@@ -9,7 +9,8 @@
 //! that hands it over).
 
 use super::{
-    BindingId, Call, CallId, ClassId, FuncId, FuncUse, Path, Root, SemanticModel, Value, MODULE,
+    api, BindingId, Call, CallId, ClassId, FuncId, FuncUse, Path, Root, SemanticModel, Value,
+    MODULE,
 };
 
 /// Why a function runs repeatedly.
@@ -23,7 +24,8 @@ pub enum Repeat {
     Listener(CallId),
     /// A `setInterval` callback: per tick.
     Interval(CallId),
-    /// A React effect (`useEffect(fn)`): per mount or dependency change.
+    /// A React effect (`useEffect(fn)`, Svelte 5's `$effect(fn)`): per mount or dependency
+    /// change; or a mount hook (`onMounted(fn)`, [`api::is_mount_hook`]): per mount.
     Effect(CallId),
     /// Exported: the callers are outside this file, so it may be called any number of times.
     Exported,
@@ -158,7 +160,25 @@ const ONE_SHOT_EVENTS: &[&str] = &[
 ];
 const CONNECTION_EVENTS: &[&str] = &["connection", "connect", "secureConnection"];
 const REQUEST_EVENTS: &[&str] = &["request", "upgrade", "stream", "checkContinue"];
-const EFFECT_HOOKS: &[&str] = &["useEffect", "useLayoutEffect", "useInsertionEffect"];
+/// Hooks that run their first argument after each mount and again when its dependencies change,
+/// and run the function it returns as its cleanup: React's effects and Svelte 5's `$effect` rune
+/// (<https://svelte.dev/docs/svelte/$effect>).
+const EFFECT_HOOKS: &[&str] = &[
+    "useEffect",
+    "useLayoutEffect",
+    "useInsertionEffect",
+    "$effect",
+];
+
+/// Whether effect `call` (the call a [`Repeat::Effect`] names) runs its callback once per mount
+/// of a component: a mount hook ([`api::is_mount_hook`]), or an effect with an empty dependency
+/// list (`useEffect(fn, [])`). It repeats per mount, but not on the same mounted element.
+pub fn runs_once_per_mount(model: &SemanticModel, call: &Call) -> bool {
+    call.callee
+        .as_ref()
+        .is_some_and(|c| api::is_mount_hook(model, c))
+        || matches!(call.arg(1), Some(Value::Array(items)) if items.is_empty())
+}
 
 fn looks_like_router(model: &SemanticModel, receiver: &Path) -> bool {
     let name = match (&receiver.root, receiver.props.last()) {
@@ -198,7 +218,7 @@ pub fn classify_callback(
     }
     let method = model.callee_name(callee).unwrap_or_default();
     let method = method.as_str();
-    if EFFECT_HOOKS.contains(&method) && index == 0 {
+    if (EFFECT_HOOKS.contains(&method) || api::is_mount_hook(model, callee)) && index == 0 {
         return CallbackKind::Repeats(Repeat::Effect(id));
     }
     if method == "createServer" || method == "createSecureServer" {
