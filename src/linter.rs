@@ -241,7 +241,7 @@ fn lint_component(
 }
 
 /// Lints `text` parsed as `dialect`; `instance_blocks` are the byte ranges whose top-level code
-/// runs once per component instance ([`semantic::SemanticModel::instance_blocks`]).
+/// runs once per component instance ([`semantic::SemanticModel::set_instance_blocks`]).
 fn lint_in_globals(
     text: &str,
     dialect: Dialect,
@@ -270,7 +270,7 @@ fn lint_in_globals(
         ));
     }
     let mut model = semantic::build(&parsed.program, parsed.unresolved);
-    model.instance_blocks = instance_blocks.to_vec();
+    model.set_instance_blocks(instance_blocks.to_vec());
     let mut found = Vec::new();
     for (rule, severity) in &options.rules {
         if directives.disables_whole_file(rule.meta().name) {

@@ -67,7 +67,7 @@ pub struct Unit {
     /// `<script setup>` (compiled into the component's `setup()`), a Svelte instance `<script>`
     /// (not `<script module>`/`context="module"`). A plain Vue `<script>` and Svelte's module
     /// script run once per process; the Astro frontmatter runs per request and is not listed
-    /// (see [`crate::semantic::SemanticModel::instance_blocks`] for what the model makes of it).
+    /// (see [`crate::semantic::SemanticModel::set_instance_blocks`] for what the model makes of it).
     pub instance: Vec<Range<usize>>,
     /// The dialect of the blocks: when two blocks of one unit disagree (`<script lang="ts">` with a
     /// plain `<script setup>`, which Vue rejects), the one that parses more: TSX over TypeScript

@@ -455,9 +455,8 @@ pub struct SemanticModel {
     pub catch_blocks: Vec<ByteSpan>,
     /// Byte ranges of the text whose top-level code runs once per component instance (a Vue
     /// `<script setup>`, a Svelte instance `<script>`: [`crate::sfc::Unit::instance`]), set by
-    /// the linter after [`build`]; empty for other files. The module body still counts as
-    /// running once ([`Frequency::Once`]); only [`SemanticModel::is_instance_state`] asks.
-    pub instance_blocks: Vec<ByteSpan>,
+    /// [`SemanticModel::set_instance_blocks`]; empty for other files.
+    instance_blocks: Vec<ByteSpan>,
     // Derived on first use: most files never ask (no rule finds a candidate in them), and these
     // cost a pass over the references, the calls and the call graph.
     /// Indices into `references` by binding, in source order.
@@ -499,8 +498,25 @@ impl SemanticModel {
         }
     }
 
+    /// Records `blocks`, the byte ranges whose top-level code runs once per component instance
+    /// ([`crate::sfc::Unit::instance`]); call it right after [`build`], before any question.
+    /// The bindings they declare at top level ([`SemanticModel::is_instance_state`]) stop being
+    /// [`Binding::module_level`]: each instance has its own, dropped with the instance, so they
+    /// are not process-lived (the component's `const cache = new Map()` is per instance).
+    /// The module body itself still counts as running once ([`Frequency::Once`]): code at the top
+    /// level of such a block is not seen to run per mount (a known gap: a listener added there
+    /// rather than in `onMounted` is not found).
+    pub fn set_instance_blocks(&mut self, blocks: Vec<ByteSpan>) {
+        self.instance_blocks = blocks;
+        for b in 0..self.bindings.len() {
+            if self.is_instance_state(BindingId::from_index(b)) {
+                self.bindings[b].module_level = false;
+            }
+        }
+    }
+
     /// Whether binding `b` is the state of one component instance: declared (not imported) at the
-    /// top level of a block whose code runs once per instance ([`SemanticModel::instance_blocks`]),
+    /// top level of a block whose code runs once per instance ([`SemanticModel::set_instance_blocks`]),
     /// so each instance has its own.
     pub fn is_instance_state(&self, b: BindingId) -> bool {
         let binding = self.binding(b);
