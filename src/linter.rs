@@ -89,8 +89,11 @@ pub(crate) fn lint_source_observed(
         isolate::catch(|| {
             swc_common::GLOBALS.set(&swc_common::Globals::new(), || {
                 match sfc::Kind::from_path(path) {
-                    Some(kind) => lint_component(kind, text, is_test_file, options, on_parsed),
-                    None => lint_in_globals(text, dialect, &[], is_test_file, options, on_parsed),
+                    Some(kind) => {
+                        let root = sfc::is_root_component(path);
+                        lint_component(kind, text, root, is_test_file, options, on_parsed)
+                    }
+                    None => lint_in_globals(text, dialect, None, is_test_file, options, on_parsed),
                 }
             })
         })
@@ -194,10 +197,12 @@ pub fn is_test_path(path: &Path) -> bool {
 
 /// Lints the script of component `text` ([`sfc::units`]): each unit is parsed as the component
 /// text blanked outside its blocks ([`sfc::blank_outside`]), so its spans are offsets of `text`.
-/// A `<script>` that is never closed gives one `parse-error` at its opening tag.
+/// A `<script>` that is never closed gives one `parse-error` at its opening tag. `root` says the
+/// component is an application's root ([`sfc::is_root_component`]), mounted once.
 fn lint_component(
     kind: sfc::Kind,
     text: &str,
+    root: bool,
     is_test_file: bool,
     options: &LintOptions,
     on_parsed: &dyn Fn(),
@@ -222,15 +227,18 @@ fn lint_component(
         // The parse budget ([`budget`]) watches until the last unit is parsed: every parse of
         // the file is under it (with the earlier units' rules, a small price for one budget).
         let observe: &dyn Fn() = if i == last { on_parsed } else { &|| {} };
-        let instance: Vec<ByteSpan> = unit
-            .instance
-            .iter()
-            .map(|r| ByteSpan::new(r.start as u32, r.end as u32))
-            .collect();
+        let component = Component {
+            instance_blocks: unit
+                .instance
+                .iter()
+                .map(|r| ByteSpan::new(r.start as u32, r.end as u32))
+                .collect(),
+            mounted_once: root,
+        };
         out.extend(lint_in_globals(
             &code,
             unit.dialect,
-            &instance,
+            Some(&component),
             is_test_file,
             options,
             observe,
@@ -240,12 +248,20 @@ fn lint_component(
     out
 }
 
-/// Lints `text` parsed as `dialect`; `instance_blocks` are the byte ranges whose top-level code
-/// runs once per component instance ([`semantic::SemanticModel::set_instance_blocks`]).
+/// What the model of a component's unit is told about how it runs.
+struct Component {
+    /// Byte ranges whose top-level code runs once per component instance
+    /// ([`semantic::SemanticModel::set_instance_blocks`]).
+    instance_blocks: Vec<ByteSpan>,
+    /// The component is mounted once ([`semantic::SemanticModel::set_mounted_once`]).
+    mounted_once: bool,
+}
+
+/// Lints `text` parsed as `dialect`; `component` is set for a unit of a component.
 fn lint_in_globals(
     text: &str,
     dialect: Dialect,
-    instance_blocks: &[ByteSpan],
+    component: Option<&Component>,
     is_test_file: bool,
     options: &LintOptions,
     on_parsed: &dyn Fn(),
@@ -270,7 +286,12 @@ fn lint_in_globals(
         ));
     }
     let mut model = semantic::build(&parsed.program, parsed.unresolved);
-    model.set_instance_blocks(instance_blocks.to_vec());
+    if let Some(c) = component {
+        model.set_instance_blocks(c.instance_blocks.clone());
+        if c.mounted_once {
+            model.set_mounted_once();
+        }
+    }
     let mut found = Vec::new();
     for (rule, severity) in &options.rules {
         if directives.disables_whole_file(rule.meta().name) {
@@ -320,6 +341,13 @@ mod tests {
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].rule, "parse-error");
         assert_eq!(d[0].span.start, 12);
+        // An application's root component mounts once: its onMounted listener is added once.
+        let text = "<script setup>\nimport { onMounted } from 'vue';\nonMounted(() => window.addEventListener('resize', () => {}));\n</script>\n";
+        assert_eq!(
+            lint_source(Path::new("src/Widget.vue"), text, &options).len(),
+            1
+        );
+        assert!(lint_source(Path::new("src/App.vue"), text, &options).is_empty());
         // No script at all: nothing to say.
         assert!(lint_source(Path::new("a.vue"), "<template><p/></template>", &options).is_empty());
     }

@@ -56,6 +56,25 @@ impl Kind {
     }
 }
 
+/// Whether `path` names an application's root component by its framework's convention, mounted
+/// once per page load and never unmounted, so that its mount hooks run once: Vue's `App.vue`
+/// (the scaffold's `createApp(App).mount('#app')`, <https://vuejs.org/guide/essentials/application.html>),
+/// Nuxt's `app.vue` (<https://nuxt.com/docs/guide/directory-structure/app>), Svelte's
+/// `App.svelte` (the Vite template's `mount(App, …)`) and SvelteKit's root layout
+/// `routes/+layout.svelte` (<https://svelte.dev/docs/kit/routing#layout>: a layout stays mounted
+/// while navigation stays below it, and every page is below the root one).
+pub fn is_root_component(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.as_encoded_bytes());
+    match name {
+        Some(b"App.vue" | b"app.vue" | b"App.svelte") => true,
+        Some(b"+layout.svelte") => path
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|d| d == "routes"),
+        _ => false,
+    }
+}
+
 /// Code of a component that is parsed as one module: its blocks' contents (byte ranges of the
 /// component text, between the opening tag's `>` and `</script>`, or inside the `---` fences) and
 /// the dialect they are written in.
@@ -554,6 +573,26 @@ mod tests {
                 Dialect::JavaScript
             ]
         );
+    }
+
+    #[test]
+    fn root_components_are_known_by_their_conventional_names() {
+        for p in [
+            "src/App.vue",
+            "app.vue",
+            "src/App.svelte",
+            "src/routes/+layout.svelte",
+        ] {
+            assert!(is_root_component(Path::new(p)), "{p}");
+        }
+        for p in [
+            "src/Apps.vue",
+            "src/routes/(console)/+layout.svelte",
+            "src/routes/+page.svelte",
+            "App.js",
+        ] {
+            assert!(!is_root_component(Path::new(p)), "{p}");
+        }
     }
 
     #[test]

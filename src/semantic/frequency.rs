@@ -218,7 +218,9 @@ pub fn classify_callback(
     }
     let method = model.callee_name(callee).unwrap_or_default();
     let method = method.as_str();
-    if (EFFECT_HOOKS.contains(&method) || api::is_mount_hook(model, callee)) && index == 0 {
+    // A root component's mount hook runs once, like the setup code that registers it.
+    let per_mount = api::is_mount_hook(model, callee) && !model.is_mounted_once();
+    if (EFFECT_HOOKS.contains(&method) || per_mount) && index == 0 {
         return CallbackKind::Repeats(Repeat::Effect(id));
     }
     if method == "createServer" || method == "createSecureServer" {

@@ -457,6 +457,9 @@ pub struct SemanticModel {
     /// `<script setup>`, a Svelte instance `<script>`: [`crate::sfc::Unit::instance`]), set by
     /// [`SemanticModel::set_instance_blocks`]; empty for other files.
     instance_blocks: Vec<ByteSpan>,
+    /// The component is mounted once per process (an application's root component,
+    /// [`crate::sfc::is_root_component`]), set by [`SemanticModel::set_mounted_once`].
+    mounted_once: bool,
     // Derived on first use: most files never ask (no rule finds a candidate in them), and these
     // cost a pass over the references, the calls and the call graph.
     /// Indices into `references` by binding, in source order.
@@ -507,12 +510,28 @@ impl SemanticModel {
     /// level of such a block is not seen to run per mount (a known gap: a listener added there
     /// rather than in `onMounted` is not found).
     pub fn set_instance_blocks(&mut self, blocks: Vec<ByteSpan>) {
+        if blocks.is_empty() {
+            return;
+        }
         self.instance_blocks = blocks;
         for b in 0..self.bindings.len() {
             if self.is_instance_state(BindingId::from_index(b)) {
                 self.bindings[b].module_level = false;
             }
         }
+    }
+
+    /// Records that the file is a component mounted once per process (an application's root
+    /// component: [`crate::sfc::is_root_component`]): its mount hooks (`onMounted`, `onMount`)
+    /// then run once, like the rest of its setup. Call it right after [`build`].
+    pub fn set_mounted_once(&mut self) {
+        self.mounted_once = true;
+    }
+
+    /// Whether the file is a component mounted once per process
+    /// ([`SemanticModel::set_mounted_once`]).
+    pub fn is_mounted_once(&self) -> bool {
+        self.mounted_once
     }
 
     /// Whether binding `b` is the state of one component instance: declared (not imported) at the
