@@ -58,6 +58,8 @@ fn repeat_phrase(model: &SemanticModel, r: &Repeat) -> (String, Option<(ByteSpan
             "every time the effect runs".into(),
             at(c, "the effect runs on every mount and dependency change"),
         ),
+        Repeat::Setup => ("every time the component is created".into(), None),
+        Repeat::Render => ("on every request that renders this component".into(), None),
         Repeat::Exported => ("each time the exported function is called".into(), None),
         Repeat::Method(f) => {
             let func = model.function(*f);

@@ -234,6 +234,12 @@ fn lint_component(
                 .map(|r| ByteSpan::new(r.start as u32, r.end as u32))
                 .collect(),
             mounted_once: root,
+            // A root component's setup runs once, like its mount hooks.
+            module_repeat: match unit.runs {
+                sfc::Runs::PerInstance if !root => Some(semantic::Repeat::Setup),
+                sfc::Runs::PerRequest => Some(semantic::Repeat::Render),
+                _ => None,
+            },
         };
         out.extend(lint_in_globals(
             &code,
@@ -255,6 +261,9 @@ struct Component {
     instance_blocks: Vec<ByteSpan>,
     /// The component is mounted once ([`semantic::SemanticModel::set_mounted_once`]).
     mounted_once: bool,
+    /// How often the unit's module body runs, when not once
+    /// ([`semantic::SemanticModel::set_module_repeat`]).
+    module_repeat: Option<semantic::Repeat>,
 }
 
 /// Lints `text` parsed as `dialect`; `component` is set for a unit of a component.
@@ -290,6 +299,9 @@ fn lint_in_globals(
         model.set_instance_blocks(c.instance_blocks.clone());
         if c.mounted_once {
             model.set_mounted_once();
+        }
+        if let Some(r) = &c.module_repeat {
+            model.set_module_repeat(r.clone());
         }
     }
     let mut found = Vec::new();

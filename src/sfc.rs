@@ -82,16 +82,33 @@ pub fn is_root_component(path: &Path) -> bool {
 pub struct Unit {
     /// Byte ranges of the component text, in order, not overlapping.
     pub blocks: Vec<Range<usize>>,
-    /// Those of `blocks` whose top-level code runs once per component instance: a Vue
-    /// `<script setup>` (compiled into the component's `setup()`), a Svelte instance `<script>`
-    /// (not `<script module>`/`context="module"`). A plain Vue `<script>` and Svelte's module
-    /// script run once per process; the Astro frontmatter runs per request and is not listed
-    /// (see [`crate::semantic::SemanticModel::set_instance_blocks`] for what the model makes of it).
+    /// Those of `blocks` whose top-level bindings belong to one run of the component, not to the
+    /// process: a Vue `<script setup>` (compiled into the component's `setup()`) and a Svelte
+    /// instance `<script>` (not `<script module>`/`context="module"`), once per instance; the
+    /// Astro frontmatter, once per request. A plain Vue `<script>` and Svelte's module script run
+    /// once per process (see [`crate::semantic::SemanticModel::set_instance_blocks`] for what the
+    /// model makes of it).
     pub instance: Vec<Range<usize>>,
     /// The dialect of the blocks: when two blocks of one unit disagree (`<script lang="ts">` with a
     /// plain `<script setup>`, which Vue rejects), the one that parses more: TSX over TypeScript
     /// over JavaScript.
     pub dialect: Dialect,
+    /// How often the unit's top-level code runs.
+    pub runs: Runs,
+}
+
+/// How often the top-level code of a [`Unit`] runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runs {
+    /// Once per process: a module script (a plain Vue `<script>`, Svelte's module script, an
+    /// Astro client `<script>`), alone or with an instance script (the unit is one module, and
+    /// its module part runs once).
+    Once,
+    /// Once per component instance: only instance scripts ([`Unit::instance`] is every block).
+    PerInstance,
+    /// On every request that renders the component: the Astro frontmatter, whose top-level
+    /// bindings are listed in [`Unit::instance`] too (they belong to one render).
+    PerRequest,
 }
 
 /// A `<script>` opened at byte offset `start` of the component text and never closed.
@@ -115,9 +132,10 @@ pub fn units(kind: Kind, text: &str) -> Result<Vec<Unit>, Unterminated> {
     if kind == Kind::Astro {
         if let Some((body, after)) = frontmatter(text) {
             out.push(Unit {
-                blocks: vec![body],
+                blocks: vec![body.clone()],
                 dialect: Dialect::TypeScript,
-                instance: Vec::new(),
+                instance: vec![body],
+                runs: Runs::PerRequest,
             });
             from = after;
         }
@@ -131,6 +149,7 @@ pub fn units(kind: Kind, text: &str) -> Result<Vec<Unit>, Unterminated> {
             blocks: vec![s.range],
             dialect: s.dialect,
             instance: Vec::new(),
+            runs: Runs::Once,
         }));
         out.retain(|u| !text[u.blocks[0].clone()].trim().is_empty());
         return Ok(out);
@@ -146,16 +165,22 @@ pub fn units(kind: Kind, text: &str) -> Result<Vec<Unit>, Unterminated> {
     } else {
         Dialect::JavaScript
     };
-    let instance = scripts
+    let instance: Vec<Range<usize>> = scripts
         .iter()
         .filter(|s| s.instance)
         .map(|s| s.range.clone())
         .collect();
+    let runs = if instance.len() == scripts.len() {
+        Runs::PerInstance
+    } else {
+        Runs::Once
+    };
     let blocks = scripts.into_iter().map(|s| s.range).collect();
     out.push(Unit {
         blocks,
         dialect,
         instance,
+        runs,
     });
     Ok(out)
 }
@@ -518,6 +543,9 @@ mod tests {
         let u = &units(Kind::Vue, text).unwrap()[0];
         assert_eq!(u.dialect, Dialect::TypeScript);
         assert_eq!(u.instance, vec![u.blocks[1].clone()]);
+        assert_eq!(u.runs, Runs::Once);
+        let u = &units(Kind::Vue, "<script setup>a()</script>").unwrap()[0];
+        assert_eq!(u.runs, Runs::PerInstance);
     }
 
     #[test]
@@ -572,6 +600,10 @@ mod tests {
                 Dialect::TypeScript,
                 Dialect::JavaScript
             ]
+        );
+        assert_eq!(
+            u.iter().map(|u| u.runs).collect::<Vec<_>>(),
+            [Runs::PerRequest, Runs::Once, Runs::Once]
         );
     }
 

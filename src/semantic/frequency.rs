@@ -35,6 +35,11 @@ pub enum Repeat {
     /// Once per instance of a class that may have many: its constructor, and start-up methods
     /// (`start`, `connect`, `init`) that each instance runs once.
     Instance(ClassId),
+    /// The module body of a component unit whose top-level code runs once per component
+    /// instance (a `<script setup>`, a Svelte instance `<script>`): per mount, like a mount hook.
+    Setup,
+    /// The module body of an Astro component's frontmatter: on every request that renders it.
+    Render,
     /// Called (or handed over as a callback) by another repeated function.
     CalledFrom(FuncId, Box<Repeat>),
 }
@@ -434,6 +439,13 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
     // function: a rank follows a `CalledFrom` chain to its origin) and builds the frequency only
     // when it beats the stored one: building one clones its caller's chain.
     let mut ranks = vec![Frequency::Once.rank(); n];
+    // A component's module body that runs per instance or per request
+    // ([`SemanticModel::set_module_repeat`]): what it calls inherits that.
+    let module = model
+        .module_repeat()
+        .map_or(Frequency::Once, |r| Frequency::Repeated(r.clone()));
+    ranks[MODULE.index()] = module.rank();
+    freq[MODULE.index()] = module.clone();
     // A static or object method that returns a fresh object (`static launch(options) { …;
     // return new Browser(…) }`) is a factory, run once per object made, whatever its name.
     let mut makes_object = vec![false; n];
@@ -532,6 +544,6 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
             break;
         }
     }
-    freq[MODULE.index()] = Frequency::Once;
+    freq[MODULE.index()] = module;
     freq
 }

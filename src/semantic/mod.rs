@@ -454,12 +454,15 @@ pub struct SemanticModel {
     /// The bodies of `catch` clauses, in source order: code that runs only when something threw.
     pub catch_blocks: Vec<ByteSpan>,
     /// Byte ranges of the text whose top-level code runs once per component instance (a Vue
-    /// `<script setup>`, a Svelte instance `<script>`: [`crate::sfc::Unit::instance`]), set by
+    /// `<script setup>`, a Svelte instance `<script>`) or per request (an Astro frontmatter):
+    /// [`crate::sfc::Unit::instance`], set by
     /// [`SemanticModel::set_instance_blocks`]; empty for other files.
     instance_blocks: Vec<ByteSpan>,
     /// The component is mounted once per process (an application's root component,
     /// [`crate::sfc::is_root_component`]), set by [`SemanticModel::set_mounted_once`].
     mounted_once: bool,
+    /// How often the module body runs when not once ([`SemanticModel::set_module_repeat`]).
+    module_repeat: Option<Repeat>,
     // Derived on first use: most files never ask (no rule finds a candidate in them), and these
     // cost a pass over the references, the calls and the call graph.
     /// Indices into `references` by binding, in source order.
@@ -502,13 +505,12 @@ impl SemanticModel {
     }
 
     /// Records `blocks`, the byte ranges whose top-level code runs once per component instance
-    /// ([`crate::sfc::Unit::instance`]); call it right after [`build`], before any question.
-    /// The bindings they declare at top level ([`SemanticModel::is_instance_state`]) stop being
-    /// [`Binding::module_level`]: each instance has its own, dropped with the instance, so they
-    /// are not process-lived (the component's `const cache = new Map()` is per instance).
-    /// The module body itself still counts as running once ([`Frequency::Once`]): code at the top
-    /// level of such a block is not seen to run per mount (a known gap: a listener added there
-    /// rather than in `onMounted` is not found).
+    /// or per request ([`crate::sfc::Unit::instance`]); call it right after [`build`], before any
+    /// question. The bindings they declare at top level ([`SemanticModel::is_instance_state`])
+    /// stop being [`Binding::module_level`]: each run has its own, dropped with it, so they are
+    /// not process-lived (the component's `const cache = new Map()` is per instance). How often
+    /// the module body runs is told apart ([`SemanticModel::set_module_repeat`]): a unit that
+    /// mixes a module script with an instance script runs its body once.
     pub fn set_instance_blocks(&mut self, blocks: Vec<ByteSpan>) {
         if blocks.is_empty() {
             return;
@@ -528,15 +530,28 @@ impl SemanticModel {
         self.mounted_once = true;
     }
 
+    /// Records that the module body runs repeatedly for `why`: [`Repeat::Setup`] for a component
+    /// unit made only of instance scripts, [`Repeat::Render`] for an Astro frontmatter
+    /// ([`crate::sfc::Unit::runs`]). Call it right after [`build`], before any question: the
+    /// module body and what it calls then run that often ([`SemanticModel::frequency_of`]).
+    pub fn set_module_repeat(&mut self, why: Repeat) {
+        self.module_repeat = Some(why);
+    }
+
+    /// How often the module body runs when not once ([`SemanticModel::set_module_repeat`]).
+    pub fn module_repeat(&self) -> Option<&Repeat> {
+        self.module_repeat.as_ref()
+    }
+
     /// Whether the file is a component mounted once per process
     /// ([`SemanticModel::set_mounted_once`]).
     pub fn is_mounted_once(&self) -> bool {
         self.mounted_once
     }
 
-    /// Whether binding `b` is the state of one component instance: declared (not imported) at the
-    /// top level of a block whose code runs once per instance ([`SemanticModel::set_instance_blocks`]),
-    /// so each instance has its own.
+    /// Whether binding `b` is the state of one component instance (or one render): declared (not
+    /// imported) at the top level of a block whose code runs once per instance or per request
+    /// ([`SemanticModel::set_instance_blocks`]), so each run has its own.
     pub fn is_instance_state(&self, b: BindingId) -> bool {
         let binding = self.binding(b);
         binding.func == MODULE
