@@ -62,7 +62,8 @@ impl Cache {
         }
     }
 
-    /// The key of a file's `bytes`, linted as `path`'s dialect with `options`.
+    /// The key of a file's `bytes`, linted as `path`'s dialect (and, for a component, its format
+    /// and whether it is an application's root) with `options`.
     pub fn key(path: &Path, bytes: &[u8], options: &LintOptions) -> Key {
         key_for_build(BUILD_ID, path, bytes, options)
     }
@@ -131,6 +132,13 @@ fn key_for_build(build: &str, path: &Path, bytes: &[u8], options: &LintOptions) 
     h.update(b"\0");
     h.update(format!("{:?}", Dialect::from_path(path)).as_bytes());
     h.update(b"\0");
+    // A component's findings also depend on its format and on whether its name makes it an
+    // application's root (mounted once): the same bytes in `App.vue` and `Widget.vue`, or in
+    // `a.vue` and `a.js`, are linted differently.
+    if let Some(kind) = crate::sfc::Kind::from_path(path) {
+        h.update(format!("{kind:?} {}", crate::sfc::is_root_component(path)).as_bytes());
+        h.update(b"\0");
+    }
     h.update(bytes);
     let mut key = [0u8; 16];
     key.copy_from_slice(&h.finalize().as_bytes()[..16]);
@@ -190,6 +198,15 @@ mod tests {
         assert_ne!(k1, Cache::key(Path::new("a.js"), b"y", &opts));
         assert_ne!(k1, Cache::key(Path::new("a.ts"), b"x", &opts));
         assert_eq!(k1, Cache::key(Path::new("b.js"), b"x", &opts));
+        // A component is linted by its format, and a root component as mounted once.
+        let widget = Cache::key(Path::new("src/Widget.vue"), b"x", &opts);
+        assert_ne!(k1, widget);
+        assert_ne!(
+            widget,
+            Cache::key(Path::new("src/Widget.svelte"), b"x", &opts)
+        );
+        assert_ne!(widget, Cache::key(Path::new("src/App.vue"), b"x", &opts));
+        assert_eq!(widget, Cache::key(Path::new("src/Other.vue"), b"x", &opts));
         let mut strict = opts.clone();
         strict.min_confidence = crate::diagnostic::Confidence::Low;
         assert_ne!(k1, Cache::key(Path::new("a.js"), b"x", &strict));

@@ -42,10 +42,24 @@ fn repeat_phrase(model: &SemanticModel, r: &Repeat) -> (String, Option<(ByteSpan
             "on every interval tick".into(),
             at(c, "this callback runs on every tick"),
         ),
+        // A mount hook (`onMounted`), not a React effect, whose wording stays as it was.
+        Repeat::Effect(c)
+            if model.calls[c.index()]
+                .callee
+                .as_ref()
+                .is_some_and(|callee| crate::semantic::api::is_mount_hook(model, callee)) =>
+        {
+            (
+                "every time the component mounts".into(),
+                at(c, "this callback runs on every mount of the component"),
+            )
+        }
         Repeat::Effect(c) => (
             "every time the effect runs".into(),
             at(c, "the effect runs on every mount and dependency change"),
         ),
+        Repeat::Setup => ("every time the component is created".into(), None),
+        Repeat::Render => ("on every request that renders this component".into(), None),
         Repeat::Exported => ("each time the exported function is called".into(), None),
         Repeat::Project(u) => (
             format!("{} (as used at `{}:{}`)", u.why, u.file, u.line),

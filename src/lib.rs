@@ -29,6 +29,7 @@ pub mod project;
 pub mod report;
 pub mod rules;
 pub mod semantic;
+pub mod sfc;
 pub mod source;
 pub mod stacks;
 pub mod suppress;

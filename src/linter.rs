@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::diagnostic::{ByteSpan, Confidence, Diagnostic, Severity};
 use crate::rules::{self, BuiltinCheck, Rule, RuleContext};
 use crate::source::Dialect;
-use crate::{budget, isolate, merge, parse, semantic, stacks, suppress};
+use crate::{budget, isolate, merge, parse, semantic, sfc, stacks, suppress};
 
 /// Which rules run, at which severity, and the lowest confidence reported.
 #[derive(Clone)]
@@ -60,7 +60,8 @@ pub struct FileResult {
 /// Lints one file's text.
 ///
 /// `path` decides the dialect (TypeScript for `.ts .tsx .mts .cts`, JavaScript with JSX otherwise)
-/// and is not read. Returns the diagnostics sorted by position: rule findings, a `parse-error` when
+/// and is not read. For a component (`.vue .svelte .astro`) only its script blocks are linted
+/// ([`sfc::units`]), each unit parsed in place so that every span is a byte offset of `text`. Returns the diagnostics sorted by position: rule findings, a `parse-error` when
 /// the file does not parse (then no rule runs), and `invalid-suppression`/`unused-suppression` for
 /// suppression comments. Findings in test files ([`is_test_path`]) get `low` confidence. Never
 /// panics on any input text: a panic in the parser, the model or a rule gives one
@@ -112,7 +113,24 @@ pub fn lint_in_project(
         // leaves nothing half-updated behind for the next file.
         isolate::catch(|| {
             swc_common::GLOBALS.set(&swc_common::Globals::new(), || {
-                lint_in_globals(text, dialect, is_test_file, options, project, on_parsed)
+                match sfc::Kind::from_path(path) {
+                    // A component's units take no part in the project pass (yet): no summary.
+                    Some(kind) => {
+                        let root = sfc::is_root_component(path);
+                        let found =
+                            lint_component(kind, text, root, is_test_file, options, on_parsed);
+                        (found, None)
+                    }
+                    None => lint_in_globals(
+                        text,
+                        dialect,
+                        None,
+                        is_test_file,
+                        options,
+                        project,
+                        on_parsed,
+                    ),
+                }
             })
         })
         .unwrap_or_else(|p| (vec![isolate::internal_error(&p)], None))
@@ -278,9 +296,86 @@ pub fn is_test_path(path: &Path) -> bool {
             .any(|segment| matches!(segment, b"test" | b"tests" | b"__tests__" | b"spec"))
 }
 
+/// Lints the script of component `text` ([`sfc::units`]): each unit is parsed as the component
+/// text blanked outside its blocks ([`sfc::blank_outside`]), so its spans are offsets of `text`.
+/// A `<script>` that is never closed gives one `parse-error` at its opening tag. `root` says the
+/// component is an application's root ([`sfc::is_root_component`]), mounted once.
+fn lint_component(
+    kind: sfc::Kind,
+    text: &str,
+    root: bool,
+    is_test_file: bool,
+    options: &LintOptions,
+    on_parsed: &dyn Fn(),
+) -> Vec<Diagnostic> {
+    let units = match sfc::units(kind, text) {
+        Ok(units) => units,
+        Err(e) => {
+            on_parsed();
+            return vec![BuiltinCheck::ParseError.report(
+                ByteSpan::new(e.start as u32, e.tag_end as u32),
+                "Parsing error: this `<script>` block is not closed by `</script>`".to_string(),
+            )];
+        }
+    };
+    if units.is_empty() {
+        on_parsed();
+    }
+    let mut out = Vec::new();
+    let last = units.len().saturating_sub(1);
+    for (i, unit) in units.into_iter().enumerate() {
+        let code = sfc::blank_outside(text, &unit.blocks);
+        // The parse budget ([`budget`]) watches until the last unit is parsed: every parse of
+        // the file is under it (with the earlier units' rules, a small price for one budget).
+        let observe: &dyn Fn() = if i == last { on_parsed } else { &|| {} };
+        let component = Component {
+            instance_blocks: unit
+                .instance
+                .iter()
+                .map(|r| ByteSpan::new(r.start as u32, r.end as u32))
+                .collect(),
+            mounted_once: root,
+            // A root component's setup runs once, like its mount hooks.
+            module_repeat: match unit.runs {
+                sfc::Runs::PerInstance if !root => Some(semantic::Repeat::Setup),
+                sfc::Runs::PerRequest => Some(semantic::Repeat::Render),
+                _ => None,
+            },
+        };
+        out.extend(
+            lint_in_globals(
+                &code,
+                unit.dialect,
+                Some(&component),
+                is_test_file,
+                options,
+                &Project::Alone,
+                observe,
+            )
+            .0,
+        );
+    }
+    out.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
+    out
+}
+
+/// What the model of a component's unit is told about how it runs.
+struct Component {
+    /// Byte ranges whose top-level code runs once per component instance
+    /// ([`semantic::SemanticModel::set_instance_blocks`]).
+    instance_blocks: Vec<ByteSpan>,
+    /// The component is mounted once ([`semantic::SemanticModel::set_mounted_once`]).
+    mounted_once: bool,
+    /// How often the unit's module body runs, when not once
+    /// ([`semantic::SemanticModel::set_module_repeat`]).
+    module_repeat: Option<semantic::Repeat>,
+}
+
+/// Lints `text` parsed as `dialect`; `component` is set for a unit of a component.
 fn lint_in_globals(
     text: &str,
     dialect: Dialect,
+    component: Option<&Component>,
     is_test_file: bool,
     options: &LintOptions,
     project: &Project<'_>,
@@ -309,6 +404,15 @@ fn lint_in_globals(
     let mut model = semantic::build(&parsed.program, parsed.unresolved);
     if let Project::Knowing(facts) = project {
         model.set_project_facts((*facts).clone());
+    }
+    if let Some(c) = component {
+        model.set_instance_blocks(c.instance_blocks.clone());
+        if c.mounted_once {
+            model.set_mounted_once();
+        }
+        if let Some(r) = &c.module_repeat {
+            model.set_module_repeat(r.clone());
+        }
     }
     let mut found = Vec::new();
     for (rule, severity) in &options.rules {
@@ -345,6 +449,32 @@ fn lint_in_globals(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn component_errors_are_placed_in_the_component_text() {
+        let options = LintOptions::default();
+        // A syntax error inside the block: its offset is the component file's.
+        let text = "<template><p>é</p></template>\n<script setup>\nconst x = ;\n</script>\n";
+        let d = lint_source(Path::new("a.vue"), text, &options);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].rule, "parse-error");
+        assert_eq!(d[0].span.start as usize, text.find(" ;").unwrap() + 1);
+        // An unclosed block: one parse error at its tag, nothing else, no panic.
+        let text = "<template/>\n<script>\nwindow.addEventListener('x', () => {});\n";
+        let d = lint_source(Path::new("a.svelte"), text, &options);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].rule, "parse-error");
+        assert_eq!(d[0].span.start, 12);
+        // An application's root component mounts once: its onMounted listener is added once.
+        let text = "<script setup>\nimport { onMounted } from 'vue';\nonMounted(() => window.addEventListener('resize', () => {}));\n</script>\n";
+        assert_eq!(
+            lint_source(Path::new("src/Widget.vue"), text, &options).len(),
+            1
+        );
+        assert!(lint_source(Path::new("src/App.vue"), text, &options).is_empty());
+        // No script at all: nothing to say.
+        assert!(lint_source(Path::new("a.vue"), "<template><p/></template>", &options).is_empty());
+    }
 
     #[test]
     fn test_paths_are_recognised_by_directory_or_name() {

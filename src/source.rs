@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-/// The dialect a file is parsed as, chosen from its extension.
+/// The dialect a file is parsed as, chosen from its extension (for a component, from each script
+/// block's `lang`: [`crate::sfc`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
     /// `.js .jsx .mjs .cjs`: ECMAScript with JSX allowed.
@@ -14,13 +15,16 @@ pub enum Dialect {
     Tsx,
 }
 
-/// The eight extensions leaklint lints, without the dot.
+/// The eight script extensions leaklint lints, without the dot; it also lints the script blocks
+/// of the components in [`crate::sfc::EXTENSIONS`].
 pub const EXTENSIONS: [&str; 8] = ["js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts"];
 
 impl Dialect {
     /// Picks the dialect for `path` from its extension; `None` for anything that is not one of
-    /// [`EXTENSIONS`] and for TypeScript declaration files (`.d.ts`, `.d.mts`, `.d.cts`), which hold no
-    /// runtime code.
+    /// [`EXTENSIONS`] or a component ([`crate::sfc::EXTENSIONS`]) and for TypeScript declaration
+    /// files (`.d.ts`, `.d.mts`, `.d.cts`), which hold no runtime code. For a component it is the
+    /// dialect of a script block without `lang` (JavaScript; TypeScript for `.astro`): the linter
+    /// takes each block's own from [`crate::sfc::units`].
     pub fn from_path(path: &Path) -> Option<Dialect> {
         // On bytes, not `str`: a name that is not UTF-8 (`caf\xe9.js` from a Latin-1 tree) is
         // still a JavaScript file.
@@ -32,6 +36,8 @@ impl Dialect {
             b"js" | b"jsx" | b"mjs" | b"cjs" => Some(Dialect::JavaScript),
             b"ts" | b"mts" | b"cts" => Some(Dialect::TypeScript),
             b"tsx" => Some(Dialect::Tsx),
+            b"vue" | b"svelte" => Some(Dialect::JavaScript),
+            b"astro" => Some(Dialect::TypeScript),
             _ => None,
         }
     }
@@ -198,5 +204,8 @@ mod tests {
             Dialect::from_path(Path::new("a/b.jsx")),
             Some(Dialect::JavaScript)
         );
+        for component in ["a/b.vue", "a/b.svelte", "a/b.astro"] {
+            assert!(Dialect::from_path(Path::new(component)).is_some());
+        }
     }
 }

@@ -95,6 +95,56 @@ fn json_output_has_eslints_shape() {
 }
 
 #[test]
+fn components_are_discovered_and_positions_point_into_them() {
+    let d = tempfile::tempdir().unwrap();
+    // A template line with non-ASCII text before the script, and the script's first statement on
+    // the line of its opening tag: lines and UTF-16 columns are the component file's.
+    let vue = "<template>\n  <p>é😀 {{ n }}</p>\n</template>\n<script setup>import { onMounted } from 'vue';\nonMounted(() => {\n  window.addEventListener('resize', () => {});\n});\n</script>\n";
+    write(d.path(), "app/src/Widget.vue", vue);
+    write(
+        d.path(),
+        "app/src/Clock.svelte",
+        "<script>\n  import { onMount } from 'svelte';\n  onMount(() => { setInterval(() => {}, 1000); });\n</script>\n",
+    );
+    write(
+        d.path(),
+        "app/src/Broken.astro",
+        "---\nconst x = ;\n---\n<p/>\n",
+    );
+    let o = leaklint(
+        d.path(),
+        &["check", "--format", "json", "--no-cache", "app"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let files = v.as_array().unwrap();
+    let find = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["filePath"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("{name} not linted: {v}"))
+    };
+    let m = &find("Widget.vue")["messages"][0];
+    assert_eq!(m["ruleId"], "no-leaked-listener");
+    assert_eq!(
+        (m["line"].as_u64(), m["column"].as_u64()),
+        (Some(6), Some(3))
+    );
+    let m = &find("Clock.svelte")["messages"][0];
+    assert_eq!(m["ruleId"], "no-leaked-timer");
+    assert_eq!(
+        (m["line"].as_u64(), m["column"].as_u64()),
+        (Some(3), Some(19))
+    );
+    // A syntax error in the frontmatter is placed in the component file.
+    let m = &find("Broken.astro")["messages"][0];
+    assert_eq!(m["fatal"], true);
+    assert_eq!(
+        (m["line"].as_u64(), m["column"].as_u64()),
+        (Some(2), Some(11))
+    );
+}
+
+#[test]
 fn pretty_output_draws_the_source() {
     let d = tempfile::tempdir().unwrap();
     write(d.path(), "a.js", LEAK);

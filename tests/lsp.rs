@@ -236,6 +236,34 @@ fn open_change_close_with_utf16_positions() {
 }
 
 #[test]
+fn components_are_linted_by_their_script_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("Widget.vue");
+    // The template's non-ASCII text sits before the script: positions are the component's.
+    let text = "<template><p>é😀</p></template>\n<script setup>\nimport { onMounted } from 'vue';\nonMounted(() => window.addEventListener('resize', () => {}));\n</script>\n";
+    std::fs::write(&file, text).unwrap();
+    let u = uri(&file);
+    let mut c = Client::start(push_caps(), Value::Null, dir.path());
+    c.open(&u, "vue", text);
+    let p = c.published(&u);
+    let d = &p["diagnostics"][0];
+    assert_eq!(d["code"], "no-leaked-listener", "{p}");
+    assert_eq!(d["range"]["start"], json!({ "line": 3, "character": 16 }));
+    // An untitled component is linted by its language: an interval started at the top level of
+    // a Svelte instance script, once per component.
+    c.open(
+        "untitled:Untitled-1",
+        "svelte",
+        "<script>\n  setInterval(() => {}, 1000);\n</script>\n",
+    );
+    let p = c.published("untitled:Untitled-1");
+    let d = &p["diagnostics"][0];
+    assert_eq!(d["code"], "no-leaked-timer", "{p}");
+    assert_eq!(d["range"]["start"], json!({ "line": 1, "character": 2 }));
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
 fn utf8_positions_when_the_client_offers_them() {
     let (dir, _file, u) = workspace();
     let caps = json!({ "general": { "positionEncodings": ["utf-8", "utf-16"] } });

@@ -1,6 +1,7 @@
 //! Every rule document has the required sections, and every example in it is linted: a block
-//! fenced as ```` ```js bad ```` (or `ts`, `jsx`, `tsx`) must give exactly one diagnostic, of its
-//! rule; a block fenced ```` ```js good ```` must give none at all, at default settings.
+//! fenced as ```` ```js bad ```` (or `ts`, `jsx`, `tsx`, and `vue`, `svelte`, `astro` for a whole
+//! component) must give exactly one diagnostic, of its rule; a block fenced ```` ```js good ````
+//! must give none at all, at default settings.
 
 use std::path::Path;
 

@@ -13,7 +13,8 @@
 
 local M = {}
 
-M.filetypes = { 'javascript', 'javascriptreact', 'typescript', 'typescriptreact' }
+-- Components (.vue, .svelte, .astro): leaklint lints their script blocks.
+M.filetypes = { 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'vue', 'svelte', 'astro' }
 M.root_markers = { 'leaklint.toml', '.leaklint.toml', 'package.json', '.git' }
 
 --- The client configuration for `vim.lsp.start`/`vim.lsp.start_client`.

@@ -88,6 +88,10 @@ fn extension_for(language_id: &str) -> &'static str {
     match language_id {
         "typescript" => "ts",
         "typescriptreact" => "tsx",
+        // Components, as their editor extensions name them: linted by their script blocks.
+        "vue" => "vue",
+        "svelte" => "svelte",
+        "astro" => "astro",
         _ => "jsx",
     }
 }

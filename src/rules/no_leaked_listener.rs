@@ -13,6 +13,7 @@ use crate::semantic::cleanup;
 use crate::semantic::cleanup::{
     is_removed, once_option, same_event, self_removing_options, signal_option, REMOVE,
 };
+use crate::semantic::frequency;
 use crate::semantic::handle::{self, Leftover, Unreleased};
 use crate::semantic::{
     BindingKind, Call, Frequency, FuncId, Owner, Path, Repeat, Root, RunOnce, SemanticModel, Value,
@@ -1510,11 +1511,12 @@ fn partial_release_finding(
     d.with_help("remove the listener on every outcome: call the same cleanup from each completion handler, or in a `finally` after the work settles")
 }
 
-/// Whether function `f` runs as a React effect that runs once per mount (`useEffect(fn, [])`):
-/// it is repeated per mount, but not on the same mounted element.
+/// Whether function `f` runs as an effect that runs once per mount (`useEffect(fn, [])`,
+/// `onMounted(fn)`: [`frequency::runs_once_per_mount`]): it is repeated per mount, but not on the
+/// same mounted element.
 fn mount_only_effect(model: &SemanticModel, f: FuncId) -> bool {
     matches!(model.frequency_of(f), Frequency::Repeated(r) if matches!(r.origin(), Repeat::Effect(c)
-        if matches!(model.calls[c.index()].arg(1), Some(Value::Array(items)) if items.is_empty())))
+        if frequency::runs_once_per_mount(model, &model.calls[c.index()])))
 }
 
 /// How sure the finding for an observer or a watcher nothing releases ([`handle::leftover`]) is,

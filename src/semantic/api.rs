@@ -252,6 +252,32 @@ const FRAMEWORK_MOUNT: &[&str] = &[
     "mounted",
 ];
 
+/// Component lifecycle hooks of the composition APIs that call their callback once each time a
+/// component instance mounts: Vue's `onMounted`/`onBeforeMount`
+/// (<https://vuejs.org/api/composition-api-lifecycle.html>) and Svelte's `onMount`
+/// (<https://svelte.dev/docs/svelte/lifecycle-hooks>), whose returned function, like a React
+/// effect's, is the cleanup run when the instance is destroyed. Their teardown counterparts
+/// (Vue's `onUnmounted`/`onBeforeUnmount`, Svelte's `onDestroy`) need no entry: a removal in
+/// them is found wherever it is, as in any function of the file.
+const MOUNT_HOOKS: &[&str] = &["onMounted", "onBeforeMount", "onMount"];
+
+/// Whether a call of `callee` in `model` registers a mount hook (Vue's `onMounted` and
+/// `onBeforeMount`, Svelte's `onMount`): the hook called by its bare name (imported, under any
+/// local name, or a global as with Nuxt's auto-imports), not a method of some object
+/// (`editor.onMount(…)` is another library's event).
+pub fn is_mount_hook(model: &super::SemanticModel, callee: &Path) -> bool {
+    let bare = callee.props.is_empty()
+        && match &callee.root {
+            super::Root::Global(_) => true,
+            super::Root::Binding(b) => model.binding(*b).kind == super::BindingKind::Import,
+            _ => false,
+        };
+    // `callee_name` gives an import's imported name: `import { onMounted as m }` is the hook.
+    bare && model
+        .callee_name(callee)
+        .is_some_and(|n| MOUNT_HOOKS.contains(&n.as_str()))
+}
+
 /// Whether a class method named `name` is a framework mount callback (`FRAMEWORK_MOUNT`, exact).
 pub fn is_mount_name(name: &str) -> bool {
     FRAMEWORK_MOUNT.contains(&name)

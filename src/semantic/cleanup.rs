@@ -51,7 +51,10 @@ pub fn is_removed(model: &SemanticModel, receiver: &Path, call: &Call) -> bool {
         _ => false,
     };
     let same = |r: &Call| {
-        same_event(call.arg(0), r.arg(0)) && (same_handler(call.arg(1), r.arg(1)) || same_field(r))
+        same_event(call.arg(0), r.arg(0))
+            && (same_handler(call.arg(1), r.arg(1))
+                || same_field(r)
+                || mirrored_iteration(model, call, r))
     };
     // The receiver as written (`signal`) and what it stands for (`options.signal`).
     let resolved = model.resolve_const(receiver);
@@ -80,6 +83,39 @@ pub fn is_removed(model: &SemanticModel, receiver: &Path, call: &Call) -> bool {
         .method_calls_on(receiver, &["removeAllListeners"])
         .any(|(_, r)| r.args.is_empty() || same_event(call.arg(0), r.arg(0)));
     removed || removed_all || removed_through_record(model, receiver, call)
+}
+
+/// Where a bare parameter `p` comes from when its function is a callback: the method the
+/// callback is handed to, the argument position, and the parameter position (`cb` in
+/// `events.forEach((cb, name) => …)` is `("forEach", 0, 0)`). `None` for anything else.
+fn callback_param_slot(model: &SemanticModel, p: Option<&Value>) -> Option<(Atom, usize, usize)> {
+    let Some(Value::Path(p)) = p else { return None };
+    let b = p.root_binding().filter(|_| p.props.is_empty())?;
+    let f = model.binding(b).func;
+    let position = model.function(f).params.iter().position(|&q| q == b)?;
+    model.function(f).uses.iter().find_map(|u| match *u {
+        FuncUse::Argument { call, index } => model.calls[call.index()]
+            .method()
+            .map(|m| (m.clone(), index, position)),
+        _ => None,
+    })
+}
+
+/// Whether registration `add` and removal `remove` take their event and handler from the same
+/// parameters of callbacks handed to the same iteration: mirrored helpers over one table of
+/// handlers (`events.forEach((cb, name) => el.addEventListener(name, cb))` and the same loop with
+/// `removeEventListener`), which remove what the other added.
+fn mirrored_iteration(model: &SemanticModel, add: &Call, remove: &Call) -> bool {
+    let handler = callback_param_slot(model, add.arg(1));
+    let same_handler = handler.is_some() && handler == callback_param_slot(model, remove.arg(1));
+    let same_event = match (add.arg(0), remove.arg(0)) {
+        (Some(Value::Str(a)), Some(Value::Str(b))) => a == b,
+        (a, b) => {
+            let event = callback_param_slot(model, a);
+            event.is_some() && event == callback_param_slot(model, b)
+        }
+    };
+    same_handler && same_event
 }
 
 /// The calls that remove the registration `call` on `receiver` (the removals [`is_removed`]

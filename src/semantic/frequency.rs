@@ -9,7 +9,8 @@
 //! that hands it over).
 
 use super::{
-    BindingId, Call, CallId, ClassId, FuncId, FuncUse, Path, Root, SemanticModel, Value, MODULE,
+    api, BindingId, Call, CallId, ClassId, FuncId, FuncUse, Path, Root, SemanticModel, Value,
+    MODULE,
 };
 
 /// Why a function runs repeatedly.
@@ -23,7 +24,8 @@ pub enum Repeat {
     Listener(CallId),
     /// A `setInterval` callback: per tick.
     Interval(CallId),
-    /// A React effect (`useEffect(fn)`): per mount or dependency change.
+    /// A React effect (`useEffect(fn)`, Svelte 5's `$effect(fn)`): per mount or dependency
+    /// change; or a mount hook (`onMounted(fn)`, [`api::is_mount_hook`]): per mount.
     Effect(CallId),
     /// Exported: the callers are outside this file, so it may be called any number of times.
     Exported,
@@ -36,6 +38,11 @@ pub enum Repeat {
     /// Once per instance of a class that may have many: its constructor, and start-up methods
     /// (`start`, `connect`, `init`) that each instance runs once.
     Instance(ClassId),
+    /// The module body of a component unit whose top-level code runs once per component
+    /// instance (a `<script setup>`, a Svelte instance `<script>`): per mount, like a mount hook.
+    Setup,
+    /// The module body of an Astro component's frontmatter: on every request that renders it.
+    Render,
     /// Called (or handed over as a callback) by another repeated function.
     CalledFrom(FuncId, Box<Repeat>),
 }
@@ -161,7 +168,25 @@ const ONE_SHOT_EVENTS: &[&str] = &[
 ];
 const CONNECTION_EVENTS: &[&str] = &["connection", "connect", "secureConnection"];
 const REQUEST_EVENTS: &[&str] = &["request", "upgrade", "stream", "checkContinue"];
-const EFFECT_HOOKS: &[&str] = &["useEffect", "useLayoutEffect", "useInsertionEffect"];
+/// Hooks that run their first argument after each mount and again when its dependencies change,
+/// and run the function it returns as its cleanup: React's effects and Svelte 5's `$effect` rune
+/// (<https://svelte.dev/docs/svelte/$effect>).
+const EFFECT_HOOKS: &[&str] = &[
+    "useEffect",
+    "useLayoutEffect",
+    "useInsertionEffect",
+    "$effect",
+];
+
+/// Whether effect `call` (the call a [`Repeat::Effect`] names) runs its callback once per mount
+/// of a component: a mount hook ([`api::is_mount_hook`]), or an effect with an empty dependency
+/// list (`useEffect(fn, [])`). It repeats per mount, but not on the same mounted element.
+pub fn runs_once_per_mount(model: &SemanticModel, call: &Call) -> bool {
+    call.callee
+        .as_ref()
+        .is_some_and(|c| api::is_mount_hook(model, c))
+        || matches!(call.arg(1), Some(Value::Array(items)) if items.is_empty())
+}
 
 fn looks_like_router(model: &SemanticModel, receiver: &Path) -> bool {
     let name = match (&receiver.root, receiver.props.last()) {
@@ -201,7 +226,9 @@ pub fn classify_callback(
     }
     let method = model.callee_name(callee).unwrap_or_default();
     let method = method.as_str();
-    if EFFECT_HOOKS.contains(&method) && index == 0 {
+    // A root component's mount hook runs once, like the setup code that registers it.
+    let per_mount = api::is_mount_hook(model, callee) && !model.is_mounted_once();
+    if (EFFECT_HOOKS.contains(&method) || per_mount) && index == 0 {
         return CallbackKind::Repeats(Repeat::Effect(id));
     }
     if method == "createServer" || method == "createSecureServer" {
@@ -487,6 +514,13 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
     // function: a rank follows a `CalledFrom` chain to its origin) and builds the frequency only
     // when it beats the stored one: building one clones its caller's chain.
     let mut ranks = vec![Frequency::Once.rank(); n];
+    // A component's module body that runs per instance or per request
+    // ([`SemanticModel::set_module_repeat`]): what it calls inherits that.
+    let module = model
+        .module_repeat()
+        .map_or(Frequency::Once, |r| Frequency::Repeated(r.clone()));
+    ranks[MODULE.index()] = module.rank();
+    freq[MODULE.index()] = module.clone();
     // A static or object method that returns a fresh object (`static launch(options) { …;
     // return new Browser(…) }`) is a factory, run once per object made, whatever its name.
     let mut makes_object = vec![false; n];
@@ -585,6 +619,6 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
             break;
         }
     }
-    freq[MODULE.index()] = Frequency::Once;
+    freq[MODULE.index()] = module;
     freq
 }

@@ -65,8 +65,11 @@ impl SemanticModel {
             Root::This | Root::Unknown => Owner::Unknown,
             Root::Binding(b) => {
                 let binding = self.binding(*b);
+                // A component instance's own top-level binding is not the process's.
                 if binding.module_level
-                    || binding.func == MODULE && binding.kind != BindingKind::Param
+                    || binding.func == MODULE
+                        && binding.kind != BindingKind::Param
+                        && !self.is_instance_state(*b)
                 {
                     // A module-level `let` that functions re-assign holds a fresh object per call
                     // (`child = spawn(…)`), not one singleton.

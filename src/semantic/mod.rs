@@ -467,6 +467,16 @@ pub struct SemanticModel {
     project: ProjectFacts,
     /// The export names the rules' verdicts depended on.
     asked: exports::Asked,
+    /// Byte ranges of the text whose top-level code runs once per component instance (a Vue
+    /// `<script setup>`, a Svelte instance `<script>`) or per request (an Astro frontmatter):
+    /// [`crate::sfc::Unit::instance`], set by
+    /// [`SemanticModel::set_instance_blocks`]; empty for other files.
+    instance_blocks: Vec<ByteSpan>,
+    /// The component is mounted once per process (an application's root component,
+    /// [`crate::sfc::is_root_component`]), set by [`SemanticModel::set_mounted_once`].
+    mounted_once: bool,
+    /// How often the module body runs when not once ([`SemanticModel::set_module_repeat`]).
+    module_repeat: Option<Repeat>,
     // Derived on first use: most files never ask (no rule finds a candidate in them), and these
     // cost a pass over the references, the calls and the call graph.
     /// Indices into `references` by binding, in source order.
@@ -506,6 +516,64 @@ impl SemanticModel {
             escapes: Vec::with_capacity(len / 64 + 1),
             ..SemanticModel::default()
         }
+    }
+
+    /// Records `blocks`, the byte ranges whose top-level code runs once per component instance
+    /// or per request ([`crate::sfc::Unit::instance`]); call it right after [`build`], before any
+    /// question. The bindings they declare at top level ([`SemanticModel::is_instance_state`])
+    /// stop being [`Binding::module_level`]: each run has its own, dropped with it, so they are
+    /// not process-lived (the component's `const cache = new Map()` is per instance). How often
+    /// the module body runs is told apart ([`SemanticModel::set_module_repeat`]): a unit that
+    /// mixes a module script with an instance script runs its body once.
+    pub fn set_instance_blocks(&mut self, blocks: Vec<ByteSpan>) {
+        if blocks.is_empty() {
+            return;
+        }
+        self.instance_blocks = blocks;
+        for b in 0..self.bindings.len() {
+            if self.is_instance_state(BindingId::from_index(b)) {
+                self.bindings[b].module_level = false;
+            }
+        }
+    }
+
+    /// Records that the file is a component mounted once per process (an application's root
+    /// component: [`crate::sfc::is_root_component`]): its mount hooks (`onMounted`, `onMount`)
+    /// then run once, like the rest of its setup. Call it right after [`build`].
+    pub fn set_mounted_once(&mut self) {
+        self.mounted_once = true;
+    }
+
+    /// Records that the module body runs repeatedly for `why`: [`Repeat::Setup`] for a component
+    /// unit made only of instance scripts, [`Repeat::Render`] for an Astro frontmatter
+    /// ([`crate::sfc::Unit::runs`]). Call it right after [`build`], before any question: the
+    /// module body and what it calls then run that often ([`SemanticModel::frequency_of`]).
+    pub fn set_module_repeat(&mut self, why: Repeat) {
+        self.module_repeat = Some(why);
+    }
+
+    /// How often the module body runs when not once ([`SemanticModel::set_module_repeat`]).
+    pub fn module_repeat(&self) -> Option<&Repeat> {
+        self.module_repeat.as_ref()
+    }
+
+    /// Whether the file is a component mounted once per process
+    /// ([`SemanticModel::set_mounted_once`]).
+    pub fn is_mounted_once(&self) -> bool {
+        self.mounted_once
+    }
+
+    /// Whether binding `b` is the state of one component instance (or one render): declared (not
+    /// imported) at the top level of a block whose code runs once per instance or per request
+    /// ([`SemanticModel::set_instance_blocks`]), so each run has its own.
+    pub fn is_instance_state(&self, b: BindingId) -> bool {
+        let binding = self.binding(b);
+        binding.func == MODULE
+            && binding.kind != BindingKind::Import
+            && self
+                .instance_blocks
+                .iter()
+                .any(|r| r.start <= binding.span.start && binding.span.end <= r.end)
     }
 
     /// The binding `b`.

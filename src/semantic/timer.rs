@@ -204,6 +204,17 @@ pub fn overwritten_handle(model: &SemanticModel, id: CallId) -> Option<Overwrite
         {
             return None
         }
+        // A mount hook (`onMounted`, `onMount`) runs once per component instance and fills that
+        // instance's own top-level variable: nothing is pending there yet either.
+        Slot::Variable(p)
+            if p.props.is_empty()
+                && p.root_binding().is_some_and(|b| model.is_instance_state(b))
+                && matches!(model.frequency_of(call.func), super::Frequency::Repeated(r)
+                    if matches!(r.origin(), super::Repeat::Effect(c)
+                        if super::frequency::runs_once_per_mount(model, &model.calls[c.index()]))) =>
+        {
+            return None
+        }
         _ => {}
     }
     if *model.frequency_of(call.func) == super::Frequency::Once {

@@ -13,7 +13,17 @@ import {
 import { findBinary } from "./binary";
 import { toServerSettings, VsSettings } from "./settings";
 
-const LANGUAGES = ["javascript", "javascriptreact", "typescript", "typescriptreact"];
+// The components' language ids come from their own extensions (Vue - Official, Svelte, Astro);
+// leaklint lints their script blocks.
+const LANGUAGES = [
+  "javascript",
+  "javascriptreact",
+  "typescript",
+  "typescriptreact",
+  "vue",
+  "svelte",
+  "astro",
+];
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel | undefined;
