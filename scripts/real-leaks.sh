@@ -13,7 +13,8 @@
 #
 # Usage: scripts/real-leaks.sh [path/to/leaklint]   (default: target/release/leaklint, built if missing)
 # Environment: LEAKLINT_REAL_CACHE (default target/real), LEAKLINT_ARGS (e.g. '--min-confidence low'),
-#              ONLY (a regular expression on the row id).
+#              ONLY (a regular expression on the row id), PROJECT=1 (lint each file as part of its
+#              whole package folder instead of alone).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 TSV="$ROOT/tests/real/leaks.tsv"
@@ -37,10 +38,22 @@ unpack() {
   printf '%s\n' "$dir/package"
 }
 
-# lint FILE: the JSON report of one file, linted alone (a path given on the command line is
-# linted even where an ignore file would skip it).
+# lint DIR FILE: the JSON report of DIR/FILE, linted alone (a path given on the command line is
+# linted even where an ignore file would skip it), or with PROJECT=1 as part of the whole package
+# folder (the project pass: how the package's other modules use its exports), keeping that file's
+# report only.
 lint() {
-  "$BIN" check --format json --no-cache ${LEAKLINT_ARGS:-} "$1" 2>/dev/null || true
+  if [ -n "${PROJECT:-}" ]; then
+    "$BIN" check --format json --no-cache ${LEAKLINT_ARGS:-} "$1" 2>/dev/null \
+      | node -e '
+        const [file] = process.argv.slice(1);
+        let all = [];
+        try { all = JSON.parse(require("fs").readFileSync(0, "utf8")); } catch {}
+        console.log(JSON.stringify(all.filter((f) => f.filePath.endsWith("/" + file))));
+      ' "$2" || true
+  else
+    "$BIN" check --format json --no-cache ${LEAKLINT_ARGS:-} "$1/$2" 2>/dev/null || true
+  fi
 }
 
 results="$CACHE/results.tsv"
@@ -52,8 +65,8 @@ tail -n +2 "$TSV" | while IFS=$'\t' read -r id package leaky fixed file lines ru
   fixed_file=${file##*=>}
   leaky_dir=$(unpack "$package" "$leaky") || { printf '%s\t%s\tfetch-failed\t\t\t\n' "$id" "$rule" >> "$results"; continue; }
   fixed_dir=$(unpack "$package" "$fixed") || { printf '%s\t%s\tfetch-failed\t\t\t\n' "$id" "$rule" >> "$results"; continue; }
-  leaky_json=$(lint "$leaky_dir/$leaky_file")
-  fixed_json=$(lint "$fixed_dir/$fixed_file")
+  leaky_json=$(lint "$leaky_dir" "$leaky_file")
+  fixed_json=$(lint "$fixed_dir" "$fixed_file")
   node -e '
     const [leaky, fixed, rule, lines, id] = process.argv.slice(1);
     const [from, to] = lines.split("-").map(Number);

@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use rustc_hash::FxHashMap;
 use swc_atoms::Atom;
 
-use crate::semantic::{ProjectFacts, ProjectUse, RepeatedUse};
+use crate::semantic::{ImportedRegistry, ProjectFacts, ProjectUse, RepeatedUse};
 pub use summary::{ImportUse, ModuleSummary, UseRuns};
 
 /// What the project says about the exports of each file of `files` whose summary (in
@@ -30,14 +30,22 @@ pub fn facts_for(
     files: &[PathBuf],
     summaries: &[Option<ModuleSummary>],
 ) -> Vec<Option<ProjectFacts>> {
-    let mut out = vec![None; files.len()];
+    let mut out: Vec<Option<ProjectFacts>> = vec![None; files.len()];
     let asked: Vec<usize> = (0..files.len())
         .filter(|&i| summaries[i].as_ref().is_some_and(|s| !s.asked.is_empty()))
         .collect();
-    if asked.is_empty() {
+    let registries: Vec<usize> = (0..files.len())
+        .filter(|&i| {
+            summaries[i]
+                .as_ref()
+                .is_some_and(|s| !s.registries.is_empty())
+        })
+        .collect();
+    if asked.is_empty() && registries.is_empty() {
         return out;
     }
-    let graph = graph::ModuleGraph::build(files, summaries, &asked);
+    let of_interest: Vec<usize> = asked.iter().chain(&registries).copied().collect();
+    let graph = graph::ModuleGraph::build(files, summaries, &of_interest);
     let mut answers = Answers {
         graph: &graph,
         summaries,
@@ -57,6 +65,60 @@ pub fn facts_for(
         // Only worth a second lint when an asked name has an answer.
         if summary.asked.iter().any(|n| facts.uses.contains_key(n)) {
             out[i] = Some(facts);
+        }
+    }
+    for r in registries {
+        for (importer, registry) in imported_registries(&graph, summaries, files, r) {
+            out[importer]
+                .get_or_insert_with(ProjectFacts::default)
+                .registries
+                .push(registry);
+        }
+    }
+    out
+}
+
+/// The modules that call an adding function of a registry of file `r` (its direct importers),
+/// each with what it is told about that registry.
+fn imported_registries(
+    graph: &graph::ModuleGraph,
+    summaries: &[Option<ModuleSummary>],
+    files: &[PathBuf],
+    r: usize,
+) -> Vec<(usize, ImportedRegistry)> {
+    let Some(summary) = &summaries[r] else {
+        return Vec::new();
+    };
+    let uses: Vec<(usize, &ImportUse)> = graph
+        .importers_of(r)
+        .iter()
+        .filter_map(|e| match e.kind {
+            graph::EdgeKind::Import(u) => Some((e.from, &summaries[e.from].as_ref()?.imports[u])),
+            graph::EdgeKind::ReExport(_) => None,
+        })
+        .collect();
+    let mut out: Vec<(usize, ImportedRegistry)> = Vec::new();
+    for (registry, line) in &summary.registries {
+        for &(from, used) in &uses {
+            let known = out
+                .iter()
+                .any(|(i, x)| *i == from && x.registry == *registry);
+            if known || !registry.adds.contains(&used.name) {
+                continue;
+            }
+            let removed_elsewhere = uses
+                .iter()
+                .any(|&(other, u)| other != from && registry.removes.contains(&u.name));
+            out.push((
+                from,
+                ImportedRegistry {
+                    specifier: used.specifier.clone(),
+                    registry: registry.clone(),
+                    file: files[r].display().to_string(),
+                    line: *line,
+                    removed_elsewhere,
+                },
+            ));
         }
     }
     out

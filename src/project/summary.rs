@@ -6,7 +6,7 @@ use swc_atoms::Atom;
 
 use crate::semantic::frequency::{classify_callback, CallbackKind};
 use crate::semantic::{
-    Frequency, Path, ReExport, Repeat, Root, RunOnce, SemanticModel, Value, MODULE,
+    Frequency, Path, ReExport, Registry, Repeat, RunOnce, SemanticModel, Value, MODULE,
 };
 use crate::source::LineIndex;
 
@@ -55,13 +55,19 @@ pub struct ModuleSummary {
     pub exports: Vec<Atom>,
     /// The export names whose uses elsewhere its findings depended on.
     pub asked: Vec<Atom>,
+    /// Its registries: collections its exported functions fill and empty, with the 1-based
+    /// line of each declaration.
+    pub registries: Vec<(Registry, u32)>,
 }
 
 impl ModuleSummary {
     /// True when the module takes no part in the project pass: it imports and re-exports
     /// nothing, and none of its verdicts depended on its exports' uses.
     pub fn is_self_contained(&self) -> bool {
-        self.imports.is_empty() && self.reexports.is_empty() && self.asked.is_empty()
+        self.imports.is_empty()
+            && self.reexports.is_empty()
+            && self.asked.is_empty()
+            && self.registries.is_empty()
     }
 }
 
@@ -134,11 +140,20 @@ pub fn summarise(model: &SemanticModel, text: &str, is_test: bool) -> ModuleSumm
     let mut exports: Vec<Atom> = model.exports.iter().map(|e| e.name.clone()).collect();
     exports.sort();
     exports.dedup();
+    let registries = model
+        .take_registries()
+        .into_iter()
+        .map(|r| {
+            let line = line_of(text, &mut lines, r.span.start);
+            (r, line)
+        })
+        .collect();
     ModuleSummary {
         imports,
         reexports: model.reexports.clone(),
         exports,
         asked: model.take_asked(),
+        registries,
     }
 }
 
@@ -151,27 +166,9 @@ fn use_of(model: &SemanticModel, b: usize, name: Atom, runs: UseRuns) -> ImportU
     }
 }
 
-/// The import binding a callee or argument path starts from and the name it uses from that
-/// module: `f` of `import { f }` and `f(…)`; `m.f` of a namespace, a `require` result or a default
-/// import; `default` for a called namespace (`require('./m')(…)`). `None` for other paths, and for a method of an
-/// imported object (`bus.on`), which is not a use of a function the module exports.
+/// [`SemanticModel::imported_name`] with the binding as an index.
 fn imported_name(model: &SemanticModel, p: &Path) -> Option<(usize, Atom)> {
-    let Root::Binding(b) = p.root else {
-        return None;
-    };
-    let binding = model.binding(b);
-    let import = binding.import_name.as_ref()?;
-    binding.source_module.as_ref()?;
-    // A default import used as `m.name(…)` is a module of functions exported as an object
-    // (`export default { name }`, `module.exports = { name }`), recorded under their keys.
-    let whole = import == "*" || import == "default";
-    let name = match (whole, p.props.as_slice()) {
-        (true, []) if import == "*" => Atom::from("default"),
-        (_, []) => import.clone(),
-        (true, [name]) => name.clone(),
-        _ => return None,
-    };
-    Some((b.index(), name))
+    model.imported_name(p).map(|(b, name)| (b.index(), name))
 }
 
 /// Whether argument `index` of `call` goes to a function of this module whose parameter is

@@ -188,6 +188,7 @@ impl Rule for NoUnboundedCollection {
         keyed_collections_written_with_brackets(ctx, &index, out);
         domain_members(ctx, out);
         let mut candidates = Vec::new();
+        imported_registries(ctx, out);
         module_level(model, &mut candidates);
         instance_fields(model, &index, &mut candidates);
         long_lived_members(model, &mut candidates);
@@ -409,6 +410,7 @@ fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
             release = instance_release_of(model, c, released_in.iter().copied());
         }
         if release == Release::Yes {
+            note_registry(model, b, &sites, &released_in);
             continue;
         }
         let nulled =
@@ -440,6 +442,139 @@ fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
             error_only,
             partial: None,
         });
+    }
+}
+
+/// A module-level collection that some exported functions fill and others empty is a registry
+/// whose users live in other modules: whether they ever call the removing function is for the
+/// project pass to find out ([`SemanticModel::note_registry`], [`imported_registries`]).
+fn note_registry(
+    model: &SemanticModel,
+    b: &crate::semantic::Binding,
+    sites: &[Growth],
+    released_in: &[FuncId],
+) {
+    if sites.is_empty() || released_in.is_empty() {
+        return;
+    }
+    let mut adds = Vec::new();
+    for s in sites {
+        let names = model.export_names_of_func(s.func);
+        if names.is_empty() {
+            return;
+        }
+        adds.extend(names);
+    }
+    let mut removes = Vec::new();
+    for &f in released_in {
+        let names = model.export_names_of_func(f);
+        if names.is_empty() {
+            return;
+        }
+        removes.extend(names);
+    }
+    adds.sort();
+    adds.dedup();
+    removes.sort();
+    removes.dedup();
+    if adds.iter().any(|a| removes.contains(a)) {
+        return;
+    }
+    let returns_handle = sites
+        .iter()
+        .any(|s| model.escapes.iter().any(|e| e.func == s.func && e.returned));
+    model.note_registry(crate::semantic::Registry {
+        collection: b.name.clone(),
+        span: b.span,
+        adds,
+        removes,
+        returns_handle,
+    });
+}
+
+/// Calls of another module's registry function (`register(x)`, found by the project pass:
+/// [`SemanticModel::imported_registry`]) whose entry nothing removes: the handle it returns is
+/// dropped in code that runs repeatedly, so the entry can never be removed; or it is kept in an
+/// instance field of a class whose teardown (`close()`, `shutdown()`) never calls the removing
+/// function with it; or, in code that runs repeatedly, no module of the project ever calls the
+/// removing function.
+fn imported_registries(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    for call in &model.calls {
+        let Some(reg) = model.imported_registry(call) else {
+            continue;
+        };
+        let removes_here: Vec<&crate::semantic::Call> = model
+            .calls
+            .iter()
+            .filter(|c| {
+                model
+                    .imported_callee(c)
+                    .is_some_and(|(s, n)| s == reg.specifier && reg.registry.removes.contains(&n))
+            })
+            .collect();
+        let name = call
+            .callee
+            .as_ref()
+            .map(|p| p.display(model).to_string())
+            .unwrap_or_default();
+        let remove = reg.registry.removes[0].as_str();
+        let collection = format!(
+            "`{}` (`{}:{}`)",
+            reg.registry.collection, reg.file, reg.line
+        );
+        let freq = model.frequency_of(call.func);
+        let message = match &call.result {
+            ResultUse::Discarded if reg.registry.returns_handle && freq.is_repeated() => {
+                let (often, _) = how_often(model, freq);
+                Some((
+                    format!("`{name}()` adds an entry to {collection} {often} and its result, the handle `{remove}()` needs to remove it, is dropped: these entries are never removed"),
+                    confidence_for(freq, Confidence::High).unwrap_or(Confidence::Medium),
+                ))
+            }
+            ResultUse::Assigned(p) if matches!(p.root, Root::This) && p.props.len() == 1 => {
+                let field = &p.props[0];
+                let class = model.class_of_root(p, call.func);
+                let teardown = class.and_then(|c| model.teardown_methods(c).first().copied());
+                let released = removes_here.iter().any(|r| {
+                    r.args.iter().any(|a| {
+                        let mut paths = Vec::new();
+                        a.mentioned_paths(&mut paths);
+                        paths.iter().any(|q| q.props.last() == Some(field))
+                    })
+                });
+                match teardown {
+                    Some(t) if !released && per_instance_once(model, call.func) => {
+                        let t = model.teardown_name(t);
+                        Some((
+                            format!("`{name}()` adds an entry to {collection} for each instance and keeps its handle in `this.{field}`, but `{t}()` never calls `{remove}()` with it: every torn-down instance stays registered"),
+                            Confidence::Medium,
+                        ))
+                    }
+                    _ => None,
+                }
+            }
+            _ if freq.is_strongly_repeated()
+                && removes_here.is_empty()
+                && !reg.removed_elsewhere =>
+            {
+                let (often, _) = how_often(model, freq);
+                Some((
+                    format!("`{name}()` adds an entry to {collection} {often}, and nothing in the project ever calls `{remove}()`: the entries are never removed"),
+                    Confidence::Medium,
+                ))
+            }
+            _ => None,
+        };
+        if let Some((message, confidence)) = message {
+            out.push(
+                ctx.report(call.callee_span, message)
+                    .with_confidence(confidence)
+                    .with_help(format!(
+                        "call `{remove}()` with this entry's handle when its work ends (or in the teardown)"
+                    )),
+            );
+        }
     }
 }
 

@@ -71,13 +71,49 @@ pub struct RepeatedUse {
 pub struct ProjectFacts {
     /// Export name → how the project uses it.
     pub uses: FxHashMap<Atom, ProjectUse>,
+    /// The registries of other modules whose adding functions this module calls.
+    pub registries: Vec<ImportedRegistry>,
 }
 
 impl ProjectFacts {
     /// True when the project says nothing about any export (a file linted alone).
     pub fn is_empty(&self) -> bool {
-        self.uses.is_empty()
+        self.uses.is_empty() && self.registries.is_empty()
     }
+}
+
+/// A process-lived collection of a module that its exported functions fill and empty: a registry
+/// (`register(x)` adds, `unregister(x)` removes), as the collection rule found it. Whether the
+/// releasing export is ever called is a question for the modules that import it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registry {
+    /// The collection's name in its module.
+    pub collection: Atom,
+    /// Where it is declared (a byte span of its module).
+    pub span: crate::diagnostic::ByteSpan,
+    /// The exported functions that add entries.
+    pub adds: Vec<Atom>,
+    /// The exported functions that remove them.
+    pub removes: Vec<Atom>,
+    /// Whether an adding function returns a value (the handle its caller needs to remove the
+    /// entry again).
+    pub returns_handle: bool,
+}
+
+/// What the project pass tells an importing module about a registry of another module whose
+/// adding function it calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedRegistry {
+    /// The import specifier as the importing module writes it.
+    pub specifier: String,
+    /// The registry.
+    pub registry: Registry,
+    /// The registry's module, as the walk found it.
+    pub file: String,
+    /// The 1-based line of the collection's declaration in that module.
+    pub line: u32,
+    /// Whether a module other than the importing one calls a removing function.
+    pub removed_elsewhere: bool,
 }
 
 /// The export names a rule's question depended on, recorded while the rules run: the project
@@ -155,6 +191,58 @@ impl SemanticModel {
     /// The export names the rules' verdicts depended on (see [`Asked`]), leaving none behind.
     pub(crate) fn take_asked(&self) -> Vec<Atom> {
         self.asked.take()
+    }
+
+    /// Records a registry of this module that the rules found (for the project pass).
+    pub fn note_registry(&self, registry: Registry) {
+        self.registries_found.borrow_mut().push(registry);
+    }
+
+    /// The registries the rules found, leaving none behind.
+    pub(crate) fn take_registries(&self) -> Vec<Registry> {
+        std::mem::take(&mut self.registries_found.borrow_mut())
+    }
+
+    /// The registry of another module that `call` adds to, when the project pass found that
+    /// this module calls one (`call`'s callee is the imported adding function).
+    pub fn imported_registry(&self, call: &super::Call) -> Option<&ImportedRegistry> {
+        if self.project.registries.is_empty() {
+            return None;
+        }
+        let (specifier, name) = self.imported_callee(call)?;
+        self.project
+            .registries
+            .iter()
+            .find(|r| r.specifier == specifier && r.registry.adds.contains(&name))
+    }
+
+    /// The module specifier and export name a call's callee imports (see
+    /// [`SemanticModel::imported_name`]).
+    pub fn imported_callee(&self, call: &super::Call) -> Option<(&str, Atom)> {
+        let (b, name) = self.imported_name(call.callee.as_ref()?)?;
+        Some((self.binding(b).source_module.as_deref()?, name))
+    }
+
+    /// The import binding path `p` starts from and the name it uses from that module: `f` of
+    /// `import { f }` and `f`; `m.f` of a namespace, a `require` result or a default import (a
+    /// module of functions exported as an object, `export default { f }`); `default` for a
+    /// whole namespace used as a value (`require('./m')(…)`). `None` for other paths, and for a
+    /// member of an imported object (`bus.on`), which is not a name the module exports.
+    pub fn imported_name(&self, p: &super::Path) -> Option<(BindingId, Atom)> {
+        let super::Root::Binding(b) = p.root else {
+            return None;
+        };
+        let binding = self.binding(b);
+        let import = binding.import_name.as_ref()?;
+        binding.source_module.as_ref()?;
+        let whole = import == "*" || import == "default";
+        let name = match (whole, p.props.as_slice()) {
+            (true, []) if import == "*" => Atom::from("default"),
+            (_, []) => import.clone(),
+            (true, [name]) => name.clone(),
+            _ => return None,
+        };
+        Some((b, name))
     }
 
     /// Gives the model what the project knows about its exports' uses, before any question is

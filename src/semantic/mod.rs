@@ -30,7 +30,10 @@ pub mod timer;
 
 pub use build::build;
 pub use class::{Class, ClassId};
-pub use exports::{Export, ExportTarget, ProjectFacts, ProjectUse, ReExport, RepeatedUse};
+pub use exports::{
+    Export, ExportTarget, ImportedRegistry, ProjectFacts, ProjectUse, ReExport, Registry,
+    RepeatedUse,
+};
 pub use frequency::{CallbackKind, Frequency, Repeat};
 pub(crate) use key_domain::is_normaliser;
 pub use lifetime::Owner;
@@ -467,6 +470,8 @@ pub struct SemanticModel {
     project: ProjectFacts,
     /// The export names the rules' verdicts depended on.
     asked: exports::Asked,
+    /// The registries the rules found (for the project pass).
+    registries_found: std::cell::RefCell<Vec<exports::Registry>>,
     /// Byte ranges of the text whose top-level code runs once per component instance (a Vue
     /// `<script setup>`, a Svelte instance `<script>`) or per request (an Astro frontmatter):
     /// [`crate::sfc::Unit::instance`], set by
