@@ -89,6 +89,9 @@ struct Growth {
     request: Option<String>,
     /// The class whose instance (`this`) this site stores: the collection is a registry of them.
     instance: Option<ClassId>,
+    /// The key is drawn from a standard code set (a time zone, a locale, a currency:
+    /// [`crate::semantic::is_code_set_name`]): a table over it stays small.
+    bounded_key: bool,
 }
 
 /// The class whose instance `value`, stored by code in function `f`, is: `this` or a binding
@@ -121,6 +124,7 @@ fn growth_sites(model: &SemanticModel, kind: Kind, alias: &Path, out: &mut Vec<G
             request: request_source(model, &paths)
                 .or_else(|| counter_key(model, call.arg(0), call.func)),
             instance: stored_instance(model, stored, call.func),
+            bounded_key: call.arg(0).is_some_and(|k| code_set_key(model, k)),
         });
     }
     for a in model.assigns_under(alias) {
@@ -143,6 +147,7 @@ fn growth_sites(model: &SemanticModel, kind: Kind, alias: &Path, out: &mut Vec<G
                     what: "a computed-key write".into(),
                     request,
                     instance: stored_instance(model, Some(&a.value), a.func),
+                    bounded_key: code_set_key(model, key),
                 });
             }
         }
@@ -916,7 +921,42 @@ fn growth(
         what,
         request: request_source(model, &paths).or_else(|| counter_key(model, args.first(), func)),
         instance: None,
+        bounded_key: args.first().is_some_and(|k| code_set_key(model, k)),
     }
+}
+
+/// Whether every name `key` is made of (through one local: `const k = timezone ?? ''`) names a
+/// standard code set ([`crate::semantic::is_code_set_name`]).
+fn code_set_key(model: &SemanticModel, key: &Value) -> bool {
+    let mut paths = Vec::new();
+    key.mentioned_paths(&mut paths);
+    let mut names = Vec::new();
+    for p in &paths {
+        match (&p.root, p.props.last()) {
+            (_, Some(last)) => names.push(last.clone()),
+            (Root::Binding(b), None) => {
+                let binding = model.binding(*b);
+                let mut inner = Vec::new();
+                if binding.kind != BindingKind::Param {
+                    if let Some(init) = &binding.init {
+                        init.mentioned_paths(&mut inner);
+                    }
+                }
+                if inner.is_empty() {
+                    names.push(binding.name.clone());
+                }
+                for q in inner {
+                    match (&q.root, q.props.last()) {
+                        (_, Some(last)) => names.push(last.clone()),
+                        (Root::Binding(c), None) => names.push(model.binding(*c).name.clone()),
+                        _ => return false,
+                    }
+                }
+            }
+            _ => return false,
+        }
+    }
+    !names.is_empty() && names.iter().all(|n| crate::semantic::is_code_set_name(n))
 }
 
 /// A description of `key` (written in function `f`) when it is made from a counter
@@ -990,7 +1030,12 @@ fn report(ctx: &RuleContext<'_>, c: Candidate) -> Option<Diagnostic> {
     // Entries that hold instances, or that are emptied one by one (`m[k] = null`), are per-work
     // items, not a memo table over a bounded domain.
     let per_item = c.registry.is_some() || c.nulled || c.partial.is_some();
-    if site.request.is_none() && !per_item && (c.kind == Kind::Object || weak && c.looked_up) {
+    // A memo over a standard code set (time zones, locales) holds a few hundred entries at most.
+    let code_set_memo = c.looked_up && site.bounded_key;
+    if site.request.is_none()
+        && !per_item
+        && (c.kind == Kind::Object || weak && c.looked_up || code_set_memo)
+    {
         confidence = Confidence::Low;
     }
     // Which way a piece of work ends is the completion model's reading of its handlers: no more
