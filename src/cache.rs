@@ -1,30 +1,42 @@
-//! The lint cache, after ruff's: it remembers only which file contents were *clean* under which
-//! settings, so that an unchanged tree is re-checked by hashing instead of parsing. Files with
-//! findings are always linted again (their diagnostics are not stored).
+//! The lint cache, after ruff's: it remembers which file contents were *clean* when linted alone
+//! under which settings, so that an unchanged tree is re-checked by hashing instead of parsing.
+//! Files with findings are always linted again (their diagnostics are not stored). For a clean
+//! file that takes part in the whole-project pass ([`crate::project`]: it imports, re-exports, or
+//! a verdict asked how its exports are used) the entry also holds the file's
+//! [`ModuleSummary`], which a hit gives back instead of a parse, so that the project pass still
+//! sees that file's uses. The project pass itself is never cached: it runs on every run, and
+//! files with an answer are linted again from disk.
 //!
 //! Layout: `<root>/.leaklint_cache/` holds `CACHEDIR.TAG` (the Cache Directory Tagging
 //! Specification, <https://bford.info/cachedir/>), a `.gitignore` of `*`, and one file per
-//! leaklint build, `v<version>-<build>/clean`: the magic line `leaklint-cache 1\n` followed by
-//! 16-byte keys. `<build>` is [`BUILD_ID`], the hash of the sources, rule documents and locked
-//! dependencies this binary was built from: builds between releases share a version number, and a
-//! rule that changed must not inherit the verdicts of the old one. A key is the first 16 bytes of
-//! BLAKE3 over the version and build, the effective lint options (rules, severities, minimum
-//! confidence), the dialect and the file's bytes, so any change to any of them misses. The file is
-//! replaced atomically (a temporary file in the same folder, then a rename), and the folders of
-//! other builds are removed then; a missing or damaged file is an empty cache.
+//! leaklint build, `v<version>-<build>/clean`: the magic line `leaklint-cache 2\n` followed by
+//! entries sorted by key, each a 16-byte key, a 4-byte little-endian length and that many bytes of
+//! the summary in postcard's encoding (<https://postcard.jamesmunns.com/wire-format>) of the
+//! serde form of [`ModuleSummary`]; length 0 for a file with nothing to tell the project pass.
+//! `<build>` is [`BUILD_ID`], the hash of the sources, rule documents and locked dependencies
+//! this binary was built from: builds between releases share a version number, and a rule (or
+//! the summary's form) that changed must not inherit the verdicts of the old one. A key is the
+//! first 16 bytes of BLAKE3 over the version and build, the effective lint options (rules,
+//! severities, minimum confidence), the dialect, whether the path is a test file's, and the
+//! file's bytes, so any change to any of them misses. The file is read once when the cache is
+//! opened and each summary decoded on its hit; it is replaced atomically (a temporary file in the
+//! same folder, then a rename), and the folders of other builds are removed then; a missing or
+//! damaged file is an empty cache, and a summary that does not decode is a miss.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::io::{self, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::linter::LintOptions;
+use crate::project::ModuleSummary;
 use crate::source::Dialect;
 
 /// The folder name, created in the working directory.
 pub const CACHE_DIR: &str = ".leaklint_cache";
 
-const MAGIC: &[u8] = b"leaklint-cache 1\n";
+const MAGIC: &[u8] = b"leaklint-cache 2\n";
 const TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
 # This file is a cache directory tag created by leaklint.\n\
 # For information about cache directory tags see https://bford.info/cachedir/\n";
@@ -37,12 +49,31 @@ pub const BUILD_ID: &str = env!("LEAKLINT_BUILD_ID");
 /// A cache key: 128 bits of BLAKE3.
 pub type Key = [u8; 16];
 
-/// An open cache: the keys read at start, and those seen clean during this run.
+/// What the cache knows of a clean file ([`Cache::lookup`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CleanFile {
+    /// The summary the file left for the project pass when it was linted alone, `None` when it
+    /// had nothing to tell (it imports and re-exports nothing and no verdict asked about its
+    /// exports, or it is a component, which takes no part in the pass).
+    pub summary: Option<ModuleSummary>,
+}
+
+/// An entry seen during this run: one read from the file (its summary bytes are copied over when
+/// the cache is saved), or one linted clean now with its encoded summary (empty for none).
+#[derive(Debug)]
+enum Seen {
+    Read,
+    Linted(Vec<u8>),
+}
+
+/// An open cache: the file read at start with the place of each key's summary in it, and the
+/// entries seen clean during this run.
 #[derive(Debug)]
 pub struct Cache {
     dir: PathBuf,
-    known: HashSet<Key>,
-    used: Mutex<HashSet<Key>>,
+    bytes: Vec<u8>,
+    known: HashMap<Key, Range<usize>>,
+    used: Mutex<HashMap<Key, Seen>>,
 }
 
 impl Cache {
@@ -51,62 +82,108 @@ impl Cache {
     pub fn open(root: &Path) -> Cache {
         let dir = root.join(CACHE_DIR);
         let file = dir.join(version_dir()).join("clean");
-        let known = std::fs::read(&file)
+        let (bytes, known) = std::fs::read(&file)
             .ok()
-            .and_then(|bytes| parse(&bytes))
+            .and_then(|bytes| {
+                let known = parse(&bytes)?;
+                Some((bytes, known))
+            })
             .unwrap_or_default();
         Cache {
             dir,
+            bytes,
             known,
-            used: Mutex::new(HashSet::new()),
+            used: Mutex::new(HashMap::new()),
         }
     }
 
     /// The key of a file's `bytes`, linted as `path`'s dialect (and, for a component, its format
-    /// and whether it is an application's root) with `options`.
+    /// and whether it is an application's root; and whether `path` is a test file's) with
+    /// `options`.
     pub fn key(path: &Path, bytes: &[u8], options: &LintOptions) -> Key {
         key_for_build(BUILD_ID, path, bytes, options)
     }
 
     /// Whether a file with this key was clean in an earlier run (and keeps it in the cache).
     pub fn is_clean(&self, key: &Key) -> bool {
-        let hit = self.known.contains(key);
-        if hit {
-            self.used.lock().unwrap().insert(*key);
-        }
-        hit
+        self.lookup(key).is_some()
     }
 
-    /// Records that a file with this key was linted clean.
-    pub fn mark_clean(&self, key: Key) {
-        self.used.lock().unwrap().insert(key);
+    /// What an earlier run left for a file with this key: `Some` when it was linted clean alone,
+    /// with its summary (and the entry is kept in the cache); `None` when the key is unknown or
+    /// its stored summary does not decode (the file is then linted as on a miss).
+    pub fn lookup(&self, key: &Key) -> Option<CleanFile> {
+        let range = self.known.get(key)?;
+        let summary = if range.is_empty() {
+            None
+        } else {
+            Some(postcard::from_bytes(&self.bytes[range.clone()]).ok()?)
+        };
+        self.used.lock().unwrap().insert(*key, Seen::Read);
+        Some(CleanFile { summary })
     }
 
-    /// Writes the cache: this run's clean keys, plus the earlier ones while there are fewer than
-    /// 200,000. Creates the folder with its `CACHEDIR.TAG` and `.gitignore` when missing.
+    /// Records that a file with this key was linted clean alone, leaving `summary` for the
+    /// project pass; a summary with nothing to tell ([`ModuleSummary::is_self_contained`]) is not
+    /// stored. A summary that cannot be stored (its encoding fails or exceeds 4 GiB) leaves the
+    /// file out of the cache.
+    pub fn mark_clean(&self, key: Key, summary: Option<&ModuleSummary>) {
+        let encoded = match summary {
+            Some(s) if !s.is_self_contained() => match postcard::to_stdvec(s) {
+                Ok(e) if !e.is_empty() && u32::try_from(e.len()).is_ok() => e,
+                _ => return,
+            },
+            _ => Vec::new(),
+        };
+        self.used.lock().unwrap().insert(key, Seen::Linted(encoded));
+    }
+
+    /// Writes the cache: this run's clean entries, plus the earlier ones while there are fewer
+    /// than 200,000. Creates the folder with its `CACHEDIR.TAG` and `.gitignore` when missing.
     ///
     /// # Errors
     /// I/O errors creating the folder or writing the file.
     pub fn save(&self) -> io::Result<()> {
         let used = self.used.lock().unwrap();
-        if used.iter().all(|k| self.known.contains(k)) && used.len() == self.known.len() {
+        let unchanged = used.len() == self.known.len()
+            && used
+                .iter()
+                .all(|(k, seen)| matches!(seen, Seen::Read) && self.known.contains_key(k));
+        if unchanged {
             return Ok(());
         }
-        let mut keys: HashSet<Key> = used.clone();
-        if self.known.len() + keys.len() <= MAX_KEPT {
-            keys.extend(self.known.iter().copied());
+        let mut entries: Vec<(&Key, &[u8])> = used
+            .iter()
+            .map(|(k, seen)| {
+                let summary = match seen {
+                    Seen::Read => &self.bytes[self.known[k].clone()],
+                    Seen::Linted(encoded) => encoded.as_slice(),
+                };
+                (k, summary)
+            })
+            .collect();
+        if self.known.len() + used.len() <= MAX_KEPT {
+            entries.extend(
+                self.known
+                    .iter()
+                    .filter(|(k, _)| !used.contains_key(*k))
+                    .map(|(k, r)| (k, &self.bytes[r.clone()])),
+            );
         }
+        entries.sort_unstable_by_key(|(k, _)| *k);
         let vdir = self.dir.join(version_dir());
         std::fs::create_dir_all(&vdir)?;
         remove_other_builds(&self.dir);
         write_if_missing(&self.dir.join("CACHEDIR.TAG"), TAG)?;
         write_if_missing(&self.dir.join(".gitignore"), "# Created by leaklint.\n*\n")?;
-        let mut bytes = Vec::with_capacity(MAGIC.len() + keys.len() * 16);
+        let size = entries.iter().map(|(_, s)| 20 + s.len()).sum::<usize>();
+        let mut bytes = Vec::with_capacity(MAGIC.len() + size);
         bytes.extend_from_slice(MAGIC);
-        let mut sorted: Vec<&Key> = keys.iter().collect();
-        sorted.sort();
-        for k in sorted {
+        for (k, summary) in entries {
             bytes.extend_from_slice(k);
+            // At most 4 GiB: `mark_clean` and `parse` let no longer summary in.
+            bytes.extend_from_slice(&(summary.len() as u32).to_le_bytes());
+            bytes.extend_from_slice(summary);
         }
         let mut tmp = tempfile::NamedTempFile::new_in(&vdir)?;
         tmp.write_all(&bytes)?;
@@ -132,6 +209,13 @@ fn key_for_build(build: &str, path: &Path, bytes: &[u8], options: &LintOptions) 
     h.update(b"\0");
     h.update(format!("{:?}", Dialect::from_path(path)).as_bytes());
     h.update(b"\0");
+    // Findings in a test file are of low confidence and its uses of imports run "in a test":
+    // the same bytes in `a.js` and `a.test.js` are linted differently.
+    h.update(if crate::linter::is_test_path(path) {
+        b"test\0"
+    } else {
+        b"code\0"
+    });
     // A component's findings also depend on its format and on whether its name makes it an
     // application's root (mounted once): the same bytes in `App.vue` and `Widget.vue`, or in
     // `a.vue` and `a.js`, are linted differently.
@@ -167,16 +251,24 @@ fn remove_other_builds(dir: &Path) {
     }
 }
 
-fn parse(bytes: &[u8]) -> Option<HashSet<Key>> {
-    let body = bytes.strip_prefix(MAGIC)?;
-    if body.len() % 16 != 0 {
-        return None;
+/// The entries of a cache file: each key with the place of its summary in `bytes`; `None` when
+/// the magic line is wrong or an entry is cut short.
+fn parse(bytes: &[u8]) -> Option<HashMap<Key, Range<usize>>> {
+    bytes.strip_prefix(MAGIC)?;
+    let mut known = HashMap::new();
+    let mut at = MAGIC.len();
+    while at < bytes.len() {
+        let key: Key = bytes.get(at..at + 16)?.try_into().ok()?;
+        let len: [u8; 4] = bytes.get(at + 16..at + 20)?.try_into().ok()?;
+        let start = at + 20;
+        let end = start.checked_add(u32::from_le_bytes(len) as usize)?;
+        if end > bytes.len() {
+            return None;
+        }
+        known.insert(key, start..end);
+        at = end;
     }
-    Some(
-        body.chunks_exact(16)
-            .map(|c| c.try_into().expect("16-byte chunk"))
-            .collect(),
-    )
+    Some(known)
 }
 
 fn write_if_missing(path: &Path, text: &str) -> io::Result<()> {
@@ -213,7 +305,7 @@ mod tests {
 
         let c = Cache::open(d.path());
         assert!(!c.is_clean(&k1));
-        c.mark_clean(k1);
+        c.mark_clean(k1, None);
         c.save().unwrap();
         let dir = d.path().join(CACHE_DIR);
         assert!(std::fs::read_to_string(dir.join("CACHEDIR.TAG"))
@@ -225,6 +317,64 @@ mod tests {
         // A damaged file is an empty cache.
         std::fs::write(dir.join(version_dir()).join("clean"), b"junk").unwrap();
         assert!(!Cache::open(d.path()).is_clean(&k1));
+    }
+
+    /// A clean file's summary comes back from a hit as it was stored; a self-contained one is
+    /// not stored (a hit gives none); a key in a test file's path differs; a summary that does
+    /// not decode is a miss, and a file cut short is an empty cache.
+    #[test]
+    fn summaries_round_trip_and_damage_misses() {
+        use crate::project::{ImportUse, UseRuns};
+        let opts = LintOptions::default();
+        let d = tempfile::tempdir().unwrap();
+        let summary = ModuleSummary {
+            imports: vec![ImportUse {
+                specifier: "./registry".into(),
+                name: "register".into(),
+                runs: UseRuns::Repeated {
+                    why: "on every request".into(),
+                    line: 4,
+                },
+            }],
+            reexports: vec![crate::semantic::ReExport {
+                specifier: "./a".into(),
+                names: Some(vec![("a".into(), "b".into())]),
+            }],
+            exports: vec!["init".into()],
+            asked: vec!["init".into()],
+        };
+        let with = Cache::key(Path::new("src/a.js"), b"with", &opts);
+        let alone = Cache::key(Path::new("src/b.js"), b"alone", &opts);
+        assert_ne!(with, Cache::key(Path::new("src/a.test.js"), b"with", &opts));
+        let c = Cache::open(d.path());
+        c.mark_clean(with, Some(&summary));
+        c.mark_clean(alone, Some(&ModuleSummary::default()));
+        c.save().unwrap();
+        let c = Cache::open(d.path());
+        assert_eq!(c.lookup(&with).unwrap().summary.as_ref(), Some(&summary));
+        assert_eq!(c.lookup(&alone).unwrap().summary, None);
+        // Kept entries carry their summaries over to the next file.
+        c.mark_clean(Cache::key(Path::new("c.js"), b"c", &opts), None);
+        c.save().unwrap();
+        let file = d.path().join(CACHE_DIR).join(version_dir()).join("clean");
+        let bytes = std::fs::read(&file).unwrap();
+        let c = Cache::open(d.path());
+        assert_eq!(c.lookup(&with).unwrap().summary.as_ref(), Some(&summary));
+        // The summary's bytes replaced by others of the same length: a miss, not a wrong answer.
+        let at = bytes
+            .windows(16)
+            .position(|w| w == with)
+            .expect("the key is in the file");
+        let mut damaged = bytes.clone();
+        let len = u32::from_le_bytes(damaged[at + 16..at + 20].try_into().unwrap()) as usize;
+        damaged[at + 20..at + 20 + len].fill(0xff);
+        std::fs::write(&file, &damaged).unwrap();
+        let c = Cache::open(d.path());
+        assert!(c.lookup(&with).is_none());
+        assert!(c.is_clean(&alone));
+        // Cut short: an empty cache.
+        std::fs::write(&file, &bytes[..bytes.len() - 1]).unwrap();
+        assert!(!Cache::open(d.path()).is_clean(&alone));
     }
 
     /// A build whose rules changed (same version number, other sources) neither finds this
@@ -248,10 +398,11 @@ mod tests {
         let stale_key = key_for_build(other, Path::new("a.js"), b"x", &opts);
         let mut bytes = MAGIC.to_vec();
         bytes.extend_from_slice(&stale_key);
+        bytes.extend_from_slice(&[0; 4]);
         std::fs::write(stale.join("clean"), &bytes).unwrap();
         let c = Cache::open(d.path());
         assert!(!c.is_clean(&Cache::key(Path::new("a.js"), b"x", &opts)));
-        c.mark_clean(Cache::key(Path::new("a.js"), b"y", &opts));
+        c.mark_clean(Cache::key(Path::new("a.js"), b"y", &opts), None);
         c.save().unwrap();
         assert!(!stale.exists());
         assert!(d

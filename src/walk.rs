@@ -157,8 +157,10 @@ pub fn lint_files(
     lint_files_cached(files, configs, min_confidence, None, None)
 }
 
-/// As [`lint_files`], skipping files that `cache` knows were clean with the same bytes and
-/// settings (they give a result with no diagnostics) and recording newly clean ones in it, and
+/// As [`lint_files`], skipping files that `cache` knows were clean alone with the same bytes and
+/// settings (they give a result with no diagnostics, and the summary they left is handed to the
+/// project pass, which may still lint them again with its answers) and recording newly clean
+/// ones in it with their summaries, and
 /// giving each parse at most `parse_limit` when set (a `parse-timeout` diagnostic past it, see
 /// [`crate::budget`]; such a file is not cached as clean).
 pub fn lint_files_cached(
@@ -181,7 +183,12 @@ pub fn lint_files_cached(
             self.overridden.as_ref().unwrap_or(&self.config.options)
         }
     }
-    let prepare = |path: &PathBuf| -> Result<Option<ToLint>, WalkError> {
+    // A file the cache knows was clean alone (with the summary it left), or one to lint.
+    enum Prepared {
+        Clean(Option<ModuleSummary>),
+        Lint(ToLint),
+    }
+    let prepare = |path: &PathBuf| -> Result<Prepared, WalkError> {
         let bytes = std::fs::read(path).map_err(|e| WalkError {
             path: path.clone(),
             message: format!("cannot read: {e}"),
@@ -194,11 +201,11 @@ pub fn lint_files_cached(
         let options = overridden.as_ref().unwrap_or(&config.options);
         let key = cache.map(|_| Cache::key(path, &bytes, options));
         if let (Some(cache), Some(key)) = (cache, &key) {
-            if cache.is_clean(key) {
-                return Ok(None);
+            if let Some(clean) = cache.lookup(key) {
+                return Ok(Prepared::Clean(clean.summary));
             }
         }
-        Ok(Some(ToLint {
+        Ok(Prepared::Lint(ToLint {
             bytes,
             config,
             overridden,
@@ -208,13 +215,11 @@ pub fn lint_files_cached(
     type Linted = (String, Vec<Diagnostic>, Option<ModuleSummary>);
     let finish = |path: &PathBuf, key: Option<crate::cache::Key>, linted: Linted| {
         let (text, diagnostics, summary) = linted;
-        // A file that imports, re-exports or asked about its exports' uses takes part in the
-        // project pass, which the clean-file cache cannot replay: it is linted every time.
-        let alone = summary
-            .as_ref()
-            .is_none_or(ModuleSummary::is_self_contained);
-        if let (Some(cache), Some(key), true) = (cache, key, diagnostics.is_empty() && alone) {
-            cache.mark_clean(key);
+        // Clean alone: the cache keeps the summary too, so that a hit still tells the project
+        // pass this file's uses. The project pass is not cached: a file it has answers for is
+        // linted again on every run, whatever this first lint found.
+        if let (Some(cache), Some(key), true) = (cache, key, diagnostics.is_empty()) {
+            cache.mark_clean(key, summary.as_ref());
         }
         // Text is only needed to place findings: dropping it for clean files keeps peak memory
         // independent of the size of the tree.
@@ -243,7 +248,7 @@ pub fn lint_files_cached(
                         .iter()
                         .zip(&mut prepared)
                         .filter_map(|(path, p)| match p {
-                            Ok(Some(f)) => Some((
+                            Ok(Prepared::Lint(f)) => Some((
                                 (*path).clone(),
                                 std::mem::take(&mut f.bytes),
                                 f.options().clone(),
@@ -260,15 +265,15 @@ pub fn lint_files_cached(
                 .iter()
                 .zip(prepared)
                 .map(|(path, p)| match p? {
-                    None => Ok((
+                    Prepared::Clean(summary) => Ok((
                         FileResult {
                             path: (*path).clone(),
                             text: String::new(),
                             diagnostics: Vec::new(),
                         },
-                        None,
+                        summary,
                     )),
-                    Some(mut f) => {
+                    Prepared::Lint(mut f) => {
                         let result = match parse_limit {
                             Some(_) => linted.next().unwrap_or_default(),
                             None => crate::linter::lint_bytes_in_project(

@@ -189,3 +189,87 @@ fn the_cache_skips_clean_files_and_never_hides_findings() {
     leaklint(e.path(), &["--no-cache"], "");
     assert!(!e.path().join(".leaklint_cache").exists());
 }
+
+/// Copies folder `from` into `to` (created).
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// Each project of `fixtures/project/` (copied), checked at every confidence: the run served by
+/// the cache (files clean alone come with their stored summaries, and the project pass runs again)
+/// reports byte for byte what the first run did, and the cache then holds the summaries.
+#[test]
+fn a_warm_run_of_each_project_fixture_reports_what_the_cold_run_did() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/project");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 5, "{cases:?}");
+    for case in &cases {
+        for confidence in ["low", "medium", "high"] {
+            let d = tempfile::tempdir().unwrap();
+            copy_tree(case, d.path());
+            let args = ["check", "--format", "json", "--min-confidence", confidence];
+            let cold = leaklint(d.path(), &args, "");
+            let clean = std::fs::read_dir(d.path().join(".leaklint_cache"))
+                .unwrap()
+                .map(|e| e.unwrap().path().join("clean"))
+                .find(|p| p.is_file())
+                .expect("the first run wrote the cache");
+            // More than the magic line and bare entries: summaries are stored.
+            let size = std::fs::metadata(&clean).unwrap().len();
+            assert!(size > 100, "{}: {size} bytes", case.display());
+            let warm = leaklint(d.path(), &args, "");
+            assert_eq!(cold.status.code(), warm.status.code());
+            assert_eq!(out(&cold), out(&warm), "{} at {confidence}", case.display());
+            let uncached = leaklint(d.path(), &[&args[..], &["--no-cache"]].concat(), "");
+            assert_eq!(out(&cold), out(&uncached), "{}", case.display());
+        }
+    }
+}
+
+/// An unchanged exporter, clean alone and served from the cache, gets its finding when an
+/// importer that changed now uses its export on every request, and loses it again when the
+/// importer goes back to a single call at start-up: the project pass is never cached.
+#[test]
+fn a_changed_importer_changes_the_verdict_on_a_cached_exporter() {
+    let d = tempfile::tempdir().unwrap();
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/project/per-request-handler"),
+        d.path(),
+    );
+    let per_request = std::fs::read_to_string(d.path().join("server.js")).unwrap();
+    let once =
+        "import { onOrder } from './handlers.js';\n\nonOrder({}, { write() {}, end() {} });\n";
+    // At `high`, handlers.js is clean alone (its finding is `medium`): it is cached.
+    let args = ["check", "--format", "json", "--min-confidence", "high"];
+    let uncached = |d: &Path| out(&leaklint(d, &[&args[..], &["--no-cache"]].concat(), ""));
+    write(d.path(), "server.js", once);
+    let first = leaklint(d.path(), &args, "");
+    assert_eq!(first.status.code(), Some(0), "{}", out(&first));
+    write(d.path(), "server.js", &per_request);
+    let warm = leaklint(d.path(), &args, "");
+    assert_eq!(warm.status.code(), Some(1), "{}", out(&warm));
+    assert!(
+        out(&warm).contains("on every request (as used at"),
+        "{}",
+        out(&warm)
+    );
+    assert_eq!(out(&warm), uncached(d.path()));
+    write(d.path(), "server.js", once);
+    let back = leaklint(d.path(), &args, "");
+    assert_eq!(back.status.code(), Some(0), "{}", out(&back));
+    assert_eq!(out(&back), uncached(d.path()));
+}

@@ -170,3 +170,65 @@ fn project_fixtures_change_verdicts_across_modules() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A file clean alone is served from the cache with the summary it left, without a parse: once
+/// the cache says that server.js (unchanged) uses `onOrder` once instead of on every request,
+/// handlers.js loses the finding the project pass gave it. And handlers.js itself, clean alone at
+/// `high` but reported by the project pass, is cached with its question and still reported.
+#[test]
+fn the_cache_gives_back_summaries_instead_of_parsing() {
+    use leaklint::cache::Cache;
+    use leaklint::config::ConfigResolver;
+    use leaklint::diagnostic::Confidence;
+    use leaklint::project::UseRuns;
+
+    let d = tempfile::tempdir().unwrap();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/project/per-request-handler");
+    for name in ["bus.js", "handlers.js", "server.js"] {
+        std::fs::copy(from.join(name), d.path().join(name)).unwrap();
+    }
+    let files: Vec<PathBuf> = ["bus.js", "handlers.js", "server.js"]
+        .iter()
+        .map(|n| d.path().join(n))
+        .collect();
+    let configs = ConfigResolver::new(None, d.path());
+    let high = Some(Confidence::High);
+    let run = || {
+        let cache = Cache::open(d.path());
+        let (results, errors) =
+            leaklint::walk::lint_files_cached(&files, &configs, high, Some(&cache), None);
+        assert!(errors.is_empty(), "{errors:?}");
+        cache.save().unwrap();
+        results
+            .iter()
+            .map(|r| r.diagnostics.iter().map(|d| d.rule).collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    };
+    let none: Vec<&str> = Vec::new();
+    let leak = vec![none.clone(), vec!["no-leaked-listener"], none.clone()];
+    assert_eq!(run(), leak);
+    assert_eq!(run(), leak, "the warm run");
+
+    let options = LintOptions {
+        min_confidence: Confidence::High,
+        ..LintOptions::default()
+    };
+    let key = |i: usize| Cache::key(&files[i], &std::fs::read(&files[i]).unwrap(), &options);
+    let cache = Cache::open(d.path());
+    let handlers = cache.lookup(&key(1)).expect("handlers.js is clean alone");
+    assert!(!handlers.summary.expect("a summary").asked.is_empty());
+    let mut server = cache
+        .lookup(&key(2))
+        .and_then(|c| c.summary)
+        .expect("server.js is cached with its summary");
+    let registration = server
+        .imports
+        .iter_mut()
+        .find(|u| u.name == "onOrder")
+        .expect("the use of onOrder");
+    assert!(matches!(registration.runs, UseRuns::Repeated { .. }));
+    registration.runs = UseRuns::Once;
+    cache.mark_clean(key(2), Some(&server));
+    cache.save().unwrap();
+    assert_eq!(run(), vec![none.clone(), none.clone(), none]);
+}

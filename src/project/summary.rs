@@ -11,7 +11,7 @@ use crate::semantic::{
 use crate::source::LineIndex;
 
 /// How often one use of an imported name runs, as far as the using module can tell.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum UseRuns {
     /// At most once per process: in the module body, or in functions that only it calls
     /// (directly, or through iteration and promise callbacks), behind a run-once guard, or in a
@@ -33,7 +33,7 @@ pub enum UseRuns {
 }
 
 /// One use of an imported name: a call, a `new`, or the name handed to a call as a callback.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImportUse {
     /// The module specifier as written (`./registry`, `@app/store`).
     pub specifier: String,
@@ -44,8 +44,9 @@ pub struct ImportUse {
     pub runs: UseRuns,
 }
 
-/// What one module tells the project pass.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// What one module tells the project pass. Serde's form is what the lint cache stores
+/// ([`crate::cache`]).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ModuleSummary {
     /// Its uses of imported names, in source order.
     pub imports: Vec<ImportUse>,

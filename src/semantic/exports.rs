@@ -32,7 +32,7 @@ pub struct Export {
 
 /// A re-export of another module's names: `export * from './a'`, `export { a as b } from './a'`,
 /// `module.exports = require('./a')`, TypeScript's `__exportStar(require('./a'), exports)`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReExport {
     /// The module specifier as written (`./a`).
     pub specifier: String,
