@@ -342,6 +342,16 @@ mod tests {
             }],
             exports: vec!["init".into()],
             asked: vec!["init".into()],
+            registries: vec![(
+                crate::semantic::Registry {
+                    collection: "sockets".into(),
+                    span: crate::diagnostic::ByteSpan::new(10, 17),
+                    adds: vec!["register".into()],
+                    removes: vec!["unregister".into()],
+                    returns_handle: true,
+                },
+                2,
+            )],
         };
         let with = Cache::key(Path::new("src/a.js"), b"with", &opts);
         let alone = Cache::key(Path::new("src/b.js"), b"alone", &opts);

@@ -85,7 +85,7 @@ impl ProjectFacts {
 /// A process-lived collection of a module that its exported functions fill and empty: a registry
 /// (`register(x)` adds, `unregister(x)` removes), as the collection rule found it. Whether the
 /// releasing export is ever called is a question for the modules that import it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Registry {
     /// The collection's name in its module.
     pub collection: Atom,
