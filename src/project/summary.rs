@@ -206,12 +206,7 @@ fn runs_in(
         Frequency::Once => UseRuns::Unknown,
         Frequency::Unknown => UseRuns::Unknown,
         Frequency::Repeated(r) => {
-            let mut from = f;
-            let mut origin = r;
-            while let Repeat::CalledFrom(g, inner) = origin {
-                from = *g;
-                origin = inner;
-            }
+            let (from, origin) = r.origin_of(f);
             match origin {
                 Repeat::Exported => {
                     let names = model.export_names_of_func(from);

@@ -56,6 +56,19 @@ impl Repeat {
         }
     }
 
+    /// The original reason with the function it belongs to, for the repetition of function
+    /// `f`: `f` itself, or the last caller of the chain of [`Repeat::CalledFrom`] (an exported
+    /// function whose callers repeat it, a constructor run once per instance).
+    pub fn origin_of(&self, f: FuncId) -> (FuncId, &Repeat) {
+        let mut from = f;
+        let mut r = self;
+        while let Repeat::CalledFrom(g, inner) = r {
+            from = *g;
+            r = inner;
+        }
+        (from, r)
+    }
+
     /// True when the repetition is certain from this file alone (not only "it is exported", "it
     /// is a method", "once per instance").
     pub fn is_strong(&self) -> bool {
@@ -366,12 +379,7 @@ pub(super) fn deciding_exports(
     let Frequency::Repeated(r) = freq else {
         return Vec::new();
     };
-    let mut from = f;
-    let mut r = r;
-    while let Repeat::CalledFrom(g, inner) = r {
-        from = *g;
-        r = inner;
-    }
+    let (from, r) = r.origin_of(f);
     match r {
         Repeat::Exported => model.export_names_of_func(from),
         Repeat::Instance(c) => model.export_names_of_class(*c),
