@@ -34,17 +34,53 @@ pub fn facts_for(
     let asked: Vec<usize> = (0..files.len())
         .filter(|&i| summaries[i].as_ref().is_some_and(|s| !s.asked.is_empty()))
         .collect();
+    for (i, facts) in answer_all(files, summaries, &asked) {
+        out[i] = Some(facts);
+    }
+    out
+}
+
+/// As [`facts_for`] for the one file `files[file]`: what the project says about its exports, or
+/// `None` when its summary asked nothing or nothing is known. Only the imports that can reach
+/// that file (and the files that forward it) are resolved, so the cost follows its importers,
+/// not the project: the language server asks this for the document being edited.
+///
+/// Takes the project's `files` and their `summaries` (same order; `None` for a file without
+/// one) and an index into them; an index out of range gives `None`.
+pub fn facts_for_file(
+    files: &[PathBuf],
+    summaries: &[Option<ModuleSummary>],
+    file: usize,
+) -> Option<ProjectFacts> {
+    let asked = summaries
+        .get(file)?
+        .as_ref()
+        .is_some_and(|s| !s.asked.is_empty());
+    if !asked {
+        return None;
+    }
+    answer_all(files, summaries, &[file]).pop().map(|(_, f)| f)
+}
+
+/// The facts of each file of `asked` (indices of files whose summary asked) that has an answer
+/// to a question it asked.
+fn answer_all(
+    files: &[PathBuf],
+    summaries: &[Option<ModuleSummary>],
+    asked: &[usize],
+) -> Vec<(usize, ProjectFacts)> {
+    let mut out = Vec::new();
     if asked.is_empty() {
         return out;
     }
-    let graph = graph::ModuleGraph::build(files, summaries, &asked);
+    let graph = graph::ModuleGraph::build(files, summaries, asked);
     let mut answers = Answers {
         graph: &graph,
         summaries,
         files,
         memo: FxHashMap::default(),
     };
-    for i in asked {
+    for &i in asked {
         let Some(summary) = &summaries[i] else {
             continue;
         };
@@ -56,7 +92,7 @@ pub fn facts_for(
         }
         // Only worth a second lint when an asked name has an answer.
         if summary.asked.iter().any(|n| facts.uses.contains_key(n)) {
-            out[i] = Some(facts);
+            out.push((i, facts));
         }
     }
     out
