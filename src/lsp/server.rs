@@ -8,9 +8,15 @@
 //! document has at most one pushed lint running: edits made meanwhile are linted once it ends,
 //! so a slow document never piles up threads. Past the lint budget the document is given a
 //! `parse-timeout` diagnostic, which its findings replace if the lint ends after all.
+//!
+//! After `initialized` a background thread summarises the workspace's files ([`super::project`]);
+//! once that ends, every lint of an open document leaves its summary in the index (from the
+//! editor's text) and is done again knowing how the project uses the document's exports. When
+//! a summary changes, the other open documents that asked about their exports' uses are linted
+//! again too.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{select, unbounded, Receiver, Sender};
@@ -22,11 +28,13 @@ use serde_json::{json, Value};
 use super::document::{Document, DocumentStore, Snapshot};
 use super::encoding::{Encoding, PositionMap};
 use super::initialize::{self, ClientCaps, ClientSetup};
+use super::project::{self as index, ProjectIndex, SharedIndex};
 use super::settings::{is_config_file, ConfigFiles, EditorSettings};
 use super::{actions, convert, hover, ServerOptions};
 use crate::diagnostic::Diagnostic;
 use crate::isolate;
-use crate::linter::LintOptions;
+use crate::linter::{LintOptions, Project};
+use crate::project::ModuleSummary;
 use crate::source::LineIndex;
 
 /// A finished piece of background work.
@@ -41,6 +49,15 @@ enum Done {
     Respond(Response),
     /// Linting panicked (the document gets an `internal-error` diagnostic); the message is logged.
     Failed(String),
+    /// The summary of the open document at this path changed in the project index: the answers
+    /// of other documents may change.
+    SummaryChanged(PathBuf),
+    /// The workspace's files were summarised, in `took`.
+    Indexed {
+        files: Vec<PathBuf>,
+        summaries: Vec<Option<ModuleSummary>>,
+        took: Duration,
+    },
 }
 
 /// The server's state, owned by the main loop.
@@ -63,6 +80,10 @@ struct Session {
     running: HashMap<Uri, Running>,
     /// Documents edited while their lint was running, to lint again when it ends.
     relint: std::collections::HashSet<Uri>,
+    /// The workspace folders to index (none when the client named none).
+    roots: Vec<PathBuf>,
+    /// The project index, once `initialized` started it.
+    index: Option<SharedIndex>,
 }
 
 /// Why [`serve`] ended before serving: the client never sent `initialize`. Once the handshake
@@ -128,6 +149,8 @@ pub fn serve(conn: Connection, options: ServerOptions) -> Result<i32, ServeError
         next_request: 0,
         running: HashMap::new(),
         relint: Default::default(),
+        roots: setup.roots,
+        index: None,
     };
     if let Some(problem) = &setup.problem {
         session.show(
@@ -419,10 +442,25 @@ impl Session {
                 let p: lsp::DidCloseTextDocumentParams = serde_json::from_value(n.params)?;
                 let uri = p.text_document.uri;
                 self.due.remove(&uri);
+                let path = self.docs.get(&uri).map(|d| d.path.clone());
                 if self.docs.close(&uri) {
                     self.publish(uri, None, Vec::new());
                 }
+                // Its summary is the disk one again.
+                if let (Some(index), Some(path)) = (&self.index, path) {
+                    if write(index).close(&path) {
+                        self.on_summary_changed(&path);
+                    }
+                }
             }
+            "textDocument/didSave" => {
+                let p: lsp::DidSaveTextDocumentParams = serde_json::from_value(n.params)?;
+                let path = self.docs.get(&p.text_document.uri).map(|d| d.path.clone());
+                if let (Some(index), Some(path)) = (&self.index, path) {
+                    write(index).saved(&path);
+                }
+            }
+            "initialized" => self.start_index(),
             "workspace/didChangeWatchedFiles" => {
                 let p: lsp::DidChangeWatchedFilesParams = serde_json::from_value(n.params)?;
                 let touched = p
@@ -449,6 +487,99 @@ impl Session {
             _ => {}
         }
         Ok(())
+    }
+
+    // ---- project index --------------------------------------------------------------------
+
+    /// Starts summarising the workspace's files on a thread of its own (once; nothing when the
+    /// client named no workspace folder). Documents are linted alone until it ends.
+    fn start_index(&mut self) {
+        if self.index.is_some() || self.roots.is_empty() {
+            return;
+        }
+        self.index = Some(SharedIndex::default());
+        let roots = self.roots.clone();
+        let configs = self.configs.resolver();
+        let settings = self.settings.clone();
+        let budget = self.options.lint_budget;
+        let tx = self.done_tx.clone();
+        spawn_worker(move || {
+            let started = Instant::now();
+            // A panic here leaves the documents linted alone, and the server serving.
+            match isolate::catch(|| index::summarise_workspace(&roots, &configs, &settings, budget))
+            {
+                Ok((files, summaries)) => {
+                    let _ = tx.send(Done::Indexed {
+                        files,
+                        summaries,
+                        took: started.elapsed(),
+                    });
+                }
+                Err(p) => {
+                    let _ = tx.send(Done::Failed(format!(
+                        "internal error while indexing the workspace: {} (please report this); \
+                         documents are linted alone",
+                        p.describe()
+                    )));
+                }
+            }
+        });
+    }
+
+    /// The disk summaries arrived: the index is ready, and every open document is linted again
+    /// knowing the project.
+    fn on_indexed(
+        &mut self,
+        files: Vec<PathBuf>,
+        summaries: Vec<Option<ModuleSummary>>,
+        took: Duration,
+    ) {
+        let Some(index) = &self.index else {
+            return;
+        };
+        let count = files.len();
+        write(index).install(files, summaries);
+        self.log(
+            lsp::MessageType::Info,
+            &format!("indexed {count} files of the workspace in {took:?}"),
+        );
+        self.relint_all();
+    }
+
+    /// The summary of the open document at `path` changed: lint again the other open documents
+    /// whose verdicts rest on how the project uses their exports (for a pulling client, ask it
+    /// to pull again).
+    fn on_summary_changed(&mut self, path: &Path) {
+        let Some(index) = &self.index else {
+            return;
+        };
+        let askers: Vec<Uri> = {
+            let index = read(index);
+            if !index.is_ready() {
+                return;
+            }
+            self.docs
+                .uris()
+                .into_iter()
+                .filter(|u| {
+                    self.docs
+                        .get(u)
+                        .is_some_and(|d| d.path != path && index.asked(&d.path))
+                })
+                .collect()
+        };
+        if askers.is_empty() {
+            return;
+        }
+        if self.caps.pull_diagnostics {
+            if self.caps.refresh {
+                self.request_client("workspace/diagnostic/refresh", Value::Null);
+            }
+            return;
+        }
+        for uri in askers {
+            self.schedule(uri, Duration::ZERO);
+        }
     }
 
     /// Asks the client to watch `leaklint.toml` files (LSP 3.17 §"DidChangeWatchedFiles").
@@ -588,11 +719,15 @@ impl Session {
         for e in self.configs.take_errors() {
             self.show(lsp::MessageType::Error, &format!("leaklint: {e}"));
         }
+        // Only files take part in the project (an untitled document has a made-up path).
+        let index = self.index.clone().filter(|_| uri.scheme() == "file");
         Some(LintJob {
             doc,
             options,
             encoding: self.encoding,
             lint: self.options.lint,
+            index,
+            changes: self.done_tx.clone(),
         })
     }
 
@@ -648,6 +783,12 @@ impl Session {
             }
             Done::Respond(r) => self.send(r),
             Done::Failed(message) => self.log(lsp::MessageType::Error, &message),
+            Done::SummaryChanged(path) => self.on_summary_changed(&path),
+            Done::Indexed {
+                files,
+                summaries,
+                took,
+            } => self.on_indexed(files, summaries, took),
         }
     }
 
@@ -684,17 +825,43 @@ struct LintJob {
     options: Option<LintOptions>,
     encoding: Encoding,
     lint: super::LintFn,
+    /// The project index, for a document that takes part in the project.
+    index: Option<SharedIndex>,
+    /// Where a change of the document's summary is reported ([`Done::SummaryChanged`]).
+    changes: Sender<Done>,
 }
 
 impl LintJob {
     /// The findings. When the linter panicked they are one `internal-error` diagnostic, and the
     /// second value is a log line naming the file.
+    ///
+    /// With a project index the document is summarised first and its summary recorded in the
+    /// index (a change is reported on [`LintJob::changes`]); when the project knows something
+    /// about the exports it asked about, it is linted again knowing it.
     fn lint(&self) -> (Vec<Diagnostic>, Option<String>) {
         let Some(options) = &self.options else {
             return (Vec::new(), None);
         };
-        // `lint_source` isolates its own panics; this catches those of any other `LintFn`.
-        match isolate::catch(|| (self.lint)(&self.doc.path, &self.doc.text, options)) {
+        let (path, text) = (&self.doc.path, &self.doc.text);
+        let lint = || -> Vec<Diagnostic> {
+            let Some(index) = &self.index else {
+                return (self.lint)(path, text, options, &Project::Alone).0;
+            };
+            let (found, summary) = (self.lint)(path, text, options, &Project::Summarise);
+            let changed = write(index).set_open(path, self.doc.version, summary);
+            if changed {
+                let _ = self.changes.send(Done::SummaryChanged(path.clone()));
+            }
+            // Bind the facts first: the read lock is released before the second lint.
+            let facts = read(index).facts_for(path);
+            match facts {
+                Some(facts) => (self.lint)(path, text, options, &Project::Knowing(&facts)).0,
+                None => found,
+            }
+        };
+        // `lint_document` isolates its own panics; this catches those of any other `LintFn`, and
+        // of the project index.
+        match isolate::catch(lint) {
             Ok(found) => {
                 let failure = found
                     .iter()
@@ -731,6 +898,16 @@ impl LintJob {
             )
         })
     }
+}
+
+/// The index, to read (a panic while it was held left whole values: see [`super::project`]).
+fn read(index: &SharedIndex) -> std::sync::RwLockReadGuard<'_, ProjectIndex> {
+    index.read().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The index, to change.
+fn write(index: &SharedIndex) -> std::sync::RwLockWriteGuard<'_, ProjectIndex> {
+    index.write().unwrap_or_else(|e| e.into_inner())
 }
 
 fn failure_log(path: &Path, what: &str) -> String {
