@@ -11,7 +11,8 @@
 //!
 //! Recorded 2026-12-06 at `285cc47` (release, 2 cores shared with other builds, load average
 //! 5–6.6), alone: 5,003 lines, 144 findings; medians over three runs 24.1, 24.3 and 23.3 ms (min
-//! 17–19 ms, of which 10 ms is the debounce; p90 27–40 ms).
+//! 17–19 ms, of which 10 ms is the debounce; p90 27–40 ms). Both scenarios' current figures are
+//! in docs/benchmark.md ("LSP").
 
 use std::time::{Duration, Instant};
 
