@@ -879,6 +879,15 @@ fn open_documents_are_linted_knowing_the_project_and_its_unsaved_edits() {
         json!({ "textDocument": { "uri": plugin } }),
     );
     c.published_where(&settings, |d| d.is_empty());
+
+    // Changed on disk outside the editor: the watcher's news re-summarises it.
+    std::fs::write(&plugin_path, &edited).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": plugin, "type": 2 }] }),
+    );
+    let p = c.published_where(&settings, |d| !d.is_empty());
+    assert_eq!(p["diagnostics"][0]["code"], "no-leaked-listener", "{p}");
     assert_eq!(c.shutdown(), 0);
 }
 

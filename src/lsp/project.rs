@@ -31,6 +31,8 @@ pub struct ProjectIndex {
     ready: bool,
     /// Every known file: the workspace's, then open documents found nowhere else.
     files: Vec<PathBuf>,
+    /// How many of `files` the disk index found (they come first).
+    workspace: usize,
     position: HashMap<PathBuf, usize>,
     /// The summaries read from disk (`None` for a file without one), by position.
     disk: Vec<Option<ModuleSummary>>,
@@ -81,6 +83,7 @@ impl ProjectIndex {
             fresh.disk[i] = summary.clone();
             fresh.current[i] = summary;
         }
+        fresh.workspace = fresh.files.len();
         for (path, version) in &self.open {
             let i = fresh.position_of(path);
             let mine = self.position[path];
@@ -115,6 +118,25 @@ impl ProjectIndex {
         let changed = self.current[i] != self.disk[i];
         self.current[i] = self.disk[i].clone();
         changed
+    }
+
+    /// Whether `path` is one of the workspace's files found by the disk index (not only an open
+    /// document).
+    pub fn is_workspace_file(&self, path: &Path) -> bool {
+        self.position.get(path).is_some_and(|&i| i < self.workspace)
+    }
+
+    /// A workspace file changed on disk (or was deleted: `summary` is `None`): records its new
+    /// disk summary. Returns whether the summary in effect changed (never for an open
+    /// document, whose editor text is in effect).
+    pub fn set_disk(&mut self, path: &Path, summary: Option<ModuleSummary>) -> bool {
+        let i = self.position_of(path);
+        self.disk[i] = summary;
+        if self.open.contains_key(path) || self.current[i] == self.disk[i] {
+            return false;
+        }
+        self.current[i] = self.disk[i].clone();
+        true
     }
 
     /// After open document `path` was saved: its summary in effect is also the disk one's.
@@ -162,7 +184,20 @@ pub fn summarise_workspace(
     budget: Duration,
 ) -> (Vec<PathBuf>, Vec<Option<ModuleSummary>>) {
     let files = crate::walk::discover(roots, false, configs).files;
-    let summaries = files
+    let summaries = summarise_files(&files, configs, settings, budget);
+    (files, summaries)
+}
+
+/// The summary of each of `files` as it is on disk, as [`summarise_workspace`] makes them
+/// (`None` for a file that cannot be read, does not parse or passes `budget`), in the same
+/// order.
+pub fn summarise_files(
+    files: &[PathBuf],
+    configs: &ConfigResolver,
+    settings: &EditorSettings,
+    budget: Duration,
+) -> Vec<Option<ModuleSummary>> {
+    files
         .par_chunks(BATCH)
         .flat_map_iter(|chunk| {
             let mut readable = Vec::with_capacity(chunk.len());
@@ -187,8 +222,7 @@ pub fn summarise_workspace(
                 .map(|s| s.and_then(|k| linted[k].take()))
                 .collect::<Vec<_>>()
         })
-        .collect();
-    (files, summaries)
+        .collect()
 }
 
 #[cfg(test)]
@@ -214,6 +248,8 @@ mod tests {
         index.install(vec![a.clone(), "/w/b.js".into()], vec![None, None]);
         assert!(index.is_ready());
         assert_eq!(index.len(), 2);
+        assert!(index.is_workspace_file(&a));
+        assert!(!index.is_workspace_file(Path::new("/w/c.js")));
         // The open document keeps its summary over the disk one.
         assert!(index.asked(&a));
         // An older version's summary is ignored; the same summary again is no change.
@@ -223,5 +259,11 @@ mod tests {
         assert!(index.close(&a));
         assert!(!index.asked(&a));
         assert!(!index.close(&a));
+        // A change on disk is in effect for a closed file only.
+        assert!(index.set_disk(&a, asking()));
+        assert!(index.asked(&a));
+        index.set_open(&a, 3, None);
+        assert!(!index.set_disk(&a, None));
+        assert!(!index.asked(&a));
     }
 }

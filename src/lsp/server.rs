@@ -52,6 +52,8 @@ enum Done {
     /// The summary of the open document at this path changed in the project index: the answers
     /// of other documents may change.
     SummaryChanged(PathBuf),
+    /// Workspace files changed on disk, with their new summaries (`None` when deleted).
+    DiskChanged(Vec<(PathBuf, Option<ModuleSummary>)>),
     /// The workspace's files were summarised, in `took`.
     Indexed {
         files: Vec<PathBuf>,
@@ -471,6 +473,12 @@ impl Session {
                     self.configs.reload();
                     self.relint_all();
                 }
+                let sources: Vec<PathBuf> = p
+                    .changes
+                    .iter()
+                    .filter_map(|c| c.uri.to_file_path().ok())
+                    .collect();
+                self.summarise_changed(sources);
             }
             "workspace/didChangeConfiguration" => {
                 let settings = n.params.get("settings").cloned().unwrap_or(Value::Null);
@@ -546,6 +554,60 @@ impl Session {
         self.relint_all();
     }
 
+    /// Summarises again, on a worker, the workspace files among `paths` that changed on disk
+    /// (files the disk index did not find, such as new ones, are left out: ignore files are not
+    /// asked again).
+    fn summarise_changed(&mut self, paths: Vec<PathBuf>) {
+        let Some(index) = &self.index else {
+            return;
+        };
+        let paths: Vec<PathBuf> = {
+            let index = read(index);
+            paths
+                .into_iter()
+                .filter(|p| index.is_workspace_file(p))
+                .collect()
+        };
+        if paths.is_empty() {
+            return;
+        }
+        let configs = self.configs.resolver();
+        let settings = self.settings.clone();
+        let budget = self.options.lint_budget;
+        let tx = self.done_tx.clone();
+        spawn_worker(move || {
+            let summaries =
+                isolate::catch(|| index::summarise_files(&paths, &configs, &settings, budget));
+            let _ = match summaries {
+                Ok(s) => tx.send(Done::DiskChanged(paths.into_iter().zip(s).collect())),
+                Err(p) => tx.send(Done::Failed(format!(
+                    "internal error while summarising changed files: {} (please report this)",
+                    p.describe()
+                ))),
+            };
+        });
+    }
+
+    /// Workspace files changed on disk: their summaries replace the indexed ones, and the open
+    /// documents that asked are linted again when one in effect changed.
+    fn on_disk_changed(&mut self, changes: Vec<(PathBuf, Option<ModuleSummary>)>) {
+        let Some(index) = &self.index else {
+            return;
+        };
+        let mut changed = None;
+        {
+            let mut index = write(index);
+            for (path, summary) in changes {
+                if index.set_disk(&path, summary) {
+                    changed = Some(path);
+                }
+            }
+        }
+        if let Some(path) = changed {
+            self.on_summary_changed(&path);
+        }
+    }
+
     /// The summary of the open document at `path` changed: lint again the other open documents
     /// whose verdicts rest on how the project uses their exports (for a pulling client, ask it
     /// to pull again).
@@ -582,7 +644,7 @@ impl Session {
         }
     }
 
-    /// Asks the client to watch `leaklint.toml` files (LSP 3.17 §"DidChangeWatchedFiles").
+    /// Asks the client to watch `leaklint.toml` files and source files (LSP 3.17 §"DidChangeWatchedFiles").
     fn register_config_watcher(&mut self) {
         self.request_client(
             "client/registerCapability",
@@ -592,6 +654,8 @@ impl Session {
                 "registerOptions": { "watchers": [
                     { "globPattern": "**/leaklint.toml" },
                     { "globPattern": "**/.leaklint.toml" },
+                    // Sources changed outside the editor: the project index follows them.
+                    { "globPattern": "**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}" },
                 ]},
             }]}),
         );
@@ -784,6 +848,7 @@ impl Session {
             Done::Respond(r) => self.send(r),
             Done::Failed(message) => self.log(lsp::MessageType::Error, &message),
             Done::SummaryChanged(path) => self.on_summary_changed(&path),
+            Done::DiskChanged(changes) => self.on_disk_changed(changes),
             Done::Indexed {
                 files,
                 summaries,
