@@ -147,7 +147,10 @@ pub(super) fn capabilities(encoding: Encoding) -> lsp::ServerCapabilities {
         diagnostic_provider: Some(lsp::DiagnosticProvider::DiagnosticOptions(
             lsp::DiagnosticOptions {
                 identifier: Some("leaklint".to_string()),
-                inter_file_dependencies: false,
+                // A document's findings may rest on how other files use its exports
+                // (the project index): a pulling client pulls the other open documents again
+                // after an edit.
+                inter_file_dependencies: true,
                 workspace_diagnostics: false,
                 ..Default::default()
             },
@@ -174,7 +177,7 @@ mod tests {
                     "codeActionProvider": { "codeActionKinds": ["quickfix"] },
                     "diagnosticProvider": {
                         "identifier": "leaklint",
-                        "interFileDependencies": false,
+                        "interFileDependencies": true,
                         "workspaceDiagnostics": false,
                     },
                 })
