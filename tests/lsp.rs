@@ -908,3 +908,21 @@ fn a_per_request_handler_is_reported_with_the_project_reason() {
     assert_eq!(p["diagnostics"].as_array().unwrap().len(), 1, "{p}");
     assert_eq!(c.shutdown(), 0);
 }
+
+#[test]
+fn pulled_diagnostics_know_the_project_too() {
+    let dir = project_fixture("start-up-instances");
+    let settings_path = dir.path().join("settings.js");
+    let text = std::fs::read_to_string(&settings_path).unwrap();
+    let settings = uri(&settings_path);
+    let caps = json!({ "textDocument": { "diagnostic": {} } });
+    let mut c = Client::start(caps, Value::Null, dir.path());
+    c.logged("indexed 4 files");
+    c.open(&settings, "javascript", &text);
+    let r = c.request(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": settings } }),
+    );
+    assert_eq!(r.response_result.unwrap()["items"], json!([]));
+    assert_eq!(c.shutdown(), 0);
+}
