@@ -534,8 +534,9 @@ impl Session {
         });
     }
 
-    /// The disk summaries arrived: the index is ready, and every open document is linted again
-    /// knowing the project.
+    /// The disk summaries arrived: the index is ready, and the open documents that asked how the
+    /// project uses their exports are linted again knowing it (the others' findings cannot
+    /// change).
     fn on_indexed(
         &mut self,
         files: Vec<PathBuf>,
@@ -551,7 +552,7 @@ impl Session {
             lsp::MessageType::Info,
             &format!("indexed {count} files of the workspace in {took:?}"),
         );
-        self.relint_all();
+        self.relint_askers(None);
     }
 
     /// Summarises again, on a worker, the workspace files among `paths` that changed on disk
@@ -612,6 +613,13 @@ impl Session {
     /// whose verdicts rest on how the project uses their exports (for a pulling client, ask it
     /// to pull again).
     fn on_summary_changed(&mut self, path: &Path) {
+        self.relint_askers(Some(path));
+    }
+
+    /// Lints again the open documents (but the one at `except`) whose summary asked how the
+    /// project uses their exports, once the index is ready; a pulling client is asked to pull
+    /// again instead.
+    fn relint_askers(&mut self, except: Option<&Path>) {
         let Some(index) = &self.index else {
             return;
         };
@@ -626,7 +634,7 @@ impl Session {
                 .filter(|u| {
                     self.docs
                         .get(u)
-                        .is_some_and(|d| d.path != path && index.asked(&d.path))
+                        .is_some_and(|d| Some(d.path.as_path()) != except && index.asked(&d.path))
                 })
                 .collect()
         };
