@@ -25,6 +25,12 @@ const COL_UTF8: u32 = 31;
 
 const TIMEOUT: Duration = Duration::from_secs(20);
 
+/// What a [`LintFn`] returns.
+type Linted = (
+    Vec<leaklint::diagnostic::Diagnostic>,
+    Option<leaklint::project::ModuleSummary>,
+);
+
 struct Client {
     conn: Connection,
     server: Option<JoinHandle<Result<i32, server::ServeError>>>,
@@ -35,7 +41,12 @@ struct Client {
 
 impl Client {
     fn start(capabilities: Value, init_options: Value, root: &Path) -> Client {
-        Client::start_with(capabilities, init_options, root, leaklint::lint_source)
+        Client::start_with(
+            capabilities,
+            init_options,
+            root,
+            leaklint::lsp::lint_document,
+        )
     }
 
     fn start_with(capabilities: Value, init_options: Value, root: &Path, lint: LintFn) -> Client {
@@ -506,11 +517,12 @@ fn panicking_lint(
     path: &Path,
     text: &str,
     options: &leaklint::LintOptions,
-) -> Vec<leaklint::diagnostic::Diagnostic> {
+    project: &leaklint::linter::Project<'_>,
+) -> Linted {
     if path.ends_with("boom.js") {
         panic!("injected failure");
     }
-    leaklint::lint_source(path, text, options)
+    leaklint::lsp::lint_document(path, text, options, project)
 }
 
 #[test]
@@ -594,11 +606,12 @@ fn slow_lint(
     path: &Path,
     text: &str,
     options: &leaklint::LintOptions,
-) -> Vec<leaklint::diagnostic::Diagnostic> {
+    project: &leaklint::linter::Project<'_>,
+) -> Linted {
     if text.contains("/*slow*/") {
         std::thread::sleep(Duration::from_millis(300));
     }
-    leaklint::lint_source(path, text, options)
+    leaklint::lsp::lint_document(path, text, options, project)
 }
 
 #[test]
@@ -704,11 +717,12 @@ fn stuck_lint(
     path: &Path,
     text: &str,
     options: &leaklint::LintOptions,
-) -> Vec<leaklint::diagnostic::Diagnostic> {
+    project: &leaklint::linter::Project<'_>,
+) -> Linted {
     if text.contains("/*stuck*/") {
         std::thread::sleep(Duration::from_secs(4));
     }
-    leaklint::lint_source(path, text, options)
+    leaklint::lsp::lint_document(path, text, options, project)
 }
 
 #[test]
@@ -763,5 +777,152 @@ fn slow_documents_delay_only_their_own_diagnostics() {
         r.response_result.unwrap()["items"][0]["code"],
         "parse-timeout"
     );
+    assert_eq!(c.shutdown(), 0);
+}
+
+/// A copy of `fixtures/project/<name>` in a temporary folder.
+fn project_fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/project")
+        .join(name);
+    for entry in std::fs::read_dir(&from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    dir
+}
+
+impl Client {
+    /// The next `publishDiagnostics` for `uri` whose diagnostics satisfy `want`; the ones
+    /// received before it for `uri` are dropped.
+    fn published_where(&mut self, uri: &str, want: impl Fn(&[Value]) -> bool) -> Value {
+        let is_for = |m: &Message| {
+            matches!(m, Message::Notification(n)
+                if n.method == "textDocument/publishDiagnostics" && n.params["uri"] == uri)
+        };
+        let msg = self.wait(|m| match m {
+            Message::Notification(n) if is_for(m) => {
+                want(n.params["diagnostics"].as_array().unwrap())
+            }
+            _ => false,
+        });
+        self.backlog.retain(|m| !is_for(m));
+        match msg {
+            Message::Notification(n) => n.params,
+            _ => unreachable!(),
+        }
+    }
+
+    fn logged(&mut self, part: &str) {
+        self.wait(|m| {
+            matches!(m, Message::Notification(n) if n.method == "window/logMessage"
+                && n.params["message"].as_str().unwrap().contains(part))
+        });
+    }
+}
+
+#[test]
+fn open_documents_are_linted_knowing_the_project_and_its_unsaved_edits() {
+    let dir = project_fixture("start-up-instances");
+    let settings_path = dir.path().join("settings.js");
+    let settings_text = std::fs::read_to_string(&settings_path).unwrap();
+    let plugin_path = dir.path().join("plugin.js");
+    let plugin_text = std::fs::read_to_string(&plugin_path).unwrap();
+    // Alone, `Settings` may be made any number of times: a listener per instance.
+    let alone = leaklint::lint_source(
+        &settings_path,
+        &settings_text,
+        &leaklint::LintOptions::default(),
+    );
+    assert_eq!(alone.len(), 1, "{alone:?}");
+    let settings = uri(&settings_path);
+    let plugin = uri(&plugin_path);
+
+    let mut c = Client::start(push_caps(), Value::Null, dir.path());
+    c.open(&settings, "javascript", &settings_text);
+    // Once the workspace is indexed, the exporter alone is open and published knowing the
+    // project: its only instance is made in `init()`, run once at start-up.
+    c.logged("indexed 4 files");
+    let p = c.published_where(&settings, |d| d.is_empty());
+    assert_eq!(p["version"], 1);
+
+    // The importer, edited but not saved: `init()` now makes an instance every second.
+    c.open(&plugin, "javascript", &plugin_text);
+    c.published(&plugin);
+    let edited = plugin_text.replace(
+        "  settings = new Settings('markdown');\n",
+        "  setInterval(() => {\n    settings = new Settings('markdown');\n  }, 1000);\n",
+    );
+    assert_ne!(edited, plugin_text);
+    c.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": plugin, "version": 2 },
+            "contentChanges": [{ "text": edited }],
+        }),
+    );
+    let p = c.published_where(&settings, |d| !d.is_empty());
+    assert_eq!(p["version"], 1);
+    let d = p["diagnostics"].as_array().unwrap();
+    assert_eq!(d.len(), 1, "{p}");
+    assert_eq!(d[0]["code"], "no-leaked-listener");
+    assert!(
+        d[0]["message"].as_str().unwrap().contains("plugin.js:6"),
+        "{p}"
+    );
+    assert_eq!(std::fs::read_to_string(&plugin_path).unwrap(), plugin_text);
+
+    // Closed without saving: the disk text is the project's again.
+    c.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": plugin } }),
+    );
+    c.published_where(&settings, |d| d.is_empty());
+
+    // Changed on disk outside the editor: the watcher's news re-summarises it.
+    std::fs::write(&plugin_path, &edited).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": plugin, "type": 2 }] }),
+    );
+    let p = c.published_where(&settings, |d| !d.is_empty());
+    assert_eq!(p["diagnostics"][0]["code"], "no-leaked-listener", "{p}");
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn a_per_request_handler_is_reported_with_the_project_reason() {
+    let dir = project_fixture("per-request-handler");
+    let handlers_path = dir.path().join("handlers.js");
+    let text = std::fs::read_to_string(&handlers_path).unwrap();
+    let handlers = uri(&handlers_path);
+    let mut c = Client::start(push_caps(), Value::Null, dir.path());
+    c.logged("indexed 3 files");
+    c.open(&handlers, "javascript", &text);
+    // Alone the handler is only "exported"; the project registers it per request.
+    let p = c.published_where(&handlers, |d| {
+        d.iter()
+            .any(|d| d["message"].as_str().unwrap().contains("server.js:4"))
+    });
+    assert_eq!(p["diagnostics"].as_array().unwrap().len(), 1, "{p}");
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn pulled_diagnostics_know_the_project_too() {
+    let dir = project_fixture("start-up-instances");
+    let settings_path = dir.path().join("settings.js");
+    let text = std::fs::read_to_string(&settings_path).unwrap();
+    let settings = uri(&settings_path);
+    let caps = json!({ "textDocument": { "diagnostic": {} } });
+    let mut c = Client::start(caps, Value::Null, dir.path());
+    c.logged("indexed 4 files");
+    c.open(&settings, "javascript", &text);
+    let r = c.request(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": settings } }),
+    );
+    assert_eq!(r.response_result.unwrap()["items"], json!([]));
     assert_eq!(c.shutdown(), 0);
 }

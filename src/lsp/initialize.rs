@@ -17,6 +17,9 @@ pub(super) struct ClientSetup {
     pub caps: ClientCaps,
     /// The workspace folder: configurations are discovered from it.
     pub root: PathBuf,
+    /// Every workspace folder, else `rootUri`/`rootPath`; empty when the client named none (the
+    /// project index is then not built: the working directory is no project of the user's).
+    pub roots: Vec<PathBuf>,
     /// The editor's settings (`initializationOptions`), not yet parsed.
     pub settings: Option<Value>,
     /// Why the params could not be read, when they could not (the defaults are used then).
@@ -71,6 +74,7 @@ impl ClientSetup {
             encoding: Encoding::negotiate(&offered),
             caps: client,
             root: workspace_root(&params),
+            roots: workspace_roots(&params),
             settings: params.initialization_options,
             problem,
         }
@@ -95,6 +99,32 @@ fn workspace_root(params: &lsp::InitializeParams) -> PathBuf {
         .unwrap_or_else(|| std::env::current_dir().unwrap_or_default())
 }
 
+/// Every workspace folder that is a file path, else `rootUri`, else `rootPath`, else none.
+#[allow(deprecated)]
+fn workspace_roots(params: &lsp::InitializeParams) -> Vec<PathBuf> {
+    let folders: Vec<PathBuf> = match &params.workspace_folders_initialize_params.workspace_folders
+    {
+        Some(lsp::WorkspaceFolders::WorkspaceFolderList(list)) => list
+            .iter()
+            .filter_map(|f| f.uri.to_file_path().ok())
+            .collect(),
+        _ => Vec::new(),
+    };
+    if !folders.is_empty() {
+        return folders;
+    }
+    params
+        .root_uri
+        .as_ref()
+        .and_then(|u| u.to_file_path().ok())
+        .or_else(|| match &params.root_path {
+            Some(lsp::RootPath::String(p)) => Some(PathBuf::from(p)),
+            _ => None,
+        })
+        .into_iter()
+        .collect()
+}
+
 /// The server's capabilities (LSP 3.17 §"Server Capabilities").
 pub(super) fn capabilities(encoding: Encoding) -> lsp::ServerCapabilities {
     lsp::ServerCapabilities {
@@ -117,7 +147,10 @@ pub(super) fn capabilities(encoding: Encoding) -> lsp::ServerCapabilities {
         diagnostic_provider: Some(lsp::DiagnosticProvider::DiagnosticOptions(
             lsp::DiagnosticOptions {
                 identifier: Some("leaklint".to_string()),
-                inter_file_dependencies: false,
+                // A document's findings may rest on how other files use its exports
+                // (the project index): a pulling client pulls the other open documents again
+                // after an edit.
+                inter_file_dependencies: true,
                 workspace_diagnostics: false,
                 ..Default::default()
             },
@@ -144,7 +177,7 @@ mod tests {
                     "codeActionProvider": { "codeActionKinds": ["quickfix"] },
                     "diagnosticProvider": {
                         "identifier": "leaklint",
-                        "interFileDependencies": false,
+                        "interFileDependencies": true,
                         "workspaceDiagnostics": false,
                     },
                 })
@@ -185,6 +218,10 @@ mod tests {
             "capabilities": {},
         }));
         assert_eq!(folders.root, PathBuf::from("/tmp/a"));
+        assert_eq!(folders.roots, vec![PathBuf::from("/tmp/a")]);
+        assert!(ClientSetup::read(json!({ "capabilities": {} }))
+            .roots
+            .is_empty());
         let path = ClientSetup::read(json!({ "rootPath": "/elsewhere", "capabilities": {} }));
         assert_eq!(path.root, PathBuf::from("/elsewhere"));
     }

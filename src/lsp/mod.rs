@@ -4,6 +4,8 @@
 //! - [`server`]: the initialize handshake and the main loop (state changes in message order on
 //!   one thread, linting on worker threads against a snapshot, stale results dropped).
 //! - [`document`]: open documents and incremental text sync.
+//! - [`project`]: the workspace's module summaries, so that open documents are linted knowing
+//!   how the project uses their exports.
 //! - [`encoding`]: UTF-16 / UTF-8 positions.
 //! - [`settings`]: editor settings and `leaklint.toml` discovery.
 //! - [`transport`]: stdio framing that survives malformed messages.
@@ -15,6 +17,7 @@ pub mod document;
 pub mod encoding;
 pub mod hover;
 mod initialize;
+pub mod project;
 pub mod server;
 pub mod settings;
 pub mod transport;
@@ -23,16 +26,32 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::diagnostic::Diagnostic;
-use crate::linter::LintOptions;
+use crate::linter::{LintOptions, Project};
+use crate::project::ModuleSummary;
 
-/// The linting function the server calls: [`crate::linter::lint_source`] in production; tests pass
-/// their own (one that panics, to check that the server survives).
-pub type LintFn = fn(&Path, &str, &LintOptions) -> Vec<Diagnostic>;
+/// The linting function the server calls: [`lint_document`] in production; tests pass their own
+/// (one that panics, to check that the server survives). It takes the document's path (for the
+/// dialect), its text, the options in force and how to lint it with respect to the project, and
+/// returns the diagnostics with, for [`Project::Summarise`], the document's summary.
+pub type LintFn =
+    fn(&Path, &str, &LintOptions, &Project<'_>) -> (Vec<Diagnostic>, Option<ModuleSummary>);
+
+/// The server's [`LintFn`]: [`crate::linter::lint_in_project`] with no parse observer. Returns
+/// the diagnostics and, for [`Project::Summarise`], the summary (`None` when the text did not
+/// parse). Never panics (the linter isolates its own panics).
+pub fn lint_document(
+    path: &Path,
+    text: &str,
+    options: &LintOptions,
+    project: &Project<'_>,
+) -> (Vec<Diagnostic>, Option<ModuleSummary>) {
+    crate::linter::lint_in_project(path, text, options, project, &|| {})
+}
 
 /// How the server behaves, beyond what the client negotiates.
 #[derive(Clone, Copy)]
 pub struct ServerOptions {
-    /// Called on a worker thread for every lint.
+    /// Called on a worker thread for every lint of an open document.
     pub lint: LintFn,
     /// How long after the last `didChange` of a document its diagnostics are pushed, so that a
     /// burst of keystrokes is linted once.
@@ -43,11 +62,11 @@ pub struct ServerOptions {
 }
 
 impl Default for ServerOptions {
-    /// [`crate::linter::lint_source`], 10 ms debounce (short: editors debounce their own `didChange`s),
+    /// [`lint_document`], 10 ms debounce (short: editors debounce their own `didChange`s),
     /// 10 s lint budget.
     fn default() -> ServerOptions {
         ServerOptions {
-            lint: crate::linter::lint_source,
+            lint: lint_document,
             debounce: Duration::from_millis(10),
             lint_budget: Duration::from_secs(10),
         }

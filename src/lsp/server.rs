@@ -8,9 +8,15 @@
 //! document has at most one pushed lint running: edits made meanwhile are linted once it ends,
 //! so a slow document never piles up threads. Past the lint budget the document is given a
 //! `parse-timeout` diagnostic, which its findings replace if the lint ends after all.
+//!
+//! After `initialized` a background thread summarises the workspace's files ([`super::project`]);
+//! once that ends, every lint of an open document leaves its summary in the index (from the
+//! editor's text) and is done again knowing how the project uses the document's exports. When
+//! a summary changes, the other open documents that asked about their exports' uses are linted
+//! again too.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{select, unbounded, Receiver, Sender};
@@ -22,11 +28,13 @@ use serde_json::{json, Value};
 use super::document::{Document, DocumentStore, Snapshot};
 use super::encoding::{Encoding, PositionMap};
 use super::initialize::{self, ClientCaps, ClientSetup};
+use super::project::{self as index, ProjectIndex, SharedIndex};
 use super::settings::{is_config_file, ConfigFiles, EditorSettings};
 use super::{actions, convert, hover, ServerOptions};
 use crate::diagnostic::Diagnostic;
 use crate::isolate;
-use crate::linter::LintOptions;
+use crate::linter::{LintOptions, Project};
+use crate::project::ModuleSummary;
 use crate::source::LineIndex;
 
 /// A finished piece of background work.
@@ -41,6 +49,17 @@ enum Done {
     Respond(Response),
     /// Linting panicked (the document gets an `internal-error` diagnostic); the message is logged.
     Failed(String),
+    /// The summary of the open document at this path changed in the project index: the answers
+    /// of other documents may change.
+    SummaryChanged(PathBuf),
+    /// Workspace files changed on disk, with their new summaries (`None` when deleted).
+    DiskChanged(Vec<(PathBuf, Option<ModuleSummary>)>),
+    /// The workspace's files were summarised, in `took`.
+    Indexed {
+        files: Vec<PathBuf>,
+        summaries: Vec<Option<ModuleSummary>>,
+        took: Duration,
+    },
 }
 
 /// The server's state, owned by the main loop.
@@ -63,6 +82,10 @@ struct Session {
     running: HashMap<Uri, Running>,
     /// Documents edited while their lint was running, to lint again when it ends.
     relint: std::collections::HashSet<Uri>,
+    /// The workspace folders to index (none when the client named none).
+    roots: Vec<PathBuf>,
+    /// The project index, once `initialized` started it.
+    index: Option<SharedIndex>,
 }
 
 /// Why [`serve`] ended before serving: the client never sent `initialize`. Once the handshake
@@ -128,6 +151,8 @@ pub fn serve(conn: Connection, options: ServerOptions) -> Result<i32, ServeError
         next_request: 0,
         running: HashMap::new(),
         relint: Default::default(),
+        roots: setup.roots,
+        index: None,
     };
     if let Some(problem) = &setup.problem {
         session.show(
@@ -419,10 +444,25 @@ impl Session {
                 let p: lsp::DidCloseTextDocumentParams = serde_json::from_value(n.params)?;
                 let uri = p.text_document.uri;
                 self.due.remove(&uri);
+                let path = self.docs.get(&uri).map(|d| d.path.clone());
                 if self.docs.close(&uri) {
                     self.publish(uri, None, Vec::new());
                 }
+                // Its summary is the disk one again.
+                if let (Some(index), Some(path)) = (&self.index, path) {
+                    if write(index).close(&path) {
+                        self.on_summary_changed(&path);
+                    }
+                }
             }
+            "textDocument/didSave" => {
+                let p: lsp::DidSaveTextDocumentParams = serde_json::from_value(n.params)?;
+                let path = self.docs.get(&p.text_document.uri).map(|d| d.path.clone());
+                if let (Some(index), Some(path)) = (&self.index, path) {
+                    write(index).saved(&path);
+                }
+            }
+            "initialized" => self.start_index(),
             "workspace/didChangeWatchedFiles" => {
                 let p: lsp::DidChangeWatchedFilesParams = serde_json::from_value(n.params)?;
                 let touched = p
@@ -433,6 +473,12 @@ impl Session {
                     self.configs.reload();
                     self.relint_all();
                 }
+                let sources: Vec<PathBuf> = p
+                    .changes
+                    .iter()
+                    .filter_map(|c| c.uri.to_file_path().ok())
+                    .collect();
+                self.summarise_changed(sources);
             }
             "workspace/didChangeConfiguration" => {
                 let settings = n.params.get("settings").cloned().unwrap_or(Value::Null);
@@ -451,7 +497,162 @@ impl Session {
         Ok(())
     }
 
-    /// Asks the client to watch `leaklint.toml` files (LSP 3.17 §"DidChangeWatchedFiles").
+    // ---- project index --------------------------------------------------------------------
+
+    /// Starts summarising the workspace's files on a thread of its own (once; nothing when the
+    /// client named no workspace folder). Documents are linted alone until it ends.
+    fn start_index(&mut self) {
+        if self.index.is_some() || self.roots.is_empty() {
+            return;
+        }
+        self.index = Some(SharedIndex::default());
+        let roots = self.roots.clone();
+        let configs = self.configs.resolver();
+        let settings = self.settings.clone();
+        let budget = self.options.lint_budget;
+        let tx = self.done_tx.clone();
+        spawn_worker(move || {
+            let started = Instant::now();
+            // A panic here leaves the documents linted alone, and the server serving.
+            match isolate::catch(|| index::summarise_workspace(&roots, &configs, &settings, budget))
+            {
+                Ok((files, summaries)) => {
+                    let _ = tx.send(Done::Indexed {
+                        files,
+                        summaries,
+                        took: started.elapsed(),
+                    });
+                }
+                Err(p) => {
+                    let _ = tx.send(Done::Failed(format!(
+                        "internal error while indexing the workspace: {} (please report this); \
+                         documents are linted alone",
+                        p.describe()
+                    )));
+                }
+            }
+        });
+    }
+
+    /// The disk summaries arrived: the index is ready, and the open documents that asked how the
+    /// project uses their exports are linted again knowing it (the others' findings cannot
+    /// change).
+    fn on_indexed(
+        &mut self,
+        files: Vec<PathBuf>,
+        summaries: Vec<Option<ModuleSummary>>,
+        took: Duration,
+    ) {
+        let Some(index) = &self.index else {
+            return;
+        };
+        let count = files.len();
+        write(index).install(files, summaries);
+        self.log(
+            lsp::MessageType::Info,
+            &format!("indexed {count} files of the workspace in {took:?}"),
+        );
+        self.relint_askers(None);
+    }
+
+    /// Summarises again, on a worker, the workspace files among `paths` that changed on disk
+    /// (files the disk index did not find, such as new ones, are left out: ignore files are not
+    /// asked again).
+    fn summarise_changed(&mut self, paths: Vec<PathBuf>) {
+        let Some(index) = &self.index else {
+            return;
+        };
+        let paths: Vec<PathBuf> = {
+            let index = read(index);
+            paths
+                .into_iter()
+                .filter(|p| index.is_workspace_file(p))
+                .collect()
+        };
+        if paths.is_empty() {
+            return;
+        }
+        let configs = self.configs.resolver();
+        let settings = self.settings.clone();
+        let budget = self.options.lint_budget;
+        let tx = self.done_tx.clone();
+        spawn_worker(move || {
+            let summaries =
+                isolate::catch(|| index::summarise_files(&paths, &configs, &settings, budget));
+            let _ = match summaries {
+                Ok(s) => tx.send(Done::DiskChanged(paths.into_iter().zip(s).collect())),
+                Err(p) => tx.send(Done::Failed(format!(
+                    "internal error while summarising changed files: {} (please report this)",
+                    p.describe()
+                ))),
+            };
+        });
+    }
+
+    /// Workspace files changed on disk: their summaries replace the indexed ones, and the open
+    /// documents that asked are linted again when one in effect changed.
+    fn on_disk_changed(&mut self, changes: Vec<(PathBuf, Option<ModuleSummary>)>) {
+        let Some(index) = &self.index else {
+            return;
+        };
+        let mut changed = None;
+        {
+            let mut index = write(index);
+            for (path, summary) in changes {
+                if index.set_disk(&path, summary) {
+                    changed = Some(path);
+                }
+            }
+        }
+        if let Some(path) = changed {
+            self.on_summary_changed(&path);
+        }
+    }
+
+    /// The summary of the open document at `path` changed: lint again the other open documents
+    /// whose verdicts rest on how the project uses their exports (for a pulling client, ask it
+    /// to pull again).
+    fn on_summary_changed(&mut self, path: &Path) {
+        self.relint_askers(Some(path));
+    }
+
+    /// Lints again the open documents (but the one at `except`) whose summary asked how the
+    /// project uses their exports, once the index is ready; a pulling client is asked to pull
+    /// again instead.
+    fn relint_askers(&mut self, except: Option<&Path>) {
+        let Some(index) = &self.index else {
+            return;
+        };
+        let askers: Vec<Uri> = {
+            let index = read(index);
+            if !index.is_ready() {
+                return;
+            }
+            self.docs
+                .uris()
+                .into_iter()
+                .filter(|u| {
+                    self.docs
+                        .get(u)
+                        .is_some_and(|d| Some(d.path.as_path()) != except && index.asked(&d.path))
+                })
+                .collect()
+        };
+        if askers.is_empty() {
+            return;
+        }
+        if self.caps.pull_diagnostics {
+            if self.caps.refresh {
+                self.request_client("workspace/diagnostic/refresh", Value::Null);
+            }
+            return;
+        }
+        for uri in askers {
+            self.schedule(uri, Duration::ZERO);
+        }
+    }
+
+    /// Asks the client to watch `leaklint.toml` files and source files (LSP 3.17 §"DidChangeWatchedFiles").
     fn register_config_watcher(&mut self) {
         self.request_client(
             "client/registerCapability",
@@ -461,6 +662,8 @@ impl Session {
                 "registerOptions": { "watchers": [
                     { "globPattern": "**/leaklint.toml" },
                     { "globPattern": "**/.leaklint.toml" },
+                    // Sources changed outside the editor: the project index follows them.
+                    { "globPattern": "**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}" },
                 ]},
             }]}),
         );
@@ -588,11 +791,15 @@ impl Session {
         for e in self.configs.take_errors() {
             self.show(lsp::MessageType::Error, &format!("leaklint: {e}"));
         }
+        // Only files take part in the project (an untitled document has a made-up path).
+        let index = self.index.clone().filter(|_| uri.scheme() == "file");
         Some(LintJob {
             doc,
             options,
             encoding: self.encoding,
             lint: self.options.lint,
+            index,
+            changes: self.done_tx.clone(),
         })
     }
 
@@ -648,6 +855,13 @@ impl Session {
             }
             Done::Respond(r) => self.send(r),
             Done::Failed(message) => self.log(lsp::MessageType::Error, &message),
+            Done::SummaryChanged(path) => self.on_summary_changed(&path),
+            Done::DiskChanged(changes) => self.on_disk_changed(changes),
+            Done::Indexed {
+                files,
+                summaries,
+                took,
+            } => self.on_indexed(files, summaries, took),
         }
     }
 
@@ -684,17 +898,43 @@ struct LintJob {
     options: Option<LintOptions>,
     encoding: Encoding,
     lint: super::LintFn,
+    /// The project index, for a document that takes part in the project.
+    index: Option<SharedIndex>,
+    /// Where a change of the document's summary is reported ([`Done::SummaryChanged`]).
+    changes: Sender<Done>,
 }
 
 impl LintJob {
     /// The findings. When the linter panicked they are one `internal-error` diagnostic, and the
     /// second value is a log line naming the file.
+    ///
+    /// With a project index the document is summarised first and its summary recorded in the
+    /// index (a change is reported on [`LintJob::changes`]); when the project knows something
+    /// about the exports it asked about, it is linted again knowing it.
     fn lint(&self) -> (Vec<Diagnostic>, Option<String>) {
         let Some(options) = &self.options else {
             return (Vec::new(), None);
         };
-        // `lint_source` isolates its own panics; this catches those of any other `LintFn`.
-        match isolate::catch(|| (self.lint)(&self.doc.path, &self.doc.text, options)) {
+        let (path, text) = (&self.doc.path, &self.doc.text);
+        let lint = || -> Vec<Diagnostic> {
+            let Some(index) = &self.index else {
+                return (self.lint)(path, text, options, &Project::Alone).0;
+            };
+            let (found, summary) = (self.lint)(path, text, options, &Project::Summarise);
+            let changed = write(index).set_open(path, self.doc.version, summary);
+            if changed {
+                let _ = self.changes.send(Done::SummaryChanged(path.clone()));
+            }
+            // Bind the facts first: the read lock is released before the second lint.
+            let facts = read(index).facts_for(path);
+            match facts {
+                Some(facts) => (self.lint)(path, text, options, &Project::Knowing(&facts)).0,
+                None => found,
+            }
+        };
+        // `lint_document` isolates its own panics; this catches those of any other `LintFn`, and
+        // of the project index.
+        match isolate::catch(lint) {
             Ok(found) => {
                 let failure = found
                     .iter()
@@ -731,6 +971,16 @@ impl LintJob {
             )
         })
     }
+}
+
+/// The index, to read (a panic while it was held left whole values: see [`super::project`]).
+fn read(index: &SharedIndex) -> std::sync::RwLockReadGuard<'_, ProjectIndex> {
+    index.read().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The index, to change.
+fn write(index: &SharedIndex) -> std::sync::RwLockWriteGuard<'_, ProjectIndex> {
+    index.write().unwrap_or_else(|e| e.into_inner())
 }
 
 fn failure_log(path: &Path, what: &str) -> String {

@@ -121,6 +121,11 @@ impl ConfigFiles {
         self.resolver.for_file(path)
     }
 
+    /// The resolver behind these lookups, to share with a background thread (the project index).
+    pub fn resolver(&self) -> Arc<ConfigResolver> {
+        Arc::clone(&self.resolver)
+    }
+
     /// Drops every cached lookup, so the next query reads the files again.
     pub fn reload(&mut self) {
         self.resolver = Arc::new(ConfigResolver::new(None, &self.root));

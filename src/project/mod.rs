@@ -34,6 +34,45 @@ pub fn facts_for(
     let asked: Vec<usize> = (0..files.len())
         .filter(|&i| summaries[i].as_ref().is_some_and(|s| !s.asked.is_empty()))
         .collect();
+    for (i, facts) in answer_all(files, summaries, &asked) {
+        out[i] = Some(facts);
+    }
+    out
+}
+
+/// As [`facts_for`] for the one file `files[file]`: what the project says about its exports and
+/// the registries of other modules it fills, or `None` when nothing is known. Only the imports
+/// that can reach that file (and the files that forward it), or a registry's module, are
+/// resolved, so the cost follows its importers, not the project: the language server asks this
+/// for the document being edited.
+///
+/// Takes the project's `files` and their `summaries` (same order; `None` for a file without
+/// one) and an index into them; an index out of range gives `None`.
+pub fn facts_for_file(
+    files: &[PathBuf],
+    summaries: &[Option<ModuleSummary>],
+    file: usize,
+) -> Option<ProjectFacts> {
+    let summary = summaries.get(file)?.as_ref()?;
+    let asked: &[usize] = if summary.asked.is_empty() {
+        &[]
+    } else {
+        &[file]
+    };
+    answer_all(files, summaries, asked)
+        .into_iter()
+        .find(|(i, _)| *i == file)
+        .map(|(_, f)| f)
+}
+
+/// The facts of the files of `asked` (indices of files whose summary asked) that have an answer
+/// to a question they asked, and of the files that call an adding function of another module's
+/// registry.
+fn answer_all(
+    files: &[PathBuf],
+    summaries: &[Option<ModuleSummary>],
+    asked: &[usize],
+) -> Vec<(usize, ProjectFacts)> {
     let registries: Vec<usize> = (0..files.len())
         .filter(|&i| {
             summaries[i]
@@ -42,7 +81,7 @@ pub fn facts_for(
         })
         .collect();
     if asked.is_empty() && registries.is_empty() {
-        return out;
+        return Vec::new();
     }
     let of_interest: Vec<usize> = asked.iter().chain(&registries).copied().collect();
     let graph = graph::ModuleGraph::build(files, summaries, &of_interest);
@@ -52,7 +91,8 @@ pub fn facts_for(
         files,
         memo: FxHashMap::default(),
     };
-    for i in asked {
+    let mut out: FxHashMap<usize, ProjectFacts> = FxHashMap::default();
+    for &i in asked {
         let Some(summary) = &summaries[i] else {
             continue;
         };
@@ -64,17 +104,16 @@ pub fn facts_for(
         }
         // Only worth a second lint when an asked name has an answer.
         if summary.asked.iter().any(|n| facts.uses.contains_key(n)) {
-            out[i] = Some(facts);
+            out.insert(i, facts);
         }
     }
     for r in registries {
         for (importer, registry) in imported_registries(&graph, summaries, files, r) {
-            out[importer]
-                .get_or_insert_with(ProjectFacts::default)
-                .registries
-                .push(registry);
+            out.entry(importer).or_default().registries.push(registry);
         }
     }
+    let mut out: Vec<(usize, ProjectFacts)> = out.into_iter().collect();
+    out.sort_by_key(|(i, _)| *i);
     out
 }
 

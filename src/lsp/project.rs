@@ -1,0 +1,269 @@
+//! The server's project index: the summary ([`ModuleSummary`]) of every file of the workspace,
+//! so that an open document is linted knowing how the project uses its exports, as
+//! `leaklint check` does ([`crate::project`]).
+//!
+//! The files on disk are summarised once, in the background, after `initialized`
+//! ([`summarise_workspace`]); until that ends the index is not ready and documents are linted
+//! alone. An open document's summary comes from the editor's text and replaces the one read from
+//! disk until the document is closed. The index is shared between the main loop and the lint
+//! workers behind a lock ([`SharedIndex`]); every change is a whole-value replacement.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use rayon::prelude::*;
+
+use crate::config::ConfigResolver;
+use crate::project::ModuleSummary;
+use crate::semantic::ProjectFacts;
+
+use super::settings::EditorSettings;
+
+/// The index as the main loop and the workers share it.
+pub type SharedIndex = Arc<RwLock<ProjectIndex>>;
+
+/// Every workspace file's summary, with open documents' summaries in place of the disk ones.
+#[derive(Debug, Default)]
+pub struct ProjectIndex {
+    /// Whether the files on disk have been summarised.
+    ready: bool,
+    /// Every known file: the workspace's, then open documents found nowhere else.
+    files: Vec<PathBuf>,
+    /// How many of `files` the disk index found (they come first).
+    workspace: usize,
+    position: HashMap<PathBuf, usize>,
+    /// The summaries read from disk (`None` for a file without one), by position.
+    disk: Vec<Option<ModuleSummary>>,
+    /// The summaries in effect: an open document's, else the disk one.
+    current: Vec<Option<ModuleSummary>>,
+    /// The open documents, with the version their summary in `current` was made from.
+    open: HashMap<PathBuf, i32>,
+}
+
+impl ProjectIndex {
+    /// Whether the workspace's files have been summarised ([`ProjectIndex::install`]); before
+    /// that documents are linted alone.
+    pub fn is_ready(&self) -> bool {
+        self.ready
+    }
+
+    /// How many files the index knows (workspace files and open documents).
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether the index knows no file.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    fn position_of(&mut self, path: &Path) -> usize {
+        if let Some(&i) = self.position.get(path) {
+            return i;
+        }
+        let i = self.files.len();
+        self.files.push(path.to_path_buf());
+        self.position.insert(path.to_path_buf(), i);
+        self.disk.push(None);
+        self.current.push(None);
+        i
+    }
+
+    /// Takes the summaries of the workspace's files on disk (`files` and `summaries`, same
+    /// order) and becomes ready. Open documents keep the summaries of their editor text.
+    pub fn install(&mut self, files: Vec<PathBuf>, summaries: Vec<Option<ModuleSummary>>) {
+        let mut fresh = ProjectIndex {
+            ready: true,
+            ..ProjectIndex::default()
+        };
+        for (path, summary) in files.into_iter().zip(summaries) {
+            let i = fresh.position_of(&path);
+            fresh.disk[i] = summary.clone();
+            fresh.current[i] = summary;
+        }
+        fresh.workspace = fresh.files.len();
+        for (path, version) in &self.open {
+            let i = fresh.position_of(path);
+            let mine = self.position[path];
+            fresh.current[i] = self.current[mine].clone();
+            fresh.open.insert(path.clone(), *version);
+        }
+        *self = fresh;
+    }
+
+    /// Records the summary of open document `path` at `version`, made from the editor's text.
+    /// A summary of an older version than the one recorded is ignored (two lints of one document
+    /// may end out of order). Returns whether the summary in effect changed: then the answers of
+    /// other files may change too.
+    pub fn set_open(&mut self, path: &Path, version: i32, summary: Option<ModuleSummary>) -> bool {
+        if self.open.get(path).is_some_and(|&v| v > version) {
+            return false;
+        }
+        let i = self.position_of(path);
+        self.open.insert(path.to_path_buf(), version);
+        let changed = self.current[i] != summary;
+        self.current[i] = summary;
+        changed
+    }
+
+    /// Forgets that `path` is open: its summary is the disk one again. Returns whether that
+    /// changed the summary in effect.
+    pub fn close(&mut self, path: &Path) -> bool {
+        if self.open.remove(path).is_none() {
+            return false;
+        }
+        let i = self.position[path];
+        let changed = self.current[i] != self.disk[i];
+        self.current[i] = self.disk[i].clone();
+        changed
+    }
+
+    /// Whether `path` is one of the workspace's files found by the disk index (not only an open
+    /// document).
+    pub fn is_workspace_file(&self, path: &Path) -> bool {
+        self.position.get(path).is_some_and(|&i| i < self.workspace)
+    }
+
+    /// A workspace file changed on disk (or was deleted: `summary` is `None`): records its new
+    /// disk summary. Returns whether the summary in effect changed (never for an open
+    /// document, whose editor text is in effect).
+    pub fn set_disk(&mut self, path: &Path, summary: Option<ModuleSummary>) -> bool {
+        let i = self.position_of(path);
+        self.disk[i] = summary;
+        if self.open.contains_key(path) || self.current[i] == self.disk[i] {
+            return false;
+        }
+        self.current[i] = self.disk[i].clone();
+        true
+    }
+
+    /// After open document `path` was saved: its summary in effect is also the disk one's.
+    pub fn saved(&mut self, path: &Path) {
+        if let Some(&i) = self.position.get(path) {
+            self.disk[i] = self.current[i].clone();
+        }
+    }
+
+    /// Whether the summary in effect for `path` asked how the project uses its exports: its
+    /// verdicts may change when another file's summary does.
+    pub fn asked(&self, path: &Path) -> bool {
+        self.position
+            .get(path)
+            .and_then(|&i| self.current[i].as_ref())
+            .is_some_and(|s| !s.asked.is_empty())
+    }
+
+    /// What the project says about the exports of `path` ([`crate::project::facts_for_file`]),
+    /// or `None` when the index is not ready, the file is unknown, asked nothing, or nothing is
+    /// known.
+    pub fn facts_for(&self, path: &Path) -> Option<ProjectFacts> {
+        if !self.ready {
+            return None;
+        }
+        let &i = self.position.get(path)?;
+        crate::project::facts_for_file(&self.files, &self.current, i)
+    }
+}
+
+/// How many files go to the parse helper in one hand-off ([`crate::linter::lint_all_bytes_in_project`]).
+const BATCH: usize = 16;
+
+/// Finds the files of the workspace `roots` ([`crate::walk::discover`]: ignore files and the
+/// configurations' `exclude` honoured) and summarises each, in parallel, with the options that
+/// apply to it (its configuration under the editor's `settings`), each parse limited to
+/// `budget` (a file past it, or one that does not parse, has no summary).
+///
+/// Returns the files and their summaries, in the same order. Never fails: a file that cannot be
+/// read has no summary.
+pub fn summarise_workspace(
+    roots: &[PathBuf],
+    configs: &ConfigResolver,
+    settings: &EditorSettings,
+    budget: Duration,
+) -> (Vec<PathBuf>, Vec<Option<ModuleSummary>>) {
+    let files = crate::walk::discover(roots, false, configs).files;
+    let summaries = summarise_files(&files, configs, settings, budget);
+    (files, summaries)
+}
+
+/// The summary of each of `files` as it is on disk, as [`summarise_workspace`] makes them
+/// (`None` for a file that cannot be read, does not parse or passes `budget`), in the same
+/// order.
+pub fn summarise_files(
+    files: &[PathBuf],
+    configs: &ConfigResolver,
+    settings: &EditorSettings,
+    budget: Duration,
+) -> Vec<Option<ModuleSummary>> {
+    files
+        .par_chunks(BATCH)
+        .flat_map_iter(|chunk| {
+            let mut readable = Vec::with_capacity(chunk.len());
+            let mut slots = Vec::with_capacity(chunk.len());
+            for path in chunk {
+                match std::fs::read(path) {
+                    Ok(bytes) => {
+                        let options = settings.apply(&configs.for_file(path));
+                        slots.push(Some(readable.len()));
+                        readable.push((path.clone(), bytes, options));
+                    }
+                    Err(_) => slots.push(None),
+                }
+            }
+            let mut linted: Vec<Option<ModuleSummary>> =
+                crate::linter::lint_all_bytes_in_project(budget, readable, true)
+                    .into_iter()
+                    .map(|(_, _, summary)| summary)
+                    .collect();
+            slots
+                .into_iter()
+                .map(|s| s.and_then(|k| linted[k].take()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asking() -> Option<ModuleSummary> {
+        Some(ModuleSummary {
+            asked: vec!["f".into()],
+            exports: vec!["f".into()],
+            ..ModuleSummary::default()
+        })
+    }
+
+    #[test]
+    fn open_documents_replace_disk_summaries_until_closed() {
+        let mut index = ProjectIndex::default();
+        let a = PathBuf::from("/w/a.js");
+        // Before the disk index: an open document is known, the index is not ready.
+        assert!(index.set_open(&a, 1, asking()));
+        assert!(!index.is_ready());
+        assert!(index.asked(&a));
+        index.install(vec![a.clone(), "/w/b.js".into()], vec![None, None]);
+        assert!(index.is_ready());
+        assert_eq!(index.len(), 2);
+        assert!(index.is_workspace_file(&a));
+        assert!(!index.is_workspace_file(Path::new("/w/c.js")));
+        // The open document keeps its summary over the disk one.
+        assert!(index.asked(&a));
+        // An older version's summary is ignored; the same summary again is no change.
+        assert!(!index.set_open(&a, 0, None));
+        assert!(!index.set_open(&a, 2, asking()));
+        // Closing returns to the disk summary.
+        assert!(index.close(&a));
+        assert!(!index.asked(&a));
+        assert!(!index.close(&a));
+        // A change on disk is in effect for a closed file only.
+        assert!(index.set_disk(&a, asking()));
+        assert!(index.asked(&a));
+        index.set_open(&a, 3, None);
+        assert!(!index.set_disk(&a, None));
+        assert!(!index.asked(&a));
+    }
+}
