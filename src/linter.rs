@@ -422,8 +422,10 @@ fn lint_in_globals(
         let ctx = RuleContext::new(&model, text, rule.meta(), *severity);
         rule.check(&ctx, &mut found);
     }
+    // Only a verdict can depend on how the project uses an export: a file without findings (at
+    // any confidence) asks nothing, which keeps the project pass to the files that matter.
     let summary = matches!(project, Project::Summarise)
-        .then(|| crate::project::summary::summarise(&model, text, is_test_file));
+        .then(|| crate::project::summary::summarise(&model, text, is_test_file, !found.is_empty()));
     drop(model);
     drop(parsed);
     if is_test_file {

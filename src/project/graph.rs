@@ -73,6 +73,10 @@ impl ModuleGraph {
             .collect();
         let mut graph = ModuleGraph::default();
         let mut done: FxHashSet<usize> = FxHashSet::default();
+        let mut resolved: Vec<FxHashMap<String, Option<usize>>> =
+            vec![FxHashMap::default(); files.len()];
+        let mut names: FxHashSet<&swc_atoms::Atom> = FxHashSet::default();
+        let star = swc_atoms::Atom::from("*");
         let mut wanted: Vec<usize> = of_interest.to_vec();
         for _ in 0..MAX_ROUNDS {
             wanted.retain(|i| done.insert(*i));
@@ -85,32 +89,57 @@ impl ModuleGraph {
                 .flat_map(stems_of)
                 .collect();
             let targets: FxHashSet<usize> = wanted.iter().copied().collect();
+            // A use can only matter when it names an export of a file of interest (or uses a
+            // whole namespace): other uses are not resolved. The names of earlier rounds stay,
+            // since a file that re-exports everything (`export *`) lists none of its own.
+            for s in wanted.iter().filter_map(|&i| summaries[i].as_ref()) {
+                names.extend(s.exports.iter());
+                for re in &s.reexports {
+                    names.extend(re.names.iter().flatten().map(|(_, exported)| exported));
+                }
+            }
+            // Resolutions are kept across rounds (a later round asks about other files, often
+            // through the same specifiers): one map per importing file, filled on demand.
             let found: Vec<(usize, Edge)> = summaries
                 .par_iter()
+                .zip(resolved.par_iter_mut())
                 .enumerate()
-                .flat_map_iter(|(from, s)| {
+                .flat_map_iter(|(from, (s, resolved))| {
                     let mut out = Vec::new();
                     let (Some(s), Some(path)) = (s, canonical[from].as_deref()) else {
                         return out;
                     };
-                    let mut resolved: FxHashMap<String, Option<usize>> = FxHashMap::default();
                     let mut target_of = |specifier: &str| -> Option<usize> {
+                        if let Some(known) = resolved.get(specifier) {
+                            return *known;
+                        }
                         if !may_name(specifier, &stems) {
                             return None;
                         }
-                        *resolved.entry(specifier.to_string()).or_insert_with(|| {
-                            let r = if specifier.starts_with('.') || specifier.starts_with('/') {
-                                relative_resolver.resolve_file(path, specifier)
-                            } else {
-                                resolver.resolve_file(path, specifier)
-                            }
-                            .ok()?;
-                            index.get(r.path()).copied()
-                        })
+                        let r = if specifier.starts_with('.') || specifier.starts_with('/') {
+                            relative_resolver.resolve_file(path, specifier)
+                        } else {
+                            resolver.resolve_file(path, specifier)
+                        };
+                        let to = r.ok().and_then(|r| index.get(r.path()).copied());
+                        resolved.insert(specifier.to_string(), to);
+                        to
                     };
+                    let mut last: Option<(&str, Option<usize>)> = None;
                     for (u, used) in s.imports.iter().enumerate() {
-                        if let Some(to) = target_of(&used.specifier).filter(|t| targets.contains(t))
-                        {
+                        if used.name != star && !names.contains(&used.name) {
+                            continue;
+                        }
+                        // Uses of one import come together: resolve a specifier once per run.
+                        let to = match last {
+                            Some((spec, to)) if spec == used.specifier => to,
+                            _ => {
+                                let to = target_of(&used.specifier);
+                                last = Some((&used.specifier, to));
+                                to
+                            }
+                        };
+                        if let Some(to) = to.filter(|t| targets.contains(t)) {
                             out.push((
                                 to,
                                 Edge {

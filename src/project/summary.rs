@@ -73,9 +73,15 @@ impl ModuleSummary {
 }
 
 /// The summary of a module from its `model` (after the rules ran, so that the asked names are
-/// known), its `text` (for line numbers) and whether it is a test file (then every use counts as
-/// [`UseRuns::Once`]: tests are short-lived).
-pub fn summarise(model: &SemanticModel, text: &str, is_test: bool) -> ModuleSummary {
+/// known), its `text` (for line numbers), whether it is a test file (then every use counts as
+/// [`UseRuns::InTest`]) and whether the rules' questions are kept (`keep_asked`: false when
+/// they found nothing, so that no answer can change a verdict).
+pub fn summarise(
+    model: &SemanticModel,
+    text: &str,
+    is_test: bool,
+    keep_asked: bool,
+) -> ModuleSummary {
     let mut lines: Option<LineIndex> = None;
     let mut imports = Vec::new();
     // References to each import binding that a call, a `new` or an argument accounts for; any
@@ -153,7 +159,11 @@ pub fn summarise(model: &SemanticModel, text: &str, is_test: bool) -> ModuleSumm
         imports,
         reexports: model.reexports.clone(),
         exports,
-        asked: model.take_asked(),
+        asked: if keep_asked {
+            model.take_asked()
+        } else {
+            Vec::new()
+        },
         registries,
     }
 }
