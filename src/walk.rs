@@ -194,10 +194,7 @@ pub fn lint_files_cached(
             message: format!("cannot read: {e}"),
         })?;
         let config = configs.for_file(path);
-        let overridden = min_confidence.map(|c| LintOptions {
-            min_confidence: c,
-            ..config.options.clone()
-        });
+        let overridden = overridden_options(&config, min_confidence);
         let options = overridden.as_ref().unwrap_or(&config.options);
         let key = cache.map(|_| Cache::key(path, &bytes, options));
         if let (Some(cache), Some(key)) = (cache, &key) {
@@ -221,21 +218,7 @@ pub fn lint_files_cached(
         if let (Some(cache), Some(key), true) = (cache, key, diagnostics.is_empty()) {
             cache.mark_clean(key, summary.as_ref());
         }
-        // Text is only needed to place findings: dropping it for clean files keeps peak memory
-        // independent of the size of the tree.
-        let text = if diagnostics.is_empty() {
-            String::new()
-        } else {
-            text
-        };
-        (
-            FileResult {
-                path: path.clone(),
-                text,
-                diagnostics,
-            },
-            summary,
-        )
+        (file_result(path, text, diagnostics), summary)
     };
     let lint_batch =
         |paths: &[&PathBuf]| -> Vec<Result<(FileResult, Option<ModuleSummary>), WalkError>> {
@@ -311,6 +294,33 @@ pub fn lint_files_cached(
     (ok, errors)
 }
 
+/// A copy of `config`'s options with `min_confidence` replacing the configured minimum, when
+/// given (`None`: the configured options apply as they are).
+fn overridden_options(
+    config: &crate::config::Config,
+    min_confidence: Option<Confidence>,
+) -> Option<LintOptions> {
+    min_confidence.map(|c| LintOptions {
+        min_confidence: c,
+        ..config.options.clone()
+    })
+}
+
+/// The result of linting `path`. Text is only needed to place findings: dropping it for clean
+/// files keeps peak memory independent of the size of the tree.
+fn file_result(path: &std::path::Path, text: String, diagnostics: Vec<Diagnostic>) -> FileResult {
+    let text = if diagnostics.is_empty() {
+        String::new()
+    } else {
+        text
+    };
+    FileResult {
+        path: path.to_path_buf(),
+        text,
+        diagnostics,
+    }
+}
+
 /// The project pass ([`crate::project`]): lints again, knowing how the other modules use their
 /// exports, the files of `results` whose verdicts depended on it (`summaries`, same order).
 fn relint_knowing_project(
@@ -332,10 +342,7 @@ fn relint_knowing_project(
             let path = &paths[i];
             let bytes = std::fs::read(path).ok()?;
             let config = configs.for_file(path);
-            let overridden = min_confidence.map(|c| LintOptions {
-                min_confidence: c,
-                ..config.options.clone()
-            });
+            let overridden = overridden_options(&config, min_confidence);
             let options = overridden.as_ref().unwrap_or(&config.options);
             let (text, diagnostics, _) = crate::linter::lint_bytes_in_project(
                 path,
@@ -343,19 +350,7 @@ fn relint_knowing_project(
                 options,
                 &Project::Knowing(&facts),
             );
-            let text = if diagnostics.is_empty() {
-                String::new()
-            } else {
-                text
-            };
-            Some((
-                i,
-                FileResult {
-                    path: path.clone(),
-                    text,
-                    diagnostics,
-                },
-            ))
+            Some((i, file_result(path, text, diagnostics)))
         })
         .collect();
     for (i, r) in relinted {
