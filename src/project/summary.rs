@@ -6,7 +6,7 @@ use swc_atoms::Atom;
 
 use crate::semantic::frequency::{classify_callback, CallbackKind};
 use crate::semantic::{
-    Frequency, Path, ReExport, Registry, Repeat, RunOnce, SemanticModel, Value, MODULE,
+    BindingId, Frequency, ReExport, Registry, Repeat, RunOnce, SemanticModel, Value, MODULE,
 };
 use crate::source::LineIndex;
 
@@ -86,14 +86,14 @@ pub fn summarise(
     let mut imports = Vec::new();
     // References to each import binding that a call, a `new` or an argument accounts for; any
     // other reference (stored, returned, compared) is a use nobody can follow.
-    let mut accounted: Vec<(usize, u32)> = Vec::new();
-    let mut account = |b: usize| match accounted.iter_mut().find(|(x, _)| *x == b) {
+    let mut accounted: Vec<(BindingId, u32)> = Vec::new();
+    let mut account = |b: BindingId| match accounted.iter_mut().find(|(x, _)| *x == b) {
         Some(e) => e.1 += 1,
         None => accounted.push((b, 1)),
     };
     for (i, call) in model.calls.iter().enumerate() {
         let id = crate::semantic::CallId::from_index(i);
-        if let Some((b, name)) = call.callee.as_ref().and_then(|p| imported_name(model, p)) {
+        if let Some((b, name)) = call.callee.as_ref().and_then(|p| model.imported_name(p)) {
             account(b);
             let runs = if is_test {
                 UseRuns::InTest
@@ -104,7 +104,7 @@ pub fn summarise(
         }
         for (index, arg) in call.args.iter().enumerate() {
             let Value::Path(p) = arg else { continue };
-            let Some((b, name)) = imported_name(model, p) else {
+            let Some((b, name)) = model.imported_name(p) else {
                 continue;
             };
             account(b);
@@ -131,16 +131,23 @@ pub fn summarise(
             imports.push(use_of(model, b, name, runs));
         }
     }
-    for (b, binding) in model.bindings.iter().enumerate() {
-        if binding.import_name.is_none() || binding.source_module.is_none() {
-            continue;
+    // One pass over the references: asking `references_to` per import would build the
+    // per-binding grouping in every file, most of which no rule needs.
+    let is_import = |b: BindingId| {
+        let binding = model.binding(b);
+        binding.import_name.is_some() && binding.source_module.is_some()
+    };
+    let mut referenced: Vec<(BindingId, u32)> = Vec::new();
+    for r in model.references.iter().filter(|r| is_import(r.binding)) {
+        match referenced.iter_mut().find(|(x, _)| *x == r.binding) {
+            Some(e) => e.1 += 1,
+            None => referenced.push((r.binding, 1)),
         }
+    }
+    for (b, refs) in referenced {
         let used = accounted.iter().find(|(x, _)| *x == b).map_or(0, |e| e.1);
-        let refs = model
-            .references_to(crate::semantic::BindingId::from_index(b))
-            .count() as u32;
         if refs > used {
-            let name = binding.import_name.clone().unwrap_or_default();
+            let name = model.binding(b).import_name.clone().unwrap_or_default();
             imports.push(use_of(model, b, name, UseRuns::Unknown));
         }
     }
@@ -168,18 +175,13 @@ pub fn summarise(
     }
 }
 
-fn use_of(model: &SemanticModel, b: usize, name: Atom, runs: UseRuns) -> ImportUse {
-    let binding = &model.bindings[b];
+fn use_of(model: &SemanticModel, b: BindingId, name: Atom, runs: UseRuns) -> ImportUse {
+    let binding = model.binding(b);
     ImportUse {
         specifier: binding.source_module.clone().unwrap_or_default(),
         name,
         runs,
     }
-}
-
-/// [`SemanticModel::imported_name`] with the binding as an index.
-fn imported_name(model: &SemanticModel, p: &Path) -> Option<(usize, Atom)> {
-    model.imported_name(p).map(|(b, name)| (b.index(), name))
 }
 
 /// Whether argument `index` of `call` goes to a function of this module whose parameter is
@@ -249,23 +251,6 @@ fn runs_in(
     }
 }
 
-/// Methods that call their callback during the call or once later (iteration, promise
-/// reactions): the callback runs no more often than the code that calls them.
-const RUNS_CALLBACK_NOW: &[&str] = &[
-    "forEach",
-    "map",
-    "filter",
-    "some",
-    "every",
-    "find",
-    "findIndex",
-    "reduce",
-    "flatMap",
-    "then",
-    "catch",
-    "finally",
-];
-
 /// Whether function `f`, which the model finds runs once, certainly does: the model's "once"
 /// also covers a callback handed to a function nobody here knows (it may call it on every
 /// event). True for the module body and for functions only it runs: called by name or as an
@@ -291,7 +276,7 @@ fn certainly_once(model: &SemanticModel, f: crate::semantic::FuncId, depth: u32)
             FuncUse::Argument { call, .. } => {
                 let c = &model.calls[call.index()];
                 c.method()
-                    .is_some_and(|m| RUNS_CALLBACK_NOW.contains(&m.as_str()))
+                    .is_some_and(|m| crate::semantic::api::runs_callback_now(m))
                     && certainly_once(model, c.func, depth + 1)
             }
             // Exported, yet "once": a start-up function (`exports.init = function init`), which

@@ -170,6 +170,30 @@ pub const NAME_HELPERS: &[&str] = &["__name"];
 /// `__export(target, { name: () => name })`).
 pub const EXPORT_HELPERS: &[&str] = &["__export"];
 
+/// A promise's reaction methods: each runs its callback at most once, after the promise
+/// settles.
+pub const PROMISE_REACTIONS: &[&str] = &["then", "catch", "finally"];
+
+/// Array iteration methods: each runs its callback during the call, once per element.
+const ITERATION_METHODS: &[&str] = &[
+    "forEach",
+    "map",
+    "filter",
+    "some",
+    "every",
+    "find",
+    "findIndex",
+    "reduce",
+    "flatMap",
+];
+
+/// Whether a method named `method` runs the callback handed to it during the call or once later
+/// (array iteration, promise reactions), so the callback runs no more often than the code that
+/// hands it over.
+pub fn runs_callback_now(method: &str) -> bool {
+    ITERATION_METHODS.contains(&method) || PROMISE_REACTIONS.contains(&method)
+}
+
 /// Names of the helpers transpilers emit to re-export all of another module's names:
 /// TypeScript's and tslib's `__exportStar(require('./a'), exports)`, esbuild's
 /// `__reExport(target, require('./a'))`. Either argument may be the `require` call.
