@@ -212,7 +212,7 @@ fn is_pooled_client(model: &SemanticModel, path: &Path) -> bool {
         if api::POOL_CHECKOUT_METHODS.contains(&m.as_str()) {
             break;
         }
-        if !matches!(m.as_str(), "catch" | "then" | "finally") {
+        if !api::PROMISE_REACTIONS.contains(&m.as_str()) {
             return false;
         }
         let inner = model.calls.iter().position(|i| {
@@ -520,20 +520,12 @@ fn teardown_forgets_finding(
     let event = event_text(call, "this event");
     let owner = receiver.display(model).to_string();
     let name = model.teardown_name(teardown);
-    let mut d = ctx.report(call.callee_span,
+    let d = ctx.report(call.callee_span,
         format!("listener for {event} is added to `{owner}`, an object handed to this class, and `{name}()` never removes it: every torn-down instance stays reachable from `{owner}`, which outlives it"),
     )
     .with_confidence(confidence)
     .with_label(model.function(teardown).span, format!("`{name}()` removes other listeners, but not this one"));
-    if let Some(h) = call.arg_spans.get(1) {
-        d = d.with_label(
-            *h,
-            "this handler, and the instance it holds, stays registered",
-        );
-    }
-    d.with_help(format!(
-        "remove it in `{name}()` as well, with the same event and handler"
-    ))
+    remove_there_too(d, call, name)
 }
 
 /// A call of function `d`, from code that runs more than once, whose argument for parameter `b`
@@ -601,17 +593,24 @@ fn incomplete_detach_finding(
     let event = event_text(call, "this event");
     let owner = receiver.display(model).to_string();
     let name = model.teardown_name(detach);
-    let mut d = ctx.report(call.callee_span,
+    let d = ctx.report(call.callee_span,
         format!("listener for {event} is added to `{owner}` and never removed: `{name}()` removes this class's other listeners from it, but not this one, so every detached instance stays reachable from `{owner}`"),
     )
     .with_confidence(Confidence::Medium)
     .with_label(model.function(detach).span, format!("`{name}()` removes the others"));
-    if let Some(h) = call.arg_spans.get(1) {
-        d = d.with_label(
+    remove_there_too(d, call, name)
+}
+
+/// The end of a finding whose class's teardown or detach method `name` removes other listeners
+/// but not `call`'s: a label on the handler it keeps, and the help to remove it there as well.
+fn remove_there_too(d: Diagnostic, call: &Call, name: &str) -> Diagnostic {
+    let d = match call.arg_spans.get(1) {
+        Some(h) => d.with_label(
             *h,
             "this handler, and the instance it holds, stays registered",
-        );
-    }
+        ),
+        None => d,
+    };
     d.with_help(format!(
         "remove it in `{name}()` as well, with the same event and handler"
     ))

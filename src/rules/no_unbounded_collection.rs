@@ -518,11 +518,7 @@ fn imported_registries(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                     .is_some_and(|(s, n)| s == reg.specifier && reg.registry.removes.contains(&n))
             })
             .collect();
-        let name = call
-            .callee
-            .as_ref()
-            .map(|p| p.display(model).to_string())
-            .unwrap_or_default();
+        let name = callee_text(model, call);
         let remove = reg.registry.removes[0].as_str();
         let collection = format!(
             "`{}` (`{}:{}`)",
@@ -581,6 +577,14 @@ fn imported_registries(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// How a message names the function `call` calls (`registerSocket`, `channelz.register`).
+fn callee_text(model: &SemanticModel, call: &crate::semantic::Call) -> String {
+    call.callee
+        .as_ref()
+        .map(|p| p.display(model).to_string())
+        .unwrap_or_default()
 }
 
 /// The functions of the releases in `released_at` that can run when work succeeds, and whether
@@ -662,11 +666,7 @@ fn through_helpers(
                     .filter(|&(j, _)| j != i)
                     .map(|(_, v)| v.clone())
                     .collect();
-                let name = call
-                    .callee
-                    .as_ref()
-                    .map(|p| p.display(model).to_string())
-                    .unwrap_or_default();
+                let name = callee_text(model, call);
                 let mut site = growth(
                     model,
                     call.callee_span,
