@@ -191,11 +191,7 @@ impl Answers<'_> {
     }
 
     fn compute(&mut self, file: usize, name: &Atom, depth: u32) -> Option<ProjectUse> {
-        let mut any = false;
-        // Whether a use outside the test files was seen (tests alone say nothing about how
-        // production code uses an export).
-        let mut outside_tests = false;
-        let mut repeated: Option<RepeatedUse> = None;
+        let mut tally = Tally::default();
         let importers = self.graph.importers_of(file).to_vec();
         for edge in importers {
             let Some(summary) = &self.summaries[edge.from] else {
@@ -207,30 +203,24 @@ impl Answers<'_> {
                     if used.name != *name && used.name != "*" {
                         continue;
                     }
-                    any = true;
+                    tally.any = true;
                     if used.name == "*" {
                         return None;
                     }
                     match &used.runs {
-                        UseRuns::InTest => {}
-                        UseRuns::Once => outside_tests = true,
+                        UseRuns::InTest => tally.add(ProjectUse::TestsOnly),
+                        UseRuns::Once => tally.add(ProjectUse::Once),
                         UseRuns::Unknown => return None,
                         UseRuns::Repeated { why, line } => {
-                            repeated.get_or_insert_with(|| RepeatedUse {
+                            tally.add(ProjectUse::Repeated(RepeatedUse {
                                 why: why.clone(),
                                 file: self.files[edge.from].display().to_string(),
                                 line: *line,
-                            });
+                            }))
                         }
                         UseRuns::AsOftenAs(names) => {
                             for n in names.clone() {
-                                match self.answer(edge.from, &n, depth + 1)? {
-                                    ProjectUse::Once => outside_tests = true,
-                                    ProjectUse::TestsOnly => {}
-                                    ProjectUse::Repeated(r) => {
-                                        repeated.get_or_insert(r);
-                                    }
-                                }
+                                tally.add(self.answer(edge.from, &n, depth + 1)?);
                             }
                         }
                     }
@@ -246,24 +236,48 @@ impl Answers<'_> {
                             .collect(),
                     };
                     for n in as_names {
-                        any = true;
-                        match self.answer(edge.from, &n, depth + 1)? {
-                            ProjectUse::Once => outside_tests = true,
-                            ProjectUse::TestsOnly => {}
-                            ProjectUse::Repeated(r) => {
-                                repeated.get_or_insert(r);
-                            }
-                        }
+                        tally.add(self.answer(edge.from, &n, depth + 1)?);
                     }
                 }
             }
         }
-        if !any {
+        tally.answer()
+    }
+}
+
+/// What the uses of one export seen so far say.
+#[derive(Default)]
+struct Tally {
+    /// A use was seen.
+    any: bool,
+    /// A use outside the test files was seen (tests alone say nothing about how production
+    /// code uses an export).
+    outside_tests: bool,
+    /// The first repeated use seen.
+    repeated: Option<RepeatedUse>,
+}
+
+impl Tally {
+    fn add(&mut self, u: ProjectUse) {
+        self.any = true;
+        match u {
+            ProjectUse::Once => self.outside_tests = true,
+            ProjectUse::TestsOnly => {}
+            ProjectUse::Repeated(r) => {
+                self.repeated.get_or_insert(r);
+            }
+        }
+    }
+
+    /// Repeated when a use repeats, else once when a use is outside the tests, else tests only;
+    /// `None` when no use was seen.
+    fn answer(self) -> Option<ProjectUse> {
+        if !self.any {
             return None;
         }
-        Some(match repeated {
+        Some(match self.repeated {
             Some(r) => ProjectUse::Repeated(r),
-            None if outside_tests => ProjectUse::Once,
+            None if self.outside_tests => ProjectUse::Once,
             None => ProjectUse::TestsOnly,
         })
     }
