@@ -322,25 +322,31 @@ fn is_startup_name(name: Option<&str>) -> bool {
 
 /// What being a constructor or method of class `c` means for how often function `f` runs, before
 /// any caller in this file is counted: a constructor of a class that code elsewhere can
-/// instantiate runs once per instance; a method of a class whose instances exist (made here or
-/// elsewhere) runs any number of times. `None` when nothing in or outside this file can reach it.
-fn class_use(model: &SemanticModel, c: ClassId, f: FuncId) -> Option<Repeat> {
+/// instantiate runs once per instance (once when the whole-project pass knows every instance is
+/// made at start-up, as often as the project makes them otherwise, unknown when only tests make
+/// them); a method of a class whose instances exist (made here or elsewhere) runs any number of
+/// times, one that nothing can reach an unknown number. `None` for a private class's
+/// constructor, which runs where this file makes its instances (the call graph's edges).
+fn class_use(model: &SemanticModel, c: ClassId, f: FuncId) -> Option<Frequency> {
     let public = model.class_is_public(c);
     if model.is_constructor(f) {
         if !public {
             return None;
         }
-        // The project makes every instance at start-up: the constructor runs once per process
-        // as far as it knows (a class linted alone may still have many instances).
-        return match project_use(model, &model.export_names_of_class(c)) {
-            Some(super::ProjectUse::Repeated(u)) => Some(Repeat::Project(Box::new(u.clone()))),
-            // Handled by the caller (`instances_made_once`).
-            Some(super::ProjectUse::Once) => None,
-            Some(super::ProjectUse::TestsOnly) => None,
-            None => Some(Repeat::Instance(c)),
-        };
+        return Some(match project_use(model, &model.export_names_of_class(c)) {
+            Some(super::ProjectUse::Repeated(u)) => {
+                Frequency::Repeated(Repeat::Project(Box::new(u.clone())))
+            }
+            Some(super::ProjectUse::Once) => Frequency::Once,
+            Some(super::ProjectUse::TestsOnly) => Frequency::Unknown,
+            None => Frequency::Repeated(Repeat::Instance(c)),
+        });
     }
-    (public || model.instantiations(c).next().is_some()).then_some(Repeat::Method(f))
+    Some(if public || model.instantiations(c).next().is_some() {
+        Frequency::Repeated(Repeat::Method(f))
+    } else {
+        Frequency::Unknown
+    })
 }
 
 /// How the project uses an export known by `names`, when the whole-project pass told the model.
@@ -461,17 +467,8 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
             }
         }
         if let Some(c) = func.class {
-            match class_use(model, c, FuncId::from_index(f)) {
-                Some(r) => consider(Frequency::Repeated(r)),
-                None if model.is_constructor(FuncId::from_index(f)) && model.class_is_public(c) => {
-                    match project_use(model, &model.export_names_of_class(c)) {
-                        Some(super::ProjectUse::Once) => consider(Frequency::Once),
-                        _ => consider(Frequency::Unknown),
-                    }
-                }
-                // A private class's constructor runs where its instances are made (the edges).
-                None if model.is_constructor(FuncId::from_index(f)) => {}
-                None => consider(Frequency::Unknown),
+            if let Some(freq) = class_use(model, c, FuncId::from_index(f)) {
+                consider(freq);
             }
         }
         if let Some(b) = func.binding {
