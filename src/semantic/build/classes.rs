@@ -441,6 +441,16 @@ impl Builder {
         self.model.exports.push(Export { name, target });
     }
 
+    /// Records each named property of an exported object literal as an export of that name
+    /// (`module.exports = { a, b }`, `export default { a, b }`).
+    pub(super) fn record_object_exports(&mut self, props: &[(Option<Atom>, Value)]) {
+        for (key, value) in props {
+            if let Some(key) = key {
+                self.record_export(key.clone(), value);
+            }
+        }
+    }
+
     /// Records the names a CommonJS export assignment to `target` makes: `module.exports = v`
     /// exports `v` as `default` (and an object literal's keys by name), `module.exports.x = v`
     /// and `exports.x = v` export `v` as `x`; `module.exports = require('./a')` re-exports `./a`.
@@ -456,13 +466,7 @@ impl Builder {
             return;
         }
         match value {
-            Value::Object(props) => {
-                for (key, v) in props {
-                    if let Some(key) = key {
-                        self.record_export(key.clone(), v);
-                    }
-                }
-            }
+            Value::Object(props) => self.record_object_exports(props),
             Value::Call(c) => {
                 if let Some(specifier) = require_source(&self.model.calls[c.index()]) {
                     self.model.reexports.push(ReExport {

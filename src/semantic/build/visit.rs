@@ -142,11 +142,7 @@ impl Visit for Builder {
         self.export_value(&v);
         // `export default { a, b }`: a module of functions, used as `m.a()` by its importers.
         if let Value::Object(props) = &v {
-            for (key, value) in props {
-                if let Some(key) = key {
-                    self.record_export(key.clone(), value);
-                }
-            }
+            self.record_object_exports(props);
         }
         self.record_export(Atom::from("default"), &v);
     }
