@@ -9,7 +9,7 @@
 //!
 //! Layout: `<root>/.leaklint_cache/` holds `CACHEDIR.TAG` (the Cache Directory Tagging
 //! Specification, <https://bford.info/cachedir/>), a `.gitignore` of `*`, and one file per
-//! leaklint build, `v<version>-<build>/clean`: the magic line `leaklint-cache 2\n` followed by
+//! leaklint build, `v<version>-<build>/clean`: the magic line `leaklint-cache 3\n` followed by
 //! entries sorted by key, each a 16-byte key, a 4-byte little-endian length and that many bytes of
 //! the summary in postcard's encoding (<https://postcard.jamesmunns.com/wire-format>) of the
 //! serde form of [`ModuleSummary`]; length 0 for a file with nothing to tell the project pass.
@@ -36,7 +36,7 @@ use crate::source::Dialect;
 /// The folder name, created in the working directory.
 pub const CACHE_DIR: &str = ".leaklint_cache";
 
-const MAGIC: &[u8] = b"leaklint-cache 2\n";
+const MAGIC: &[u8] = b"leaklint-cache 3\n";
 const TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
 # This file is a cache directory tag created by leaklint.\n\
 # For information about cache directory tags see https://bford.info/cachedir/\n";
@@ -333,7 +333,11 @@ mod tests {
                 name: "register".into(),
                 runs: UseRuns::Repeated {
                     why: "on every request".into(),
-                    line: 4,
+                    at: crate::source::PositionRange {
+                        start: crate::source::Position { line: 4, column: 3 },
+                        end: crate::source::Position { line: 4, column: 9 },
+                    },
+                    registration: None,
                 },
             }],
             reexports: vec![crate::semantic::ReExport {
@@ -350,7 +354,13 @@ mod tests {
                     removes: vec!["unregister".into()],
                     returns_handle: true,
                 },
-                2,
+                crate::source::PositionRange {
+                    start: crate::source::Position { line: 2, column: 7 },
+                    end: crate::source::Position {
+                        line: 2,
+                        column: 14,
+                    },
+                },
             )],
         };
         let with = Cache::key(Path::new("src/a.js"), b"with", &opts);

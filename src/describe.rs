@@ -1,20 +1,47 @@
 //! Wording shared by the rules (`src/rules/`): how often code runs, and whether a value comes from
 //! a request. Kept outside `src/rules/` so that directory holds exactly one file per rule.
 
-use crate::diagnostic::{ByteSpan, Confidence};
+use crate::diagnostic::{ByteSpan, Confidence, ElsewhereLabel, RepetitionSites};
 use crate::semantic::{Frequency, Path, Repeat, Root, SemanticModel};
 
-/// A phrase for how often a function runs ("on every request") and, when there is one, the
-/// registration that makes it so (for a secondary label).
-pub fn how_often(model: &SemanticModel, freq: &Frequency) -> (String, Option<(ByteSpan, String)>) {
+/// A phrase for how often a function runs ("on every request") and the places that make it so,
+/// for secondary labels: the registration in this file, or the use in another module that the
+/// whole-project pass followed (with the registration there).
+pub fn how_often(model: &SemanticModel, freq: &Frequency) -> (String, RepetitionSites) {
     match freq {
-        Frequency::Once => ("once".into(), None),
-        Frequency::Unknown => ("each time this function is called".into(), None),
+        Frequency::Once => ("once".into(), RepetitionSites::default()),
+        Frequency::Unknown => (
+            "each time this function is called".into(),
+            RepetitionSites::default(),
+        ),
         Frequency::Repeated(r) => repeat_phrase(model, r),
     }
 }
 
-fn repeat_phrase(model: &SemanticModel, r: &Repeat) -> (String, Option<(ByteSpan, String)>) {
+fn repeat_phrase(model: &SemanticModel, r: &Repeat) -> (String, RepetitionSites) {
+    let (phrase, here) = repeat_phrase_here(model, r);
+    let mut sites = RepetitionSites {
+        here,
+        elsewhere: Vec::new(),
+    };
+    if let (_, Repeat::Project(u)) = r.origin_of(crate::semantic::MODULE) {
+        sites.elsewhere.push(ElsewhereLabel {
+            path: u.file.clone(),
+            range: u.at,
+            message: format!("used here, {}", u.why),
+        });
+        if let Some((range, message)) = &u.registration {
+            sites.elsewhere.push(ElsewhereLabel {
+                path: u.file.clone(),
+                range: *range,
+                message: message.clone(),
+            });
+        }
+    }
+    (phrase, sites)
+}
+
+fn repeat_phrase_here(model: &SemanticModel, r: &Repeat) -> (String, Option<(ByteSpan, String)>) {
     let at = |c: &crate::semantic::CallId, what: &str| {
         Some((model.calls[c.index()].callee_span, what.to_string()))
     };
@@ -62,7 +89,7 @@ fn repeat_phrase(model: &SemanticModel, r: &Repeat) -> (String, Option<(ByteSpan
         Repeat::Render => ("on every request that renders this component".into(), None),
         Repeat::Exported => ("each time the exported function is called".into(), None),
         Repeat::Project(u) => (
-            format!("{} (as used at `{}:{}`)", u.why, u.file, u.line),
+            format!("{} (as used at `{}:{}`)", u.why, u.file, u.at.start.line),
             None,
         ),
         Repeat::Method(f) => {
@@ -80,7 +107,7 @@ fn repeat_phrase(model: &SemanticModel, r: &Repeat) -> (String, Option<(ByteSpan
             (format!("once per `{name}` instance"), None)
         }
         Repeat::CalledFrom(f, inner) => {
-            let (phrase, label) = repeat_phrase(model, inner);
+            let (phrase, label) = repeat_phrase_here(model, inner);
             let name = model
                 .function(*f)
                 .name

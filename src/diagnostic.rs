@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::source::PositionRange;
+
 /// A half-open byte range `[start, end)` into a file's text (UTF-8 offsets from 0).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
@@ -98,6 +100,42 @@ pub struct Label {
     pub merged: Option<Merged>,
 }
 
+/// A secondary location in another file of the project, found by the whole-project pass (the
+/// use in another module that makes the flagged code run on every request): the other file's
+/// text is not at hand when the finding is reported, so the location carries its positions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ElsewhereLabel {
+    /// The other file's path, as the walk found it (relative to the working directory when the
+    /// linted paths were).
+    pub path: String,
+    /// Where the label points in that file: 1-based lines, 1-based UTF-16 columns.
+    pub range: PositionRange,
+    /// What is there, e.g. "used here, on every request".
+    pub message: String,
+}
+
+/// The secondary locations that show why code runs as often as a finding says
+/// ([`crate::describe::how_often`]): the registration in the same file ("this handler runs on
+/// every request"), or the uses in other files that the whole-project pass followed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RepetitionSites {
+    /// A label in the same file: its span and message.
+    pub here: Option<(ByteSpan, String)>,
+    /// Labels in other files.
+    pub elsewhere: Vec<ElsewhereLabel>,
+}
+
+impl RepetitionSites {
+    /// Only the labels in other files: for findings whose labels in this file already say how
+    /// often each site runs.
+    pub fn elsewhere_only(self) -> RepetitionSites {
+        RepetitionSites {
+            here: None,
+            elsewhere: self.elsewhere,
+        }
+    }
+}
+
 /// What is left of a finding merged into another one as a label ([`crate::merge`]): suppression
 /// comments still name its rule, and the finding it joined keeps the higher severity and
 /// confidence of the two while the label is there.
@@ -143,6 +181,9 @@ pub struct Diagnostic {
     pub span: ByteSpan,
     /// Secondary locations.
     pub labels: Vec<Label>,
+    /// Secondary locations in other files (the whole-project pass).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub elsewhere: Vec<ElsewhereLabel>,
     /// How to fix it.
     pub help: Option<String>,
     /// Where the leak is made besides the primary span (a collection's growth calls):
@@ -165,6 +206,7 @@ impl Diagnostic {
             message: message.into(),
             span,
             labels: Vec::new(),
+            elsewhere: Vec::new(),
             help: None,
             sites: Vec::new(),
             retained_by: None,
@@ -178,6 +220,22 @@ impl Diagnostic {
             message: message.into(),
             merged: None,
         });
+        self
+    }
+
+    /// Adds the secondary locations that show why the code runs as often as the message says
+    /// ([`RepetitionSites`]): a label in this file and labels in other files.
+    pub fn with_repetition_sites(mut self, sites: RepetitionSites) -> Diagnostic {
+        if let Some((span, message)) = sites.here {
+            self = self.with_label(span, message);
+        }
+        self.elsewhere.extend(sites.elsewhere);
+        self
+    }
+
+    /// Adds a secondary location in another file ([`ElsewhereLabel`]).
+    pub fn with_elsewhere(mut self, label: ElsewhereLabel) -> Diagnostic {
+        self.elsewhere.push(label);
         self
     }
 

@@ -51,12 +51,26 @@ impl Dialect {
 /// A 1-based position in a file: `line` counts lines (a line ends at `\n`, `\r\n` or a lone `\r`),
 /// `column` counts UTF-16 code units from the line start plus one, as ESLint, LSP (by default) and
 /// SARIF's `utf16CodeUnits` column kind do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Position {
     /// 1-based line number.
     pub line: u32,
     /// 1-based column in UTF-16 code units.
     pub column: u32,
+}
+
+/// A range of a file from `start` to `end` (exclusive), both 1-based [`Position`]s: how a
+/// location in another file travels once that file's text is gone (the whole-project pass).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub struct PositionRange {
+    /// Where it starts.
+    pub start: Position,
+    /// Where it ends (exclusive).
+    pub end: Position,
 }
 
 /// Byte offsets of every line start of one text, for offset → position conversion in
@@ -114,6 +128,14 @@ impl LineIndex {
         Position {
             line: line as u32 + 1,
             column,
+        }
+    }
+
+    /// The positions of byte offsets `start` and `end` of `text` ([`LineIndex::position`]).
+    pub fn range(&self, text: &str, start: u32, end: u32) -> PositionRange {
+        PositionRange {
+            start: self.position(text, start),
+            end: self.position(text, end),
         }
     }
 

@@ -144,6 +144,55 @@ fn components_are_discovered_and_positions_point_into_them() {
     );
 }
 
+/// A label in another file of the project (the use that runs on every request) has that file's
+/// `filePath` in JSON and a `related:` line in the pretty output.
+#[test]
+fn labels_in_other_files_name_their_file() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "track.js",
+        "const seen = new Set();\nexport function track(id) {\n  seen.add(id);\n}\n",
+    );
+    write(
+        d.path(),
+        "server.js",
+        "import express from 'express';\nimport { track } from './track.js';\nconst app = express();\napp.get('/', (req, res) => {\n  track(req.query.id);\n  res.end();\n});\n",
+    );
+    let o = leaklint(d.path(), &["--format", "json", "--no-cache"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let track = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["filePath"].as_str().unwrap().ends_with("track.js"))
+        .unwrap();
+    let labels = track["messages"][0]["labels"].as_array().unwrap();
+    let there: Vec<_> = labels
+        .iter()
+        .filter(|l| l["filePath"].is_string())
+        .collect();
+    assert_eq!(there.len(), 2, "{labels:#?}");
+    assert!(there[0]["filePath"]
+        .as_str()
+        .unwrap()
+        .ends_with("server.js"));
+    assert_eq!(
+        (there[0]["line"].as_u64(), there[0]["column"].as_u64()),
+        (Some(5), Some(3))
+    );
+    assert_eq!(there[0]["message"], "used here, on every request");
+    assert_eq!(there[1]["line"], 4);
+    assert_eq!(there[1]["message"], "this handler runs on every request");
+
+    let o = leaklint(d.path(), &["--format", "pretty", "--no-cache"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("server.js:5:3: used here, on every request"),
+        "{out}"
+    );
+}
+
 #[test]
 fn pretty_output_draws_the_source() {
     let d = tempfile::tempdir().unwrap();

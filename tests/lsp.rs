@@ -906,6 +906,17 @@ fn a_per_request_handler_is_reported_with_the_project_reason() {
             .any(|d| d["message"].as_str().unwrap().contains("server.js:4"))
     });
     assert_eq!(p["diagnostics"].as_array().unwrap().len(), 1, "{p}");
+    // The use in the other file is related information there (0-based line 3 is line 4).
+    let server = uri(&dir.path().join("server.js"));
+    let related = p["diagnostics"][0]["relatedInformation"]
+        .as_array()
+        .unwrap();
+    assert!(
+        related.iter().any(|r| r["location"]["uri"] == server
+            && r["location"]["range"]["start"]["line"] == 3
+            && r["message"] == "used here, on every request"),
+        "{p}"
+    );
     assert_eq!(c.shutdown(), 0);
 }
 

@@ -322,3 +322,59 @@ fn a_file_that_crashes_is_a_valid_tool_execution_notification() {
     assert!(descriptor["fullDescription"]["text"].is_string());
     assert!(descriptor["help"]["markdown"].is_string());
 }
+
+/// A finding that the whole-project pass proves has related locations in the other files that
+/// prove it: the use that runs on every request, and a registry's declaration.
+#[test]
+fn related_locations_point_into_the_other_files_of_the_project() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let log = sarif(
+        root,
+        &[
+            "fixtures/project/express-layers",
+            "fixtures/project/registry-never-removed",
+        ],
+        None,
+    );
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let related_of = |file: &str| -> Vec<(String, u64, String)> {
+        let r = results
+            .iter()
+            .find(|r| {
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(file)
+            })
+            .unwrap_or_else(|| panic!("no result in {file}: {results:#?}"));
+        r["relatedLocations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                let p = &l["physicalLocation"];
+                (
+                    p["artifactLocation"]["uri"].as_str().unwrap().to_string(),
+                    p["region"]["startLine"].as_u64().unwrap(),
+                    l["message"]["text"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let orders = related_of("express-layers/src/services/orders.js");
+    assert!(
+        orders.iter().any(|(uri, line, text)| uri
+            == "fixtures/project/express-layers/src/routes/orders.js"
+            && *line == 5
+            && text == "used here, on every request."),
+        "{orders:#?}"
+    );
+    let server = related_of("registry-never-removed/server.js");
+    assert!(
+        server.iter().any(|(uri, line, text)| uri
+            == "fixtures/project/registry-never-removed/registry.js"
+            && *line == 3
+            && text.contains("`connections` is declared here")),
+        "{server:#?}"
+    );
+}

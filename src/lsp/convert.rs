@@ -26,7 +26,9 @@ pub fn rule_doc_url(rule: &str) -> Option<Uri> {
 
 /// Converts one finding. The message carries the help line after a blank line (editors show
 /// `message` only), `code` is the rule name with `codeDescription.href` to its document, and
-/// secondary labels become `relatedInformation` in the same document.
+/// secondary labels become `relatedInformation` in the same document; labels in other files of
+/// the project (the whole-project pass) become `relatedInformation` there (a path that is not
+/// absolute is taken from the server's working directory).
 pub fn to_lsp(d: &Diagnostic, uri: &Uri, map: &PositionMap<'_>) -> lsp::Diagnostic {
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
@@ -43,6 +45,16 @@ pub fn to_lsp(d: &Diagnostic, uri: &Uri, map: &PositionMap<'_>) -> lsp::Diagnost
             },
             message: l.message.clone(),
         })
+        .chain(d.elsewhere.iter().filter_map(|e| {
+            let path = std::path::absolute(&e.path).ok()?;
+            Some(lsp::DiagnosticRelatedInformation {
+                location: lsp::Location {
+                    uri: Uri::from_file_path(path).ok()?,
+                    range: map.range_elsewhere(e.range),
+                },
+                message: e.message.clone(),
+            })
+        }))
         .collect();
     let tags =
         (BuiltinCheck::UnusedSuppression.is(d.rule)).then(|| vec![lsp::DiagnosticTag::Unnecessary]);

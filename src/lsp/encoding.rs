@@ -74,6 +74,24 @@ impl<'a> PositionMap<'a> {
         }
     }
 
+    /// The LSP range of a range in another file, whose text is not at hand
+    /// ([`crate::diagnostic::ElsewhereLabel`]): its UTF-16 columns as they are, or with UTF-8
+    /// positions the start of each line (a UTF-16 column cannot be turned into bytes without
+    /// the line's text).
+    pub fn range_elsewhere(&self, range: crate::source::PositionRange) -> Range {
+        let at = |p: crate::source::Position| Position {
+            line: p.line - 1,
+            character: match self.encoding {
+                Encoding::Utf16 => p.column - 1,
+                Encoding::Utf8 => 0,
+            },
+        };
+        Range {
+            start: at(range.start),
+            end: at(range.end),
+        }
+    }
+
     /// The byte offset of LSP position `pos`. As the spec asks, a `character` past the end of the
     /// line means the line end, and a `line` past the last line means the end of the text; a
     /// UTF-8 column inside a multi-byte character rounds down to the character start.

@@ -137,7 +137,7 @@ fn imported_registries(
         })
         .collect();
     let mut out: Vec<(usize, ImportedRegistry)> = Vec::new();
-    for (registry, line) in &summary.registries {
+    for (registry, at) in &summary.registries {
         for &(from, used) in &uses {
             let known = out
                 .iter()
@@ -154,7 +154,7 @@ fn imported_registries(
                     specifier: used.specifier.clone(),
                     registry: registry.clone(),
                     file: files[r].display().to_string(),
-                    line: *line,
+                    at: *at,
                     removed_elsewhere,
                 },
             ));
@@ -211,13 +211,16 @@ impl Answers<'_> {
                         UseRuns::InTest => tally.add(ProjectUse::TestsOnly),
                         UseRuns::Once => tally.add(ProjectUse::Once),
                         UseRuns::Unknown => return None,
-                        UseRuns::Repeated { why, line } => {
-                            tally.add(ProjectUse::Repeated(RepeatedUse {
-                                why: why.clone(),
-                                file: self.files[edge.from].display().to_string(),
-                                line: *line,
-                            }))
-                        }
+                        UseRuns::Repeated {
+                            why,
+                            at,
+                            registration,
+                        } => tally.add(ProjectUse::Repeated(RepeatedUse {
+                            why: why.clone(),
+                            file: self.files[edge.from].display().to_string(),
+                            at: *at,
+                            registration: registration.clone(),
+                        })),
                         UseRuns::AsOftenAs(names) => {
                             for n in names.clone() {
                                 tally.add(self.answer(edge.from, &n, depth + 1)?);

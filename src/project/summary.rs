@@ -4,11 +4,12 @@
 
 use swc_atoms::Atom;
 
+use crate::diagnostic::ByteSpan;
 use crate::semantic::frequency::{classify_callback, CallbackKind};
 use crate::semantic::{
     BindingId, Frequency, ReExport, Registry, Repeat, RunOnce, SemanticModel, Value, MODULE,
 };
-use crate::source::LineIndex;
+use crate::source::{LineIndex, PositionRange};
 
 /// How often one use of an imported name runs, as far as the using module can tell.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -23,8 +24,11 @@ pub enum UseRuns {
     Repeated {
         /// The reason, in the words of the findings ("on every request").
         why: String,
-        /// The 1-based line of the use.
-        line: u32,
+        /// Where the use is: the callee of a call, or the argument that hands the name on.
+        at: PositionRange,
+        /// The registration in this module that makes it repeat ("this handler runs on every
+        /// request" at `router.get`), when that is another place than the use.
+        registration: Option<(PositionRange, String)>,
     },
     /// As often as this module's own exports of these names are used elsewhere.
     AsOftenAs(Vec<Atom>),
@@ -56,9 +60,9 @@ pub struct ModuleSummary {
     pub exports: Vec<Atom>,
     /// The export names whose uses elsewhere its findings depended on.
     pub asked: Vec<Atom>,
-    /// Its registries: collections its exported functions fill and empty, with the 1-based
-    /// line of each declaration.
-    pub registries: Vec<(Registry, u32)>,
+    /// Its registries: collections its exported functions fill and empty, with where each is
+    /// declared.
+    pub registries: Vec<(Registry, PositionRange)>,
 }
 
 impl ModuleSummary {
@@ -98,7 +102,7 @@ pub fn summarise(
             let runs = if is_test {
                 UseRuns::InTest
             } else {
-                runs_in(model, call.func, call.span.start, text, &mut lines)
+                runs_in(model, call.func, call.callee_span, text, &mut lines)
             };
             imports.push(use_of(model, b, name, runs));
         }
@@ -111,19 +115,20 @@ pub fn summarise(
             let runs = if is_test {
                 UseRuns::InTest
             } else {
+                let at = call
+                    .arg_spans
+                    .get(index)
+                    .copied()
+                    .unwrap_or(call.callee_span);
                 match classify_callback(model, call, id, index, MODULE) {
                     CallbackKind::Repeats(r) if r.is_strong() => {
-                        let (why, _) = crate::describe::how_often(model, &Frequency::Repeated(r));
-                        UseRuns::Repeated {
-                            why,
-                            line: line_of(text, &mut lines, call.span.start),
-                        }
+                        repeated(model, &Frequency::Repeated(r), at, text, &mut lines)
                     }
                     // Handed to a function of this module that only calls it or makes
                     // instances of it (`this.register(Store)` doing `new Store(this)`): as often
                     // as that call.
                     _ if only_invoked_by_callee(model, call, index) => {
-                        runs_in(model, call.func, call.span.start, text, &mut lines)
+                        runs_in(model, call.func, at, text, &mut lines)
                     }
                     _ => UseRuns::Unknown,
                 }
@@ -158,8 +163,12 @@ pub fn summarise(
         .take_registries()
         .into_iter()
         .map(|r| {
-            let line = line_of(text, &mut lines, r.span.start);
-            (r, line)
+            let at = lines.get_or_insert_with(|| LineIndex::new(text)).range(
+                text,
+                r.span.start,
+                r.span.end,
+            );
+            (r, at)
         })
         .collect();
     ModuleSummary {
@@ -202,11 +211,11 @@ fn only_invoked_by_callee(
     invoked > 0 && model.references_to(param).count() == invoked
 }
 
-/// How often code in function `f` runs, for a use at byte `at`.
+/// How often code in function `f` runs, for a use at `at`.
 fn runs_in(
     model: &SemanticModel,
     f: crate::semantic::FuncId,
-    at: u32,
+    at: ByteSpan,
     text: &str,
     lines: &mut Option<LineIndex>,
 ) -> UseRuns {
@@ -238,14 +247,7 @@ fn runs_in(
                     }
                 }
                 Repeat::Method(_) => UseRuns::Unknown,
-                _ => {
-                    let (why, _) =
-                        crate::describe::how_often(model, &Frequency::Repeated(r.clone()));
-                    UseRuns::Repeated {
-                        why,
-                        line: line_of(text, lines, at),
-                    }
-                }
+                _ => repeated(model, &Frequency::Repeated(r.clone()), at, text, lines),
             }
         }
     }
@@ -306,9 +308,25 @@ fn certainly_once(model: &SemanticModel, f: crate::semantic::FuncId, depth: u32)
     any || func.name.is_some()
 }
 
-fn line_of(text: &str, lines: &mut Option<LineIndex>, at: u32) -> u32 {
-    lines
-        .get_or_insert_with(|| LineIndex::new(text))
-        .position(text, at)
-        .line
+/// A use at `at` that runs as often as `freq` says, with the registration that makes it so
+/// when that is elsewhere in the module.
+fn repeated(
+    model: &SemanticModel,
+    freq: &Frequency,
+    at: ByteSpan,
+    text: &str,
+    lines: &mut Option<LineIndex>,
+) -> UseRuns {
+    let (why, sites) = crate::describe::how_often(model, freq);
+    let lines = lines.get_or_insert_with(|| LineIndex::new(text));
+    let at_range = lines.range(text, at.start, at.end);
+    let registration = sites
+        .here
+        .map(|(span, message)| (lines.range(text, span.start, span.end), message))
+        .filter(|(range, _)| range.start.line != at_range.start.line);
+    UseRuns::Repeated {
+        why,
+        at: at_range,
+        registration,
+    }
 }

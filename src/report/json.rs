@@ -4,7 +4,7 @@
 //! fixableErrorCount, fixableWarningCount, usedDeprecatedRules}]`. Lines and columns are 1-based,
 //! columns in UTF-16 code units; `endColumn` is exclusive. leaklint adds `confidence`, `help` and
 //! `labels` to each message (a label that is another rule's finding of the same leak, merged, has
-//! that rule's `ruleId`). Parse errors are `fatal: true` with `ruleId: null`, as in ESLint; a
+//! that rule's `ruleId`; a label in another file of the project has that file's `filePath`). Parse errors are `fatal: true` with `ruleId: null`, as in ESLint; a
 //! file that crashed leaklint (`internal-error`) or went over its parse budget (`parse-timeout`)
 //! is `fatal: true` with that `ruleId`.
 
@@ -67,6 +67,10 @@ struct Label<'a> {
     column: u32,
     end_column: u32,
     end_line: u32,
+    /// The file of a label in another file of the project (the whole-project pass), as an
+    /// absolute path like the entries' `filePath`; absent for a label in the message's file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file_path: Option<String>,
     line: u32,
     message: &'a str,
     /// The rule of a finding merged into this one as the label (`crate::merge`).
@@ -104,9 +108,19 @@ fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
                         end_line: e.line,
                         line: s.line,
                         message: &l.message,
+                        file_path: None,
                         rule_id: l.merged.map(|m| m.rule),
                     }
                 })
+                .chain(d.elsewhere.iter().map(|e| Label {
+                    column: e.range.start.column,
+                    end_column: e.range.end.column,
+                    end_line: e.range.end.line,
+                    line: e.range.start.line,
+                    message: &e.message,
+                    file_path: Some(absolute_from(cwd, Path::new(&e.path)).display().to_string()),
+                    rule_id: None,
+                }))
                 .collect();
             Message {
                 column: start.column,

@@ -94,7 +94,18 @@ pub fn render(
             if !matches!(drew, Ok(Ok(()))) {
                 out = super::concise::line(r, line_index, d);
             }
-            writeln!(w, "{out}")?;
+            write!(w, "{out}")?;
+            // miette draws labels of one source only: labels in other files of the project (the
+            // whole-project pass) follow as `path:line:column` lines, which terminals and editors
+            // make clickable.
+            for e in &d.elsewhere {
+                writeln!(
+                    w,
+                    "  related: {}:{}:{}: {}",
+                    e.path, e.range.start.line, e.range.start.column, e.message
+                )?;
+            }
+            writeln!(w)?;
         }
     }
     Ok(())

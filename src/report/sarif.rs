@@ -298,6 +298,7 @@ pub fn to_value(results: &[FileResult], rules: &[&'static RuleMeta], root: &Sour
                 &artifact,
                 index_of.get(d.rule).copied(),
                 &hashes,
+                root,
             ));
         }
     }
@@ -415,9 +416,10 @@ fn result(
     artifact: &Value,
     rule_index: Option<usize>,
     hashes: &[String],
+    root: &SourceRoot,
 ) -> Value {
     let (start, _) = range_of(&r.text, index, d);
-    let related: Vec<Value> = d
+    let mut related: Vec<Value> = d
         .labels
         .iter()
         .enumerate()
@@ -437,6 +439,23 @@ fn result(
             v
         })
         .collect();
+    // Locations in other files of the project (the whole-project pass), each with its own
+    // artifact (SARIF 2.1.0 §3.27.22: a related location is any location relevant to the result).
+    for e in &d.elsewhere {
+        related.push(json!({
+            "id": related.len() + 1,
+            "physicalLocation": {
+                "artifactLocation": artifact_location(root, Path::new(&e.path)),
+                "region": {
+                    "startLine": e.range.start.line,
+                    "startColumn": e.range.start.column,
+                    "endLine": e.range.end.line,
+                    "endColumn": e.range.end.column,
+                },
+            },
+            "message": { "text": sentence(&e.message) },
+        }));
+    }
     let mut text = sentence(&d.message);
     if let Some(h) = &d.help {
         text.push_str(&format!(" Fix: {}", sentence(h)));

@@ -400,7 +400,7 @@ impl NoLargeClosureCapture {
             } else {
                 Confidence::Medium
             };
-            let (often, _) = how_often(model, freq);
+            let (often, sites) = how_often(model, freq);
             let copy = if request {
                 format!(
                     "copy out the fields you need (`const id = {}.…`) before creating the closure",
@@ -425,6 +425,7 @@ impl NoLargeClosureCapture {
                 .with_confidence(confidence)
                 .with_label(b.span, "declared here")
                 .with_label(sink.span, "the closure is kept alive here")
+                .with_repetition_sites(sites.elsewhere_only())
                 .with_help(copy)
                 .retained_by(
                     sink.span,

@@ -566,12 +566,13 @@ fn helper_finding(
     let model = ctx.model;
     let event = event_text(call, "an event");
     let site_call = &model.calls[site.index()];
-    let (often, _) = how_often(model, model.frequency_of(site_call.func));
+    let (often, sites) = how_often(model, model.frequency_of(site_call.func));
     let arg_text = arg.display(model).to_string();
     let mut d = ctx.report(call.callee_span,
         format!("listener for {event} is added to `{}`, which is `{arg_text}` {often}, and never removed", receiver.display(model)),
     )
     .with_confidence(Confidence::Medium)
+    .with_repetition_sites(sites.elsewhere_only())
     .with_label(site_call.callee_span, format!("called here with `{arg_text}`, which outlives each call"));
     if let Some(h) = call.arg_spans.get(1) {
         d = d.with_label(
@@ -811,9 +812,7 @@ fn abandoned_finding(
     )
     .with_confidence(confidence)
     .with_label(abandoned.other, "the work can end here, and nothing then removes the listener");
-    if let Some((span, text)) = registration {
-        d = d.with_label(span, text);
-    }
+    d = d.with_repetition_sites(registration);
     d.with_help(format!("keep the handler in a variable and remove it (`{owner}.off({event}, handler)`) on every outcome, or await `events.once({owner}, …)`, which removes its listeners"))
 }
 
@@ -896,9 +895,7 @@ fn run_early_finding(
     )
     .with_confidence(confidence)
     .with_label(early, format!("`{handler}` can run here, and the registration stays"));
-    if let Some((span, text)) = registration {
-        d = d.with_label(span, text);
-    }
+    d = d.with_repetition_sites(registration);
     d.with_help(format!("remove the registration when `{handler}` runs (`{owner}.off({event}, {handler})` inside it)"))
 }
 
@@ -1065,9 +1062,7 @@ fn subscription_finding(
     if let Some(h) = call.arg_spans.first() {
         d = d.with_label(*h, format!("this observer stays subscribed to `{owner}`"));
     }
-    if let Some((span, text)) = registration {
-        d = d.with_label(span, text);
-    }
+    d = d.with_repetition_sites(registration);
     d.with_help("keep the subscription and unsubscribe in the teardown (`ngOnDestroy`, `onModuleDestroy`, the effect's cleanup), or end it with an operator: `pipe(takeUntil(this.destroyed$))`, `take(1)`")
 }
 
@@ -1409,9 +1404,7 @@ impl Rule for NoLeakedListener {
             if let Some(hspan) = call.arg_spans.get(1) {
                 d = d.with_label(*hspan, format!("this handler, and everything it captures, stays reachable from `{owner_text}`"));
             }
-            if let Some((span, text)) = registration {
-                d = d.with_label(span, text);
-            }
+            d = d.with_repetition_sites(registration);
             let help = if once {
                 format!("a `{method}` listener stays registered until {event} fires; remove it with `{owner_text}.off(…)` when the work ends")
             } else if method == "addEventListener" {
@@ -1477,9 +1470,7 @@ fn special_finding(
             ),
         );
     }
-    if let Some((span, text)) = registration {
-        d = d.with_label(span, text);
-    }
+    d = d.with_repetition_sites(registration);
     d.with_help(help)
 }
 
@@ -1504,9 +1495,7 @@ fn partial_release_finding(
         .with_confidence(Confidence::Medium)
         .with_label(partial.releasing, "this outcome removes the listener")
         .with_label(partial.missing, format!("the work can end here ('{missing}'), and nothing then removes the listener"));
-    if let Some((span, text)) = registration {
-        d = d.with_label(span, text);
-    }
+    d = d.with_repetition_sites(registration);
     d.with_help("remove the listener on every outcome: call the same cleanup from each completion handler, or in a `finally` after the work settles")
 }
 
@@ -1659,8 +1648,6 @@ fn leftover_finding(ctx: &RuleContext<'_>, call: &Call, leftover: &Leftover) -> 
             ),
         );
     }
-    if let Some((span, text)) = registration {
-        d = d.with_label(span, text);
-    }
+    d = d.with_repetition_sites(registration);
     Some(d.with_help(help))
 }

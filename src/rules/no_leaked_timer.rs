@@ -101,9 +101,7 @@ impl Rule for NoLeakedTimer {
                     "this callback runs on every tick and keeps everything it captures alive",
                 );
             }
-            if let Some((span, text)) = registration {
-                d = d.with_label(span, text);
-            }
+            d = d.with_repetition_sites(registration);
             out.push(d.with_help("keep the handle and call `clearInterval(handle)` when the work ends: return a stop function, clear it in a `close`/`stop` method, or clear it when the request or connection closes"));
         }
         for (id, call) in model.global_calls(&["setTimeout", "setImmediate"]) {
@@ -137,9 +135,7 @@ impl Rule for NoLeakedTimer {
             )
             .with_confidence(confidence)
             .with_label(model.function(loop_fn).span, format!("`{name}` has no stop condition before re-arming"));
-            if let Some((span, text)) = registration {
-                d = d.with_label(span, text);
-            }
+            d = d.with_repetition_sites(registration);
             out.push(d.with_help("add a stop condition (return early when an AbortSignal is aborted or a `stopped` flag is set) and keep the handle to `clearTimeout` it on shutdown"));
         }
     }
@@ -243,9 +239,7 @@ call.callee_span,
         }
     }
     let Some(mut d) = d else { return };
-    if let Some((span, text)) = registration {
-        d = d.with_label(span, text);
-    }
+    d = d.with_repetition_sites(registration);
     out.push(
         d.with_help("clear the pending handle before storing a new one (or return early when one is running), and clear it wherever the work ends: on the connection's `close`, in `close()`/`destroy()`"),
     );
@@ -367,9 +361,7 @@ call.callee_span,
         }
     }
     let Some(mut d) = d else { return };
-    if let Some((span, text)) = registration {
-        d = d.with_label(span, text);
-    }
+    d = d.with_repetition_sites(registration);
     out.push(d.with_help(
         "keep the handle and `clearTimeout` it when the work settles (in `finally`), before storing a new one, and in `close()`/`destroy()`",
     ));

@@ -361,7 +361,7 @@ fn domain_members(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         if removed {
             continue;
         }
-        let (often, _) = how_often(model, freq);
+        let (often, sites) = how_often(model, freq);
         let what = receiver.display(model).to_string();
         out.push(
             ctx.report(
@@ -369,6 +369,7 @@ fn domain_members(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 format!("`{what}.add()` pushes onto the domain's `members` array {often}, and nothing removes it with `{what}.remove()`: a long-lived domain keeps every one"),
             )
             .with_confidence(confidence)
+            .with_repetition_sites(sites.elsewhere_only())
             .with_help("do not add per-call objects to a shared domain (an emitter made while the domain is active is already bound to it), or call `.remove()` when the object is done"),
         );
     }
@@ -522,15 +523,16 @@ fn imported_registries(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let remove = reg.registry.removes[0].as_str();
         let collection = format!(
             "`{}` (`{}:{}`)",
-            reg.registry.collection, reg.file, reg.line
+            reg.registry.collection, reg.file, reg.at.start.line
         );
         let freq = model.frequency_of(call.func);
         let message = match &call.result {
             ResultUse::Discarded if reg.registry.returns_handle && freq.is_repeated() => {
-                let (often, _) = how_often(model, freq);
+                let (often, sites) = how_often(model, freq);
                 Some((
                     format!("`{name}()` adds an entry to {collection} {often} and its result, the handle `{remove}()` needs to remove it, is dropped: these entries are never removed"),
                     confidence_for(freq, Confidence::High).unwrap_or(Confidence::Medium),
+                    sites,
                 ))
             }
             ResultUse::Assigned(p) if matches!(p.root, Root::This) && p.props.len() == 1 => {
@@ -550,6 +552,7 @@ fn imported_registries(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                         Some((
                             format!("`{name}()` adds an entry to {collection} for each instance and keeps its handle in `this.{field}`, but `{t}()` never calls `{remove}()` with it: every torn-down instance stays registered"),
                             Confidence::Medium,
+                            crate::diagnostic::RepetitionSites::default(),
                         ))
                     }
                     _ => None,
@@ -559,18 +562,29 @@ fn imported_registries(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 && removes_here.is_empty()
                 && !reg.removed_elsewhere =>
             {
-                let (often, _) = how_often(model, freq);
+                let (often, sites) = how_often(model, freq);
                 Some((
                     format!("`{name}()` adds an entry to {collection} {often}, and nothing in the project ever calls `{remove}()`: the entries are never removed"),
                     Confidence::Medium,
+                    sites,
                 ))
             }
             _ => None,
         };
-        if let Some((message, confidence)) = message {
+        if let Some((message, confidence, sites)) = message {
+            let declared = crate::diagnostic::ElsewhereLabel {
+                path: reg.file.clone(),
+                range: reg.at,
+                message: format!(
+                    "`{}` is declared here; `{}()` removes its entries",
+                    reg.registry.collection, remove
+                ),
+            };
             out.push(
                 ctx.report(call.callee_span, message)
                     .with_confidence(confidence)
+                    .with_repetition_sites(sites.elsewhere_only())
+                    .with_elsewhere(declared)
                     .with_help(format!(
                         "call `{remove}()` with this entry's handle when its work ends (or in the teardown)"
                     )),
@@ -1049,7 +1063,7 @@ fn report(ctx: &RuleContext<'_>, c: Candidate) -> Option<Diagnostic> {
     if c.at_most_low {
         confidence = Confidence::Low;
     }
-    let (often, _) = how_often(model, model.frequency_of(site.func));
+    let (often, sites_of_repetition) = how_often(model, model.frequency_of(site.func));
     let keyed = site
         .request
         .as_deref()
@@ -1090,7 +1104,10 @@ fn report(ctx: &RuleContext<'_>, c: Candidate) -> Option<Diagnostic> {
             c.span,
             format!("{}{holds} grows {often}{keyed}{released}", c.what),
         )
-        .with_confidence(confidence);
+        .with_confidence(confidence)
+        // The growth labels below say how often each site runs; the uses in other modules that
+        // make it so are labels of their own.
+        .with_repetition_sites(sites_of_repetition.elsewhere_only());
     // Every growth call is where this leak is made: a closure finding kept alive by one of them
     // is the same leak (crate::merge).
     for s in &c.sites {

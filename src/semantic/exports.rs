@@ -9,6 +9,7 @@ use rustc_hash::FxHashMap;
 use swc_atoms::Atom;
 
 use super::{BindingId, ClassId, FuncId, SemanticModel};
+use crate::source::PositionRange;
 
 /// What an export names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,8 +62,11 @@ pub struct RepeatedUse {
     pub why: String,
     /// The using module's path, as the walk found it.
     pub file: String,
-    /// The 1-based line of the use in that module.
-    pub line: u32,
+    /// Where the use is in that module.
+    pub at: PositionRange,
+    /// The registration in that module that makes the use repeat, when it is elsewhere there
+    /// ("this handler runs on every request" at `router.get`).
+    pub registration: Option<(PositionRange, String)>,
 }
 
 /// What the whole-project pass tells one module about its exports' uses, by export name. Only
@@ -110,8 +114,8 @@ pub struct ImportedRegistry {
     pub registry: Registry,
     /// The registry's module, as the walk found it.
     pub file: String,
-    /// The 1-based line of the collection's declaration in that module.
-    pub line: u32,
+    /// Where the collection is declared in that module.
+    pub at: PositionRange,
     /// Whether a module other than the importing one calls a removing function.
     pub removed_elsewhere: bool,
 }
