@@ -14,6 +14,8 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::summary::{ModuleSummary, UseRuns};
+use crate::semantic::exports::split_member_question;
+use swc_atoms::Atom;
 
 /// How an importer reaches a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,7 +129,12 @@ impl ModuleGraph {
                     };
                     let mut last: Option<(&str, Option<usize>)> = None;
                     for (u, used) in s.imports.iter().enumerate() {
-                        if used.name != star && !names.contains(&used.name) {
+                        // A member question (`Store.add`) names the export before the dot.
+                        if used.name != star
+                            && !names.contains(&used.name)
+                            && !split_member_question(&used.name)
+                                .is_some_and(|(export, _)| names.contains(&Atom::from(export)))
+                        {
                             continue;
                         }
                         // Uses of one import come together: resolve a specifier once per run.

@@ -20,6 +20,7 @@ use std::path::PathBuf;
 use rustc_hash::FxHashMap;
 use swc_atoms::Atom;
 
+use crate::semantic::exports::{member_question, split_member_question};
 use crate::semantic::{ImportedRegistry, ProjectFacts, ProjectUse, RepeatedUse};
 pub use summary::{ImportUse, ModuleSummary, UseRuns};
 
@@ -99,6 +100,16 @@ fn answer_all(
         let mut facts = ProjectFacts::default();
         for name in &summary.exports {
             if let Some(u) = answers.answer(i, name, 0) {
+                facts.uses.insert(name.clone(), u);
+            }
+        }
+        // A member question has only a repeated answer (see `member_question`).
+        for name in summary
+            .asked
+            .iter()
+            .filter(|n| split_member_question(n).is_some())
+        {
+            if let Some(u @ ProjectUse::Repeated(_)) = answers.answer(i, name, 0) {
                 facts.uses.insert(name.clone(), u);
             }
         }
@@ -230,12 +241,20 @@ impl Answers<'_> {
                 }
                 graph::EdgeKind::ReExport(r) => {
                     let re = &summary.reexports[r];
+                    // A member question follows its class's export through the re-export.
+                    let (export, member) = match split_member_question(name) {
+                        Some((export, member)) => (Atom::from(export), Some(member)),
+                        None => (name.clone(), None),
+                    };
                     let as_names: Vec<Atom> = match &re.names {
                         None => vec![name.clone()],
                         Some(pairs) => pairs
                             .iter()
-                            .filter(|(orig, _)| orig == name)
-                            .map(|(_, exported)| exported.clone())
+                            .filter(|(orig, _)| *orig == export)
+                            .map(|(_, exported)| match member {
+                                Some(m) => member_question(exported, m),
+                                None => exported.clone(),
+                            })
                             .collect(),
                     };
                     for n in as_names {

@@ -105,6 +105,13 @@ pub fn summarise(
                 runs_in(model, call.func, call.callee_span, text, &mut lines)
             };
             imports.push(use_of(model, b, name, runs));
+        } else if let Some((b, question)) = member_use(model, call) {
+            let runs = if is_test {
+                UseRuns::InTest
+            } else {
+                runs_in(model, call.func, call.callee_span, text, &mut lines)
+            };
+            imports.push(use_of(model, b, question, runs));
         }
         for (index, arg) in call.args.iter().enumerate() {
             let Value::Path(p) = arg else { continue };
@@ -182,6 +189,31 @@ pub fn summarise(
         },
         registries,
     }
+}
+
+/// A call, in a class of a dependency-injection container, of a method on an instance field
+/// typed with an imported class (`this.orders.remember(id)` with
+/// `constructor(private orders: OrdersService)`): the import
+/// binding and the member question it answers (`OrdersService.remember`,
+/// [`crate::semantic::exports::member_question`]).
+fn member_use(model: &SemanticModel, call: &crate::semantic::Call) -> Option<(BindingId, Atom)> {
+    let callee = call.callee.as_ref()?;
+    let (crate::semantic::Root::This, [field, method]) = (&callee.root, callee.props.as_slice())
+    else {
+        return None;
+    };
+    let class = model.this_class(call.func)?;
+    // Only a container's classes are handed their instances (see `member_question`).
+    if !crate::semantic::api::is_container_class(model, class) {
+        return None;
+    }
+    let b = model.field_type(class, field)?;
+    let imported = model.binding(b).import_name.as_deref()?;
+    model.binding(b).source_module.as_ref()?;
+    Some((
+        b,
+        crate::semantic::exports::member_question(imported, method),
+    ))
 }
 
 fn use_of(model: &SemanticModel, b: BindingId, name: Atom, runs: UseRuns) -> ImportUse {

@@ -717,9 +717,12 @@ fn instance_fields(model: &SemanticModel, index: &OnceCell<FieldIndex>, out: &mu
         // public class's instances as long as their creators keep them, which a teardown method
         // (`close()`, `destroy()`) says is long (a client, a pool, a server). Other public
         // classes (builders, per-call state) are at most `low`.
+        // A dependency-injection container's singleton (a NestJS provider) is one instance for
+        // the application's life, made by the container.
         let singleton = model
             .instantiations(c)
-            .any(|(_, call)| call.func == crate::semantic::MODULE || kept_by_module(model, call));
+            .any(|(_, call)| call.func == crate::semantic::MODULE || kept_by_module(model, call))
+            || crate::semantic::api::is_container_singleton(model, c);
         let resource = class.methods.iter().any(|&m| {
             model
                 .function(m)

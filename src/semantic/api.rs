@@ -29,6 +29,19 @@
 //!   then serves the next checkout (node-postgres docs, "Pooling": "you must call
 //!   `client.release()` to return the client to the pool"; mysql docs, "Pooling connections"):
 //!   a listener added per checkout stays on the reused client.
+//! - A NestJS provider or controller (`@Injectable()`, `@Controller()`, `@Resolver()`,
+//!   `@WebSocketGateway()`) of the default scope is a singleton: the dependency-injection
+//!   container makes one instance and shares it for the application's lifetime (NestJS docs,
+//!   "Injection scopes": "a single instance of the provider is shared across the entire
+//!   application … singleton scope is the default"); `scope: Scope.REQUEST` or `TRANSIENT`
+//!   makes one per request or per consumer. Angular's `@Injectable({ providedIn: 'root' })` is
+//!   likewise one instance per application (Angular docs, "Hierarchical injectors").
+//! - A controller method decorated with a route (`@Get()`, `@Post()`, … from `@nestjs/common`)
+//!   runs on every matching request, a `@MessagePattern()`/`@EventPattern()` handler
+//!   (`@nestjs/microservices`) or `@SubscribeMessage()` handler (`@nestjs/websockets`) on every
+//!   message, an `@OnEvent()` handler (`@nestjs/event-emitter`) on every event, and a
+//!   `@Cron()`/`@Interval()` method (`@nestjs/schedule`) on every tick (NestJS docs,
+//!   "Controllers", "Microservices", "Gateways", "Events", "Task scheduling").
 
 use super::{Path, Value};
 
@@ -556,3 +569,146 @@ pub const POOL_CHECKOUT_METHODS: &[&str] = &["connect", "getConnection", "acquir
 
 /// The method that returns a checked-out client to its pool.
 pub const POOL_RELEASE_METHOD: &str = "release";
+
+/// Class decorators that make a class a provider of a dependency-injection container, by module
+/// (see the module docs): `(module, decorator)`.
+const DI_PROVIDER_DECORATORS: &[(&str, &str)] = &[
+    ("@nestjs/common", "Injectable"),
+    ("@nestjs/common", "Controller"),
+    ("@nestjs/graphql", "Resolver"),
+    ("@nestjs/websockets", "WebSocketGateway"),
+    ("@angular/core", "Injectable"),
+];
+
+/// Whether decorator `d` of `model` is `name` imported from `module` (under any local name).
+fn decorator_is(
+    model: &super::SemanticModel,
+    d: &super::Decorator,
+    module: &str,
+    name: &str,
+) -> bool {
+    let Some(b) = d
+        .callee
+        .root_binding()
+        .filter(|_| d.callee.props.is_empty())
+    else {
+        return false;
+    };
+    let binding = model.binding(b);
+    binding.source_module.as_deref() == Some(module) && binding.import_name.as_deref() == Some(name)
+}
+
+/// Whether class `c` of `model` is a singleton of a dependency-injection container: a NestJS
+/// provider or controller of the default scope, or an Angular service provided in an injector
+/// of the application (`providedIn`), see the module docs. Its one instance lives as long as
+/// the application, and its constructor runs once.
+pub fn is_container_singleton(model: &super::SemanticModel, c: super::ClassId) -> bool {
+    if model.decorators.is_empty() {
+        return false;
+    }
+    model.class_decorators(c).iter().any(|d| {
+        let Some(&(module, _)) = DI_PROVIDER_DECORATORS
+            .iter()
+            .find(|(module, name)| decorator_is(model, d, module, name))
+        else {
+            return false;
+        };
+        let options = d
+            .call
+            .and_then(|call| model.calls[call.index()].arg(0))
+            .and_then(|v| match v {
+                Value::Object(props) => Some(props),
+                _ => None,
+            });
+        let option = |key: &str| {
+            options.and_then(|p| {
+                p.iter()
+                    .find(|(k, _)| k.as_deref() == Some(key))
+                    .map(|(_, v)| v)
+            })
+        };
+        if module == "@angular/core" {
+            // Without `providedIn` the service is provided by a component: one per instance.
+            return option("providedIn").is_some();
+        }
+        // `scope: Scope.REQUEST` / `Scope.TRANSIENT`: one instance per request or consumer.
+        !option("scope").is_some_and(
+            |v| matches!(v, Value::Path(p) if p.props.last().is_some_and(|s| s != "DEFAULT")),
+        )
+    })
+}
+
+/// Whether class `c` of `model` takes part in dependency injection: decorated as a provider or
+/// controller of a container, whatever its scope. Its constructor's typed parameters are what
+/// the container injects.
+pub fn is_container_class(model: &super::SemanticModel, c: super::ClassId) -> bool {
+    !model.decorators.is_empty()
+        && model.class_decorators(c).iter().any(|d| {
+            DI_PROVIDER_DECORATORS
+                .iter()
+                .any(|(module, name)| decorator_is(model, d, module, name))
+        })
+}
+
+/// How often a method decorated as a framework handler runs (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandlerRuns {
+    /// On every matching request.
+    Request,
+    /// On every message or event.
+    Message,
+    /// On every tick of a schedule.
+    Tick,
+}
+
+/// Method decorators that make a method a framework handler: `(module, decorator, how often)`.
+const HANDLER_DECORATORS: &[(&str, &str, HandlerRuns)] = &[
+    ("@nestjs/common", "Get", HandlerRuns::Request),
+    ("@nestjs/common", "Post", HandlerRuns::Request),
+    ("@nestjs/common", "Put", HandlerRuns::Request),
+    ("@nestjs/common", "Patch", HandlerRuns::Request),
+    ("@nestjs/common", "Delete", HandlerRuns::Request),
+    ("@nestjs/common", "Options", HandlerRuns::Request),
+    ("@nestjs/common", "Head", HandlerRuns::Request),
+    ("@nestjs/common", "All", HandlerRuns::Request),
+    ("@nestjs/common", "Sse", HandlerRuns::Request),
+    ("@nestjs/graphql", "Query", HandlerRuns::Request),
+    ("@nestjs/graphql", "Mutation", HandlerRuns::Request),
+    ("@nestjs/graphql", "ResolveField", HandlerRuns::Request),
+    (
+        "@nestjs/microservices",
+        "MessagePattern",
+        HandlerRuns::Message,
+    ),
+    (
+        "@nestjs/microservices",
+        "EventPattern",
+        HandlerRuns::Message,
+    ),
+    (
+        "@nestjs/websockets",
+        "SubscribeMessage",
+        HandlerRuns::Message,
+    ),
+    ("@nestjs/event-emitter", "OnEvent", HandlerRuns::Message),
+    ("@nestjs/schedule", "Cron", HandlerRuns::Tick),
+    ("@nestjs/schedule", "Interval", HandlerRuns::Tick),
+];
+
+/// The decorator call that makes method `f` of `model` a framework handler, and how often it
+/// runs (a NestJS route, message, event or schedule handler: see the module docs); `None` for
+/// other methods.
+pub fn handler_decorator(
+    model: &super::SemanticModel,
+    f: super::FuncId,
+) -> Option<(super::CallId, HandlerRuns)> {
+    if model.decorators.is_empty() {
+        return None;
+    }
+    model.method_decorators(f).iter().find_map(|d| {
+        let &(_, _, runs) = HANDLER_DECORATORS
+            .iter()
+            .find(|(module, name, _)| decorator_is(model, d, module, name))?;
+        Some((d.call?, runs))
+    })
+}

@@ -53,9 +53,64 @@ pub struct Class {
     pub fields: Vec<(Atom, Value, ByteSpan)>,
     /// The `extends` clause, when it is a path (`EventEmitter`, `events.EventEmitter`).
     pub superclass: Option<Path>,
+    /// Instance fields whose TypeScript type is a plain reference to a binding, with that
+    /// binding: a parameter property (`constructor(private orders: OrdersService)`) or a
+    /// declared field (`private orders: OrdersService`). A dependency-injection container fills
+    /// them with an instance of that class.
+    pub typed_fields: Vec<(Atom, BindingId)>,
+}
+
+/// A decorator on a class or a class method (`@Injectable()`, `@Get(':id')`, TC39 and
+/// TypeScript's experimental decorators): what it decorates, what it names, and the call it is
+/// when it is called. What a decorator means is the API model's ([`super::api`]) to say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decorator {
+    /// What it decorates.
+    pub target: Decorated,
+    /// What the decorator expression names: the callee of `@Get(':id')`, or the path of a bare
+    /// `@sealed`.
+    pub callee: Path,
+    /// The call it is (`@Get(':id')`), recorded in the function around the class like any call.
+    pub call: Option<CallId>,
+}
+
+/// What a [`Decorator`] decorates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Decorated {
+    /// A class.
+    Class(ClassId),
+    /// A method of a class.
+    Method(FuncId),
 }
 
 impl SemanticModel {
+    /// The binding that types instance field `field` of class `c`
+    /// ([`Class::typed_fields`]), if it is typed with one.
+    pub fn field_type(&self, c: ClassId, field: &str) -> Option<BindingId> {
+        self.class(c)
+            .typed_fields
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|&(_, b)| b)
+    }
+
+    /// The decorators of class `c`, in source order.
+    pub fn class_decorators(&self, c: ClassId) -> &[Decorator] {
+        self.decorators_of(Decorated::Class(c))
+    }
+
+    /// The decorators of method `f`, in source order.
+    pub fn method_decorators(&self, f: FuncId) -> &[Decorator] {
+        self.decorators_of(Decorated::Method(f))
+    }
+
+    /// The decorators of `target`: a run of `decorators`, which the builder sorts by target.
+    fn decorators_of(&self, target: Decorated) -> &[Decorator] {
+        let start = self.decorators.partition_point(|d| d.target < target);
+        let end = self.decorators.partition_point(|d| d.target <= target);
+        &self.decorators[start..end]
+    }
+
     /// The class `c`.
     pub fn class(&self, c: ClassId) -> &Class {
         &self.classes[c.index()]

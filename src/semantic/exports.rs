@@ -41,6 +41,25 @@ pub struct ReExport {
     pub names: Option<Vec<(Atom, Atom)>>,
 }
 
+/// The name of a member question: how the project calls method `member` on instances of the
+/// class exported as `export` (`OrdersService.remember`). The uses that answer it are calls of
+/// that method through an instance field typed with the imported class (a dependency-injection
+/// consumer's `this.orders.remember(id)`), so only a repeated use is an answer: other modules
+/// may hold instances the summaries cannot see.
+pub fn member_question(export: &str, member: &str) -> Atom {
+    Atom::from(format!("{export}{MEMBER_SEPARATOR}{member}"))
+}
+
+/// The export and the member of a member question ([`member_question`]); `None` for the name
+/// of an export.
+pub fn split_member_question(name: &str) -> Option<(&str, &str)> {
+    name.split_once(MEMBER_SEPARATOR)
+}
+
+/// What joins an export and a member in a member question's name: not a character of an
+/// identifier, so that no export name is a member question.
+const MEMBER_SEPARATOR: char = '.';
+
 /// How the project's other modules use one export, when the whole-project pass knows every use
 /// (the module is not a package entry point and each module that imports it was read).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,6 +172,29 @@ impl SemanticModel {
                 ExportTarget::Binding(b) => Some(b) == binding,
             })
             .map(|e| e.name.clone())
+            .collect()
+    }
+
+    /// The member questions about method `f` of an exported class whose instances a
+    /// dependency-injection container makes ([`super::api::is_container_singleton`]: the
+    /// classes whose consumers hold their instances in typed fields): `Class.method` for each
+    /// name the class is exported under ([`member_question`]). Empty for other functions and
+    /// classes, for constructors and for private methods, so that the project pass does not
+    /// resolve imports for questions nobody answers.
+    pub fn member_export_names(&self, f: FuncId) -> Vec<Atom> {
+        let func = self.function(f);
+        let (Some(c), Some(method)) = (func.class, func.name.as_deref()) else {
+            return Vec::new();
+        };
+        if self.is_constructor(f)
+            || method.starts_with('#')
+            || !super::api::is_container_singleton(self, c)
+        {
+            return Vec::new();
+        }
+        self.export_names_of_class(c)
+            .iter()
+            .map(|class| member_question(class, method))
             .collect()
     }
 

@@ -328,8 +328,20 @@ fn is_startup_name(name: Option<&str>) -> bool {
 /// times, one that nothing can reach an unknown number. `None` for a private class's
 /// constructor, which runs where this file makes its instances (the call graph's edges).
 fn class_use(model: &SemanticModel, c: ClassId, f: FuncId) -> Option<Frequency> {
+    // A framework calls a decorated handler (`@Get()`) on every request, message or tick.
+    if let Some((call, runs)) = api::handler_decorator(model, f) {
+        return Some(Frequency::Repeated(match runs {
+            api::HandlerRuns::Request => Repeat::Request(call),
+            api::HandlerRuns::Message => Repeat::Listener(call),
+            api::HandlerRuns::Tick => Repeat::Interval(call),
+        }));
+    }
     let public = model.class_is_public(c);
     if model.is_constructor(f) {
+        // A container's singleton is made once, by the container.
+        if api::is_container_singleton(model, c) {
+            return Some(Frequency::Once);
+        }
         if !public {
             return None;
         }
@@ -343,7 +355,15 @@ fn class_use(model: &SemanticModel, c: ClassId, f: FuncId) -> Option<Frequency> 
         });
     }
     Some(if public || model.instantiations(c).next().is_some() {
-        Frequency::Repeated(Repeat::Method(f))
+        // A method the project calls repeatedly through an instance (a dependency-injection
+        // consumer's `this.orders.remember(id)` in a request handler) runs that often; no
+        // other answer about a member is sound (see `member_question`).
+        match project_use(model, &model.member_export_names(f)) {
+            Some(super::ProjectUse::Repeated(u)) => {
+                Frequency::Repeated(Repeat::Project(Box::new(u.clone())))
+            }
+            _ => Frequency::Repeated(Repeat::Method(f)),
+        }
     } else {
         Frequency::Unknown
     })
@@ -389,6 +409,7 @@ pub(super) fn deciding_exports(
     match r {
         Repeat::Exported => model.export_names_of_func(from),
         Repeat::Instance(c) => model.export_names_of_class(*c),
+        Repeat::Method(m) => model.member_export_names(*m),
         _ => Vec::new(),
     }
 }

@@ -29,7 +29,7 @@ mod span_index;
 pub mod timer;
 
 pub use build::build;
-pub use class::{Class, ClassId};
+pub use class::{Class, ClassId, Decorated, Decorator};
 pub use exports::{
     Export, ExportTarget, ImportedRegistry, ProjectFacts, ProjectUse, ReExport, Registry,
     RepeatedUse,
@@ -444,6 +444,9 @@ pub struct SemanticModel {
     pub bindings: Vec<Binding>,
     /// All classes (declarations, expressions and prototype classes), in source order.
     pub classes: Vec<Class>,
+    /// The decorators of classes and methods, by what they decorate (classes first, then
+    /// methods, each in id order), in source order for one target; empty in most files.
+    pub decorators: Vec<class::Decorator>,
     /// All calls and `new` expressions, in source order of their end.
     pub calls: Vec<Call>,
     /// All assignments.

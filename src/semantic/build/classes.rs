@@ -94,6 +94,7 @@ pub(super) fn constructor_members(model: &mut SemanticModel) {
                     methods: Vec::new(),
                     fields: Vec::new(),
                     superclass: None,
+                    typed_fields: Vec::new(),
                 });
                 model.functions[ctor.index()].class = Some(c);
                 c
@@ -194,6 +195,7 @@ pub(super) fn extended_objects(model: &mut SemanticModel) {
             methods: methods.clone(),
             fields,
             superclass: None,
+            typed_fields: Vec::new(),
         });
         for f in methods {
             model.functions[f.index()].class = Some(c);
@@ -297,6 +299,7 @@ impl Builder {
                     methods: Vec::new(),
                     fields: Vec::new(),
                     superclass: None,
+                    typed_fields: Vec::new(),
                 });
                 if let Some(f) = constructor {
                     self.model.functions[f.index()].class.get_or_insert(id);

@@ -9,7 +9,7 @@ use swc_common::{Span, Spanned, SyntaxContext};
 use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
-use super::class::{Class as ClassInfo, ClassId};
+use super::class::{Class as ClassInfo, ClassId, Decorated, Decorator as DecoratorInfo};
 use super::exports::{Export, ExportTarget, ReExport};
 use super::handoff::Handoffs;
 use super::span_index::SpanIndex;
@@ -87,6 +87,9 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
         }
     }
     constructor_members(&mut model);
+    // By what they decorate, so that a class's or a method's decorators are found by binary
+    // search (a file with decorators often has hundreds: `@computed` on every getter).
+    model.decorators.sort_by_key(|d| d.target);
     extended_objects(&mut model);
     model.functions[MODULE.index()].refs = (0, model.references.len() as u32);
     model.call_mentions = b.call_mentions;
@@ -480,6 +483,57 @@ impl Builder {
         *self.loop_depth.last_mut().unwrap() += 1;
         body(self);
         *self.loop_depth.last_mut().unwrap() -= 1;
+    }
+
+    /// Records that instance field `field` of the class being built is typed `ann` when `ann` is
+    /// a plain reference to a binding ([`ClassInfo::typed_fields`]).
+    fn note_typed_field(&mut self, field: Atom, ann: Option<&TsTypeAnn>) {
+        let Some(TsType::TsTypeRef(r)) = ann.map(|a| &*a.type_ann) else {
+            return;
+        };
+        let TsEntityName::Ident(i) = &r.type_name else {
+            return;
+        };
+        let (Some(&c), false) = (
+            self.class_stack.last(),
+            i.ctxt == self.unresolved || i.ctxt == SyntaxContext::empty(),
+        ) else {
+            return;
+        };
+        let b = self.binding_for(i);
+        self.model.classes[c.index()].typed_fields.push((field, b));
+    }
+
+    /// Records `decorators` of `target`, already visited: their calls are among the calls
+    /// recorded since `first_call`.
+    fn record_decorators(
+        &mut self,
+        decorators: &[swc_ecma_ast::Decorator],
+        target: Decorated,
+        first_call: usize,
+    ) {
+        for d in decorators {
+            let (callee, call) = match unwrap(&d.expr) {
+                Expr::Call(c) => {
+                    let Callee::Expr(callee) = &c.callee else {
+                        continue;
+                    };
+                    let span = bs(c.span);
+                    let call = (first_call..self.model.calls.len())
+                        .find(|&i| self.model.calls[i].span == span)
+                        .map(CallId::from_index);
+                    (self.path_of(callee), call)
+                }
+                e => (self.path_of(e), None),
+            };
+            if let Some(callee) = callee {
+                self.model.decorators.push(DecoratorInfo {
+                    target,
+                    callee,
+                    call,
+                });
+            }
+        }
     }
 
     /// Visits an swc function (declaration, method, accessor) as one of our functions: its

@@ -349,9 +349,12 @@ impl Visit for Builder {
             methods: Vec::new(),
             fields: Vec::new(),
             superclass,
+            typed_fields: Vec::new(),
         });
         self.class_stack.push(id);
+        let first_call = self.model.calls.len();
         n.visit_children_with(self);
+        self.record_decorators(&n.decorators, Decorated::Class(id), first_call);
         self.class_stack.pop();
     }
 
@@ -367,7 +370,17 @@ impl Visit for Builder {
     fn visit_class_method(&mut self, n: &ClassMethod) {
         let name = prop_name(&n.key);
         n.key.visit_with(self);
+        // A method's decorators run where the class is defined, once: their calls belong to
+        // the function around the class.
+        let first_call = self.model.calls.len();
+        n.function.decorators.visit_with(self);
+        let method = FuncId::from_index(self.model.functions.len());
         self.visit_function(&n.function, name, None, true);
+        self.record_decorators(
+            &n.function.decorators,
+            Decorated::Method(method),
+            first_call,
+        );
         if !n.is_static {
             self.add_method(n.function.span, false);
         }
@@ -382,6 +395,13 @@ impl Visit for Builder {
     }
 
     fn visit_constructor(&mut self, n: &Constructor) {
+        for p in &n.params {
+            if let ParamOrTsParamProp::TsParamProp(pp) = p {
+                if let TsParamPropParam::Ident(bi) = &pp.param {
+                    self.note_typed_field(bi.id.sym.clone(), bi.type_ann.as_deref());
+                }
+            }
+        }
         let params: Vec<&Pat> = n
             .params
             .iter()
@@ -405,6 +425,9 @@ impl Visit for Builder {
     }
 
     fn visit_class_prop(&mut self, n: &ClassProp) {
+        if let (Some(name), false) = (prop_name(&n.key), n.is_static) {
+            self.note_typed_field(name, n.type_ann.as_deref());
+        }
         if let Some(v) = &n.value {
             let name = prop_name(&n.key);
             self.expect_func(v, name, None, Some(FuncUse::Method));
