@@ -794,6 +794,39 @@ fn outlives_unit(model: &SemanticModel, receiver: &Path, unit: FuncId) -> bool {
     }
 }
 
+/// A removal that names this registration's event on the same owner but a handler that was
+/// only ever added for another event there (`client.once('ready', onReady); client.once('error',
+/// onError)` with `client.removeListener('ready', onError)` in `onError`): a slip that removes
+/// nothing, where the code meant to remove this listener. Returns the removal's callee span and
+/// the handler it names.
+fn mismatched_removal(
+    model: &SemanticModel,
+    call: &Call,
+    receiver: &Path,
+) -> Option<(ByteSpan, String)> {
+    let event = call.arg(0).and_then(Value::as_str)?;
+    let Some(Value::Path(handler)) = call.arg(1) else {
+        return None;
+    };
+    model.method_calls_on(receiver, REMOVE).find_map(|(_, r)| {
+        let Some(Value::Path(named)) = r.arg(1) else {
+            return None;
+        };
+        if r.arg(0).and_then(Value::as_str) != Some(event) || named == handler {
+            return None;
+        }
+        // Added on this owner for another event, and never for this one.
+        let added_for: Vec<Option<&str>> = model
+            .method_calls_on(receiver, ADD)
+            .filter(|(_, a)| matches!(a.arg(1), Some(Value::Path(p)) if p == named))
+            .map(|(_, a)| a.arg(0).and_then(Value::as_str))
+            .collect();
+        let elsewhere = added_for.iter().any(|e| e.is_some_and(|e| e != event));
+        let here = added_for.iter().any(|e| e.is_none_or(|e| e == event));
+        (elsewhere && !here).then(|| (r.callee_span, named.display(model).to_string()))
+    })
+}
+
 /// The finding for an abandoned outcome listener ([`abandoned_outcome`]).
 fn abandoned_finding(
     ctx: &RuleContext<'_>,
@@ -1277,9 +1310,27 @@ impl Rule for NoLeakedListener {
             }
             if let Some(abandoned) = abandoned_outcome(model, call, &receiver) {
                 if let Some(confidence) = per_call_confidence(model, abandoned.unit) {
-                    out.push(abandoned_finding(
-                        ctx, call, &receiver, &abandoned, confidence,
-                    ));
+                    let slip = mismatched_removal(model, call, &receiver);
+                    let mut d = abandoned_finding(
+                        ctx,
+                        call,
+                        &receiver,
+                        &abandoned,
+                        // The code meant to remove this listener and names the wrong handler:
+                        // the listener stays whoever calls the function.
+                        if slip.is_some() {
+                            confidence.max(Confidence::Medium)
+                        } else {
+                            confidence
+                        },
+                    );
+                    if let Some((span, handler)) = slip {
+                        d = d.with_label(
+                            span,
+                            format!("this removes `{handler}`, which was never added for {}: the listener stays", event_text(call, "this event")),
+                        );
+                    }
+                    out.push(d);
                     continue;
                 }
             }
