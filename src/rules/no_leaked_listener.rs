@@ -827,6 +827,39 @@ fn mismatched_removal(
     })
 }
 
+/// Composables called after an `await` ([`crate::semantic::effect_scope`]): `watch(…)` or
+/// `useEventListener(…)` set up there belong to no effect scope, so the component's unmount never
+/// stops them. Reported as often as the function runs (`medium` in repeated code), unless the
+/// stop handle is kept.
+fn scope_lost_after_await(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::semantic::effect_scope;
+    let model = ctx.model;
+    for (call, awaited) in effect_scope::calls_after_await(model) {
+        if effect_scope::result_kept(call) || !effect_scope::binds_to_effect_scope(model, call) {
+            continue;
+        }
+        let Some(confidence) = confidence_for(model.frequency_of(call.func), Confidence::Medium)
+        else {
+            continue;
+        };
+        let name = call
+            .callee
+            .as_ref()
+            .and_then(|p| model.callee_name(p))
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| "this".into());
+        out.push(
+            ctx.report(
+                call.callee_span,
+                format!("`{name}()` is called after an `await`: no effect scope is active there, so what it sets up is never stopped when the component unmounts, and keeps what its callback captures"),
+            )
+            .with_confidence(confidence)
+            .with_label(awaited.span, "the effect scope is lost after this `await`")
+            .with_help(format!("call `{name}()` before the first `await` (on a ref the async code fills in later), or keep what it returns and call it when the component unmounts")),
+        );
+    }
+}
+
 /// The finding for an abandoned outcome listener ([`abandoned_outcome`]).
 fn abandoned_finding(
     ctx: &RuleContext<'_>,
@@ -1137,6 +1170,7 @@ impl Rule for NoLeakedListener {
                     .collect()
             })
         };
+        scope_lost_after_await(ctx, out);
         for (call_id, call) in model.calls.iter().enumerate() {
             if let Some(leftover) =
                 handle::leftover(model, crate::semantic::CallId::from_index(call_id))

@@ -29,6 +29,14 @@
 //!   then serves the next checkout (node-postgres docs, "Pooling": "you must call
 //!   `client.release()` to return the client to the pool"; mysql docs, "Pooling connections"):
 //!   a listener added per checkout stays on the reused client.
+//! - Vue ties what `watch`/`watchEffect`, `onScopeDispose`, `onUnmounted` and
+//!   `onBeforeUnmount` set up to the effect scope (the component) active when they are called,
+//!   and stops or runs it when that scope ends; after an `await` no scope is active any more
+//!   (Vue docs, "Composables › Usage Restrictions": composables "should also be called
+//!   synchronously"; "Watchers › Stopping a Watcher": "if the watcher is created in an async
+//!   callback, it won't be bound to the owner component and must be stopped manually"). VueUse's
+//!   `tryOnScopeDispose`/`tryOnUnmounted`/`tryOnBeforeUnmount` and `useEventListener` register
+//!   their cleanup the same way (VueUse docs, "useEventListener": "auto-removed on unmounted").
 //! - A NestJS provider or controller (`@Injectable()`, `@Controller()`, `@Resolver()`,
 //!   `@WebSocketGateway()`) of the default scope is a singleton: the dependency-injection
 //!   container makes one instance and shares it for the application's lifetime (NestJS docs,
@@ -711,4 +719,48 @@ pub fn handler_decorator(
             .find(|(module, name, _)| decorator_is(model, d, module, name))?;
         Some((d.call?, runs))
     })
+}
+
+/// Functions that tie their cleanup to the active Vue effect scope (see the module docs), by
+/// module: `(modules, names)`.
+const SCOPE_BOUND: &[(&[&str], &[&str])] = &[
+    (
+        &["vue", "vue-demi", "@vue/runtime-core", "@vue/reactivity"],
+        &[
+            "watch",
+            "watchEffect",
+            "watchPostEffect",
+            "watchSyncEffect",
+            "onScopeDispose",
+            "onUnmounted",
+            "onBeforeUnmount",
+        ],
+    ),
+    (
+        &["@vueuse/shared", "@vueuse/core"],
+        &[
+            "tryOnScopeDispose",
+            "tryOnUnmounted",
+            "tryOnBeforeUnmount",
+            "useEventListener",
+        ],
+    ),
+];
+
+/// Whether a call of `callee` in `model` is one of the functions that tie their cleanup to the
+/// active effect scope (see the module docs): the function imported under any local name.
+pub fn is_scope_bound_api(model: &super::SemanticModel, callee: &Path) -> bool {
+    let Some(b) = callee.root_binding().filter(|_| callee.props.is_empty()) else {
+        return false;
+    };
+    let binding = model.binding(b);
+    let (Some(module), Some(name)) = (
+        binding.source_module.as_deref(),
+        binding.import_name.as_deref(),
+    ) else {
+        return false;
+    };
+    SCOPE_BOUND
+        .iter()
+        .any(|(modules, names)| modules.contains(&module) && names.contains(&name))
 }

@@ -17,6 +17,7 @@ mod build;
 mod by_binding;
 pub mod class;
 pub mod cleanup;
+pub mod effect_scope;
 pub mod exports;
 pub mod flow;
 pub mod frequency;
