@@ -860,6 +860,63 @@ fn scope_lost_after_await(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Watchers whose callback runs inside the `watch()` call and stops the watcher through the
+/// variable the call's result is assigned to ([`api::runs_watcher_at_once`]): on that first run
+/// the variable is still unset, so a condition already true stops nothing and the watcher stays
+/// subscribed. A callback that also defers the stop to a later function covers that run.
+fn stopped_before_assigned(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    for call in &model.calls {
+        let Some(index) = api::runs_watcher_at_once(model, call) else {
+            continue;
+        };
+        let handle = match &call.result {
+            crate::semantic::ResultUse::Declared(b) => *b,
+            crate::semantic::ResultUse::Assigned(p) => match (&p.root, p.props.is_empty()) {
+                (Root::Binding(b), true) => b.to_owned(),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        let Some(Value::Func(cb)) = call.arg(index) else {
+            continue;
+        };
+        let stops = |c: &&Call| {
+            c.callee_root() == Some(handle) && c.callee.as_ref().is_some_and(|p| p.props.is_empty())
+        };
+        // A stop deferred to a function the callback hands on (`nextTick(() => stop())`) runs
+        // once the handle is set: the first run is covered.
+        let deferred = model
+            .calls
+            .iter()
+            .filter(stops)
+            .any(|c| c.func != *cb && model.is_within(c.func, *cb));
+        let Some(stop) = model.calls.iter().filter(stops).find(|c| c.func == *cb) else {
+            continue;
+        };
+        if deferred {
+            continue;
+        }
+        // The code means to stop the watcher and cannot: a slip, whoever calls it (one watcher
+        // left when it runs once).
+        let confidence = if model.frequency_of(call.func) == &Frequency::Once {
+            Confidence::Low
+        } else {
+            Confidence::Medium
+        };
+        let name = &model.binding(handle).name;
+        out.push(
+            ctx.report(
+                call.callee_span,
+                format!("the watcher's callback runs before this call returns and stops it through `{name}`, which is not set yet on that first run: when the condition already holds, nothing stops the watcher and it stays subscribed"),
+            )
+            .with_confidence(confidence)
+            .with_label(stop.callee_span, format!("`{name}` is still unset on the first run"))
+            .with_help(format!("stop it after the call has returned (`nextTick(() => {name}())`, or check the condition before watching), or use `once: true`")),
+        );
+    }
+}
+
 /// The finding for an abandoned outcome listener ([`abandoned_outcome`]).
 fn abandoned_finding(
     ctx: &RuleContext<'_>,
@@ -1171,6 +1228,7 @@ impl Rule for NoLeakedListener {
             })
         };
         scope_lost_after_await(ctx, out);
+        stopped_before_assigned(ctx, out);
         for (call_id, call) in model.calls.iter().enumerate() {
             if let Some(leftover) =
                 handle::leftover(model, crate::semantic::CallId::from_index(call_id))

@@ -37,6 +37,11 @@
 //!   callback, it won't be bound to the owner component and must be stopped manually"). VueUse's
 //!   `tryOnScopeDispose`/`tryOnUnmounted`/`tryOnBeforeUnmount` and `useEventListener` register
 //!   their cleanup the same way (VueUse docs, "useEventListener": "auto-removed on unmounted").
+//! - A Vue watcher whose callback runs at once — `watch(source, cb, { immediate: true })`,
+//!   `watchEffect(fn)`, `watchSyncEffect(fn)` — runs it inside the call, before the call returns
+//!   the stop handle (Vue docs, "Watchers › Eager Watchers"; `watchEffect` "runs a function
+//!   immediately"): a callback that stops the watcher through the variable the handle is assigned
+//!   to finds it unset on that first run.
 //! - A NestJS provider or controller (`@Injectable()`, `@Controller()`, `@Resolver()`,
 //!   `@WebSocketGateway()`) of the default scope is a singleton: the dependency-injection
 //!   container makes one instance and shares it for the application's lifetime (NestJS docs,
@@ -763,4 +768,30 @@ pub fn is_scope_bound_api(model: &super::SemanticModel, callee: &Path) -> bool {
     SCOPE_BOUND
         .iter()
         .any(|(modules, names)| modules.contains(&module) && names.contains(&name))
+}
+
+/// The index of the callback that a Vue watcher call runs before it returns (see the module
+/// docs): 1 for `watch(source, cb, { immediate: true })`, 0 for `watchEffect(fn)` and
+/// `watchSyncEffect(fn)`; `None` for other calls and for watchers that wait for a change.
+pub fn runs_watcher_at_once(model: &super::SemanticModel, call: &super::Call) -> Option<usize> {
+    let callee = call.callee.as_ref()?;
+    let b = callee.root_binding().filter(|_| callee.props.is_empty())?;
+    let binding = model.binding(b);
+    let module = binding.source_module.as_deref()?;
+    if !SCOPE_BOUND[0].0.contains(&module) {
+        return None;
+    }
+    match binding.import_name.as_deref()? {
+        "watchEffect" | "watchSyncEffect" => Some(0),
+        "watch" => {
+            let Some(Value::Object(props)) = call.arg(2) else {
+                return None;
+            };
+            props
+                .iter()
+                .any(|(k, v)| k.as_deref() == Some("immediate") && *v == Value::Bool(true))
+                .then_some(1)
+        }
+        _ => None,
+    }
 }
