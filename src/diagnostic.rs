@@ -115,7 +115,7 @@ pub struct ElsewhereLabel {
 }
 
 /// The secondary locations that show why code runs as often as a finding says
-/// ([`crate::describe::how_often`]): the registration in the same file ("this handler runs on
+/// (the rules' `how_often`): the registration in the same file ("this handler runs on
 /// every request"), or the uses in other files that the whole-project pass followed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RepetitionSites {
