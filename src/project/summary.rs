@@ -197,6 +197,10 @@ pub fn summarise(
 /// binding and the member question it answers (`OrdersService.remember`,
 /// [`crate::semantic::exports::member_question`]).
 fn member_use(model: &SemanticModel, call: &crate::semantic::Call) -> Option<(BindingId, Atom)> {
+    // No decorator, no container class (most files).
+    if model.decorators.is_empty() {
+        return None;
+    }
     let callee = call.callee.as_ref()?;
     let (crate::semantic::Root::This, [field, method]) = (&callee.root, callee.props.as_slice())
     else {

@@ -866,6 +866,9 @@ fn scope_lost_after_await(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
 /// subscribed. A callback that also defers the stop to a later function covers that run.
 fn stopped_before_assigned(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
+    if !api::imports_scope_bound_module(model) {
+        return;
+    }
     for call in &model.calls {
         let Some(index) = api::runs_watcher_at_once(model, call) else {
             continue;

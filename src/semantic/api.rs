@@ -752,6 +752,18 @@ const SCOPE_BOUND: &[(&[&str], &[&str])] = &[
     ),
 ];
 
+/// Whether `model` imports anything from the modules whose functions tie their cleanup to the
+/// active effect scope (see the module docs): without such an import no call of the file can
+/// set up anything scope-bound.
+pub fn imports_scope_bound_module(model: &super::SemanticModel) -> bool {
+    model.bindings.iter().any(|b| {
+        b.kind == super::BindingKind::Import
+            && b.source_module
+                .as_deref()
+                .is_some_and(|m| SCOPE_BOUND.iter().any(|(modules, _)| modules.contains(&m)))
+    })
+}
+
 /// Whether a call of `callee` in `model` is one of the functions that tie their cleanup to the
 /// active effect scope (see the module docs): the function imported under any local name.
 pub fn is_scope_bound_api(model: &super::SemanticModel, callee: &Path) -> bool {

@@ -42,8 +42,12 @@ fn local_function(model: &SemanticModel, callee: &super::Path) -> Option<FuncId>
 
 /// The calls of `model` made after an `await` in the same function (an awaited call ends before
 /// they start), with the awaited call: the effect scope of the function's caller is no longer
-/// active there. In source order.
+/// active there. In source order; empty when the file imports nothing scope-bound
+/// ([`api::imports_scope_bound_module`]), since then none of them can matter.
 pub fn calls_after_await(model: &SemanticModel) -> Vec<(&Call, &Call)> {
+    if !api::imports_scope_bound_module(model) {
+        return Vec::new();
+    }
     // The first awaited call of each function, by the end of its span.
     let mut first_await: Vec<(FuncId, &Call)> = Vec::new();
     for c in model.calls.iter().filter(|c| c.awaited) {

@@ -182,6 +182,10 @@ impl SemanticModel {
     /// classes, for constructors and for private methods, so that the project pass does not
     /// resolve imports for questions nobody answers.
     pub fn member_export_names(&self, f: FuncId) -> Vec<Atom> {
+        // No decorator, no container class (most files).
+        if self.decorators.is_empty() {
+            return Vec::new();
+        }
         let func = self.function(f);
         let (Some(c), Some(method)) = (func.class, func.name.as_deref()) else {
             return Vec::new();
