@@ -57,7 +57,8 @@ pub struct ModuleSummary {
     pub imports: Vec<ImportUse>,
     /// The modules it re-exports.
     pub reexports: Vec<ReExport>,
-    /// The names it exports.
+    /// The names it exports, sorted, when the project pass may ask about them (it asked, has a
+    /// registry or passes its exports' uses on to an import); empty otherwise.
     pub exports: Vec<Atom>,
     /// The export names whose uses elsewhere its findings depended on.
     pub asked: Vec<Atom>,
@@ -211,9 +212,21 @@ pub fn summarise(
     } else {
         Vec::new()
     };
-    let mut exports: Vec<Atom> = model.exports.iter().map(|e| e.name.clone()).collect();
-    exports.sort();
-    exports.dedup();
+    // The pass reads the names of the exports of the modules it asks about only: those that
+    // asked, have a registry, or pass their exports' uses on to an import (re-exporting it, or
+    // using it as often as an export). Most modules do neither: their names are not kept.
+    let may_be_asked = !asked.is_empty()
+        || !registries.is_empty()
+        || !model.reexports.is_empty()
+        || imports
+            .iter()
+            .any(|u| matches!(u.runs, UseRuns::AsOftenAs(_)));
+    let mut exports: Vec<Atom> = Vec::new();
+    if may_be_asked {
+        exports = model.exports.iter().map(|e| e.name.clone()).collect();
+        exports.sort();
+        exports.dedup();
+    }
     ModuleSummary {
         specifiers: specifiers.list,
         imports,
