@@ -37,7 +37,7 @@ pub enum UseRuns {
 pub struct ImportUse {
     /// The module specifier, as an index into its summary's
     /// [`specifiers`](ModuleSummary::specifiers) ([`ModuleSummary::specifier_of`]): a module
-    /// uses a few modules many times, and one `String` per use cost more than the join.
+    /// uses a few modules many times, so each specifier is kept once, not once per use.
     pub specifier: u32,
     /// The name used from that module: the imported name, `default`, or `*` for a use of the
     /// whole namespace that cannot be tied to one name.
@@ -58,7 +58,8 @@ pub struct ModuleSummary {
     /// The modules it re-exports.
     pub reexports: Vec<ReExport>,
     /// The names it exports, sorted, when the project pass may ask about them (it asked, has a
-    /// registry or passes its exports' uses on to an import); empty otherwise.
+    /// registry, re-exports, or uses an import as often as its own exports are used); empty
+    /// otherwise.
     pub exports: Vec<Atom>,
     /// The export names whose uses elsewhere its findings depended on.
     pub asked: Vec<Atom>,
