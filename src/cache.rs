@@ -328,8 +328,9 @@ mod tests {
         let opts = LintOptions::default();
         let d = tempfile::tempdir().unwrap();
         let summary = ModuleSummary {
+            specifiers: vec!["./registry".into()],
             imports: vec![ImportUse {
-                specifier: "./registry".into(),
+                specifier: 0,
                 name: "register".into(),
                 runs: UseRuns::Repeated {
                     why: "on every request".into(),

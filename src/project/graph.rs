@@ -42,6 +42,10 @@ pub struct ModuleGraph {
     entries: FxHashSet<usize>,
 }
 
+/// What one importer gives a round: its edges to the round's targets (by target), and the
+/// resolutions it made (file, specifier index, file found).
+type RoundFound = (Vec<(usize, Edge)>, Vec<(usize, u32, Option<usize>)>);
+
 /// How many rounds of "files that re-export or forward a file of interest are of interest too".
 const MAX_ROUNDS: usize = 8;
 
@@ -68,15 +72,32 @@ impl ModuleGraph {
             .par_iter()
             .map(|p| std::path::absolute(p).ok())
             .collect();
-        let index: FxHashMap<&Path, usize> = canonical
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| Some((p.as_deref()?, i)))
-            .collect();
+        // The index of paths and the specifiers by stem are built side by side: both take a
+        // few milliseconds on one thread on a large project.
+        let (index, (tables, (by_stem, always))) = rayon::join(
+            || -> FxHashMap<&Path, usize> {
+                canonical
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, p)| Some((p.as_deref()?, i)))
+                    .collect()
+            },
+            || {
+                let tables: Vec<Option<Specifiers>> = summaries
+                    .par_iter()
+                    .map(|s| s.as_ref().map(Specifiers::of))
+                    .collect();
+                let by_stem = by_stem(&tables, &canonical);
+                (tables, by_stem)
+            },
+        );
         let mut graph = ModuleGraph::default();
         let mut done: FxHashSet<usize> = FxHashSet::default();
-        let mut resolved: Vec<FxHashMap<String, Option<usize>>> =
+        // Resolutions are kept across rounds (a later round asks about other files, often
+        // through the same specifiers): by file and specifier index, and by the file found.
+        let mut resolved: Vec<FxHashMap<u32, Option<usize>>> =
             vec![FxHashMap::default(); files.len()];
+        let mut resolved_to: FxHashMap<usize, Vec<(usize, u32)>> = FxHashMap::default();
         let mut names: FxHashSet<&swc_atoms::Atom> = FxHashSet::default();
         let star = swc_atoms::Atom::from("*");
         let mut wanted: Vec<usize> = of_interest.to_vec();
@@ -100,21 +121,41 @@ impl ModuleGraph {
                     names.extend(re.names.iter().flatten().map(|(_, exported)| exported));
                 }
             }
-            // Resolutions are kept across rounds (a later round asks about other files, often
-            // through the same specifiers): one map per importing file, filled on demand.
-            let found: Vec<(usize, Edge)> = summaries
+            // The specifiers that can reach a target: those that may name one, and those
+            // resolved in an earlier round to one. No other specifier can give an edge.
+            let mut candidates: Vec<(usize, u32)> = always.clone();
+            for stem in &stems {
+                candidates.extend(by_stem.get(stem.as_str()).into_iter().flatten());
+            }
+            for t in &targets {
+                candidates.extend(resolved_to.get(t).into_iter().flatten());
+            }
+            candidates.sort_unstable();
+            candidates.dedup();
+            let by_file: Vec<&[(usize, u32)]> = candidates.chunk_by(|a, b| a.0 == b.0).collect();
+            let found: Vec<RoundFound> = by_file
                 .par_iter()
-                .zip(resolved.par_iter_mut())
-                .enumerate()
-                .flat_map_iter(|(from, (s, resolved))| {
+                .map(|group| {
+                    let from = group[0].0;
                     let mut out = Vec::new();
-                    let (Some(s), Some(path)) = (s, canonical[from].as_deref()) else {
-                        return out;
+                    let mut fresh: FxHashMap<u32, Option<usize>> = FxHashMap::default();
+                    let (Some(s), Some(table), Some(path)) = (
+                        summaries[from].as_ref(),
+                        tables[from].as_ref(),
+                        canonical[from].as_deref(),
+                    ) else {
+                        return (out, Vec::new());
                     };
-                    let mut target_of = |specifier: &str| -> Option<usize> {
-                        if let Some(known) = resolved.get(specifier) {
-                            return *known;
+                    let mut candidate = vec![false; table.len() as usize];
+                    for &(_, k) in *group {
+                        candidate[k as usize] = true;
+                    }
+                    let known = &resolved[from];
+                    let mut target_of = |k: u32| -> Option<usize> {
+                        if let Some(to) = known.get(&k).or_else(|| fresh.get(&k)) {
+                            return *to;
                         }
+                        let specifier = table.get(k);
                         if !may_name(specifier, &stems) {
                             return None;
                         }
@@ -124,29 +165,21 @@ impl ModuleGraph {
                             resolver.resolve_file(path, specifier)
                         };
                         let to = r.ok().and_then(|r| index.get(r.path()).copied());
-                        resolved.insert(specifier.to_string(), to);
+                        fresh.insert(k, to);
                         to
                     };
-                    let mut last: Option<(&str, Option<usize>)> = None;
                     for (u, used) in s.imports.iter().enumerate() {
                         // A member question (`Store.add`) names the export before the dot.
-                        if used.name != star
-                            && !names.contains(&used.name)
-                            && !split_member_question(&used.name)
-                                .is_some_and(|(export, _)| names.contains(&Atom::from(export)))
+                        if !candidate[used.specifier as usize]
+                            || (used.name != star
+                                && !names.contains(&used.name)
+                                && !split_member_question(&used.name)
+                                    .is_some_and(|(export, _)| names.contains(&Atom::from(export))))
                         {
                             continue;
                         }
-                        // Uses of one import come together: resolve a specifier once per run.
-                        let to = match last {
-                            Some((spec, to)) if spec == used.specifier => to,
-                            _ => {
-                                let to = target_of(&used.specifier);
-                                last = Some((&used.specifier, to));
-                                to
-                            }
-                        };
-                        if let Some(to) = to.filter(|t| targets.contains(t)) {
+                        if let Some(to) = target_of(used.specifier).filter(|t| targets.contains(t))
+                        {
                             out.push((
                                 to,
                                 Edge {
@@ -156,8 +189,11 @@ impl ModuleGraph {
                             ));
                         }
                     }
-                    for (r, re) in s.reexports.iter().enumerate() {
-                        if let Some(to) = target_of(&re.specifier).filter(|t| targets.contains(t)) {
+                    for (r, &k) in table.reexports.iter().enumerate() {
+                        if !candidate[k as usize] {
+                            continue;
+                        }
+                        if let Some(to) = target_of(k).filter(|t| targets.contains(t)) {
                             out.push((
                                 to,
                                 Edge {
@@ -167,21 +203,30 @@ impl ModuleGraph {
                             ));
                         }
                     }
-                    out
+                    let fresh = fresh.into_iter().map(|(k, to)| (from, k, to)).collect();
+                    (out, fresh)
                 })
                 .collect();
             let mut next = Vec::new();
-            for (to, edge) in found {
-                let forwards = match edge.kind {
-                    EdgeKind::ReExport(_) => true,
-                    EdgeKind::Import(u) => summaries[edge.from]
-                        .as_ref()
-                        .is_some_and(|s| matches!(s.imports[u].runs, UseRuns::AsOftenAs(_))),
-                };
-                if forwards {
-                    next.push(edge.from);
+            for (edges, fresh) in found {
+                for (from, k, to) in fresh {
+                    resolved[from].insert(k, to);
+                    if let Some(to) = to {
+                        resolved_to.entry(to).or_default().push((from, k));
+                    }
                 }
-                graph.importers.entry(to).or_default().push(edge);
+                for (to, edge) in edges {
+                    let forwards = match edge.kind {
+                        EdgeKind::ReExport(_) => true,
+                        EdgeKind::Import(u) => summaries[edge.from]
+                            .as_ref()
+                            .is_some_and(|s| matches!(s.imports[u].runs, UseRuns::AsOftenAs(_))),
+                    };
+                    if forwards {
+                        next.push(edge.from);
+                    }
+                    graph.importers.entry(to).or_default().push(edge);
+                }
             }
             wanted = next;
         }
@@ -269,14 +314,108 @@ fn strip_extension(name: &str) -> &str {
 /// its last segment (without extension) is one of them (`./store`, `@app/store`,
 /// `@server/utils/fetch` with a `tsconfig.json` path alias).
 fn may_name(specifier: &str, stems: &FxHashSet<String>) -> bool {
+    match name_key(specifier) {
+        NameKey::Never => false,
+        NameKey::Any => true,
+        NameKey::Stem(stem) => stems.contains(stem),
+    }
+}
+
+/// Which files a specifier may name, by their stems ([`stems_of`]).
+enum NameKey<'a> {
+    /// None: a Node built-in (`node:fs`).
+    Never,
+    /// Any: its last segment is a folder (`.`, `..`, `./`).
+    Any,
+    /// Those with this stem: its last segment without extension.
+    Stem(&'a str),
+}
+
+fn name_key(specifier: &str) -> NameKey<'_> {
     if specifier.starts_with("node:") {
-        return false;
+        return NameKey::Never;
     }
     let last = specifier.rsplit('/').next().unwrap_or(specifier);
     if last.is_empty() || last == "." || last == ".." {
-        return true;
+        return NameKey::Any;
     }
-    stems.contains(strip_extension(last))
+    NameKey::Stem(strip_extension(last))
+}
+
+/// The specifiers of the summaries (`tables`) of files with a path in `canonical` (same order),
+/// as `(file, index in its table)`: by the stem they may name ([`may_name`]), looked up per round
+/// instead of testing every specifier of the project; and those that may name any file.
+type ByStem<'a> = (FxHashMap<&'a str, Vec<(usize, u32)>>, Vec<(usize, u32)>);
+
+fn by_stem<'a>(tables: &[Option<Specifiers<'a>>], canonical: &[Option<PathBuf>]) -> ByStem<'a> {
+    let mut by_stem: FxHashMap<&str, Vec<(usize, u32)>> = FxHashMap::default();
+    let mut always: Vec<(usize, u32)> = Vec::new();
+    for (from, table) in tables.iter().enumerate() {
+        let Some(table) = table.as_ref().filter(|_| canonical[from].is_some()) else {
+            continue;
+        };
+        for k in 0..table.len() {
+            match name_key(table.get(k)) {
+                NameKey::Never => {}
+                NameKey::Any => always.push((from, k)),
+                NameKey::Stem(stem) => by_stem.entry(stem).or_default().push((from, k)),
+            }
+        }
+    }
+    (by_stem, always)
+}
+
+/// The specifiers of one summary: its uses' ([`ModuleSummary::specifiers`], same indices), then
+/// those only its re-exports name, so that a resolution is kept once per specifier.
+struct Specifiers<'a> {
+    /// Those of its uses.
+    uses: &'a [String],
+    /// Those only its re-exports name.
+    more: Vec<&'a str>,
+    /// The index of each re-export's specifier (same order as `summary.reexports`).
+    reexports: Vec<u32>,
+}
+
+impl<'a> Specifiers<'a> {
+    fn of(summary: &'a ModuleSummary) -> Specifiers<'a> {
+        let uses = summary.specifiers.as_slice();
+        let mut more: Vec<&str> = Vec::new();
+        let mut reexports = Vec::with_capacity(summary.reexports.len());
+        if !summary.reexports.is_empty() {
+            let mut index: FxHashMap<&str, u32> = uses
+                .iter()
+                .enumerate()
+                .map(|(k, s)| (s.as_str(), k as u32))
+                .collect();
+            for re in &summary.reexports {
+                let next = (uses.len() + more.len()) as u32;
+                let k = *index.entry(re.specifier.as_str()).or_insert_with(|| {
+                    more.push(&re.specifier);
+                    next
+                });
+                reexports.push(k);
+            }
+        }
+        Specifiers {
+            uses,
+            more,
+            reexports,
+        }
+    }
+
+    /// How many specifiers.
+    fn len(&self) -> u32 {
+        (self.uses.len() + self.more.len()) as u32
+    }
+
+    /// Specifier `k` (below [`len`](Self::len)).
+    fn get(&self, k: u32) -> &'a str {
+        let k = k as usize;
+        match self.uses.get(k) {
+            Some(s) => s,
+            None => self.more[k - self.uses.len()],
+        }
+    }
 }
 
 /// The files among `files` (indices, with their canonical paths) that an entry field of their

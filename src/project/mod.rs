@@ -139,17 +139,22 @@ fn imported_registries(
     let Some(summary) = &summaries[r] else {
         return Vec::new();
     };
-    let uses: Vec<(usize, &ImportUse)> = graph
+    // Each use with its specifier.
+    let uses: Vec<(usize, &ImportUse, &str)> = graph
         .importers_of(r)
         .iter()
         .filter_map(|e| match e.kind {
-            graph::EdgeKind::Import(u) => Some((e.from, &summaries[e.from].as_ref()?.imports[u])),
+            graph::EdgeKind::Import(u) => {
+                let importer = summaries[e.from].as_ref()?;
+                let used = &importer.imports[u];
+                Some((e.from, used, importer.specifier_of(used)))
+            }
             graph::EdgeKind::ReExport(_) => None,
         })
         .collect();
     let mut out: Vec<(usize, ImportedRegistry)> = Vec::new();
     for (registry, at) in &summary.registries {
-        for &(from, used) in &uses {
+        for &(from, used, specifier) in &uses {
             let known = out
                 .iter()
                 .any(|(i, x)| *i == from && x.registry == *registry);
@@ -158,11 +163,11 @@ fn imported_registries(
             }
             let removed_elsewhere = uses
                 .iter()
-                .any(|&(other, u)| other != from && registry.removes.contains(&u.name));
+                .any(|&(other, u, _)| other != from && registry.removes.contains(&u.name));
             out.push((
                 from,
                 ImportedRegistry {
-                    specifier: used.specifier.clone(),
+                    specifier: specifier.to_string(),
                     registry: registry.clone(),
                     file: files[r].display().to_string(),
                     at: *at,

@@ -39,8 +39,10 @@ pub enum UseRuns {
 /// One use of an imported name: a call, a `new`, or the name handed to a call as a callback.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImportUse {
-    /// The module specifier as written (`./registry`, `@app/store`).
-    pub specifier: String,
+    /// The module specifier, as an index into its summary's
+    /// [`specifiers`](ModuleSummary::specifiers) ([`ModuleSummary::specifier_of`]): a module
+    /// uses a few modules many times, so each specifier is kept once, not once per use.
+    pub specifier: u32,
     /// The name used from that module: the imported name, `default`, or `*` for a use of the
     /// whole namespace that cannot be tied to one name.
     pub name: Atom,
@@ -52,11 +54,16 @@ pub struct ImportUse {
 /// ([`crate::cache`]).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ModuleSummary {
+    /// The module specifiers of its uses as written (`./registry`, `@app/store`), each once, in
+    /// the order of their first use.
+    pub specifiers: Vec<String>,
     /// Its uses of imported names, in source order.
     pub imports: Vec<ImportUse>,
     /// The modules it re-exports.
     pub reexports: Vec<ReExport>,
-    /// The names it exports.
+    /// The names it exports, sorted, when the project pass may ask about them (it asked, has a
+    /// registry, re-exports, or uses an import as often as its own exports are used); empty
+    /// otherwise.
     pub exports: Vec<Atom>,
     /// The export names whose uses elsewhere its findings depended on.
     pub asked: Vec<Atom>,
@@ -66,6 +73,15 @@ pub struct ModuleSummary {
 }
 
 impl ModuleSummary {
+    /// The module specifier of `used`, one of this summary's uses, as written.
+    ///
+    /// # Panics
+    ///
+    /// When `used` is not a use of this summary (its index is out of range).
+    pub fn specifier_of(&self, used: &ImportUse) -> &str {
+        &self.specifiers[used.specifier as usize]
+    }
+
     /// True when the module takes no part in the project pass: it imports and re-exports
     /// nothing, and none of its verdicts depended on its exports' uses.
     pub fn is_self_contained(&self) -> bool {
@@ -88,37 +104,63 @@ pub fn summarise(
 ) -> ModuleSummary {
     let mut lines: Option<LineIndex> = None;
     let mut imports = Vec::new();
-    // References to each import binding that a call, a `new` or an argument accounts for; any
-    // other reference (stored, returned, compared) is a use nobody can follow.
-    let mut accounted: Vec<(BindingId, u32)> = Vec::new();
-    let mut account = |b: BindingId| match accounted.iter_mut().find(|(x, _)| *x == b) {
-        Some(e) => e.1 += 1,
-        None => accounted.push((b, 1)),
+    let mut specifiers = Specifiers::default();
+    // Each import binding's slot in the tables below (`NOT_IMPORT` for the other bindings):
+    // the scans over calls and references then test a dense table instead of each binding.
+    let mut slot_of: Vec<u32> = Vec::new();
+    let mut slots = 0u32;
+    if model.bindings.iter().any(is_import) {
+        slot_of = model
+            .bindings
+            .iter()
+            .map(|binding| {
+                if is_import(binding) {
+                    slots += 1;
+                    slots - 1
+                } else {
+                    NOT_IMPORT
+                }
+            })
+            .collect();
+    }
+    let slot = |b: BindingId| slot_of.get(b.index()).copied().unwrap_or(NOT_IMPORT);
+    let imported = |p: &crate::semantic::Path| match p.root {
+        crate::semantic::Root::Binding(b) if slot(b) != NOT_IMPORT => model.imported_name(p),
+        _ => None,
     };
-    for (i, call) in model.calls.iter().enumerate() {
+    // References to each import binding (by slot) that a call, a `new` or an argument accounts
+    // for; any other reference (stored, returned, compared) is a use nobody can follow.
+    let mut accounted: Vec<u32> = vec![0; slots as usize];
+    // A module without imports uses none: its calls need no look.
+    let calls = if slots == 0 {
+        &[][..]
+    } else {
+        &model.calls[..]
+    };
+    for (i, call) in calls.iter().enumerate() {
         let id = crate::semantic::CallId::from_index(i);
-        if let Some((b, name)) = call.callee.as_ref().and_then(|p| model.imported_name(p)) {
-            account(b);
+        if let Some((b, name)) = call.callee.as_ref().and_then(imported) {
+            accounted[slot(b) as usize] += 1;
             let runs = if is_test {
                 UseRuns::InTest
             } else {
                 runs_in(model, call.func, call.callee_span, text, &mut lines)
             };
-            imports.push(use_of(model, b, name, runs));
+            imports.push(specifiers.use_of(model, b, name, runs));
         } else if let Some((b, question)) = member_use(model, call) {
             let runs = if is_test {
                 UseRuns::InTest
             } else {
                 runs_in(model, call.func, call.callee_span, text, &mut lines)
             };
-            imports.push(use_of(model, b, question, runs));
+            imports.push(specifiers.use_of(model, b, question, runs));
         }
         for (index, arg) in call.args.iter().enumerate() {
             let Value::Path(p) = arg else { continue };
-            let Some((b, name)) = model.imported_name(p) else {
+            let Some((b, name)) = imported(p) else {
                 continue;
             };
-            account(b);
+            accounted[slot(b) as usize] += 1;
             let runs = if is_test {
                 UseRuns::InTest
             } else {
@@ -140,33 +182,37 @@ pub fn summarise(
                     _ => UseRuns::Unknown,
                 }
             };
-            imports.push(use_of(model, b, name, runs));
+            imports.push(specifiers.use_of(model, b, name, runs));
         }
     }
     // One pass over the references: asking `references_to` per import would build the
-    // per-binding grouping in every file, most of which no rule needs.
-    let is_import = |b: BindingId| {
-        let binding = model.binding(b);
-        binding.import_name.is_some() && binding.source_module.is_some()
+    // per-binding grouping in every file, most of which no rule needs. The import bindings
+    // referenced more often than accounted for, in the order of their first reference.
+    let mut referenced: Vec<u32> = vec![0; slots as usize];
+    let mut first_referenced: Vec<BindingId> = Vec::new();
+    let references = if slots == 0 {
+        &[][..]
+    } else {
+        &model.references[..]
     };
-    let mut referenced: Vec<(BindingId, u32)> = Vec::new();
-    for r in model.references.iter().filter(|r| is_import(r.binding)) {
-        match referenced.iter_mut().find(|(x, _)| *x == r.binding) {
-            Some(e) => e.1 += 1,
-            None => referenced.push((r.binding, 1)),
+    for r in references {
+        let s = slot(r.binding);
+        if s == NOT_IMPORT {
+            continue;
         }
+        if referenced[s as usize] == 0 {
+            first_referenced.push(r.binding);
+        }
+        referenced[s as usize] += 1;
     }
-    for (b, refs) in referenced {
-        let used = accounted.iter().find(|(x, _)| *x == b).map_or(0, |e| e.1);
-        if refs > used {
+    for b in first_referenced {
+        let s = slot(b) as usize;
+        if referenced[s] > accounted[s] {
             let name = model.binding(b).import_name.clone().unwrap_or_default();
-            imports.push(use_of(model, b, name, UseRuns::Unknown));
+            imports.push(specifiers.use_of(model, b, name, UseRuns::Unknown));
         }
     }
-    let mut exports: Vec<Atom> = model.exports.iter().map(|e| e.name.clone()).collect();
-    exports.sort();
-    exports.dedup();
-    let registries = model
+    let registries: Vec<(Registry, PositionRange)> = model
         .take_registries()
         .into_iter()
         .map(|r| {
@@ -178,15 +224,32 @@ pub fn summarise(
             (r, at)
         })
         .collect();
+    let asked = if keep_asked {
+        model.take_asked()
+    } else {
+        Vec::new()
+    };
+    // The pass reads the names of the exports of the modules it asks about only: those that
+    // asked, have a registry, or pass their exports' uses on to an import (re-exporting it, or
+    // using it as often as an export). Most modules do neither: their names are not kept.
+    let may_be_asked = !asked.is_empty()
+        || !registries.is_empty()
+        || !model.reexports.is_empty()
+        || imports
+            .iter()
+            .any(|u| matches!(u.runs, UseRuns::AsOftenAs(_)));
+    let mut exports: Vec<Atom> = Vec::new();
+    if may_be_asked {
+        exports = model.exports.iter().map(|e| e.name.clone()).collect();
+        exports.sort();
+        exports.dedup();
+    }
     ModuleSummary {
+        specifiers: specifiers.list,
         imports,
         reexports: model.reexports.clone(),
         exports,
-        asked: if keep_asked {
-            model.take_asked()
-        } else {
-            Vec::new()
-        },
+        asked,
         registries,
     }
 }
@@ -220,12 +283,44 @@ fn member_use(model: &SemanticModel, call: &crate::semantic::Call) -> Option<(Bi
     ))
 }
 
-fn use_of(model: &SemanticModel, b: BindingId, name: Atom, runs: UseRuns) -> ImportUse {
-    let binding = model.binding(b);
-    ImportUse {
-        specifier: binding.source_module.clone().unwrap_or_default(),
-        name,
-        runs,
+/// The slot of a binding that is not an import ([`summarise`]).
+const NOT_IMPORT: u32 = u32::MAX;
+
+/// Whether `binding` is an import: a name imported (or required) from a module.
+fn is_import(binding: &crate::semantic::Binding) -> bool {
+    binding.import_name.is_some() && binding.source_module.is_some()
+}
+
+/// A summary's specifiers ([`ModuleSummary::specifiers`]) as its uses name them.
+#[derive(Default)]
+struct Specifiers<'m> {
+    list: Vec<String>,
+    index: rustc_hash::FxHashMap<&'m str, u32>,
+}
+
+impl<'m> Specifiers<'m> {
+    /// The use of import binding `b` as `name` that runs `runs`, its specifier recorded once.
+    fn use_of(
+        &mut self,
+        model: &'m SemanticModel,
+        b: BindingId,
+        name: Atom,
+        runs: UseRuns,
+    ) -> ImportUse {
+        let written = model
+            .binding(b)
+            .source_module
+            .as_deref()
+            .unwrap_or_default();
+        let specifier = *self.index.entry(written).or_insert_with(|| {
+            self.list.push(written.to_string());
+            self.list.len() as u32 - 1
+        });
+        ImportUse {
+            specifier,
+            name,
+            runs,
+        }
     }
 }
 
