@@ -114,12 +114,21 @@ pub fn lint_in_project(
         isolate::catch(|| {
             swc_common::GLOBALS.set(&swc_common::Globals::new(), || {
                 match sfc::Kind::from_path(path) {
-                    // A component's units take no part in the project pass (yet): no summary.
+                    // A component's units tell the project pass how they use their imports;
+                    // what the pass learns about a component's own exports is not followed
+                    // (its template uses them), so its second lint is its first.
                     Some(kind) => {
                         let root = sfc::is_root_component(path);
-                        let found =
-                            lint_component(kind, text, root, is_test_file, options, on_parsed);
-                        (found, None)
+                        let summarise = matches!(project, Project::Summarise);
+                        lint_component(
+                            kind,
+                            text,
+                            root,
+                            is_test_file,
+                            options,
+                            summarise,
+                            on_parsed,
+                        )
                     }
                     None => lint_in_globals(
                         text,
@@ -299,25 +308,30 @@ pub fn is_test_path(path: &Path) -> bool {
 /// Lints the script of component `text` ([`sfc::units`]): each unit is parsed as the component
 /// text blanked outside its blocks ([`sfc::blank_outside`]), so its spans are offsets of `text`.
 /// A `<script>` that is never closed gives one `parse-error` at its opening tag. `root` says the
-/// component is an application's root ([`sfc::is_root_component`]), mounted once.
+/// component is an application's root ([`sfc::is_root_component`]), mounted once. With
+/// `summarise`, also returns the units' uses of their imports as one summary
+/// ([`crate::project::ModuleSummary::absorb_imports`]; `None` when they import nothing).
 fn lint_component(
     kind: sfc::Kind,
     text: &str,
     root: bool,
     is_test_file: bool,
     options: &LintOptions,
+    summarise: bool,
     on_parsed: &dyn Fn(),
-) -> Vec<Diagnostic> {
+) -> (Vec<Diagnostic>, Option<crate::project::ModuleSummary>) {
     let units = match sfc::units(kind, text) {
         Ok(units) => units,
         Err(e) => {
             on_parsed();
-            return vec![BuiltinCheck::ParseError.report(
+            let d = BuiltinCheck::ParseError.report(
                 ByteSpan::new(e.start as u32, e.tag_end as u32),
                 "Parsing error: this `<script>` block is not closed by `</script>`".to_string(),
-            )];
+            );
+            return (vec![d], None);
         }
     };
+    let mut summary: Option<crate::project::ModuleSummary> = None;
     if units.is_empty() {
         on_parsed();
     }
@@ -342,21 +356,28 @@ fn lint_component(
                 _ => None,
             },
         };
-        out.extend(
-            lint_in_globals(
-                &code,
-                unit.dialect,
-                Some(&component),
-                is_test_file,
-                options,
-                &Project::Alone,
-                observe,
-            )
-            .0,
+        let (found, unit_summary) = lint_in_globals(
+            &code,
+            unit.dialect,
+            Some(&component),
+            is_test_file,
+            options,
+            if summarise {
+                &Project::Summarise
+            } else {
+                &Project::Alone
+            },
+            observe,
         );
+        out.extend(found);
+        if let Some(s) = unit_summary {
+            summary
+                .get_or_insert_with(Default::default)
+                .absorb_imports(s);
+        }
     }
     out.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
-    out
+    (out, summary.filter(|s| !s.is_self_contained()))
 }
 
 /// What the model of a component's unit is told about how it runs.

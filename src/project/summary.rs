@@ -82,6 +82,34 @@ impl ModuleSummary {
         &self.specifiers[used.specifier as usize]
     }
 
+    /// Adds the uses of their imports that `other` records (another unit of the same
+    /// component), its specifiers merged into this summary's list; `other`'s exports, questions
+    /// and registries are dropped: a component's own exports are used by its template, which
+    /// the pass does not follow.
+    pub fn absorb_imports(&mut self, other: ModuleSummary) {
+        let ModuleSummary {
+            specifiers,
+            imports,
+            ..
+        } = other;
+        let index: Vec<u32> = specifiers
+            .into_iter()
+            .map(
+                |spec| match self.specifiers.iter().position(|s| *s == spec) {
+                    Some(i) => i as u32,
+                    None => {
+                        self.specifiers.push(spec);
+                        self.specifiers.len() as u32 - 1
+                    }
+                },
+            )
+            .collect();
+        self.imports.extend(imports.into_iter().map(|mut u| {
+            u.specifier = index[u.specifier as usize];
+            u
+        }));
+    }
+
     /// True when the module takes no part in the project pass: it imports and re-exports
     /// nothing, and none of its verdicts depended on its exports' uses.
     pub fn is_self_contained(&self) -> bool {
