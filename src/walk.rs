@@ -248,14 +248,9 @@ pub fn lint_files_cached(
                 .iter()
                 .zip(prepared)
                 .map(|(path, p)| match p? {
-                    Prepared::Clean(summary) => Ok((
-                        FileResult {
-                            path: (*path).clone(),
-                            text: String::new(),
-                            diagnostics: Vec::new(),
-                        },
-                        summary,
-                    )),
+                    Prepared::Clean(summary) => {
+                        Ok((file_result(path, String::new(), Vec::new()), summary))
+                    }
                     Prepared::Lint(mut f) => {
                         let result = match parse_limit {
                             Some(_) => linted.next().unwrap_or_default(),

@@ -167,21 +167,22 @@ pub fn summarise(
     };
     for (i, call) in calls.iter().enumerate() {
         let id = crate::semantic::CallId::from_index(i);
-        if let Some((b, name)) = call.callee.as_ref().and_then(imported) {
-            accounted[slot(b) as usize] += 1;
+        // A call of an imported name (which accounts for a reference to it), or of a method of
+        // an injected instance (whose field's type is no reference here).
+        let called = match call.callee.as_ref().and_then(imported) {
+            Some((b, name)) => {
+                accounted[slot(b) as usize] += 1;
+                Some((b, name))
+            }
+            None => member_use(model, call),
+        };
+        if let Some((b, name)) = called {
             let runs = if is_test {
                 UseRuns::InTest
             } else {
                 runs_in(model, call.func, call.callee_span, text, &mut lines)
             };
             imports.push(specifiers.use_of(model, b, name, runs));
-        } else if let Some((b, question)) = member_use(model, call) {
-            let runs = if is_test {
-                UseRuns::InTest
-            } else {
-                runs_in(model, call.func, call.callee_span, text, &mut lines)
-            };
-            imports.push(specifiers.use_of(model, b, question, runs));
         }
         for (index, arg) in call.args.iter().enumerate() {
             let Value::Path(p) = arg else { continue };
@@ -387,26 +388,17 @@ fn runs_in(
         Frequency::Unknown => UseRuns::Unknown,
         Frequency::Repeated(r) => {
             let (from, origin) = r.origin_of(f);
-            match origin {
-                Repeat::Exported => {
-                    let names = model.export_names_of_func(from);
-                    if names.is_empty() {
-                        UseRuns::Unknown
-                    } else {
-                        UseRuns::AsOftenAs(names)
-                    }
-                }
+            let names = match origin {
+                Repeat::Exported => model.export_names_of_func(from),
                 // Once per instance of an exported class: as often as the project makes them.
-                Repeat::Instance(c) => {
-                    let names = model.export_names_of_class(*c);
-                    if names.is_empty() {
-                        UseRuns::Unknown
-                    } else {
-                        UseRuns::AsOftenAs(names)
-                    }
-                }
-                Repeat::Method(_) => UseRuns::Unknown,
-                _ => repeated(model, &Frequency::Repeated(r.clone()), at, text, lines),
+                Repeat::Instance(c) => model.export_names_of_class(*c),
+                Repeat::Method(_) => return UseRuns::Unknown,
+                _ => return repeated(model, &Frequency::Repeated(r.clone()), at, text, lines),
+            };
+            if names.is_empty() {
+                UseRuns::Unknown
+            } else {
+                UseRuns::AsOftenAs(names)
             }
         }
     }
@@ -454,8 +446,7 @@ fn certainly_once(model: &SemanticModel, f: crate::semantic::FuncId, depth: u32)
     if let Some(b) = func.binding {
         for &c in model.calls_mentioning(b) {
             let call = &model.calls[c.index()];
-            let as_callee = call.callee_root() == Some(b)
-                && call.callee.as_ref().is_some_and(|p| p.props.is_empty());
+            let as_callee = call.callee.as_ref().and_then(|p| p.as_binding()) == Some(b);
             if !as_callee || !certainly_once(model, call.func, depth + 1) {
                 return false;
             }

@@ -35,7 +35,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::isolate::{is_tool_failure, INTERNAL_ERROR, PARSE_TIMEOUT};
 use crate::linter::FileResult;
 use crate::rules::{BuiltinCheck, RuleMeta};
-use crate::source::LineIndex;
+use crate::source::{LineIndex, PositionRange};
 
 /// The `$schema` GitHub's documentation gives for SARIF 2.1.0.
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -399,13 +399,16 @@ fn capitalised(text: &str) -> String {
 }
 
 fn region(r: &FileResult, index: &LineIndex, span: crate::diagnostic::ByteSpan) -> Value {
-    let s = index.position(&r.text, span.start);
-    let e = index.position(&r.text, span.end);
+    region_of(index.range(&r.text, span.start, span.end))
+}
+
+/// The SARIF `region` of `range` (1-based lines and UTF-16 columns, `columnKind` of the run).
+fn region_of(range: PositionRange) -> Value {
     json!({
-        "startLine": s.line,
-        "startColumn": s.column,
-        "endLine": e.line,
-        "endColumn": e.column,
+        "startLine": range.start.line,
+        "startColumn": range.start.column,
+        "endLine": range.end.line,
+        "endColumn": range.end.column,
     })
 }
 
@@ -446,12 +449,7 @@ fn result(
             "id": related.len() + 1,
             "physicalLocation": {
                 "artifactLocation": artifact_location(root, Path::new(&e.path)),
-                "region": {
-                    "startLine": e.range.start.line,
-                    "startColumn": e.range.start.column,
-                    "endLine": e.range.end.line,
-                    "endColumn": e.range.end.column,
-                },
+                "region": region_of(e.range),
             },
             "message": { "text": sentence(&e.message) },
         }));

@@ -875,18 +875,16 @@ fn stopped_before_assigned(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         };
         let handle = match &call.result {
             crate::semantic::ResultUse::Declared(b) => *b,
-            crate::semantic::ResultUse::Assigned(p) => match (&p.root, p.props.is_empty()) {
-                (Root::Binding(b), true) => b.to_owned(),
-                _ => continue,
+            crate::semantic::ResultUse::Assigned(p) => match p.as_binding() {
+                Some(b) => b,
+                None => continue,
             },
             _ => continue,
         };
         let Some(Value::Func(cb)) = call.arg(index) else {
             continue;
         };
-        let stops = |c: &&Call| {
-            c.callee_root() == Some(handle) && c.callee.as_ref().is_some_and(|p| p.props.is_empty())
-        };
+        let stops = |c: &&Call| c.callee.as_ref().and_then(Path::as_binding) == Some(handle);
         // A stop deferred to a function the callback hands on (`nextTick(() => stop())`) runs
         // once the handle is set: the first run is covered.
         let deferred = model

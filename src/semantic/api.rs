@@ -593,22 +593,30 @@ const DI_PROVIDER_DECORATORS: &[(&str, &str)] = &[
     ("@angular/core", "Injectable"),
 ];
 
-/// Whether decorator `d` of `model` is `name` imported from `module` (under any local name).
-fn decorator_is(
-    model: &super::SemanticModel,
-    d: &super::Decorator,
-    module: &str,
-    name: &str,
-) -> bool {
-    let Some(b) = d
-        .callee
-        .root_binding()
-        .filter(|_| d.callee.props.is_empty())
-    else {
-        return false;
-    };
-    let binding = model.binding(b);
-    binding.source_module.as_deref() == Some(module) && binding.import_name.as_deref() == Some(name)
+/// The module and the name a bare path imports, whatever its local name: `w` of
+/// `import { watch as w } from 'vue'` gives `("vue", "watch")`. `None` for a path with
+/// properties and for a binding that is not an import.
+fn bare_import<'m>(model: &'m super::SemanticModel, path: &Path) -> Option<(&'m str, &'m str)> {
+    let binding = model.binding(path.as_binding()?);
+    Some((
+        binding.source_module.as_deref()?,
+        binding.import_name.as_deref()?,
+    ))
+}
+
+/// The decorators of class `c` that make it a provider of a dependency-injection container
+/// ([`DI_PROVIDER_DECORATORS`]), each with the module it comes from.
+fn container_decorators<'m>(
+    model: &'m super::SemanticModel,
+    c: super::ClassId,
+) -> impl Iterator<Item = (&'static str, &'m super::Decorator)> + 'm {
+    model.class_decorators(c).iter().filter_map(move |d| {
+        let imported = bare_import(model, &d.callee)?;
+        let &(module, _) = DI_PROVIDER_DECORATORS
+            .iter()
+            .find(|&&(module, name)| imported == (module, name))?;
+        Some((module, d))
+    })
 }
 
 /// Whether class `c` of `model` is a singleton of a dependency-injection container: a NestJS
@@ -616,30 +624,9 @@ fn decorator_is(
 /// of the application (`providedIn`), see the module docs. Its one instance lives as long as
 /// the application, and its constructor runs once.
 pub fn is_container_singleton(model: &super::SemanticModel, c: super::ClassId) -> bool {
-    if model.decorators.is_empty() {
-        return false;
-    }
-    model.class_decorators(c).iter().any(|d| {
-        let Some(&(module, _)) = DI_PROVIDER_DECORATORS
-            .iter()
-            .find(|(module, name)| decorator_is(model, d, module, name))
-        else {
-            return false;
-        };
-        let options = d
-            .call
-            .and_then(|call| model.calls[call.index()].arg(0))
-            .and_then(|v| match v {
-                Value::Object(props) => Some(props),
-                _ => None,
-            });
-        let option = |key: &str| {
-            options.and_then(|p| {
-                p.iter()
-                    .find(|(k, _)| k.as_deref() == Some(key))
-                    .map(|(_, v)| v)
-            })
-        };
+    container_decorators(model, c).any(|(module, d)| {
+        let options = d.call.and_then(|call| model.calls[call.index()].arg(0));
+        let option = |key: &str| options.and_then(|o| o.property(key));
         if module == "@angular/core" {
             // Without `providedIn` the service is provided by a component: one per instance.
             return option("providedIn").is_some();
@@ -655,12 +642,7 @@ pub fn is_container_singleton(model: &super::SemanticModel, c: super::ClassId) -
 /// controller of a container, whatever its scope. Its constructor's typed parameters are what
 /// the container injects.
 pub fn is_container_class(model: &super::SemanticModel, c: super::ClassId) -> bool {
-    !model.decorators.is_empty()
-        && model.class_decorators(c).iter().any(|d| {
-            DI_PROVIDER_DECORATORS
-                .iter()
-                .any(|(module, name)| decorator_is(model, d, module, name))
-        })
+    container_decorators(model, c).next().is_some()
 }
 
 /// How often a method decorated as a framework handler runs (see the module docs).
@@ -715,22 +697,23 @@ pub fn handler_decorator(
     model: &super::SemanticModel,
     f: super::FuncId,
 ) -> Option<(super::CallId, HandlerRuns)> {
-    if model.decorators.is_empty() {
-        return None;
-    }
     model.method_decorators(f).iter().find_map(|d| {
+        let imported = bare_import(model, &d.callee)?;
         let &(_, _, runs) = HANDLER_DECORATORS
             .iter()
-            .find(|(module, name, _)| decorator_is(model, d, module, name))?;
+            .find(|&&(module, name, _)| imported == (module, name))?;
         Some((d.call?, runs))
     })
 }
+
+/// The modules that export Vue's reactivity and lifecycle functions.
+const VUE_MODULES: &[&str] = &["vue", "vue-demi", "@vue/runtime-core", "@vue/reactivity"];
 
 /// Functions that tie their cleanup to the active Vue effect scope (see the module docs), by
 /// module: `(modules, names)`.
 const SCOPE_BOUND: &[(&[&str], &[&str])] = &[
     (
-        &["vue", "vue-demi", "@vue/runtime-core", "@vue/reactivity"],
+        VUE_MODULES,
         &[
             "watch",
             "watchEffect",
@@ -767,43 +750,24 @@ pub fn imports_scope_bound_module(model: &super::SemanticModel) -> bool {
 /// Whether a call of `callee` in `model` is one of the functions that tie their cleanup to the
 /// active effect scope (see the module docs): the function imported under any local name.
 pub fn is_scope_bound_api(model: &super::SemanticModel, callee: &Path) -> bool {
-    let Some(b) = callee.root_binding().filter(|_| callee.props.is_empty()) else {
-        return false;
-    };
-    let binding = model.binding(b);
-    let (Some(module), Some(name)) = (
-        binding.source_module.as_deref(),
-        binding.import_name.as_deref(),
-    ) else {
-        return false;
-    };
-    SCOPE_BOUND
-        .iter()
-        .any(|(modules, names)| modules.contains(&module) && names.contains(&name))
+    bare_import(model, callee).is_some_and(|(module, name)| {
+        SCOPE_BOUND
+            .iter()
+            .any(|(modules, names)| modules.contains(&module) && names.contains(&name))
+    })
 }
 
 /// The index of the callback that a Vue watcher call runs before it returns (see the module
 /// docs): 1 for `watch(source, cb, { immediate: true })`, 0 for `watchEffect(fn)` and
 /// `watchSyncEffect(fn)`; `None` for other calls and for watchers that wait for a change.
 pub fn runs_watcher_at_once(model: &super::SemanticModel, call: &super::Call) -> Option<usize> {
-    let callee = call.callee.as_ref()?;
-    let b = callee.root_binding().filter(|_| callee.props.is_empty())?;
-    let binding = model.binding(b);
-    let module = binding.source_module.as_deref()?;
-    if !SCOPE_BOUND[0].0.contains(&module) {
+    let (module, name) = bare_import(model, call.callee.as_ref()?)?;
+    if !VUE_MODULES.contains(&module) {
         return None;
     }
-    match binding.import_name.as_deref()? {
+    match name {
         "watchEffect" | "watchSyncEffect" => Some(0),
-        "watch" => {
-            let Some(Value::Object(props)) = call.arg(2) else {
-                return None;
-            };
-            props
-                .iter()
-                .any(|(k, v)| k.as_deref() == Some("immediate") && *v == Value::Bool(true))
-                .then_some(1)
-        }
+        "watch" => (call.arg(2)?.property("immediate")? == &Value::Bool(true)).then_some(1),
         _ => None,
     }
 }

@@ -190,13 +190,13 @@ fn removed_through_record(model: &SemanticModel, receiver: &Path, call: &Call) -
 /// `{ signal }` in the options argument of `addEventListener`: the listener goes when that
 /// signal's controller aborts.
 pub fn signal_option(call: &Call) -> bool {
-    matches!(call.arg(2), Some(Value::Object(props)) if props.iter().any(|(k, _)| k.as_deref() == Some("signal")))
+    call.arg(2).and_then(|o| o.property("signal")).is_some()
 }
 
 /// `{ once: true }` in the options argument of `addEventListener`: the listener goes when the
 /// event fires.
 pub fn once_option(call: &Call) -> bool {
-    matches!(call.arg(2), Some(Value::Object(props)) if props.iter().any(|(k, _)| k.as_deref() == Some("once")))
+    call.arg(2).and_then(|o| o.property("once")).is_some()
 }
 
 /// `{ once: true }` or `{ signal }` in the options argument of `addEventListener`.

@@ -2,7 +2,7 @@
 //! active when it is called, and after an `await` none is (the facts are in [`super::api`]). This
 //! module finds the calls that set up something scope-bound after an `await`.
 
-use super::{api, Call, FuncId, ResultUse, Root, SemanticModel};
+use super::{api, Call, FuncId, ResultUse, SemanticModel};
 
 /// How deep calls of the file's own functions are followed to a scope-bound API.
 const MAX_DEPTH: u32 = 4;
@@ -34,10 +34,7 @@ fn binds(model: &SemanticModel, call: &Call, depth: u32) -> bool {
 
 /// The function of this file a bare callee names (`useThing(…)` with `function useThing`).
 fn local_function(model: &SemanticModel, callee: &super::Path) -> Option<FuncId> {
-    match (&callee.root, callee.props.is_empty()) {
-        (Root::Binding(b), true) => model.binding(*b).func_value,
-        _ => None,
-    }
+    model.binding(callee.as_binding()?).func_value
 }
 
 /// The calls of `model` made after an `await` in the same function (an awaited call ends before

@@ -122,9 +122,7 @@ fn callback_releases(model: &SemanticModel, call: &Call, names: &[&str]) -> bool
 /// Whether `watch` options (any object argument of `call`) carry a `signal`: the watcher closes
 /// when that signal aborts (Node docs, `fs.watch` options `signal`).
 fn signal_option(call: &Call) -> bool {
-    call.args.iter().any(|a| {
-        matches!(a, Value::Object(props) if props.iter().any(|(k, _)| k.as_deref() == Some("signal")))
-    })
+    call.args.iter().any(|a| a.property("signal").is_some())
 }
 
 /// For call `id`, if it makes a releasable object ([`api::releasable`]) that nothing in the file

@@ -136,6 +136,18 @@ pub enum Value {
 }
 
 impl Value {
+    /// The value of property `key` of an object literal (the first one so named); `None` for
+    /// other values and when the object has no such property.
+    pub fn property(&self, key: &str) -> Option<&Value> {
+        let Value::Object(props) = self else {
+            return None;
+        };
+        props
+            .iter()
+            .find(|(k, _)| k.as_deref() == Some(key))
+            .map(|(_, v)| v)
+    }
+
     /// Every path this value mentions, recursively (object values, array elements, template parts).
     pub fn mentioned_paths(&self, out: &mut Vec<Path>) {
         match self {

@@ -76,6 +76,11 @@ impl Path {
         self.props.len() == prefix.props.len() + 1 && self.starts_with(prefix)
     }
 
+    /// The binding when the path is that binding alone (`b`, not `b.x`); `None` otherwise.
+    pub fn as_binding(&self) -> Option<BindingId> {
+        self.root_binding().filter(|_| self.props.is_empty())
+    }
+
     /// The binding at the root, if any.
     pub fn root_binding(&self) -> Option<BindingId> {
         match self.root {

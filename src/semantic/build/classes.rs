@@ -149,8 +149,7 @@ pub(super) fn extended_objects(model: &mut SemanticModel) {
         let mut methods = Vec::new();
         let mut fields = Vec::new();
         for (name, desc) in descriptors {
-            let Value::Object(desc) = desc else { continue };
-            let Some((_, value)) = desc.iter().find(|(k, _)| k.as_deref() == Some("value")) else {
+            let Some(value) = desc.property("value") else {
                 continue;
             };
             let func = match value {
