@@ -4,6 +4,8 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+mod support;
+
 const LEAK: &str = "const cache = new Map();\nexport function get(req) {\n  cache.set(req.params.id, req.body);\n}\n";
 
 fn leaklint(dir: &Path, args: &[&str], stdin: &str) -> Output {
@@ -209,14 +211,7 @@ fn copy_tree(from: &Path, to: &Path) {
 /// reports byte for byte what the first run did, and the cache then holds the summaries.
 #[test]
 fn a_warm_run_of_each_project_fixture_reports_what_the_cold_run_did() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/project");
-    let mut cases: Vec<_> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
-    assert!(cases.len() >= 5, "{cases:?}");
+    let cases = support::project_fixtures();
     let mut largest = 0;
     for case in &cases {
         for confidence in ["low", "medium", "high"] {

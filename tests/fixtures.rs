@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use leaklint::source::LineIndex;
 use leaklint::{lint_source, LintOptions};
 
+mod support;
+
 fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let p = entry.unwrap().path();
@@ -113,13 +115,7 @@ fn project_fixtures_change_verdicts_across_modules() {
     use leaklint::diagnostic::Confidence;
 
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/project");
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
-    assert!(cases.len() >= 5, "project fixtures missing: {cases:?}");
+    let cases = support::project_fixtures();
     let configs = ConfigResolver::new(None, &root);
     let alone_options = LintOptions {
         min_confidence: Confidence::Low,

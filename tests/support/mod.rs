@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests (`mod support;` in each test file that needs them).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Once;
 
@@ -62,4 +62,19 @@ pub fn stdout(o: &Output) -> String {
 #[allow(dead_code)]
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The folders of `fixtures/project/`, sorted: one small multi-file project each. Panics when
+/// fewer than five are there (the project tests would then prove little).
+#[allow(dead_code)]
+pub fn project_fixtures() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/project");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 5, "project fixtures missing: {cases:?}");
+    cases
 }
