@@ -10,8 +10,12 @@
 //! `--no-resolver` replaces `leaklint::parse::parse` by a plain swc parse with the same syntax
 //! options and comment collection, followed by one no-op `swc_ecma_visit::Visit` walk of the AST.
 //!
+//! `--walk` keeps `leaklint::parse::parse` and adds one no-op `Visit` walk of the resolved AST:
+//! the "parse + comments + swc resolver + one walk" baseline the project's throughput target is
+//! stated against (a linter needs at least one walk of its own after the resolver's).
+//!
 //! ```text
-//! cargo run --release --example parse_only -- [--no-resolver] [--phases] PATH...
+//! cargo run --release --example parse_only -- [--no-resolver | --walk] [--phases] PATH...
 //! ```
 //!
 //! Prints the number of files, lines and bytes processed (and parse failures) to stdout;
@@ -51,14 +55,28 @@ impl Phases {
 struct Noop;
 impl Visit for Noop {}
 
-/// Parses and resolves like the linter (`with_resolver`), or parses and walks once; returns whether
-/// the file parsed.
-fn process(text: &str, dialect: Dialect, with_resolver: bool, phases: &Phases) -> bool {
+/// What the baseline does to each file after reading it.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// `leaklint::parse::parse`: swc parse with comments, then swc's resolver.
+    Resolve,
+    /// As `Resolve`, then one no-op walk of the resolved AST.
+    ResolveWalk,
+    /// A plain swc parse with comments, then one no-op walk (no resolver).
+    Walk,
+}
+
+/// Parses the file as `mode` says; returns whether it parsed.
+fn process(text: &str, dialect: Dialect, mode: Mode, phases: &Phases) -> bool {
     let t = Instant::now();
-    if with_resolver {
-        let ok = leaklint::parse::parse(text, dialect).is_ok();
-        Phases::add(&phases.parse, t);
-        return ok;
+    if mode != Mode::Walk {
+        let parsed = leaklint::parse::parse(text, dialect);
+        let t = Phases::add(&phases.parse, t);
+        if let (Mode::ResolveWalk, Ok(file)) = (mode, &parsed) {
+            file.program.visit_with(&mut Noop);
+            Phases::add(&phases.second, t);
+        }
+        return parsed.is_ok();
     }
     let comments = SingleThreadedComments::default();
     let base = leaklint::parse::BASE;
@@ -84,15 +102,16 @@ fn process(text: &str, dialect: Dialect, with_resolver: bool, phases: &Phases) -
 }
 
 fn run() {
-    let mut with_resolver = true;
+    let mut mode = Mode::Resolve;
     let mut show_phases = false;
     let mut paths: Vec<PathBuf> = Vec::new();
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
-            "--no-resolver" => with_resolver = false,
+            "--no-resolver" => mode = Mode::Walk,
+            "--walk" => mode = Mode::ResolveWalk,
             "--phases" => show_phases = true,
             "-h" | "--help" => {
-                println!("usage: parse_only [--no-resolver] [--phases] PATH...");
+                println!("usage: parse_only [--no-resolver | --walk] [--phases] PATH...");
                 return;
             }
             _ => paths.push(arg.into()),
@@ -127,7 +146,7 @@ fn run() {
         Phases::add(&phases.read, t);
         let dialect = Dialect::from_path(path).unwrap_or(Dialect::JavaScript);
         let ok = swc_common::GLOBALS.set(&swc_common::Globals::new(), || {
-            process(&text, dialect, with_resolver, &phases)
+            process(&text, dialect, mode, &phases)
         });
         if !ok {
             failed.fetch_add(1, Ordering::Relaxed);
@@ -139,10 +158,10 @@ fn run() {
     let done = Instant::now();
     println!(
         "mode={} threads={} files={} lines={} bytes={} failed={} discover_s={:.3} process_s={:.3}",
-        if with_resolver {
-            "parse+resolver"
-        } else {
-            "parse+visit"
+        match mode {
+            Mode::Resolve => "parse+resolver",
+            Mode::ResolveWalk => "parse+resolver+visit",
+            Mode::Walk => "parse+visit",
         },
         rayon::current_num_threads(),
         files,
@@ -154,14 +173,14 @@ fn run() {
     );
     if show_phases {
         let s = |a: &AtomicU64| a.load(Ordering::Relaxed) as f64 / 1e9;
-        let second = if with_resolver { "-" } else { "walk" };
+        let second = if mode == Mode::Resolve { "-" } else { "walk" };
         println!(
             "cpu_s read={:.3} {}={:.3} {}={:.3}",
             s(&phases.read),
-            if with_resolver {
-                "parse+resolve"
-            } else {
+            if mode == Mode::Walk {
                 "parse"
+            } else {
+                "parse+resolve"
             },
             s(&phases.parse),
             second,
