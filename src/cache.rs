@@ -363,6 +363,23 @@ mod tests {
                     },
                 },
             )],
+            held: vec![(
+                "default".into(),
+                crate::semantic::held::HeldListener {
+                    adds: vec!["handle".into()],
+                    removes: vec!["unhandle".into()],
+                    owner: "process".into(),
+                    event: Some("uncaughtException".into()),
+                    span: crate::diagnostic::ByteSpan::new(30, 40),
+                },
+                crate::source::PositionRange {
+                    start: crate::source::Position { line: 5, column: 7 },
+                    end: crate::source::Position {
+                        line: 5,
+                        column: 17,
+                    },
+                },
+            )],
         };
         let with = Cache::key(Path::new("src/a.js"), b"with", &opts);
         let alone = Cache::key(Path::new("src/b.js"), b"alone", &opts);

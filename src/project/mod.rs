@@ -21,6 +21,7 @@ use rustc_hash::FxHashMap;
 use swc_atoms::Atom;
 
 use crate::semantic::exports::{member_question, split_member_question};
+use crate::semantic::held::ImportedHeld;
 use crate::semantic::{ImportedRegistry, ProjectFacts, ProjectUse, RepeatedUse};
 pub use summary::{ImportUse, ModuleSummary, UseRuns};
 
@@ -74,11 +75,13 @@ fn answer_all(
     summaries: &[Option<ModuleSummary>],
     asked: &[usize],
 ) -> Vec<(usize, ProjectFacts)> {
+    // The modules whose exports other modules must use in a certain way: registries and
+    // classes whose instances hold a listener.
     let registries: Vec<usize> = (0..files.len())
         .filter(|&i| {
             summaries[i]
                 .as_ref()
-                .is_some_and(|s| !s.registries.is_empty())
+                .is_some_and(|s| !s.registries.is_empty() || !s.held.is_empty())
         })
         .collect();
     if asked.is_empty() && registries.is_empty() {
@@ -121,6 +124,9 @@ fn answer_all(
     for r in registries {
         for (importer, registry) in imported_registries(&graph, summaries, files, r) {
             out.entry(importer).or_default().registries.push(registry);
+        }
+        for (importer, held) in imported_held(&graph, summaries, files, r) {
+            out.entry(importer).or_default().held.push(held);
         }
     }
     let mut out: Vec<(usize, ProjectFacts)> = out.into_iter().collect();
@@ -172,6 +178,48 @@ fn imported_registries(
                     file: files[r].display().to_string(),
                     at: *at,
                     removed_elsewhere,
+                },
+            ));
+        }
+    }
+    out
+}
+
+/// The modules that use (instantiate) an exported class of file `r` whose instances hold a
+/// listener (its direct importers), each with what it is told about that class.
+fn imported_held(
+    graph: &graph::ModuleGraph,
+    summaries: &[Option<ModuleSummary>],
+    files: &[PathBuf],
+    r: usize,
+) -> Vec<(usize, ImportedHeld)> {
+    let Some(summary) = &summaries[r] else {
+        return Vec::new();
+    };
+    let mut out: Vec<(usize, ImportedHeld)> = Vec::new();
+    for e in graph.importers_of(r) {
+        let graph::EdgeKind::Import(u) = e.kind else {
+            continue;
+        };
+        let Some(importer) = summaries[e.from].as_ref() else {
+            continue;
+        };
+        let used = &importer.imports[u];
+        for (name, held, at) in &summary.held {
+            let known = out
+                .iter()
+                .any(|(i, x)| *i == e.from && x.class == *name && x.held == *held);
+            if known || used.name != *name {
+                continue;
+            }
+            out.push((
+                e.from,
+                ImportedHeld {
+                    specifier: importer.specifier_of(used).to_string(),
+                    class: name.clone(),
+                    held: held.clone(),
+                    file: files[r].display().to_string(),
+                    at: *at,
                 },
             ));
         }

@@ -6,6 +6,7 @@ use swc_atoms::Atom;
 
 use crate::diagnostic::ByteSpan;
 use crate::semantic::frequency::{classify_callback, CallbackKind};
+use crate::semantic::held::HeldListener;
 use crate::semantic::{
     BindingId, Frequency, ReExport, Registry, Repeat, RunOnce, SemanticModel, Value, MODULE,
 };
@@ -70,6 +71,10 @@ pub struct ModuleSummary {
     /// Its registries: collections its exported functions fill and empty, with where each is
     /// declared.
     pub registries: Vec<(Registry, PositionRange)>,
+    /// The listeners its exported classes' instances hold on process-lived objects
+    /// ([`crate::semantic::held`]): the class's export name, the listener and where it is
+    /// added. Whoever instantiates such a class must call the removing method.
+    pub held: Vec<(Atom, HeldListener, PositionRange)>,
 }
 
 impl ModuleSummary {
@@ -117,6 +122,7 @@ impl ModuleSummary {
             && self.reexports.is_empty()
             && self.asked.is_empty()
             && self.registries.is_empty()
+            && self.held.is_empty()
     }
 }
 
@@ -253,16 +259,18 @@ pub fn summarise(
             (r, at)
         })
         .collect();
+    let held = held_by_exports(model, text, &mut lines);
     let asked = if keep_asked {
         model.take_asked()
     } else {
         Vec::new()
     };
     // The pass reads the names of the exports of the modules it asks about only: those that
-    // asked, have a registry, or pass their exports' uses on to an import (re-exporting it, or
+    // asked, have a registry or a class holding a listener, or pass their exports' uses on to an import (re-exporting it, or
     // using it as often as an export). Most modules do neither: their names are not kept.
     let may_be_asked = !asked.is_empty()
         || !registries.is_empty()
+        || !held.is_empty()
         || !model.reexports.is_empty()
         || imports
             .iter()
@@ -280,7 +288,41 @@ pub fn summarise(
         exports,
         asked,
         registries,
+        held,
     }
+}
+
+/// The listeners the instances of this module's exported classes hold, by export name, with
+/// where each is added ([`ModuleSummary::held`]). Most modules export no class, and most classes
+/// hold none: the model is only asked for modules that export a class.
+fn held_by_exports(
+    model: &SemanticModel,
+    text: &str,
+    lines: &mut Option<LineIndex>,
+) -> Vec<(Atom, HeldListener, PositionRange)> {
+    let exported: Vec<(crate::semantic::ClassId, Vec<Atom>)> = (0..model.classes.len())
+        .map(crate::semantic::ClassId::from_index)
+        .map(|c| (c, model.export_names_of_class(c)))
+        .filter(|(_, names)| !names.is_empty())
+        .collect();
+    if exported.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (c, held) in model.held_listeners() {
+        let Some((_, names)) = exported.iter().find(|(k, _)| *k == c) else {
+            continue;
+        };
+        let at = lines.get_or_insert_with(|| LineIndex::new(text)).range(
+            text,
+            held.span.start,
+            held.span.end,
+        );
+        for name in names {
+            out.push((name.clone(), held.clone(), at));
+        }
+    }
+    out
 }
 
 /// A call, in a class of a dependency-injection container, of a method on an instance field

@@ -1230,6 +1230,7 @@ impl Rule for NoLeakedListener {
         };
         scope_lost_after_await(ctx, out);
         stopped_before_assigned(ctx, out);
+        forgotten_releases(ctx, out);
         for (call_id, call) in model.calls.iter().enumerate() {
             if let Some(leftover) =
                 handle::leftover(model, crate::semantic::CallId::from_index(call_id))
@@ -1794,4 +1795,51 @@ fn leftover_finding(ctx: &RuleContext<'_>, call: &Call, leftover: &Leftover) -> 
     }
     d = d.with_repetition_sites(registration);
     Some(d.with_help(help))
+}
+
+/// Owners whose teardown forgets to release a listener an instance they keep holds on a
+/// process-lived object ([`crate::semantic::held`]): reported at the call that makes the instance
+/// add it (`this.crashes.handle()`), with the registration and the teardown as labels.
+fn forgotten_releases(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::semantic::held::HeldIn;
+    let model = ctx.model;
+    for f in model.forgotten_releases() {
+        let call = &model.calls[f.subscribe.index()];
+        let field = &f.field;
+        let adder = call.method().map(|m| m.to_string()).unwrap_or_default();
+        let remove = f.held.removes[0].as_str();
+        let teardown = model.teardown_name(f.teardown);
+        let owner = &f.held.owner;
+        let event = f
+            .held
+            .event
+            .as_deref()
+            .map_or_else(|| "an event".to_string(), |e| format!("'{e}'"));
+        let class = model
+            .class(f.owner)
+            .name
+            .as_deref()
+            .map_or_else(|| "instance".to_string(), |n| format!("`{n}`"));
+        let mut d = ctx
+            .report(
+                call.callee_span,
+                format!("`this.{field}.{adder}()` makes `this.{field}` add a listener for {event} to `{owner}` that only its `{remove}()` removes, but `{teardown}()` never calls `this.{field}.{remove}()`: every torn-down {class} stays reachable from `{owner}`"),
+            )
+            .with_confidence(Confidence::Medium)
+            .with_label(
+                model.function(f.teardown).span,
+                format!("`{teardown}()` tears the instance down without `this.{field}.{remove}()`"),
+            )
+            .with_help(format!("call `this.{field}.{remove}()` in `{teardown}()`"));
+        let added = format!("the listener is added to `{owner}` here and kept until `{remove}()`");
+        d = match f.held_in {
+            HeldIn::ThisModule => d.with_label(f.held.span, added),
+            HeldIn::Module(path, range) => d.with_elsewhere(crate::diagnostic::ElsewhereLabel {
+                path,
+                range,
+                message: added,
+            }),
+        };
+        out.push(d);
+    }
 }

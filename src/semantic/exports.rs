@@ -96,12 +96,15 @@ pub struct ProjectFacts {
     pub uses: FxHashMap<Atom, ProjectUse>,
     /// The registries of other modules whose adding functions this module calls.
     pub registries: Vec<ImportedRegistry>,
+    /// The classes of other modules that this module instantiates and whose instances hold a
+    /// listener on a process-lived object ([`super::held`]).
+    pub held: Vec<super::held::ImportedHeld>,
 }
 
 impl ProjectFacts {
     /// True when the project says nothing about any export (a file linted alone).
     pub fn is_empty(&self) -> bool {
-        self.uses.is_empty() && self.registries.is_empty()
+        self.uses.is_empty() && self.registries.is_empty() && self.held.is_empty()
     }
 }
 

@@ -23,6 +23,7 @@ pub mod flow;
 pub mod frequency;
 pub mod handle;
 mod handoff;
+pub mod held;
 mod key_domain;
 pub mod lifetime;
 mod path;

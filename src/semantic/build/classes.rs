@@ -453,6 +453,20 @@ impl Builder {
         }
     }
 
+    /// The binding a named class expression gives itself (`class Handler {…}` in
+    /// `module.exports = class Handler {…}`), as a path, once the class has been visited.
+    pub(super) fn named_class_expr(&self, e: &Expr) -> Option<Value> {
+        let Expr::Class(c) = unwrap(e) else {
+            return None;
+        };
+        let span = bs(c.class.span);
+        let class = self.model.classes.iter().rev().find(|k| k.span == span)?;
+        Some(Value::Path(Path {
+            root: Root::Binding(class.binding?),
+            props: Default::default(),
+        }))
+    }
+
     /// Records the names a CommonJS export assignment to `target` makes: `module.exports = v`
     /// exports `v` as `default` (and an object literal's keys by name), `module.exports.x = v`
     /// and `exports.x = v` export `v` as `x`; `module.exports = require('./a')` re-exports `./a`.

@@ -745,7 +745,12 @@ impl Visit for Builder {
         if is_cjs_export {
             self.export_value(&value);
             if let Target::Path(p) = &target {
-                self.record_commonjs_export(p, &value);
+                // `module.exports = class Handler {…}` exports the class through the name it
+                // gives itself.
+                match self.named_class_expr(&n.right) {
+                    Some(class) => self.record_commonjs_export(p, &class),
+                    None => self.record_commonjs_export(p, &value),
+                }
             }
         } else if matches!(&target, Target::Path(p) if !p.props.is_empty())
             || matches!(target, Target::Computed { .. })
