@@ -1334,6 +1334,11 @@ impl Rule for NoLeakedListener {
                     continue;
                 }
             }
+            // A wrapper that registers on the object it wraps and gives it back to its pool.
+            if let Some(wrapper) = released_wrapper(model, removals(), call, &receiver, owner) {
+                out.push(released_wrapper_finding(ctx, call, &receiver, &wrapper));
+                continue;
+            }
             // A helper that registers on its parameter, called from repeated code with an owner
             // that outlives those calls (`catchUpgrade(req.connection.server)` per request).
             if let Owner::Param(d, b) = owner {
@@ -1842,4 +1847,198 @@ fn forgotten_releases(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         };
         out.push(d);
     }
+}
+
+/// A wrapper class whose instances register a listener on an object handed to them and give that
+/// object back to its pool without removing it ([`released_wrapper`]).
+struct ReleasedWrapper {
+    /// The wrapper class.
+    class: crate::semantic::ClassId,
+    /// The `this.<field>.release(…)` call in one of its methods that gives the object back.
+    release: crate::semantic::CallId,
+    /// The call of the registering helper from the wrapper's constructor, when a helper
+    /// registers (`forward(conn, this)`); `None` when the constructor registers itself.
+    site: Option<crate::semantic::CallId>,
+}
+
+/// For a registration on `receiver` (whose owner is `owner`): the wrapper class that makes it.
+/// The listener goes on a parameter of the class's constructor, directly or through a plain
+/// helper the constructor calls with that parameter; the constructor keeps the object in an
+/// instance field, and a method of the class gives it back to its pool
+/// (`this.conn.release()`, [`api::POOL_RELEASE_METHOD`]) while nothing in the file removes a
+/// listener from it. A released object serves the next checkout, which wraps it anew: it keeps
+/// the listeners of every wrapper it was ever given to, and each dead wrapper their handlers
+/// hold. A wrapper that ends the object instead (`this.socket.end()`) is not one: the listeners
+/// go with it.
+fn released_wrapper(
+    model: &SemanticModel,
+    removals: &[&Call],
+    call: &Call,
+    receiver: &Path,
+    owner: Owner,
+) -> Option<ReleasedWrapper> {
+    let Owner::Param(d, b) = owner else {
+        return None;
+    };
+    if !receiver.props.is_empty() || self_removing_options(call) {
+        return None;
+    }
+    let (ctor, param, site) = wrapped_param(model, d, b)?;
+    let class = model.class_of_function(ctor)?;
+    if !model.may_have_many_instances(class) {
+        return None;
+    }
+    let fields = fields_holding(model, ctor, class, param);
+    if fields.is_empty()
+        || is_removed(model, receiver, call)
+        || removes_from_wrapped(model, removals, class, &fields, &[b, param])
+    {
+        return None;
+    }
+    let release = release_of_field(model, class, &fields)?;
+    Some(ReleasedWrapper {
+        class,
+        release,
+        site,
+    })
+}
+
+/// The constructor and its parameter that parameter `b` of function `d` stands for: `b` itself
+/// when `d` is a constructor, or, when `d` is a plain function (not a method), the constructor
+/// parameter a constructor hands it for `b` (`forward(conn, this)` in `function Wrapped(conn)`),
+/// with that call.
+fn wrapped_param(
+    model: &SemanticModel,
+    d: FuncId,
+    b: crate::semantic::BindingId,
+) -> Option<(
+    FuncId,
+    crate::semantic::BindingId,
+    Option<crate::semantic::CallId>,
+)> {
+    if model.is_constructor(d) {
+        return Some((d, b, None));
+    }
+    if model.function(d).class.is_some() {
+        return None;
+    }
+    let index = model.function(d).params.iter().position(|&p| p == b)?;
+    let named = model.function(d).binding?;
+    model.calls_mentioning(named).iter().find_map(|&id| {
+        let site = &model.calls[id.index()];
+        let callee = site.callee.as_ref()?;
+        if site.is_new || callee.as_binding() != Some(named) || !model.is_constructor(site.func) {
+            return None;
+        }
+        let Some(Value::Path(arg)) = site.arg(index) else {
+            return None;
+        };
+        let p = arg.as_binding()?;
+        let binding = model.binding(p);
+        (binding.kind == BindingKind::Param && binding.func == site.func).then_some((
+            site.func,
+            p,
+            Some(id),
+        ))
+    })
+}
+
+/// The instance fields of class `c` that its constructor `ctor` sets to its parameter `param`
+/// (`this.conn = conn`).
+fn fields_holding(
+    model: &SemanticModel,
+    ctor: FuncId,
+    c: crate::semantic::ClassId,
+    param: crate::semantic::BindingId,
+) -> Vec<swc_atoms::Atom> {
+    model
+        .assigns
+        .iter()
+        .filter(|a| a.func == ctor)
+        .filter_map(|a| match (&a.target, &a.value) {
+            (crate::semantic::Target::Path(t), Value::Path(v))
+                if t.props.len() == 1
+                    && v.as_binding() == Some(param)
+                    && model.class_of_root(t, a.func) == Some(c) =>
+            {
+                Some(t.props[0].clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether one of `removals` takes a listener off the wrapped object: through one of class `c`'s
+/// `fields` (`this.conn.removeListener(…)`) or through one of `params` (the constructor's, or the
+/// registering helper's, `source.removeListener(…)`). A wrapper that removes any is left to the
+/// rule's other checks.
+fn removes_from_wrapped(
+    model: &SemanticModel,
+    removals: &[&Call],
+    c: crate::semantic::ClassId,
+    fields: &[swc_atoms::Atom],
+    params: &[crate::semantic::BindingId],
+) -> bool {
+    removals.iter().any(|r| {
+        r.receiver().is_some_and(|rr| {
+            rr.as_binding().is_some_and(|p| params.contains(&p))
+                || matches!(rr.props.as_slice(), [f] if fields.contains(f))
+                    && model.class_of_root(&rr, r.func) == Some(c)
+        })
+    })
+}
+
+/// The call in a method of class `c` (not its constructor) that gives the object held in one of
+/// `fields` back to its pool: `this.conn.release(…)` ([`api::POOL_RELEASE_METHOD`]).
+fn release_of_field(
+    model: &SemanticModel,
+    c: crate::semantic::ClassId,
+    fields: &[swc_atoms::Atom],
+) -> Option<crate::semantic::CallId> {
+    model.calls.iter().enumerate().find_map(|(i, r)| {
+        let released = r.method().is_some_and(|m| m == api::POOL_RELEASE_METHOD)
+            && !r.is_new
+            && r.receiver().is_some_and(|rr| {
+                matches!(rr.props.as_slice(), [f] if fields.contains(f))
+                    && model.class_of_root(&rr, r.func) == Some(c)
+            })
+            && !model.is_constructor(r.func);
+        released.then(|| crate::semantic::CallId::from_index(i))
+    })
+}
+
+/// The finding for a wrapper that gives a pooled object back with its listeners on
+/// ([`released_wrapper`]).
+fn released_wrapper_finding(
+    ctx: &RuleContext<'_>,
+    call: &Call,
+    receiver: &Path,
+    wrapper: &ReleasedWrapper,
+) -> Diagnostic {
+    let model = ctx.model;
+    let event = event_text(call, "an event");
+    let owner = receiver.display(model).to_string();
+    let class = model
+        .class(wrapper.class)
+        .name
+        .as_deref()
+        .unwrap_or("wrapper")
+        .to_string();
+    let release = &model.calls[wrapper.release.index()];
+    let method = model.teardown_name(release.func);
+    let mut d = ctx.report(call.callee_span,
+        format!("listener for {event} is added to `{owner}`, the pooled object each `{class}` wraps, and never removed: `{class}.{method}()` gives it back to its pool, which hands it to the next wrapper, so it keeps the listener of every `{class}` it was given to, and what each captures"),
+    )
+    .with_confidence(Confidence::Medium)
+    .with_label(release.callee_span, "gives the object back to its pool with the listener still on it");
+    if let Some(site) = wrapper.site {
+        d = d.with_label(
+            model.calls[site.index()].callee_span,
+            format!("called for every new `{class}`"),
+        );
+    }
+    if let Some(h) = call.arg_spans.get(1) {
+        d = d.with_label(*h, format!("this handler stays reachable from `{owner}`"));
+    }
+    d.with_help("keep the handlers and remove them before giving the object back, or register them once per pooled object, where the pool makes it")
 }

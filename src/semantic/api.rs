@@ -580,7 +580,9 @@ pub fn is_unwatch_file(model: &super::SemanticModel, call: &super::Call) -> bool
 /// Methods that check a client out of a pool (see the module docs).
 pub const POOL_CHECKOUT_METHODS: &[&str] = &["connect", "getConnection", "acquire"];
 
-/// The method that returns a checked-out client to its pool.
+/// The method that returns a checked-out client to its pool (see the module docs), whether the
+/// code that checked it out calls it or a wrapper made for each checkout does (`this.conn.release()`):
+/// either way the client serves the next checkout with every listener still on it.
 pub const POOL_RELEASE_METHOD: &str = "release";
 
 /// Class decorators that make a class a provider of a dependency-injection container, by module
