@@ -1685,7 +1685,7 @@ fn leftover_confidence(
         return Some((Confidence::Low, None));
     }
     let confidence = match leftover.what {
-        api::Releasable::Observer(_) => {
+        api::Releasable::Observer(_) | api::Releasable::ProtocolObserver => {
             let long_lived = handle::observes_long_lived(model, leftover.what, leftover.observe);
             let goes_with_it = leftover
                 .observe
@@ -1719,7 +1719,11 @@ fn leftover_confidence(
 fn leftover_finding(ctx: &RuleContext<'_>, call: &Call, leftover: &Leftover) -> Option<Diagnostic> {
     let model = ctx.model;
     let (confidence, teardown) = leftover_confidence(model, call, leftover)?;
-    let api = leftover.what.api();
+    // An observer known by its protocol only is named by its constructor as written.
+    let api = match (leftover.what, call.callee.as_ref()) {
+        (api::Releasable::ProtocolObserver, Some(c)) => c.display(model).to_string(),
+        _ => leftover.what.api().to_string(),
+    };
     let (often, registration) = how_often(model, model.frequency_of(call.func));
     let teardown_name = teardown
         .map_or("teardown", |t| model.teardown_name(t))
@@ -1730,8 +1734,9 @@ fn leftover_finding(ctx: &RuleContext<'_>, call: &Call, leftover: &Leftover) -> 
         _ => None,
     };
     let (message, help) = match leftover.what {
-        api::Releasable::Observer(name) => {
-            let target = if api::PAGE_OBSERVERS.contains(&name) {
+        api::Releasable::Observer(_) | api::Releasable::ProtocolObserver => {
+            let page = matches!(leftover.what, api::Releasable::Observer(name) if api::PAGE_OBSERVERS.contains(&name));
+            let target = if page {
                 "the performance timeline".to_string()
             } else {
                 leftover
@@ -1747,9 +1752,15 @@ fn leftover_finding(ctx: &RuleContext<'_>, call: &Call, leftover: &Leftover) -> 
                 (_, Some(_)) => format!("`{api}` is created {often} into {}, which `{teardown_name}()` never disconnects: after `{teardown_name}()` {target} still keeps the observer, its callback and the instance it captures", held.as_deref().unwrap_or_default()),
                 _ => format!("`{api}` is created {often} and never disconnected: {target} keeps the observer, its callback and everything the callback captures"),
             };
+            // Say why an unnamed constructor is taken for an observer.
+            let protocol = if leftover.what == api::Releasable::ProtocolObserver {
+                format!(" (`{api}` is made with a callback and then observes a target: an observer by the DOM's observer protocol)")
+            } else {
+                String::new()
+            };
             let help = match teardown {
-                Some(_) => format!("keep the observer and call `disconnect()` on it in `{teardown_name}()`"),
-                None => "keep the observer and call `disconnect()` when the work ends: in the effect's cleanup (`return () => observer.disconnect()`), in the component's teardown, or `unobserve(target)` when the target goes".to_string(),
+                Some(_) => format!("keep the observer and call `disconnect()` on it in `{teardown_name}()`{protocol}"),
+                None => format!("keep the observer and call `disconnect()` when the work ends: in the effect's cleanup (`return () => observer.disconnect()`), in the component's teardown, or `unobserve(target)` when the target goes{protocol}"),
             };
             (message, help)
         }
@@ -1784,7 +1795,7 @@ fn leftover_finding(ctx: &RuleContext<'_>, call: &Call, leftover: &Leftover) -> 
             model.function(t).span,
             format!(
                 "`{teardown_name}()` ends the instance but leaves the {}",
-                if matches!(leftover.what, api::Releasable::Observer(_)) {
+                if leftover.what.is_observer() {
                     "observer"
                 } else {
                     "watcher"
