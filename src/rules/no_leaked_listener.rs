@@ -344,7 +344,6 @@ fn is_request_option(model: &SemanticModel, path: &Path) -> bool {
         (BindingKind::Param, _) => true,
         (BindingKind::Var | BindingKind::Let | BindingKind::Const, Some(Value::Path(p))) => {
             p.props.len() == 1
-                && p.as_binding().is_none()
                 && p.root_binding()
                     .is_some_and(|r| model.binding(r).kind == BindingKind::Param)
         }
