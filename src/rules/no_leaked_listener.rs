@@ -315,6 +315,82 @@ fn is_request(model: &SemanticModel, path: &Path) -> bool {
     }
 }
 
+/// Whether `name` names a request: `req`, `request`, or a camelCase name ending in one
+/// (`srcRequest`, `upgradeReq`, `incomingRequest`). A name is weak evidence: taken only for an
+/// object handed in whose socket property ([`api::SOCKET_PROPERTIES`]) is read.
+fn request_named(name: &str) -> bool {
+    if matches!(name, "req" | "request") {
+        return true;
+    }
+    ["Request", "Req"].iter().any(|suffix| {
+        name.strip_suffix(suffix)
+            .and_then(|head| head.chars().last())
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    })
+}
+
+/// Whether `path` is a request handed in as an option: a bare binding named as a request
+/// ([`request_named`]) that is a parameter (`constructor({ srcRequest })`) or a variable set to a
+/// property of one (Babel's output for that destructuring, `var srcRequest = _ref.srcRequest`).
+fn is_request_option(model: &SemanticModel, path: &Path) -> bool {
+    let Some(b) = path.as_binding() else {
+        return false;
+    };
+    let binding = model.binding(b);
+    if !request_named(&binding.name) {
+        return false;
+    }
+    match (&binding.kind, &binding.init) {
+        (BindingKind::Param, _) => true,
+        (BindingKind::Var | BindingKind::Let | BindingKind::Const, Some(Value::Path(p))) => {
+            p.props.len() == 1
+                && p.root_binding()
+                    .is_some_and(|r| model.binding(r).kind == BindingKind::Param)
+        }
+        _ => false,
+    }
+}
+
+/// Whether registration `call` on `receiver` is on an instance field that the class only ever
+/// sets to a request's socket — the `.socket`/`.connection` ([`api::SOCKET_PROPERTIES`]) of a
+/// request ([`is_request`], or one handed in as an option: [`is_request_option`]) — or clears
+/// (`this.srcSocket = null`), with a handler that holds the instance, in a class that may have
+/// many instances. One instance per request then adds its listeners to a socket that serves the
+/// connection's later requests too (keep-alive), and the socket keeps every instance.
+fn field_request_socket(model: &SemanticModel, call: &Call, receiver: &Path) -> bool {
+    if receiver.props.len() != 1 {
+        return false;
+    }
+    let Some((c, field)) = model.field_of(receiver, call.func) else {
+        return false;
+    };
+    if !model.may_have_many_instances(c) || !handler_holds_instance(model, call, call.func) {
+        return false;
+    }
+    let mut socket = false;
+    for a in &model.assigns {
+        let crate::semantic::Target::Path(t) = &a.target else {
+            continue;
+        };
+        if t.props.len() != 1 || !model.is_field_path(t, a.func, c, &field) {
+            continue;
+        }
+        match &a.value {
+            Value::Path(v)
+                if v.props.len() == 1
+                    && api::SOCKET_PROPERTIES.contains(&v.props[0].as_str())
+                    && (is_request(model, &v.parent())
+                        || is_request_option(model, &v.parent())) =>
+            {
+                socket = true;
+            }
+            Value::OtherLiteral => {}
+            _ => return false,
+        }
+    }
+    socket
+}
+
 /// Whether the handler (argument 1 of `call`, made in function `f`) keeps the instance of a class
 /// alive: a path or a `.bind(…)` call rooted at the instance, or a closure written inside a
 /// method (arrows there capture the instance).
@@ -1353,7 +1429,9 @@ impl Rule for NoLeakedListener {
                 && handed_in(model, &receiver, 0)
             {
                 Some(Special::CallerSignal)
-            } else if is_request_socket(model, &receiver) {
+            } else if is_request_socket(model, &receiver)
+                || field_request_socket(model, call, &receiver)
+            {
                 Some(Special::PooledSocket)
             } else if is_pooled_client(model, &receiver) {
                 Some(Special::PooledClient)
@@ -1691,7 +1769,7 @@ fn leftover_confidence(
         return Some((Confidence::Low, None));
     }
     let confidence = match leftover.what {
-        api::Releasable::Observer(_) => {
+        api::Releasable::Observer(_) | api::Releasable::ProtocolObserver => {
             let long_lived = handle::observes_long_lived(model, leftover.what, leftover.observe);
             let goes_with_it = leftover
                 .observe
@@ -1725,7 +1803,11 @@ fn leftover_confidence(
 fn leftover_finding(ctx: &RuleContext<'_>, call: &Call, leftover: &Leftover) -> Option<Diagnostic> {
     let model = ctx.model;
     let (confidence, teardown) = leftover_confidence(model, call, leftover)?;
-    let api = leftover.what.api();
+    // An observer known by its protocol only is named by its constructor as written.
+    let api = match (leftover.what, call.callee.as_ref()) {
+        (api::Releasable::ProtocolObserver, Some(c)) => c.display(model).to_string(),
+        _ => leftover.what.api().to_string(),
+    };
     let (often, registration) = how_often(model, model.frequency_of(call.func));
     let teardown_name = teardown
         .map_or("teardown", |t| model.teardown_name(t))
@@ -1736,8 +1818,9 @@ fn leftover_finding(ctx: &RuleContext<'_>, call: &Call, leftover: &Leftover) -> 
         _ => None,
     };
     let (message, help) = match leftover.what {
-        api::Releasable::Observer(name) => {
-            let target = if api::PAGE_OBSERVERS.contains(&name) {
+        api::Releasable::Observer(_) | api::Releasable::ProtocolObserver => {
+            let page = matches!(leftover.what, api::Releasable::Observer(name) if api::PAGE_OBSERVERS.contains(&name));
+            let target = if page {
                 "the performance timeline".to_string()
             } else {
                 leftover
@@ -1753,9 +1836,15 @@ fn leftover_finding(ctx: &RuleContext<'_>, call: &Call, leftover: &Leftover) -> 
                 (_, Some(_)) => format!("`{api}` is created {often} into {}, which `{teardown_name}()` never disconnects: after `{teardown_name}()` {target} still keeps the observer, its callback and the instance it captures", held.as_deref().unwrap_or_default()),
                 _ => format!("`{api}` is created {often} and never disconnected: {target} keeps the observer, its callback and everything the callback captures"),
             };
+            // Say why an unnamed constructor is taken for an observer.
+            let protocol = if leftover.what == api::Releasable::ProtocolObserver {
+                format!(" (`{api}` is made with a callback and then observes a target: an observer by the DOM's observer protocol)")
+            } else {
+                String::new()
+            };
             let help = match teardown {
-                Some(_) => format!("keep the observer and call `disconnect()` on it in `{teardown_name}()`"),
-                None => "keep the observer and call `disconnect()` when the work ends: in the effect's cleanup (`return () => observer.disconnect()`), in the component's teardown, or `unobserve(target)` when the target goes".to_string(),
+                Some(_) => format!("keep the observer and call `disconnect()` on it in `{teardown_name}()`{protocol}"),
+                None => format!("keep the observer and call `disconnect()` when the work ends: in the effect's cleanup (`return () => observer.disconnect()`), in the component's teardown, or `unobserve(target)` when the target goes{protocol}"),
             };
             (message, help)
         }
@@ -1790,7 +1879,7 @@ fn leftover_finding(ctx: &RuleContext<'_>, call: &Call, leftover: &Leftover) -> 
             model.function(t).span,
             format!(
                 "`{teardown_name}()` ends the instance but leaves the {}",
-                if matches!(leftover.what, api::Releasable::Observer(_)) {
+                if leftover.what.is_observer() {
                     "observer"
                 } else {
                     "watcher"

@@ -481,12 +481,28 @@ pub const RETURNS_SELF_METHODS: &[&str] = &[
     "setMaxListeners",
 ];
 
+/// Whether `call` is made the way the DOM's observers are made, whatever its constructor is
+/// called: `new C(callback, …)`, a function first. Every observer of the DOM Standard (§4.3
+/// `new MutationObserver(callback)`), Resize Observer (§3.2 `new ResizeObserver(callback)`),
+/// Intersection Observer (§2.2 `new IntersectionObserver(callback, options)`) and Performance
+/// Timeline (§5 `new PerformanceObserver(callback)`) is made so, and their ponyfills keep the
+/// shape. The shape alone is not an observer (`new Promise(executor)` has it too): it is one only
+/// once [`OBSERVE_METHOD`] is called on what it makes, which the handle analysis requires of every
+/// observer, named or not. This is for constructors whose name is lost to a transpiler or bundler
+/// (`new _polyfill["default"](cb)`, Babel's interop for `import ResizeObserver from '…'`).
+pub fn is_observer_protocol_new(call: &super::Call) -> bool {
+    call.is_new && matches!(call.arg(0), Some(super::Value::Func(_)))
+}
+
 /// What a call makes that must be released by a call on it (or, for `fs.watchFile`, by
 /// `fs.unwatchFile`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Releasable {
     /// `new ResizeObserver(cb)` and the other [`OBSERVER_CONSTRUCTORS`] (the name).
     Observer(&'static str),
+    /// `new C(cb)` of a constructor not known by name ([`is_observer_protocol_new`]): an observer
+    /// by the DOM's observer protocol once `observe(…)` is called on it.
+    ProtocolObserver,
     /// `fs.watch(…)`.
     FsWatch,
     /// `fs.watchFile(…)`.
@@ -500,10 +516,17 @@ impl Releasable {
     pub fn api(self) -> &'static str {
         match self {
             Releasable::Observer(name) => name,
+            Releasable::ProtocolObserver => "observer",
             Releasable::FsWatch => "fs.watch",
             Releasable::FsWatchFile => "fs.watchFile",
             Releasable::Chokidar => "chokidar.watch",
         }
+    }
+
+    /// Whether it is an observer (named or by the protocol): released by
+    /// [`OBSERVER_RELEASE_METHODS`], and only a leftover once it observes something.
+    pub fn is_observer(self) -> bool {
+        matches!(self, Releasable::Observer(_) | Releasable::ProtocolObserver)
     }
 }
 
@@ -528,6 +551,10 @@ pub fn releasable(model: &super::SemanticModel, call: &super::Call) -> Option<Re
                     return Some(Releasable::Observer(name));
                 }
             }
+        }
+        // Any other constructor given a callback first: an observer if it observes.
+        if is_observer_protocol_new(call) && !is_promise_constructor(callee) {
+            return Some(Releasable::ProtocolObserver);
         }
     }
     let b = callee.root_binding()?;

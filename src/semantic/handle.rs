@@ -80,7 +80,7 @@ fn final_use(model: &SemanticModel, call: &Call) -> (ResultUse, Option<CallId>) 
 /// The release calls (`disconnect`, `unobserve`, `close`) of the API `what`.
 fn release_methods(what: Releasable) -> &'static [&'static str] {
     match what {
-        Releasable::Observer(_) => api::OBSERVER_RELEASE_METHODS,
+        Releasable::Observer(_) | Releasable::ProtocolObserver => api::OBSERVER_RELEASE_METHODS,
         _ => std::slice::from_ref(&api::WATCHER_RELEASE_METHOD),
     }
 }
@@ -147,7 +147,7 @@ pub fn leftover(model: &SemanticModel, id: CallId) -> Option<Leftover> {
         return None;
     }
     let (result, direct_observe) = final_use(model, call);
-    let observer = matches!(what, Releasable::Observer(_));
+    let observer = what.is_observer();
     let kept = match result {
         ResultUse::Discarded => {
             if observer && direct_observe.is_none() {
