@@ -145,19 +145,7 @@ fn imported_registries(
     let Some(summary) = &summaries[r] else {
         return Vec::new();
     };
-    // Each use with its specifier.
-    let uses: Vec<(usize, &ImportUse, &str)> = graph
-        .importers_of(r)
-        .iter()
-        .filter_map(|e| match e.kind {
-            graph::EdgeKind::Import(u) => {
-                let importer = summaries[e.from].as_ref()?;
-                let used = &importer.imports[u];
-                Some((e.from, used, importer.specifier_of(used)))
-            }
-            graph::EdgeKind::ReExport(_) => None,
-        })
-        .collect();
+    let uses = import_uses(graph, summaries, r);
     let mut out: Vec<(usize, ImportedRegistry)> = Vec::new();
     for (registry, at) in &summary.registries {
         for &(from, used, specifier) in &uses {
@@ -185,6 +173,27 @@ fn imported_registries(
     out
 }
 
+/// The uses of file `r`'s exports by its direct importers: the importing file, the use, and the
+/// specifier it is imported through.
+fn import_uses<'a>(
+    graph: &graph::ModuleGraph,
+    summaries: &'a [Option<ModuleSummary>],
+    r: usize,
+) -> Vec<(usize, &'a ImportUse, &'a str)> {
+    graph
+        .importers_of(r)
+        .iter()
+        .filter_map(|e| match e.kind {
+            graph::EdgeKind::Import(u) => {
+                let importer = summaries[e.from].as_ref()?;
+                let used = &importer.imports[u];
+                Some((e.from, used, importer.specifier_of(used)))
+            }
+            graph::EdgeKind::ReExport(_) => None,
+        })
+        .collect()
+}
+
 /// The modules that use (instantiate) an exported class of file `r` whose instances hold a
 /// listener (its direct importers), each with what it is told about that class.
 fn imported_held(
@@ -197,25 +206,18 @@ fn imported_held(
         return Vec::new();
     };
     let mut out: Vec<(usize, ImportedHeld)> = Vec::new();
-    for e in graph.importers_of(r) {
-        let graph::EdgeKind::Import(u) = e.kind else {
-            continue;
-        };
-        let Some(importer) = summaries[e.from].as_ref() else {
-            continue;
-        };
-        let used = &importer.imports[u];
+    for (from, used, specifier) in import_uses(graph, summaries, r) {
         for (name, held, at) in &summary.held {
             let known = out
                 .iter()
-                .any(|(i, x)| *i == e.from && x.class == *name && x.held == *held);
+                .any(|(i, x)| *i == from && x.class == *name && x.held == *held);
             if known || used.name != *name {
                 continue;
             }
             out.push((
-                e.from,
+                from,
                 ImportedHeld {
-                    specifier: importer.specifier_of(used).to_string(),
+                    specifier: specifier.to_string(),
                     class: name.clone(),
                     held: held.clone(),
                     file: files[r].display().to_string(),
