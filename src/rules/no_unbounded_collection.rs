@@ -92,6 +92,9 @@ struct Growth {
     /// The key is drawn from a standard code set (a time zone, a locale, a currency:
     /// [`crate::semantic::is_code_set_name`]): a table over it stays small.
     bounded_key: bool,
+    /// What the site does to a count kept under its key (`SemanticModel::count_step`): `+1`
+    /// takes a reference, `-1` gives one back, `0` for any other write.
+    step: i8,
 }
 
 /// The class whose instance `value`, stored by code in function `f`, is: `this` or a binding
@@ -104,7 +107,7 @@ fn stored_instance(model: &SemanticModel, value: Option<&Value>, f: FuncId) -> O
 }
 
 fn growth_sites(model: &SemanticModel, kind: Kind, alias: &Path, out: &mut Vec<Growth>) {
-    for (_, call) in model.method_calls_on(alias, kind.growth_methods()) {
+    for (id, call) in model.method_calls_on(alias, kind.growth_methods()) {
         // A literal key (or a literal member added to a Set) overwrites itself: bounded.
         if matches!(kind, Kind::Map | Kind::Set) && call.arg(0).is_some_and(Value::is_literal) {
             continue;
@@ -125,6 +128,10 @@ fn growth_sites(model: &SemanticModel, kind: Kind, alias: &Path, out: &mut Vec<G
                 .or_else(|| counter_key(model, call.arg(0), call.func)),
             instance: stored_instance(model, stored, call.func),
             bounded_key: call.arg(0).is_some_and(|k| code_set_key(model, k)),
+            step: match kind {
+                Kind::Map => model.count_step(id).unwrap_or(0),
+                _ => 0,
+            },
         });
     }
     for a in model.assigns_under(alias) {
@@ -148,6 +155,7 @@ fn growth_sites(model: &SemanticModel, kind: Kind, alias: &Path, out: &mut Vec<G
                     request,
                     instance: stored_instance(model, Some(&a.value), a.func),
                     bounded_key: code_set_key(model, key),
+                    step: 0,
                 });
             }
         }
@@ -170,6 +178,9 @@ struct Candidate {
     looked_up: bool,
     /// Its owner's lifetime is unknown (a field of a class that may be made per call).
     at_most_low: bool,
+    /// It lives as long as an entry of a weak collection: as long as that entry's key object,
+    /// which is often long-lived (a cache, a config) but not known to be.
+    at_most_medium: bool,
     /// It holds the instances of this class (a registry of live instances).
     registry: Option<ClassId>,
     /// Some entries are set to `null`/`undefined` instead of deleted: the keys stay.
@@ -197,6 +208,7 @@ impl Rule for NoUnboundedCollection {
         module_level(model, &mut candidates);
         instance_fields(model, &index, &mut candidates);
         long_lived_members(model, &mut candidates);
+        stored_parts(model, &mut candidates);
         for c in candidates {
             if let Some(d) = report(ctx, c) {
                 out.push(d);
@@ -443,6 +455,7 @@ fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
             // stops and restarts flows): entries released only there are shown at `low`. An
             // instance's own `close()` is another matter: each instance dropped without it stays.
             at_most_low: matches!(release, Release::TeardownOnly(_)) && registry.is_none(),
+            at_most_medium: false,
             registry,
             nulled,
             error_only,
@@ -848,6 +861,7 @@ fn instance_fields(model: &SemanticModel, index: &OnceCell<FieldIndex>, out: &mu
                 escapes: false,
                 looked_up,
                 at_most_low: short_lived || !traffic,
+                at_most_medium: false,
                 registry: None,
                 nulled,
                 error_only,
@@ -915,6 +929,78 @@ fn long_lived_members(model: &SemanticModel, out: &mut Vec<Candidate>) {
             escapes: !matches!(p.root, Root::Global(_)),
             looked_up,
             at_most_low: false,
+            at_most_medium: false,
+            registry: None,
+            nulled: false,
+            error_only,
+            partial: None,
+        });
+    }
+}
+
+/// Collections made inside a literal that a module-level Map or WeakMap stores as an entry's
+/// value (`store.set(key, [new Map(), new Map()])`) and reached by destructuring its lookup
+/// (`const [a, b] = store.get(key)`): each lives as long as that entry, and every binding that
+/// takes it is one of its names. An entry removed from the store takes them with it.
+fn stored_parts(model: &SemanticModel, out: &mut Vec<Candidate>) {
+    for part in model.stored_parts() {
+        let Some(kind) = collection_kind(model, part.value) else {
+            continue;
+        };
+        let store = Path::binding(part.store);
+        if !release_spans(model, &store, None).is_empty() {
+            continue;
+        }
+        let aliases: Vec<Path> = part.bindings.iter().map(|&b| Path::binding(b)).collect();
+        let mut released_at: Vec<(FuncId, ByteSpan)> = aliases
+            .iter()
+            .flat_map(|a| release_spans(model, a, None))
+            .collect();
+        let mut sites = Vec::new();
+        aliases
+            .iter()
+            .for_each(|a| growth_sites(model, kind, a, &mut sites));
+        let helped = through_helpers(model, kind, &aliases, &mut sites, &mut released_at);
+        let looked_up = aliases
+            .iter()
+            .any(|a| model.method_calls_on(a, &["get", "has"]).next().is_some());
+        let (released_in, error_only) =
+            normal_path_releases(model, &released_at, looked_up || kind == Kind::Object);
+        let release = release_of(model, released_in.iter().copied());
+        if release == Release::Yes {
+            continue;
+        }
+        let escapes = model
+            .escapes
+            .iter()
+            .any(|e| part.bindings.contains(&e.binding) && !helped.contains(&e.span));
+        let put = &model.calls[part.put.index()];
+        let span = match part.value {
+            Value::Call(c) => model.calls[c.index()].span,
+            _ => put.span,
+        };
+        let store = model.binding(part.store);
+        let names: Vec<&str> = part
+            .bindings
+            .iter()
+            .map(|&b| model.binding(b).name.as_str())
+            .collect();
+        out.push(Candidate {
+            span,
+            what: format!(
+                "{} `{}`, kept in each value of module-level {} `{}`,",
+                kind.noun(),
+                names.first().copied().unwrap_or("?"),
+                if part.weak { "WeakMap" } else { "Map" },
+                store.name
+            ),
+            kind,
+            sites,
+            release,
+            escapes,
+            looked_up,
+            at_most_low: matches!(release, Release::TeardownOnly(_)),
+            at_most_medium: part.weak,
             registry: None,
             nulled: false,
             error_only,
@@ -939,6 +1025,7 @@ fn growth(
         request: request_source(model, &paths).or_else(|| counter_key(model, args.first(), func)),
         instance: None,
         bounded_key: args.first().is_some_and(|k| code_set_key(model, k)),
+        step: 0,
     }
 }
 
@@ -1016,9 +1103,28 @@ fn per_instance_once(model: &SemanticModel, f: FuncId) -> bool {
     model.is_constructor(f) || model.frequency_of(f).is_once_per_instance()
 }
 
+/// The releases of a map of reference counts: when some growth site takes a reference
+/// (`m.set(k, (m.get(k) || 0) + 1)`) and others give one back by writing a lower count
+/// (`m.set(k, m.get(k) - 1)`), the latter add no key and are taken out of `sites`; their spans are
+/// returned. Empty when the map is not one (its candidate has no removal: a `delete` would have
+/// released it).
+fn reference_count_releases(sites: &mut Vec<Growth>) -> Vec<ByteSpan> {
+    if !sites.iter().any(|s| s.step > 0) || !sites.iter().any(|s| s.step < 0) {
+        return Vec::new();
+    }
+    let spans = sites
+        .iter()
+        .filter(|s| s.step < 0)
+        .map(|s| s.span)
+        .collect();
+    sites.retain(|s| s.step >= 0);
+    spans
+}
+
 /// The finding for a candidate that grows in repeated code, if any.
-fn report(ctx: &RuleContext<'_>, c: Candidate) -> Option<Diagnostic> {
+fn report(ctx: &RuleContext<'_>, mut c: Candidate) -> Option<Diagnostic> {
     let model = ctx.model;
+    let decrements = reference_count_releases(&mut c.sites);
     let mut best: Option<(Confidence, &Growth)> = None;
     for site in &c.sites {
         let strong = if site.request.is_some() {
@@ -1046,7 +1152,9 @@ fn report(ctx: &RuleContext<'_>, c: Candidate) -> Option<Diagnostic> {
     let weak = !model.frequency_of(site.func).is_strongly_repeated();
     // Entries that hold instances, or that are emptied one by one (`m[k] = null`), are per-work
     // items, not a memo table over a bounded domain.
-    let per_item = c.registry.is_some() || c.nulled || c.partial.is_some();
+    // So are reference counts: one entry per key while anyone holds it.
+    let per_item =
+        c.registry.is_some() || c.nulled || c.partial.is_some() || !decrements.is_empty();
     // A memo over a standard code set (time zones, locales) holds a few hundred entries at most.
     let code_set_memo = c.looked_up && site.bounded_key;
     if site.request.is_none()
@@ -1062,6 +1170,9 @@ fn report(ctx: &RuleContext<'_>, c: Candidate) -> Option<Diagnostic> {
     }
     if c.escapes {
         confidence = confidence.lower();
+    }
+    if c.at_most_medium {
+        confidence = confidence.min(Confidence::Medium);
     }
     if c.at_most_low {
         confidence = Confidence::Low;
@@ -1087,6 +1198,7 @@ fn report(ctx: &RuleContext<'_>, c: Candidate) -> Option<Diagnostic> {
             ", and its entries are only set to `null`: every key ever written stays".into()
         }
         _ if c.error_only => ", and only its error handling removes entries: work that succeeds leaves its entry for good".into(),
+        _ if !decrements.is_empty() => ", and its entries are reference counts that are only written back lower, never deleted at zero: every key ever counted stays".into(),
         _ if c.partial.is_some() => format!(
             ", and only some of the ways its work ends remove the entry: each call that ends by '{}' leaves its entry for good",
             c.partial.as_ref().map(|p| p.missing_event.as_str()).unwrap_or_default()
@@ -1125,6 +1237,12 @@ fn report(ctx: &RuleContext<'_>, c: Candidate) -> Option<Diagnostic> {
         let (often, _) = how_often(model, model.frequency_of(s.func));
         d = d.with_label(s.span, format!("grows here through {}, {often}", s.what));
     }
+    for &span in &decrements {
+        d = d.with_label(
+            span,
+            "the count is written back lower here, and nothing deletes the key when it reaches 0",
+        );
+    }
     if let Some(p) = &c.partial {
         d = d
             .with_label(p.releasing, "this outcome removes the entry")
@@ -1139,6 +1257,7 @@ fn report(ctx: &RuleContext<'_>, c: Candidate) -> Option<Diagnostic> {
     let help = match c.kind {
         _ if c.partial.is_some() => "remove the entry on every way the work ends (each completion handler: response, error, timeout, close), or in a `finally` after it settles",
         _ if c.nulled => "remove entries with `delete obj[key]` (or use a `Map` and `.delete(key)`): assigning `null` keeps the key",
+        _ if !decrements.is_empty() => "delete the key when its count reaches zero (`if (count > 0) map.set(key, count); else map.delete(key)`)",
         _ if c.error_only => "remove the entry on every path (in a `finally`, or where the work completes), not only when it fails",
         _ if c.registry.is_some() => "hold the instances weakly (a `WeakRef` or a `FinalizationRegistry`), or remove each one when its work ends, not only when its user tears it down",
         Kind::Map | Kind::Object => "bound it: use an LRU cache (`new LRUCache({ max })` from lru-cache), delete each entry when its work ends, or check `.size` before adding",

@@ -191,6 +191,30 @@ const EFFECT_HOOKS: &[&str] = &[
     "$effect",
 ];
 
+/// Whether `callee`, whose name is `method`, is an effect hook: one of [`EFFECT_HOOKS`], or a
+/// hook named like one (`use…Effect`: `useIsomorphicLayoutEffect`, `useUpdateEffect`,
+/// `useDeepCompareEffect`), the wrappers around `useEffect`/`useLayoutEffect` that keep their
+/// contract (run after commit, again when the dependencies change, cleanup returned). A bundle
+/// imports such a hook under a short name and binds it to its own (`u as useIsomorphicLayoutEffect`),
+/// so the local name counts too.
+fn is_effect_hook(model: &SemanticModel, callee: &Path, method: &str) -> bool {
+    let local = match (callee.root_binding(), callee.props.is_empty()) {
+        (Some(b), true) => Some(model.binding(b).name.as_str()),
+        _ => None,
+    };
+    std::iter::once(method)
+        .chain(local)
+        .any(|n| EFFECT_HOOKS.contains(&n) || named_like_effect_hook(n))
+}
+
+/// `use` + a capitalised word + … + `Effect`, as React's own effect hooks are named.
+fn named_like_effect_hook(name: &str) -> bool {
+    name.strip_prefix("use")
+        .and_then(|rest| rest.strip_suffix("Effect"))
+        .and_then(|middle| middle.chars().next())
+        .is_some_and(|c| c.is_ascii_uppercase())
+}
+
 /// Whether effect `call` (the call a [`Repeat::Effect`] names) runs its callback once per mount
 /// of a component: a mount hook ([`api::is_mount_hook`]), or an effect with an empty dependency
 /// list (`useEffect(fn, [])`). It repeats per mount, but not on the same mounted element.
@@ -241,7 +265,7 @@ pub fn classify_callback(
     let method = method.as_str();
     // A root component's mount hook runs once, like the setup code that registers it.
     let per_mount = api::is_mount_hook(model, callee) && !model.is_mounted_once();
-    if (EFFECT_HOOKS.contains(&method) || per_mount) && index == 0 {
+    if (is_effect_hook(model, callee, method) || per_mount) && index == 0 {
         return CallbackKind::Repeats(Repeat::Effect(id));
     }
     if method == "createServer" || method == "createSecureServer" {

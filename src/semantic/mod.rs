@@ -17,6 +17,7 @@ mod build;
 mod by_binding;
 pub mod class;
 pub mod cleanup;
+pub mod count;
 pub mod effect_scope;
 pub mod exports;
 pub mod flow;
@@ -28,6 +29,7 @@ mod key_domain;
 pub mod lifetime;
 mod path;
 mod span_index;
+pub mod stored;
 pub mod timer;
 
 pub use build::build;
@@ -192,6 +194,27 @@ impl Value {
             _ => None,
         }
     }
+}
+
+/// Which part of a destructured value a binding takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// Element `n` (0-based) of an array pattern: `b` in `const [a, b] = …` is `Index(1)`.
+    Index(u32),
+    /// A named property of an object pattern: `d` in `const { c: d } = …` is `Key("c")`.
+    Key(Atom),
+}
+
+/// A binding declared by destructuring the result of a call: `const [a, b] = m.get(k)` makes `a`
+/// element 0 and `b` element 1 of what `m.get(k)` returns.
+#[derive(Debug, Clone)]
+pub struct Destructured {
+    /// The declared binding.
+    pub binding: BindingId,
+    /// The call whose result is destructured.
+    pub call: CallId,
+    /// Which part of the result it takes.
+    pub part: Part,
 }
 
 /// A binding (variable, function, class, parameter or import) with its identity.
@@ -478,6 +501,11 @@ pub struct SemanticModel {
     pub(crate) call_mentions: Vec<(BindingId, CallId)>,
     /// The bodies of `catch` clauses, in source order: code that runs only when something threw.
     pub catch_blocks: Vec<ByteSpan>,
+    /// Counts read from a keyed collection and written back ([`count`]), in source order.
+    pub counts: Vec<count::Count>,
+    /// Bindings declared by destructuring a call's result (`const [a, b] = m.get(k)`), in source
+    /// order.
+    pub destructured: Vec<Destructured>,
     /// The names this module exports, in source order ([`exports`]).
     pub exports: Vec<Export>,
     /// The other modules whose names this module exports as its own, in source order.

@@ -134,6 +134,19 @@ pub(super) fn destructured_props(o: &ObjectPat) -> Vec<(Atom, Atom)> {
         .collect()
 }
 
+/// The name a pattern element binds when it is a plain name, with or without a default
+/// (`a`, `a = 0`).
+pub(super) fn plain_name(p: &Pat) -> Option<&Ident> {
+    match p {
+        Pat::Ident(b) => Some(&b.id),
+        Pat::Assign(a) => match &*a.left {
+            Pat::Ident(b) => Some(&b.id),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 pub(super) fn collect_pat_idents(p: &Pat, out: &mut Vec<Ident>) {
     match p {
         Pat::Ident(b) => out.push(b.id.clone()),

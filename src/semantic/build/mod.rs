@@ -10,13 +10,14 @@ use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
 use super::class::{Class as ClassInfo, ClassId, Decorated, Decorator as DecoratorInfo};
+use super::count::{Count, CountAt, CountRead};
 use super::exports::{Export, ExportTarget, ReExport};
 use super::handoff::Handoffs;
 use super::span_index::SpanIndex;
 use super::{
-    Assign, Binding, BindingId, BindingKind, Bound, Call, CallId, Condition, Escape, FuncId,
-    FuncUse, Function, Path, Props, Reference, ResultUse, Root, SemanticModel, Target, Value,
-    MODULE,
+    Assign, Binding, BindingId, BindingKind, Bound, Call, CallId, Condition, Destructured, Escape,
+    FuncId, FuncUse, Function, Part, Path, Props, Reference, ResultUse, Root, SemanticModel,
+    Target, Value, MODULE,
 };
 use crate::diagnostic::ByteSpan;
 use crate::parse::BASE;
@@ -401,6 +402,40 @@ impl Builder {
         }
     }
 
+    /// Records which part of the result of `call` each plain name of `pat` takes
+    /// (`const [a, b] = m.get(k)`, `const { x, y: z } = m.get(k)`), for questions about what
+    /// the call returns ([`super::stored`]). Nested patterns and rest elements take no one part.
+    fn note_destructured(&mut self, pat: &Pat, call: CallId) {
+        let parts: Vec<(&Ident, Part)> = match pat {
+            Pat::Array(a) => a
+                .elems
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| Some((plain_name(p.as_ref()?)?, Part::Index(i as u32))))
+                .collect(),
+            Pat::Object(o) => o
+                .props
+                .iter()
+                .filter_map(|p| match p {
+                    ObjectPatProp::Assign(a) => Some((&a.key.id, Part::Key(a.key.id.sym.clone()))),
+                    ObjectPatProp::KeyValue(kv) => {
+                        Some((plain_name(&kv.value)?, Part::Key(prop_name(&kv.key)?)))
+                    }
+                    ObjectPatProp::Rest(_) => None,
+                })
+                .collect(),
+            _ => return,
+        };
+        for (id, part) in parts {
+            let binding = self.binding_for(id);
+            self.model.destructured.push(Destructured {
+                binding,
+                call,
+                part,
+            });
+        }
+    }
+
     fn declare_params(&mut self, f: FuncId, pats: &[&Pat]) {
         for p in pats {
             let ids = self.declare_pat(p, BindingKind::Param, false);
@@ -462,6 +497,7 @@ impl Builder {
                 .uses
                 .push(FuncUse::Called { call: id });
         }
+        self.note_put_count(id, callee.as_ref(), args);
         self.model.calls.push(Call {
             span: bs(span),
             func,
@@ -477,6 +513,37 @@ impl Builder {
             in_loop,
         });
         self.calls_by_end.insert(span.hi.0, span.lo.0, id.0);
+    }
+
+    /// Records the count a `.set(key, value)` call `id` writes back, when its value is one
+    /// ([`crate::semantic::count`]); a name holding the count itself is recorded too, so that
+    /// `m.set(k, left)` can be followed to `const left = m.get(k) - 1`.
+    fn note_put_count(&mut self, id: CallId, callee: Option<&Path>, args: &[ExprOrSpread]) {
+        let is_set = callee.and_then(Path::last).is_some_and(|m| m == "set");
+        let [_, value] = args else { return };
+        if !is_set || value.spread.is_some() {
+            return;
+        }
+        if let Some((delta, read)) = self.count_of(&value.expr) {
+            self.model.counts.push(Count {
+                at: CountAt::Put(id),
+                delta,
+                read,
+            });
+        }
+    }
+
+    /// Records the count binding `b` is initialised with (`const n = m.get(k) || 0`,
+    /// `const left = m.get(k) - 1`), when it is one and not merely a copy of another name.
+    fn note_binding_count(&mut self, b: BindingId, init: &Expr) {
+        match self.count_of(init) {
+            Some((0, CountRead::Binding(_))) | None => {}
+            Some((delta, read)) => self.model.counts.push(Count {
+                at: CountAt::Binding(b),
+                delta,
+                read,
+            }),
+        }
     }
 
     fn in_loop_body(&mut self, body: impl FnOnce(&mut Self)) {

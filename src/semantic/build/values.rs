@@ -2,6 +2,7 @@
 //! (bounded in depth), conditions and escapes.
 
 use super::*;
+use crate::semantic::count::CountRead;
 use crate::semantic::key_domain::is_normaliser;
 
 impl Builder {
@@ -235,4 +236,45 @@ impl Builder {
             _ => {}
         }
     }
+
+    /// `e` as a count read from a keyed collection ([`crate::semantic::count`]): the change it
+    /// makes (`x + 1`, `1 + x`, `x - 1`, or `0` for `x` itself) and where `x` reads the count
+    /// (`m.get(k)`, `m.get(k) || 0`, `m.get(k) ?? 0`, or a name). Its calls must already be
+    /// registered.
+    pub(super) fn count_of(&mut self, e: &Expr) -> Option<(i8, CountRead)> {
+        let (delta, operand) = match unwrap(e) {
+            Expr::Bin(b) if b.op == BinaryOp::Add && is_one(&b.right) => (1, &*b.left),
+            Expr::Bin(b) if b.op == BinaryOp::Add && is_one(&b.left) => (1, &*b.right),
+            Expr::Bin(b) if b.op == BinaryOp::Sub && is_one(&b.right) => (-1, &*b.left),
+            other => (0, other),
+        };
+        let operand = match unwrap(operand) {
+            // A missing count is zero.
+            Expr::Bin(b)
+                if matches!(b.op, BinaryOp::LogicalOr | BinaryOp::NullishCoalescing)
+                    && matches!(unwrap(&b.right), Expr::Lit(Lit::Num(n)) if n.value == 0.0) =>
+            {
+                unwrap(&b.left)
+            }
+            other => other,
+        };
+        let read = match operand {
+            Expr::Call(c) => match &c.callee {
+                Callee::Expr(callee) if matches!(unwrap(callee), Expr::Member(m) if matches!(&m.prop, MemberProp::Ident(i) if i.sym == "get")) => {
+                    CountRead::Lookup(self.call_at(c.span)?)
+                }
+                _ => return None,
+            },
+            Expr::Ident(id) if id.ctxt != self.unresolved => {
+                CountRead::Binding(self.binding_for(id))
+            }
+            _ => return None,
+        };
+        Some((delta, read))
+    }
+}
+
+/// The number literal `1`.
+fn is_one(e: &Expr) -> bool {
+    matches!(unwrap(e), Expr::Lit(Lit::Num(n)) if n.value == 1.0)
 }

@@ -252,7 +252,11 @@ impl Visit for Builder {
                     }
                 }
                 self.model.bindings[b.index()].init = Some(v);
+                self.note_binding_count(b, init);
             } else {
+                if let Value::Call(c) = &v {
+                    self.note_destructured(&n.name, *c);
+                }
                 // `const { signal, timeout: ms } = options`: each name is that property of the
                 // object; other patterns get the whole value.
                 let props = match (&n.name, &v) {
