@@ -406,21 +406,14 @@ fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
             .into_iter()
             .map(Path::binding)
             .collect();
-        let mut released_at: Vec<(FuncId, ByteSpan)> = aliases
-            .iter()
-            .flat_map(|a| release_spans(model, a, None))
-            .collect();
-        let mut sites = Vec::new();
-        aliases
-            .iter()
-            .for_each(|a| growth_sites(model, kind, a, &mut sites));
-        let helped = through_helpers(model, kind, &aliases, &mut sites, &mut released_at);
-        let looked_up = aliases
-            .iter()
-            .any(|a| model.method_calls_on(a, &["get", "has"]).next().is_some());
-        let (released_in, error_only) =
-            normal_path_releases(model, &released_at, looked_up || kind == Kind::Object);
-        let mut release = release_of(model, released_in.iter().copied());
+        let Traced {
+            sites,
+            helped,
+            looked_up,
+            released_in,
+            error_only,
+            mut release,
+        } = trace(model, kind, &aliases);
         // A registry of a class's live instances (`all.add(this)`) is judged by whether an
         // instance leaves it without its user's help.
         let registry = registry_class(&sites);
@@ -461,6 +454,50 @@ fn module_level(model: &SemanticModel, out: &mut Vec<Candidate>) {
             error_only,
             partial: None,
         });
+    }
+}
+
+/// What the growth and release sites of one collection, known by its aliases, say ([`trace`]).
+struct Traced {
+    /// Where it grows, through the file's helpers too.
+    sites: Vec<Growth>,
+    /// The calls that hand it to a helper of this file whose effect is known.
+    helped: Vec<ByteSpan>,
+    /// Whether it is looked up (`get`, `has`): a memo table evicts by key.
+    looked_up: bool,
+    /// The functions whose release is on the normal path of their work.
+    released_in: Vec<FuncId>,
+    /// Whether its only releases are on error paths.
+    error_only: bool,
+    /// Where it is released, as [`release_of`] says from `released_in`.
+    release: Release,
+}
+
+/// The growth and release sites of a collection of `kind` known by `aliases`, followed through
+/// the file's helpers.
+fn trace(model: &SemanticModel, kind: Kind, aliases: &[Path]) -> Traced {
+    let mut released_at: Vec<(FuncId, ByteSpan)> = aliases
+        .iter()
+        .flat_map(|a| release_spans(model, a, None))
+        .collect();
+    let mut sites = Vec::new();
+    aliases
+        .iter()
+        .for_each(|a| growth_sites(model, kind, a, &mut sites));
+    let helped = through_helpers(model, kind, aliases, &mut sites, &mut released_at);
+    let looked_up = aliases
+        .iter()
+        .any(|a| model.method_calls_on(a, &["get", "has"]).next().is_some());
+    let (released_in, error_only) =
+        normal_path_releases(model, &released_at, looked_up || kind == Kind::Object);
+    let release = release_of(model, released_in.iter().copied());
+    Traced {
+        sites,
+        helped,
+        looked_up,
+        released_in,
+        error_only,
+        release,
     }
 }
 
@@ -952,21 +989,14 @@ fn stored_parts(model: &SemanticModel, out: &mut Vec<Candidate>) {
             continue;
         }
         let aliases: Vec<Path> = part.bindings.iter().map(|&b| Path::binding(b)).collect();
-        let mut released_at: Vec<(FuncId, ByteSpan)> = aliases
-            .iter()
-            .flat_map(|a| release_spans(model, a, None))
-            .collect();
-        let mut sites = Vec::new();
-        aliases
-            .iter()
-            .for_each(|a| growth_sites(model, kind, a, &mut sites));
-        let helped = through_helpers(model, kind, &aliases, &mut sites, &mut released_at);
-        let looked_up = aliases
-            .iter()
-            .any(|a| model.method_calls_on(a, &["get", "has"]).next().is_some());
-        let (released_in, error_only) =
-            normal_path_releases(model, &released_at, looked_up || kind == Kind::Object);
-        let release = release_of(model, released_in.iter().copied());
+        let Traced {
+            sites,
+            helped,
+            looked_up,
+            released_in: _,
+            error_only,
+            release,
+        } = trace(model, kind, &aliases);
         if release == Release::Yes {
             continue;
         }
