@@ -260,6 +260,15 @@ pub fn absolute_from(cwd: Option<&Path>, path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// [`std::path::absolute`] of `path` (`None` when it fails), without its parse of the
+/// components when `path` is already absolute and normal (asked for every file of a project).
+pub fn absolute(path: &Path) -> Option<PathBuf> {
+    if is_lexically_absolute(path) {
+        return Some(path.to_path_buf());
+    }
+    std::path::absolute(path).ok()
+}
+
 /// Whether [`std::path::absolute`] would return `path` unchanged, decided without parsing its
 /// components (it is asked for every file): on Unix, an absolute path with no empty or `.`
 /// segment and no trailing separator. Other platforms always take the general route.
