@@ -9,7 +9,7 @@
 //! is `fatal: true` with that `ruleId`.
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -118,7 +118,7 @@ fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
                     end_line: e.range.end.line,
                     line: e.range.start.line,
                     message: &e.message,
-                    file_path: Some(absolute_from(cwd, Path::new(&e.path)).display().to_string()),
+                    file_path: Some(path_text(absolute_from(cwd, Path::new(&e.path)))),
                     rule_id: None,
                 }))
                 .collect();
@@ -141,7 +141,7 @@ fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
     FileEntry {
         error_count: errors,
         fatal_error_count: fatal,
-        file_path: absolute_from(cwd, &r.path).display().to_string(),
+        file_path: path_text(absolute_from(cwd, &r.path)),
         fixable_error_count: 0,
         fixable_warning_count: 0,
         messages,
@@ -149,6 +149,14 @@ fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
         used_deprecated_rules: [],
         warning_count: warnings,
     }
+}
+
+/// `path` as text, as its `Display` shows it (an invalid UTF-8 sequence becomes U+FFFD): a
+/// valid path is moved, not formatted again (one per file of the report).
+fn path_text(path: PathBuf) -> String {
+    path.into_os_string()
+        .into_string()
+        .unwrap_or_else(|os| os.to_string_lossy().into_owned())
 }
 
 /// Entries serialised together on rayon's pool before they are written in order: enough to keep
