@@ -79,7 +79,9 @@ struct Label<'a> {
 }
 
 fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
-    let index = LineIndex::new(&r.text);
+    // Built for the files with findings only: most have none.
+    let lines = std::cell::OnceCell::new();
+    let index = || lines.get_or_init(|| LineIndex::new(&r.text));
     let (mut errors, mut warnings, mut fatal) = (0, 0, 0);
     let messages = r
         .diagnostics
@@ -89,7 +91,7 @@ fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
                 Severity::Error => errors += 1,
                 Severity::Warn => warnings += 1,
             }
-            let (start, end) = range_of(&r.text, &index, d);
+            let (start, end) = range_of(&r.text, index(), d);
             // A file that did not parse, crashed or timed out was not checked: ESLint's `fatal`.
             let is_fatal =
                 BuiltinCheck::ParseError.is(d.rule) || crate::isolate::is_tool_failure(d.rule);
@@ -100,8 +102,8 @@ fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
                 .labels
                 .iter()
                 .map(|l| {
-                    let s = index.position(&r.text, l.span.start);
-                    let e = index.position(&r.text, l.span.end);
+                    let s = index().position(&r.text, l.span.start);
+                    let e = index().position(&r.text, l.span.end);
                     Label {
                         column: s.column,
                         end_column: e.column,
