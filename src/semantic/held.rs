@@ -191,7 +191,7 @@ impl SemanticModel {
     /// has a teardown method, where `C` is a class of this module or, from the project pass, of
     /// another ([`ImportedHeld`]) whose instances hold a listener; reported when a method of
     /// the owner calls an adding method on the field and no teardown calls a removing one
-    /// (directly or through the owner's own methods, [`MAX_TEARDOWN_DEPTH`] calls deep).
+    /// (directly or through the owner's own methods, `MAX_TEARDOWN_DEPTH` (2) calls deep).
     pub fn forgotten_releases(&self) -> Vec<ForgottenRelease> {
         let mut out = Vec::new();
         let mut local: Option<Vec<(ClassId, HeldListener)>> = None;
@@ -283,7 +283,7 @@ impl SemanticModel {
     }
 
     /// Whether function `f` (a method of class `owner`), or a method of `owner` it calls on
-    /// `this` (up to [`MAX_TEARDOWN_DEPTH`] calls deep), makes a call that `wanted` accepts.
+    /// `this` (up to `MAX_TEARDOWN_DEPTH` calls deep), makes a call that `wanted` accepts.
     fn reaches_call(
         &self,
         f: FuncId,
