@@ -804,16 +804,19 @@ pub fn released_on_some_completions(
         return None;
     }
     // (object, event, handler, where the handler is set)
+    // The scans below test the shape of each assignment or call before asking whether it is
+    // in the unit (a walk up the unit's nesting): the rules ask once per registration, and few
+    // assignments or calls have the shape.
     let mut handlers: Vec<(Path, Atom, FuncId, ByteSpan)> = Vec::new();
     for a in &model.assigns {
         let Target::Path(t) = &a.target else { continue };
-        if !model.is_within(a.func, unit) {
-            continue;
-        }
         let Some(event) = t.last().and_then(|p| p.strip_prefix("on")) else {
             continue;
         };
         if !api::COMPLETION_EVENTS.contains(&event) || t.props.len() != 1 {
+            continue;
+        }
+        if !model.is_within(a.func, unit) {
             continue;
         }
         if let Some(g) = handler_func(model, &a.value) {
@@ -821,11 +824,11 @@ pub fn released_on_some_completions(
         }
     }
     for c in &model.calls {
-        if !model.is_within(c.func, unit) || c.is_new {
+        if c.is_new {
             continue;
         }
         let Some(m) = c.method() else { continue };
-        if !api::ON_METHODS.contains(&m.as_str()) {
+        if !api::ON_METHODS.contains(&m.as_str()) || !model.is_within(c.func, unit) {
             continue;
         }
         let (Some(event), Some(h), Some(obj)) = (
@@ -843,7 +846,7 @@ pub fn released_on_some_completions(
     // `promise.then(onFulfilled, onRejected)`: the two ways the promise settles. A rejection
     // handed straight to the enclosing promise's `reject` settles the work without a release.
     for c in &model.calls {
-        if !model.is_within(c.func, unit) || c.method().is_none_or(|m| m != "then") {
+        if c.method().is_none_or(|m| m != "then") || !model.is_within(c.func, unit) {
             continue;
         }
         let (Some(ok), Some(failed)) = (c.arg(0), c.arg(1)) else {
