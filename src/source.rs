@@ -32,7 +32,9 @@ impl Dialect {
         if name.ends_with(b".d.ts") || name.ends_with(b".d.mts") || name.ends_with(b".d.cts") {
             return None;
         }
-        match path.extension()?.as_encoded_bytes() {
+        // The extension from the name already found: `Path::extension` would parse the path
+        // again (asked twice for every file).
+        match extension_of(name)? {
             b"js" | b"jsx" | b"mjs" | b"cjs" => Some(Dialect::JavaScript),
             b"ts" | b"mts" | b"cts" => Some(Dialect::TypeScript),
             b"tsx" => Some(Dialect::Tsx),
@@ -46,6 +48,13 @@ impl Dialect {
     pub fn is_typescript(self) -> bool {
         !matches!(self, Dialect::JavaScript)
     }
+}
+
+/// The extension of file name `name`, as [`Path::extension`] finds it: what follows the last
+/// `.`, unless that dot starts the name (`.eslintrc`).
+fn extension_of(name: &[u8]) -> Option<&[u8]> {
+    let dot = name.iter().rposition(|&b| b == b'.')?;
+    (dot > 0).then(|| &name[dot + 1..])
 }
 
 /// A 1-based position in a file: `line` counts lines (a line ends at `\n`, `\r\n` or a lone `\r`),
@@ -211,6 +220,16 @@ mod tests {
                 text.encode_utf16().count(),
                 "{text:?}"
             );
+        }
+    }
+
+    #[test]
+    fn extension_of_agrees_with_the_standard_library() {
+        for name in [
+            "a.js", "a.", ".js", ".a.js", "..js", "a", "a.b.ts", "...", ".", "a..b",
+        ] {
+            let std = Path::new(name).extension().map(|e| e.as_encoded_bytes());
+            assert_eq!(extension_of(name.as_bytes()), std, "{name}");
         }
     }
 

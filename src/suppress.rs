@@ -60,10 +60,12 @@ pub fn may_have_directives(text: &str) -> bool {
 impl Directives {
     /// Finds every directive among a file's `comments`; `text` is the file's text.
     pub fn parse(comments: &SingleThreadedComments, text: &str) -> Directives {
-        if !may_have_directives(text) {
+        let (leading, trailing) = comments.borrow_all();
+        // The linter keeps no comments of a file without the prefix (it searched for it before
+        // parsing): no need to search its text again.
+        if leading.is_empty() && trailing.is_empty() || !may_have_directives(text) {
             return Directives::default();
         }
-        let (leading, trailing) = comments.borrow_all();
         let mut all: Vec<_> = leading
             .values()
             .chain(trailing.values())

@@ -70,7 +70,7 @@ impl ModuleGraph {
         // `realpath` per file.
         let canonical: Vec<Option<PathBuf>> = files
             .par_iter()
-            .map(|p| std::path::absolute(p).ok())
+            .map(|p| crate::config::absolute(p))
             .collect();
         // The index of paths and the specifiers by stem are built side by side: both take a
         // few milliseconds on one thread on a large project.

@@ -8,7 +8,7 @@ use crate::diagnostic::ByteSpan;
 use crate::semantic::frequency::{classify_callback, CallbackKind};
 use crate::semantic::held::HeldListener;
 use crate::semantic::{
-    BindingId, Frequency, ReExport, Registry, Repeat, RunOnce, SemanticModel, Value, MODULE,
+    BindingId, Frequency, FuncId, ReExport, Registry, Repeat, RunOnce, SemanticModel, Value, MODULE,
 };
 use crate::source::{LineIndex, PositionRange};
 
@@ -139,6 +139,7 @@ pub fn summarise(
     let mut lines: Option<LineIndex> = None;
     let mut imports = Vec::new();
     let mut specifiers = Specifiers::default();
+    let mut runs_in = RunsIn::new(model);
     // Each import binding's slot in the tables below (`NOT_IMPORT` for the other bindings):
     // the scans over calls and references then test a dense table instead of each binding.
     let mut slot_of: Vec<u32> = Vec::new();
@@ -186,7 +187,7 @@ pub fn summarise(
             let runs = if is_test {
                 UseRuns::InTest
             } else {
-                runs_in(model, call.func, call.callee_span, text, &mut lines)
+                runs_in.runs_in(call.func, call.callee_span, text, &mut lines)
             };
             imports.push(specifiers.use_of(model, b, name, runs));
         }
@@ -212,7 +213,7 @@ pub fn summarise(
                     // instances of it (`this.register(Store)` doing `new Store(this)`): as often
                     // as that call.
                     _ if only_invoked_by_callee(model, call, index) => {
-                        runs_in(model, call.func, at, text, &mut lines)
+                        runs_in.runs_in(call.func, at, text, &mut lines)
                     }
                     _ => UseRuns::Unknown,
                 }
@@ -413,18 +414,54 @@ fn only_invoked_by_callee(
     invoked > 0 && model.references_to(param).count() == invoked
 }
 
-/// How often code in function `f` runs, for a use at `at`.
-fn runs_in(
-    model: &SemanticModel,
-    f: crate::semantic::FuncId,
-    at: ByteSpan,
-    text: &str,
-    lines: &mut Option<LineIndex>,
-) -> UseRuns {
-    if matches!(model.run_once_guard(f), Some(RunOnce::PerProcess)) {
-        return UseRuns::Once;
+/// How often code in each function runs ([`FuncRuns`]), worked out the first time a use in
+/// that function asks: a module uses its imports many times from few functions, and each answer
+/// scans the module's assignments and conditions.
+struct RunsIn<'m> {
+    model: &'m SemanticModel,
+    by_func: rustc_hash::FxHashMap<FuncId, FuncRuns<'m>>,
+}
+
+/// How often the code of one function runs, as far as that does not depend on where in the
+/// function a use is.
+enum FuncRuns<'m> {
+    /// The same for every use in the function.
+    Always(UseRuns),
+    /// Repeatedly, as this frequency says; each use is told where it is ([`repeated`]).
+    Repeated(&'m Frequency),
+}
+
+impl<'m> RunsIn<'m> {
+    fn new(model: &'m SemanticModel) -> Self {
+        RunsIn {
+            model,
+            by_func: Default::default(),
+        }
     }
-    match &model.frequencies()[f.index()] {
+
+    /// How often code in function `f` runs, for a use at `at`.
+    fn runs_in(
+        &mut self,
+        f: FuncId,
+        at: ByteSpan,
+        text: &str,
+        lines: &mut Option<LineIndex>,
+    ) -> UseRuns {
+        let model = self.model;
+        match self.by_func.entry(f).or_insert_with(|| func_runs(model, f)) {
+            FuncRuns::Always(runs) => runs.clone(),
+            FuncRuns::Repeated(freq) => repeated(model, freq, at, text, lines),
+        }
+    }
+}
+
+/// How often code in function `f` runs, for any use in it ([`RunsIn`]).
+fn func_runs(model: &SemanticModel, f: FuncId) -> FuncRuns<'_> {
+    if matches!(model.run_once_guard(f), Some(RunOnce::PerProcess)) {
+        return FuncRuns::Always(UseRuns::Once);
+    }
+    let freq = &model.frequencies()[f.index()];
+    let runs = match freq {
         Frequency::Once if certainly_once(model, f, 0) => UseRuns::Once,
         Frequency::Once => UseRuns::Unknown,
         Frequency::Unknown => UseRuns::Unknown,
@@ -434,8 +471,8 @@ fn runs_in(
                 Repeat::Exported => model.export_names_of_func(from),
                 // Once per instance of an exported class: as often as the project makes them.
                 Repeat::Instance(c) => model.export_names_of_class(*c),
-                Repeat::Method(_) => return UseRuns::Unknown,
-                _ => return repeated(model, &Frequency::Repeated(r.clone()), at, text, lines),
+                Repeat::Method(_) => return FuncRuns::Always(UseRuns::Unknown),
+                _ => return FuncRuns::Repeated(freq),
             };
             if names.is_empty() {
                 UseRuns::Unknown
@@ -443,14 +480,15 @@ fn runs_in(
                 UseRuns::AsOftenAs(names)
             }
         }
-    }
+    };
+    FuncRuns::Always(runs)
 }
 
 /// Whether function `f`, which the model finds runs once, certainly does: the model's "once"
 /// also covers a callback handed to a function nobody here knows (it may call it on every
 /// event). True for the module body and for functions only it runs: called by name or as an
 /// IIFE, or handed to an iteration or promise method, from code that certainly runs once.
-fn certainly_once(model: &SemanticModel, f: crate::semantic::FuncId, depth: u32) -> bool {
+fn certainly_once(model: &SemanticModel, f: FuncId, depth: u32) -> bool {
     use crate::semantic::FuncUse;
     if f == MODULE {
         return true;

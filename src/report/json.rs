@@ -9,7 +9,7 @@
 //! is `fatal: true` with that `ruleId`.
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -79,7 +79,9 @@ struct Label<'a> {
 }
 
 fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
-    let index = LineIndex::new(&r.text);
+    // Built for the files with findings only: most have none.
+    let lines = std::cell::OnceCell::new();
+    let index = || lines.get_or_init(|| LineIndex::new(&r.text));
     let (mut errors, mut warnings, mut fatal) = (0, 0, 0);
     let messages = r
         .diagnostics
@@ -89,7 +91,7 @@ fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
                 Severity::Error => errors += 1,
                 Severity::Warn => warnings += 1,
             }
-            let (start, end) = range_of(&r.text, &index, d);
+            let (start, end) = range_of(&r.text, index(), d);
             // A file that did not parse, crashed or timed out was not checked: ESLint's `fatal`.
             let is_fatal =
                 BuiltinCheck::ParseError.is(d.rule) || crate::isolate::is_tool_failure(d.rule);
@@ -100,8 +102,8 @@ fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
                 .labels
                 .iter()
                 .map(|l| {
-                    let s = index.position(&r.text, l.span.start);
-                    let e = index.position(&r.text, l.span.end);
+                    let s = index().position(&r.text, l.span.start);
+                    let e = index().position(&r.text, l.span.end);
                     Label {
                         column: s.column,
                         end_column: e.column,
@@ -118,7 +120,7 @@ fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
                     end_line: e.range.end.line,
                     line: e.range.start.line,
                     message: &e.message,
-                    file_path: Some(absolute_from(cwd, Path::new(&e.path)).display().to_string()),
+                    file_path: Some(path_text(absolute_from(cwd, Path::new(&e.path)))),
                     rule_id: None,
                 }))
                 .collect();
@@ -141,7 +143,7 @@ fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
     FileEntry {
         error_count: errors,
         fatal_error_count: fatal,
-        file_path: absolute_from(cwd, &r.path).display().to_string(),
+        file_path: path_text(absolute_from(cwd, &r.path)),
         fixable_error_count: 0,
         fixable_warning_count: 0,
         messages,
@@ -149,6 +151,14 @@ fn entry<'a>(r: &'a FileResult, cwd: Option<&Path>) -> FileEntry<'a> {
         used_deprecated_rules: [],
         warning_count: warnings,
     }
+}
+
+/// `path` as text, as its `Display` shows it (an invalid UTF-8 sequence becomes U+FFFD): a
+/// valid path is moved, not formatted again (one per file of the report).
+fn path_text(path: PathBuf) -> String {
+    path.into_os_string()
+        .into_string()
+        .unwrap_or_else(|os| os.to_string_lossy().into_owned())
 }
 
 /// Entries serialised together on rayon's pool before they are written in order: enough to keep

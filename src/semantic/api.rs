@@ -560,12 +560,18 @@ pub fn releasable(model: &super::SemanticModel, call: &super::Call) -> Option<Re
     let b = callee.root_binding()?;
     let binding = model.binding(b);
     let module = binding.source_module.as_deref()?;
+    // Most imports come from other modules: their calls make nothing releasable, and need no
+    // callee name.
+    let from_fs = FS_MODULES.contains(&module);
+    if !from_fs && !CHOKIDAR_MODULES.contains(&module) {
+        return None;
+    }
     let name = match callee.props.as_slice() {
         [] => model.callee_name(callee)?,
         [m] => m.clone(),
         _ => return None,
     };
-    if FS_MODULES.contains(&module) && !call.is_new {
+    if from_fs && !call.is_new {
         match name.as_str() {
             WATCH_FUNCTION => Some(Releasable::FsWatch),
             WATCH_FILE_FUNCTION => Some(Releasable::FsWatchFile),

@@ -788,6 +788,46 @@ fn settles_promise(model: &SemanticModel, g: FuncId) -> bool {
     })
 }
 
+/// The assignments and calls of a module shaped like what [`released_on_some_completions`]
+/// looks for, in source order: found once, since the rules ask once per registration and few
+/// assignments or calls have the shape.
+#[derive(Debug, Default)]
+pub(crate) struct CompletionSites {
+    /// Assignments to `obj.on<event>` for a completion event ([`api::COMPLETION_EVENTS`]): the
+    /// index of the assignment and the event.
+    handler_assigns: Vec<(usize, Atom)>,
+    /// Calls (not `new`) of a method that adds a listener ([`api::ON_METHODS`]).
+    listens: Vec<CallId>,
+    /// Calls of a `then` method.
+    thens: Vec<CallId>,
+}
+
+/// The model's [`CompletionSites`], found on first use.
+fn completion_sites(model: &SemanticModel) -> &CompletionSites {
+    model.completion_sites.get_or_init(|| {
+        let mut sites = CompletionSites::default();
+        for (i, a) in model.assigns.iter().enumerate() {
+            let Target::Path(t) = &a.target else { continue };
+            let Some(event) = t.last().and_then(|p| p.strip_prefix("on")) else {
+                continue;
+            };
+            if api::COMPLETION_EVENTS.contains(&event) && t.props.len() == 1 {
+                sites.handler_assigns.push((i, event.into()));
+            }
+        }
+        for (i, c) in model.calls.iter().enumerate() {
+            let Some(m) = c.method() else { continue };
+            if !c.is_new && api::ON_METHODS.contains(&m.as_str()) {
+                sites.listens.push(CallId::from_index(i));
+            }
+            if m == "then" {
+                sites.thens.push(CallId::from_index(i));
+            }
+        }
+        sites
+    })
+}
+
 /// For releases (`releases`, the functions of the calls that undo a registration or remove an
 /// entry) of a registration or an entry made in
 /// function `unit`: whether the handlers for how the unit's own work ends release on some
@@ -804,28 +844,21 @@ pub fn released_on_some_completions(
         return None;
     }
     // (object, event, handler, where the handler is set)
+    let sites = completion_sites(model);
     let mut handlers: Vec<(Path, Atom, FuncId, ByteSpan)> = Vec::new();
-    for a in &model.assigns {
+    for &(i, ref event) in &sites.handler_assigns {
+        let a = &model.assigns[i];
         let Target::Path(t) = &a.target else { continue };
         if !model.is_within(a.func, unit) {
             continue;
         }
-        let Some(event) = t.last().and_then(|p| p.strip_prefix("on")) else {
-            continue;
-        };
-        if !api::COMPLETION_EVENTS.contains(&event) || t.props.len() != 1 {
-            continue;
-        }
         if let Some(g) = handler_func(model, &a.value) {
-            handlers.push((t.parent(), event.into(), g, a.span));
+            handlers.push((t.parent(), event.clone(), g, a.span));
         }
     }
-    for c in &model.calls {
-        if !model.is_within(c.func, unit) || c.is_new {
-            continue;
-        }
-        let Some(m) = c.method() else { continue };
-        if !api::ON_METHODS.contains(&m.as_str()) {
+    for &i in &sites.listens {
+        let c = &model.calls[i.index()];
+        if !model.is_within(c.func, unit) {
             continue;
         }
         let (Some(event), Some(h), Some(obj)) = (
@@ -842,8 +875,9 @@ pub fn released_on_some_completions(
     handlers.retain(|(obj, ..)| made_within(model, obj, unit));
     // `promise.then(onFulfilled, onRejected)`: the two ways the promise settles. A rejection
     // handed straight to the enclosing promise's `reject` settles the work without a release.
-    for c in &model.calls {
-        if !model.is_within(c.func, unit) || c.method().is_none_or(|m| m != "then") {
+    for &id in &sites.thens {
+        let c = &model.calls[id.index()];
+        if !model.is_within(c.func, unit) {
             continue;
         }
         let (Some(ok), Some(failed)) = (c.arg(0), c.arg(1)) else {

@@ -546,7 +546,13 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
             }
         }
     }
-    for call in &model.calls {
+    // Without a class there is no method to run (most modules): the calls need no look.
+    let calls = if model.classes.is_empty() {
+        &[][..]
+    } else {
+        &model.calls[..]
+    };
+    for call in calls {
         let Some(callee) = &call.callee else { continue };
         let [name] = callee.props.as_slice() else {
             continue;

@@ -549,6 +549,9 @@ pub struct SemanticModel {
     /// The calls whose callee can name a global function (see [`SemanticModel::global_calls`]),
     /// in source order: the timer questions ask about a few names, over and over.
     global_callees: OnceCell<Vec<CallId>>,
+    /// The assignments and calls shaped like a completion handler or a `then` (see
+    /// [`cleanup::released_on_some_completions`]), found on first use.
+    completion_sites: OnceCell<cleanup::CompletionSites>,
 }
 
 impl SemanticModel {
