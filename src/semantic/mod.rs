@@ -549,6 +549,10 @@ pub struct SemanticModel {
     /// The calls whose callee can name a global function (see [`SemanticModel::global_calls`]),
     /// in source order: the timer questions ask about a few names, over and over.
     global_callees: OnceCell<Vec<CallId>>,
+    /// The calls whose callee is rooted at `this` (`this.items.push(x)`), in source order: the
+    /// instance-field questions ask about them for each field (see
+    /// [`SemanticModel::method_calls_on`]).
+    this_callees: OnceCell<Vec<CallId>>,
     /// The assignments and calls shaped like a completion handler or a `then` (see
     /// [`cleanup::released_on_some_completions`]), found on first use.
     completion_sites: OnceCell<cleanup::CompletionSites>,
@@ -788,14 +792,18 @@ impl SemanticModel {
         receiver: &'a Path,
         names: &'a [&'a str],
     ) -> impl Iterator<Item = (CallId, &'a Call)> + 'a {
-        // Receivers rooted at a binding only need that binding's calls.
-        rooted_candidates(
-            receiver,
-            || self.calls_by_root(),
-            self.calls.len(),
-            CallId::from_index,
-        )
-        .filter_map(move |i| {
+        // Receivers rooted at a binding only need that binding's calls, those rooted at `this`
+        // the calls on `this`.
+        let candidates: Box<dyn Iterator<Item = CallId> + 'a> = match receiver.root {
+            Root::This => Box::new(self.this_callees().iter().copied()),
+            _ => rooted_candidates(
+                receiver,
+                || self.calls_by_root(),
+                self.calls.len(),
+                CallId::from_index,
+            ),
+        };
+        candidates.filter_map(move |i| {
             let c = &self.calls[i.index()];
             let m = c.method()?;
             if !names.contains(&m.as_str()) {
@@ -817,6 +825,18 @@ impl SemanticModel {
             let c = &self.calls[i.index()];
             let p = c.callee.as_ref()?;
             self.is_global_function(p, names).then_some((i, c))
+        })
+    }
+
+    /// The calls whose callee is rooted at `this`, found on first use.
+    fn this_callees(&self) -> &[CallId] {
+        self.this_callees.get_or_init(|| {
+            self.calls
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.callee.as_ref().is_some_and(|p| p.root == Root::This))
+                .map(|(i, _)| CallId::from_index(i))
+                .collect()
         })
     }
 
