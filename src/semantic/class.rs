@@ -374,6 +374,36 @@ impl SemanticModel {
         })
     }
 
+    /// `start` and the methods of class `c` they call on the instance (`this.clearTimers()`),
+    /// transitively (at most 32); code nested in any of them counts as theirs
+    /// ([`SemanticModel::is_within`]).
+    pub fn methods_reached(&self, c: ClassId, start: Vec<FuncId>) -> Vec<FuncId> {
+        let mut reached = start;
+        let mut i = 0;
+        while i < reached.len() && reached.len() < 32 {
+            let m = reached[i];
+            for call in self.calls.iter().filter(|k| self.is_within(k.func, m)) {
+                let Some(callee) = &call.callee else { continue };
+                // `this.m()`, and `this.m.call(this)`/`this.m.bind(this)`.
+                let name = match callee.props.as_slice() {
+                    [name] => name,
+                    [name, how] if how == "call" || how == "bind" || how == "apply" => name,
+                    _ => continue,
+                };
+                if self.class_of_root(callee, call.func) != Some(c) {
+                    continue;
+                }
+                if let Some(next) = self.method_named(c, name) {
+                    if !reached.contains(&next) {
+                        reached.push(next);
+                    }
+                }
+            }
+            i += 1;
+        }
+        reached
+    }
+
     /// The method of class `c` named `name`, if it has one.
     pub fn method_named(&self, c: ClassId, name: &str) -> Option<FuncId> {
         self.class(c)

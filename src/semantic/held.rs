@@ -181,17 +181,14 @@ pub struct ImportedHeld {
     pub at: PositionRange,
 }
 
-/// How many method calls deep a teardown is followed to its release (`close()` calling
-/// `this.stop()` calling `this.crashes.unhandle()`).
-const MAX_TEARDOWN_DEPTH: u32 = 2;
-
 impl SemanticModel {
     /// The owners in this module that forget to release a held listener (see
     /// [`ForgottenRelease`]): for each instance field written with `new C(…)` in a class that
     /// has a teardown method, where `C` is a class of this module or, from the project pass, of
     /// another ([`ImportedHeld`]) whose instances hold a listener; reported when a method of
     /// the owner calls an adding method on the field and no teardown calls a removing one
-    /// (directly or through the owner's own methods, `MAX_TEARDOWN_DEPTH` (2) calls deep).
+    /// (directly or through the owner's own methods it calls on the instance,
+    /// [`SemanticModel::methods_reached`]).
     pub fn forgotten_releases(&self) -> Vec<ForgottenRelease> {
         let mut out = Vec::new();
         let mut local: Option<Vec<(ClassId, HeldListener)>> = None;
@@ -226,6 +223,12 @@ impl SemanticModel {
                         .map(|(_, h)| (h.clone(), HeldIn::ThisModule)),
                 );
             }
+            if held.is_empty() {
+                continue;
+            }
+            // The teardowns and the owner's methods they call on the instance.
+            let teardown = teardowns[0];
+            let reached = self.methods_reached(owner, teardowns);
             for (h, held_in) in held {
                 let on_field = |k: &super::Call, methods: &[Atom]| {
                     k.callee.as_ref().is_some_and(|p| {
@@ -236,9 +239,9 @@ impl SemanticModel {
                 let Some(subscribe) = self.calls.iter().position(|k| on_field(k, &h.adds)) else {
                     continue;
                 };
-                let released = teardowns
-                    .iter()
-                    .any(|&td| self.reaches_call(td, owner, &|k| on_field(k, &h.removes), 0));
+                let released = self.calls.iter().any(|k| {
+                    on_field(k, &h.removes) && reached.iter().any(|&m| self.is_within(k.func, m))
+                });
                 if released {
                     continue;
                 }
@@ -246,7 +249,7 @@ impl SemanticModel {
                     owner,
                     field: field.clone(),
                     subscribe: CallId::from_index(subscribe),
-                    teardown: teardowns[0],
+                    teardown,
                     held: h,
                     held_in,
                 });
@@ -280,37 +283,5 @@ impl SemanticModel {
             .iter()
             .position(|c| c.binding == Some(b))
             .map(ClassId::from_index)
-    }
-
-    /// Whether function `f` (a method of class `owner`), or a method of `owner` it calls on
-    /// `this` (up to `MAX_TEARDOWN_DEPTH` calls deep), makes a call that `wanted` accepts.
-    fn reaches_call(
-        &self,
-        f: FuncId,
-        owner: ClassId,
-        wanted: &dyn Fn(&super::Call) -> bool,
-        depth: u32,
-    ) -> bool {
-        self.calls
-            .iter()
-            .filter(|k| self.is_within(k.func, f))
-            .any(|k| {
-                if wanted(k) {
-                    return true;
-                }
-                let Some(p) = k.callee.as_ref() else {
-                    return false;
-                };
-                let ([m], Root::This) = (p.props.as_slice(), &p.root) else {
-                    return false;
-                };
-                depth < MAX_TEARDOWN_DEPTH
-                    && self
-                        .class(owner)
-                        .methods
-                        .iter()
-                        .find(|&&g| g != f && self.function(g).name.as_ref() == Some(m))
-                        .is_some_and(|&g| self.reaches_call(g, owner, wanted, depth + 1))
-            })
     }
 }

@@ -264,7 +264,7 @@ pub fn teardown_forgets(model: &SemanticModel, c: ClassId, field: &Atom) -> Opti
     }
     // The teardown methods and the methods of the same class they call (`this.clearTimers()`),
     // and the functions nested in them.
-    let reached = methods_reached(model, c, teardowns.clone());
+    let reached = model.methods_reached(c, teardowns.clone());
     let mut other = None;
     for (_, clear) in model.global_calls(CLEAR) {
         if !reached.iter().any(|&m| model.is_within(clear.func, m)) {
@@ -288,36 +288,6 @@ pub fn teardown_forgets(model: &SemanticModel, c: ClassId, field: &Atom) -> Opti
     Some((teardowns[0], other))
 }
 
-/// `start` and the methods of class `c` they call on the instance (`this.clearTimers()`),
-/// transitively (at most 32); code nested in any of them counts as theirs
-/// ([`SemanticModel::is_within`]).
-fn methods_reached(model: &SemanticModel, c: ClassId, start: Vec<FuncId>) -> Vec<FuncId> {
-    let mut reached = start;
-    let mut i = 0;
-    while i < reached.len() && reached.len() < 32 {
-        let m = reached[i];
-        for call in model.calls.iter().filter(|k| model.is_within(k.func, m)) {
-            let Some(callee) = &call.callee else { continue };
-            // `this.m()`, and `this.m.call(this)`/`this.m.bind(this)`.
-            let name = match callee.props.as_slice() {
-                [name] => name,
-                [name, how] if how == "call" || how == "bind" || how == "apply" => name,
-                _ => continue,
-            };
-            if model.class_of_root(callee, call.func) != Some(c) {
-                continue;
-            }
-            if let Some(next) = model.method_named(c, name) {
-                if !reached.contains(&next) {
-                    reached.push(next);
-                }
-            }
-        }
-        i += 1;
-    }
-    reached
-}
-
 /// For an interval kept in an instance field of class `c` (`slot`, filled in function `f`): a
 /// listener the instance registers
 /// for its own end (`this.once('close', this.onClose.bind(this))`) whose handling (the handler and
@@ -332,7 +302,7 @@ pub fn own_end_forgets(
     f: FuncId,
 ) -> Option<(CallId, FuncId)> {
     let teardowns: Vec<FuncId> = model.teardown_methods(c);
-    let in_teardown = methods_reached(model, c, teardowns.clone());
+    let in_teardown = model.methods_reached(c, teardowns.clone());
     let clears: Vec<FuncId> = clears_of(model, slot, f).map(|(_, k)| k.func).collect();
     // Cleared in teardown, and elsewhere only just before the interval is started again.
     let teardown = *teardowns
@@ -377,7 +347,7 @@ pub fn own_end_forgets(
             return None;
         }
         let handler = handler_function(model, c, reg.arg(1)?, reg.func)?;
-        let handling = methods_reached(model, c, vec![handler]);
+        let handling = model.methods_reached(c, vec![handler]);
         // (The clear before re-arming does not stop the interval when the instance ends.)
         let clears_here = clears
             .iter()
