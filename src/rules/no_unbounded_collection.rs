@@ -341,14 +341,10 @@ fn keyed_fields(model: &SemanticModel) -> Vec<KeyedField> {
 
 /// `Map`, `Set`, `WeakMap` or `WeakSet` when `init` is `new` of one of them.
 fn keyed_kind(model: &SemanticModel, init: &Value) -> Option<&'static str> {
-    let Value::Call(c) = init else { return None };
-    let call = &model.calls[c.index()];
-    match call.callee.as_ref().map(|p| (&p.root, p.props.is_empty())) {
-        Some((Root::Global(g), true)) if call.is_new => ["Map", "Set", "WeakMap", "WeakSet"]
-            .into_iter()
-            .find(|k| g == k),
-        _ => None,
-    }
+    let g = model.constructed_global(init)?;
+    ["Map", "Set", "WeakMap", "WeakSet"]
+        .into_iter()
+        .find(|k| g == k)
 }
 
 /// `d.add(x)` on a Node domain ([`api::is_domain`]) in repeated code with no `d.remove(x)`: the

@@ -814,6 +814,20 @@ impl SemanticModel {
         })
     }
 
+    /// The global constructor `value` makes when it is `new G(…)` of a bare global name
+    /// (`new Map()` gives `Map`); `None` for any other value.
+    pub fn constructed_global(&self, value: &Value) -> Option<&Atom> {
+        let Value::Call(c) = value else { return None };
+        let call = &self.calls[c.index()];
+        match call.callee.as_ref()? {
+            Path {
+                root: Root::Global(g),
+                props,
+            } if props.is_empty() && call.is_new => Some(g),
+            _ => None,
+        }
+    }
+
     /// Calls of a global function (an unresolved identifier such as `clearInterval`) named one of
     /// `names`, also when written as `globalThis.name`, `window.name` or `timers.name`, in source
     /// order.

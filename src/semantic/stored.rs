@@ -3,7 +3,7 @@
 //! `const [a, b] = store.get(key)`. Each part is then as long-lived as the entry that holds it,
 //! and the bindings that destructure the lookup are its names (same file, literal values only).
 
-use super::{BindingId, CallId, Destructured, Part, Path, Root, SemanticModel, Value};
+use super::{BindingId, CallId, Destructured, Part, Path, SemanticModel, Value};
 
 /// One part of the literal values a module-level Map or WeakMap stores, with the bindings that
 /// take that part of its lookups.
@@ -56,22 +56,12 @@ impl SemanticModel {
         if call.method().is_none_or(|m| m != "get") {
             return None;
         }
-        let receiver = call.receiver()?;
-        let store = receiver
-            .root_binding()
-            .filter(|_| receiver.props.is_empty())?;
+        let store = call.receiver()?.as_binding()?;
         let binding = self.binding(store);
-        let Some(Value::Call(init)) = binding.init.as_ref().filter(|_| binding.module_level) else {
+        if !binding.module_level {
             return None;
-        };
-        let init = &self.calls[init.index()];
-        let global = match init.callee.as_ref() {
-            Some(Path {
-                root: Root::Global(g),
-                props,
-            }) if props.is_empty() && init.is_new => g,
-            _ => return None,
-        };
+        }
+        let global = self.constructed_global(binding.init.as_ref()?)?;
         match global.as_str() {
             "Map" => Some((store, false)),
             "WeakMap" => Some((store, true)),
