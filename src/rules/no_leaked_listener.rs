@@ -2012,24 +2012,24 @@ fn wrapped_param(
         return None;
     }
     let index = model.function(d).params.iter().position(|&p| p == b)?;
-    let named = model.function(d).binding?;
-    model.calls_mentioning(named).iter().find_map(|&id| {
-        let site = &model.calls[id.index()];
-        let callee = site.callee.as_ref()?;
-        if site.is_new || callee.as_binding() != Some(named) || !model.is_constructor(site.func) {
-            return None;
-        }
-        let Some(Value::Path(arg)) = site.arg(index) else {
-            return None;
-        };
-        let p = arg.as_binding()?;
-        let binding = model.binding(p);
-        (binding.kind == BindingKind::Param && binding.func == site.func).then_some((
-            site.func,
-            p,
-            Some(id),
-        ))
-    })
+    crate::semantic::flow::callers_of(model, d)
+        .into_iter()
+        .find_map(|id| {
+            let site = &model.calls[id.index()];
+            if site.is_new || !model.is_constructor(site.func) {
+                return None;
+            }
+            let Some(Value::Path(arg)) = site.arg(index) else {
+                return None;
+            };
+            let p = arg.as_binding()?;
+            let binding = model.binding(p);
+            (binding.kind == BindingKind::Param && binding.func == site.func).then_some((
+                site.func,
+                p,
+                Some(id),
+            ))
+        })
 }
 
 /// The instance fields of class `c` that its constructor `ctor` sets to its parameter `param`
@@ -2071,10 +2071,22 @@ fn removes_from_wrapped(
     removals.iter().any(|r| {
         r.receiver().is_some_and(|rr| {
             rr.as_binding().is_some_and(|p| params.contains(&p))
-                || matches!(rr.props.as_slice(), [f] if fields.contains(f))
-                    && model.class_of_root(&rr, r.func) == Some(c)
+                || is_one_of_fields(model, &rr, r.func, c, fields)
         })
     })
+}
+
+/// Whether `path`, used in function `f`, is exactly one of class `c`'s instance `fields`
+/// (`this.conn`, not `this.conn.socket`).
+fn is_one_of_fields(
+    model: &SemanticModel,
+    path: &Path,
+    f: FuncId,
+    c: crate::semantic::ClassId,
+    fields: &[swc_atoms::Atom],
+) -> bool {
+    matches!(path.props.as_slice(), [x] if fields.contains(x))
+        && model.class_of_root(path, f) == Some(c)
 }
 
 /// The call in a method of class `c` (not its constructor) that gives the object held in one of
@@ -2087,10 +2099,8 @@ fn release_of_field(
     model.calls.iter().enumerate().find_map(|(i, r)| {
         let released = r.method().is_some_and(|m| m == api::POOL_RELEASE_METHOD)
             && !r.is_new
-            && r.receiver().is_some_and(|rr| {
-                matches!(rr.props.as_slice(), [f] if fields.contains(f))
-                    && model.class_of_root(&rr, r.func) == Some(c)
-            })
+            && r.receiver()
+                .is_some_and(|rr| is_one_of_fields(model, &rr, r.func, c, fields))
             && !model.is_constructor(r.func);
         released.then(|| crate::semantic::CallId::from_index(i))
     })
