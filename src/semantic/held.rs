@@ -50,15 +50,8 @@ impl SemanticModel {
             }
             let owner = receiver.display(self).to_string();
             let event = add.arg(0).and_then(Value::as_str).map(str::to_string);
-            let removers: Vec<Atom> = self
-                .calls
-                .iter()
-                .filter(|r| {
-                    self.listener_receiver(r, api::REMOVE_LISTENER_METHODS)
-                        .is_some_and(|on| on.display(self).to_string() == owner)
-                        && r.arg(0).and_then(Value::as_str) == event.as_deref()
-                        && same_handler(r.arg(1), add.arg(1))
-                })
+            let removers: Vec<Atom> = super::cleanup::removals_of(self, &receiver, add)
+                .into_iter()
                 .filter_map(|r| self.enclosing_method(r.func))
                 .filter(|(rc, name)| *rc == c && *name != adder)
                 .map(|(_, name)| name)
@@ -122,12 +115,6 @@ impl SemanticModel {
         }
         None
     }
-}
-
-/// Whether two handler arguments name the same function: the same path (`this.catcher`,
-/// `onCrash`).
-fn same_handler(a: Option<&Value>, b: Option<&Value>) -> bool {
-    matches!((a, b), (Some(Value::Path(x)), Some(Value::Path(y))) if x == y)
 }
 
 fn push_new(list: &mut Vec<Atom>, name: Atom) {
