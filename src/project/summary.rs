@@ -294,34 +294,28 @@ pub fn summarise(
 }
 
 /// The listeners the instances of this module's exported classes hold, by export name, with
-/// where each is added ([`ModuleSummary::held`]). Most modules export no class, and most classes
-/// hold none: the model is only asked for modules that export a class.
+/// where each is added ([`ModuleSummary::held`]). Most modules have no class, and most classes
+/// hold none: the model is only asked for modules that have a class.
 fn held_by_exports(
     model: &SemanticModel,
     text: &str,
     lines: &mut Option<LineIndex>,
 ) -> Vec<(Atom, HeldListener, PositionRange)> {
-    let exported: Vec<(crate::semantic::ClassId, Vec<Atom>)> = (0..model.classes.len())
-        .map(crate::semantic::ClassId::from_index)
-        .map(|c| (c, model.export_names_of_class(c)))
-        .filter(|(_, names)| !names.is_empty())
-        .collect();
-    if exported.is_empty() {
+    if model.classes.is_empty() {
         return Vec::new();
     }
     let mut out = Vec::new();
     for (c, held) in model.held_listeners() {
-        let Some((_, names)) = exported.iter().find(|(k, _)| *k == c) else {
+        let names = model.export_names_of_class(c);
+        if names.is_empty() {
             continue;
-        };
+        }
         let at = lines.get_or_insert_with(|| LineIndex::new(text)).range(
             text,
             held.span.start,
             held.span.end,
         );
-        for name in names {
-            out.push((name.clone(), held.clone(), at));
-        }
+        out.extend(names.into_iter().map(|name| (name, held.clone(), at)));
     }
     out
 }
