@@ -5,13 +5,15 @@
 
 use std::cell::OnceCell;
 
+use swc_atoms::Atom;
+
 use super::{Rule, RuleContext, RuleMeta};
 use crate::describe::{unbounded_name, REQUEST_PROPS, REQUEST_ROOTS};
 use crate::diagnostic::{ByteSpan, Confidence, Diagnostic, Severity};
 use crate::semantic::flow::{arguments_for, written_into};
 use crate::semantic::{
-    api, Assign, BindingId, BindingKind, Call, CallId, FuncId, Path, ResultUse, Root,
-    SemanticModel, Target, Value,
+    api, capped_collection_keyed_by, Assign, BindingId, BindingKind, Call, CallId, FuncId, Path,
+    ResultUse, Root, SemanticModel, Target, Value,
 };
 
 /// The rule.
@@ -75,12 +77,53 @@ enum Kind {
     Otel,
 }
 
-/// The metric kind created by the initialiser of binding `b`, if it is a metric.
+/// The metric kind created by the initialiser of binding `b`, or by a call assigned to it later
+/// (`counter ??= meter.createCounter(…)`, a lazily made instrument), if it is a metric.
 fn metric_kind(model: &SemanticModel, b: BindingId) -> Option<Kind> {
-    let Some(Value::Call(c)) = &model.binding(b).init else {
-        return None;
-    };
-    kind_of_call(model, *c)
+    if let Some(Value::Call(c)) = &model.binding(b).init {
+        return kind_of_call(model, *c);
+    }
+    model
+        .assigns_under(&Path::binding(b))
+        .find_map(|a| match (&a.target, &a.value) {
+            (Target::Path(t), Value::Call(c))
+                if t.props.is_empty() && t.root_binding() == Some(b) =>
+            {
+                kind_of_call(model, *c)
+            }
+            _ => None,
+        })
+}
+
+/// The metric kind of `getter().name`, the receiver of call `outer`: `getter` a function of this
+/// file that returns an object literal holding a metric binding under that name in shorthand
+/// (`function metrics() { counter ??= createCounter(…); return { counter }; }`).
+fn getter_kind(model: &SemanticModel, outer: &Call, name: &Atom) -> Option<Kind> {
+    // The call whose result the receiver reads ends before `outer` and starts with its callee.
+    // Calls are in source order of their end: look back from the callee's end only.
+    let (start, end) = (outer.callee_span.start, outer.callee_span.end);
+    let upto = model.calls.partition_point(|c| c.span.end <= end);
+    let inner = model.calls[..upto]
+        .iter()
+        .rev()
+        .take_while(|c| c.span.end > start)
+        .find(|c| {
+            c.span.start == start && matches!(&c.result, ResultUse::Member(m) if m == name)
+        })?;
+    let getter = inner
+        .callee
+        .as_ref()
+        .filter(|p| p.props.is_empty())?
+        .root_binding()?;
+    let f = model
+        .functions
+        .iter()
+        .position(|f| f.binding == Some(getter))?;
+    model
+        .escapes
+        .iter()
+        .filter(|e| e.returned && e.func.index() == f && model.binding(e.binding).name == *name)
+        .find_map(|e| metric_kind(model, e.binding))
 }
 
 /// The assignments that can make an instance field a metric (`this.hist = …(…)`): to a path one
@@ -334,6 +377,17 @@ fn path_source(model: &SemanticModel, p: &Path, depth: u32) -> Option<(String, C
                     return Some(found);
                 }
             }
+            // A key of a table the code caps by size: its author expects more distinct values
+            // than memory allows.
+            if let Some(table) = capped_collection_keyed_by(model, b) {
+                return Some((
+                    format!(
+                        "`{text}`, a key of `{}`, which this code caps by size",
+                        table.display(model)
+                    ),
+                    Confidence::Medium,
+                ));
+            }
         }
     }
     let leaf = p
@@ -373,6 +427,13 @@ fn report(ctx: &RuleContext<'_>, call: &Call, method: &str, kind: Kind, out: &mu
         return;
     };
     let metric = match call.receiver() {
+        // `getter().counter`: the receiver as written.
+        Some(r) if method != api::METRIC_TIMER_METHOD && r.root == Root::Unknown => ctx
+            .text
+            .get(call.callee_span.start as usize..call.callee_span.end as usize)
+            .and_then(|t| t.rsplit_once('.'))
+            .map(|(recv, _)| recv.to_string())
+            .unwrap_or_else(|| r.display(model).to_string()),
         Some(r) if method != api::METRIC_TIMER_METHOD => r.display(model).to_string(),
         _ => call
             .callee
@@ -442,7 +503,13 @@ impl Rule for NoUnboundedMetricLabels {
             let Some(receiver) = call.receiver() else {
                 continue;
             };
-            let known = receiver_kind(model, &field_assigns, &receiver, call.func);
+            let known =
+                receiver_kind(model, &field_assigns, &receiver, call.func).or_else(|| {
+                    match (&receiver.root, receiver.props.as_slice()) {
+                        (Root::Unknown, [name]) => getter_kind(model, call, name),
+                        _ => None,
+                    }
+                });
             let kind = match known {
                 Some(k) => k,
                 None if PROM_ONLY_SINKS.contains(&method.as_str())

@@ -1,5 +1,8 @@
-//! Key-domain evidence from names: calls whose names say they map values onto a bounded set, and
-//! keys whose names say they are drawn from a standard code set.
+//! Key-domain evidence: calls whose names say they map values onto a bounded set, keys whose
+//! names say they are drawn from a standard code set, and values the code itself treats as
+//! unbounded by capping a table keyed by them.
+
+use super::{BindingId, Call, FuncId, Path, SemanticModel, Value};
 
 /// Functions whose names say they map values onto a bounded set.
 pub fn is_normaliser(name: &str) -> bool {
@@ -33,4 +36,47 @@ pub fn is_code_set_name(name: &str) -> bool {
     ]
     .iter()
     .any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// The collection whose keys binding `b` supplies, when the code caps that collection by size:
+/// `coll.set(b, …)` or `coll.add(b)` in the file, and for the same `coll` both a relational
+/// comparison of its `size`/`length` (`coll.size >= max`) and a removal from it (`coll.delete(…)`,
+/// `coll.clear()`, `delete coll[k]`). An author who evicts from a table keyed by a value expects
+/// that value to take more distinct values than memory allows: evidence that its domain is
+/// unbounded, for sinks that keep one entry per distinct value forever (metric label values).
+///
+/// Takes the model and the binding; returns the collection's path (`this.limits`), or `None`.
+/// Instance fields are compared by class ([`SemanticModel::field_of`]), other paths by equality.
+pub fn capped_collection_keyed_by(model: &SemanticModel, b: BindingId) -> Option<Path> {
+    let keyed = |c: &Call| {
+        matches!(c.method().map(|m| m.as_str()), Some("set" | "add"))
+            && matches!(c.arg(0), Some(Value::Path(p)) if p.props.is_empty() && p.root_binding() == Some(b))
+    };
+    model
+        .calls_mentioning(b)
+        .iter()
+        .map(|&id| &model.calls[id.index()])
+        .filter(|c| keyed(c))
+        .find_map(|c| {
+            let coll = c.receiver()?;
+            let same = |other: &Path, f: FuncId| match model.field_of(&coll, c.func) {
+                Some((class, field)) => {
+                    other.props.len() == 1 && model.is_field_path(other, f, class, &field)
+                }
+                None => *other == coll,
+            };
+            let size_checked = model
+                .bounds_under(&coll)
+                .any(|bd| !bd.is_delete && same(&bd.object, bd.func));
+            let evicted = || {
+                model
+                    .bounds_under(&coll)
+                    .any(|bd| bd.is_delete && same(&bd.object, bd.func))
+                    || model.calls.iter().any(|r| {
+                        matches!(r.method().map(|m| m.as_str()), Some("delete" | "clear"))
+                            && r.receiver().is_some_and(|p| same(&p, r.func))
+                    })
+            };
+            (size_checked && evicted()).then_some(coll)
+        })
 }

@@ -39,7 +39,7 @@ pub use exports::{
     RepeatedUse,
 };
 pub use frequency::{CallbackKind, Frequency, Repeat};
-pub(crate) use key_domain::{is_code_set_name, is_normaliser};
+pub(crate) use key_domain::{capped_collection_keyed_by, is_code_set_name, is_normaliser};
 pub use lifetime::Owner;
 pub use path::{Path, Props, Root};
 
