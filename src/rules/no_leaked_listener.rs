@@ -1137,7 +1137,17 @@ fn run_early(model: &SemanticModel, call: &Call, call_id: usize) -> Option<ByteS
     // Calls that name the handler: as the callee (`kill()`) or as an argument (`new Browser(kill)`).
     model.calls_mentioning(b).iter().find_map(|&other| {
         let c = &model.calls[other.index()];
-        let registration = c.method().is_some_and(|m| ADD.contains(&m.as_str()));
+        // Registering it elsewhere or keeping it in a collection (`listeners.set(key, fn)`, often
+        // to find it again for the removal) does not run it, nor does a helper of this file that
+        // only does that with it (`watchResize(el, fn)` adding `fn` to a set).
+        let registration = c
+            .method()
+            .is_some_and(|m| api::keeps_argument_without_calling(m))
+            || c.args
+                .iter()
+                .position(|a| a == &Value::Path(p.clone()))
+                .and_then(|i| crate::semantic::flow::param_of_callee(model, c, i))
+                .is_some_and(|(h, q)| !crate::semantic::flow::may_call_param(model, h, q, 2));
         // Run from another of the owner's events (`process.on('SIGINT', () => { kill(); … })`)
         // is not early: the owner's life is what ends.
         let mut on_owner_event = false;

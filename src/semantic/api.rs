@@ -172,6 +172,21 @@ pub const BUILTIN_COLLECTIONS: &[&str] = &["Array", "Set", "Map"];
 /// Methods that store their argument in a collection (`Array`, `Set`, `Map`).
 pub const STORE_METHODS: &[&str] = &["push", "unshift", "add", "set"];
 
+/// Whether a method of that name only keeps, looks up or drops the values it is given, never
+/// calls them: the collection methods of `Array`, `Set` and `Map` that take elements or keys
+/// (ECMA-262 §23.1.3, §24.1.3, §24.2.3), and the listener methods of `EventEmitter`/`EventTarget`
+/// (a registration runs the handler later, on its event, not now).
+pub fn keeps_argument_without_calling(method: &str) -> bool {
+    STORE_METHODS.contains(&method)
+        || REGISTER_LISTENER_METHODS.contains(&method)
+        || ONCE_METHODS.contains(&method)
+        || REMOVE_LISTENER_METHODS.contains(&method)
+        || matches!(
+            method,
+            "delete" | "has" | "get" | "indexOf" | "lastIndexOf" | "includes" | "splice"
+        )
+}
+
 /// Properties that hold a request's or response's underlying socket: on a keep-alive connection
 /// (server side) or a pooled agent socket (client side) it outlives the request.
 pub const SOCKET_PROPERTIES: &[&str] = &["socket", "connection"];

@@ -54,7 +54,8 @@ pub fn is_removed(model: &SemanticModel, receiver: &Path, call: &Call) -> bool {
         same_event(call.arg(0), r.arg(0))
             && (same_handler(call.arg(1), r.arg(1))
                 || same_field(r)
-                || mirrored_iteration(model, call, r))
+                || mirrored_iteration(model, call, r)
+                || looked_up_from_table(model, call.arg(1), r.arg(1)))
     };
     // The receiver as written (`signal`) and what it stands for (`options.signal`).
     let resolved = model.resolve_const(receiver);
@@ -83,6 +84,42 @@ pub fn is_removed(model: &SemanticModel, receiver: &Path, call: &Call) -> bool {
         .method_calls_on(receiver, &["removeAllListeners"])
         .any(|(_, r)| r.args.is_empty() || same_event(call.arg(0), r.arg(0)));
     removed || removed_all || removed_through_record(model, receiver, call)
+}
+
+/// Whether the handler a removal names was looked up in a table the registered handler is kept
+/// in: `listeners.set(key, onResize)` next to the registration, and `const h =
+/// listeners.get(key); target.removeEventListener('resize', h)` in the teardown (a second alias
+/// of the handler, through a keyed collection).
+fn looked_up_from_table(
+    model: &SemanticModel,
+    added: Option<&Value>,
+    removed: Option<&Value>,
+) -> bool {
+    let (Some(Value::Path(h)), Some(Value::Path(r))) = (added, removed) else {
+        return false;
+    };
+    let (Some(h), Some(r)) = (
+        h.root_binding().filter(|_| h.props.is_empty()),
+        r.root_binding().filter(|_| r.props.is_empty()),
+    ) else {
+        return false;
+    };
+    let Some(Value::Call(lookup)) = &model.binding(r).init else {
+        return false;
+    };
+    let lookup = &model.calls[lookup.index()];
+    let Some(table) = lookup
+        .receiver()
+        .filter(|_| lookup.method().is_some_and(|m| m == "get"))
+    else {
+        return false;
+    };
+    model.calls_mentioning(h).iter().any(|&id| {
+        let c = &model.calls[id.index()];
+        c.method().is_some_and(|m| m == "set")
+            && c.receiver().as_ref() == Some(&table)
+            && matches!(c.arg(1), Some(Value::Path(p)) if p.props.is_empty() && p.root_binding() == Some(h))
+    })
 }
 
 /// Where a bare parameter `p` comes from when its function is a callback: the method the

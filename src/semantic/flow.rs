@@ -107,3 +107,36 @@ pub fn written_into<'a>(
             _ => None,
         })
 }
+
+/// Whether parameter `param` of function `f` may be called by `f`: called itself (`param()`),
+/// or passed on to a call that may call it. A call of this file's functions is followed into the
+/// callee's parameter (up to `depth` more levels); a method that only keeps or drops its
+/// arguments ([`super::api::keeps_argument_without_calling`]: `set.add(fn)`, `map.delete(fn)`,
+/// `emitter.on(e, fn)`) does not call it; any other call, or a deeper one, may.
+///
+/// Takes the model, the function, one of its parameter bindings and the depth left; returns
+/// `true` when a call of the parameter cannot be ruled out.
+pub fn may_call_param(model: &SemanticModel, f: FuncId, param: BindingId, depth: u32) -> bool {
+    model.calls_mentioning(param).iter().any(|&id| {
+        let c = &model.calls[id.index()];
+        if !model.is_within(c.func, f) {
+            return false;
+        }
+        if c.callee_root() == Some(param) {
+            return true;
+        }
+        if c
+            .method()
+            .is_some_and(|m| super::api::keeps_argument_without_calling(m))
+        {
+            return false;
+        }
+        let passed_as = c.args.iter().position(
+            |a| matches!(a, Value::Path(p) if p.props.is_empty() && p.root_binding() == Some(param)),
+        );
+        match passed_as.and_then(|i| param_of_callee(model, c, i)) {
+            Some((g, q)) if depth > 0 => may_call_param(model, g, q, depth - 1),
+            _ => true,
+        }
+    })
+}
