@@ -79,7 +79,9 @@ tail -n +2 "$TSV" | while IFS=$'\t' read -r id package leaky fixed file lines ru
     };
     const inRange = (l) => l >= from && l <= (to || from);
     const l = msgs(leaky), f = msgs(fixed);
-    const hits = l.filter((m) => inRange(m.line) || (m.labels || []).some((x) => inRange(x.line)));
+    // A label in another file of the package carries that file'"'"'s `filePath`: it does not point
+    // into the row'"'"'s lines.
+    const hits = l.filter((m) => inRange(m.line) || (m.labels || []).some((x) => !x.filePath && inRange(x.line)));
     const conf = hits.map((m) => m.confidence).join(",");
     console.log([id, rule, hits.length ? "hit" : "miss", l.length, f.length, conf].join("\t"));
   ' "$leaky_json" "$fixed_json" "$rule" "$lines" "$id" >> "$results"
