@@ -269,6 +269,30 @@ fn handed_in(model: &SemanticModel, path: &Path, depth: u32) -> bool {
     }
 }
 
+/// Whether registration `call` is a `once` listener for a connection-phase event of socket
+/// `receiver` ([`api::SOCKET_CONNECT_EVENTS`]) added after a test of `receiver.connecting` in
+/// its function or one around it (`if (socket.connecting) socket.once('connect', …)`): only a
+/// socket that has not connected yet gets it, and its connecting fires the event and removes
+/// the listener. A kept-alive socket handed to the next request is already connected.
+fn connecting_socket_once(model: &SemanticModel, call: &Call, receiver: &Path) -> bool {
+    let once = call
+        .method()
+        .is_some_and(|m| api::ONCE_METHODS.contains(&m.as_str()));
+    let connect_phase = call
+        .arg(0)
+        .and_then(Value::as_str)
+        .is_some_and(|e| api::SOCKET_CONNECT_EVENTS.contains(&e));
+    once && connect_phase
+        && model.conditions.iter().any(|c| {
+            c.span.end <= call.span.start
+                && model.is_within(call.func, c.func)
+                && c.paths.iter().any(|p| {
+                    p.props.last().map(|a| a.as_str()) == Some(api::SOCKET_CONNECTING_PROPERTY)
+                        && p.parent() == *receiver
+                })
+        })
+}
+
 /// Whether `path` is a param of a function registered as a `'socket'` listener (a client
 /// request's socket) or the `.socket`/`.connection` of a request: a route handler's request, a
 /// client request made with `request()`/`get()`, or a parameter a caller hands in as one.
@@ -1439,8 +1463,9 @@ impl Rule for NoLeakedListener {
                 && handed_in(model, &receiver, 0)
             {
                 Some(Special::CallerSignal)
-            } else if is_request_socket(model, &receiver)
-                || field_request_socket(model, call, &receiver)
+            } else if (is_request_socket(model, &receiver)
+                || field_request_socket(model, call, &receiver))
+                && !connecting_socket_once(model, call, &receiver)
             {
                 Some(Special::PooledSocket)
             } else if is_pooled_client(model, &receiver) {

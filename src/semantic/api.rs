@@ -187,6 +187,15 @@ pub fn keeps_argument_without_calling(method: &str) -> bool {
         )
 }
 
+/// The events a `net.Socket`/`tls.TLSSocket` emits once while it connects (Node docs, `net`:
+/// `'lookup'`, `'connect'`, `'ready'`; `tls`: `'secureConnect'`): a `once` listener for one of
+/// them, added while the socket is still connecting, goes when the socket connects.
+pub const SOCKET_CONNECT_EVENTS: &[&str] = &["lookup", "connect", "ready", "secureConnect"];
+
+/// The `net.Socket` property that is `true` until the socket has connected (Node docs,
+/// `socket.connecting`).
+pub const SOCKET_CONNECTING_PROPERTY: &str = "connecting";
+
 /// Properties that hold a request's or response's underlying socket: on a keep-alive connection
 /// (server side) or a pooled agent socket (client side) it outlives the request.
 pub const SOCKET_PROPERTIES: &[&str] = &["socket", "connection"];
