@@ -269,20 +269,31 @@ fn handed_in(model: &SemanticModel, path: &Path, depth: u32) -> bool {
     }
 }
 
-/// Whether registration `call` is a `once` listener for a connection-phase event of socket
-/// `receiver` ([`api::SOCKET_CONNECT_EVENTS`]) added after a test of `receiver.connecting` in
-/// its function or one around it (`if (socket.connecting) socket.once('connect', …)`): only a
-/// socket that has not connected yet gets it, and its connecting fires the event and removes
-/// the listener. A kept-alive socket handed to the next request is already connected.
+/// Whether member path `receiver` (`pipeline.stream`) is assigned a `new` object in the
+/// registering function before registration `call`: the registration is on the object this run
+/// made.
+fn constructed_just_before(model: &SemanticModel, call: &Call, receiver: &Path) -> bool {
+    !receiver.props.is_empty()
+        && model.assigns_under(receiver).any(|a| {
+            a.func == call.func
+                && a.span.end <= call.span.start
+                && matches!(&a.target, crate::semantic::Target::Path(t) if t == receiver)
+                && matches!(&a.value, Value::Call(c) if model.calls[c.index()].is_new)
+        })
+}
+
+/// Whether registration `call` is a listener for a connection-phase event of socket `receiver`
+/// ([`api::SOCKET_CONNECT_EVENTS`]) added after a test of `receiver.connecting` in its function
+/// or one around it (`if (socket.connecting) socket.once('connect', …)`, or an early return
+/// unless it is connecting): only a socket that has not connected yet gets it, and a socket
+/// connects once, so it gets one (a `once` listener goes when it connects). A kept-alive socket
+/// handed to the next request is already connected and gets none.
 fn connecting_socket_once(model: &SemanticModel, call: &Call, receiver: &Path) -> bool {
-    let once = call
-        .method()
-        .is_some_and(|m| api::ONCE_METHODS.contains(&m.as_str()));
     let connect_phase = call
         .arg(0)
         .and_then(Value::as_str)
         .is_some_and(|e| api::SOCKET_CONNECT_EVENTS.contains(&e));
-    once && connect_phase
+    connect_phase
         && model.conditions.iter().any(|c| {
             c.span.end <= call.span.start
                 && model.is_within(call.func, c.func)
@@ -1572,6 +1583,14 @@ impl Rule for NoLeakedListener {
                     Some(c) => (c, call.func),
                     None => continue,
                 },
+                // A member the same run has just set to a new object (`if (!p.stream) { p.stream
+                // = new Stream(); p.stream.on(…) }`): the listener is on that new object, one per
+                // object, however often the code runs.
+                Owner::Request(_) | Owner::Connection(_) | Owner::Local(_)
+                    if constructed_just_before(model, call, &receiver) =>
+                {
+                    continue;
+                }
                 Owner::Request(d) | Owner::Connection(d) | Owner::Local(d) => {
                     match model.repeats_between(call.func, d) {
                         // A short-lived object's listener added on one of its own events

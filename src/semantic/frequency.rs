@@ -247,6 +247,27 @@ fn params_look_like_handler(model: &SemanticModel, f: FuncId) -> bool {
     matches!(first, Some("req" | "request" | "ctx" | "context" | "c"))
 }
 
+/// Whether listener `f`, registered by `call`, removes itself from the same receiver and event
+/// whenever it runs: a removal naming `f`'s binding, directly in `f`'s body and not behind a
+/// condition (`const onIdleError = (err) => { client.removeListener('error', onIdleError); … }`).
+/// Such a listener runs once per registration, as a `once` listener does.
+fn removes_itself(model: &SemanticModel, call: &Call, f: FuncId) -> bool {
+    let Some(b) = model.function(f).binding else {
+        return false;
+    };
+    let receiver = call.receiver();
+    model.calls_mentioning(b).iter().any(|&id| {
+        let r = &model.calls[id.index()];
+        r.func == f
+            && !r.guarded
+            && r.method()
+                .is_some_and(|m| api::REMOVE_LISTENER_METHODS.contains(&m.as_str()))
+            && r.receiver() == receiver
+            && r.arg(0) == call.arg(0)
+            && matches!(r.arg(1), Some(Value::Path(p)) if p.props.is_empty() && p.root_binding() == Some(b))
+    })
+}
+
 /// Classifies what passing function `f` as argument `index` of `call` means.
 pub fn classify_callback(
     model: &SemanticModel,
@@ -292,6 +313,7 @@ pub fn classify_callback(
         let event = call.arg(0).and_then(|v| v.as_str());
         return match event {
             Some(e) if ONE_SHOT_EVENTS.contains(&e) => CallbackKind::Inherits,
+            _ if removes_itself(model, call, f) => CallbackKind::Inherits,
             Some(e) if CONNECTION_EVENTS.contains(&e) => {
                 CallbackKind::Repeats(Repeat::Connection(id))
             }
