@@ -380,6 +380,18 @@ mod tests {
                     },
                 },
             )],
+            pinned: vec![crate::semantic::pinned::PinnedExport {
+                name: "onAbort".into(),
+                param: 0,
+                params: 1,
+                at: crate::source::PositionRange {
+                    start: crate::source::Position { line: 9, column: 3 },
+                    end: crate::source::Position {
+                        line: 9,
+                        column: 26,
+                    },
+                },
+            }],
         };
         let with = Cache::key(Path::new("src/a.js"), b"with", &opts);
         let alone = Cache::key(Path::new("src/b.js"), b"alone", &opts);

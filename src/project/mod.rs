@@ -22,6 +22,7 @@ use swc_atoms::Atom;
 
 use crate::semantic::exports::{member_question, split_member_question};
 use crate::semantic::held::ImportedHeld;
+use crate::semantic::pinned::ImportedPinned;
 use crate::semantic::{ImportedRegistry, ProjectFacts, ProjectUse, RepeatedUse};
 pub use summary::{ImportUse, ModuleSummary, UseRuns};
 
@@ -79,9 +80,9 @@ fn answer_all(
     // classes whose instances hold a listener.
     let registries: Vec<usize> = (0..files.len())
         .filter(|&i| {
-            summaries[i]
-                .as_ref()
-                .is_some_and(|s| !s.registries.is_empty() || !s.held.is_empty())
+            summaries[i].as_ref().is_some_and(|s| {
+                !s.registries.is_empty() || !s.held.is_empty() || !s.pinned.is_empty()
+            })
         })
         .collect();
     if asked.is_empty() && registries.is_empty() {
@@ -127,6 +128,9 @@ fn answer_all(
         }
         for (importer, held) in imported_held(&graph, summaries, files, r) {
             out.entry(importer).or_default().held.push(held);
+        }
+        for (importer, pinned) in imported_pinned(&graph, summaries, files, r) {
+            out.entry(importer).or_default().pinned.push(pinned);
         }
     }
     let mut out: Vec<(usize, ProjectFacts)> = out.into_iter().collect();
@@ -222,6 +226,42 @@ fn imported_held(
                     held: held.clone(),
                     file: files[r].display().to_string(),
                     at: *at,
+                },
+            ));
+        }
+    }
+    out
+}
+
+/// The modules that call an exported function of file `r` that pins a listener on its caller's
+/// signal (its direct importers), each with what it is told about that function.
+fn imported_pinned(
+    graph: &graph::ModuleGraph,
+    summaries: &[Option<ModuleSummary>],
+    files: &[PathBuf],
+    r: usize,
+) -> Vec<(usize, ImportedPinned)> {
+    let Some(summary) = &summaries[r] else {
+        return Vec::new();
+    };
+    let mut out: Vec<(usize, ImportedPinned)> = Vec::new();
+    for (from, used, specifier) in import_uses(graph, summaries, r) {
+        for e in &summary.pinned {
+            let known = out
+                .iter()
+                .any(|(i, x)| *i == from && x.function == e.name && x.param == e.param);
+            if known || used.name != e.name {
+                continue;
+            }
+            out.push((
+                from,
+                ImportedPinned {
+                    specifier: specifier.to_string(),
+                    function: e.name.clone(),
+                    param: e.param,
+                    params: e.params,
+                    file: files[r].display().to_string(),
+                    at: e.at,
                 },
             ));
         }

@@ -7,6 +7,7 @@ use swc_atoms::Atom;
 use crate::diagnostic::ByteSpan;
 use crate::semantic::frequency::{classify_callback, CallbackKind};
 use crate::semantic::held::HeldListener;
+use crate::semantic::pinned::PinnedExport;
 use crate::semantic::{
     BindingId, Frequency, FuncId, ReExport, Registry, Repeat, RunOnce, SemanticModel, Value, MODULE,
 };
@@ -75,6 +76,10 @@ pub struct ModuleSummary {
     /// ([`crate::semantic::held`]): the class's export name, the listener and where it is
     /// added. Whoever instantiates such a class must call the removing method.
     pub held: Vec<(Atom, HeldListener, PositionRange)>,
+    /// Its exported functions that pin a listener on the `AbortSignal` their caller hands in
+    /// ([`crate::semantic::pinned`]). Whoever calls such a function with a signal of its own caller's
+    /// leaves a listener on it per call.
+    pub pinned: Vec<PinnedExport>,
 }
 
 impl ModuleSummary {
@@ -123,6 +128,7 @@ impl ModuleSummary {
             && self.asked.is_empty()
             && self.registries.is_empty()
             && self.held.is_empty()
+            && self.pinned.is_empty()
     }
 }
 
@@ -261,17 +267,19 @@ pub fn summarise(
         })
         .collect();
     let held = held_by_exports(model, text, &mut lines);
+    let pinned = pinned_by_exports(model, text, &mut lines);
     let asked = if keep_asked {
         model.take_asked()
     } else {
         Vec::new()
     };
     // The pass reads the names of the exports of the modules it asks about only: those that
-    // asked, have a registry or a class holding a listener, or pass their exports' uses on to an import (re-exporting it, or
+    // asked, have a registry, a class holding a listener or a function pinning one, or pass their exports' uses on to an import (re-exporting it, or
     // using it as often as an export). Most modules do neither: their names are not kept.
     let may_be_asked = !asked.is_empty()
         || !registries.is_empty()
         || !held.is_empty()
+        || !pinned.is_empty()
         || !model.reexports.is_empty()
         || imports
             .iter()
@@ -290,7 +298,39 @@ pub fn summarise(
         asked,
         registries,
         held,
+        pinned,
     }
+}
+
+/// The listeners this module's exported functions pin on their callers' signals, by export
+/// name, with the parameter and where each is added ([`ModuleSummary::pinned`]).
+fn pinned_by_exports(
+    model: &SemanticModel,
+    text: &str,
+    lines: &mut Option<LineIndex>,
+) -> Vec<PinnedExport> {
+    let mut out: Vec<PinnedExport> = Vec::new();
+    for p in model.pinned_signal_listeners() {
+        let names = model.export_names_of_func(p.func);
+        if names.is_empty() {
+            continue;
+        }
+        let at =
+            lines
+                .get_or_insert_with(|| LineIndex::new(text))
+                .range(text, p.span.start, p.span.end);
+        for name in names {
+            if !out.iter().any(|e| e.name == name && e.param == p.param) {
+                out.push(PinnedExport {
+                    name,
+                    param: p.param,
+                    params: p.params,
+                    at,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The listeners the instances of this module's exported classes hold, by export name, with

@@ -1351,6 +1351,7 @@ impl Rule for NoLeakedListener {
         };
         scope_lost_after_await(ctx, out);
         stopped_before_assigned(ctx, out);
+        pinned_by_callee(ctx, out);
         forgotten_releases(ctx, out);
         for (call_id, call) in model.calls.iter().enumerate() {
             if let Some(leftover) =
@@ -1502,7 +1503,11 @@ impl Rule for NoLeakedListener {
                 if freq == &Frequency::Once
                     || special == Special::CallerSignal && stops_timer(model, call)
                     || tracked_per_owner(model, call, &receiver)
+                    // A handler that removes itself is `{ once: true }` by hand: on a caller's
+                    // signal, no release either.
                     || is_removed(model, &receiver, call)
+                        && !(special == Special::CallerSignal
+                            && cleanup::removed_only_by_itself(model, &receiver, call))
                     || special != Special::CallerSignal && self_removing_options(call)
                     // `{ once: true }` does not help on a signal that never aborts; `{ signal }`
                     // of a controller of this call's own does.
@@ -1989,6 +1994,44 @@ fn forgotten_releases(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             }),
         };
         out.push(d);
+    }
+}
+
+/// The calls, in code that runs more than once, that hand their own caller's signal to a
+/// function of another module that adds an `'abort'` listener to it which only the signal's
+/// firing removes, and returns no way to remove it sooner ([`crate::semantic::pinned`]): each
+/// call leaves a listener on the caller's signal, and a signal reused by many calls and never
+/// aborted keeps them all. Reported at the call, with the registration as a label.
+fn pinned_by_callee(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    for (id, pinned, arg) in model.pinned_calls() {
+        let call = &model.calls[id.index()];
+        let freq = model.frequency_of(call.func);
+        if freq == &Frequency::Once || model.run_once_guard(call.func).is_some() {
+            continue;
+        }
+        let (often, registration) = how_often(model, freq);
+        let function = &pinned.function;
+        let signal = arg.display(model).to_string();
+        let mut d = ctx
+            .report(
+                call.callee_span,
+                format!("`{function}()` is called {often} and adds an 'abort' listener to the caller's signal `{signal}` that only the signal's firing removes, with no way to remove it sooner: a signal shared by many calls keeps every listener, and what it captures, until it aborts"),
+            )
+            .with_confidence(Confidence::Medium)
+            .with_repetition_sites(registration)
+            .with_elsewhere(crate::diagnostic::ElsewhereLabel {
+                path: pinned.file.clone(),
+                range: pinned.at,
+                message: format!("`{function}()` adds the listener here; only the signal's firing removes it"),
+            });
+        if let Some(span) = call.arg_spans.get(pinned.param as usize) {
+            d = d.with_label(
+                *span,
+                format!("`{signal}` comes from this function's caller and may outlive the call"),
+            );
+        }
+        out.push(d.with_help(format!("make `{function}()` return a function that removes the listener, and call it when the work ends (in a `finally`)")));
     }
 }
 

@@ -176,6 +176,35 @@ pub fn removals_of<'a>(model: &'a SemanticModel, receiver: &Path, call: &Call) -
         .collect()
 }
 
+/// Whether the only removals of registration `call` on `receiver` ([`removals_of`]) are made by
+/// its handler itself (`const l = () => { signal.removeEventListener('abort', l); … }`), and the
+/// handler runs only as that listener (its name appears in the registration and the removals
+/// only): the listener goes when the event fires and not before, as with `{ once: true }`.
+/// False when nothing removes it, when some removal is elsewhere (a `finally`, a disposer handed
+/// back), or when the handler also runs another way (`setTimeout(finish, ms)` as well as
+/// `signal.addEventListener('abort', finish)`), which removes it then too.
+pub fn removed_only_by_itself(model: &SemanticModel, receiver: &Path, call: &Call) -> bool {
+    let Some(Value::Path(p)) = call.arg(1) else {
+        return false;
+    };
+    let Some(b) = p.root_binding().filter(|_| p.props.is_empty()) else {
+        return false;
+    };
+    let Some(handler) = model.binding(b).func_value else {
+        return false;
+    };
+    let removals = removals_of(model, receiver, call);
+    if removals.is_empty() || !removals.iter().all(|r| model.is_within(r.func, handler)) {
+        return false;
+    }
+    let within =
+        |span: ByteSpan, outer: ByteSpan| span.start >= outer.start && span.end <= outer.end;
+    model.references_to(b).all(|r| {
+        call.arg_spans.get(1).is_some_and(|&a| within(r.span, a))
+            || removals.iter().any(|rm| within(r.span, rm.span))
+    })
+}
+
 /// Where an object literal assigned somewhere keeps `value` (`this.events = { target, onOnline }`
 /// keeps `target` at `this.events.target`).
 fn kept_at(model: &SemanticModel, value: &Path) -> Vec<Path> {

@@ -28,6 +28,7 @@ pub mod held;
 mod key_domain;
 pub mod lifetime;
 mod path;
+pub mod pinned;
 mod span_index;
 pub mod stored;
 pub mod timer;
