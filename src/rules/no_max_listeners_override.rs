@@ -4,7 +4,7 @@
 
 use super::{Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
-use crate::semantic::{Path, Props, Root, SemanticModel, Target, Value};
+use crate::semantic::{cleanup, Path, Props, Root, SemanticModel, Target, Value};
 
 /// The rule.
 pub struct NoMaxListenersOverride;
@@ -52,6 +52,43 @@ fn has_repeated_listeners(model: &SemanticModel, receiver: &Path) -> bool {
             // registering its own 'error' handler once per instance is wiring, not a leak).
             let freq = model.frequency_of(c.func);
             freq.is_repeated() && !freq.is_per_instance()
+        })
+}
+
+/// Whether `receiver` is an emitter this file makes (`this.replies = new EventEmitter()`, `const
+/// bus = new EventEmitter()`) whose every registration in the file is released: removed by the
+/// same handler ([`cleanup::is_removed`]), a `once`, or `{ once: true }`/`{ signal }`. Such an
+/// emitter is a fan-out sized by how much work is in flight (one listener per pending reply, each
+/// removed when it settles): a high listener count is its design, not a leak the warning would
+/// catch. At least one registration must be seen.
+fn releasing_fan_out(model: &SemanticModel, receiver: &Path) -> bool {
+    let made_here = |v: &Value| matches!(v, Value::Call(c) if model.calls[c.index()].is_new);
+    let constructed = match (receiver.root_binding(), receiver.props.is_empty()) {
+        (Some(b), true) => model.binding(b).init.as_ref().is_some_and(made_here),
+        _ => model
+            .assigns_under(receiver)
+            .any(|a| matches!(&a.target, Target::Path(t) if t == receiver) && made_here(&a.value)),
+    };
+    if !constructed {
+        return false;
+    }
+    let mut registrations = model
+        .method_calls_on(
+            receiver,
+            &[
+                "on",
+                "addListener",
+                "prependListener",
+                "addEventListener",
+                "once",
+            ],
+        )
+        .peekable();
+    registrations.peek().is_some()
+        && registrations.all(|(_, c)| {
+            c.method().is_some_and(|m| m == "once")
+                || cleanup::self_removing_options(c)
+                || cleanup::is_removed(model, receiver, c)
         })
 }
 
@@ -109,7 +146,10 @@ impl Rule for NoMaxListenersOverride {
             let repeated = target_path
                 .as_ref()
                 .is_some_and(|p| has_repeated_listeners(model, p));
-            let confidence = if repeated && !module_fn {
+            let fan_out = !module_fn && releasing_fan_out(model, &receiver);
+            let confidence = if fan_out {
+                Confidence::Low
+            } else if repeated && !module_fn {
                 Confidence::High
             } else if !repeated && matches!(call.arg(0), Some(Value::Num(n)) if *n > 0.0) {
                 Confidence::Low
