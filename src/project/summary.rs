@@ -75,6 +75,14 @@ pub struct ModuleSummary {
     /// ([`crate::semantic::held`]): the class's export name, the listener and where it is
     /// added. Whoever instantiates such a class must call the removing method.
     pub held: Vec<(Atom, HeldListener, PositionRange)>,
+    /// Its exported functions that may return an argument unchanged
+    /// ([`crate::semantic::shared`]): the export name and the parameter's position.
+    #[serde(default)]
+    pub passes: Vec<(Atom, u32)>,
+    /// One of its registrations was left undecided for want of knowing whether an imported
+    /// function passes its argument through: the pass tells it about those it imports.
+    #[serde(default)]
+    pub wants_passes: bool,
 }
 
 impl ModuleSummary {
@@ -123,6 +131,7 @@ impl ModuleSummary {
             && self.asked.is_empty()
             && self.registries.is_empty()
             && self.held.is_empty()
+            && self.passes.is_empty()
     }
 }
 
@@ -261,6 +270,11 @@ pub fn summarise(
         })
         .collect();
     let held = held_by_exports(model, text, &mut lines);
+    let passes: Vec<(Atom, u32)> = model
+        .exported_pass_throughs()
+        .into_iter()
+        .map(|(name, p)| (name, p.index as u32))
+        .collect();
     let asked = if keep_asked {
         model.take_asked()
     } else {
@@ -272,6 +286,7 @@ pub fn summarise(
     let may_be_asked = !asked.is_empty()
         || !registries.is_empty()
         || !held.is_empty()
+        || !passes.is_empty()
         || !model.reexports.is_empty()
         || imports
             .iter()
@@ -290,6 +305,8 @@ pub fn summarise(
         asked,
         registries,
         held,
+        passes,
+        wants_passes: model.asks_pass_throughs(),
     }
 }
 

@@ -99,12 +99,18 @@ pub struct ProjectFacts {
     /// The classes of other modules that this module instantiates and whose instances hold a
     /// listener on a process-lived object ([`super::held`]).
     pub held: Vec<super::held::ImportedHeld>,
+    /// The functions of other modules that this module calls and that may return their
+    /// argument unchanged ([`super::shared`]).
+    pub passes: Vec<super::shared::ImportedPassThrough>,
 }
 
 impl ProjectFacts {
     /// True when the project says nothing about any export (a file linted alone).
     pub fn is_empty(&self) -> bool {
-        self.uses.is_empty() && self.registries.is_empty() && self.held.is_empty()
+        self.uses.is_empty()
+            && self.registries.is_empty()
+            && self.held.is_empty()
+            && self.passes.is_empty()
     }
 }
 
