@@ -77,11 +77,16 @@ fn answer_all(
     asked: &[usize],
 ) -> Vec<(usize, ProjectFacts)> {
     // The modules whose exports other modules must use in a certain way: registries and
-    // classes whose instances hold a listener.
+    // classes whose instances hold a listener; and those whose exported functions pass their
+    // argument through.
+    // Pass-through functions matter only when some module asked about them.
+    let wants_passes = summaries.iter().flatten().any(|s| s.wants_passes);
     let registries: Vec<usize> = (0..files.len())
         .filter(|&i| {
             summaries[i].as_ref().is_some_and(|s| {
-                !s.registries.is_empty() || !s.held.is_empty() || !s.passes.is_empty()
+                !s.registries.is_empty()
+                    || !s.held.is_empty()
+                    || (wants_passes && !s.passes.is_empty())
             })
         })
         .collect();

@@ -81,6 +81,9 @@ struct Origins {
     passed: Option<PassedIn>,
     /// The instance fields the value was followed through (`_client` of `this._client`).
     fields: Vec<Atom>,
+    /// The instance-field paths already followed (`this.client`), so that fields written from
+    /// each other are followed once.
+    seen: Vec<Path>,
     /// The value may come from a call of an imported function, given something of the
     /// caller's, that the project pass might know to be a pass-through.
     asks_import: bool,
@@ -273,6 +276,10 @@ impl SemanticModel {
                 let Some(class) = self.this_class(f) else {
                     return;
                 };
+                if out.seen.contains(p) {
+                    return;
+                }
+                out.seen.push(p.clone());
                 for a in &self.assigns {
                     let super::Target::Path(t) = &a.target else {
                         continue;
