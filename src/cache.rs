@@ -392,6 +392,8 @@ mod tests {
                     },
                 },
             }],
+            passes: vec![("createClient".into(), 0)],
+            wants_passes: true,
         };
         let with = Cache::key(Path::new("src/a.js"), b"with", &opts);
         let alone = Cache::key(Path::new("src/b.js"), b"alone", &opts);

@@ -23,6 +23,7 @@ use swc_atoms::Atom;
 use crate::semantic::exports::{member_question, split_member_question};
 use crate::semantic::held::ImportedHeld;
 use crate::semantic::pinned::ImportedPinned;
+use crate::semantic::shared::ImportedPassThrough;
 use crate::semantic::{ImportedRegistry, ProjectFacts, ProjectUse, RepeatedUse};
 pub use summary::{ImportUse, ModuleSummary, UseRuns};
 
@@ -77,11 +78,17 @@ fn answer_all(
     asked: &[usize],
 ) -> Vec<(usize, ProjectFacts)> {
     // The modules whose exports other modules must use in a certain way: registries and
-    // classes whose instances hold a listener.
+    // classes whose instances hold a listener; and those whose exported functions pass their
+    // argument through.
+    // Pass-through functions matter only when some module asked about them.
+    let wants_passes = summaries.iter().flatten().any(|s| s.wants_passes);
     let registries: Vec<usize> = (0..files.len())
         .filter(|&i| {
             summaries[i].as_ref().is_some_and(|s| {
-                !s.registries.is_empty() || !s.held.is_empty() || !s.pinned.is_empty()
+                !s.registries.is_empty()
+                    || !s.held.is_empty()
+                    || !s.pinned.is_empty()
+                    || (wants_passes && !s.passes.is_empty())
             })
         })
         .collect();
@@ -131,6 +138,9 @@ fn answer_all(
         }
         for (importer, pinned) in imported_pinned(&graph, summaries, files, r) {
             out.entry(importer).or_default().pinned.push(pinned);
+        }
+        for (importer, pass) in imported_passes(&graph, summaries, r) {
+            out.entry(importer).or_default().passes.push(pass);
         }
     }
     let mut out: Vec<(usize, ProjectFacts)> = out.into_iter().collect();
@@ -262,6 +272,43 @@ fn imported_pinned(
                     params: e.params,
                     file: files[r].display().to_string(),
                     at: e.at,
+                },
+            ));
+        }
+    }
+    out
+}
+
+/// The modules that call an exported function of file `r` that may return its argument
+/// unchanged (its direct importers that asked: [`ModuleSummary::wants_passes`]), each with what
+/// it is told about that function.
+fn imported_passes(
+    graph: &graph::ModuleGraph,
+    summaries: &[Option<ModuleSummary>],
+    r: usize,
+) -> Vec<(usize, ImportedPassThrough)> {
+    let Some(summary) = &summaries[r] else {
+        return Vec::new();
+    };
+    if summary.passes.is_empty() {
+        return Vec::new();
+    }
+    let mut out: Vec<(usize, ImportedPassThrough)> = Vec::new();
+    for (from, used, specifier) in import_uses(graph, summaries, r) {
+        if !summaries[from].as_ref().is_some_and(|s| s.wants_passes) {
+            continue;
+        }
+        for (name, index) in &summary.passes {
+            let known = out.iter().any(|(i, x)| *i == from && x.name == *name);
+            if known || used.name != *name {
+                continue;
+            }
+            out.push((
+                from,
+                ImportedPassThrough {
+                    specifier: specifier.to_string(),
+                    name: name.clone(),
+                    index: *index,
                 },
             ));
         }

@@ -80,6 +80,14 @@ pub struct ModuleSummary {
     /// ([`crate::semantic::pinned`]). Whoever calls such a function with a signal of its own caller's
     /// leaves a listener on it per call.
     pub pinned: Vec<PinnedExport>,
+    /// Its exported functions that may return an argument unchanged
+    /// ([`crate::semantic::shared`]): the export name and the parameter's position.
+    #[serde(default)]
+    pub passes: Vec<(Atom, u32)>,
+    /// One of its registrations was left undecided for want of knowing whether an imported
+    /// function passes its argument through: the pass tells it about those it imports.
+    #[serde(default)]
+    pub wants_passes: bool,
 }
 
 impl ModuleSummary {
@@ -129,6 +137,7 @@ impl ModuleSummary {
             && self.registries.is_empty()
             && self.held.is_empty()
             && self.pinned.is_empty()
+            && self.passes.is_empty()
     }
 }
 
@@ -268,6 +277,11 @@ pub fn summarise(
         .collect();
     let held = held_by_exports(model, text, &mut lines);
     let pinned = pinned_by_exports(model, text, &mut lines);
+    let passes: Vec<(Atom, u32)> = model
+        .exported_pass_throughs()
+        .into_iter()
+        .map(|(name, p)| (name, p.index as u32))
+        .collect();
     let asked = if keep_asked {
         model.take_asked()
     } else {
@@ -280,6 +294,7 @@ pub fn summarise(
         || !registries.is_empty()
         || !held.is_empty()
         || !pinned.is_empty()
+        || !passes.is_empty()
         || !model.reexports.is_empty()
         || imports
             .iter()
@@ -299,6 +314,8 @@ pub fn summarise(
         registries,
         held,
         pinned,
+        passes,
+        wants_passes: model.asks_pass_throughs(),
     }
 }
 

@@ -1353,6 +1353,7 @@ impl Rule for NoLeakedListener {
         stopped_before_assigned(ctx, out);
         pinned_by_callee(ctx, out);
         forgotten_releases(ctx, out);
+        shared_listeners(ctx, out);
         for (call_id, call) in model.calls.iter().enumerate() {
             if let Some(leftover) =
                 handle::leftover(model, crate::semantic::CallId::from_index(call_id))
@@ -2032,6 +2033,52 @@ fn pinned_by_callee(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
         out.push(d.with_help(format!("make `{function}()` return a function that removes the listener, and call it when the work ends (in a `finally`)")));
+    }
+}
+
+/// Listeners an instance adds to an object its caller may share and its teardown never removes
+/// ([`crate::semantic::shared`]): reported at the registration, with where the caller's object
+/// comes in, where the instance may make its own instead, and the teardown as labels.
+fn shared_listeners(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    for s in model.shared_listeners() {
+        let call = &model.calls[s.call.index()];
+        let receiver = call
+            .receiver()
+            .map(|r| r.display(model).to_string())
+            .unwrap_or_default();
+        let method = call.method().map(|m| m.to_string()).unwrap_or_default();
+        let event = call
+            .arg(0)
+            .and_then(Value::as_str)
+            .map_or_else(|| "an event".to_string(), |e| format!("'{e}'"));
+        let teardown = model.teardown_name(s.teardown);
+        let class = model
+            .class(s.class)
+            .name
+            .as_deref()
+            .map_or_else(|| "instance".to_string(), |n| format!("`{n}`"));
+        let d = ctx
+            .report(
+                call.callee_span,
+                format!("`{receiver}.{method}({event}, …)` adds a listener that keeps this {class} to an object that may be its caller's, shared with other instances, and `{teardown}()` never removes it: every torn-down {class} stays reachable from the shared object"),
+            )
+            .with_confidence(Confidence::Medium)
+            .with_label(s.given, "the caller's object comes in here")
+            .with_label(
+                s.made,
+                if s.passed.is_some() {
+                    "…and this call gives it back unchanged on one path, a new object on another: the listener goes on either"
+                } else {
+                    "…or the instance makes its own here: the listener goes on either"
+                },
+            )
+            .with_label(
+                model.function(s.teardown).span,
+                format!("`{teardown}()` never removes the listener"),
+            )
+            .with_help(format!("keep the handler in a field and remove it from the object in `{teardown}()` (at least when the object was the caller's)"));
+        out.push(d);
     }
 }
 

@@ -101,6 +101,20 @@ pub fn is_promise_constructor(callee: &Path) -> bool {
     callee.props.is_empty() && matches!(&callee.root, super::Root::Global(g) if g == "Promise")
 }
 
+/// Whether `callee` is `Promise.resolve`, whose promise settles with its argument (or with what
+/// the argument settles with).
+pub fn is_promise_resolve(callee: &Path) -> bool {
+    matches!(&callee.root, super::Root::Global(g) if g == "Promise")
+        && matches!(callee.props.as_slice(), [m] if m == "resolve")
+}
+
+/// The promise reaction whose first callback receives the value the promise settles with.
+pub const PROMISE_THEN: &str = "then";
+
+/// The emitter method that removes every listener of an event (`removeAllListeners('error')`),
+/// or of all events when called without one.
+pub const REMOVE_ALL_LISTENERS_METHOD: &str = "removeAllListeners";
+
 /// Names of methods that end an object's life or its participation in something: a release found
 /// only in such a method runs at teardown, not when each unit of work completes. The framework
 /// lifecycle callbacks ([`FRAMEWORK_TEARDOWN`]) are teardown names too.

@@ -102,6 +102,9 @@ pub struct ProjectFacts {
     /// The functions of other modules that this module calls and that pin a listener on the
     /// `AbortSignal` their caller hands in ([`super::pinned`]).
     pub pinned: Vec<super::pinned::ImportedPinned>,
+    /// The functions of other modules that this module calls and that may return their
+    /// argument unchanged ([`super::shared`]).
+    pub passes: Vec<super::shared::ImportedPassThrough>,
 }
 
 impl ProjectFacts {
@@ -111,6 +114,7 @@ impl ProjectFacts {
             && self.registries.is_empty()
             && self.held.is_empty()
             && self.pinned.is_empty()
+            && self.passes.is_empty()
     }
 }
 

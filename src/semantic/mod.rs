@@ -29,6 +29,7 @@ mod key_domain;
 pub mod lifetime;
 mod path;
 pub mod pinned;
+pub mod shared;
 mod span_index;
 pub mod stored;
 pub mod timer;
@@ -493,6 +494,10 @@ pub struct SemanticModel {
     pub bounds: Vec<Bound>,
     /// Escaping values.
     pub escapes: Vec<Escape>,
+    /// `(function, path)` for each `return <path>;` whose path starts at a binding or at `this`
+    /// (`return client`, `return this._client`), in source order: what a function may give back
+    /// ([`shared`]).
+    pub returns: Vec<(FuncId, Path)>,
     /// Tests of `if`s, conditionals and logical operators that mention a path, in source order.
     pub conditions: Vec<Condition>,
     /// References to bindings, in source order.
@@ -516,6 +521,9 @@ pub struct SemanticModel {
     project: ProjectFacts,
     /// The export names the rules' verdicts depended on.
     asked: exports::Asked,
+    /// A registration was left undecided for want of knowing whether an imported function
+    /// passes its argument through ([`shared`]): for the project pass.
+    asks_pass: std::cell::Cell<bool>,
     /// The registries the rules found (for the project pass).
     registries_found: std::cell::RefCell<Vec<exports::Registry>>,
     /// Byte ranges of the text whose top-level code runs once per component instance (a Vue

@@ -537,6 +537,12 @@ impl Visit for Builder {
         if let Some(arg) = &n.arg {
             let v = self.value_of(arg);
             self.note_escapes(&v, bs(n.span), true);
+            if let Value::Path(p) = &v {
+                if matches!(p.root, Root::Binding(_) | Root::This) {
+                    let f = self.cur();
+                    self.model.returns.push((f, p.clone()));
+                }
+            }
             if matches!(&v, Value::Object(_) | Value::Func(_))
                 || matches!(&v, Value::Path(p) if p.props.is_empty())
             {
