@@ -36,7 +36,7 @@ pub use build::build;
 pub use class::{Class, ClassId, Decorated, Decorator};
 pub use exports::{
     Export, ExportTarget, ImportedRegistry, ProjectFacts, ProjectUse, ReExport, Registry,
-    RepeatedUse,
+    RepeatedUse, TimerMember,
 };
 pub use frequency::{CallbackKind, Frequency, Repeat};
 pub(crate) use key_domain::{is_code_set_name, is_normaliser};
