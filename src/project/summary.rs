@@ -409,9 +409,32 @@ fn members_of(
     }
     named.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     named.dedup();
+    // Whether each of them calls a method of its own name on some object, found in one pass
+    // over the calls: `first[f]` is the first entry of function `f` in `named` (sorted by
+    // function), `u32::MAX` for a function that is not stored under a name.
+    let mut first: Vec<u32> = vec![u32::MAX; model.functions.len()];
+    for (i, (f, _)) in named.iter().enumerate().rev() {
+        first[f.index()] = i as u32;
+    }
+    let mut forwards: Vec<bool> = vec![false; named.len()];
+    for c in &model.calls {
+        let start = first[c.func.index()];
+        if start == u32::MAX || c.is_new || c.callee.as_ref().is_none_or(|p| p.props.is_empty()) {
+            continue;
+        }
+        let Some(m) = c.method() else { continue };
+        let mut i = start as usize;
+        while i < named.len() && named[i].0 == c.func {
+            if named[i].1 == *m {
+                forwards[i] = true;
+            }
+            i += 1;
+        }
+    }
     named
         .into_iter()
-        .map(|(f, name)| {
+        .zip(forwards)
+        .map(|((f, name), forwards)| {
             let makes = news
                 .iter()
                 .filter(|(g, _)| *g == f)
@@ -428,9 +451,6 @@ fn members_of(
                 let class = model.class(c).name.clone().unwrap_or_default();
                 Some((class, at))
             });
-            let forwards = model.calls.iter().any(|c| {
-                c.func == f && !c.is_new && c.receiver().is_some() && c.method() == Some(&name)
-            });
             MemberFn {
                 name,
                 makes,
@@ -445,8 +465,7 @@ fn members_of(
 /// (`this.service.meter(…)`), sorted and without repeats ([`ModuleSummary::field_calls`]).
 fn field_calls_of(model: &SemanticModel) -> Vec<Atom> {
     let mut out: Vec<Atom> = model
-        .calls
-        .iter()
+        .method_calls_rooted_at_this()
         .filter(|c| !c.is_new)
         .filter_map(|c| match c.callee.as_ref() {
             Some(p) if p.root == crate::semantic::Root::This && p.props.len() == 2 => {

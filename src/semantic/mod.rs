@@ -842,6 +842,11 @@ impl SemanticModel {
         })
     }
 
+    /// The calls whose callee is rooted at `this` (`this.items.push(x)`), in source order.
+    pub fn method_calls_rooted_at_this(&self) -> impl Iterator<Item = &Call> + '_ {
+        self.this_callees().iter().map(|&i| &self.calls[i.index()])
+    }
+
     /// The calls whose callee is rooted at `this`, found on first use.
     fn this_callees(&self) -> &[CallId] {
         self.this_callees.get_or_init(|| {
