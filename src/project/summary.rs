@@ -431,15 +431,20 @@ fn members_of(
             i += 1;
         }
     }
+    // Their `new` of imported names, by the same index.
+    let mut makes: Vec<Vec<u32>> = vec![Vec::new(); named.len()];
+    for &(g, u) in news {
+        let mut i = first[g.index()] as usize;
+        while i < named.len() && named[i].0 == g {
+            makes[i].push(u);
+            i += 1;
+        }
+    }
     named
         .into_iter()
         .zip(forwards)
-        .map(|((f, name), forwards)| {
-            let makes = news
-                .iter()
-                .filter(|(g, _)| *g == f)
-                .map(|&(_, i)| i)
-                .collect();
+        .zip(makes)
+        .map(|(((f, name), forwards), makes)| {
             let makes_local = timers.iter().find_map(|&(c, start)| {
                 model.instantiations(c).find(|(_, call)| call.func == f)?;
                 let call = &model.calls[start.index()];
