@@ -394,6 +394,24 @@ mod tests {
             }],
             passes: vec![("createClient".into(), 0)],
             wants_passes: true,
+            timer_classes: vec![(
+                "default".into(),
+                "Meter".into(),
+                crate::source::PositionRange {
+                    start: crate::source::Position { line: 8, column: 5 },
+                    end: crate::source::Position {
+                        line: 8,
+                        column: 16,
+                    },
+                },
+            )],
+            members: vec![crate::project::MemberFn {
+                name: "meter".into(),
+                makes: vec![0],
+                makes_local: None,
+                forwards: false,
+            }],
+            field_calls: vec!["meter".into()],
         };
         let with = Cache::key(Path::new("src/a.js"), b"with", &opts);
         let alone = Cache::key(Path::new("src/b.js"), b"alone", &opts);

@@ -85,6 +85,13 @@ fn repeat_phrase_here(model: &SemanticModel, r: &Repeat) -> (String, Option<(Byt
             "every time the effect runs".into(),
             at(c, "the effect runs on every mount and dependency change"),
         ),
+        Repeat::Patched(c) => {
+            let name = api_patched_name(model, *c);
+            (
+                format!("on every call of the patched `{name}`"),
+                at(c, &format!("the function returned here replaces `{name}`")),
+            )
+        }
         Repeat::Setup => ("every time the component is created".into(), None),
         Repeat::Render => ("on every request that renders this component".into(), None),
         Repeat::Exported => ("each time the exported function is called".into(), None),
@@ -117,6 +124,13 @@ fn repeat_phrase_here(model: &SemanticModel, r: &Repeat) -> (String, Option<(Byt
             (format!("{phrase} (through {name})"), label)
         }
     }
+}
+
+/// The name of the method that call `c` patches ([`crate::semantic::api::patched_method`]).
+fn api_patched_name(model: &SemanticModel, c: crate::semantic::CallId) -> String {
+    crate::semantic::api::patched_method(model, &model.calls[c.index()])
+        .map(|(name, _)| name.to_string())
+        .unwrap_or_else(|| "method".into())
 }
 
 /// The confidence a finding starts from given how often the code that causes it runs:

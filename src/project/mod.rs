@@ -24,8 +24,8 @@ use crate::semantic::exports::{member_question, split_member_question};
 use crate::semantic::held::ImportedHeld;
 use crate::semantic::pinned::ImportedPinned;
 use crate::semantic::shared::ImportedPassThrough;
-use crate::semantic::{ImportedRegistry, ProjectFacts, ProjectUse, RepeatedUse};
-pub use summary::{ImportUse, ModuleSummary, UseRuns};
+use crate::semantic::{ImportedRegistry, ProjectFacts, ProjectUse, RepeatedUse, TimerMember};
+pub use summary::{ImportUse, MemberFn, ModuleSummary, UseRuns};
 
 /// What the project says about the exports of each file of `files` whose summary (in
 /// `summaries`, same order) asked: `Some(facts)` for the files to lint again with them, `None`
@@ -92,10 +92,27 @@ fn answer_all(
             })
         })
         .collect();
-    if asked.is_empty() && registries.is_empty() {
+    // The modules with a class whose instances each start an interval nothing stops (rare).
+    let timer_files: Vec<usize> = (0..files.len())
+        .filter(|&i| {
+            summaries[i]
+                .as_ref()
+                .is_some_and(|s| !s.timer_classes.is_empty())
+        })
+        .collect();
+    let local_timers = summaries
+        .iter()
+        .flatten()
+        .any(|s| s.members.iter().any(|m| m.makes_local.is_some()));
+    if asked.is_empty() && registries.is_empty() && timer_files.is_empty() && !local_timers {
         return Vec::new();
     }
-    let of_interest: Vec<usize> = asked.iter().chain(&registries).copied().collect();
+    let of_interest: Vec<usize> = asked
+        .iter()
+        .chain(&registries)
+        .chain(&timer_files)
+        .copied()
+        .collect();
     let graph = graph::ModuleGraph::build(files, summaries, &of_interest);
     let mut answers = Answers {
         graph: &graph,
@@ -143,8 +160,103 @@ fn answer_all(
             out.entry(importer).or_default().passes.push(pass);
         }
     }
+    if !timer_files.is_empty() || local_timers {
+        for (caller, member) in timer_members(&graph, summaries, files, &timer_files) {
+            out.entry(caller).or_default().timer_members.push(member);
+        }
+    }
     let mut out: Vec<(usize, ProjectFacts)> = out.into_iter().collect();
     out.sort_by_key(|(i, _)| *i);
+    out
+}
+
+/// The method names whose every candidate in the project makes an instance of a class that
+/// starts an interval nothing stops ([`TimerMember`]), each for the modules that call it on an
+/// instance field's value (their [`ModuleSummary::field_calls`]).
+///
+/// A call `x.name(…)` whose receiver nothing types is resolved as the field-based call graph of
+/// Feldthaus et al. ("Efficient Construction of Approximate Call Graphs for JavaScript IDE
+/// Services", ICSE 2013) does: to every function the project stores under the property `name`
+/// ([`ModuleSummary::members`]). The name is only told when EVERY such function makes such an
+/// instance itself (`new Meter(…)` of a class of `timer_files` imported by name, or of its own
+/// module), or forwards to a method of the same name (a facade), and at least one makes it: one
+/// candidate that does something else, or makes nothing this pass can see, keeps the name out.
+fn timer_members(
+    graph: &graph::ModuleGraph,
+    summaries: &[Option<ModuleSummary>],
+    files: &[PathBuf],
+    timer_files: &[usize],
+) -> Vec<(usize, TimerMember)> {
+    // The `new` of an interval-starting class by an importer: (importer, use index) → member.
+    let mut made: FxHashMap<(usize, u32), TimerMember> = FxHashMap::default();
+    for &r in timer_files {
+        let Some(summary) = &summaries[r] else {
+            continue;
+        };
+        for e in graph.importers_of(r) {
+            let graph::EdgeKind::Import(u) = e.kind else {
+                continue;
+            };
+            let Some(importer) = &summaries[e.from] else {
+                continue;
+            };
+            let used = &importer.imports[u];
+            if let Some((_, class, at)) = summary
+                .timer_classes
+                .iter()
+                .find(|(n, _, _)| *n == used.name)
+            {
+                made.insert(
+                    (e.from, u as u32),
+                    TimerMember {
+                        name: Atom::default(),
+                        class: class.clone(),
+                        file: files[r].display().to_string(),
+                        at: *at,
+                    },
+                );
+            }
+        }
+    }
+    // Per property name: whether every candidate makes one or forwards, and the first made.
+    let mut by_name: FxHashMap<&Atom, (bool, Option<TimerMember>)> = FxHashMap::default();
+    for (i, summary) in summaries.iter().enumerate() {
+        let Some(summary) = summary else { continue };
+        for m in &summary.members {
+            let makes = m
+                .makes
+                .iter()
+                .find_map(|u| made.get(&(i, *u)).cloned())
+                .or_else(|| {
+                    m.makes_local.as_ref().map(|(class, at)| TimerMember {
+                        name: Atom::default(),
+                        class: class.clone(),
+                        file: files[i].display().to_string(),
+                        at: *at,
+                    })
+                });
+            let entry = by_name.entry(&m.name).or_insert((true, None));
+            entry.0 &= makes.is_some() || m.forwards;
+            if entry.1.is_none() {
+                entry.1 = makes;
+            }
+        }
+    }
+    let mut out: Vec<(usize, TimerMember)> = Vec::new();
+    for (i, summary) in summaries.iter().enumerate() {
+        let Some(summary) = summary else { continue };
+        for name in &summary.field_calls {
+            if let Some((true, Some(member))) = by_name.get(name) {
+                out.push((
+                    i,
+                    TimerMember {
+                        name: name.clone(),
+                        ..member.clone()
+                    },
+                ));
+            }
+        }
+    }
     out
 }
 

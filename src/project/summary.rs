@@ -88,6 +88,37 @@ pub struct ModuleSummary {
     /// function passes its argument through: the pass tells it about those it imports.
     #[serde(default)]
     pub wants_passes: bool,
+    /// Its exported classes whose constructor starts an interval that no method of the class
+    /// clears ([`crate::semantic::timer::unstoppable_interval_classes`]): the class's export
+    /// name, its own name (the export name when it has none) and where the interval is started.
+    /// Every instance leaks one interval.
+    pub timer_classes: Vec<(Atom, Atom, PositionRange)>,
+    /// The functions it stores under a property name (class methods, object-literal methods,
+    /// `x.name = function`, exported functions), by that name, each with what it does that can
+    /// start such an interval: the candidates of a call `x.name(…)` ([`MemberFn`]).
+    pub members: Vec<MemberFn>,
+    /// The method names of its calls on an instance field's value (`this.service.meter(…)`),
+    /// sorted: the calls whose callee only the project's functions stored under that name can be.
+    pub field_calls: Vec<Atom>,
+}
+
+/// A function a module stores under a property name: one of the functions a call `x.name(…)`
+/// can reach when nothing says what `x` is (the field-based call graph of Feldthaus et al.,
+/// "Efficient Construction of Approximate Call Graphs for JavaScript IDE Services", ICSE 2013,
+/// which resolves `x.name(…)` to every function stored in a property `name`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MemberFn {
+    /// The property name.
+    pub name: Atom,
+    /// Its own `new` of imported classes (not in nested functions): indices into the module's
+    /// [`ModuleSummary::imports`].
+    pub makes: Vec<u32>,
+    /// Its own `new` of a class of the same module whose constructor starts an interval that no
+    /// method clears: the class's name and where the interval is started.
+    pub makes_local: Option<(Atom, PositionRange)>,
+    /// It calls a method of its own name on some object (`meter(o) { return
+    /// this.service.meter(o) }`): a facade that forwards to the function of that name.
+    pub forwards: bool,
 }
 
 impl ModuleSummary {
@@ -108,6 +139,7 @@ impl ModuleSummary {
         let ModuleSummary {
             specifiers,
             imports,
+            members,
             ..
         } = other;
         let index: Vec<u32> = specifiers
@@ -126,6 +158,14 @@ impl ModuleSummary {
             u.specifier = index[u.specifier as usize];
             u
         }));
+        // Another unit's functions stored under a name are candidates of calls of that name
+        // too; what they make is not carried over, so they count as making nothing.
+        self.members.extend(members.into_iter().map(|m| MemberFn {
+            name: m.name,
+            makes: Vec::new(),
+            makes_local: None,
+            forwards: false,
+        }));
     }
 
     /// True when the module takes no part in the project pass: it imports and re-exports
@@ -138,6 +178,8 @@ impl ModuleSummary {
             && self.held.is_empty()
             && self.pinned.is_empty()
             && self.passes.is_empty()
+            && self.timer_classes.is_empty()
+            && self.members.is_empty()
     }
 }
 
@@ -181,6 +223,8 @@ pub fn summarise(
     // References to each import binding (by slot) that a call, a `new` or an argument accounts
     // for; any other reference (stored, returned, compared) is a use nobody can follow.
     let mut accounted: Vec<u32> = vec![0; slots as usize];
+    // The `new` of imported names, by the function making them: (function, index into imports).
+    let mut news: Vec<(FuncId, u32)> = Vec::new();
     // A module without imports uses none: its calls need no look.
     let calls = if slots == 0 {
         &[][..]
@@ -204,6 +248,9 @@ pub fn summarise(
             } else {
                 runs_in.runs_in(call.func, call.callee_span, text, &mut lines)
             };
+            if call.is_new {
+                news.push((call.func, imports.len() as u32));
+            }
             imports.push(specifiers.use_of(model, b, name, runs));
         }
         for (index, arg) in call.args.iter().enumerate() {
@@ -282,6 +329,21 @@ pub fn summarise(
         .into_iter()
         .map(|(name, p)| (name, p.index as u32))
         .collect();
+    let timers = crate::semantic::timer::unstoppable_interval_classes(model);
+    let mut timer_classes: Vec<(Atom, Atom, PositionRange)> = Vec::new();
+    for &(c, start) in &timers {
+        let at = lines.get_or_insert_with(|| LineIndex::new(text)).range(
+            text,
+            model.calls[start.index()].callee_span.start,
+            model.calls[start.index()].callee_span.end,
+        );
+        for name in model.export_names_of_class(c) {
+            let own = model.class(c).name.clone().unwrap_or_else(|| name.clone());
+            timer_classes.push((name, own, at));
+        }
+    }
+    let members = members_of(model, &news, &timers, text, &mut lines);
+    let field_calls = field_calls_of(model);
     let asked = if keep_asked {
         model.take_asked()
     } else {
@@ -316,6 +378,9 @@ pub fn summarise(
         pinned,
         passes,
         wants_passes: model.asks_pass_throughs(),
+        timer_classes,
+        members,
+        field_calls,
     }
 }
 
@@ -347,6 +412,132 @@ fn pinned_by_exports(
             }
         }
     }
+    out
+}
+
+/// The functions `model` stores under a property name ([`MemberFn`]): named class methods (not
+/// constructors), object-literal methods and functions stored as a property value, functions
+/// assigned to a property (`x.name = function …`) and exported functions. `news` are the
+/// module's `new` of imported names (function, index into its imports); `timers` the classes
+/// of this module whose constructor starts an interval nothing clears, with that call.
+fn members_of(
+    model: &SemanticModel,
+    news: &[(FuncId, u32)],
+    timers: &[(crate::semantic::ClassId, crate::semantic::CallId)],
+    text: &str,
+    lines: &mut Option<LineIndex>,
+) -> Vec<MemberFn> {
+    use crate::semantic::FuncUse;
+    let mut named: Vec<(FuncId, Atom)> = Vec::new();
+    for (i, func) in model.functions.iter().enumerate().skip(1) {
+        let f = FuncId::from_index(i);
+        let Some(name) = &func.name else { continue };
+        let stored = if func.class.is_some() && func.is_method {
+            !model.is_constructor(f)
+        } else {
+            func.binding.is_none()
+                && func
+                    .uses
+                    .iter()
+                    .any(|u| matches!(u, FuncUse::Method | FuncUse::Escapes))
+        };
+        if stored {
+            named.push((f, name.clone()));
+        }
+    }
+    for a in &model.assigns {
+        if let (crate::semantic::Target::Path(p), Value::Func(g)) = (&a.target, &a.value) {
+            if let Some(name) = p.last() {
+                named.push((*g, name.clone()));
+            }
+        }
+    }
+    for e in &model.exports {
+        let f = match e.target {
+            crate::semantic::ExportTarget::Func(g) => Some(g),
+            crate::semantic::ExportTarget::Binding(b) => model.binding(b).func_value,
+        };
+        if let Some(f) = f {
+            named.push((f, e.name.clone()));
+        }
+    }
+    if named.is_empty() {
+        return Vec::new();
+    }
+    named.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    named.dedup();
+    // Whether each of them calls a method of its own name on some object, found in one pass
+    // over the calls: `first[f]` is the first entry of function `f` in `named` (sorted by
+    // function), `u32::MAX` for a function that is not stored under a name.
+    let mut first: Vec<u32> = vec![u32::MAX; model.functions.len()];
+    for (i, (f, _)) in named.iter().enumerate().rev() {
+        first[f.index()] = i as u32;
+    }
+    let mut forwards: Vec<bool> = vec![false; named.len()];
+    for c in &model.calls {
+        let start = first[c.func.index()];
+        if start == u32::MAX || c.is_new || c.callee.as_ref().is_none_or(|p| p.props.is_empty()) {
+            continue;
+        }
+        let Some(m) = c.method() else { continue };
+        let mut i = start as usize;
+        while i < named.len() && named[i].0 == c.func {
+            if named[i].1 == *m {
+                forwards[i] = true;
+            }
+            i += 1;
+        }
+    }
+    // Their `new` of imported names, by the same index.
+    let mut makes: Vec<Vec<u32>> = vec![Vec::new(); named.len()];
+    for &(g, u) in news {
+        let mut i = first[g.index()] as usize;
+        while i < named.len() && named[i].0 == g {
+            makes[i].push(u);
+            i += 1;
+        }
+    }
+    named
+        .into_iter()
+        .zip(forwards)
+        .zip(makes)
+        .map(|(((f, name), forwards), makes)| {
+            let makes_local = timers.iter().find_map(|&(c, start)| {
+                model.instantiations(c).find(|(_, call)| call.func == f)?;
+                let call = &model.calls[start.index()];
+                let at = lines.get_or_insert_with(|| LineIndex::new(text)).range(
+                    text,
+                    call.callee_span.start,
+                    call.callee_span.end,
+                );
+                let class = model.class(c).name.clone().unwrap_or_default();
+                Some((class, at))
+            });
+            MemberFn {
+                name,
+                makes,
+                makes_local,
+                forwards,
+            }
+        })
+        .collect()
+}
+
+/// The method names of the calls of `model` on an instance field's value
+/// (`this.service.meter(…)`), sorted and without repeats ([`ModuleSummary::field_calls`]).
+fn field_calls_of(model: &SemanticModel) -> Vec<Atom> {
+    let mut out: Vec<Atom> = model
+        .method_calls_rooted_at_this()
+        .filter(|c| !c.is_new)
+        .filter_map(|c| match c.callee.as_ref() {
+            Some(p) if p.root == crate::semantic::Root::This && p.props.len() == 2 => {
+                Some(p.props[1].clone())
+            }
+            _ => None,
+        })
+        .collect();
+    out.sort();
+    out.dedup();
     out
 }
 

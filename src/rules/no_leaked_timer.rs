@@ -7,7 +7,7 @@ use crate::describe::{confidence_for, how_often};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
 use crate::semantic::cleanup::{lost_handle, LostHandle};
 use crate::semantic::timer::{self, Overwrite, Slot};
-use crate::semantic::{Call, CallId, Frequency, FuncId, ResultUse, SemanticModel, Value};
+use crate::semantic::{Call, CallId, Frequency, FuncId, Repeat, ResultUse, SemanticModel, Value};
 
 /// The rule.
 pub struct NoLeakedTimer;
@@ -138,7 +138,95 @@ impl Rule for NoLeakedTimer {
             d = d.with_repetition_sites(registration);
             out.push(d.with_help("add a stop condition (return early when an AbortSignal is aborted or a `stopped` flag is set) and keep the handle to `clearTimeout` it on shutdown"));
         }
+        if model.has_timer_members() {
+            made_intervals(ctx, out);
+        }
     }
+}
+
+/// Calls on an instance field's value (`this.service.meter(…)`) whose method, wherever the
+/// project defines that name, makes an instance of a class whose constructor starts an
+/// interval no method of the class clears ([`crate::semantic::TimerMember`], the project pass),
+/// in code that runs repeatedly for a reason this file shows (per request, per event, per call
+/// of a patched method): each run leaks one more interval. Reported at the call, or, when the
+/// enclosing method repeats only because a repeated function of this file calls it, at that
+/// call (the line that makes it repeat), with a label at the call that makes the instance.
+fn made_intervals(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    for call in &model.calls {
+        let Some(p) = call.callee.as_ref() else {
+            continue;
+        };
+        if call.is_new || p.root != crate::semantic::Root::This || p.props.len() != 2 {
+            continue;
+        }
+        let Some(member) = model.timer_member(&p.props[1]) else {
+            continue;
+        };
+        let freq = model.frequency_of(call.func);
+        if !freq.is_strongly_repeated() {
+            continue;
+        }
+        let (often, registration) = how_often(model, freq);
+        let class = &member.class;
+        let shown = p.display(model).to_string();
+        let mut d = match repeating_call(model, call.func, freq) {
+            Some(site) => {
+                let site = &model.calls[site.index()];
+                let name = site.method().map(|m| m.to_string()).unwrap_or_default();
+                // How often the caller runs, in its own words (not "through its caller").
+                let (often, _) = how_often(model, model.frequency_of(site.func));
+                ctx.report(
+                    site.callee_span,
+                    format!("`{name}()` is called {often}, and each call makes a new `{class}` through `{shown}()`, whose constructor starts a `setInterval` that no method of `{class}` clears: these intervals pile up and can never be stopped"),
+                )
+                .with_label(call.callee_span, format!("makes a new `{class}` (its interval is never cleared)"))
+            }
+            None => ctx.report(
+                call.callee_span,
+                format!("`{shown}()` runs {often} and each call makes a new `{class}`, whose constructor starts a `setInterval` that no method of `{class}` clears: these intervals pile up and can never be stopped"),
+            ),
+        };
+        d = d
+            .with_confidence(Confidence::Medium)
+            .with_repetition_sites(registration)
+            .with_elsewhere(crate::diagnostic::ElsewhereLabel {
+                path: member.file.clone(),
+                range: member.at,
+                message: format!(
+                    "`{class}` starts this interval when it is made; no method of it clears it"
+                ),
+            });
+        out.push(d.with_help(format!("make the `{class}` once (when the module or the instance starts) and reuse it, or give `{class}` a method that clears its interval and call it when the work ends")));
+    }
+}
+
+/// The call in this file that makes function `f` run repeatedly, when `f` repeats only because
+/// a function calls it ([`Repeat::CalledFrom`]) by name or as a method of the same instance
+/// (`self.register()`): the first such call in that caller.
+fn repeating_call(model: &SemanticModel, f: FuncId, freq: &Frequency) -> Option<CallId> {
+    let Frequency::Repeated(Repeat::CalledFrom(caller, _)) = freq else {
+        return None;
+    };
+    let name = model.function(f).name.as_deref()?;
+    let c = model.function(f).class;
+    model
+        .calls
+        .iter()
+        .enumerate()
+        .find(|(_, k)| {
+            k.func == *caller
+                && !k.is_new
+                && k.callee.as_ref().is_some_and(|p| match p.props.as_slice() {
+                    [m] if m == name => c.is_some_and(|c| {
+                        model.class_of_root(p, k.func) == Some(c)
+                            && model.method_named(c, name) == Some(f)
+                    }),
+                    [] => p.root_binding().and_then(|b| model.binding(b).func_value) == Some(f),
+                    _ => false,
+                })
+        })
+        .map(|(i, _)| CallId::from_index(i))
 }
 
 /// What is said about the slot a handle is stored in, for the message.

@@ -55,6 +55,11 @@
 //!   message, an `@OnEvent()` handler (`@nestjs/event-emitter`) on every event, and a
 //!   `@Cron()`/`@Interval()` method (`@nestjs/schedule`) on every tick (NestJS docs,
 //!   "Controllers", "Microservices", "Gateways", "Events", "Task scheduling").
+//! - `shimmer.wrap(nodule, name, wrapper)` replaces `nodule[name]` with what `wrapper(original)`
+//!   returns (shimmer's README: "wrap(nodule, name, wrapper) … wrapper is a function that takes
+//!   the original function and returns the replacement"): the returned function runs on every
+//!   call of the patched method, by every user of `nodule` (a patched `Server.prototype.emit`
+//!   runs on every event of every server).
 
 use super::{Path, Value};
 
@@ -843,4 +848,36 @@ pub fn runs_watcher_at_once(model: &super::SemanticModel, call: &super::Call) ->
         "watch" => (call.arg(2)?.property("immediate")? == &Value::Bool(true)).then_some(1),
         _ => None,
     }
+}
+
+/// Modules whose `wrap(target, name, wrapper)` replaces `target[name]` with what
+/// `wrapper(original)` returns (see the module docs).
+const METHOD_PATCH_MODULES: &[&str] = &["shimmer"];
+
+/// For `shimmer.wrap(target, 'name', wrapper)` (or an imported `wrap` of such a module, see the
+/// module docs): the patched method's name and the index of the `wrapper` argument, whose
+/// returned function replaces the method and so runs on every call of it. `None` for any other
+/// call, and when the name is not a string literal.
+pub fn patched_method<'c>(
+    model: &super::SemanticModel,
+    call: &'c super::Call,
+) -> Option<(&'c str, usize)> {
+    let callee = call.callee.as_ref()?;
+    if call.is_new || call.args.len() < 3 {
+        return None;
+    }
+    let binding = model.binding(callee.root_binding()?);
+    let module = binding.source_module.as_deref()?;
+    if !METHOD_PATCH_MODULES.contains(&module) {
+        return None;
+    }
+    let name = match callee.props.as_slice() {
+        [] => binding.import_name.clone()?,
+        [m] => m.clone(),
+        _ => return None,
+    };
+    if name != "wrap" {
+        return None;
+    }
+    Some((call.arg(1)?.as_str()?, 2))
 }

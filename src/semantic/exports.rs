@@ -105,6 +105,27 @@ pub struct ProjectFacts {
     /// The functions of other modules that this module calls and that may return their
     /// argument unchanged ([`super::shared`]).
     pub passes: Vec<super::shared::ImportedPassThrough>,
+    /// The method names whose every function in the project makes an instance of a class that
+    /// starts an interval nothing can stop ([`TimerMember`]), for the calls of this module on
+    /// an instance field's value.
+    pub timer_members: Vec<TimerMember>,
+}
+
+/// A method name `x.name(…)` whose every candidate in the project (every function stored under
+/// that property name, the field-based call graph of Feldthaus et al., ICSE 2013) makes an
+/// instance of a class whose constructor starts a `setInterval` that no method of the class
+/// clears, directly or by forwarding to a method of the same name: each call of it leaks one
+/// interval. Told by the project pass to the modules that call it on an instance field's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimerMember {
+    /// The method name.
+    pub name: Atom,
+    /// The class made (its name in its module, or the name it is exported under).
+    pub class: Atom,
+    /// The class's module, as the walk found it.
+    pub file: String,
+    /// Where its constructor starts the interval.
+    pub at: PositionRange,
 }
 
 impl ProjectFacts {
@@ -115,6 +136,7 @@ impl ProjectFacts {
             && self.held.is_empty()
             && self.pinned.is_empty()
             && self.passes.is_empty()
+            && self.timer_members.is_empty()
     }
 }
 

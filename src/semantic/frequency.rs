@@ -24,6 +24,10 @@ pub enum Repeat {
     Listener(CallId),
     /// A `setInterval` callback: per tick.
     Interval(CallId),
+    /// The function that replaces a patched method (what the wrapper handed to
+    /// `shimmer.wrap(target, name, wrapper)` returns, [`api::patched_method`]): on every call of
+    /// that method.
+    Patched(CallId),
     /// A React effect (`useEffect(fn)`, Svelte 5's `$effect(fn)`): per mount or dependency
     /// change; or a mount hook (`onMounted(fn)`, [`api::is_mount_hook`]): per mount.
     Effect(CallId),
@@ -415,6 +419,25 @@ fn class_use(model: &SemanticModel, c: ClassId, f: FuncId) -> Option<Frequency> 
     })
 }
 
+/// The call patching a method with the function `func` ([`api::patched_method`]): `func` is made
+/// inside the wrapper handed to that call and escapes it (the wrapper's return value, which
+/// replaces the method). `None` for any other function.
+fn patching_call(model: &SemanticModel, func: &super::Function) -> Option<CallId> {
+    if !func.uses.contains(&FuncUse::Escapes) {
+        return None;
+    }
+    let wrapper = model.function(func.parent?);
+    wrapper.uses.iter().find_map(|u| match *u {
+        FuncUse::Argument { call, index } => {
+            let c = &model.calls[call.index()];
+            api::patched_method(model, c)
+                .is_some_and(|(_, i)| i == index)
+                .then_some(call)
+        }
+        _ => None,
+    })
+}
+
 /// How the project uses an export known by `names`, when the whole-project pass told the model.
 fn project_use<'a>(
     model: &'a SemanticModel,
@@ -532,6 +555,9 @@ pub(super) fn compute(model: &SemanticModel) -> Vec<Frequency> {
                 FuncUse::Method if func.class.is_some() => {}
                 FuncUse::Method | FuncUse::Escapes => consider(Frequency::Unknown),
             }
+        }
+        if let Some(call) = patching_call(model, func) {
+            consider(Frequency::Repeated(Repeat::Patched(call)));
         }
         if let Some(c) = func.class {
             if let Some(freq) = class_use(model, c, FuncId::from_index(f)) {

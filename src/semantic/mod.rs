@@ -38,7 +38,7 @@ pub use build::build;
 pub use class::{Class, ClassId, Decorated, Decorator};
 pub use exports::{
     Export, ExportTarget, ImportedRegistry, ProjectFacts, ProjectUse, ReExport, Registry,
-    RepeatedUse,
+    RepeatedUse, TimerMember,
 };
 pub use frequency::{CallbackKind, Frequency, Repeat};
 pub(crate) use key_domain::{capped_collection_keyed_by, is_code_set_name, is_normaliser};
@@ -849,6 +849,11 @@ impl SemanticModel {
             let p = c.callee.as_ref()?;
             self.is_global_function(p, names).then_some((i, c))
         })
+    }
+
+    /// The calls whose callee is rooted at `this` (`this.items.push(x)`), in source order.
+    pub fn method_calls_rooted_at_this(&self) -> impl Iterator<Item = &Call> + '_ {
+        self.this_callees().iter().map(|&i| &self.calls[i.index()])
     }
 
     /// The calls whose callee is rooted at `this`, found on first use.

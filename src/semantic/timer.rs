@@ -585,3 +585,42 @@ fn path_is_long(model: &SemanticModel, p: &Path, f: FuncId, depth: u32) -> bool 
             })
         })
 }
+
+/// The classes of `model` whose constructor starts a `setInterval` whose handle no code of the
+/// module can clear ([`super::cleanup::lost_handle`]: discarded, or kept in a field that nothing
+/// passes to `clearInterval`), each with that call: every `new` of such a class leaks one
+/// interval for good. Empty for most files (no class, or no interval in a constructor).
+pub fn unstoppable_interval_classes(model: &SemanticModel) -> Vec<(ClassId, CallId)> {
+    if model.classes.is_empty() {
+        return Vec::new();
+    }
+    let mut out: Vec<(ClassId, CallId)> = Vec::new();
+    for (id, call) in model.global_calls(&["setInterval"]) {
+        let Some(c) = model.function(call.func).class else {
+            continue;
+        };
+        if !model.is_constructor(call.func)
+            || super::cleanup::lost_handle(model, call).is_none()
+            || out.iter().any(|(k, _)| *k == c)
+        {
+            continue;
+        }
+        out.push((c, id));
+    }
+    out
+}
+
+impl SemanticModel {
+    /// What the project pass says about the method name `name` of a call on an instance field's
+    /// value ([`super::TimerMember`]): every function stored under that name in the project
+    /// makes an instance of a class that starts an interval nothing stops. `None` when a file is
+    /// linted alone and for any other name.
+    pub fn timer_member(&self, name: &str) -> Option<&super::TimerMember> {
+        self.project.timer_members.iter().find(|m| m.name == name)
+    }
+
+    /// Whether the project pass told this module of any such name ([`Self::timer_member`]).
+    pub fn has_timer_members(&self) -> bool {
+        !self.project.timer_members.is_empty()
+    }
+}
