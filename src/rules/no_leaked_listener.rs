@@ -269,6 +269,46 @@ fn handed_in(model: &SemanticModel, path: &Path, depth: u32) -> bool {
     }
 }
 
+/// Whether registration `call` on `receiver` sits behind a mark kept on the owner itself: a test
+/// in the registering function, before the call, that reads a property of `receiver`
+/// (`socket[kHooked]`, `socket.hooked`), and an assignment of `true` to that property in the same
+/// function after the call. The owner then gets the listener once, however often the code runs.
+fn marked_on_owner(model: &SemanticModel, call: &Call, receiver: &Path) -> bool {
+    use crate::semantic::Target;
+    if !call.guarded {
+        return false;
+    }
+    model.assigns_under(receiver).any(|a| {
+        if a.func != call.func || a.span.start < call.span.end || a.value != Value::Bool(true) {
+            return false;
+        }
+        // What a test must read: the property, or the owner and the key's binding (a test
+        // records the member path up to its computed key; the key is a reference inside it).
+        let (wanted, key) = match &a.target {
+            Target::Path(t)
+                if t.props.len() == receiver.props.len() + 1 && t.parent() == *receiver =>
+            {
+                (t.clone(), None)
+            }
+            Target::Computed {
+                object,
+                key: Value::Path(k),
+            } if object == receiver && k.props.is_empty() => (receiver.clone(), k.root_binding()),
+            _ => return false,
+        };
+        model.conditions.iter().any(|c| {
+            c.func == call.func
+                && c.span.end <= call.span.start
+                && c.paths.contains(&wanted)
+                && key.is_none_or(|k| {
+                    model.references_within(c.func).iter().any(|r| {
+                        r.binding == k && r.span.start >= c.span.start && r.span.end <= c.span.end
+                    })
+                })
+        })
+    })
+}
+
 /// Whether member path `receiver` (`pipeline.stream`) is assigned a `new` object in the
 /// registering function before registration `call`: the registration is on the object this run
 /// made.
@@ -1426,6 +1466,11 @@ impl Rule for NoLeakedListener {
                 }
                 None => continue,
             };
+            // Behind a mark on the owner itself (`if (!socket[kHooked]) { socket.on(…);
+            // socket[kHooked] = true }`): one listener per owner, however often the code runs.
+            if marked_on_owner(model, call, &receiver) {
+                continue;
+            }
             // Registration behind a run-once flag (`if (subscribed) return; subscribed = true`)
             // happens once, whoever calls; behind an instance's flag (`if (this.subscribed)
             // return; this.subscribed = true`), once per instance.
