@@ -249,9 +249,10 @@ pub fn lint_files_cached(
                 .iter()
                 .zip(prepared)
                 .map(|(path, p)| match p? {
-                    Prepared::Clean(summary) => {
-                        Ok((file_result(path, String::new(), Vec::new()), summary.map(|s| *s)))
-                    }
+                    Prepared::Clean(summary) => Ok((
+                        file_result(path, String::new(), Vec::new()),
+                        summary.map(|s| *s),
+                    )),
                     Prepared::Lint(mut f) => {
                         let result = match parse_limit {
                             Some(_) => linted.next().unwrap_or_default(),

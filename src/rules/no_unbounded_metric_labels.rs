@@ -531,13 +531,14 @@ impl Rule for NoUnboundedMetricLabels {
             report(ctx, call, &method, kind, out);
         }
         // Declarations whose label names promise unbounded values.
-        for (i, b) in model.bindings.iter().enumerate() {
-            if metric_kind(model, BindingId::from_index(i)) != Some(Kind::Prom) {
-                continue;
-            }
+        for b in &model.bindings {
+            // Only a declaration's own `new Histogram({ labelNames })` names its labels.
             let Some(Value::Call(c)) = &b.init else {
                 continue;
             };
+            if kind_of_call(model, *c) != Some(Kind::Prom) {
+                continue;
+            }
             let call = &model.calls[c.index()];
             let Some(Value::Object(props)) = call.arg(0) else {
                 continue;
