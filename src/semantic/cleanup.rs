@@ -72,6 +72,18 @@ pub fn is_removed(model: &SemanticModel, receiver: &Path, call: &Call) -> bool {
                         .is_some_and(|rr| &rr == p || model.resolve_const(&rr).as_ref() == Some(p))
             })
         });
+    // Each element of a collection, in a callback iterating it, and each element of the same
+    // collection in another iteration (`signals.forEach(s => s.addEventListener('abort', f))`
+    // and, in the cleanup, `signals.forEach(s => s.removeEventListener('abort', f))`).
+    let removed = removed
+        || iterated_element(model, receiver).is_some_and(|slot| {
+            model.calls.iter().any(|r| {
+                r.method().is_some_and(|m| REMOVE.contains(&m.as_str()))
+                    && same(r)
+                    && r.receiver()
+                        .is_some_and(|rr| iterated_element(model, &rr).as_ref() == Some(&slot))
+            })
+        });
     // `removeEventListener(…)` called bare removes from `window`.
     let window =
         matches!(&receiver.root, Root::Global(g) if g == "window") && receiver.props.is_empty();
@@ -134,6 +146,27 @@ fn callback_param_slot(model: &SemanticModel, p: Option<&Value>) -> Option<(Atom
         FuncUse::Argument { call, index } => model.calls[call.index()]
             .method()
             .map(|m| (m.clone(), index, position)),
+        _ => None,
+    })
+}
+
+/// Where a bare parameter `p` comes from when its function is a callback handed to a method of a
+/// collection (`signals.forEach((s) => …)`): the collection's path, the method, the argument
+/// position and the parameter position. `None` for anything else.
+fn iterated_element(model: &SemanticModel, p: &Path) -> Option<(Path, Atom, usize, usize)> {
+    let b = p.root_binding().filter(|_| p.props.is_empty())?;
+    let binding = model.binding(b);
+    if binding.kind != super::BindingKind::Param {
+        return None;
+    }
+    let f = binding.func;
+    let position = model.function(f).params.iter().position(|&q| q == b)?;
+    model.function(f).uses.iter().find_map(|u| match *u {
+        FuncUse::Argument { call, index } => {
+            let c = &model.calls[call.index()];
+            let collection = c.receiver().filter(|r| r.root != Root::Unknown)?;
+            Some((collection, c.method()?.clone(), index, position))
+        }
         _ => None,
     })
 }
