@@ -1220,7 +1220,7 @@ fn run_early(model: &SemanticModel, call: &Call, call_id: usize) -> Option<ByteS
             .is_some_and(|m| api::keeps_argument_without_calling(m))
             || c.args
                 .iter()
-                .position(|a| a == &Value::Path(p.clone()))
+                .position(|a| matches!(a, Value::Path(q) if q == p))
                 .and_then(|i| crate::semantic::flow::param_of_callee(model, c, i))
                 .is_some_and(|(h, q)| !crate::semantic::flow::may_call_param(model, h, q, 2));
         // Run from another of the owner's events (`process.on('SIGINT', () => { kill(); … })`)

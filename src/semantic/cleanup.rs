@@ -110,10 +110,7 @@ fn looked_up_from_table(
     let (Some(Value::Path(h)), Some(Value::Path(r))) = (added, removed) else {
         return false;
     };
-    let (Some(h), Some(r)) = (
-        h.root_binding().filter(|_| h.props.is_empty()),
-        r.root_binding().filter(|_| r.props.is_empty()),
-    ) else {
+    let (Some(h), Some(r)) = (h.as_binding(), r.as_binding()) else {
         return false;
     };
     let Some(Value::Call(lookup)) = &model.binding(r).init else {
@@ -130,7 +127,7 @@ fn looked_up_from_table(
         let c = &model.calls[id.index()];
         c.method().is_some_and(|m| m == "set")
             && c.receiver().as_ref() == Some(&table)
-            && matches!(c.arg(1), Some(Value::Path(p)) if p.props.is_empty() && p.root_binding() == Some(h))
+            && matches!(c.arg(1), Some(Value::Path(p)) if p.as_binding() == Some(h))
     })
 }
 
@@ -154,7 +151,7 @@ fn callback_param_slot(model: &SemanticModel, p: Option<&Value>) -> Option<(Atom
 /// collection (`signals.forEach((s) => …)`): the collection's path, the method, the argument
 /// position and the parameter position. `None` for anything else.
 fn iterated_element(model: &SemanticModel, p: &Path) -> Option<(Path, Atom, usize, usize)> {
-    let b = p.root_binding().filter(|_| p.props.is_empty())?;
+    let b = p.as_binding()?;
     let binding = model.binding(b);
     if binding.kind != super::BindingKind::Param {
         return None;
@@ -220,7 +217,7 @@ pub fn removed_only_by_itself(model: &SemanticModel, receiver: &Path, call: &Cal
     let Some(Value::Path(p)) = call.arg(1) else {
         return false;
     };
-    let Some(b) = p.root_binding().filter(|_| p.props.is_empty()) else {
+    let Some(b) = p.as_binding() else {
         return false;
     };
     let Some(handler) = model.binding(b).func_value else {

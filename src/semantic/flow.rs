@@ -125,15 +125,15 @@ pub fn may_call_param(model: &SemanticModel, f: FuncId, param: BindingId, depth:
         if c.callee_root() == Some(param) {
             return true;
         }
-        if c
-            .method()
+        if c.method()
             .is_some_and(|m| super::api::keeps_argument_without_calling(m))
         {
             return false;
         }
-        let passed_as = c.args.iter().position(
-            |a| matches!(a, Value::Path(p) if p.props.is_empty() && p.root_binding() == Some(param)),
-        );
+        let passed_as = c
+            .args
+            .iter()
+            .position(|a| matches!(a, Value::Path(p) if p.as_binding() == Some(param)));
         match passed_as.and_then(|i| param_of_callee(model, c, i)) {
             Some((g, q)) if depth > 0 => may_call_param(model, g, q, depth - 1),
             _ => true,

@@ -268,7 +268,7 @@ fn removes_itself(model: &SemanticModel, call: &Call, f: FuncId) -> bool {
                 .is_some_and(|m| api::REMOVE_LISTENER_METHODS.contains(&m.as_str()))
             && r.receiver() == receiver
             && r.arg(0) == call.arg(0)
-            && matches!(r.arg(1), Some(Value::Path(p)) if p.props.is_empty() && p.root_binding() == Some(b))
+            && matches!(r.arg(1), Some(Value::Path(p)) if p.as_binding() == Some(b))
     })
 }
 

@@ -50,7 +50,7 @@ pub fn is_code_set_name(name: &str) -> bool {
 pub fn capped_collection_keyed_by(model: &SemanticModel, b: BindingId) -> Option<Path> {
     let keyed = |c: &Call| {
         matches!(c.method().map(|m| m.as_str()), Some("set" | "add"))
-            && matches!(c.arg(0), Some(Value::Path(p)) if p.props.is_empty() && p.root_binding() == Some(b))
+            && matches!(c.arg(0), Some(Value::Path(p)) if p.as_binding() == Some(b))
     };
     model
         .calls_mentioning(b)
