@@ -131,41 +131,48 @@ fn looked_up_from_table(
     })
 }
 
+/// For a bare parameter `p` of a function handed to calls as a callback: the first of those
+/// calls (with the argument position the function is passed at) for which `slot` gives
+/// something, with the parameter's position. `None` for anything else.
+fn callback_slot<T>(
+    model: &SemanticModel,
+    p: &Path,
+    slot: impl Fn(&Call, usize) -> Option<T>,
+) -> Option<(T, usize)> {
+    let b = p.as_binding()?;
+    let f = model.binding(b).func;
+    let position = model.function(f).params.iter().position(|&q| q == b)?;
+    model.function(f).uses.iter().find_map(|u| match *u {
+        FuncUse::Argument { call, index } => {
+            slot(&model.calls[call.index()], index).map(|t| (t, position))
+        }
+        _ => None,
+    })
+}
+
 /// Where a bare parameter `p` comes from when its function is a callback: the method the
 /// callback is handed to, the argument position, and the parameter position (`cb` in
 /// `events.forEach((cb, name) => …)` is `("forEach", 0, 0)`). `None` for anything else.
 fn callback_param_slot(model: &SemanticModel, p: Option<&Value>) -> Option<(Atom, usize, usize)> {
     let Some(Value::Path(p)) = p else { return None };
-    let b = p.root_binding().filter(|_| p.props.is_empty())?;
-    let f = model.binding(b).func;
-    let position = model.function(f).params.iter().position(|&q| q == b)?;
-    model.function(f).uses.iter().find_map(|u| match *u {
-        FuncUse::Argument { call, index } => model.calls[call.index()]
-            .method()
-            .map(|m| (m.clone(), index, position)),
-        _ => None,
-    })
+    callback_slot(model, p, |c, index| c.method().map(|m| (m.clone(), index)))
+        .map(|((m, index), position)| (m, index, position))
 }
 
 /// Where a bare parameter `p` comes from when its function is a callback handed to a method of a
 /// collection (`signals.forEach((s) => …)`): the collection's path, the method, the argument
 /// position and the parameter position. `None` for anything else.
 fn iterated_element(model: &SemanticModel, p: &Path) -> Option<(Path, Atom, usize, usize)> {
-    let b = p.as_binding()?;
-    let binding = model.binding(b);
-    if binding.kind != super::BindingKind::Param {
+    if p.as_binding()
+        .is_none_or(|b| model.binding(b).kind != super::BindingKind::Param)
+    {
         return None;
     }
-    let f = binding.func;
-    let position = model.function(f).params.iter().position(|&q| q == b)?;
-    model.function(f).uses.iter().find_map(|u| match *u {
-        FuncUse::Argument { call, index } => {
-            let c = &model.calls[call.index()];
-            let collection = c.receiver().filter(|r| r.root != Root::Unknown)?;
-            Some((collection, c.method()?.clone(), index, position))
-        }
-        _ => None,
+    callback_slot(model, p, |c, index| {
+        let collection = c.receiver().filter(|r| r.root != Root::Unknown)?;
+        Some((collection, c.method()?.clone(), index))
     })
+    .map(|((collection, m, index), position)| (collection, m, index, position))
 }
 
 /// Whether registration `add` and removal `remove` take their event and handler from the same
