@@ -7,7 +7,9 @@ use crate::describe::{confidence_for, how_often};
 use crate::diagnostic::{Confidence, Diagnostic, Severity};
 use crate::semantic::cleanup::{lost_handle, LostHandle};
 use crate::semantic::timer::{self, Overwrite, Slot};
-use crate::semantic::{Call, CallId, Frequency, FuncId, Repeat, ResultUse, SemanticModel, Value};
+use crate::semantic::{
+    flow, Call, CallId, Frequency, FuncId, Repeat, ResultUse, SemanticModel, Value,
+};
 
 /// The rule.
 pub struct NoLeakedTimer;
@@ -203,30 +205,15 @@ fn made_intervals(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
 
 /// The call in this file that makes function `f` run repeatedly, when `f` repeats only because
 /// a function calls it ([`Repeat::CalledFrom`]) by name or as a method of the same instance
-/// (`self.register()`): the first such call in that caller.
+/// (`self.register()`): the first such call in that caller ([`flow::callers_of`]).
 fn repeating_call(model: &SemanticModel, f: FuncId, freq: &Frequency) -> Option<CallId> {
     let Frequency::Repeated(Repeat::CalledFrom(caller, _)) = freq else {
         return None;
     };
-    let name = model.function(f).name.as_deref()?;
-    let c = model.function(f).class;
-    model
-        .calls
-        .iter()
-        .enumerate()
-        .find(|(_, k)| {
-            k.func == *caller
-                && !k.is_new
-                && k.callee.as_ref().is_some_and(|p| match p.props.as_slice() {
-                    [m] if m == name => c.is_some_and(|c| {
-                        model.class_of_root(p, k.func) == Some(c)
-                            && model.method_named(c, name) == Some(f)
-                    }),
-                    [] => p.root_binding().and_then(|b| model.binding(b).func_value) == Some(f),
-                    _ => false,
-                })
-        })
-        .map(|(i, _)| CallId::from_index(i))
+    flow::callers_of(model, f).into_iter().find(|&id| {
+        let k = &model.calls[id.index()];
+        k.func == *caller && !k.is_new
+    })
 }
 
 /// What is said about the slot a handle is stored in, for the message.
