@@ -562,6 +562,10 @@ pub struct SemanticModel {
     /// instance-field questions ask about them for each field (see
     /// [`SemanticModel::method_calls_on`]).
     this_callees: OnceCell<Vec<CallId>>,
+    /// The calls whose callee is rooted at a global (`window.removeEventListener(…)`), by that
+    /// global's name, in source order: a receiver such as `window` or `process` would otherwise
+    /// scan every call of the file for each registration asked about.
+    calls_by_global: OnceCell<rustc_hash::FxHashMap<Atom, Vec<CallId>>>,
     /// The assignments and calls shaped like a completion handler or a `then` (see
     /// [`cleanup::released_on_some_completions`]), found on first use.
     completion_sites: OnceCell<cleanup::CompletionSites>,
@@ -802,9 +806,16 @@ impl SemanticModel {
         names: &'a [&'a str],
     ) -> impl Iterator<Item = (CallId, &'a Call)> + 'a {
         // Receivers rooted at a binding only need that binding's calls, those rooted at `this`
-        // the calls on `this`.
-        let candidates: Box<dyn Iterator<Item = CallId> + 'a> = match receiver.root {
+        // the calls on `this`, those rooted at a global the calls on that global.
+        let candidates: Box<dyn Iterator<Item = CallId> + 'a> = match &receiver.root {
             Root::This => Box::new(self.this_callees().iter().copied()),
+            Root::Global(g) => Box::new(
+                self.calls_by_global()
+                    .get(g)
+                    .map_or(&[][..], Vec::as_slice)
+                    .iter()
+                    .copied(),
+            ),
             _ => rooted_candidates(
                 receiver,
                 || self.calls_by_root(),
@@ -854,6 +865,26 @@ impl SemanticModel {
     /// The calls whose callee is rooted at `this` (`this.items.push(x)`), in source order.
     pub fn method_calls_rooted_at_this(&self) -> impl Iterator<Item = &Call> + '_ {
         self.this_callees().iter().map(|&i| &self.calls[i.index()])
+    }
+
+    /// The calls whose callee is rooted at a global, by the global's name, found on first use.
+    fn calls_by_global(&self) -> &rustc_hash::FxHashMap<Atom, Vec<CallId>> {
+        self.calls_by_global.get_or_init(|| {
+            let mut by_global = rustc_hash::FxHashMap::<Atom, Vec<CallId>>::default();
+            for (i, c) in self.calls.iter().enumerate() {
+                if let Some(Path {
+                    root: Root::Global(g),
+                    ..
+                }) = &c.callee
+                {
+                    by_global
+                        .entry(g.clone())
+                        .or_default()
+                        .push(CallId::from_index(i));
+                }
+            }
+            by_global
+        })
     }
 
     /// The calls whose callee is rooted at `this`, found on first use.
