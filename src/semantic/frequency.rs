@@ -395,20 +395,22 @@ fn class_use(model: &SemanticModel, c: ClassId, f: FuncId) -> Option<Frequency> 
         if !public {
             return None;
         }
-        return Some(match project_use(model, &model.export_names_of_class(c)) {
-            Some(super::ProjectUse::Repeated(u)) => {
-                Frequency::Repeated(Repeat::Project(Box::new(u.clone())))
-            }
-            Some(super::ProjectUse::Once) => Frequency::Once,
-            Some(super::ProjectUse::TestsOnly) => Frequency::Unknown,
-            None => Frequency::Repeated(Repeat::Instance(c)),
-        });
+        return Some(
+            match project_use(model, || model.export_names_of_class(c)) {
+                Some(super::ProjectUse::Repeated(u)) => {
+                    Frequency::Repeated(Repeat::Project(Box::new(u.clone())))
+                }
+                Some(super::ProjectUse::Once) => Frequency::Once,
+                Some(super::ProjectUse::TestsOnly) => Frequency::Unknown,
+                None => Frequency::Repeated(Repeat::Instance(c)),
+            },
+        );
     }
     Some(if public || model.instantiations(c).next().is_some() {
         // A method the project calls repeatedly through an instance (a dependency-injection
         // consumer's `this.orders.remember(id)` in a request handler) runs that often; no
         // other answer about a member is sound (see `member_question`).
-        match project_use(model, &model.member_export_names(f)) {
+        match project_use(model, || model.member_export_names(f)) {
             Some(super::ProjectUse::Repeated(u)) => {
                 Frequency::Repeated(Repeat::Project(Box::new(u.clone())))
             }
@@ -438,22 +440,29 @@ fn patching_call(model: &SemanticModel, func: &super::Function) -> Option<CallId
     })
 }
 
-/// How the project uses an export known by `names`, when the whole-project pass told the model.
+/// How the project uses an export known by the names `names` lists (listed only when the
+/// whole-project pass told the model something), when it told.
 fn project_use<'a>(
     model: &'a SemanticModel,
-    names: &[swc_atoms::Atom],
+    names: impl FnOnce() -> Vec<swc_atoms::Atom>,
 ) -> Option<&'a super::ProjectUse> {
-    if model.project.is_empty() || names.is_empty() {
+    // Without project facts (the first lint of every file) no name has a use: the names, a scan
+    // of every export for each exported function, are not even listed.
+    if model.project.is_empty() {
         return None;
     }
-    model.project_use_of(names)
+    let names = names();
+    if names.is_empty() {
+        return None;
+    }
+    model.project_use_of(&names)
 }
 
 /// The frequency that being exported gives function `f`: called any number of times from
 /// elsewhere, unless the whole-project pass knows every use (then once when every use runs
 /// once, unknown when only tests use it).
 fn exported_frequency(model: &SemanticModel, f: FuncId) -> Option<Frequency> {
-    match project_use(model, &model.export_names_of_func(f)) {
+    match project_use(model, || model.export_names_of_func(f)) {
         Some(super::ProjectUse::Once) => Some(Frequency::Once),
         Some(super::ProjectUse::TestsOnly) => Some(Frequency::Unknown),
         Some(super::ProjectUse::Repeated(u)) => {
