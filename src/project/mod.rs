@@ -457,8 +457,10 @@ impl Answers<'_> {
 
     fn compute(&mut self, file: usize, name: &Atom, depth: u32) -> Option<ProjectUse> {
         let mut tally = Tally::default();
-        let importers = self.graph.importers_of(file).to_vec();
-        for edge in importers {
+        // The graph outlives `self`'s borrow: its edges are read in place, not copied for
+        // each question (an index module has thousands of importers).
+        let graph: &graph::ModuleGraph = self.graph;
+        for &edge in graph.importers_of(file) {
             let Some(summary) = &self.summaries[edge.from] else {
                 return None;
             };
