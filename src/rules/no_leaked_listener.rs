@@ -1380,15 +1380,8 @@ impl Rule for NoLeakedListener {
         // The file's removal calls, listed when a registration first gets as far as asking (in
         // most files none does): otherwise a pass over every call of every file.
         let removals = OnceCell::new();
-        let removals = || -> &Vec<&Call> {
-            removals.get_or_init(|| {
-                model
-                    .calls
-                    .iter()
-                    .filter(|r| r.method().is_some_and(|m| REMOVE.contains(&m.as_str())))
-                    .collect()
-            })
-        };
+        let removals =
+            || -> &Vec<&Call> { removals.get_or_init(|| model.listener_removal_calls().collect()) };
         scope_lost_after_await(ctx, out);
         stopped_before_assigned(ctx, out);
         pinned_by_callee(ctx, out);

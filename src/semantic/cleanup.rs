@@ -10,7 +10,7 @@ use super::{
 use crate::diagnostic::ByteSpan;
 
 /// Methods that remove a listener.
-pub const REMOVE: &[&str] = &["off", "removeListener", "removeEventListener"];
+pub const REMOVE: &[&str] = api::REMOVE_LISTENER_METHODS;
 /// Global functions that clear a timer given its handle.
 pub(crate) const CLEAR: &[&str] = &["clearInterval", "clearTimeout", "clearImmediate"];
 
@@ -65,9 +65,8 @@ pub fn is_removed(model: &SemanticModel, receiver: &Path, call: &Call) -> bool {
         || resolved.as_ref().is_some_and(|p| {
             // Any removal whose receiver stands for the same object (`const s = a.b` in two
             // methods).
-            model.calls.iter().any(|r| {
-                r.method().is_some_and(|m| REMOVE.contains(&m.as_str()))
-                    && same(r)
+            model.listener_removal_calls().any(|r| {
+                same(r)
                     && r.receiver()
                         .is_some_and(|rr| &rr == p || model.resolve_const(&rr).as_ref() == Some(p))
             })
@@ -77,9 +76,8 @@ pub fn is_removed(model: &SemanticModel, receiver: &Path, call: &Call) -> bool {
     // and, in the cleanup, `signals.forEach(s => s.removeEventListener('abort', f))`).
     let removed = removed
         || iterated_element(model, receiver).is_some_and(|slot| {
-            model.calls.iter().any(|r| {
-                r.method().is_some_and(|m| REMOVE.contains(&m.as_str()))
-                    && same(r)
+            model.listener_removal_calls().any(|r| {
+                same(r)
                     && r.receiver()
                         .is_some_and(|rr| iterated_element(model, &rr).as_ref() == Some(&slot))
             })
@@ -198,11 +196,9 @@ pub fn removals_of<'a>(model: &'a SemanticModel, receiver: &Path, call: &Call) -
     let same = |r: &Call| same_event(call.arg(0), r.arg(0)) && same_handler(call.arg(1), r.arg(1));
     let resolved = model.resolve_const(receiver);
     model
-        .calls
-        .iter()
+        .listener_removal_calls()
         .filter(|r| {
-            r.method().is_some_and(|m| REMOVE.contains(&m.as_str()))
-                && same(r)
+            same(r)
                 && r.receiver().is_some_and(|rr| {
                     &rr == receiver
                         || resolved.as_ref().is_some_and(|p| {
@@ -277,9 +273,8 @@ fn removed_through_record(model: &SemanticModel, receiver: &Path, call: &Call) -
     }
     let handlers = kept_at(model, handler);
     let resolved = |p: &Path| model.resolve_const(p).unwrap_or_else(|| p.clone());
-    model.calls.iter().any(|r| {
-        r.method().is_some_and(|m| REMOVE.contains(&m.as_str()))
-            && same_event(call.arg(0), r.arg(0))
+    model.listener_removal_calls().any(|r| {
+        same_event(call.arg(0), r.arg(0))
             && r.receiver()
                 .is_some_and(|rr| owners.contains(&resolved(&rr)))
             && match r.arg(1) {

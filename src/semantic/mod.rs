@@ -566,6 +566,9 @@ pub struct SemanticModel {
     /// global's name, in source order: a receiver such as `window` or `process` would otherwise
     /// scan every call of the file for each registration asked about.
     calls_by_global: OnceCell<rustc_hash::FxHashMap<Atom, Vec<CallId>>>,
+    /// The calls of a listener-removal method ([`api::REMOVE_LISTENER_METHODS`]), in source
+    /// order: each registration asks for its removals, which are few.
+    listener_removals: OnceCell<Vec<CallId>>,
     /// The assignments and calls shaped like a completion handler or a `then` (see
     /// [`cleanup::released_on_some_completions`]), found on first use.
     completion_sites: OnceCell<cleanup::CompletionSites>,
@@ -865,6 +868,25 @@ impl SemanticModel {
     /// The calls whose callee is rooted at `this` (`this.items.push(x)`), in source order.
     pub fn method_calls_rooted_at_this(&self) -> impl Iterator<Item = &Call> + '_ {
         self.this_callees().iter().map(|&i| &self.calls[i.index()])
+    }
+
+    /// The calls of a listener-removal method (`off`, `removeListener`, `removeEventListener`:
+    /// [`api::REMOVE_LISTENER_METHODS`]) on any receiver, in source order, listed on first use.
+    pub fn listener_removal_calls(&self) -> impl Iterator<Item = &Call> + '_ {
+        self.listener_removals
+            .get_or_init(|| {
+                self.calls
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| {
+                        c.method()
+                            .is_some_and(|m| api::REMOVE_LISTENER_METHODS.contains(&m.as_str()))
+                    })
+                    .map(|(i, _)| CallId::from_index(i))
+                    .collect()
+            })
+            .iter()
+            .map(|&i| &self.calls[i.index()])
     }
 
     /// The calls whose callee is rooted at a global, by the global's name, found on first use.
