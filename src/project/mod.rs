@@ -119,6 +119,7 @@ fn answer_all(
         summaries,
         files,
         memo: FxHashMap::default(),
+        by_name: FxHashMap::default(),
     };
     let mut out: FxHashMap<usize, ProjectFacts> = FxHashMap::default();
     for &i in asked {
@@ -434,6 +435,52 @@ struct Answers<'a> {
     summaries: &'a [Option<ModuleSummary>],
     files: &'a [PathBuf],
     memo: FxHashMap<(usize, Atom), Option<ProjectUse>>,
+    /// The importers of the files with many, sorted by the name each imports
+    /// ([`ImportersByName`]), made when a question about the file first comes.
+    by_name: FxHashMap<usize, ImportersByName>,
+}
+
+/// The importers of one file ([`graph::ModuleGraph::importers_of`]) a question about one of its
+/// exports has to look at, as positions in that list: an index module imported by thousands of
+/// modules is asked about each of its exports, and each import names one or a few of them.
+#[derive(Default)]
+struct ImportersByName {
+    /// The imports of a name, by that name.
+    named: FxHashMap<Atom, Vec<u32>>,
+    /// The edges every question looks at: namespace imports (`*`), re-exports, and importers
+    /// without a summary.
+    always: Vec<u32>,
+}
+
+/// Below this many importers a question goes through them all: the index would cost more.
+const FEW_IMPORTERS: usize = 32;
+
+impl ImportersByName {
+    fn new(edges: &[graph::Edge], summaries: &[Option<ModuleSummary>]) -> Self {
+        let mut index = ImportersByName::default();
+        for (pos, edge) in edges.iter().enumerate() {
+            let pos = pos as u32;
+            match (&summaries[edge.from], edge.kind) {
+                (Some(s), graph::EdgeKind::Import(u)) if s.imports[u].name != "*" => {
+                    index
+                        .named
+                        .entry(s.imports[u].name.clone())
+                        .or_default()
+                        .push(pos);
+                }
+                _ => index.always.push(pos),
+            }
+        }
+        index
+    }
+
+    /// The positions a question about `name` looks at, in the order of the edges.
+    fn positions(&self, name: &Atom) -> Vec<u32> {
+        let named = self.named.get(name).map_or(&[][..], Vec::as_slice);
+        let mut all: Vec<u32> = named.iter().chain(&self.always).copied().collect();
+        all.sort_unstable();
+        all
+    }
 }
 
 /// How deep re-exports and "as often as my own export" chains are followed.
@@ -460,7 +507,18 @@ impl Answers<'_> {
         // The graph outlives `self`'s borrow: its edges are read in place, not copied for
         // each question (an index module has thousands of importers).
         let graph: &graph::ModuleGraph = self.graph;
-        for &edge in graph.importers_of(file) {
+        let edges = graph.importers_of(file);
+        let positions: Option<Vec<u32>> = (edges.len() > FEW_IMPORTERS).then(|| {
+            self.by_name
+                .entry(file)
+                .or_insert_with(|| ImportersByName::new(edges, self.summaries))
+                .positions(name)
+        });
+        let picked: Box<dyn Iterator<Item = graph::Edge>> = match &positions {
+            Some(p) => Box::new(p.iter().map(|&i| edges[i as usize])),
+            None => Box::new(edges.iter().copied()),
+        };
+        for edge in picked {
             let Some(summary) = &self.summaries[edge.from] else {
                 return None;
             };
