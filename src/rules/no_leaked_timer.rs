@@ -257,6 +257,66 @@ fn overwrite_finding(
     }
 }
 
+/// The finding for an interval stored in an instance field by a start-up method over a pending
+/// handle, when code of this file that runs repeatedly calls the method on an object its caller
+/// may pass in ([`timer::rerun_on_shared`]): one instance shared by the caller gets the method
+/// run once per call, and each run orphans the interval before. Medium, with labels on that
+/// call and on where the caller's object comes in.
+fn rerun_finding(
+    ctx: &RuleContext<'_>,
+    call: &Call,
+    o: &Overwrite,
+    r: &timer::Rerun,
+    slot: &str,
+) -> Diagnostic {
+    let model = ctx.model;
+    let site = &model.calls[r.call.index()];
+    let method = site.method().map(|m| m.to_string()).unwrap_or_default();
+    let receiver = site
+        .receiver()
+        .map(|p| p.display(model).to_string())
+        .unwrap_or_default();
+    // How often the caller runs: per call of a function, or per instance a constructor makes.
+    let (runs, each) = match model
+        .class_of_function(r.caller)
+        .filter(|_| model.is_constructor(r.caller))
+    {
+        Some(c) => {
+            let class = model.class(c).name.as_deref().unwrap_or("this class");
+            (
+                format!("the `{class}` constructor runs `{method}()` for every new `{class}`"),
+                format!("for every new `{class}`"),
+            )
+        }
+        None => {
+            let caller = model
+                .function(r.caller)
+                .name
+                .as_deref()
+                .unwrap_or("its caller");
+            (
+                format!("`{caller}()` runs `{method}()` on every call"),
+                format!("on each call of `{caller}()`"),
+            )
+        }
+    };
+    overwrite_finding(
+        ctx,
+        call,
+        o,
+        format!("`setInterval` is started each time `{method}()` runs and its handle is stored in {slot} without clearing the one already there; {runs}, on `{receiver}`, which may be an object its caller passes in: a caller that hands one instance to several of them leaves an interval running per run that can no longer be stopped"),
+        Confidence::Medium,
+    )
+    .with_label(
+        site.callee_span,
+        format!("`{method}()` runs again {each}, on `{receiver}`"),
+    )
+    .with_label(
+        r.object.given,
+        "the caller's object comes in here (it may be one instance shared by several calls)",
+    )
+}
+
 /// An interval whose handle is kept and cleared somewhere: reported when the code that starts it
 /// can replace a pending handle without clearing it, when it is stopped only from its own callback
 /// and the connection it serves closes without stopping it, or when the class's teardown clears
@@ -299,18 +359,22 @@ call.callee_span,
     if d.is_none() {
         if let Some(o) = timer::overwritten_handle(model, id) {
             let slot = slot_phrase(model, &o.slot);
-            let confidence = if timer::overwrite_is_certain(model, &o, call) {
-                base
+            let certain = timer::overwrite_is_certain(model, &o, call);
+            let rerun = if certain {
+                None
             } else {
-                Confidence::Low
+                timer::rerun_on_shared(model, &o, call)
             };
-            d = Some(overwrite_finding(
-                ctx,
-                call,
-                &o,
-                format!("`setInterval` is started {often} and its handle is stored in {slot} without clearing the one already there: the earlier interval keeps running and can no longer be stopped"),
-                confidence,
-            ));
+            d = Some(match rerun {
+                Some(r) => rerun_finding(ctx, call, &o, &r, &slot),
+                None => overwrite_finding(
+                    ctx,
+                    call,
+                    &o,
+                    format!("`setInterval` is started {often} and its handle is stored in {slot} without clearing the one already there: the earlier interval keeps running and can no longer be stopped"),
+                    if certain { base } else { Confidence::Low },
+                ),
+            });
         }
     }
     let Some(mut d) = d else { return };

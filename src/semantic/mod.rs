@@ -471,6 +471,18 @@ pub struct Reference {
     pub span: ByteSpan,
 }
 
+/// A `new` expression that is an operand of a default or a choice
+/// ([`SemanticModel::default_news`]).
+#[derive(Debug, Clone)]
+pub struct DefaultNew {
+    /// The function the expression is in.
+    pub func: FuncId,
+    /// The paths of the expression's value summary ([`Value::Expr`]).
+    pub paths: Vec<Path>,
+    /// The `new` expression.
+    pub call: CallId,
+}
+
 /// Everything the rules know about one file. See the module docs.
 ///
 /// Built by one thread and read by the rules on that thread: the derived groupings and the
@@ -498,6 +510,15 @@ pub struct SemanticModel {
     /// (`return client`, `return this._client`), in source order: what a function may give back
     /// ([`shared`]).
     pub returns: Vec<(FuncId, Path)>,
+    /// The `new` expressions that are one operand of a default or a choice whose other
+    /// operands are paths (`options.store ?? new Store()`, `s || new S()`, `c ? s : new S()`),
+    /// each with the function it is in and the paths the expression's value summary names
+    /// ([`Value::Expr`]), in source order: what such a value may be besides those paths
+    /// ([`shared`]).
+    pub default_news: Vec<DefaultNew>,
+    /// `(function, object literal)` for each `return { … }`, in source order: what a function
+    /// gives back under each property ([`shared`]).
+    pub returned_objects: Vec<(FuncId, Value)>,
     /// Tests of `if`s, conditionals and logical operators that mention a path, in source order.
     pub conditions: Vec<Condition>,
     /// References to bindings, in source order.

@@ -13,6 +13,12 @@
 //! returning `settings` when it already is a client). A wrapper that always takes its socket
 //! from the caller, or always makes its own, is not one: the first owns what it is given (it
 //! ends it with itself), the second's object dies with it.
+//!
+//! The same evidence, seen from code that runs per call rather than per instance, is
+//! [`SemanticModel::callers_object`]: a receiver that is a parameter of that code on one path and
+//! a `new` it makes on another (`parseOptions(options).store`, built as
+//! `wrap(options.store ?? new Store())`), which the timer questions use to tell that a start-up
+//! method runs more than once on one instance (`timer::rerun_on_shared`).
 
 use swc_atoms::Atom;
 
@@ -22,6 +28,13 @@ use crate::diagnostic::ByteSpan;
 
 /// How deep [`SemanticModel::shared_listeners`] follows a value back to where it comes from.
 const MAX_DEPTH: u32 = 8;
+
+/// How deep [`SemanticModel::callers_object`] follows a receiver: through an options object, the
+/// helper that builds it and a pass-through wrapper, each a few steps.
+const MAX_ENTRY_DEPTH: u32 = 16;
+
+/// How many paths [`SemanticModel::callers_object`] follows at most.
+const MAX_ENTRY_STEPS: u32 = 256;
 
 /// A function that may return its argument unchanged on one path and something else on
 /// another: its parameter position.
@@ -87,6 +100,36 @@ struct Origins {
     /// The value may come from a call of an imported function, given something of the
     /// caller's, that the project pass might know to be a pass-through.
     asks_import: bool,
+    /// For [`SemanticModel::callers_object`]: the function whose parameters are the caller's
+    /// objects (instead of a constructor's), whose helpers' parameters are followed to what its
+    /// calls pass them, and whose helpers' results are followed into their properties.
+    entry: Option<FuncId>,
+    /// The `new` expressions the value may be (for [`SemanticModel::callers_object`]).
+    made_new: Vec<CallId>,
+    /// The paths followed so far: bounds the search where values fan out.
+    steps: u32,
+}
+
+impl Origins {
+    /// How deep the value is followed.
+    fn limit(&self) -> u32 {
+        if self.entry.is_some() {
+            MAX_ENTRY_DEPTH
+        } else {
+            MAX_DEPTH
+        }
+    }
+}
+
+/// An object a function works on that may be its caller's, or one it makes
+/// ([`SemanticModel::callers_object`]).
+#[derive(Debug, Clone)]
+pub struct CallersObject {
+    /// Where the caller's object comes in: the function's parameter's declaration.
+    pub given: ByteSpan,
+    /// The `new` expressions it may be instead (`options.store ?? new Store()`), in the order
+    /// they were reached.
+    pub made: Vec<CallId>,
 }
 
 impl SemanticModel {
@@ -236,9 +279,35 @@ impl SemanticModel {
         })
     }
 
+    /// What path `p`, read in function `entry`, may be, when it may be the caller's object and
+    /// may be one the code makes: on one path a parameter of `entry` (or a part of it), on
+    /// another a `new` expression. The receiver is followed as for
+    /// [`SemanticModel::shared_listeners`] and further: a parameter of another function of this
+    /// module to what its calls here pass for it (`parseOptions(options ?? {})`); a property of
+    /// a call's result to what that function returns under the property (an object literal,
+    /// `return { store: … }`, or a local written with one) or, for a function that
+    /// copies its parameter key by key (`out[k] = input[k]`; `return out`), to that property of
+    /// the argument; a property of `a ?? b` or `a ? b : c` to that property of the paths it
+    /// names; and the argument of a pass-through call to the `new` it may hold
+    /// (`wrap(options.store ?? new Store())`). Takes the path and the function; returns `None`
+    /// unless both a parameter of `entry` and a `new` were reached.
+    pub fn callers_object(&self, p: &Path, entry: FuncId) -> Option<CallersObject> {
+        let mut out = Origins {
+            entry: Some(entry),
+            ..Origins::default()
+        };
+        self.path_origins(p, entry, 0, &mut out);
+        let given = out.given?;
+        (!out.made_new.is_empty()).then_some(CallersObject {
+            given,
+            made: out.made_new,
+        })
+    }
+
     /// Adds to `out` what path `p`, read in function `f`, may be.
     fn path_origins(&self, p: &Path, f: FuncId, depth: u32, out: &mut Origins) {
-        if depth > MAX_DEPTH {
+        out.steps += 1;
+        if depth > out.limit() || (out.entry.is_some() && out.steps > MAX_ENTRY_STEPS) {
             return;
         }
         match &p.root {
@@ -250,11 +319,25 @@ impl SemanticModel {
                     let is_ctor = func
                         .class
                         .is_some_and(|c| self.class(c).constructor == Some(d));
-                    if is_ctor {
-                        out.given.get_or_insert(binding.span);
-                    } else if let Some(then) = self.then_callback_of(d, *b) {
-                        if p.props.is_empty() {
-                            self.promise_origins(then, depth + 1, out);
+                    match out.entry {
+                        Some(e) if e == d => {
+                            out.given.get_or_insert(binding.span);
+                        }
+                        // A helper's parameter: what this module's calls of the helper pass.
+                        Some(_) if !is_ctor && self.then_callback_of(d, *b).is_none() => {
+                            for (g, v) in super::flow::arguments_for(self, *b) {
+                                self.value_origins(v, &p.props, g, depth + 1, out);
+                            }
+                        }
+                        None if is_ctor => {
+                            out.given.get_or_insert(binding.span);
+                        }
+                        _ => {
+                            if let Some(then) = self.then_callback_of(d, *b) {
+                                if p.props.is_empty() {
+                                    self.promise_origins(then, depth + 1, out);
+                                }
+                            }
                         }
                     }
                     return;
@@ -267,8 +350,26 @@ impl SemanticModel {
                 }
                 let whole = Path::binding(*b);
                 for a in self.assigns_under(&whole) {
-                    if matches!(&a.target, super::Target::Path(t) if *t == whole) {
-                        self.value_origins(&a.value, &p.props, a.func, depth + 1, out);
+                    match &a.target {
+                        super::Target::Path(t) if *t == whole => {
+                            self.value_origins(&a.value, &p.props, a.func, depth + 1, out);
+                        }
+                        // `out[key] = input[key]`: a key-by-key copy of `input` holds its
+                        // properties.
+                        super::Target::Computed { object, .. }
+                            if out.entry.is_some() && !p.props.is_empty() && *object == whole =>
+                        {
+                            if let Value::Expr(ps) = &a.value {
+                                if let [src] = ps.as_slice() {
+                                    if src.as_binding().is_some() {
+                                        let mut q = src.clone();
+                                        q.props.extend(p.props.iter().cloned());
+                                        self.path_origins(&q, a.func, depth + 1, out);
+                                    }
+                                }
+                            }
+                        }
+                        _ => {}
                     }
                 }
             }
@@ -310,10 +411,27 @@ impl SemanticModel {
                 q.props.extend(rest.iter().cloned());
                 self.path_origins(&q, f, depth, out);
             }
-            // `settings.redis || {}`, `a ? b : c`: any of the paths it names.
+            // `settings.redis || {}`, `a ? b : c`: any of the paths it names;
+            // `options.store ?? new Store()`: also the `new` (for `callers_object`).
             Value::Expr(paths) if rest.is_empty() => {
                 for q in paths {
                     self.path_origins(q, f, depth, out);
+                }
+                if out.entry.is_some() {
+                    out.made_new.extend(
+                        self.default_news
+                            .iter()
+                            .filter(|d| d.func == f && d.paths == *paths)
+                            .map(|d| d.call),
+                    );
+                }
+            }
+            // `(options ?? {}).store`: that property of any of the paths it names.
+            Value::Expr(paths) if out.entry.is_some() => {
+                for q in paths {
+                    let mut q = q.clone();
+                    q.props.extend(rest.iter().cloned());
+                    self.path_origins(&q, f, depth, out);
                 }
             }
             Value::Object(_) => {
@@ -324,19 +442,60 @@ impl SemanticModel {
                 }
             }
             Value::Call(c) if rest.is_empty() => self.call_origins(*c, depth + 1, out),
+            Value::Call(c) if out.entry.is_some() => {
+                self.result_property_origins(*c, rest, depth + 1, out)
+            }
             _ => {}
+        }
+    }
+
+    /// Adds to `out` what property path `rest` of the result of call `c` may be, when `c` calls
+    /// a function of this module by name: that property of what the function returns
+    /// (`return { store: … }`, or `return config`, a local written with an object literal), or
+    /// of its argument when the
+    /// function copies that parameter key by key into the object it returns (see
+    /// [`SemanticModel::callers_object`]).
+    fn result_property_origins(&self, c: CallId, rest: &[Atom], depth: u32, out: &mut Origins) {
+        if depth > out.limit() {
+            return;
+        }
+        let call = &self.calls[c.index()];
+        if call.is_new || !call.callee.as_ref().is_some_and(|p| p.props.is_empty()) {
+            return;
+        }
+        let Some(g) = super::flow::called_function(self, call) else {
+            return;
+        };
+        for (h, p) in &self.returns {
+            if *h == g {
+                let mut q = p.clone();
+                q.props.extend(rest.iter().cloned());
+                self.path_origins(&q, g, depth + 1, out);
+            }
+        }
+        // `return { …, store: … }`.
+        for (h, v) in &self.returned_objects {
+            if *h == g {
+                self.value_origins(v, rest, g, depth + 1, out);
+            }
+        }
+        for (i, k) in self.calls.iter().enumerate() {
+            if k.func == g && k.result == ResultUse::Returned {
+                self.result_property_origins(CallId::from_index(i), rest, depth + 1, out);
+            }
         }
     }
 
     /// Adds to `out` what the result of call `c` may be (a promise's value counts as the
     /// result).
     fn call_origins(&self, c: CallId, depth: u32, out: &mut Origins) {
-        if depth > MAX_DEPTH {
+        if depth > out.limit() {
             return;
         }
         let call = &self.calls[c.index()];
         if call.is_new {
             out.made.get_or_insert(call.span);
+            out.made_new.push(c);
             return;
         }
         let Some(callee) = &call.callee else {
@@ -390,12 +549,18 @@ impl SemanticModel {
         let Some(arg) = call.arg(index) else {
             return;
         };
-        let mut inner = Origins::default();
+        let mut inner = Origins {
+            entry: out.entry,
+            ..Origins::default()
+        };
         self.value_origins(arg, &[], call.func, depth + 1, &mut inner);
+        out.steps += inner.steps;
         if let Some(given) = inner.given {
             out.given.get_or_insert(given);
             out.made.get_or_insert(call.span);
             out.passed.get_or_insert(passed);
+            // `wrap(options.store ?? new Store())`: what the argument may be made as.
+            out.made_new.extend(inner.made_new);
         }
     }
 

@@ -288,6 +288,63 @@ pub fn teardown_forgets(model: &SemanticModel, c: ClassId, field: &Atom) -> Opti
     Some((teardowns[0], other))
 }
 
+/// Where a start-up method runs more than once on one instance: a call of the method
+/// ([`rerun_on_shared`]).
+#[derive(Debug, Clone)]
+pub struct Rerun {
+    /// The call of the method (`config.store.init(options)`).
+    pub call: CallId,
+    /// The function the call is in, which runs per call or per instance.
+    pub caller: FuncId,
+    /// The receiver may be the caller's object and may be one the code makes
+    /// ([`SemanticModel::callers_object`]).
+    pub object: super::shared::CallersObject,
+}
+
+/// For a timer handle stored in an instance field by a method (`init()`, `start()`) over a
+/// pending one ([`overwritten_handle`], started by `call`): a call of that method, by its name,
+/// in code that runs repeatedly (per call of an exported function, per instance of a class), on
+/// a receiver that may be the caller's object, a parameter of that code (or a part of it, through
+/// an options object, a `??` default, a pass-through helper), and may be a `new` of the method's
+/// class made there (see [`SemanticModel::callers_object`]), when the class is public (a caller
+/// can make one and pass it in). A caller that hands one instance to several of those calls runs
+/// the method once per call on it, and each run replaces the pending handle. `None` for other
+/// slots, constructors and when no such call is in the file.
+pub fn rerun_on_shared(model: &SemanticModel, o: &Overwrite, call: &Call) -> Option<Rerun> {
+    if !matches!(o.slot, Slot::Field(_)) {
+        return None;
+    }
+    let method = *enclosing_chain(model, call.func).last()?;
+    let func = model.function(method);
+    let class = func.class?;
+    if model.is_constructor(method) || !model.class_is_public(class) {
+        return None;
+    }
+    let name = func.name.as_ref()?;
+    model.calls.iter().enumerate().find_map(|(i, k)| {
+        if k.is_new || k.method() != Some(name) {
+            return None;
+        }
+        let receiver = k.receiver()?;
+        if receiver.props.is_empty() && receiver.root_binding().is_none() {
+            return None;
+        }
+        if !matches!(model.frequency_of(k.func), super::Frequency::Repeated(_)) {
+            return None;
+        }
+        let object = model.callers_object(&receiver, k.func)?;
+        let ours = object
+            .made
+            .iter()
+            .any(|m| model.instantiations(class).any(|(n, _)| n == *m));
+        ours.then_some(Rerun {
+            call: CallId::from_index(i),
+            caller: k.func,
+            object,
+        })
+    })
+}
+
 /// For an interval kept in an instance field of class `c` (`slot`, filled in function `f`): a
 /// listener the instance registers
 /// for its own end (`this.once('close', this.onClose.bind(this))`) whose handling (the handler and

@@ -94,6 +94,9 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
     extended_objects(&mut model);
     model.functions[MODULE.index()].refs = (0, model.references.len() as u32);
     model.call_mentions = b.call_mentions;
+    let mut returned = b.returned;
+    returned.retain(|(_, v)| matches!(v, Value::Object(_)));
+    model.returned_objects = returned;
     model
 }
 

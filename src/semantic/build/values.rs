@@ -136,11 +136,40 @@ impl Builder {
                 self.collect_paths(e, &mut scratch, 0);
                 let mut paths = Vec::with_capacity(scratch.len());
                 paths.append(&mut scratch);
+                if let Some(n) = default_new_operand(e).filter(|_| !paths.is_empty()) {
+                    self.note_default_new(n, &paths);
+                }
                 let value = Value::Expr(paths);
                 self.scratch_paths = scratch;
                 value
             }
         }
+    }
+
+    /// Records `new` expression `n`, an operand of a default or a choice (`a ?? new S()`,
+    /// `a || new S()`, `c ? a : new S()`: [`default_new_operand`]) whose value summary names
+    /// `paths`: [`SemanticModel::default_news`].
+    #[inline(never)]
+    fn note_default_new(&mut self, n: &NewExpr, paths: &[Path]) {
+        let Some(call) = self.call_at(n.span) else {
+            return;
+        };
+        if self
+            .model
+            .default_news
+            .iter()
+            .rev()
+            .take(8)
+            .any(|d| d.call == call)
+        {
+            return;
+        }
+        let func = self.cur();
+        self.model.default_news.push(crate::semantic::DefaultNew {
+            func,
+            paths: paths.to_vec(),
+            call,
+        });
     }
 
     /// Paths mentioned anywhere in a (small) expression, for taint questions.
@@ -277,4 +306,24 @@ impl Builder {
 /// The number literal `1`.
 fn is_one(e: &Expr) -> bool {
     matches!(unwrap(e), Expr::Lit(Lit::Num(n)) if n.value == 1.0)
+}
+
+/// The `new` expression that is an operand of default or choice `e` (`a ?? new S()`,
+/// `a || new S()`, `c ? a : new S()`, the `new` possibly in parentheses), if any.
+#[inline]
+fn default_new_operand(e: &Expr) -> Option<&NewExpr> {
+    fn as_new(e: &Expr) -> Option<&NewExpr> {
+        match e {
+            Expr::New(n) => Some(n),
+            Expr::Paren(p) => as_new(&p.expr),
+            _ => None,
+        }
+    }
+    match e {
+        Expr::Bin(b) if matches!(b.op, BinaryOp::NullishCoalescing | BinaryOp::LogicalOr) => {
+            as_new(&b.right).or_else(|| as_new(&b.left))
+        }
+        Expr::Cond(c) => as_new(&c.alt).or_else(|| as_new(&c.cons)),
+        _ => None,
+    }
 }
