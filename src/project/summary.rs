@@ -9,7 +9,8 @@ use crate::semantic::frequency::{classify_callback, CallbackKind};
 use crate::semantic::held::HeldListener;
 use crate::semantic::pinned::PinnedExport;
 use crate::semantic::{
-    BindingId, Frequency, FuncId, ReExport, Registry, Repeat, RunOnce, SemanticModel, Value, MODULE,
+    BindingId, Frequency, FuncId, ReExport, Registry, Repeat, ResultUse, RunOnce, SemanticModel,
+    Value, MODULE,
 };
 use crate::source::{LineIndex, PositionRange};
 
@@ -277,18 +278,8 @@ pub fn summarise(
     // The `new` of imported names, by the function making them: (function, index into imports).
     let mut news: Vec<(FuncId, u32)> = Vec::new();
     // Module-level bindings holding the result of a call of an imported function: (the call,
-    // the binding, the index of the call's use once it is known).
+    // the binding, the index of the call's use).
     let mut products: Vec<(crate::semantic::CallId, BindingId, u32)> = Vec::new();
-    if slots > 0 {
-        for (i, b) in model.bindings.iter().enumerate() {
-            if let (true, Some(Value::Call(c))) = (b.module_level, &b.init) {
-                let call = &model.calls[c.index()];
-                if !call.is_new && call.callee.as_ref().and_then(imported).is_some() {
-                    products.push((*c, BindingId::from_index(i), u32::MAX));
-                }
-            }
-        }
-    }
     // A module without imports uses none: its calls need no look.
     let calls = if slots == 0 {
         &[][..]
@@ -315,8 +306,10 @@ pub fn summarise(
             if call.is_new {
                 news.push((call.func, imports.len() as u32));
             }
-            if let Some(p) = products.iter_mut().find(|p| p.0 == id) {
-                p.2 = imports.len() as u32;
+            if let (false, ResultUse::Declared(product)) = (call.is_new, &call.result) {
+                if model.binding(*product).module_level {
+                    products.push((id, *product, imports.len() as u32));
+                }
             }
             imports.push(specifiers.use_of(model, b, name, runs));
         }
@@ -466,6 +459,7 @@ pub fn summarise(
 }
 
 /// The exported memoizing factories of `model` ([`ModuleSummary::memo_factories`]).
+#[inline(never)]
 fn memo_exports(model: &SemanticModel) -> Vec<MemoExport> {
     if model.exports.is_empty() {
         return Vec::new();
@@ -486,6 +480,7 @@ fn memo_exports(model: &SemanticModel) -> Vec<MemoExport> {
 /// The `products` (module-level bindings holding the result of a call of an imported
 /// function, with the index of that call's use) that `model` calls with request data in code
 /// that runs repeatedly ([`ModuleSummary::memo_products`]).
+#[inline(never)]
 fn memo_products_of(
     model: &SemanticModel,
     products: &[(crate::semantic::CallId, BindingId, u32)],
@@ -494,7 +489,7 @@ fn memo_products_of(
     lines: &mut Option<LineIndex>,
 ) -> Vec<MemoProduct> {
     let mut out: Vec<MemoProduct> = Vec::new();
-    if products.iter().all(|p| p.2 == u32::MAX) {
+    if products.is_empty() {
         return out;
     }
     // The calls of each product with request data, in one pass over the calls.
@@ -505,7 +500,7 @@ fn memo_products_of(
         };
         let Some(k) = products
             .iter()
-            .position(|&(_, b, import)| import != u32::MAX && p.root_binding() == Some(b))
+            .position(|&(_, b, _)| p.root_binding() == Some(b))
         else {
             continue;
         };

@@ -648,6 +648,7 @@ fn imported_registries(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
 /// with a product of an exported factory ([`SemanticModel::imported_memo_use`]). A product
 /// called only with other keys (literals, code sets, constants) is left alone, as module-level
 /// memo tables keyed by them are.
+#[inline(never)]
 fn memo_products(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     for m in model.memo_factories() {

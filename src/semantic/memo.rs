@@ -108,73 +108,99 @@ impl SemanticModel {
     /// `c` or bounds it (`delete`, `clear`, a size check).
     pub fn memo_factories(&self) -> Vec<MemoFactory> {
         let mut out: Vec<MemoFactory> = Vec::new();
-        if self.returned_funcs.is_empty() && self.returns.is_empty() {
-            return out;
-        }
-        for (i, call) in self.calls.iter().enumerate() {
-            if call.method().is_none_or(|m| m != "set") || call.func == super::MODULE {
-                continue;
-            }
-            let Some(receiver) = call.receiver() else {
-                continue;
-            };
-            let (Some(c), true) = (receiver.root_binding(), receiver.props.is_empty()) else {
-                continue;
-            };
-            let binding = self.binding(c);
-            let factory = binding.func;
-            if binding.module_level || factory == super::MODULE || factory == call.func {
-                continue;
-            }
-            if out.iter().any(|m| m.collection == c) {
-                continue;
-            }
-            let replaceable = match binding.kind {
-                BindingKind::Const | BindingKind::Let | BindingKind::Var => {
-                    if !binding.init.as_ref().is_some_and(|v| self.is_new_map(v)) {
-                        continue;
+        for (factory, product) in self.returned_closures() {
+            // The calls inside the closure (nested functions too): calls are in source order
+            // of their end.
+            let span = self.function(product).span;
+            let first = self.calls.partition_point(|c| c.span.end < span.start);
+            for (i, call) in self.calls.iter().enumerate().skip(first) {
+                if call.span.end > span.end {
+                    break;
+                }
+                // `c.set(…)` on a binding of the factory (no clone of the callee).
+                let Some(callee) = &call.callee else {
+                    continue;
+                };
+                let (Root::Binding(c), [method]) = (&callee.root, callee.props.as_slice()) else {
+                    continue;
+                };
+                let c = *c;
+                let binding = self.binding(c);
+                if method != "set"
+                    || binding.func != factory
+                    || out.iter().any(|m| m.collection == c)
+                {
+                    continue;
+                }
+                let replaceable = match binding.kind {
+                    BindingKind::Const | BindingKind::Let | BindingKind::Var => {
+                        if !binding.init.as_ref().is_some_and(|v| self.is_new_map(v)) {
+                            continue;
+                        }
+                        None
                     }
-                    None
+                    BindingKind::Param => {
+                        let Some(d) = self
+                            .param_defaults
+                            .iter()
+                            .find(|d| d.binding == c && self.is_new_map(&d.value))
+                        else {
+                            continue;
+                        };
+                        Some(Replaceable {
+                            position: d.position,
+                            key: d.key.clone(),
+                        })
+                    }
+                    _ => continue,
+                };
+                let Some(key) = call.arg(0).and_then(|k| self.key_args(k, product)) else {
+                    continue;
+                };
+                let path = Path::binding(c);
+                let looked_up = self
+                    .method_calls_on(&path, &["get", "has"])
+                    .any(|(_, g)| self.is_within(g.func, product));
+                if !looked_up || !release_spans(self, &path, None).is_empty() {
+                    continue;
                 }
-                BindingKind::Param => {
-                    let Some(d) = self
-                        .param_defaults
-                        .iter()
-                        .find(|d| d.binding == c && self.is_new_map(&d.value))
-                    else {
-                        continue;
-                    };
-                    Some(Replaceable {
-                        position: d.position,
-                        key: d.key.clone(),
-                    })
-                }
-                _ => continue,
-            };
-            // The closure the factory returns that holds this growth.
-            let Some(product) = self.returned_closure(factory, call.func) else {
-                continue;
-            };
-            let Some(key) = call.arg(0).and_then(|k| self.key_args(k, product)) else {
-                continue;
-            };
-            let path = Path::binding(c);
-            let looked_up = self
-                .method_calls_on(&path, &["get", "has"])
-                .any(|(_, g)| self.is_within(g.func, product));
-            if !looked_up || !release_spans(self, &path, None).is_empty() {
-                continue;
+                let escapes = self.escapes.iter().any(|e| e.binding == c);
+                out.push(MemoFactory {
+                    factory,
+                    product,
+                    collection: c,
+                    growth: CallId::from_index(i),
+                    key,
+                    replaceable,
+                    escapes,
+                });
             }
-            let escapes = self.escapes.iter().any(|e| e.binding == c);
-            out.push(MemoFactory {
-                factory,
-                product,
-                collection: c,
-                growth: CallId::from_index(i),
-                key,
-                replaceable,
-                escapes,
-            });
+        }
+        out
+    }
+
+    /// `(factory, closure)` for each function that returns a function written inside it: as
+    /// written (`return (...args) => …`, an arrow's expression body) or through the binding
+    /// naming it (`const memoized = …; return memoized`). Each pair once, in source order of
+    /// the returns.
+    fn returned_closures(&self) -> Vec<(FuncId, FuncId)> {
+        let mut out: Vec<(FuncId, FuncId)> = Vec::new();
+        let direct = self
+            .returned_funcs
+            .iter()
+            .filter(|&&(f, g)| self.function(g).parent == Some(f))
+            .copied();
+        let named = self.returns.iter().filter_map(|(f, p)| {
+            if !p.props.is_empty() {
+                return None;
+            }
+            let g = self.binding(p.root_binding()?).func_value?;
+            (self.function(g).parent == Some(*f)).then_some((*f, g))
+        });
+        for pair in direct.chain(named) {
+            if !out.contains(&pair) {
+                out.push(pair);
+            }
         }
         out
     }
@@ -182,22 +208,6 @@ impl SemanticModel {
     /// Whether `v` is `new Map()`.
     fn is_new_map(&self, v: &Value) -> bool {
         self.constructed_global(v).is_some_and(|g| g == "Map")
-    }
-
-    /// The function directly inside `factory` that `factory` returns (as written, or through
-    /// the binding naming it) and that holds function `inner`.
-    fn returned_closure(&self, factory: FuncId, inner: FuncId) -> Option<FuncId> {
-        let mut g = inner;
-        while self.function(g).parent != Some(factory) {
-            g = self.function(g).parent?;
-        }
-        let returned = self.returned_funcs.contains(&(factory, g))
-            || self.function(g).binding.is_some_and(|b| {
-                self.returns
-                    .iter()
-                    .any(|(f, p)| *f == factory && *p == Path::binding(b))
-            });
-        returned.then_some(g)
     }
 
     /// Which arguments of `product` the key `key` is drawn from: one of its parameters, a local
