@@ -412,6 +412,45 @@ mod tests {
                 forwards: false,
             }],
             field_calls: vec!["meter".into()],
+            memo_factories: vec![crate::project::summary::MemoExport {
+                name: "memorize".into(),
+                key: crate::semantic::KeyArgs {
+                    index: 0,
+                    rest: true,
+                },
+                replaceable: Some(crate::semantic::memo::Replaceable {
+                    position: 1,
+                    key: Some("cache".into()),
+                }),
+            }],
+            memo_products: vec![crate::project::summary::MemoProduct {
+                import: 0,
+                name: "parseUrl".into(),
+                args: vec![
+                    crate::semantic::memo::ArgShape::Other,
+                    crate::semantic::memo::ArgShape::Undefined,
+                    crate::semantic::memo::ArgShape::Object(vec!["cache".into()]),
+                ],
+                declared: crate::source::PositionRange {
+                    start: crate::source::Position { line: 3, column: 7 },
+                    end: crate::source::Position {
+                        line: 3,
+                        column: 15,
+                    },
+                },
+                calls: vec![crate::project::summary::KeyedCall {
+                    args: vec![0],
+                    request: "req.url".into(),
+                    runs: UseRuns::AsOftenAs(vec!["handle".into()]),
+                    at: crate::source::PositionRange {
+                        start: crate::source::Position { line: 6, column: 3 },
+                        end: crate::source::Position {
+                            line: 6,
+                            column: 11,
+                        },
+                    },
+                }],
+            }],
         };
         let with = Cache::key(Path::new("src/a.js"), b"with", &opts);
         let alone = Cache::key(Path::new("src/b.js"), b"alone", &opts);

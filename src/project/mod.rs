@@ -22,6 +22,7 @@ use swc_atoms::Atom;
 
 use crate::semantic::exports::{member_question, split_member_question};
 use crate::semantic::held::ImportedHeld;
+use crate::semantic::memo::ImportedMemoUse;
 use crate::semantic::pinned::ImportedPinned;
 use crate::semantic::shared::ImportedPassThrough;
 use crate::semantic::{ImportedRegistry, ProjectFacts, ProjectUse, RepeatedUse, TimerMember};
@@ -104,13 +105,45 @@ fn answer_all(
         .iter()
         .flatten()
         .any(|s| s.members.iter().any(|m| m.makes_local.is_some()));
-    if asked.is_empty() && registries.is_empty() && timer_files.is_empty() && !local_timers {
+    // The modules exporting a memoizing factory (rare).
+    let memo_files: Vec<usize> = (0..files.len())
+        .filter(|&i| {
+            summaries[i]
+                .as_ref()
+                .is_some_and(|s| !s.memo_factories.is_empty())
+        })
+        .collect();
+    if asked.is_empty()
+        && registries.is_empty()
+        && timer_files.is_empty()
+        && !local_timers
+        && memo_files.is_empty()
+    {
         return Vec::new();
     }
+    // The modules whose products of imported functions are called as often as their own
+    // exports: how the project uses those exports says how often a memo product there grows.
+    let memo_callers: Vec<usize> = if memo_files.is_empty() {
+        Vec::new()
+    } else {
+        (0..files.len())
+            .filter(|&i| {
+                summaries[i].as_ref().is_some_and(|s| {
+                    s.memo_products.iter().any(|p| {
+                        p.calls
+                            .iter()
+                            .any(|c| matches!(c.runs, UseRuns::AsOftenAs(_)))
+                    })
+                })
+            })
+            .collect()
+    };
     let of_interest: Vec<usize> = asked
         .iter()
         .chain(&registries)
         .chain(&timer_files)
+        .chain(&memo_files)
+        .chain(&memo_callers)
         .copied()
         .collect();
     let graph = graph::ModuleGraph::build(files, summaries, &of_interest);
@@ -164,6 +197,12 @@ fn answer_all(
     if !timer_files.is_empty() || local_timers {
         for (caller, member) in timer_members(&graph, summaries, files, &timer_files) {
             out.entry(caller).or_default().timer_members.push(member);
+        }
+    }
+    for &r in &memo_files {
+        let uses = memo_uses(&mut answers, r);
+        if !uses.is_empty() {
+            out.entry(r).or_default().memo_uses.extend(uses);
         }
     }
     let mut out: Vec<(usize, ProjectFacts)> = out.into_iter().collect();
@@ -424,6 +463,86 @@ fn imported_passes(
                     index: *index,
                 },
             ));
+        }
+    }
+    out
+}
+
+/// The products of file `r`'s exported memoizing factories ([`ModuleSummary::memo_factories`])
+/// that its direct importers keep at module level, using the default table, and call with
+/// request data as the key in code that runs repeatedly ([`ModuleSummary::memo_products`]):
+/// at most one for each product.
+fn memo_uses(answers: &mut Answers<'_>, r: usize) -> Vec<ImportedMemoUse> {
+    let (graph, summaries, files) = (answers.graph, answers.summaries, answers.files);
+    let Some(summary) = &summaries[r] else {
+        return Vec::new();
+    };
+    let mut out: Vec<ImportedMemoUse> = Vec::new();
+    for e in graph.importers_of(r) {
+        let graph::EdgeKind::Import(u) = e.kind else {
+            continue;
+        };
+        let Some(importer) = &summaries[e.from] else {
+            continue;
+        };
+        let used = &importer.imports[u];
+        let Some(f) = summary.memo_factories.iter().find(|f| f.name == used.name) else {
+            continue;
+        };
+        for p in importer
+            .memo_products
+            .iter()
+            .filter(|p| p.import == u as u32)
+        {
+            if !f
+                .replaceable
+                .as_ref()
+                .is_none_or(|rep| rep.default_used(&p.args))
+            {
+                continue;
+            }
+            for c in &p.calls {
+                if !c.args.iter().any(|&i| f.key.covers(i as usize)) {
+                    continue;
+                }
+                let why = match &c.runs {
+                    UseRuns::Repeated { why, .. } => why.clone(),
+                    // In an exported function: as often as the project calls it. When every
+                    // use is known and none repeats, the product does not grow over time; when
+                    // the uses are not all known, an exported caller with request data counts
+                    // as repeated, as it does for a module-level memo table.
+                    UseRuns::AsOftenAs(names) => {
+                        let mut known = true;
+                        let mut repeated = None;
+                        for n in names {
+                            match answers.answer(e.from, n, 1) {
+                                Some(ProjectUse::Repeated(r)) => {
+                                    repeated = Some(r.why);
+                                    break;
+                                }
+                                Some(_) => {}
+                                None => known = false,
+                            }
+                        }
+                        match repeated {
+                            Some(why) => why,
+                            None if known => continue,
+                            None => format!("each time the exported `{}` is called", names[0]),
+                        }
+                    }
+                    _ => continue,
+                };
+                out.push(ImportedMemoUse {
+                    factory: f.name.clone(),
+                    product: p.name.clone(),
+                    file: files[e.from].display().to_string(),
+                    declared: p.declared,
+                    call: c.at,
+                    request: c.request.clone(),
+                    why,
+                });
+                break;
+            }
         }
     }
     out

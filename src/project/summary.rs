@@ -9,7 +9,8 @@ use crate::semantic::frequency::{classify_callback, CallbackKind};
 use crate::semantic::held::HeldListener;
 use crate::semantic::pinned::PinnedExport;
 use crate::semantic::{
-    BindingId, Frequency, FuncId, ReExport, Registry, Repeat, RunOnce, SemanticModel, Value, MODULE,
+    BindingId, Frequency, FuncId, ReExport, Registry, Repeat, ResultUse, RunOnce, SemanticModel,
+    Value, MODULE,
 };
 use crate::source::{LineIndex, PositionRange};
 
@@ -100,6 +101,56 @@ pub struct ModuleSummary {
     /// The method names of its calls on an instance field's value (`this.service.meter(…)`),
     /// sorted: the calls whose callee only the project's functions stored under that name can be.
     pub field_calls: Vec<Atom>,
+    /// Its exported memoizing factories ([`crate::semantic::memo`]): functions that make a
+    /// `Map` per call and return a closure that grows it keyed by the closure's own argument.
+    #[serde(default)]
+    pub memo_factories: Vec<MemoExport>,
+    /// Its module-level bindings holding what a call of an imported function returned, that it
+    /// calls with request data in code that runs repeatedly: if that function is a memoizing
+    /// factory, each is a product kept for the process whose table grows with the request data.
+    #[serde(default)]
+    pub memo_products: Vec<MemoProduct>,
+}
+
+/// An exported memoizing factory ([`ModuleSummary::memo_factories`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MemoExport {
+    /// The export name.
+    pub name: Atom,
+    /// Which arguments of a call of its product the key is drawn from.
+    pub key: crate::semantic::KeyArgs,
+    /// Where a call of the factory may hand in its own table instead of the default one.
+    pub replaceable: Option<crate::semantic::memo::Replaceable>,
+}
+
+/// A module-level binding holding the result of a call of an imported function, called with
+/// request data in repeated code ([`ModuleSummary::memo_products`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MemoProduct {
+    /// The use (an index into [`ModuleSummary::imports`]) that is the call making it.
+    pub import: u32,
+    /// The binding's name.
+    pub name: Atom,
+    /// The shape of each argument of the call making it ([`crate::semantic::memo::ArgShape`]).
+    pub args: Vec<crate::semantic::memo::ArgShape>,
+    /// Where it is declared.
+    pub declared: PositionRange,
+    /// Its calls with request data, in source order.
+    pub calls: Vec<KeyedCall>,
+}
+
+/// A call of a [`MemoProduct`] with request data in some of its arguments.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KeyedCall {
+    /// The positions (0-based) of the arguments drawn from request data (and not from a
+    /// standard code set).
+    pub args: Vec<u32>,
+    /// The request data (`req.url`).
+    pub request: String,
+    /// How often the call runs: [`UseRuns::Repeated`] or [`UseRuns::AsOftenAs`].
+    pub runs: UseRuns,
+    /// Where the call's callee is.
+    pub at: PositionRange,
 }
 
 /// A function a module stores under a property name: one of the functions a call `x.name(…)`
@@ -180,6 +231,7 @@ impl ModuleSummary {
             && self.passes.is_empty()
             && self.timer_classes.is_empty()
             && self.members.is_empty()
+            && self.memo_factories.is_empty()
     }
 }
 
@@ -225,6 +277,9 @@ pub fn summarise(
     let mut accounted: Vec<u32> = vec![0; slots as usize];
     // The `new` of imported names, by the function making them: (function, index into imports).
     let mut news: Vec<(FuncId, u32)> = Vec::new();
+    // Module-level bindings holding the result of a call of an imported function: (the call,
+    // the binding, the index of the call's use).
+    let mut products: Vec<(crate::semantic::CallId, BindingId, u32)> = Vec::new();
     // A module without imports uses none: its calls need no look.
     let calls = if slots == 0 {
         &[][..]
@@ -250,6 +305,11 @@ pub fn summarise(
             };
             if call.is_new {
                 news.push((call.func, imports.len() as u32));
+            }
+            if let (false, ResultUse::Declared(product)) = (call.is_new, &call.result) {
+                if model.binding(*product).module_level {
+                    products.push((id, *product, imports.len() as u32));
+                }
             }
             imports.push(specifiers.use_of(model, b, name, runs));
         }
@@ -343,6 +403,12 @@ pub fn summarise(
         }
     }
     let members = members_of(model, &news, &timers, text, &mut lines);
+    let memo_products = if is_test {
+        Vec::new()
+    } else {
+        memo_products_of(model, &products, &mut runs_in, text, &mut lines)
+    };
+    let memo_factories = memo_exports(model);
     let field_calls = field_calls_of(model);
     let asked = if keep_asked {
         model.take_asked()
@@ -357,6 +423,12 @@ pub fn summarise(
         || !held.is_empty()
         || !pinned.is_empty()
         || !passes.is_empty()
+        || !memo_factories.is_empty()
+        || memo_products.iter().any(|p| {
+            p.calls
+                .iter()
+                .any(|c| matches!(c.runs, UseRuns::AsOftenAs(_)))
+        })
         || !model.reexports.is_empty()
         || imports
             .iter()
@@ -381,7 +453,109 @@ pub fn summarise(
         timer_classes,
         members,
         field_calls,
+        memo_factories,
+        memo_products,
     }
+}
+
+/// The exported memoizing factories of `model` ([`ModuleSummary::memo_factories`]).
+#[inline(never)]
+fn memo_exports(model: &SemanticModel) -> Vec<MemoExport> {
+    if model.exports.is_empty() {
+        return Vec::new();
+    }
+    let mut out: Vec<MemoExport> = Vec::new();
+    for m in model.memo_factories() {
+        for name in model.export_names_of_func(m.factory) {
+            out.push(MemoExport {
+                name,
+                key: m.key,
+                replaceable: m.replaceable.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// The `products` (module-level bindings holding the result of a call of an imported
+/// function, with the index of that call's use) that `model` calls with request data in code
+/// that runs repeatedly ([`ModuleSummary::memo_products`]).
+#[inline(never)]
+fn memo_products_of(
+    model: &SemanticModel,
+    products: &[(crate::semantic::CallId, BindingId, u32)],
+    runs_in: &mut RunsIn<'_>,
+    text: &str,
+    lines: &mut Option<LineIndex>,
+) -> Vec<MemoProduct> {
+    let mut out: Vec<MemoProduct> = Vec::new();
+    if products.is_empty() {
+        return out;
+    }
+    // The calls of each product with request data, in one pass over the calls.
+    let mut keyed: Vec<Vec<KeyedCall>> = vec![Vec::new(); products.len()];
+    for call in &model.calls {
+        let Some(p) = call.callee.as_ref().filter(|p| p.props.is_empty()) else {
+            continue;
+        };
+        let Some(k) = products
+            .iter()
+            .position(|&(_, b, _)| p.root_binding() == Some(b))
+        else {
+            continue;
+        };
+        if call.func == MODULE {
+            continue;
+        }
+        let mut args: Vec<u32> = Vec::new();
+        let mut request = None;
+        for (i, a) in call.args.iter().enumerate() {
+            let mut paths = Vec::new();
+            a.mentioned_paths(&mut paths);
+            let Some(r) = crate::describe::request_source(model, &paths) else {
+                continue;
+            };
+            if crate::semantic::is_code_set_key(model, a) {
+                continue;
+            }
+            args.push(i as u32);
+            request.get_or_insert(r);
+        }
+        let Some(request) = request else { continue };
+        let runs = runs_in.runs_in(call.func, call.callee_span, text, lines);
+        if !matches!(runs, UseRuns::Repeated { .. } | UseRuns::AsOftenAs(_)) {
+            continue;
+        }
+        let span = call.callee_span;
+        let at = lines
+            .get_or_insert_with(|| LineIndex::new(text))
+            .range(text, span.start, span.end);
+        keyed[k].push(KeyedCall {
+            args,
+            request,
+            runs,
+            at,
+        });
+    }
+    for (&(made, product, import), calls) in products.iter().zip(keyed) {
+        if calls.is_empty() {
+            continue;
+        }
+        let binding = model.binding(product);
+        let declared = lines.get_or_insert_with(|| LineIndex::new(text)).range(
+            text,
+            binding.span.start,
+            binding.span.end,
+        );
+        out.push(MemoProduct {
+            import,
+            name: binding.name.clone(),
+            args: crate::semantic::memo::arg_shapes(&model.calls[made.index()]),
+            declared,
+            calls,
+        });
+    }
+    out
 }
 
 /// The listeners this module's exported functions pin on their callers' signals, by export

@@ -90,7 +90,7 @@ struct Growth {
     /// The class whose instance (`this`) this site stores: the collection is a registry of them.
     instance: Option<ClassId>,
     /// The key is drawn from a standard code set (a time zone, a locale, a currency:
-    /// [`crate::semantic::is_code_set_name`]): a table over it stays small.
+    /// [`crate::semantic::is_code_set_key`]): a table over it stays small.
     bounded_key: bool,
     /// What the site does to a count kept under its key (`SemanticModel::count_step`): `+1`
     /// takes a reference, `-1` gives one back, `0` for any other write.
@@ -205,6 +205,7 @@ impl Rule for NoUnboundedCollection {
         domain_members(ctx, out);
         let mut candidates = Vec::new();
         imported_registries(ctx, out);
+        memo_products(ctx, out);
         module_level(model, &mut candidates);
         instance_fields(model, &index, &mut candidates);
         long_lived_members(model, &mut candidates);
@@ -639,6 +640,161 @@ fn imported_registries(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The memo tables of this file's memoizing factories ([`SemanticModel::memo_factories`]) whose
+/// product is kept for the process and called with request data: each product's table grows
+/// with every distinct key, like a module-level memo keyed by `req.url`. Reported at the growth
+/// (where a bound goes) when a module-level binding of this file holds a product and calls it
+/// with request data in repeated code, or when the project pass found another module doing so
+/// with a product of an exported factory ([`SemanticModel::imported_memo_use`]). A product
+/// called only with other keys (literals, code sets, constants) is left alone, as module-level
+/// memo tables keyed by them are.
+#[inline(never)]
+fn memo_products(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    for m in model.memo_factories() {
+        let growth = &model.calls[m.growth.index()];
+        let collection = model.binding(m.collection);
+        let factory = model
+            .function(m.factory)
+            .name
+            .as_deref()
+            .unwrap_or("the factory")
+            .to_string();
+        let made = if collection.kind == BindingKind::Param {
+            format!(
+                "Map `{}` (the default of a parameter of `{factory}()`)",
+                collection.name
+            )
+        } else {
+            format!(
+                "Map `{}` made by each call of `{factory}()`",
+                collection.name
+            )
+        };
+        let help = "bound it: use an LRU cache (`new LRUCache({ max })` from lru-cache) as the memo table, or check `.size` before adding";
+        // A product kept in this file.
+        if let Some((confidence, product, call, request)) = local_memo_product(model, &m) {
+            let freq = model.frequency_of(call.func);
+            let (often, sites) = how_often(model, freq);
+            let name = &model.binding(product).name;
+            let confidence = if m.escapes {
+                confidence.lower()
+            } else {
+                confidence
+            };
+            out.push(
+                ctx.report(
+                    growth.callee_span,
+                    format!("{made} grows for each new key its product `{name}` is called with, and `{name}` is kept for the process and called {often} with `{request}`: nothing ever removes the entries"),
+                )
+                .with_confidence(confidence)
+                .with_site(growth.callee_span)
+                .with_repetition_sites(sites.elsewhere_only())
+                .with_label(collection.span, "the memo table, one per product")
+                .with_label(model.binding(product).span, format!("`{name}` keeps a product, and its table, for the process"))
+                .with_label(call.callee_span, format!("called {often} with `{request}` as the key"))
+                .with_help(help),
+            );
+            continue;
+        }
+        // A product kept by another module.
+        let names = model.export_names_of_func(m.factory);
+        if names.is_empty() {
+            continue;
+        }
+        if let Some(u) = model.imported_memo_use(&names) {
+            // As for a module-level memo table: request data makes a merely exported caller
+            // as certain as a handler; a table code elsewhere can reach is one step lower.
+            let confidence = if m.escapes {
+                Confidence::Medium
+            } else {
+                Confidence::High
+            };
+            out.push(
+                ctx.report(
+                    growth.callee_span,
+                    format!("{made} grows for each new key its product `{}` is called with, and `{}` (`{}:{}`) keeps it for the process and calls it {} with `{}`: nothing ever removes the entries", u.product, u.product, u.file, u.declared.start.line, u.why, u.request),
+                )
+                .with_confidence(confidence)
+                .with_site(growth.callee_span)
+                .with_label(collection.span, "the memo table, one per product")
+                .with_elsewhere(crate::diagnostic::ElsewhereLabel {
+                    path: u.file.clone(),
+                    range: u.declared,
+                    message: format!("`{}` keeps a product of `{factory}()`, and its table, for the process", u.product),
+                })
+                .with_elsewhere(crate::diagnostic::ElsewhereLabel {
+                    path: u.file.clone(),
+                    range: u.call,
+                    message: format!("called {} with `{}` as the key", u.why, u.request),
+                })
+                .with_help(help),
+            );
+        }
+    }
+}
+
+/// The product of memoizing factory `m` that this file keeps for the process (a module-level
+/// binding initialised by a call of the factory that uses the default table) and calls with
+/// request data as the key, in code that runs repeatedly: the confidence, the product's
+/// binding, the call and the request data. The most certain such call is taken.
+fn local_memo_product<'a>(
+    model: &'a SemanticModel,
+    m: &crate::semantic::MemoFactory,
+) -> Option<(Confidence, BindingId, &'a crate::semantic::Call, String)> {
+    let factory = model.function(m.factory).binding?;
+    let mut best: Option<(Confidence, BindingId, &crate::semantic::Call, String)> = None;
+    for &c in model.calls_mentioning(factory) {
+        let made = &model.calls[c.index()];
+        if made.is_new || made.callee.as_ref() != Some(&Path::binding(factory)) {
+            continue;
+        }
+        let ResultUse::Declared(product) = made.result else {
+            continue;
+        };
+        let kept = model.binding(product).module_level;
+        let default = m
+            .replaceable
+            .as_ref()
+            .is_none_or(|r| r.default_used(&crate::semantic::memo::arg_shapes(made)));
+        if !kept || !default {
+            continue;
+        }
+        for &u in model.calls_mentioning(product) {
+            let call = &model.calls[u.index()];
+            if call.callee.as_ref() != Some(&Path::binding(product)) {
+                continue;
+            }
+            let keys: Vec<&Value> = call
+                .args
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| m.key.covers(i))
+                .map(|(_, a)| a)
+                .collect();
+            // A key drawn from a standard code set (a time zone, a locale) stays small.
+            if keys.iter().all(|k| code_set_key(model, k)) {
+                continue;
+            }
+            let mut paths = Vec::new();
+            keys.iter().for_each(|a| a.mentioned_paths(&mut paths));
+            let Some(request) = request_source(model, &paths) else {
+                continue;
+            };
+            let freq = model.frequency_of(call.func);
+            let confidence = match confidence_for(freq, Confidence::High) {
+                Some(Confidence::Medium) if freq.is_repeated() => Confidence::High,
+                Some(x) => x,
+                None => continue,
+            };
+            if best.as_ref().is_none_or(|(b, ..)| confidence > *b) {
+                best = Some((confidence, product, call, request));
+            }
+        }
+    }
+    best
+}
+
 /// How a message names the function `call` calls (`registerSocket`, `channelz.register`).
 fn callee_text(model: &SemanticModel, call: &crate::semantic::Call) -> String {
     call.callee
@@ -1055,38 +1211,10 @@ fn growth(
     }
 }
 
-/// Whether every name `key` is made of (through one local: `const k = timezone ?? ''`) names a
-/// standard code set ([`crate::semantic::is_code_set_name`]).
+/// Whether every name `key` is made of names a standard code set
+/// ([`crate::semantic::is_code_set_key`]).
 fn code_set_key(model: &SemanticModel, key: &Value) -> bool {
-    let mut paths = Vec::new();
-    key.mentioned_paths(&mut paths);
-    let mut names = Vec::new();
-    for p in &paths {
-        match (&p.root, p.props.last()) {
-            (_, Some(last)) => names.push(last.clone()),
-            (Root::Binding(b), None) => {
-                let binding = model.binding(*b);
-                let mut inner = Vec::new();
-                if binding.kind != BindingKind::Param {
-                    if let Some(init) = &binding.init {
-                        init.mentioned_paths(&mut inner);
-                    }
-                }
-                if inner.is_empty() {
-                    names.push(binding.name.clone());
-                }
-                for q in inner {
-                    match (&q.root, q.props.last()) {
-                        (_, Some(last)) => names.push(last.clone()),
-                        (Root::Binding(c), None) => names.push(model.binding(*c).name.clone()),
-                        _ => return false,
-                    }
-                }
-            }
-            _ => return false,
-        }
-    }
-    !names.is_empty() && names.iter().all(|n| crate::semantic::is_code_set_name(n))
+    crate::semantic::is_code_set_key(model, key)
 }
 
 /// A description of `key` (written in function `f`) when it is made from a counter

@@ -109,6 +109,9 @@ pub struct ProjectFacts {
     /// starts an interval nothing can stop ([`TimerMember`]), for the calls of this module on
     /// an instance field's value.
     pub timer_members: Vec<TimerMember>,
+    /// The products of this module's exported memoizing factories that other modules keep for
+    /// the process and call with request data ([`super::memo`]).
+    pub memo_uses: Vec<super::memo::ImportedMemoUse>,
 }
 
 /// A method name `x.name(…)` whose every candidate in the project (every function stored under
@@ -137,6 +140,7 @@ impl ProjectFacts {
             && self.pinned.is_empty()
             && self.passes.is_empty()
             && self.timer_members.is_empty()
+            && self.memo_uses.is_empty()
     }
 }
 

@@ -2,7 +2,7 @@
 //! names say they are drawn from a standard code set, and values the code itself treats as
 //! unbounded by capping a table keyed by them.
 
-use super::{BindingId, Call, FuncId, Path, SemanticModel, Value};
+use super::{BindingId, Call, FuncId, Path, Root, SemanticModel, Value};
 
 /// Functions whose names say they map values onto a bounded set.
 pub fn is_normaliser(name: &str) -> bool {
@@ -24,6 +24,40 @@ pub fn is_normaliser(name: &str) -> bool {
             .get(..p.len())
             .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
     })
+}
+
+/// Whether every name `key` is made of (through one local: `const k = timezone ?? ''`) names a
+/// standard code set ([`is_code_set_name`]).
+pub fn is_code_set_key(model: &SemanticModel, key: &Value) -> bool {
+    let mut paths = Vec::new();
+    key.mentioned_paths(&mut paths);
+    let mut names = Vec::new();
+    for p in &paths {
+        match (&p.root, p.props.last()) {
+            (_, Some(last)) => names.push(last.clone()),
+            (Root::Binding(b), None) => {
+                let binding = model.binding(*b);
+                let mut inner = Vec::new();
+                if binding.kind != super::BindingKind::Param {
+                    if let Some(init) = &binding.init {
+                        init.mentioned_paths(&mut inner);
+                    }
+                }
+                if inner.is_empty() {
+                    names.push(binding.name.clone());
+                }
+                for q in inner {
+                    match (&q.root, q.props.last()) {
+                        (_, Some(last)) => names.push(last.clone()),
+                        (Root::Binding(c), None) => names.push(model.binding(*c).name.clone()),
+                        _ => return false,
+                    }
+                }
+            }
+            _ => return false,
+        }
+    }
+    !names.is_empty() && names.iter().all(|n| is_code_set_name(n))
 }
 
 /// Names of values drawn from a standard code set of a few hundred members at most: IANA time

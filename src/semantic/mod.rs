@@ -27,6 +27,7 @@ mod handoff;
 pub mod held;
 mod key_domain;
 pub mod lifetime;
+pub mod memo;
 mod path;
 pub mod pinned;
 pub mod shared;
@@ -41,8 +42,9 @@ pub use exports::{
     RepeatedUse, TimerMember,
 };
 pub use frequency::{CallbackKind, Frequency, Repeat};
-pub(crate) use key_domain::{capped_collection_keyed_by, is_code_set_name, is_normaliser};
+pub(crate) use key_domain::{capped_collection_keyed_by, is_code_set_key, is_normaliser};
 pub use lifetime::Owner;
+pub use memo::{KeyArgs, MemoFactory};
 pub use path::{Path, Props, Root};
 
 use std::cell::OnceCell;
@@ -219,6 +221,22 @@ pub struct Destructured {
     pub part: Part,
 }
 
+/// A parameter whose default value is a call or a `new`: `cache` in `function f(cache = new
+/// Map())` or in `function f({ cache = new Map() } = {})`. The default is used when the caller
+/// does not supply that argument (or that property of it).
+#[derive(Debug, Clone)]
+pub struct ParamDefault {
+    /// The parameter's binding.
+    pub binding: BindingId,
+    /// Its default value.
+    pub value: Value,
+    /// The position (0-based) of the argument it comes from.
+    pub position: u32,
+    /// The property of that argument it takes, when it is a name of an object pattern
+    /// (`{ cache = new Map() }`); `None` for the whole argument.
+    pub key: Option<Atom>,
+}
+
 /// A binding (variable, function, class, parameter or import) with its identity.
 #[derive(Debug, Clone)]
 pub struct Binding {
@@ -297,6 +315,9 @@ pub struct Function {
     pub is_method: bool,
     /// An arrow function (it does not bind `this`).
     pub is_arrow: bool,
+    /// Its last parameter is a rest element (`...args`): it takes every argument from its
+    /// position on.
+    pub rest: bool,
     /// The class it is a constructor or method of (see [`class`]).
     pub class: Option<ClassId>,
     /// The references made inside it, nested functions included: `references[refs.0..refs.1]`
@@ -533,6 +554,12 @@ pub struct SemanticModel {
     /// Bindings declared by destructuring a call's result (`const [a, b] = m.get(k)`), in source
     /// order.
     pub destructured: Vec<Destructured>,
+    /// The parameters whose default value is a call or a `new` (`cache = new Map()`,
+    /// `{ cache = new Map() } = {}`), in source order: [`ParamDefault`].
+    pub param_defaults: Vec<ParamDefault>,
+    /// `(function, function expression)` for each function or arrow a function returns as it is
+    /// written (`return (...args) => …`, an arrow's expression body), in source order.
+    pub returned_funcs: Vec<(FuncId, FuncId)>,
     /// The names this module exports, in source order ([`exports`]).
     pub exports: Vec<Export>,
     /// The other modules whose names this module exports as its own, in source order.

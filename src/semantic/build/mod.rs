@@ -68,6 +68,7 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
         has_guard_return: false,
         is_method: false,
         is_arrow: false,
+        rest: false,
         class: None,
         refs: (0, 0),
     });
@@ -324,6 +325,7 @@ impl Builder {
             has_guard_return: false,
             is_method,
             is_arrow: false,
+            rest: false,
             class: None,
             refs: (self.model.references.len() as u32, 0),
         });
@@ -443,6 +445,51 @@ impl Builder {
         for p in pats {
             let ids = self.declare_pat(p, BindingKind::Param, false);
             self.model.functions[f.index()].params.extend(ids);
+        }
+        if matches!(pats.last(), Some(Pat::Rest(_))) {
+            self.model.functions[f.index()].rest = true;
+        }
+    }
+
+    /// Records the defaults of parameter `pats[position]` that are calls or `new`s
+    /// ([`super::ParamDefault`]): of the whole argument (`cache = new Map()`) or of a property
+    /// of it (`{ cache = new Map() } = {}`). Called once the parameters were walked, so that
+    /// their calls are known.
+    fn note_param_defaults(&mut self, position: u32, pat: &Pat) {
+        let pat = match pat {
+            Pat::Assign(a) => {
+                if let Pat::Ident(bi) = &*a.left {
+                    self.note_param_default(position, &bi.id, None, &a.right);
+                    return;
+                }
+                &*a.left
+            }
+            p => p,
+        };
+        let Pat::Object(o) = pat else { return };
+        for p in &o.props {
+            if let ObjectPatProp::Assign(a) = p {
+                if let Some(value) = &a.value {
+                    let key = Some(a.key.id.sym.clone());
+                    self.note_param_default(position, &a.key.id, key, value);
+                }
+            }
+        }
+    }
+
+    fn note_param_default(&mut self, position: u32, id: &Ident, key: Option<Atom>, value: &Expr) {
+        if !matches!(unwrap(value), Expr::New(_) | Expr::Call(_)) {
+            return;
+        }
+        let value = self.value_of(value);
+        if matches!(value, Value::Call(_)) {
+            let binding = self.binding_for(id);
+            self.model.param_defaults.push(super::ParamDefault {
+                binding,
+                value,
+                position,
+                key,
+            });
         }
     }
 
@@ -643,6 +690,9 @@ impl Builder {
         let saved_block = self.block_depth;
         self.block_depth = 1;
         body(self);
+        for (i, p) in params.iter().enumerate() {
+            self.note_param_defaults(i as u32, p);
+        }
         self.block_depth = saved_block;
         self.exit_function();
     }

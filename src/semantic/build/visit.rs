@@ -327,6 +327,10 @@ impl Visit for Builder {
                 s.expect_use(e, || ResultUse::Returned);
                 e.visit_with(s);
                 let v = s.value_of(e);
+                if let Value::Func(g) = &v {
+                    let f = s.cur();
+                    s.model.returned_funcs.push((f, *g));
+                }
                 s.note_escapes(&v, bs(e.span()), true);
             } else {
                 n.body.visit_with(s);
@@ -542,6 +546,10 @@ impl Visit for Builder {
                     let f = self.cur();
                     self.model.returns.push((f, p.clone()));
                 }
+            }
+            if let Value::Func(g) = &v {
+                let f = self.cur();
+                self.model.returned_funcs.push((f, *g));
             }
             if matches!(&v, Value::Object(_) | Value::Func(_))
                 || matches!(&v, Value::Path(p) if p.props.is_empty())
