@@ -442,10 +442,10 @@ fn patching_call(model: &SemanticModel, func: &super::Function) -> Option<CallId
 
 /// How the project uses an export known by the names `names` lists (listed only when the
 /// whole-project pass told the model something), when it told.
-fn project_use<'a>(
-    model: &'a SemanticModel,
+fn project_use(
+    model: &SemanticModel,
     names: impl FnOnce() -> Vec<swc_atoms::Atom>,
-) -> Option<&'a super::ProjectUse> {
+) -> Option<&super::ProjectUse> {
     // Without project facts (the first lint of every file) no name has a use: the names, a scan
     // of every export for each exported function, are not even listed.
     if model.project.is_empty() {
