@@ -233,21 +233,14 @@ fn timer_members(
         let Some(summary) = &summaries[r] else {
             continue;
         };
-        for e in graph.importers_of(r) {
-            let graph::EdgeKind::Import(u) = e.kind else {
-                continue;
-            };
-            let Some(importer) = &summaries[e.from] else {
-                continue;
-            };
-            let used = &importer.imports[u];
+        for (from, u, used, _) in import_uses(graph, summaries, r) {
             if let Some((_, class, at)) = summary
                 .timer_classes
                 .iter()
                 .find(|(n, _, _)| *n == used.name)
             {
                 made.insert(
-                    (e.from, u as u32),
+                    (from, u as u32),
                     TimerMember {
                         name: Atom::default(),
                         class: class.clone(),
@@ -314,7 +307,7 @@ fn imported_registries(
     let uses = import_uses(graph, summaries, r);
     let mut out: Vec<(usize, ImportedRegistry)> = Vec::new();
     for (registry, at) in &summary.registries {
-        for &(from, used, specifier) in &uses {
+        for &(from, _, used, specifier) in &uses {
             let known = out
                 .iter()
                 .any(|(i, x)| *i == from && x.registry == *registry);
@@ -323,7 +316,7 @@ fn imported_registries(
             }
             let removed_elsewhere = uses
                 .iter()
-                .any(|&(other, u, _)| other != from && registry.removes.contains(&u.name));
+                .any(|&(other, _, u, _)| other != from && registry.removes.contains(&u.name));
             out.push((
                 from,
                 ImportedRegistry {
@@ -339,13 +332,14 @@ fn imported_registries(
     out
 }
 
-/// The uses of file `r`'s exports by its direct importers: the importing file, the use, and the
+/// The uses of file `r`'s exports by its direct importers (importers without a summary left
+/// out): the importing file, the use's index in its summary (`imports[i]`), the use, and the
 /// specifier it is imported through.
 fn import_uses<'a>(
     graph: &graph::ModuleGraph,
     summaries: &'a [Option<ModuleSummary>],
     r: usize,
-) -> Vec<(usize, &'a ImportUse, &'a str)> {
+) -> Vec<(usize, usize, &'a ImportUse, &'a str)> {
     graph
         .importers_of(r)
         .iter()
@@ -353,7 +347,7 @@ fn import_uses<'a>(
             graph::EdgeKind::Import(u) => {
                 let importer = summaries[e.from].as_ref()?;
                 let used = &importer.imports[u];
-                Some((e.from, used, importer.specifier_of(used)))
+                Some((e.from, u, used, importer.specifier_of(used)))
             }
             graph::EdgeKind::ReExport(_) => None,
         })
@@ -372,7 +366,7 @@ fn imported_held(
         return Vec::new();
     };
     let mut out: Vec<(usize, ImportedHeld)> = Vec::new();
-    for (from, used, specifier) in import_uses(graph, summaries, r) {
+    for (from, _, used, specifier) in import_uses(graph, summaries, r) {
         for (name, held, at) in &summary.held {
             let known = out
                 .iter()
@@ -407,7 +401,7 @@ fn imported_pinned(
         return Vec::new();
     };
     let mut out: Vec<(usize, ImportedPinned)> = Vec::new();
-    for (from, used, specifier) in import_uses(graph, summaries, r) {
+    for (from, _, used, specifier) in import_uses(graph, summaries, r) {
         for e in &summary.pinned {
             let known = out
                 .iter()
@@ -446,7 +440,7 @@ fn imported_passes(
         return Vec::new();
     }
     let mut out: Vec<(usize, ImportedPassThrough)> = Vec::new();
-    for (from, used, specifier) in import_uses(graph, summaries, r) {
+    for (from, _, used, specifier) in import_uses(graph, summaries, r) {
         if !summaries[from].as_ref().is_some_and(|s| s.wants_passes) {
             continue;
         }
@@ -478,15 +472,11 @@ fn memo_uses(answers: &mut Answers<'_>, r: usize) -> Vec<ImportedMemoUse> {
         return Vec::new();
     };
     let mut out: Vec<ImportedMemoUse> = Vec::new();
-    for e in graph.importers_of(r) {
-        let graph::EdgeKind::Import(u) = e.kind else {
-            continue;
-        };
-        let Some(importer) = &summaries[e.from] else {
-            continue;
-        };
-        let used = &importer.imports[u];
+    for (from, u, used, _) in import_uses(graph, summaries, r) {
         let Some(f) = summary.memo_factories.iter().find(|f| f.name == used.name) else {
+            continue;
+        };
+        let Some(importer) = &summaries[from] else {
             continue;
         };
         for p in importer
@@ -515,7 +505,7 @@ fn memo_uses(answers: &mut Answers<'_>, r: usize) -> Vec<ImportedMemoUse> {
                         let mut known = true;
                         let mut repeated = None;
                         for n in names {
-                            match answers.answer(e.from, n, 1) {
+                            match answers.answer(from, n, 1) {
                                 Some(ProjectUse::Repeated(r)) => {
                                     repeated = Some(r.why);
                                     break;
@@ -535,7 +525,7 @@ fn memo_uses(answers: &mut Answers<'_>, r: usize) -> Vec<ImportedMemoUse> {
                 out.push(ImportedMemoUse {
                     factory: f.name.clone(),
                     product: p.name.clone(),
-                    file: files[e.from].display().to_string(),
+                    file: files[from].display().to_string(),
                     declared: p.declared,
                     call: c.at,
                     request: c.request.clone(),
