@@ -892,6 +892,43 @@ fn open_documents_are_linted_knowing_the_project_and_its_unsaved_edits() {
 }
 
 #[test]
+fn a_memoizing_factory_follows_an_unsaved_edit_of_the_module_keeping_its_product() {
+    let dir = project_fixture("memo-factory-product");
+    let memo_path = dir.path().join("memo.js");
+    let memo_text = std::fs::read_to_string(&memo_path).unwrap();
+    let server_path = dir.path().join("server.js");
+    let server_text = std::fs::read_to_string(&server_path).unwrap();
+    let memo = uri(&memo_path);
+    let server = uri(&server_path);
+
+    let mut c = Client::start(push_caps(), Value::Null, dir.path());
+    c.open(&memo, "javascript", &memo_text);
+    // The factory's table grows with the request URLs the server's product is called with.
+    c.logged("indexed 2 files");
+    let p = c.published_where(&memo, |d| !d.is_empty());
+    assert_eq!(
+        p["diagnostics"][0]["code"], "no-unbounded-collection",
+        "{p}"
+    );
+
+    // The importer, edited but not saved: its product is now called with a fixed key only. The
+    // factory's module only exports; its verdict rests on the importer's summary.
+    c.open(&server, "javascript", &server_text);
+    c.published(&server);
+    let edited = server_text.replace("parseUrl(req.url)", "parseUrl('/')");
+    assert_ne!(edited, server_text);
+    c.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": server, "version": 2 },
+            "contentChanges": [{ "text": edited }],
+        }),
+    );
+    c.published_where(&memo, |d| d.is_empty());
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
 fn a_per_request_handler_is_reported_with_the_project_reason() {
     let dir = project_fixture("per-request-handler");
     let handlers_path = dir.path().join("handlers.js");

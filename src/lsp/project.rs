@@ -146,13 +146,13 @@ impl ProjectIndex {
         }
     }
 
-    /// Whether the summary in effect for `path` asked how the project uses its exports: its
-    /// verdicts may change when another file's summary does.
-    pub fn asked(&self, path: &Path) -> bool {
+    /// Whether the findings of `path`, by the summary in effect for it, may change when another
+    /// file's summary does ([`ModuleSummary::rests_on_project`]).
+    pub fn rests_on_project(&self, path: &Path) -> bool {
         self.position
             .get(path)
             .and_then(|&i| self.current[i].as_ref())
-            .is_some_and(|s| !s.asked.is_empty())
+            .is_some_and(ModuleSummary::rests_on_project)
     }
 
     /// What the project says about the exports of `path` ([`crate::project::facts_for_file`]),
@@ -244,26 +244,47 @@ mod tests {
         // Before the disk index: an open document is known, the index is not ready.
         assert!(index.set_open(&a, 1, asking()));
         assert!(!index.is_ready());
-        assert!(index.asked(&a));
+        assert!(index.rests_on_project(&a));
         index.install(vec![a.clone(), "/w/b.js".into()], vec![None, None]);
         assert!(index.is_ready());
         assert_eq!(index.len(), 2);
         assert!(index.is_workspace_file(&a));
         assert!(!index.is_workspace_file(Path::new("/w/c.js")));
         // The open document keeps its summary over the disk one.
-        assert!(index.asked(&a));
+        assert!(index.rests_on_project(&a));
         // An older version's summary is ignored; the same summary again is no change.
         assert!(!index.set_open(&a, 0, None));
         assert!(!index.set_open(&a, 2, asking()));
         // Closing returns to the disk summary.
         assert!(index.close(&a));
-        assert!(!index.asked(&a));
+        assert!(!index.rests_on_project(&a));
         assert!(!index.close(&a));
         // A change on disk is in effect for a closed file only.
         assert!(index.set_disk(&a, asking()));
-        assert!(index.asked(&a));
+        assert!(index.rests_on_project(&a));
         index.set_open(&a, 3, None);
         assert!(!index.set_disk(&a, None));
-        assert!(!index.asked(&a));
+        assert!(!index.rests_on_project(&a));
+    }
+
+    #[test]
+    fn a_memo_factory_or_an_import_rests_on_the_project() {
+        let mut index = ProjectIndex::default();
+        let a = PathBuf::from("/w/a.js");
+        let factory = ModuleSummary {
+            memo_factories: vec![crate::project::summary::MemoExport {
+                name: "memorize".into(),
+                key: crate::semantic::KeyArgs {
+                    index: 0,
+                    rest: true,
+                },
+                replaceable: None,
+            }],
+            ..ModuleSummary::default()
+        };
+        index.set_open(&a, 1, Some(factory));
+        assert!(index.rests_on_project(&a));
+        index.set_open(&a, 2, Some(ModuleSummary::default()));
+        assert!(!index.rests_on_project(&a));
     }
 }

@@ -632,9 +632,9 @@ impl Session {
                 .uris()
                 .into_iter()
                 .filter(|u| {
-                    self.docs
-                        .get(u)
-                        .is_some_and(|d| Some(d.path.as_path()) != except && index.asked(&d.path))
+                    self.docs.get(u).is_some_and(|d| {
+                        Some(d.path.as_path()) != except && index.rests_on_project(&d.path)
+                    })
                 })
                 .collect()
         };

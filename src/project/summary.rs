@@ -173,6 +173,16 @@ pub struct MemberFn {
 }
 
 impl ModuleSummary {
+    /// Whether this module's findings may change when another module's summary does: it asked
+    /// how the project uses its exports, or it exports a memoizing factory (the importers that
+    /// keep its products decide). The language server lints such an open document again when
+    /// a summary changes. (An importer told about the registries, held listeners, pinned
+    /// signals or pass-throughs of the modules it imports is not counted: see the language
+    /// server's part of docs/architecture.md.)
+    pub fn rests_on_project(&self) -> bool {
+        !self.asked.is_empty() || !self.memo_factories.is_empty()
+    }
+
     /// The module specifier of `used`, one of this summary's uses, as written.
     ///
     /// # Panics
