@@ -482,9 +482,12 @@ fn trace(model: &SemanticModel, kind: Kind, aliases: &[Path]) -> Traced {
         .iter()
         .for_each(|a| growth_sites(model, kind, a, &mut sites));
     let helped = through_helpers(model, kind, aliases, &mut sites, &mut released_at);
-    let looked_up = aliases
-        .iter()
-        .any(|a| model.method_calls_on(a, &["get", "has"]).next().is_some());
+    let looked_up = aliases.iter().any(|a| {
+        model
+            .method_calls_on(a, api::LOOKUP_METHODS)
+            .next()
+            .is_some()
+    });
     let (released_in, error_only) =
         normal_path_releases(model, &released_at, looked_up || kind == Kind::Object);
     let release = release_of(model, released_in.iter().copied());
@@ -1096,7 +1099,10 @@ fn long_lived_members(model: &SemanticModel, out: &mut Vec<Candidate>) {
             continue;
         };
         seen.push(p);
-        let looked_up = model.method_calls_on(p, &["get", "has"]).next().is_some();
+        let looked_up = model
+            .method_calls_on(p, api::LOOKUP_METHODS)
+            .next()
+            .is_some();
         let (released_in, error_only) = normal_path_releases(
             model,
             &release_spans(model, p, Some(a.span)),

@@ -191,6 +191,10 @@ pub const BUILTIN_COLLECTIONS: &[&str] = &["Array", "Set", "Map"];
 /// Methods that store their argument in a collection (`Array`, `Set`, `Map`).
 pub const STORE_METHODS: &[&str] = &["push", "unshift", "add", "set"];
 
+/// The methods that look a key up in a `Map` or `Set` (ECMA-262 `Map.prototype.get`/`has`,
+/// `Set.prototype.has`): a table asked with them is a memo or an index, not only a log.
+pub const LOOKUP_METHODS: &[&str] = &["get", "has"];
+
 /// Whether a method of that name only keeps, looks up or drops the values it is given, never
 /// calls them: the collection methods of `Array`, `Set` and `Map` that take elements or keys
 /// (ECMA-262 §23.1.3, §24.1.3, §24.2.3), and the listener methods of `EventEmitter`/`EventTarget`

@@ -8,7 +8,7 @@
 use swc_atoms::Atom;
 
 use super::cleanup::release_spans;
-use super::{BindingId, BindingKind, CallId, FuncId, Path, Root, SemanticModel, Value};
+use super::{api, BindingId, BindingKind, CallId, FuncId, Path, Root, SemanticModel, Value};
 
 /// Which arguments of a memo product its key is drawn from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -159,7 +159,7 @@ impl SemanticModel {
                 };
                 let path = Path::binding(c);
                 let looked_up = self
-                    .method_calls_on(&path, &["get", "has"])
+                    .method_calls_on(&path, api::LOOKUP_METHODS)
                     .any(|(_, g)| self.is_within(g.func, product));
                 if !looked_up || !release_spans(self, &path, None).is_empty() {
                     continue;
