@@ -36,9 +36,7 @@ pub fn facts_for(
     summaries: &[Option<ModuleSummary>],
 ) -> Vec<Option<ProjectFacts>> {
     let mut out: Vec<Option<ProjectFacts>> = vec![None; files.len()];
-    let asked: Vec<usize> = (0..files.len())
-        .filter(|&i| summaries[i].as_ref().is_some_and(|s| !s.asked.is_empty()))
-        .collect();
+    let asked = files_whose(summaries, |s| !s.asked.is_empty());
     for (i, facts) in answer_all(files, summaries, &asked) {
         out[i] = Some(facts);
     }
@@ -70,6 +68,17 @@ pub fn facts_for_file(
         .map(|(_, f)| f)
 }
 
+/// The indices of the files whose summary (in `summaries`, by file) satisfies `test`; files
+/// without a summary are left out.
+fn files_whose(
+    summaries: &[Option<ModuleSummary>],
+    test: impl Fn(&ModuleSummary) -> bool,
+) -> Vec<usize> {
+    (0..summaries.len())
+        .filter(|&i| summaries[i].as_ref().is_some_and(&test))
+        .collect()
+}
+
 /// The facts of the files of `asked` (indices of files whose summary asked) that have an answer
 /// to a question they asked, and of the files that call an adding function of another module's
 /// registry.
@@ -83,36 +92,20 @@ fn answer_all(
     // argument through.
     // Pass-through functions matter only when some module asked about them.
     let wants_passes = summaries.iter().flatten().any(|s| s.wants_passes);
-    let registries: Vec<usize> = (0..files.len())
-        .filter(|&i| {
-            summaries[i].as_ref().is_some_and(|s| {
-                !s.registries.is_empty()
-                    || !s.held.is_empty()
-                    || !s.pinned.is_empty()
-                    || (wants_passes && !s.passes.is_empty())
-            })
-        })
-        .collect();
+    let registries = files_whose(summaries, |s| {
+        !s.registries.is_empty()
+            || !s.held.is_empty()
+            || !s.pinned.is_empty()
+            || (wants_passes && !s.passes.is_empty())
+    });
     // The modules with a class whose instances each start an interval nothing stops (rare).
-    let timer_files: Vec<usize> = (0..files.len())
-        .filter(|&i| {
-            summaries[i]
-                .as_ref()
-                .is_some_and(|s| !s.timer_classes.is_empty())
-        })
-        .collect();
+    let timer_files = files_whose(summaries, |s| !s.timer_classes.is_empty());
     let local_timers = summaries
         .iter()
         .flatten()
         .any(|s| s.members.iter().any(|m| m.makes_local.is_some()));
     // The modules exporting a memoizing factory (rare).
-    let memo_files: Vec<usize> = (0..files.len())
-        .filter(|&i| {
-            summaries[i]
-                .as_ref()
-                .is_some_and(|s| !s.memo_factories.is_empty())
-        })
-        .collect();
+    let memo_files = files_whose(summaries, |s| !s.memo_factories.is_empty());
     if asked.is_empty()
         && registries.is_empty()
         && timer_files.is_empty()
@@ -126,17 +119,13 @@ fn answer_all(
     let memo_callers: Vec<usize> = if memo_files.is_empty() {
         Vec::new()
     } else {
-        (0..files.len())
-            .filter(|&i| {
-                summaries[i].as_ref().is_some_and(|s| {
-                    s.memo_products.iter().any(|p| {
-                        p.calls
-                            .iter()
-                            .any(|c| matches!(c.runs, UseRuns::AsOftenAs(_)))
-                    })
-                })
+        files_whose(summaries, |s| {
+            s.memo_products.iter().any(|p| {
+                p.calls
+                    .iter()
+                    .any(|c| matches!(c.runs, UseRuns::AsOftenAs(_)))
             })
-            .collect()
+        })
     };
     let of_interest: Vec<usize> = asked
         .iter()
