@@ -676,7 +676,7 @@ fn memo_products(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         };
         let help = "bound it: use an LRU cache (`new LRUCache({ max })` from lru-cache) as the memo table, or check `.size` before adding";
         // A product kept in this file.
-        if let Some((confidence, product, call, request)) = local_memo_product(model, &m) {
+        if let Some((confidence, product, call, request)) = local_memo_product(model, m) {
             let freq = model.frequency_of(call.func);
             let (often, sites) = how_often(model, freq);
             let name = &model.binding(product).name;

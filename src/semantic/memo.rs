@@ -105,8 +105,14 @@ impl SemanticModel {
     /// enclosing function (a local `new Map()` or a parameter's `new Map()` default), in a
     /// closure that function returns, where the closure also looks `c` up (`get`, `has`) and
     /// `k` is drawn from the closure's own arguments, and where nothing removes entries from
-    /// `c` or bounds it (`delete`, `clear`, a size check).
-    pub fn memo_factories(&self) -> Vec<MemoFactory> {
+    /// `c` or bounds it (`delete`, `clear`, a size check). Found on first use: the rule and the
+    /// module summary both ask.
+    pub fn memo_factories(&self) -> &[MemoFactory] {
+        self.memo_factories
+            .get_or_init(|| self.find_memo_factories())
+    }
+
+    fn find_memo_factories(&self) -> Vec<MemoFactory> {
         let mut out: Vec<MemoFactory> = Vec::new();
         for (factory, product) in self.returned_closures() {
             // The calls inside the closure (nested functions too): calls are in source order

@@ -617,6 +617,8 @@ pub struct SemanticModel {
     /// The calls of a listener-removal method ([`api::REMOVE_LISTENER_METHODS`]), in source
     /// order: each registration asks for its removals, which are few.
     listener_removals: OnceCell<Vec<CallId>>,
+    /// The memoizing factories of the file ([`SemanticModel::memo_factories`]).
+    memo_factories: OnceCell<Vec<memo::MemoFactory>>,
     /// The assignments and calls shaped like a completion handler or a `then` (see
     /// [`cleanup::released_on_some_completions`]), found on first use.
     completion_sites: OnceCell<cleanup::CompletionSites>,
