@@ -40,6 +40,8 @@ pub struct Edge {
 pub struct ModuleGraph {
     importers: FxHashMap<usize, Vec<Edge>>,
     entries: FxHashSet<usize>,
+    /// The files of interest that some module imports, whatever names it uses.
+    imported: FxHashSet<usize>,
 }
 
 /// What one importer gives a round: its edges to the round's targets (by target), and the
@@ -169,13 +171,18 @@ impl ModuleGraph {
                         to
                     };
                     for (u, used) in s.imports.iter().enumerate() {
+                        if !candidate[used.specifier as usize] {
+                            continue;
+                        }
                         // A member question (`Store.add`) names the export before the dot.
-                        if !candidate[used.specifier as usize]
-                            || (used.name != star
-                                && !names.contains(&used.name)
-                                && !split_member_question(&used.name)
-                                    .is_some_and(|(export, _)| names.contains(&Atom::from(export))))
+                        if used.name != star
+                            && !names.contains(&used.name)
+                            && !split_member_question(&used.name)
+                                .is_some_and(|(export, _)| names.contains(&Atom::from(export)))
                         {
+                            // No edge, but resolved all the same: that a module imports the
+                            // target at all is an answer ([`ModuleGraph::is_imported`]).
+                            target_of(used.specifier);
                             continue;
                         }
                         if let Some(to) = target_of(used.specifier).filter(|t| targets.contains(t))
@@ -235,7 +242,14 @@ impl ModuleGraph {
             edges.dedup();
         }
         graph.entries = entry_points(&relative_resolver, &done, &canonical);
+        graph.imported = resolved_to.keys().copied().collect();
         graph
+    }
+
+    /// Whether some module of the project imports or re-exports file `i` (one of the files of
+    /// interest or those that forward them), whatever names it uses.
+    pub fn is_imported(&self, i: usize) -> bool {
+        self.imported.contains(&i)
     }
 
     /// The files that import or re-export file `i`, by index, in file order (only for the files
@@ -425,7 +439,7 @@ fn entry_points(
     files: &FxHashSet<usize>,
     canonical: &[Option<PathBuf>],
 ) -> FxHashSet<usize> {
-    let mut by_package: FxHashMap<PathBuf, FxHashSet<PathBuf>> = FxHashMap::default();
+    let mut by_package: FxHashMap<PathBuf, PackageEntries> = FxHashMap::default();
     // The nearest folder with a `package.json`, by folder: files share their folders.
     let mut package_of: FxHashMap<PathBuf, Option<PathBuf>> = FxHashMap::default();
     let mut out = FxHashSet::default();
@@ -443,7 +457,7 @@ fn entry_points(
         let entries = by_package
             .entry(dir.clone())
             .or_insert_with(|| package_entries(resolver, &dir));
-        if entries.contains(path) {
+        if entries.names(path) {
             out.insert(i);
         }
     }
@@ -465,9 +479,38 @@ fn nearest_package(dir: &Path, known: &mut FxHashMap<PathBuf, Option<PathBuf>>) 
     found
 }
 
-/// The files a `package.json` in `dir` names as entry points (resolved, absolute).
-fn package_entries(resolver: &Resolver, dir: &Path) -> FxHashSet<PathBuf> {
-    let mut out = FxHashSet::default();
+/// The entry points one `package.json` names.
+#[derive(Default)]
+struct PackageEntries {
+    /// Files named one by one (resolved, absolute).
+    files: FxHashSet<PathBuf>,
+    /// Subpath patterns of `exports` (`"./lib/*": "./lib/*.js"`), as the absolute text before
+    /// and after the `*`: every file whose path starts with the one and ends with the other is
+    /// an entry point (Node's "Subpath patterns", `exports` section of the packages document).
+    patterns: Vec<(String, String)>,
+}
+
+impl PackageEntries {
+    /// Whether the package names `path` (absolute, canonical) as an entry point.
+    fn names(&self, path: &Path) -> bool {
+        if self.files.contains(path) {
+            return true;
+        }
+        let Some(text) = path.to_str() else {
+            return false;
+        };
+        self.patterns.iter().any(|(before, after)| {
+            text.len() >= before.len() + after.len()
+                && text.starts_with(before.as_str())
+                && text.ends_with(after.as_str())
+        })
+    }
+}
+
+/// The entry points a `package.json` in `dir` names: files resolved one by one, and the
+/// subpath patterns of its `exports`.
+fn package_entries(resolver: &Resolver, dir: &Path) -> PackageEntries {
+    let mut out = PackageEntries::default();
     let Ok(text) = std::fs::read_to_string(dir.join("package.json")) else {
         return out;
     };
@@ -491,8 +534,19 @@ fn package_entries(resolver: &Resolver, dir: &Path) -> FxHashSet<PathBuf> {
         } else {
             format!("./{t}")
         };
+        if let Some((before, after)) = t.split_once('*') {
+            // The folder is canonical like the files; the pattern's text is joined to it.
+            let base = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+            let before = base.join(before.trim_start_matches("./"));
+            let mut before = before.to_string_lossy().into_owned();
+            if t.starts_with("./*") || before.is_empty() {
+                before = format!("{}/", base.to_string_lossy());
+            }
+            out.patterns.push((before, after.to_string()));
+            continue;
+        }
         if let Ok(r) = resolver.resolve(dir, &t) {
-            out.insert(r.into_path_buf());
+            out.files.insert(r.into_path_buf());
         }
     }
     out

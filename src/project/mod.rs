@@ -499,8 +499,9 @@ fn memo_uses(answers: &mut Answers<'_>, r: usize) -> Vec<ImportedMemoUse> {
                                     repeated = Some(r.why);
                                     break;
                                 }
+                                // Its own module's calls are not in the summaries.
+                                Some(ProjectUse::Unused) | None => known = false,
                                 Some(_) => {}
-                                None => known = false,
                             }
                         }
                         match repeated {
@@ -646,7 +647,12 @@ impl Answers<'_> {
                         })),
                         UseRuns::AsOftenAs(names) => {
                             for n in names.clone() {
-                                tally.add(self.answer(edge.from, &n, depth + 1)?);
+                                match self.answer(edge.from, &n, depth + 1)? {
+                                    // How often its own module calls that export is not in the
+                                    // summaries.
+                                    ProjectUse::Unused => return None,
+                                    u => tally.add(u),
+                                }
                             }
                         }
                     }
@@ -675,6 +681,10 @@ impl Answers<'_> {
                 }
             }
         }
+        // Modules import this one, but none uses the name: only its own module does.
+        if !tally.any && graph.is_imported(file) {
+            return Some(ProjectUse::Unused);
+        }
         tally.answer()
     }
 }
@@ -693,13 +703,15 @@ struct Tally {
 
 impl Tally {
     fn add(&mut self, u: ProjectUse) {
-        self.any = true;
+        self.any |= u != ProjectUse::Unused;
         match u {
             ProjectUse::Once => self.outside_tests = true,
             ProjectUse::TestsOnly => {}
             ProjectUse::Repeated(r) => {
                 self.repeated.get_or_insert(r);
             }
+            // Through a re-export nobody uses: no use.
+            ProjectUse::Unused => {}
         }
     }
 

@@ -380,6 +380,7 @@ pub fn summarise(
             imports.push(specifiers.use_of(model, b, name, UseRuns::Unknown));
         }
     }
+    imports.extend(opaque_uses(model, &mut specifiers));
     let registries: Vec<(Registry, PositionRange)> = model
         .take_registries()
         .into_iter()
@@ -810,6 +811,11 @@ impl<'m> Specifiers<'m> {
             .source_module
             .as_deref()
             .unwrap_or_default();
+        self.use_of_module(written, name, runs)
+    }
+
+    /// The use of module `written` (a specifier as written) as `name` that runs `runs`.
+    fn use_of_module(&mut self, written: &'m str, name: Atom, runs: UseRuns) -> ImportUse {
         let specifier = *self.index.entry(written).or_insert_with(|| {
             self.list.push(written.to_string());
             self.list.len() as u32 - 1
@@ -820,6 +826,44 @@ impl<'m> Specifiers<'m> {
             runs,
         }
     }
+}
+
+/// The uses of other modules that cannot be followed by name, each as a use of the whole
+/// namespace (`*`) that runs an unknown number of times, so that the project pass gives the
+/// modules they reach no answer rather than one that misses them: a `require('x')` or dynamic
+/// `import('x')` whose result is not an import binding (`require('./a').f()`, `await
+/// import('./a')`), and an import binding exported again as it is (`import * as a from './a';
+/// export { a }`), which hands the module on without a reference.
+fn opaque_uses<'m>(model: &'m SemanticModel, specifiers: &mut Specifiers<'m>) -> Vec<ImportUse> {
+    let mut out = Vec::new();
+    for binding in model.bindings.iter().filter(|b| b.exported && is_import(b)) {
+        let (Some(written), Some(name)) = (&binding.source_module, &binding.import_name) else {
+            continue;
+        };
+        out.push(specifiers.use_of_module(written, name.clone(), UseRuns::Unknown));
+    }
+    if model.loads.is_empty() {
+        return out;
+    }
+    // The `require` calls that are import bindings' values, also inside a transpiler's import
+    // helper (`__importDefault(require('./a'))`).
+    let mut bound: rustc_hash::FxHashSet<crate::semantic::CallId> = Default::default();
+    for binding in model.bindings.iter().filter(|b| is_import(b)) {
+        if let Some(crate::semantic::Value::Call(c)) = &binding.init {
+            bound.insert(*c);
+            if let Some(crate::semantic::Value::Call(inner)) = model.calls[c.index()].arg(0) {
+                bound.insert(*inner);
+            }
+        }
+    }
+    for (written, call) in &model.loads {
+        let followed = call.is_some_and(|c| bound.contains(&c))
+            || model.reexports.iter().any(|r| r.specifier == *written);
+        if !followed {
+            out.push(specifiers.use_of_module(written, Atom::from("*"), UseRuns::Unknown));
+        }
+    }
+    out
 }
 
 /// Whether argument `index` of `call` goes to a function of this module whose parameter is

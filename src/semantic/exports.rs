@@ -72,6 +72,10 @@ pub enum ProjectUse {
     TestsOnly,
     /// A use runs repeatedly for a reason its own module shows.
     Repeated(RepeatedUse),
+    /// No other module uses it, although modules of the project import this one (which is not
+    /// a package entry point): the export is used only where its own module uses it, as if it
+    /// were not exported (a class whose module exports its one instance as well).
+    Unused,
 }
 
 /// A use of an export, in another module, that runs repeatedly.
@@ -264,12 +268,26 @@ impl SemanticModel {
                 Some(u @ ProjectUse::Repeated(_)) => return Some(u),
                 Some(u @ ProjectUse::Once) => best = Some(u),
                 Some(u @ ProjectUse::TestsOnly) => {
+                    if best.is_none_or(|b| *b == ProjectUse::Unused) {
+                        best = Some(u);
+                    }
+                }
+                Some(u @ ProjectUse::Unused) => {
                     best = best.or(Some(u));
                 }
                 None => {}
             }
         }
         best
+    }
+
+    /// Whether the whole-project pass knows that no other module uses any of `names` (every
+    /// name is [`ProjectUse::Unused`]); false without project facts or names.
+    pub(crate) fn unused_elsewhere(&self, names: &[Atom]) -> bool {
+        !names.is_empty()
+            && names
+                .iter()
+                .all(|n| self.project.uses.get(n) == Some(&ProjectUse::Unused))
     }
 
     /// Records that a verdict depended on how the project uses `names`.

@@ -402,7 +402,8 @@ fn class_use(model: &SemanticModel, c: ClassId, f: FuncId) -> Option<Frequency> 
                 }
                 Some(super::ProjectUse::Once) => Frequency::Once,
                 Some(super::ProjectUse::TestsOnly) => Frequency::Unknown,
-                None => Frequency::Repeated(Repeat::Instance(c)),
+                // Not public then (`class_is_public`): unreachable, kept for the match.
+                Some(super::ProjectUse::Unused) | None => Frequency::Repeated(Repeat::Instance(c)),
             },
         );
     }
@@ -468,6 +469,8 @@ fn exported_frequency(model: &SemanticModel, f: FuncId) -> Option<Frequency> {
         Some(super::ProjectUse::Repeated(u)) => {
             Some(Frequency::Repeated(Repeat::Project(Box::new(u.clone()))))
         }
+        // Only its own module calls it: its calls there decide, as for a private function.
+        Some(super::ProjectUse::Unused) => None,
         None => Some(Frequency::Repeated(Repeat::Exported)),
     }
 }

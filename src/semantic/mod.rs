@@ -564,6 +564,10 @@ pub struct SemanticModel {
     pub exports: Vec<Export>,
     /// The other modules whose names this module exports as its own, in source order.
     pub reexports: Vec<ReExport>,
+    /// The modules loaded by a call, in source order: each `require('x')` with its call, and each
+    /// dynamic `import('x')` (no call is recorded for those). Bound requires are import
+    /// bindings as well; the others are uses the project pass cannot follow by name.
+    pub loads: Vec<(String, Option<CallId>)>,
     /// What the whole-project pass knows about how other modules use the exports (empty for a
     /// file linted alone).
     project: ProjectFacts,

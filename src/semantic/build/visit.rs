@@ -806,10 +806,20 @@ impl Visit for Builder {
             _ => None,
         });
         let cs = n.callee.span();
+        if let (Callee::Import(_), Some(Expr::Lit(Lit::Str(s)))) =
+            (&n.callee, n.args.first().map(|a| unwrap(&a.expr)))
+        {
+            let specifier = s.value.to_string_lossy().into_owned();
+            self.model.loads.push((specifier, None));
+        }
         self.push_call(n.span, cs, callee, callee_func, &n.args, false);
         self.note_bundler_exports(n);
         if let Some(last) = self.model.calls.len().checked_sub(1) {
-            self.note_reexport_helper(CallId::from_index(last));
+            let id = CallId::from_index(last);
+            if let Some(specifier) = require_source(&self.model.calls[last]) {
+                self.model.loads.push((specifier, Some(id)));
+            }
+            self.note_reexport_helper(id);
         }
         self.note_create_class(n);
         if callee_func.is_some() {
