@@ -380,7 +380,9 @@ pub struct Call {
     /// backpressure).
     pub awaited: bool,
     /// Inside the body of a `for`, `for…in`, `for…of`, `while` or `do…while` loop within its
-    /// function.
+    /// function, where it may run more than once per run of that loop: not in a `return` or
+    /// `throw`, nor in an expression statement right before one or before a `break` that
+    /// leaves the loop.
     pub in_loop: bool,
 }
 

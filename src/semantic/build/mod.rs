@@ -43,6 +43,7 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
         func_stack: vec![MODULE],
         cond_depth: vec![0],
         loop_depth: vec![0],
+        switches_in_loop: 0,
         block_depth: 0,
         pending_use: Handoffs::default(),
         pending_func: Handoffs::default(),
@@ -150,6 +151,9 @@ struct Builder {
     cond_depth: Vec<u32>,
     /// Per open function: how many loop bodies enclose the current node.
     loop_depth: Vec<u32>,
+    /// How many `switch` statements lie between the code being visited and its innermost loop
+    /// (a `break` there leaves the `switch`, not the loop).
+    switches_in_loop: u32,
     /// Block nesting inside the module body (0 = directly in the module body).
     block_depth: u32,
     /// Result uses decided by a parent for its direct child call, keyed by the call's span.
@@ -598,8 +602,20 @@ impl Builder {
 
     fn in_loop_body(&mut self, body: impl FnOnce(&mut Self)) {
         *self.loop_depth.last_mut().unwrap() += 1;
+        // A `break` in this body leaves this loop until a `switch` inside it takes the `break`.
+        let switches = std::mem::take(&mut self.switches_in_loop);
         body(self);
+        self.switches_in_loop = switches;
         *self.loop_depth.last_mut().unwrap() -= 1;
+    }
+
+    /// Visits `stmt` as code that runs at most once per run of the `leaves` innermost loops
+    /// around it (it is followed by a statement that leaves them): its calls are not "in a
+    /// loop" because of those loops.
+    fn visit_leaving_loops(&mut self, stmt: &Stmt, leaves: u32) {
+        *self.loop_depth.last_mut().unwrap() -= leaves;
+        stmt.visit_with(self);
+        *self.loop_depth.last_mut().unwrap() += leaves;
     }
 
     /// Records that instance field `field` of the class being built is typed `ann` when `ann` is

@@ -17,6 +17,38 @@ impl Visit for Builder {
         self.block_depth -= 1;
     }
 
+    fn visit_stmts(&mut self, stmts: &[Stmt]) {
+        let depth = *self.loop_depth.last().unwrap_or(&0);
+        for (i, stmt) in stmts.iter().enumerate() {
+            if depth == 0 {
+                stmt.visit_with(self);
+                continue;
+            }
+            // A statement that ends the loop's run, or one right before it, runs at most once
+            // per run of the loops it leaves (`socket.write(reply); return;` in a search loop).
+            let leaves = |s: &Stmt| match s {
+                Stmt::Return(_) | Stmt::Throw(_) => Some(depth),
+                Stmt::Break(b) if b.label.is_none() && self.switches_in_loop == 0 => Some(1),
+                _ => None,
+            };
+            let left = leaves(stmt).or_else(|| {
+                matches!(stmt, Stmt::Expr(_))
+                    .then(|| stmts.get(i + 1).and_then(leaves))
+                    .flatten()
+            });
+            match left {
+                Some(k) => self.visit_leaving_loops(stmt, k),
+                None => stmt.visit_with(self),
+            }
+        }
+    }
+
+    fn visit_switch_stmt(&mut self, n: &SwitchStmt) {
+        self.switches_in_loop += 1;
+        n.visit_children_with(self);
+        self.switches_in_loop -= 1;
+    }
+
     fn visit_import_decl(&mut self, n: &ImportDecl) {
         if n.type_only {
             return;
