@@ -929,6 +929,43 @@ fn a_memoizing_factory_follows_an_unsaved_edit_of_the_module_keeping_its_product
 }
 
 #[test]
+fn an_importer_follows_an_unsaved_edit_of_the_registry_it_calls() {
+    let dir = project_fixture("registry-never-removed");
+    let registry_path = dir.path().join("registry.js");
+    let registry_text = std::fs::read_to_string(&registry_path).unwrap();
+    let server_path = dir.path().join("server.js");
+    let server_text = std::fs::read_to_string(&server_path).unwrap();
+    let registry = uri(&registry_path);
+    let server = uri(&server_path);
+
+    let mut c = Client::start(push_caps(), Value::Null, dir.path());
+    c.logged("indexed 2 files");
+    c.open(&server, "javascript", &server_text);
+    // Every connection is registered and no module unregisters it.
+    let p = c.published_where(&server, |d| !d.is_empty());
+    assert_eq!(
+        p["diagnostics"][0]["code"], "no-unbounded-collection",
+        "{p}"
+    );
+
+    // The registry, edited but not saved: `register()` no longer keeps the connection, so the
+    // module has no registry any more. The importer's verdict rested on it.
+    c.open(&registry, "javascript", &registry_text);
+    c.published(&registry);
+    let edited = registry_text.replace("connections.add(conn);", "return conn;");
+    assert_ne!(edited, registry_text);
+    c.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": registry, "version": 2 },
+            "contentChanges": [{ "text": edited }],
+        }),
+    );
+    c.published_where(&server, |d| d.is_empty());
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
 fn a_per_request_handler_is_reported_with_the_project_reason() {
     let dir = project_fixture("per-request-handler");
     let handlers_path = dir.path().join("handlers.js");

@@ -40,6 +40,9 @@ pub struct ProjectIndex {
     current: Vec<Option<ModuleSummary>>,
     /// The open documents, with the version their summary in `current` was made from.
     open: HashMap<PathBuf, i32>,
+    /// The files whose summary in effect changed from or to one that offers its importers
+    /// facts ([`ModuleSummary::offers_importers`]), until [`ProjectIndex::take_offering`].
+    offering: std::collections::HashSet<PathBuf>,
 }
 
 impl ProjectIndex {
@@ -103,9 +106,37 @@ impl ProjectIndex {
         }
         let i = self.position_of(path);
         self.open.insert(path.to_path_buf(), version);
-        let changed = self.current[i] != summary;
+        self.replace(i, summary)
+    }
+
+    /// Puts `summary` in effect for file `i`; returns whether that changed it, and notes a
+    /// change from or to a summary offering importers facts.
+    fn replace(&mut self, i: usize, summary: Option<ModuleSummary>) -> bool {
+        if self.current[i] == summary {
+            return false;
+        }
+        let offers =
+            |s: &Option<ModuleSummary>| s.as_ref().is_some_and(ModuleSummary::offers_importers);
+        if offers(&self.current[i]) || offers(&summary) {
+            self.offering.insert(self.files[i].clone());
+        }
         self.current[i] = summary;
-        changed
+        true
+    }
+
+    /// Whether the summary of `path` changed from or to one offering its importers facts since
+    /// the last call for it (which forgets the change).
+    pub fn take_offering(&mut self, path: &Path) -> bool {
+        self.offering.remove(path)
+    }
+
+    /// Whether the summary in effect for `importer` may import `path` (one of its specifiers may
+    /// name it: [`crate::project::graph::may_import`]).
+    pub fn may_import(&self, importer: &Path, path: &Path) -> bool {
+        self.position
+            .get(importer)
+            .and_then(|&i| self.current[i].as_ref())
+            .is_some_and(|s| crate::project::graph::may_import(&s.specifiers, path))
     }
 
     /// Forgets that `path` is open: its summary is the disk one again. Returns whether that
@@ -115,9 +146,7 @@ impl ProjectIndex {
             return false;
         }
         let i = self.position[path];
-        let changed = self.current[i] != self.disk[i];
-        self.current[i] = self.disk[i].clone();
-        changed
+        self.replace(i, self.disk[i].clone())
     }
 
     /// Whether `path` is one of the workspace's files found by the disk index (not only an open
@@ -132,11 +161,10 @@ impl ProjectIndex {
     pub fn set_disk(&mut self, path: &Path, summary: Option<ModuleSummary>) -> bool {
         let i = self.position_of(path);
         self.disk[i] = summary;
-        if self.open.contains_key(path) || self.current[i] == self.disk[i] {
+        if self.open.contains_key(path) {
             return false;
         }
-        self.current[i] = self.disk[i].clone();
-        true
+        self.replace(i, self.disk[i].clone())
     }
 
     /// After open document `path` was saved: its summary in effect is also the disk one's.
@@ -286,5 +314,39 @@ mod tests {
         assert!(index.rests_on_project(&a));
         index.set_open(&a, 2, Some(ModuleSummary::default()));
         assert!(!index.rests_on_project(&a));
+    }
+
+    #[test]
+    fn a_change_from_or_to_a_module_offering_importers_facts_is_noted_once() {
+        let mut index = ProjectIndex::default();
+        let registry = PathBuf::from("/w/registry.js");
+        let server = PathBuf::from("/w/server.js");
+        let importer = ModuleSummary {
+            specifiers: vec!["./registry.js".into()],
+            ..ModuleSummary::default()
+        };
+        let memo = ModuleSummary {
+            memo_factories: vec![crate::project::summary::MemoExport {
+                name: "memorize".into(),
+                key: crate::semantic::KeyArgs {
+                    index: 0,
+                    rest: true,
+                },
+                replaceable: None,
+            }],
+            ..ModuleSummary::default()
+        };
+        index.set_open(&server, 1, Some(importer));
+        assert!(index.may_import(&server, &registry));
+        assert!(!index.may_import(&registry, &server));
+        // To a summary that offers facts, then from it: each change is noted once.
+        assert!(index.set_open(&registry, 1, Some(memo)));
+        assert!(index.take_offering(&registry));
+        assert!(!index.take_offering(&registry));
+        assert!(index.set_open(&registry, 2, Some(ModuleSummary::default())));
+        assert!(index.take_offering(&registry));
+        // A change between two summaries that offer nothing is not.
+        assert!(index.set_open(&registry, 3, None));
+        assert!(!index.take_offering(&registry));
     }
 }

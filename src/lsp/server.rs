@@ -595,17 +595,20 @@ impl Session {
         let Some(index) = &self.index else {
             return;
         };
-        let mut changed = None;
+        let mut changed = Vec::new();
         {
             let mut index = write(index);
             for (path, summary) in changes {
                 if index.set_disk(&path, summary) {
-                    changed = Some(path);
+                    changed.push(path);
                 }
             }
         }
-        if let Some(path) = changed {
-            self.on_summary_changed(&path);
+        if let Some(last) = changed.last() {
+            self.relint_askers(Some(last));
+        }
+        for path in &changed {
+            self.relint_importers(path);
         }
     }
 
@@ -614,6 +617,45 @@ impl Session {
     /// to pull again).
     fn on_summary_changed(&mut self, path: &Path) {
         self.relint_askers(Some(path));
+        self.relint_importers(path);
+    }
+
+    /// Lints again the open documents that may import `path` when its summary changed from or
+    /// to one that offers its importers facts (a registry, a held listener, a pinned signal…):
+    /// their findings rest on it.
+    fn relint_importers(&mut self, path: &Path) {
+        let Some(index) = &self.index else {
+            return;
+        };
+        let importers: Vec<Uri> = {
+            let mut index = write(index);
+            if !index.take_offering(path) || !index.is_ready() {
+                return;
+            }
+            self.docs
+                .uris()
+                .into_iter()
+                .filter(|u| {
+                    self.docs.get(u).is_some_and(|d| {
+                        d.path != path
+                            && !index.rests_on_project(&d.path)
+                            && index.may_import(&d.path, path)
+                    })
+                })
+                .collect()
+        };
+        if importers.is_empty() {
+            return;
+        }
+        if self.caps.pull_diagnostics {
+            if self.caps.refresh {
+                self.request_client("workspace/diagnostic/refresh", Value::Null);
+            }
+            return;
+        }
+        for uri in importers {
+            self.schedule(uri, Duration::ZERO);
+        }
     }
 
     /// Lints again the open documents (but the one at `except`) whose summary asked how the

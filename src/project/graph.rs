@@ -327,6 +327,14 @@ fn strip_extension(name: &str) -> &str {
 /// Whether `specifier` can name a file with one of `stems`: always for `.`/`..`, otherwise when
 /// its last segment (without extension) is one of them (`./store`, `@app/store`,
 /// `@server/utils/fetch` with a `tsconfig.json` path alias).
+/// Whether one of `specifiers` (module specifiers as written) may name the file at `path`: its
+/// last segment is the file's stem (or an `index` file's folder), or a folder (`.`, `..`). A
+/// cheap over-approximation of resolution, for deciding which modules to look at again.
+pub fn may_import(specifiers: &[String], path: &Path) -> bool {
+    let stems: FxHashSet<String> = stems_of(path).into_iter().collect();
+    specifiers.iter().any(|s| may_name(s, &stems))
+}
+
 fn may_name(specifier: &str, stems: &FxHashSet<String>) -> bool {
     match name_key(specifier) {
         NameKey::Never => false,

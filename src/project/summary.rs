@@ -176,11 +176,24 @@ impl ModuleSummary {
     /// Whether this module's findings may change when another module's summary does: it asked
     /// how the project uses its exports, or it exports a memoizing factory (the importers that
     /// keep its products decide). The language server lints such an open document again when
-    /// a summary changes. (An importer told about the registries, held listeners, pinned
-    /// signals or pass-throughs of the modules it imports is not counted: see the language
-    /// server's part of docs/architecture.md.)
+    /// a summary changes. (An importer told about the facts of the modules it imports is linted
+    /// again when one of those modules changes: [`ModuleSummary::offers_importers`].)
     pub fn rests_on_project(&self) -> bool {
         !self.asked.is_empty() || !self.memo_factories.is_empty()
+    }
+
+    /// True when the module offers its importers facts of its own (the project pass gives them
+    /// to the modules that use it): registries, classes holding a listener, functions pinning a
+    /// signal or passing their argument through, classes starting an interval, members making
+    /// one, memoizing factories. An importer's findings may change when such a module does.
+    pub fn offers_importers(&self) -> bool {
+        !self.registries.is_empty()
+            || !self.held.is_empty()
+            || !self.pinned.is_empty()
+            || !self.passes.is_empty()
+            || !self.timer_classes.is_empty()
+            || self.members.iter().any(|m| m.makes_local.is_some())
+            || !self.memo_factories.is_empty()
     }
 
     /// The module specifier of `used`, one of this summary's uses, as written.
