@@ -267,11 +267,12 @@ impl SemanticModel {
             match self.project.uses.get(n) {
                 Some(u @ ProjectUse::Repeated(_)) => return Some(u),
                 Some(u @ ProjectUse::Once) => best = Some(u),
-                Some(u @ ProjectUse::TestsOnly) => {
-                    if best.is_none_or(|b| *b == ProjectUse::Unused) {
-                        best = Some(u);
-                    }
+                Some(u @ ProjectUse::TestsOnly)
+                    if best.is_none_or(|b| *b == ProjectUse::Unused) =>
+                {
+                    best = Some(u);
                 }
+                Some(ProjectUse::TestsOnly) => {}
                 Some(u @ ProjectUse::Unused) => {
                     best = best.or(Some(u));
                 }
