@@ -68,7 +68,8 @@ impl Rule for NoLeakedTimer {
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = ctx.model;
         for (id, call) in model.global_calls(&["setInterval"]) {
-            let freq = model.frequency_of(call.func);
+            // Behind a run-once flag the interval starts as often as the flag's scope runs.
+            let freq = model.frequency_of(model.run_once_flag_scope(call).unwrap_or(call.func));
             // Unknown call frequency still gets medium: an interval whose handle is lost inside
             // a function can never be stopped, and a second call doubles it.
             let Some(confidence) =

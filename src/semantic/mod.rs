@@ -1139,6 +1139,46 @@ impl SemanticModel {
         })
     }
 
+    /// The function whose every run lets `call` run at most once, when `call` sits behind a flag
+    /// of that function (or of the module): inside a conditional, after `flag = true` in the
+    /// same function, where a test of the flag comes before that assignment (`if (!started &&
+    /// msg.type === 'INIT') { started = true; …; setInterval(…) }`), and nothing ever sets the
+    /// flag to anything but `true`. The flag is a binding declared outside `call`'s function:
+    /// its scope's function (or [`MODULE`]) is returned, so that `call` runs as often as that.
+    /// `None` when no such flag guards `call`.
+    pub fn run_once_flag_scope(&self, call: &Call) -> Option<FuncId> {
+        if !call.guarded {
+            return None;
+        }
+        let f = call.func;
+        self.assigns.iter().find_map(|a| {
+            if a.func != f || !a.plain || a.value != Value::Bool(true) {
+                return None;
+            }
+            if a.span.start > call.span.start {
+                return None;
+            }
+            let Target::Path(p) = &a.target else {
+                return None;
+            };
+            let Root::Binding(b) = p.root else {
+                return None;
+            };
+            let scope = self.binding(b).func;
+            if !p.props.is_empty() || self.is_within(scope, f) {
+                return None;
+            }
+            let tested = self.conditions.iter().any(|c| {
+                c.func == f && c.span.start < a.span.start && c.paths.iter().any(|q| q == p)
+            });
+            let only_set = self.assigns.iter().all(|other| match &other.target {
+                Target::Path(q) if q == p => other.value == Value::Bool(true),
+                _ => true,
+            });
+            (tested && only_set).then_some(scope)
+        })
+    }
+
     /// Whether function `f` runs once however often its callers' callers run: it, or a function
     /// its repetition comes through (the callers in [`Repeat::CalledFrom`]), is flag-guarded
     /// ([`SemanticModel::is_flag_guarded`]).
