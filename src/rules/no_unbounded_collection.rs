@@ -92,6 +92,10 @@ struct Growth {
     /// The key is drawn from a standard code set (a time zone, a locale, a currency:
     /// [`crate::semantic::is_code_set_key`]): a table over it stays small.
     bounded_key: bool,
+    /// The entry mirrors an entity another store holds under the same key, looked up and
+    /// tested just before (`crate::semantic::mirrors_lookup`): the table has no more keys than
+    /// that store, whatever the key is made from.
+    mirrors: bool,
     /// What the site does to a count kept under its key (`SemanticModel::count_step`): `+1`
     /// takes a reference, `-1` gives one back, `0` for any other write.
     step: i8,
@@ -128,6 +132,9 @@ fn growth_sites(model: &SemanticModel, kind: Kind, alias: &Path, out: &mut Vec<G
                 .or_else(|| counter_key(model, call.arg(0), call.func)),
             instance: stored_instance(model, stored, call.func),
             bounded_key: call.arg(0).is_some_and(|k| code_set_key(model, k)),
+            mirrors: kind == Kind::Map
+                && matches!((call.arg(0), stored), (Some(k), Some(v))
+                    if crate::semantic::mirrors_lookup(model, k, v, call.func, call.span.start)),
             step: match kind {
                 Kind::Map => model.count_step(id).unwrap_or(0),
                 _ => 0,
@@ -155,6 +162,13 @@ fn growth_sites(model: &SemanticModel, kind: Kind, alias: &Path, out: &mut Vec<G
                     request,
                     instance: stored_instance(model, Some(&a.value), a.func),
                     bounded_key: code_set_key(model, key),
+                    mirrors: crate::semantic::mirrors_lookup(
+                        model,
+                        key,
+                        &a.value,
+                        a.func,
+                        a.span.start,
+                    ),
                     step: 0,
                 });
             }
@@ -1213,6 +1227,8 @@ fn growth(
         request: request_source(model, &paths).or_else(|| counter_key(model, args.first(), func)),
         instance: None,
         bounded_key: args.first().is_some_and(|k| code_set_key(model, k)),
+        mirrors: matches!(args, [key, value, ..]
+            if crate::semantic::mirrors_lookup(model, key, value, func, span.start)),
         step: 0,
     }
 }
@@ -1317,9 +1333,13 @@ fn report(ctx: &RuleContext<'_>, mut c: Candidate) -> Option<Diagnostic> {
         c.registry.is_some() || c.nulled || c.partial.is_some() || !decrements.is_empty();
     // A memo over a standard code set (time zones, locales) holds a few hundred entries at most.
     let code_set_memo = c.looked_up && site.bounded_key;
-    if site.request.is_none()
-        && !per_item
-        && (c.kind == Kind::Object || weak && c.looked_up || code_set_memo)
+    // A cache of wrappers over another store's entities (`if (d) cache.set(id, new W(d))`
+    // after `const d = store.get(id)`) is bounded by that store, even under request keys.
+    let mirror_memo = c.looked_up && site.mirrors;
+    if !per_item
+        && (mirror_memo
+            || site.request.is_none()
+                && (c.kind == Kind::Object || weak && c.looked_up || code_set_memo))
     {
         confidence = Confidence::Low;
     }

@@ -114,3 +114,61 @@ pub fn capped_collection_keyed_by(model: &SemanticModel, b: BindingId) -> Option
             (size_checked && evicted()).then_some(coll)
         })
 }
+
+/// Whether an entry written under `key` with `value`, by code in function `f` at byte offset
+/// `at`, mirrors an entity another store already holds under the same key: the value is (or is
+/// made by a call from) a local of `f`, never assigned again, whose value is a call given the
+/// key and not awaited (`const device = store.getDevice(id)`: an in-memory store), and a test
+/// of that local comes first (`if (device) map.set(id, new Wrapper(device))`). Such a table has no more keys than the store it mirrors: a bounded
+/// domain, like a standard code set.
+pub fn mirrors_lookup(
+    model: &SemanticModel,
+    key: &Value,
+    value: &Value,
+    f: FuncId,
+    at: u32,
+) -> bool {
+    let Value::Path(key) = key else {
+        return false;
+    };
+    let mut paths = Vec::new();
+    value.mentioned_paths(&mut paths);
+    if let Value::Call(c) = value {
+        model.calls[c.index()]
+            .args
+            .iter()
+            .for_each(|a| a.mentioned_paths(&mut paths));
+    }
+    paths.iter().any(|p| {
+        let Root::Binding(b) = p.root else {
+            return false;
+        };
+        let binding = model.binding(b);
+        if binding.func != f {
+            return false;
+        }
+        let Some(Value::Call(c)) = &binding.init else {
+            return false;
+        };
+        // The local still holds what the lookup found (a memo's `let v = cache.get(k); if (!v)
+        // { v = make(k); cache.set(k, v) }` stores something else).
+        let reassigned = model.assigns.iter().any(|a| {
+            matches!(&a.target, super::Target::Path(t) if t.root == Root::Binding(b) && t.props.is_empty())
+        });
+        let lookup = &model.calls[c.index()];
+        // An awaited lookup reaches a database or a service, whose entities are not a bound
+        // on what a process can keep.
+        !reassigned
+            && !lookup.is_new
+            && !lookup.awaited
+            && lookup.args.iter().any(|a| matches!(a, Value::Path(q) if q == key))
+            && model.conditions.iter().any(|cond| {
+                cond.func == f
+                    && cond.span.start < at
+                    && cond
+                        .paths
+                        .iter()
+                        .any(|q| q.root == Root::Binding(b) && q.props.is_empty())
+            })
+    })
+}

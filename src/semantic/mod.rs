@@ -42,7 +42,9 @@ pub use exports::{
     RepeatedUse, TimerMember,
 };
 pub use frequency::{CallbackKind, Frequency, Repeat};
-pub(crate) use key_domain::{capped_collection_keyed_by, is_code_set_key, is_normaliser};
+pub(crate) use key_domain::{
+    capped_collection_keyed_by, is_code_set_key, is_normaliser, mirrors_lookup,
+};
 pub use lifetime::Owner;
 pub use memo::{KeyArgs, MemoFactory};
 pub use path::{Path, Props, Root};
