@@ -295,11 +295,9 @@ mod tests {
         assert!(!index.rests_on_project(&a));
     }
 
-    #[test]
-    fn a_memo_factory_or_an_import_rests_on_the_project() {
-        let mut index = ProjectIndex::default();
-        let a = PathBuf::from("/w/a.js");
-        let factory = ModuleSummary {
+    /// A summary exporting one memoizing factory, `memorize`.
+    fn memo_factory() -> ModuleSummary {
+        ModuleSummary {
             memo_factories: vec![crate::project::summary::MemoExport {
                 name: "memorize".into(),
                 key: crate::semantic::KeyArgs {
@@ -309,7 +307,14 @@ mod tests {
                 replaceable: None,
             }],
             ..ModuleSummary::default()
-        };
+        }
+    }
+
+    #[test]
+    fn a_memo_factory_or_an_import_rests_on_the_project() {
+        let mut index = ProjectIndex::default();
+        let a = PathBuf::from("/w/a.js");
+        let factory = memo_factory();
         index.set_open(&a, 1, Some(factory));
         assert!(index.rests_on_project(&a));
         index.set_open(&a, 2, Some(ModuleSummary::default()));
@@ -325,17 +330,7 @@ mod tests {
             specifiers: vec!["./registry.js".into()],
             ..ModuleSummary::default()
         };
-        let memo = ModuleSummary {
-            memo_factories: vec![crate::project::summary::MemoExport {
-                name: "memorize".into(),
-                key: crate::semantic::KeyArgs {
-                    index: 0,
-                    rest: true,
-                },
-                replaceable: None,
-            }],
-            ..ModuleSummary::default()
-        };
+        let memo = memo_factory();
         index.set_open(&server, 1, Some(importer));
         assert!(index.may_import(&server, &registry));
         assert!(!index.may_import(&registry, &server));

@@ -644,18 +644,7 @@ impl Session {
                 })
                 .collect()
         };
-        if importers.is_empty() {
-            return;
-        }
-        if self.caps.pull_diagnostics {
-            if self.caps.refresh {
-                self.request_client("workspace/diagnostic/refresh", Value::Null);
-            }
-            return;
-        }
-        for uri in importers {
-            self.schedule(uri, Duration::ZERO);
-        }
+        self.relint_documents(importers);
     }
 
     /// Lints again the open documents (but the one at `except`) whose summary asked how the
@@ -680,7 +669,13 @@ impl Session {
                 })
                 .collect()
         };
-        if askers.is_empty() {
+        self.relint_documents(askers);
+    }
+
+    /// Lints the open documents `uris` again at once; a pulling client is asked to pull again
+    /// instead (when it can be asked). Nothing happens for an empty list.
+    fn relint_documents(&mut self, uris: Vec<Uri>) {
+        if uris.is_empty() {
             return;
         }
         if self.caps.pull_diagnostics {
@@ -689,7 +684,7 @@ impl Session {
             }
             return;
         }
-        for uri in askers {
+        for uri in uris {
             self.schedule(uri, Duration::ZERO);
         }
     }
