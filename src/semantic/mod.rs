@@ -465,6 +465,9 @@ pub struct Bound {
 pub struct Condition {
     /// The test expression.
     pub span: ByteSpan,
+    /// The construct whose branches the test decides: the whole `if` statement, conditional
+    /// expression or `&&`/`||`/`??` expression.
+    pub scope: ByteSpan,
     /// The function containing it.
     pub func: FuncId,
     /// The identifiers and member paths the test mentions.
@@ -1143,7 +1146,8 @@ impl SemanticModel {
 
     /// The function whose every run lets `call` run at most once, when `call` sits behind a flag
     /// of that function (or of the module): inside a conditional, after `flag = true` in the
-    /// same function, where a test of the flag comes before that assignment (`if (!started &&
+    /// same function, where a test of the flag comes before that assignment and decides a
+    /// construct holding both (`if (!started &&
     /// msg.type === 'INIT') { started = true; …; setInterval(…) }`), and nothing ever sets the
     /// flag to anything but `true`. The flag is a binding declared outside `call`'s function:
     /// its scope's function (or [`MODULE`]) is returned, so that `call` runs as often as that.
@@ -1170,8 +1174,13 @@ impl SemanticModel {
             if !p.props.is_empty() || self.is_within(scope, f) {
                 return None;
             }
+            // The test decides a construct that holds both the assignment and `call`.
             let tested = self.conditions.iter().any(|c| {
-                c.func == f && c.span.start < a.span.start && c.paths.iter().any(|q| q == p)
+                c.func == f
+                    && c.span.start < a.span.start
+                    && c.scope.start <= a.span.start
+                    && call.span.end <= c.scope.end
+                    && c.paths.iter().any(|q| q == p)
             });
             let only_set = self.assigns.iter().all(|other| match &other.target {
                 Target::Path(q) if q == p => other.value == Value::Bool(true),

@@ -228,7 +228,7 @@ impl Builder {
     }
 
     /// Records the paths a test reads (already visited), when it reads any.
-    pub(super) fn note_condition(&mut self, test: &Expr) {
+    pub(super) fn note_condition(&mut self, test: &Expr, scope: Span) {
         let mut paths = Vec::new();
         // The test's value is only wanted for its paths.
         self.value_of(test).into_mentioned_paths(&mut paths);
@@ -236,6 +236,7 @@ impl Builder {
             let func = self.cur();
             self.model.conditions.push(Condition {
                 span: bs(test.span()),
+                scope: bs(scope),
                 func,
                 paths,
             });

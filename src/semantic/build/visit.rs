@@ -644,7 +644,7 @@ impl Visit for Builder {
 
     fn visit_if_stmt(&mut self, n: &IfStmt) {
         n.test.visit_with(self);
-        self.note_condition(&n.test);
+        self.note_condition(&n.test, n.span);
         *self.cond_depth.last_mut().unwrap() += 1;
         n.cons.visit_with(self);
         n.alt.visit_with(self);
@@ -653,7 +653,7 @@ impl Visit for Builder {
 
     fn visit_cond_expr(&mut self, n: &CondExpr) {
         n.test.visit_with(self);
-        self.note_condition(&n.test);
+        self.note_condition(&n.test, n.span);
         *self.cond_depth.last_mut().unwrap() += 1;
         n.cons.visit_with(self);
         n.alt.visit_with(self);
@@ -665,7 +665,7 @@ impl Visit for Builder {
         match n.op {
             LogicalAnd | LogicalOr | NullishCoalescing => {
                 n.left.visit_with(self);
-                self.note_condition(&n.left);
+                self.note_condition(&n.left, n.span);
                 *self.cond_depth.last_mut().unwrap() += 1;
                 n.right.visit_with(self);
                 *self.cond_depth.last_mut().unwrap() -= 1;
