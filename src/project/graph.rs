@@ -324,9 +324,6 @@ fn strip_extension(name: &str) -> &str {
         .unwrap_or(name)
 }
 
-/// Whether `specifier` can name a file with one of `stems`: always for `.`/`..`, otherwise when
-/// its last segment (without extension) is one of them (`./store`, `@app/store`,
-/// `@server/utils/fetch` with a `tsconfig.json` path alias).
 /// Whether one of `specifiers` (module specifiers as written) may name the file at `path`: its
 /// last segment is the file's stem (or an `index` file's folder), or a folder (`.`, `..`). A
 /// cheap over-approximation of resolution, for deciding which modules to look at again.
@@ -335,6 +332,9 @@ pub fn may_import(specifiers: &[String], path: &Path) -> bool {
     specifiers.iter().any(|s| may_name(s, &stems))
 }
 
+/// Whether `specifier` can name a file with one of `stems`: always for `.`/`..`, otherwise when
+/// its last segment (without extension) is one of them (`./store`, `@app/store`,
+/// `@server/utils/fetch` with a `tsconfig.json` path alias).
 fn may_name(specifier: &str, stems: &FxHashSet<String>) -> bool {
     match name_key(specifier) {
         NameKey::Never => false,
@@ -543,13 +543,13 @@ fn package_entries(resolver: &Resolver, dir: &Path) -> PackageEntries {
             format!("./{t}")
         };
         if let Some((before, after)) = t.split_once('*') {
-            // The folder is canonical like the files; the pattern's text is joined to it.
-            let base = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-            let before = base.join(before.trim_start_matches("./"));
-            let mut before = before.to_string_lossy().into_owned();
-            if t.starts_with("./*") || before.is_empty() {
-                before = format!("{}/", base.to_string_lossy());
-            }
+            // `dir` is written as the files' paths are (absolute, links kept: see `build`), so
+            // the pattern's text joined to it compares with them as text.
+            let before = format!(
+                "{}/{}",
+                dir.to_string_lossy(),
+                before.trim_start_matches("./")
+            );
             out.patterns.push((before, after.to_string()));
             continue;
         }
