@@ -1094,13 +1094,7 @@ impl SemanticModel {
                 .iter()
                 .any(|c| c.func == f && c.paths.iter().any(|q| q == p))
         };
-        self.assigns.iter().find_map(|a| {
-            if a.func != f || !a.plain || a.value != Value::Bool(true) {
-                return None;
-            }
-            let Target::Path(p) = &a.target else {
-                return None;
-            };
+        self.flag_sets(f).find_map(|(_, p)| {
             let scope = match &p.root {
                 // The instance's flag: once per instance, which for a class with many instances is
                 // as often as instances are made.
@@ -1108,12 +1102,30 @@ impl SemanticModel {
                     Some(c) if self.may_have_many_instances(c) => RunOnce::PerInstance(c),
                     _ => RunOnce::PerProcess,
                 },
-                Root::Binding(b) if !self.is_within(self.binding(*b).func, f) => {
-                    RunOnce::PerProcess
-                }
-                _ => return None,
+                _ => RunOnce::PerProcess,
             };
             tested(p).then_some(scope)
+        })
+    }
+
+    /// The plain assignments of `true` in function `f` to a flag that outlives its calls, each
+    /// with the flag's path: a field of the instance (`this.started = true`) or a binding
+    /// declared outside `f` (`loaded = true`), in source order. The run-once questions below
+    /// start from them.
+    fn flag_sets(&self, f: FuncId) -> impl Iterator<Item = (&Assign, &Path)> + '_ {
+        self.assigns.iter().filter_map(move |a| {
+            if a.func != f || !a.plain || a.value != Value::Bool(true) {
+                return None;
+            }
+            let Target::Path(p) = &a.target else {
+                return None;
+            };
+            let outlives = match &p.root {
+                Root::This => true,
+                Root::Binding(b) => !self.is_within(self.binding(*b).func, f),
+                _ => false,
+            };
+            outlives.then_some((a, p))
         })
     }
 
@@ -1125,22 +1137,10 @@ impl SemanticModel {
         if self.is_run_once_guarded(f) {
             return true;
         }
-        self.assigns.iter().any(|a| {
-            let Target::Path(p) = &a.target else {
-                return false;
-            };
-            let outlives = match &p.root {
-                Root::This => true,
-                Root::Binding(b) => !self.is_within(self.binding(*b).func, f),
-                _ => false,
-            };
-            a.func == f
-                && a.plain
-                && a.value == Value::Bool(true)
-                && outlives
-                && self.conditions.iter().any(|c| {
-                    c.func == f && c.span.start < a.span.start && c.paths.iter().any(|q| q == p)
-                })
+        self.flag_sets(f).any(|(a, p)| {
+            self.conditions.iter().any(|c| {
+                c.func == f && c.span.start < a.span.start && c.paths.iter().any(|q| q == p)
+            })
         })
     }
 
@@ -1157,23 +1157,17 @@ impl SemanticModel {
             return None;
         }
         let f = call.func;
-        self.assigns.iter().find_map(|a| {
-            if a.func != f || !a.plain || a.value != Value::Bool(true) {
-                return None;
-            }
+        self.flag_sets(f).find_map(|(a, p)| {
             if a.span.start > call.span.start {
                 return None;
             }
-            let Target::Path(p) = &a.target else {
-                return None;
-            };
             let Root::Binding(b) = p.root else {
                 return None;
             };
-            let scope = self.binding(b).func;
-            if !p.props.is_empty() || self.is_within(scope, f) {
+            if !p.props.is_empty() {
                 return None;
             }
+            let scope = self.binding(b).func;
             // The test decides a construct that holds both the assignment and `call`.
             let tested = self.conditions.iter().any(|c| {
                 c.func == f
