@@ -324,9 +324,9 @@ impl SemanticModel {
                         Some(b) => {
                             by_binding.insert(b, i);
                             self.binding(b).exported
-                                && !self.unused_elsewhere(
-                                    &self.export_names_of_class(ClassId::from_index(i)),
-                                )
+                                && !self.unused_elsewhere(|| {
+                                    self.export_names_of_class(ClassId::from_index(i))
+                                })
                         }
                         // An anonymous class expression is a value handed somewhere.
                         None => true,

@@ -282,9 +282,14 @@ impl SemanticModel {
         best
     }
 
-    /// Whether the whole-project pass knows that no other module uses any of `names` (every
-    /// name is [`ProjectUse::Unused`]); false without project facts or names.
-    pub(crate) fn unused_elsewhere(&self, names: &[Atom]) -> bool {
+    /// Whether the whole-project pass knows that no other module uses any of the names `names`
+    /// lists (every name is [`ProjectUse::Unused`]); false without answers about uses (then the
+    /// names are not even listed) or names.
+    pub(crate) fn unused_elsewhere(&self, names: impl FnOnce() -> Vec<Atom>) -> bool {
+        if self.project.uses.is_empty() {
+            return false;
+        }
+        let names = names();
         !names.is_empty()
             && names
                 .iter()

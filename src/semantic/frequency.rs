@@ -402,7 +402,8 @@ fn class_use(model: &SemanticModel, c: ClassId, f: FuncId) -> Option<Frequency> 
                 }
                 Some(super::ProjectUse::Once) => Frequency::Once,
                 Some(super::ProjectUse::TestsOnly) => Frequency::Unknown,
-                // Not public then (`class_is_public`): unreachable, kept for the match.
+                // Unused under some of its names only (the others unknown): the class stays
+                // public (`class_is_public`), and other code may make instances.
                 Some(super::ProjectUse::Unused) | None => Frequency::Repeated(Repeat::Instance(c)),
             },
         );
