@@ -632,17 +632,9 @@ impl Session {
             if !index.take_offering(path) || !index.is_ready() {
                 return;
             }
-            self.docs
-                .uris()
-                .into_iter()
-                .filter(|u| {
-                    self.docs.get(u).is_some_and(|d| {
-                        d.path != path
-                            && !index.rests_on_project(&d.path)
-                            && index.may_import(&d.path, path)
-                    })
-                })
-                .collect()
+            self.open_documents_where(|p| {
+                p != path && !index.rests_on_project(p) && index.may_import(p, path)
+            })
         };
         self.relint_documents(importers);
     }
@@ -659,17 +651,18 @@ impl Session {
             if !index.is_ready() {
                 return;
             }
-            self.docs
-                .uris()
-                .into_iter()
-                .filter(|u| {
-                    self.docs.get(u).is_some_and(|d| {
-                        Some(d.path.as_path()) != except && index.rests_on_project(&d.path)
-                    })
-                })
-                .collect()
+            self.open_documents_where(|p| Some(p) != except && index.rests_on_project(p))
         };
         self.relint_documents(askers);
+    }
+
+    /// The open documents whose path satisfies `test`.
+    fn open_documents_where(&self, test: impl Fn(&Path) -> bool) -> Vec<Uri> {
+        self.docs
+            .uris()
+            .into_iter()
+            .filter(|u| self.docs.get(u).is_some_and(|d| test(&d.path)))
+            .collect()
     }
 
     /// Lints the open documents `uris` again at once; a pulling client is asked to pull again

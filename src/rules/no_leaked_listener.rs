@@ -11,7 +11,7 @@ use crate::diagnostic::{ByteSpan, Confidence, Diagnostic, Severity};
 use crate::semantic::api;
 use crate::semantic::cleanup;
 use crate::semantic::cleanup::{
-    is_removed, once_option, same_event, self_removing_options, signal_option, REMOVE,
+    is_removed, once_option, same_event, self_removing_options, signal_option,
 };
 use crate::semantic::frequency;
 use crate::semantic::handle::{self, Leftover, Unreleased};
@@ -507,7 +507,7 @@ fn consumed_here(model: &SemanticModel, d: FuncId, b: crate::semantic::BindingId
 /// (`remove()`, `destroy()`) that removes other listeners from the same owner — the owner as
 /// written or the instance field that holds it (`this._map = map`) — but not this one: an
 /// incomplete teardown, which leaves every detached instance reachable from the owner.
-/// `removals` are the file's calls of a removal method ([`REMOVE`]), found once per file.
+/// `removals` are the file's calls of a removal method ([`api::REMOVE_LISTENER_METHODS`]), found once per file.
 fn incomplete_detach(
     model: &SemanticModel,
     removals: &[&Call],
@@ -842,7 +842,7 @@ fn abandoned_outcome(model: &SemanticModel, call: &Call, receiver: &Path) -> Opt
     // (`on('loaded', a); on('failed', () => off('loaded', a))`).
     let removes_in = |c: &Call, target: &Call| match c.arg(1) {
         Some(Value::Func(g)) => model
-            .method_calls_on(receiver, REMOVE)
+            .method_calls_on(receiver, api::REMOVE_LISTENER_METHODS)
             .any(|(_, r)| model.is_within(r.func, *g) && same_event(target.arg(0), r.arg(0))),
         _ => false,
     };
@@ -959,23 +959,25 @@ fn mismatched_removal(
     let Some(Value::Path(handler)) = call.arg(1) else {
         return None;
     };
-    model.method_calls_on(receiver, REMOVE).find_map(|(_, r)| {
-        let Some(Value::Path(named)) = r.arg(1) else {
-            return None;
-        };
-        if r.arg(0).and_then(Value::as_str) != Some(event) || named == handler {
-            return None;
-        }
-        // Added on this owner for another event, and never for this one.
-        let added_for: Vec<Option<&str>> = model
-            .method_calls_on(receiver, ADD)
-            .filter(|(_, a)| matches!(a.arg(1), Some(Value::Path(p)) if p == named))
-            .map(|(_, a)| a.arg(0).and_then(Value::as_str))
-            .collect();
-        let elsewhere = added_for.iter().any(|e| e.is_some_and(|e| e != event));
-        let here = added_for.iter().any(|e| e.is_none_or(|e| e == event));
-        (elsewhere && !here).then(|| (r.callee_span, named.display(model).to_string()))
-    })
+    model
+        .method_calls_on(receiver, api::REMOVE_LISTENER_METHODS)
+        .find_map(|(_, r)| {
+            let Some(Value::Path(named)) = r.arg(1) else {
+                return None;
+            };
+            if r.arg(0).and_then(Value::as_str) != Some(event) || named == handler {
+                return None;
+            }
+            // Added on this owner for another event, and never for this one.
+            let added_for: Vec<Option<&str>> = model
+                .method_calls_on(receiver, ADD)
+                .filter(|(_, a)| matches!(a.arg(1), Some(Value::Path(p)) if p == named))
+                .map(|(_, a)| a.arg(0).and_then(Value::as_str))
+                .collect();
+            let elsewhere = added_for.iter().any(|e| e.is_some_and(|e| e != event));
+            let here = added_for.iter().any(|e| e.is_none_or(|e| e == event));
+            (elsewhere && !here).then(|| (r.callee_span, named.display(model).to_string()))
+        })
 }
 
 /// Composables called after an `await` ([`crate::semantic::effect_scope`]): `watch(…)` or

@@ -9,8 +9,6 @@ use super::{
 };
 use crate::diagnostic::ByteSpan;
 
-/// Methods that remove a listener.
-pub const REMOVE: &[&str] = api::REMOVE_LISTENER_METHODS;
 /// Global functions that clear a timer given its handle.
 pub(crate) const CLEAR: &[&str] = &["clearInterval", "clearTimeout", "clearImmediate"];
 
@@ -60,7 +58,7 @@ pub fn is_removed(model: &SemanticModel, receiver: &Path, call: &Call) -> bool {
     // The receiver as written (`signal`) and what it stands for (`options.signal`).
     let resolved = model.resolve_const(receiver);
     let removed = model
-        .method_calls_on(receiver, REMOVE)
+        .method_calls_on(receiver, api::REMOVE_LISTENER_METHODS)
         .any(|(_, r)| same(r))
         || resolved.as_ref().is_some_and(|p| {
             // Any removal whose receiver stands for the same object (`const s = a.b` in two
