@@ -27,6 +27,7 @@ pub mod merge;
 pub mod parse;
 pub mod project;
 pub mod report;
+pub mod resolve;
 pub mod rules;
 pub mod semantic;
 pub mod sfc;

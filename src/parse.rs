@@ -1,13 +1,11 @@
-//! Parsing with swc and running its resolver, so that every identifier carries the
-//! `SyntaxContext` of its binding (docs/architecture.md, "Binding identity").
+//! Parsing with swc, then binding resolution ([`crate::resolve`]), so that every identifier
+//! carries the `SyntaxContext` of its binding (docs/architecture.md, "Binding identity").
 
 use swc_common::{
-    comments::SingleThreadedComments, input::StringInput, BytePos, Mark, Spanned, SyntaxContext,
+    comments::SingleThreadedComments, input::StringInput, BytePos, Spanned, SyntaxContext,
 };
-use swc_ecma_ast::{EsVersion, Program};
+use swc_ecma_ast::Program;
 use swc_ecma_parser::{EsSyntax, Parser, Syntax, TsSyntax};
-use swc_ecma_transforms_base::resolver;
-use swc_ecma_visit::VisitMutWith;
 
 use crate::source::Dialect;
 
@@ -17,7 +15,7 @@ pub const BASE: u32 = 1;
 
 /// A parsed, resolved file.
 pub struct ParsedFile {
-    /// The AST, after `resolver` has rewritten identifier contexts.
+    /// The AST, after [`crate::resolve::resolve`] has set identifier contexts.
     pub program: Program,
     /// Every comment, keyed by position (used for suppressions).
     pub comments: SingleThreadedComments,
@@ -60,7 +58,7 @@ pub fn syntax_for(dialect: Dialect) -> Syntax {
 
 /// Parses `text` as `dialect` and resolves bindings.
 ///
-/// Must run inside `swc_common::GLOBALS.set(..)` (marks are allocated from it).
+/// Must run inside `swc_common::GLOBALS.set(..)` (swc's parser reads it).
 ///
 /// # Errors
 /// A fatal syntax error gives a [`SyntaxFailure`] with swc's message and its byte offset.
@@ -80,6 +78,40 @@ pub fn parse_keeping_comments(
     dialect: Dialect,
     wanted: impl FnOnce(&str) -> bool,
 ) -> Result<ParsedFile, SyntaxFailure> {
+    let Unresolved {
+        mut program,
+        comments,
+        recovered_errors,
+    } = parse_unresolved(text, dialect, wanted)?;
+    crate::resolve::resolve(&mut program);
+    Ok(ParsedFile {
+        program,
+        comments,
+        unresolved: crate::resolve::unresolved(),
+        recovered_errors,
+    })
+}
+
+/// A parsed file before binding resolution: every identifier has [`SyntaxContext::empty`].
+pub struct Unresolved {
+    /// The AST.
+    pub program: Program,
+    /// The comments, when they were wanted (see [`parse_keeping_comments`]).
+    pub comments: SingleThreadedComments,
+    /// Recoverable syntax errors swc reported while still producing an AST.
+    pub recovered_errors: Vec<SyntaxFailure>,
+}
+
+/// The swc parse of [`parse_keeping_comments`] without the resolution: for the benchmark's
+/// baseline, which runs swc's own resolver instead (`examples/parse_only.rs`).
+///
+/// # Errors
+/// As [`parse`].
+pub fn parse_unresolved(
+    text: &str,
+    dialect: Dialect,
+    wanted: impl FnOnce(&str) -> bool,
+) -> Result<Unresolved, SyntaxFailure> {
     let syntax = syntax_for(dialect);
     let comments = SingleThreadedComments::default();
     let keep = wanted(text);
@@ -89,21 +121,11 @@ pub fn parse_keeping_comments(
     let end = BytePos(BASE + text.len() as u32);
     let input = StringInput::new(&text[skip..], BytePos(BASE + skip as u32), end);
     let mut parser = Parser::new(syntax, input, keep.then_some(&comments as _));
-    let mut program = parser.parse_program().map_err(|e| failure(&e))?;
-    let _ = EsVersion::latest();
+    let program = parser.parse_program().map_err(|e| failure(&e))?;
     let recovered_errors = parser.take_errors().iter().map(failure).collect();
-
-    let unresolved_mark = Mark::new();
-    let top_level_mark = Mark::new();
-    program.visit_mut_with(&mut resolver(
-        unresolved_mark,
-        top_level_mark,
-        dialect.is_typescript(),
-    ));
-    Ok(ParsedFile {
+    Ok(Unresolved {
         program,
         comments,
-        unresolved: SyntaxContext::empty().apply_mark(unresolved_mark),
         recovered_errors,
     })
 }
