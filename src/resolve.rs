@@ -2,13 +2,17 @@
 //! scope that declares it, so that `(name, context)` names one binding (docs/architecture.md,
 //! "Binding identity").
 //!
+//! Each declaration gets a context of its own, numbered from [`FIRST_DECLARATION`] in the order
+//! the walk declares them, so the context alone tells bindings apart: the model indexes its
+//! bindings by it ([`declaration_index`]) instead of hashing names.
+//!
 //! This is the scoping of swc's resolver (`swc_ecma_transforms_base/src/resolver/mod.rs`,
 //! version 51: which constructs open a scope, what is hoisted to the top of a statement list,
 //! Annex B functions in blocks, catch parameters, enum members) without its two costs that the
 //! model does not need: hygiene marks (every scope allocated a `Mark` and every identifier applied
 //! one, through thread-local globals) and a hash map per scope searched up the chain for every
-//! reference. Here a scope's context is its number, and one table maps each name to the stack of
-//! scopes that declare it, so a reference is one lookup. Types are not resolved (the model never
+//! reference. Here one table maps each name to the stack of declarations that are in scope, so a
+//! reference is one lookup. Types are not resolved (the model never
 //! reads them), except the plain type name of a class field or parameter property, which the
 //! model reads as the field's class.
 //!
@@ -27,13 +31,24 @@ pub fn unresolved() -> SyntaxContext {
     SyntaxContext::from_u32(1)
 }
 
+/// The first context given to a declaration (0 is swc's empty context, 1 [`unresolved`]).
+pub const FIRST_DECLARATION: u32 = 2;
+
+/// The number of the declaration `ctxt` names (0 for the first one of a file), or `None` for
+/// the empty and the unresolved context.
+pub fn declaration_index(ctxt: SyntaxContext) -> Option<usize> {
+    ctxt.as_u32()
+        .checked_sub(FIRST_DECLARATION)
+        .map(|i| i as usize)
+}
+
 /// Resolves every identifier of `program` in place (see the module documentation).
 pub fn resolve(program: &mut Program) {
     let mut r = Resolver {
         names: FxHashMap::default(),
         scopes: Vec::with_capacity(32),
         declared: Vec::with_capacity(64),
-        next_scope: FIRST_SCOPE,
+        next_declaration: FIRST_DECLARATION,
         mode: Mode::Ref,
         decl_kind: DeclKind::Lexical,
         strict: false,
@@ -43,9 +58,6 @@ pub fn resolve(program: &mut Program) {
     program.visit_mut_with(&mut r);
     r.pop_scope();
 }
-
-/// Scope numbers start here: 0 is swc's empty context and 1 [`unresolved`].
-const FIRST_SCOPE: u32 = 2;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum ScopeKind {
@@ -74,7 +86,9 @@ enum Mode {
 
 struct Frame {
     kind: ScopeKind,
-    ctxt: SyntaxContext,
+    /// The context of every name declared here, when not one per declaration (an enum's
+    /// members are [`unresolved`], as in swc).
+    ctxt: Option<SyntaxContext>,
     /// Where this scope's names start in [`Resolver::declared`].
     declared_from: usize,
 }
@@ -93,7 +107,7 @@ struct Resolver {
     scopes: Vec<Frame>,
     /// The names declared by the open scopes, in order (popped with their scope).
     declared: Vec<Atom>,
-    next_scope: u32,
+    next_declaration: u32,
     mode: Mode,
     decl_kind: DeclKind,
     strict: bool,
@@ -102,12 +116,10 @@ struct Resolver {
 
 impl Resolver {
     fn push_scope(&mut self, kind: ScopeKind) {
-        let ctxt = SyntaxContext::from_u32(self.next_scope);
-        self.next_scope += 1;
-        self.push_scope_with(kind, ctxt);
+        self.push_scope_with(kind, None);
     }
 
-    fn push_scope_with(&mut self, kind: ScopeKind, ctxt: SyntaxContext) {
+    fn push_scope_with(&mut self, kind: ScopeKind, ctxt: Option<SyntaxContext>) {
         self.scopes.push(Frame {
             kind,
             ctxt,
@@ -141,16 +153,22 @@ impl Resolver {
     /// Declares `name` as `kind` in the current scope; returns its context.
     fn declare_name(&mut self, name: &Atom, kind: DeclKind) -> SyntaxContext {
         let depth = self.depth();
-        let ctxt = self.scopes[depth as usize].ctxt;
         let stack = self.names.entry(name.clone()).or_default();
         match stack.last_mut() {
-            Some(d) if d.depth == depth => d.kind = kind,
+            Some(d) if d.depth == depth => {
+                d.kind = kind;
+                d.ctxt
+            }
             _ => {
+                let ctxt = self.scopes[depth as usize].ctxt.unwrap_or_else(|| {
+                    self.next_declaration += 1;
+                    SyntaxContext::from_u32(self.next_declaration - 1)
+                });
                 stack.push(Declaration { depth, ctxt, kind });
                 self.declared.push(name.clone());
+                ctxt
             }
         }
-        ctxt
     }
 
     /// Declares `id` in the current scope, unless it was resolved already (a hoisted name is
@@ -613,7 +631,7 @@ impl VisitMut for Resolver {
     fn visit_mut_ts_enum_decl(&mut self, d: &mut TsEnumDecl) {
         self.declare(&mut d.id, DeclKind::Lexical);
         // Members name each other unqualified; swc gives them the unresolved context.
-        self.push_scope_with(ScopeKind::Block, unresolved());
+        self.push_scope_with(ScopeKind::Block, Some(unresolved()));
         for m in &d.members {
             let name = match &m.id {
                 TsEnumMemberId::Ident(i) => Some(i.sym.clone()),

@@ -36,8 +36,8 @@ pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
     let len = program.span().hi.0.saturating_sub(program.span().lo.0);
     let mut b = Builder {
         model: SemanticModel::with_capacity_for(len),
-        index: Index::with_capacity(len as usize / 64),
-        recent: [(0, BindingId(0)); RECENT],
+        index: Index::default(),
+        by_declaration: Vec::with_capacity(len as usize / 64),
         call_mentions: Vec::with_capacity(len as usize / 64 + 1),
         unresolved,
         func_stack: vec![MODULE],
@@ -129,19 +129,20 @@ pub(crate) fn unwrap(e: &Expr) -> &Expr {
 /// it, and how its value is used.
 type PendingFunc = (Option<Atom>, Option<BindingId>, Option<FuncUse>);
 
-/// Binding identity (name, resolver context) → binding: `(name, context, binding)` entries in a
-/// raw hash table, so that a lookup that ends in an insertion hashes and probes once.
+/// Identifiers that name no declaration, by (name, context) → binding: `(name, context, binding)`
+/// entries in a raw hash table, so that a lookup that ends in an insertion hashes and probes
+/// once.
 type Index = hashbrown::HashTable<(Atom, SyntaxContext, BindingId)>;
 
-/// Slots of [`Builder::recent`].
-const RECENT: usize = 256;
+/// An empty slot of [`Builder::by_declaration`].
+const NO_BINDING: BindingId = BindingId(u32::MAX);
 
 struct Builder {
     model: SemanticModel,
+    /// The bindings of identifiers that name no declaration ([`Builder::binding_by_name`]).
     index: Index,
-    /// The latest identifiers resolved, as `(start offset, binding)`, by start offset modulo
-    /// [`RECENT`].
-    recent: [(u32, BindingId); RECENT],
+    /// The binding of each declaration ([`crate::resolve::declaration_index`]) met so far.
+    by_declaration: Vec<BindingId>,
     /// `(binding, call)` for each call that names a binding as its callee or an argument, in
     /// source order of the calls' ends (the intra-file call graph's edges).
     call_mentions: Vec<(BindingId, CallId)>,
@@ -207,21 +208,32 @@ impl Builder {
     /// (hoisting) or is one we do not model.
     #[inline]
     fn binding_for(&mut self, id: &Ident) -> BindingId {
-        // Summaries look up the identifiers the walk has just resolved: remember the latest ones
-        // by position (one identifier per start offset; 0 is swc's dummy position).
-        let lo = id.span.lo.0;
-        let slot = lo as usize % RECENT;
-        if lo != 0 && self.recent[slot].0 == lo {
-            return self.recent[slot].1;
+        // A declared name's context numbers its declaration ([`crate::resolve`]): its binding is
+        // found by index.
+        match crate::resolve::declaration_index(id.ctxt) {
+            Some(d) => match self.by_declaration.get(d) {
+                Some(&b) if b != NO_BINDING => b,
+                _ => self.first_binding_of_declaration(id, d),
+            },
+            None => self.binding_by_name(id),
         }
-        let b = self.binding_for_uncached(id);
-        self.recent[slot] = (lo, b);
+    }
+
+    // Kept out of line, as is `binding_by_name`: the lookup above stays a few instructions.
+    #[inline(never)]
+    fn first_binding_of_declaration(&mut self, id: &Ident, declaration: usize) -> BindingId {
+        let b = self.new_binding(id);
+        if declaration >= self.by_declaration.len() {
+            self.by_declaration.resize(declaration + 1, NO_BINDING);
+        }
+        self.by_declaration[declaration] = b;
         b
     }
 
-    // Kept out of line: the cache hit above stays a few instructions without this frame.
+    /// The binding of an identifier that names no declaration (`export { undeclared }`): one
+    /// per name and context.
     #[inline(never)]
-    fn binding_for_uncached(&mut self, id: &Ident) -> BindingId {
+    fn binding_by_name(&mut self, id: &Ident) -> BindingId {
         let hash = identity_hash(&id.sym, id.ctxt);
         let entry = self.index.entry(
             hash,
@@ -232,8 +244,17 @@ impl Builder {
             hashbrown::hash_table::Entry::Occupied(found) => return found.get().2,
             hashbrown::hash_table::Entry::Vacant(vacant) => vacant,
         };
+        vacant.insert((
+            id.sym.clone(),
+            id.ctxt,
+            BindingId::from_index(self.model.bindings.len()),
+        ));
+        self.new_binding(id)
+    }
+
+    /// A new binding named by `id`, of a kind not known yet, in the current function.
+    fn new_binding(&mut self, id: &Ident) -> BindingId {
         let b = BindingId::from_index(self.model.bindings.len());
-        vacant.insert((id.sym.clone(), id.ctxt, b));
         self.model.bindings.push(Binding {
             name: id.sym.clone(),
             kind: BindingKind::Unknown,
