@@ -40,8 +40,8 @@ if [ ${#PATHS[@]} -eq 0 ]; then
   PATHS=("$CORPUS")
 fi
 
-say "building leaklint and examples/parse_only (release)"
-cargo build --release --quiet --bin leaklint --example parse_only >&2
+say "building leaklint and examples/parse_only (profile dist, as benches/throughput.sh)"
+cargo build --profile dist --quiet --bin leaklint --example parse_only >&2
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
@@ -72,8 +72,8 @@ instructions() {
   echo "$count"
 }
 
-base="$(instructions parse_only "$TARGET/release/examples/parse_only")"
-lint="$(instructions leaklint "$TARGET/release/leaklint" check --no-cache --format json)"
+base="$(instructions parse_only "$TARGET/dist/examples/parse_only")"
+lint="$(instructions leaklint "$TARGET/dist/leaklint" check --no-cache --format json)"
 bytes="$(find -L "${LINKED[@]}" -type f \( -name '*.js' -o -name '*.jsx' -o -name '*.mjs' -o -name '*.cjs' \
   -o -name '*.ts' -o -name '*.tsx' -o -name '*.mts' -o -name '*.cts' \) ! -name '*.d.ts' \
   -not -path '*/node_modules/*' -printf '%s\n' | awk '{s += $1} END {print s + 0}')"

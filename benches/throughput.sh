@@ -41,10 +41,11 @@ if [ ! -d "$CORPUS" ] || [ -z "$(ls -A "$CORPUS" 2>/dev/null)" ]; then
   "$ROOT/benches/fetch-corpus.sh" "$CORPUS" >&2
 fi
 
-say "building leaklint and examples/parse_only (release)"
-cargo build --release --quiet --bin leaklint --example parse_only >&2
-LEAKLINT="$TARGET/release/leaklint"
-PARSE_ONLY="$TARGET/release/examples/parse_only"
+# Both in the `dist` profile of the distributed binaries (Cargo.toml).
+say "building leaklint and examples/parse_only (profile dist)"
+cargo build --profile dist --quiet --bin leaklint --example parse_only >&2
+LEAKLINT="$TARGET/dist/leaklint"
+PARSE_ONLY="$TARGET/dist/examples/parse_only"
 
 OXLINT="$TOOLS_DIR/node_modules/.bin/oxlint"
 if [ ! -x "$OXLINT" ] || [ "$("$OXLINT" --version 2>/dev/null | awk '{print $NF}')" != "$OXLINT_VERSION" ]; then
