@@ -103,7 +103,9 @@ pub struct Unresolved {
 }
 
 /// The swc parse of [`parse_keeping_comments`] without the resolution: for the benchmark's
-/// baseline, which runs swc's own resolver instead (`examples/parse_only.rs`).
+/// baseline (`examples/parse_only.rs`) and the check that [`crate::resolve`] agrees with swc's
+/// resolver (`examples/resolve_agreement`), which run swc's resolver instead. Returns the AST,
+/// the comments when `wanted(text)` says so, and the recovered syntax errors.
 ///
 /// # Errors
 /// As [`parse`].

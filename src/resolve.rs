@@ -1,5 +1,5 @@
 //! Binding resolution: gives every identifier of a parsed program the [`SyntaxContext`] of the
-//! scope that declares it, so that `(name, context)` names one binding (docs/architecture.md,
+//! declaration it names, so that the context names one binding (docs/architecture.md,
 //! "Binding identity").
 //!
 //! Each declaration gets a context of its own, numbered from [`FIRST_DECLARATION`] in the order
@@ -12,9 +12,8 @@
 //! model does not need: hygiene marks (every scope allocated a `Mark` and every identifier applied
 //! one, through thread-local globals) and a hash map per scope searched up the chain for every
 //! reference. Here one table maps each name to the stack of declarations that are in scope, so a
-//! reference is one lookup. Types are not resolved (the model never
-//! reads them), except the plain type name of a class field or parameter property, which the
-//! model reads as the field's class.
+//! reference is one lookup. Types are not resolved (the model never reads them), except the plain
+//! type name of a class field or parameter property, which the model reads as the field's class.
 //!
 //! Identifiers in type positions and labels keep [`SyntaxContext::empty`]; identifiers that bind
 //! to no declaration (globals) get [`unresolved`].
@@ -26,7 +25,8 @@ use swc_common::SyntaxContext;
 use swc_ecma_ast::*;
 use swc_ecma_visit::{VisitMut, VisitMutWith};
 
-/// The context of identifiers that resolve to no declaration (globals such as `process`).
+/// Returns the context [`resolve`] gives identifiers that resolve to no declaration (globals
+/// such as `process`, implicit globals, `arguments`).
 pub fn unresolved() -> SyntaxContext {
     SyntaxContext::from_u32(1)
 }
@@ -34,15 +34,19 @@ pub fn unresolved() -> SyntaxContext {
 /// The first context given to a declaration (0 is swc's empty context, 1 [`unresolved`]).
 pub const FIRST_DECLARATION: u32 = 2;
 
-/// The number of the declaration `ctxt` names (0 for the first one of a file), or `None` for
-/// the empty and the unresolved context.
+/// Takes a context set by [`resolve`] and returns the number of the declaration it names (0 for
+/// the first one of a file, in the order the walk met them), or `None` for the empty and the
+/// unresolved context.
 pub fn declaration_index(ctxt: SyntaxContext) -> Option<usize> {
     ctxt.as_u32()
         .checked_sub(FIRST_DECLARATION)
         .map(|i| i as usize)
 }
 
-/// Resolves every identifier of `program` in place (see the module documentation).
+/// Resolves every identifier of `program`, as swc's parser left it (every context empty), in
+/// place: a declared name's identifiers get its declaration's context, other names
+/// [`unresolved`], labels and identifiers in types stay empty (see the module documentation).
+/// Never fails; must run once per program.
 pub fn resolve(program: &mut Program) {
     let mut r = Resolver {
         names: FxHashMap::default(),
