@@ -148,7 +148,7 @@ fn lint_one(path: &PathBuf, configs: &ConfigResolver) -> Times {
         let directives = leaklint::suppress::Directives::parse(&parsed.comments, &text);
         times.secs[2] = lap(&mut t);
         let m3 = live() as isize;
-        let model = leaklint::semantic::build(&parsed.program, parsed.unresolved);
+        let model = leaklint::semantic::build(&parsed.program);
         times.secs[3] = lap(&mut t);
         times.mem[1] = live() as isize - m3;
         times.counts = [

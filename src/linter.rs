@@ -422,7 +422,7 @@ fn lint_in_globals(
             format!("Parsing error: {}", e.message),
         ));
     }
-    let mut model = semantic::build(&parsed.program, parsed.unresolved);
+    let mut model = semantic::build(&parsed.program);
     if let Project::Knowing(facts) = project {
         model.set_project_facts((*facts).clone());
     }

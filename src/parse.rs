@@ -1,9 +1,7 @@
 //! Parsing with swc, then binding resolution ([`crate::resolve`]), so that every identifier
 //! carries the `SyntaxContext` of its binding (docs/architecture.md, "Binding identity").
 
-use swc_common::{
-    comments::SingleThreadedComments, input::StringInput, BytePos, Spanned, SyntaxContext,
-};
+use swc_common::{comments::SingleThreadedComments, input::StringInput, BytePos, Spanned};
 use swc_ecma_ast::Program;
 use swc_ecma_parser::{EsSyntax, Parser, Syntax, TsSyntax};
 
@@ -19,8 +17,6 @@ pub struct ParsedFile {
     pub program: Program,
     /// Every comment, keyed by position (used for suppressions).
     pub comments: SingleThreadedComments,
-    /// The context of identifiers that resolve to no declaration (globals such as `process`).
-    pub unresolved: SyntaxContext,
     /// Recoverable syntax errors swc reported while still producing an AST.
     pub recovered_errors: Vec<SyntaxFailure>,
 }
@@ -87,12 +83,12 @@ pub fn parse_keeping_comments(
     Ok(ParsedFile {
         program,
         comments,
-        unresolved: crate::resolve::unresolved(),
         recovered_errors,
     })
 }
 
-/// A parsed file before binding resolution: every identifier has [`SyntaxContext::empty`].
+/// A parsed file before binding resolution: every identifier has
+/// [`swc_common::SyntaxContext::empty`].
 pub struct Unresolved {
     /// The AST.
     pub program: Program,

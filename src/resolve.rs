@@ -226,13 +226,11 @@ impl Resolver {
 
     /// Visits `params`' patterns as declarations of parameters, after declaring every
     /// non-rest parameter up front (a default may name a later parameter).
-    fn declare_params<'p>(&mut self, params: impl Iterator<Item = &'p Pat> + Clone) {
-        let mut ids = Vec::new();
+    fn declare_params<'p>(&mut self, params: impl Iterator<Item = &'p Pat>) {
         for p in params.filter(|p| !matches!(p, Pat::Rest(_))) {
-            pat_names(p, &mut ids);
-        }
-        for name in ids {
-            self.declare_name(&name, DeclKind::Param);
+            pat_idents(p, &mut |id| {
+                self.declare_name(&id.sym, DeclKind::Param);
+            });
         }
     }
 
@@ -248,7 +246,7 @@ impl Resolver {
         }
     }
 
-    fn visit_function_body(&mut self, f: &mut Function) {
+    fn visit_function(&mut self, f: &mut Function) {
         let mode = self.mode;
         self.declare_params(f.params.iter().map(|p| &p.pat));
         self.mode = Mode::Ref;
@@ -278,22 +276,24 @@ fn starts_strict(stmts: &[Stmt]) -> bool {
     stmts.first().is_some_and(|s| s.is_use_strict())
 }
 
-/// The names a binding pattern declares, in order.
-fn pat_names(p: &Pat, out: &mut Vec<Atom>) {
+/// Calls `f` with each identifier that binding pattern `p` declares, in source order
+/// (`a`, `b`, `c`, `d` of `{ a, b: [c] = [], ...d }`); defaults and computed keys are not
+/// declarations and are skipped.
+pub(crate) fn pat_idents<'a>(p: &'a Pat, f: &mut impl FnMut(&'a Ident)) {
     match p {
-        Pat::Ident(i) => out.push(i.id.sym.clone()),
-        Pat::Array(a) => a.elems.iter().flatten().for_each(|e| pat_names(e, out)),
+        Pat::Ident(i) => f(&i.id),
+        Pat::Array(a) => a.elems.iter().flatten().for_each(|e| pat_idents(e, f)),
         Pat::Object(o) => {
             for prop in &o.props {
                 match prop {
-                    ObjectPatProp::KeyValue(kv) => pat_names(&kv.value, out),
-                    ObjectPatProp::Assign(a) => out.push(a.key.id.sym.clone()),
-                    ObjectPatProp::Rest(r) => pat_names(&r.arg, out),
+                    ObjectPatProp::KeyValue(kv) => pat_idents(&kv.value, f),
+                    ObjectPatProp::Assign(a) => f(&a.key.id),
+                    ObjectPatProp::Rest(r) => pat_idents(&r.arg, f),
                 }
             }
         }
-        Pat::Rest(r) => pat_names(&r.arg, out),
-        Pat::Assign(a) => pat_names(&a.left, out),
+        Pat::Rest(r) => pat_idents(&r.arg, f),
+        Pat::Assign(a) => pat_idents(&a.left, f),
         _ => {}
     }
 }
@@ -386,7 +386,7 @@ impl VisitMut for Resolver {
     }
 
     fn visit_mut_function(&mut self, f: &mut Function) {
-        self.visit_function_body(f);
+        self.visit_function(f);
     }
 
     fn visit_mut_fn_decl(&mut self, n: &mut FnDecl) {
@@ -546,19 +546,9 @@ impl VisitMut for Resolver {
         self.mode = mode;
     }
 
-    fn visit_mut_import_decl(&mut self, n: &mut ImportDecl) {
-        // The local names were hoisted; only they are bindings.
-        let mode = self.mode;
-        self.mode = Mode::Binding;
-        for s in &mut n.specifiers {
-            match s {
-                ImportSpecifier::Named(x) => self.visit_mut_ident(&mut x.local),
-                ImportSpecifier::Default(x) => self.visit_mut_ident(&mut x.local),
-                ImportSpecifier::Namespace(x) => self.visit_mut_ident(&mut x.local),
-            }
-        }
-        self.mode = mode;
-    }
+    // Imports stand only in module items, which are hoisted first: the hoister declared their
+    // local names, and nothing else in them names a binding of this module.
+    fn visit_mut_import_decl(&mut self, _: &mut ImportDecl) {}
 
     fn visit_mut_for_in_stmt(&mut self, n: &mut ForInStmt) {
         self.in_scope(ScopeKind::Block, |r| {
@@ -762,9 +752,7 @@ impl VisitMut for Hoister<'_> {
         let in_catch_body = self.in_catch_body;
         let params_before = self.catch_params.len();
         if let Some(p) = &c.param {
-            let mut names = Vec::new();
-            pat_names(p, &mut names);
-            self.catch_params.extend(names);
+            pat_idents(p, &mut |id| self.catch_params.push(id.sym.clone()));
         }
         self.in_catch_body = true;
         c.body.visit_mut_with(self);
@@ -831,11 +819,7 @@ impl VisitMut for Hoister<'_> {
     }
 
     fn visit_mut_import_specifier(&mut self, s: &mut ImportSpecifier) {
-        match s {
-            ImportSpecifier::Named(x) => self.declare(&mut x.local, DeclKind::Lexical),
-            ImportSpecifier::Default(x) => self.declare(&mut x.local, DeclKind::Lexical),
-            ImportSpecifier::Namespace(x) => self.declare(&mut x.local, DeclKind::Lexical),
-        }
+        self.declare(s.local_mut(), DeclKind::Lexical);
     }
 
     fn visit_mut_switch_stmt(&mut self, s: &mut SwitchStmt) {

@@ -152,16 +152,20 @@ pub fn mirrors_lookup(
         };
         // The local still holds what the lookup found (a memo's `let v = cache.get(k); if (!v)
         // { v = make(k); cache.set(k, v) }` stores something else).
-        let reassigned = model.assigns.iter().any(|a| {
-            matches!(&a.target, super::Target::Path(t) if t.root == Root::Binding(b) && t.props.is_empty())
-        });
+        let reassigned = || {
+            model
+                .assigns_under(&Path::binding(b))
+                .any(|a| matches!(&a.target, super::Target::Path(t) if t.as_binding() == Some(b)))
+        };
         let lookup = &model.calls[c.index()];
         // An awaited lookup reaches a database or a service, whose entities are not a bound
         // on what a process can keep.
-        !reassigned
-            && !lookup.is_new
+        !lookup.is_new
             && !lookup.awaited
-            && lookup.args.iter().any(|a| matches!(a, Value::Path(q) if q == key))
+            && lookup
+                .args
+                .iter()
+                .any(|a| matches!(a, Value::Path(q) if q == key))
             && model.conditions.iter().any(|cond| {
                 cond.func == f
                     && cond.span.start < at
@@ -170,5 +174,6 @@ pub fn mirrors_lookup(
                         .iter()
                         .any(|q| q.root == Root::Binding(b) && q.props.is_empty())
             })
+            && !reassigned()
     })
 }

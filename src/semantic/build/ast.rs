@@ -77,12 +77,6 @@ pub(super) fn prop_name(p: &PropName) -> Option<Atom> {
     }
 }
 
-/// The hash of a binding identity in [`Index`].
-pub(super) fn identity_hash(name: &Atom, ctxt: SyntaxContext) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one((name, ctxt))
-}
-
 /// The called name of a callee expression: `f` for `f(…)`, `g` for `a.b.g(…)`.
 pub(super) fn callee_name_of(e: &Expr) -> Option<&str> {
     match unwrap(e) {
@@ -144,28 +138,5 @@ pub(super) fn plain_name(p: &Pat) -> Option<&Ident> {
             _ => None,
         },
         _ => None,
-    }
-}
-
-pub(super) fn collect_pat_idents(p: &Pat, out: &mut Vec<Ident>) {
-    match p {
-        Pat::Ident(b) => out.push(b.id.clone()),
-        Pat::Array(a) => a
-            .elems
-            .iter()
-            .flatten()
-            .for_each(|p| collect_pat_idents(p, out)),
-        Pat::Object(o) => {
-            for p in &o.props {
-                match p {
-                    ObjectPatProp::KeyValue(kv) => collect_pat_idents(&kv.value, out),
-                    ObjectPatProp::Assign(a) => out.push(a.key.id.clone()),
-                    ObjectPatProp::Rest(r) => collect_pat_idents(&r.arg, out),
-                }
-            }
-        }
-        Pat::Rest(r) => collect_pat_idents(&r.arg, out),
-        Pat::Assign(a) => collect_pat_idents(&a.left, out),
-        _ => {}
     }
 }

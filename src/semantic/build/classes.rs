@@ -413,7 +413,7 @@ impl Builder {
             if let Expr::Arrow(a) = unwrap(&kv.value) {
                 if let ArrowFunctionBody::Expr(body) = &*a.body {
                     if let Expr::Ident(target) = unwrap(body) {
-                        if target.ctxt != self.unresolved {
+                        if target.ctxt != crate::resolve::unresolved() {
                             let b = self.binding_for(target);
                             self.model.bindings[b.index()].exported = true;
                             if let Some(name) = prop_name(&kv.key) {

@@ -30,16 +30,15 @@ mod visit;
 use ast::*;
 use classes::*;
 
-/// Builds the semantic model of a resolved `program`; `unresolved` is the resolver's context for
-/// identifiers that bind to no declaration.
-pub fn build(program: &Program, unresolved: SyntaxContext) -> SemanticModel {
+/// Builds the semantic model of `program` as [`crate::resolve::resolve`] left it (identifier
+/// contexts naming declarations, globals [`crate::resolve::unresolved`]).
+pub fn build(program: &Program) -> SemanticModel {
     let len = program.span().hi.0.saturating_sub(program.span().lo.0);
     let mut b = Builder {
         model: SemanticModel::with_capacity_for(len),
         index: Index::default(),
         by_declaration: Vec::with_capacity(len as usize / 64),
         call_mentions: Vec::with_capacity(len as usize / 64 + 1),
-        unresolved,
         func_stack: vec![MODULE],
         cond_depth: vec![0],
         loop_depth: vec![0],
@@ -129,10 +128,9 @@ pub(crate) fn unwrap(e: &Expr) -> &Expr {
 /// it, and how its value is used.
 type PendingFunc = (Option<Atom>, Option<BindingId>, Option<FuncUse>);
 
-/// Identifiers that name no declaration, by (name, context) → binding: `(name, context, binding)`
-/// entries in a raw hash table, so that a lookup that ends in an insertion hashes and probes
-/// once.
-type Index = hashbrown::HashTable<(Atom, SyntaxContext, BindingId)>;
+/// Identifiers that name no declaration, by (name, context) → binding: few per file (an
+/// `export { undeclared }`, a decorator's global), so a plain map.
+type Index = rustc_hash::FxHashMap<(Atom, SyntaxContext), BindingId>;
 
 /// An empty slot of [`Builder::by_declaration`].
 const NO_BINDING: BindingId = BindingId(u32::MAX);
@@ -146,7 +144,6 @@ struct Builder {
     /// `(binding, call)` for each call that names a binding as its callee or an argument, in
     /// source order of the calls' ends (the intra-file call graph's edges).
     call_mentions: Vec<(BindingId, CallId)>,
-    unresolved: SyntaxContext,
     func_stack: Vec<FuncId>,
     /// Per open function: how many `if`/conditional/logical constructs enclose the current node.
     cond_depth: Vec<u32>,
@@ -234,22 +231,13 @@ impl Builder {
     /// per name and context.
     #[inline(never)]
     fn binding_by_name(&mut self, id: &Ident) -> BindingId {
-        let hash = identity_hash(&id.sym, id.ctxt);
-        let entry = self.index.entry(
-            hash,
-            |e| e.1 == id.ctxt && e.0 == id.sym,
-            |e| identity_hash(&e.0, e.1),
-        );
-        let vacant = match entry {
-            hashbrown::hash_table::Entry::Occupied(found) => return found.get().2,
-            hashbrown::hash_table::Entry::Vacant(vacant) => vacant,
-        };
-        vacant.insert((
-            id.sym.clone(),
-            id.ctxt,
-            BindingId::from_index(self.model.bindings.len()),
-        ));
-        self.new_binding(id)
+        let key = (id.sym.clone(), id.ctxt);
+        if let Some(&b) = self.index.get(&key) {
+            return b;
+        }
+        let b = self.new_binding(id);
+        self.index.insert(key, b);
+        b
     }
 
     /// A new binding named by `id`, of a kind not known yet, in the current function.
@@ -285,7 +273,7 @@ impl Builder {
     }
 
     fn root_of_ident(&mut self, id: &Ident) -> Root {
-        if id.ctxt == self.unresolved {
+        if id.ctxt == crate::resolve::unresolved() {
             Root::Global(id.sym.clone())
         } else {
             Root::Binding(self.binding_for(id))
@@ -650,7 +638,7 @@ impl Builder {
         };
         let (Some(&c), false) = (
             self.class_stack.last(),
-            i.ctxt == self.unresolved || i.ctxt == SyntaxContext::empty(),
+            crate::resolve::declaration_index(i.ctxt).is_none(),
         ) else {
             return;
         };
@@ -744,7 +732,7 @@ mod tests {
     fn string_inits(source: &str) -> Vec<Option<String>> {
         swc_common::GLOBALS.set(&swc_common::Globals::new(), || {
             let parsed = crate::parse::parse(source, Dialect::JavaScript).expect("parses");
-            let model = build(&parsed.program, parsed.unresolved);
+            let model = build(&parsed.program);
             model
                 .bindings
                 .iter()

@@ -295,7 +295,7 @@ impl Builder {
                 }
                 _ => return None,
             },
-            Expr::Ident(id) if id.ctxt != self.unresolved => {
+            Expr::Ident(id) if id.ctxt != crate::resolve::unresolved() => {
                 CountRead::Binding(self.binding_for(id))
             }
             _ => return None,

@@ -92,7 +92,7 @@ impl Visit for Builder {
             Decl::Var(v) => {
                 let mut ids = Vec::new();
                 for d in &v.decls {
-                    collect_pat_idents(&d.name, &mut ids);
+                    crate::resolve::pat_idents(&d.name, &mut |id| ids.push(id.clone()));
                 }
                 ids
             }
@@ -543,7 +543,8 @@ impl Visit for Builder {
     }
 
     fn visit_ident(&mut self, n: &Ident) {
-        if n.ctxt == self.unresolved || n.ctxt == SyntaxContext::empty() {
+        // Globals and identifiers left out of resolution (labels, types) are not references.
+        if crate::resolve::declaration_index(n.ctxt).is_none() {
             return;
         }
         let b = self.binding_for(n);
