@@ -402,7 +402,8 @@ fn lint_in_globals(
     project: &Project<'_>,
     on_parsed: &dyn Fn(),
 ) -> (Vec<Diagnostic>, Option<crate::project::ModuleSummary>) {
-    let parsed = parse::parse_keeping_comments(text, dialect, suppress::may_have_directives);
+    // Resolved with the model's build, one top-level statement at a time (`build_resolving`).
+    let parsed = parse::parse_unresolved(text, dialect, suppress::may_have_directives);
     on_parsed();
     let parsed = match parsed {
         Ok(p) => p,
@@ -422,7 +423,8 @@ fn lint_in_globals(
             format!("Parsing error: {}", e.message),
         ));
     }
-    let mut model = semantic::build(&parsed.program);
+    // The rules and the summary read the model alone: the AST goes while the build walks it.
+    let mut model = semantic::build_resolving(parsed.program);
     if let Project::Knowing(facts) = project {
         model.set_project_facts((*facts).clone());
     }
@@ -448,7 +450,6 @@ fn lint_in_globals(
     let summary = matches!(project, Project::Summarise)
         .then(|| crate::project::summary::summarise(&model, text, is_test_file, !found.is_empty()));
     drop(model);
-    drop(parsed);
     if is_test_file {
         // Tests and fixtures run briefly and are torn down: a leak there costs nothing, so
         // findings stay available (`--min-confidence low`) but are not shown by default.

@@ -98,7 +98,8 @@ pub struct Unresolved {
     pub recovered_errors: Vec<SyntaxFailure>,
 }
 
-/// The swc parse of [`parse_keeping_comments`] without the resolution: for the benchmark's
+/// The swc parse of [`parse_keeping_comments`] without the resolution: for the linter, which
+/// resolves while it builds the model (`crate::semantic::build_resolving`), for the benchmark's
 /// baseline (`examples/parse_only.rs`) and the check that [`crate::resolve`] agrees with swc's
 /// resolver (`examples/resolve_agreement`), which run swc's resolver instead. Returns the AST,
 /// the comments when `wanted(text)` says so, and the recovered syntax errors.

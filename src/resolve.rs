@@ -48,19 +48,74 @@ pub fn declaration_index(ctxt: SyntaxContext) -> Option<usize> {
 /// [`unresolved`], labels and identifiers in types stay empty (see the module documentation).
 /// Never fails; must run once per program.
 pub fn resolve(program: &mut Program) {
-    let mut r = Resolver {
-        names: FxHashMap::default(),
-        scopes: Vec::with_capacity(32),
-        declared: Vec::with_capacity(64),
-        next_declaration: FIRST_DECLARATION,
-        mode: Mode::Ref,
-        decl_kind: DeclKind::Lexical,
-        strict: false,
-        in_ts_module: false,
-    };
-    r.push_scope(ScopeKind::Function);
-    program.visit_mut_with(&mut r);
-    r.pop_scope();
+    match program {
+        Program::Module(m) => {
+            let mut r = TopLevel::of_module(&mut m.body);
+            for item in &mut m.body {
+                r.resolve_item(item);
+            }
+        }
+        Program::Script(s) => {
+            let mut r = TopLevel::of_script(&mut s.body);
+            for stmt in &mut s.body {
+                r.resolve_stmt(stmt);
+            }
+        }
+    }
+}
+
+/// [`resolve`] one top-level statement at a time, for a caller that works on each statement
+/// right after its resolution (the model's builder, which then finds the statement still in
+/// cache: `crate::semantic::build_resolving`).
+///
+/// Made from the program's whole top-level statement list, whose declarations it hoists; then
+/// each statement of that list must be given to [`TopLevel::resolve_item`] (a module) or
+/// [`TopLevel::resolve_stmt`] (a script) once, in order. That is exactly the walk [`resolve`]
+/// makes: identifiers of later statements are resolved when their statement's turn comes.
+pub struct TopLevel {
+    resolver: Resolver,
+}
+
+impl TopLevel {
+    fn new(strict: bool) -> TopLevel {
+        let mut resolver = Resolver {
+            names: FxHashMap::default(),
+            scopes: Vec::with_capacity(32),
+            declared: Vec::with_capacity(64),
+            next_declaration: FIRST_DECLARATION,
+            mode: Mode::Ref,
+            decl_kind: DeclKind::Lexical,
+            strict,
+            in_ts_module: false,
+        };
+        resolver.push_scope(ScopeKind::Function);
+        TopLevel { resolver }
+    }
+
+    /// Starts a module (strict code) whose body is `items`, hoisting their declarations.
+    pub fn of_module(items: &mut Vec<ModuleItem>) -> TopLevel {
+        let mut top = TopLevel::new(true);
+        top.resolver.hoist(items);
+        top
+    }
+
+    /// Starts a script whose body is `stmts` (strict when it starts with `"use strict"`),
+    /// hoisting their declarations.
+    pub fn of_script(stmts: &mut Vec<Stmt>) -> TopLevel {
+        let mut top = TopLevel::new(starts_strict(stmts));
+        top.resolver.hoist(stmts);
+        top
+    }
+
+    /// Resolves the identifiers of a module's next top-level statement.
+    pub fn resolve_item(&mut self, item: &mut ModuleItem) {
+        item.visit_mut_with(&mut self.resolver);
+    }
+
+    /// Resolves the identifiers of a script's next top-level statement.
+    pub fn resolve_stmt(&mut self, stmt: &mut Stmt) {
+        stmt.visit_mut_with(&mut self.resolver);
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -311,16 +366,6 @@ impl VisitMut for Resolver {
     fn visit_mut_ts_index_signature(&mut self, _: &mut TsIndexSignature) {}
     fn visit_mut_private_name(&mut self, _: &mut PrivateName) {}
     fn visit_mut_jsx_attr_name(&mut self, _: &mut JSXAttrName) {}
-
-    fn visit_mut_module(&mut self, m: &mut Module) {
-        self.strict = true;
-        m.visit_mut_children_with(self);
-    }
-
-    fn visit_mut_script(&mut self, s: &mut Script) {
-        self.strict = starts_strict(&s.body);
-        s.visit_mut_children_with(self);
-    }
 
     fn visit_mut_module_items(&mut self, items: &mut Vec<ModuleItem>) {
         let top = self

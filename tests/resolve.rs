@@ -149,3 +149,33 @@ fn typescript_declarations() {
         Dialect::TypeScript,
     );
 }
+
+/// The linter resolves and builds the model one top-level statement at a time
+/// (`semantic::build_resolving`); the model must be the one built from the whole resolved
+/// program (`semantic::build`), on every fixture: same functions, bindings, references, calls.
+#[test]
+fn streamed_build_gives_the_same_model_on_every_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let configs = leaklint::config::ConfigResolver::new(None, &root);
+    let found = leaklint::walk::discover(std::slice::from_ref(&root), false, &configs);
+    let mut files = 0;
+    for path in &found.files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let dialect = Dialect::from_path(path).unwrap_or(Dialect::JavaScript);
+        let same = swc_common::GLOBALS.set(&Default::default(), || {
+            let whole = leaklint::parse::parse(&text, dialect).ok()?;
+            let unresolved = leaklint::parse::parse_unresolved(&text, dialect, |_| false).ok()?;
+            let whole = format!("{:?}", leaklint::semantic::build(&whole.program));
+            let streamed = format!(
+                "{:?}",
+                leaklint::semantic::build_resolving(unresolved.program)
+            );
+            Some(whole == streamed)
+        });
+        if let Some(same) = same {
+            files += 1;
+            assert!(same, "{}: the models differ", path.display());
+        }
+    }
+    assert!(files > 300, "only {files} fixtures parsed");
+}

@@ -35,7 +35,7 @@ mod span_index;
 pub mod stored;
 pub mod timer;
 
-pub use build::build;
+pub use build::{build, build_resolving};
 pub use class::{Class, ClassId, Decorated, Decorator};
 pub use exports::{
     Export, ExportTarget, ImportedRegistry, ProjectFacts, ProjectUse, ReExport, Registry,

@@ -21,6 +21,7 @@ use super::{
 };
 use crate::diagnostic::ByteSpan;
 use crate::parse::BASE;
+use crate::resolve::TopLevel;
 
 mod ast;
 mod classes;
@@ -33,72 +34,115 @@ use classes::*;
 /// Builds the semantic model of `program` as [`crate::resolve::resolve`] left it (identifier
 /// contexts naming declarations, globals [`crate::resolve::unresolved`]).
 pub fn build(program: &Program) -> SemanticModel {
-    let len = program.span().hi.0.saturating_sub(program.span().lo.0);
-    let mut b = Builder {
-        model: SemanticModel::with_capacity_for(len),
-        index: Index::default(),
-        by_declaration: Vec::with_capacity(len as usize / 64),
-        call_mentions: Vec::with_capacity(len as usize / 64 + 1),
-        func_stack: vec![MODULE],
-        cond_depth: vec![0],
-        loop_depth: vec![0],
-        switches_in_loop: 0,
-        block_depth: 0,
-        pending_use: Handoffs::default(),
-        pending_func: Handoffs::default(),
-        handoff_marks: Vec::new(),
-        calls_by_end: SpanIndex::with_capacity(len as usize / 64),
-        awaited: Handoffs::default(),
-        funcs_by_start: SpanIndex::with_capacity(len as usize / 256),
-        scratch_paths: Vec::new(),
-        decl_kind: None,
-        decl_top: false,
-        class_stack: Vec::new(),
-        pending_class_binding: None,
-        returned: Vec::new(),
-    };
-    let span = program.span();
-    b.model.functions.push(Function {
-        span: bs(span),
-        parent: None,
-        name: None,
-        binding: None,
-        params: SmallVec::new(),
-        uses: SmallVec::new(),
-        has_guard_return: false,
-        is_method: false,
-        is_arrow: false,
-        rest: false,
-        class: None,
-        refs: (0, 0),
-    });
+    let mut b = Builder::for_program(program.span());
     program.visit_with(&mut b);
-    let mut model = b.model;
-    // Prototype classes whose constructor function is declared after its prototype methods.
-    for c in 0..model.classes.len() {
-        if model.classes[c].constructor.is_none() {
-            if let Some(f) = model.classes[c]
-                .binding
-                .and_then(|b| model.bindings[b.index()].func_value)
-            {
-                model.classes[c].constructor = Some(f);
-                if model.functions[f.index()].class.is_none() {
-                    model.functions[f.index()].class = Some(ClassId(c as u32));
-                }
+    b.finish()
+}
+
+/// As [`build`] for a program as swc's parser left it: resolves its bindings
+/// ([`crate::resolve::TopLevel`]) and builds its model one top-level statement at a time,
+/// dropping each statement once the walk has left it. Resolution, the walk and the drop then
+/// each find most of a statement's nodes in cache, where three passes over the whole AST went
+/// back to memory for every node (docs/benchmark.md). The model is [`build`]'s of the resolved
+/// program: the resolver and the walk visit the statements in the same order as there, the walk
+/// of a statement only reads identifiers of that statement, and nothing after the walk reads
+/// the AST.
+pub fn build_resolving(program: Program) -> SemanticModel {
+    let mut b = Builder::for_program(program.span());
+    match program {
+        Program::Module(mut m) => {
+            let mut top = TopLevel::of_module(&mut m.body);
+            for mut item in m.body {
+                top.resolve_item(&mut item);
+                item.visit_with(&mut b);
+            }
+        }
+        // A script's statements go through the statement-list walk, as `visit_with` sends them.
+        Program::Script(mut s) => {
+            let mut top = TopLevel::of_script(&mut s.body);
+            for mut stmt in s.body {
+                top.resolve_stmt(&mut stmt);
+                b.visit_stmts(std::slice::from_ref(&stmt));
             }
         }
     }
-    constructor_members(&mut model);
-    // By what they decorate, so that a class's or a method's decorators are found by binary
-    // search (a file with decorators often has hundreds: `@computed` on every getter).
-    model.decorators.sort_by_key(|d| d.target);
-    extended_objects(&mut model);
-    model.functions[MODULE.index()].refs = (0, model.references.len() as u32);
-    model.call_mentions = b.call_mentions;
-    let mut returned = b.returned;
-    returned.retain(|(_, v)| matches!(v, Value::Object(_)));
-    model.returned_objects = returned;
-    model
+    b.finish()
+}
+
+impl Builder {
+    /// A builder for a program spanning `span`, its tables sized from the source length, with
+    /// the module body as function 0.
+    fn for_program(span: Span) -> Builder {
+        let len = span.hi.0.saturating_sub(span.lo.0);
+        let mut b = Builder {
+            model: SemanticModel::with_capacity_for(len),
+            index: Index::default(),
+            by_declaration: Vec::with_capacity(len as usize / 64),
+            call_mentions: Vec::with_capacity(len as usize / 64 + 1),
+            func_stack: vec![MODULE],
+            cond_depth: vec![0],
+            loop_depth: vec![0],
+            switches_in_loop: 0,
+            block_depth: 0,
+            pending_use: Handoffs::default(),
+            pending_func: Handoffs::default(),
+            handoff_marks: Vec::new(),
+            calls_by_end: SpanIndex::with_capacity(len as usize / 64),
+            awaited: Handoffs::default(),
+            funcs_by_start: SpanIndex::with_capacity(len as usize / 256),
+            scratch_paths: Vec::new(),
+            decl_kind: None,
+            decl_top: false,
+            class_stack: Vec::new(),
+            pending_class_binding: None,
+            returned: Vec::new(),
+        };
+        b.model.functions.push(Function {
+            span: bs(span),
+            parent: None,
+            name: None,
+            binding: None,
+            params: SmallVec::new(),
+            uses: SmallVec::new(),
+            has_guard_return: false,
+            is_method: false,
+            is_arrow: false,
+            rest: false,
+            class: None,
+            refs: (0, 0),
+        });
+        b
+    }
+
+    /// The model, once the walk is over: the passes that need every function and class.
+    fn finish(self) -> SemanticModel {
+        let mut model = self.model;
+        // Prototype classes whose constructor function is declared after its prototype methods.
+        for c in 0..model.classes.len() {
+            if model.classes[c].constructor.is_none() {
+                if let Some(f) = model.classes[c]
+                    .binding
+                    .and_then(|b| model.bindings[b.index()].func_value)
+                {
+                    model.classes[c].constructor = Some(f);
+                    if model.functions[f.index()].class.is_none() {
+                        model.functions[f.index()].class = Some(ClassId(c as u32));
+                    }
+                }
+            }
+        }
+        constructor_members(&mut model);
+        // By what they decorate, so that a class's or a method's decorators are found by binary
+        // search (a file with decorators often has hundreds: `@computed` on every getter).
+        model.decorators.sort_by_key(|d| d.target);
+        extended_objects(&mut model);
+        model.functions[MODULE.index()].refs = (0, model.references.len() as u32);
+        model.call_mentions = self.call_mentions;
+        let mut returned = self.returned;
+        returned.retain(|(_, v)| matches!(v, Value::Object(_)));
+        model.returned_objects = returned;
+        model
+    }
 }
 
 /// A byte span from an swc span.
