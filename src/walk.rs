@@ -353,8 +353,15 @@ fn relint(
     configs: &ConfigResolver,
     min_confidence: Option<Confidence>,
 ) -> Vec<(usize, FileResult)> {
+    // Largest first, one file per task: the second lints end together instead of waiting for
+    // a large file picked up last.
+    let mut again = again;
+    again.sort_by_cached_key(|(i, _)| {
+        std::cmp::Reverse(std::fs::metadata(&paths[*i]).map_or(0, |m| m.len()))
+    });
     again
         .into_par_iter()
+        .with_max_len(1)
         .filter_map(|(i, facts)| {
             let path = &paths[i];
             let bytes = std::fs::read(path).ok()?;

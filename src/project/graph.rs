@@ -70,9 +70,15 @@ impl ModuleGraph {
         // Absolute, not canonical: the resolver keeps symbolic links as they are (`symlinks:
         // false`), so a tree reached through a link maps back to the walked paths without a
         // `realpath` per file.
+        // The working directory is asked once: `std::path::absolute` asks the OS for it again
+        // for every relative path.
+        let cwd = std::env::current_dir().ok();
         let canonical: Vec<Option<PathBuf>> = files
             .par_iter()
-            .map(|p| crate::config::absolute(p))
+            .map(|p| match &cwd {
+                Some(cwd) => Some(crate::config::absolute_from(Some(cwd), p)),
+                None => crate::config::absolute(p),
+            })
             .collect();
         // The index of paths and the specifiers by stem are built side by side: both take a
         // few milliseconds on one thread on a large project.
