@@ -146,12 +146,18 @@ impl Config {
     }
 }
 
+/// A directory's path as bytes, the key of [`ConfigResolver`]'s cache.
+type DirBytes = Box<[u8]>;
+
 /// Finds the configuration for each file, caching one lookup per directory. Thread-safe.
 pub struct ConfigResolver {
     explicit: Option<Arc<Config>>,
     /// The configuration of each directory asked about (asked for every file twice: whether
-    /// discovery excludes it, and what lints it), by a hash cheaper than SipHash on the bytes.
-    cache: Mutex<FxHashMap<PathBuf, Option<Arc<Config>>>>,
+    /// discovery excludes it, and what lints it), by the directory's bytes: `Path`'s own hash
+    /// and equality walk its components, which cost more than the rest of the lookup. The paths
+    /// asked about are all made the same way (`absolute_from`, then `parent`), so a directory
+    /// always has the same bytes; were it spelled two ways, it would only be looked up twice.
+    cache: Mutex<FxHashMap<DirBytes, Option<Arc<Config>>>>,
     fallback: Arc<Config>,
     /// Errors met so far (each config file reported once).
     errors: Mutex<Vec<ConfigError>>,
@@ -204,7 +210,8 @@ impl ConfigResolver {
     }
 
     fn for_dir(&self, dir: &Path) -> Option<Arc<Config>> {
-        if let Some(hit) = self.cache.lock().unwrap().get(dir) {
+        let key = dir.as_os_str().as_encoded_bytes();
+        if let Some(hit) = self.cache.lock().unwrap().get(key) {
             return hit.clone();
         }
         let mut found = None;
@@ -228,7 +235,7 @@ impl ConfigResolver {
         self.cache
             .lock()
             .unwrap()
-            .insert(dir.to_path_buf(), result.clone());
+            .insert(key.into(), result.clone());
         result
     }
 
