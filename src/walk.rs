@@ -369,13 +369,13 @@ fn relint_knowing_project(
         .enumerate()
         .filter_map(|(i, f)| Some((i, f?)))
         .collect();
+    let relinted = relint(&paths, again, configs, min_confidence);
     // 15,800 summaries on the benchmark corpus take 10–15 ms to drop on one thread: a thread of
-    // their own drops them while the second lints and the report go on (when it cannot be
-    // started, `spawn` drops them here).
+    // their own drops them while the report is written on the main thread (when it cannot be
+    // started, `spawn` drops them here). Started after the second lints, which need both cores.
     let _ = std::thread::Builder::new()
         .name("leaklint-drop".into())
         .spawn(move || drop(summaries));
-    let relinted = relint(&paths, again, configs, min_confidence);
     for (i, r) in relinted {
         results[i] = r;
     }
