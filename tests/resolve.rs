@@ -15,15 +15,26 @@ fn agrees(text: &str, dialect: Dialect) {
     assert!(disagreements.is_empty(), "{text}\n{disagreements:#?}");
 }
 
-#[test]
-fn agrees_with_swc_on_every_fixture() {
+/// Every fixture file: its path, text and dialect.
+fn fixtures() -> Vec<(std::path::PathBuf, String, Dialect)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let configs = leaklint::config::ConfigResolver::new(None, &root);
     let found = leaklint::walk::discover(std::slice::from_ref(&root), false, &configs);
+    found
+        .files
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let dialect = Dialect::from_path(&path).unwrap_or(Dialect::JavaScript);
+            (path, text, dialect)
+        })
+        .collect()
+}
+
+#[test]
+fn agrees_with_swc_on_every_fixture() {
     let mut files = 0;
-    for path in &found.files {
-        let text = std::fs::read_to_string(path).unwrap();
-        let dialect = Dialect::from_path(path).unwrap_or(Dialect::JavaScript);
+    for (path, text, dialect) in fixtures() {
         if let Some((_, disagreements)) = compare::compare(&text, dialect) {
             files += 1;
             assert!(
@@ -155,13 +166,8 @@ fn typescript_declarations() {
 /// program (`semantic::build`), on every fixture: same functions, bindings, references, calls.
 #[test]
 fn streamed_build_gives_the_same_model_on_every_fixture() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let configs = leaklint::config::ConfigResolver::new(None, &root);
-    let found = leaklint::walk::discover(std::slice::from_ref(&root), false, &configs);
     let mut files = 0;
-    for path in &found.files {
-        let text = std::fs::read_to_string(path).unwrap();
-        let dialect = Dialect::from_path(path).unwrap_or(Dialect::JavaScript);
+    for (path, text, dialect) in fixtures() {
         let same = swc_common::GLOBALS.set(&Default::default(), || {
             let whole = leaklint::parse::parse(&text, dialect).ok()?;
             let unresolved = leaklint::parse::parse_unresolved(&text, dialect, |_| false).ok()?;
