@@ -129,36 +129,31 @@ pub fn discover(paths: &[PathBuf], force_exclude: bool, configs: &ConfigResolver
 /// instructions per file on the 15,800-file benchmark corpus, on one thread before any file is
 /// linted); here each path is split once, and paths as the walk writes them are not split at all.
 fn sort_and_dedup(files: &mut Vec<PathBuf>) {
-    if files.iter().all(|p| is_plain(p)) {
+    let order = if files.iter().all(|p| is_plain(p)) {
         // Plain paths order as their bytes do with the separator below every other byte: a
         // component that is a prefix of another (`a` of `a-b`) then sorts first, as in `Path`.
-        let keys: Vec<Vec<u8>> = files
-            .iter()
-            .map(|p| {
-                let bytes = p.as_os_str().as_encoded_bytes();
-                bytes
-                    .iter()
-                    .map(|&b| if b == b'/' { 0 } else { b })
-                    .collect()
-            })
-            .collect();
-        let mut order: Vec<usize> = (0..files.len()).collect();
-        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
-        order.dedup_by(|a, b| keys[*a] == keys[*b]);
-        let mut taken: Vec<Option<PathBuf>> = std::mem::take(files).into_iter().map(Some).collect();
-        *files = order.into_iter().filter_map(|i| taken[i].take()).collect();
-        return;
-    }
-    let order = {
-        let keys: Vec<Vec<std::path::Component<'_>>> =
-            files.iter().map(|p| p.components().collect()).collect();
-        let mut order: Vec<usize> = (0..files.len()).collect();
-        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
-        order.dedup_by(|a, b| keys[*a] == keys[*b]);
-        order
+        sorted_distinct(files, |p| {
+            let bytes = p.as_os_str().as_encoded_bytes();
+            bytes
+                .iter()
+                .map(|&b| if b == b'/' { 0 } else { b })
+                .collect::<Vec<u8>>()
+        })
+    } else {
+        sorted_distinct(files, |p| p.components().collect::<Vec<_>>())
     };
     let mut taken: Vec<Option<PathBuf>> = std::mem::take(files).into_iter().map(Some).collect();
     *files = order.into_iter().filter_map(|i| taken[i].take()).collect();
+}
+
+/// The indices of `files` in the order of their keys (`key` is computed once per file), the
+/// first of each run of equal keys only.
+fn sorted_distinct<'p, K: Ord>(files: &'p [PathBuf], key: impl Fn(&'p PathBuf) -> K) -> Vec<usize> {
+    let keys: Vec<K> = files.iter().map(key).collect();
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    order.dedup_by(|a, b| keys[*a] == keys[*b]);
+    order
 }
 
 /// Whether `path`'s bytes are its components joined by single separators (on Unix): not empty, no
