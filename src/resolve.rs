@@ -86,7 +86,6 @@ impl TopLevel {
             mode: Mode::Ref,
             decl_kind: DeclKind::Lexical,
             strict,
-            in_ts_module: false,
         };
         resolver.push_scope(ScopeKind::Function);
         TopLevel { resolver }
@@ -170,7 +169,6 @@ struct Resolver {
     mode: Mode,
     decl_kind: DeclKind,
     strict: bool,
-    in_ts_module: bool,
 }
 
 impl Resolver {
@@ -367,14 +365,10 @@ impl VisitMut for Resolver {
     fn visit_mut_private_name(&mut self, _: &mut PrivateName) {}
     fn visit_mut_jsx_attr_name(&mut self, _: &mut JSXAttrName) {}
 
+    // A module's own items are hoisted by `TopLevel`: the only item lists the walk meets are
+    // the bodies of TypeScript modules and namespaces, which hoist their declarations.
     fn visit_mut_module_items(&mut self, items: &mut Vec<ModuleItem>) {
-        let top = self
-            .scopes
-            .last()
-            .is_some_and(|f| f.kind == ScopeKind::Function);
-        if self.in_ts_module || top {
-            self.hoist(items);
-        }
+        self.hoist(items);
         items.visit_mut_children_with(self);
     }
 
@@ -694,12 +688,9 @@ impl VisitMut for Resolver {
             self.declare(i, DeclKind::Lexical);
         }
         self.in_scope(ScopeKind::Block, |r| {
-            let in_ts_module = r.in_ts_module;
-            r.in_ts_module = true;
             if let Some(body) = &mut d.body {
                 body.visit_mut_children_with(r);
             }
-            r.in_ts_module = in_ts_module;
         });
     }
 
