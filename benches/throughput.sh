@@ -11,8 +11,9 @@
 #                    result cache would otherwise skip every clean file after the first round)
 #   oxlint           oxlint --threads THREADS CORPUS > /dev/null   (default rules and output)
 #   oxlint_json      the same with --format json
-#   oxc_parse        benches/oxc-baseline: the same files read and parsed with oxc_parser, the
-#                    parser oxlint uses (an arena AST, freed at once), nothing else
+#   oxc_parse        benches/oxc-baseline: parse_only's discovery, scheduling and allocator, each
+#                    file parsed with oxc_parser, the parser oxlint uses (an arena AST, freed at
+#                    once), nothing else
 #   oxc_semantic     benches/oxc-baseline --semantic: the same + oxc_semantic's scopes, symbols and
 #                    references (what oxlint builds before its rules run)
 # then the peak memory of parse_only and leaklint on the largest file alone, on about half the
