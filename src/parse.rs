@@ -52,33 +52,20 @@ pub fn syntax_for(dialect: Dialect) -> Syntax {
     }
 }
 
-/// Parses `text` as `dialect` and resolves bindings.
+/// Parses `text` as `dialect`, keeping every comment, and resolves bindings: the whole program
+/// at once, for the callers that read the resolved AST (the linter resolves while it builds the
+/// model instead: [`parse_unresolved`], then `crate::semantic::build_resolving`).
 ///
 /// Must run inside `swc_common::GLOBALS.set(..)` (swc's parser reads it).
 ///
 /// # Errors
 /// A fatal syntax error gives a [`SyntaxFailure`] with swc's message and its byte offset.
 pub fn parse(text: &str, dialect: Dialect) -> Result<ParsedFile, SyntaxFailure> {
-    parse_keeping_comments(text, dialect, |_| true)
-}
-
-/// As [`parse`], but collects the comments only when `wanted(text)` says so (otherwise
-/// [`ParsedFile::comments`] is empty). The linter reads comments for suppression directives
-/// alone, and one vectorised search for their prefix rules most files out: swc then neither
-/// buffers nor indexes their comments.
-///
-/// # Errors
-/// As [`parse`].
-pub fn parse_keeping_comments(
-    text: &str,
-    dialect: Dialect,
-    wanted: impl FnOnce(&str) -> bool,
-) -> Result<ParsedFile, SyntaxFailure> {
     let Unresolved {
         mut program,
         comments,
         recovered_errors,
-    } = parse_unresolved(text, dialect, wanted)?;
+    } = parse_unresolved(text, dialect, |_| true)?;
     crate::resolve::resolve(&mut program);
     Ok(ParsedFile {
         program,
@@ -92,17 +79,20 @@ pub fn parse_keeping_comments(
 pub struct Unresolved {
     /// The AST.
     pub program: Program,
-    /// The comments, when they were wanted (see [`parse_keeping_comments`]).
+    /// The comments, when they were wanted (see [`parse_unresolved`]).
     pub comments: SingleThreadedComments,
     /// Recoverable syntax errors swc reported while still producing an AST.
     pub recovered_errors: Vec<SyntaxFailure>,
 }
 
-/// The swc parse of [`parse_keeping_comments`] without the resolution: for the linter, which
-/// resolves while it builds the model (`crate::semantic::build_resolving`), for the benchmark's
-/// baseline (`examples/parse_only.rs`) and the check that [`crate::resolve`] agrees with swc's
-/// resolver (`examples/resolve_agreement`), which run swc's resolver instead. Returns the AST,
-/// the comments when `wanted(text)` says so, and the recovered syntax errors.
+/// The swc parse of [`parse`] without the resolution: for the linter, which resolves while it
+/// builds the model (`crate::semantic::build_resolving`), for the benchmark's baseline
+/// (`examples/parse_only.rs`) and the check that [`crate::resolve`] agrees with swc's resolver
+/// (`examples/resolve_agreement`), which run swc's resolver instead. Returns the AST, the
+/// comments when `wanted(text)` says so (otherwise none: the linter reads comments for
+/// suppression directives alone, and one vectorised search for their prefix rules most files
+/// out, so that swc neither buffers nor indexes their comments), and the recovered syntax
+/// errors.
 ///
 /// # Errors
 /// As [`parse`].
